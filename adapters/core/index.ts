@@ -1,0 +1,10 @@
+/** Shared foundations of every adapter and emulator. */
+export * from './adapter.ts';
+export * from './errors.ts';
+export * from './faults.ts';
+export * from './hetu.ts';
+export * from './model.ts';
+export * from './money.ts';
+export * from './region.ts';
+export * from './time.ts';
+export * from './xml.ts';
