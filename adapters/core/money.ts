@@ -12,7 +12,7 @@ export function parseEuros(text: string, decimalSeparator: ',' | '.'): number | 
   const m = EURO.exec(t);
   if (!m) return undefined;
   const cents = Number(m[2]) * 100 + Number((m[3] ?? '0').padEnd(2, '0'));
-  return m[1] === '-' ? -cents : cents;
+  return m[1] === '-' && cents !== 0 ? -cents : cents;
 }
 
 /** Formats cents as euros with two decimals and the given separator (`20,60`). */

@@ -94,6 +94,8 @@ export function toHelsinkiLocal(epochMs: number): LocalDateTime {
 /** Parses an ISO 8601 instant with offset (`…+03:00` or `…Z`) to epoch ms; NaN if not one. */
 export function parseInstant(instant: string): number {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(instant)) return Number.NaN;
+  // Date.parse rolls 30 February over into March; refuse it instead.
+  if (!isValidIsoDate(instant.slice(0, 10))) return Number.NaN;
   return Date.parse(instant);
 }
 

@@ -24,7 +24,9 @@ export type XmlResult = { readonly ok: true; readonly doc: XmlNode } | { readonl
 /**
  * Parses an XML document with entities off and limits on. Values stay
  * strings (municipality `018` must not become 18). Namespace prefixes are
- * removed from names; read the namespace from the `@_xmlns` attributes.
+ * removed from element and attribute names, except `xmlns` declarations:
+ * read the namespace from the `@_xmlns` attribute. Character references
+ * (`&#228;`) are decoded.
  * `alwaysArray` names elements that are always returned as arrays.
  */
 export function parseXml(text: string, alwaysArray: ReadonlySet<string> = new Set(), limits: XmlLimits = DEFAULT_XML_LIMITS): XmlResult {
@@ -35,22 +37,40 @@ export function parseXml(text: string, alwaysArray: ReadonlySet<string> = new Se
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
-    removeNSPrefix: true,
+    // Not removeNSPrefix: it drops xmlns declarations, and Lifecare's version is told by namespace.
+    transformTagName: (name) => localName(name),
+    transformAttributeName: (name) => attributeName(name),
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
     processEntities: true,
-    htmlEntities: false,
+    // Decodes numeric character references (Latin-1 sources write € as &#8364;).
+    htmlEntities: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
-    maxNestedTags: limits.maxDepth,
+    // The parser counts its own root node as one level.
+    maxNestedTags: limits.maxDepth - 1,
     isArray: (name) => alwaysArray.has(name),
   });
   try {
     return { ok: true, doc: parser.parse(text) as XmlNode };
   } catch (err) {
-    return { ok: false, reason: `expected XML nested at most ${limits.maxDepth} deep, received: ${(err as Error).message.slice(0, 120)}` };
+    const message = (err as Error).message;
+    if (/nest/i.test(message)) return { ok: false, reason: `expected XML nested at most ${limits.maxDepth} deep, received deeper nesting` };
+    return { ok: false, reason: `expected XML with safe element names, received one the parser refuses (${message.slice(0, 80)})` };
   }
+}
+
+/** An attribute's name without its namespace prefix (the parser may pass it with `@_` already on). */
+function attributeName(name: string): string {
+  const bare = name.startsWith('@_') ? name.slice(2) : name;
+  if (bare.startsWith('xmlns')) return name;
+  return (name.startsWith('@_') ? '@_' : '') + localName(bare);
+}
+
+function localName(name: string): string {
+  const i = name.indexOf(':');
+  return i === -1 ? name : name.slice(i + 1);
 }
 
 /** The text of a child element, or undefined when absent or empty. */
