@@ -1,0 +1,44 @@
+/**
+ * The database layer shared by the subgraphs: one small interface over
+ * PGlite (in-process PostgreSQL, the default) and a PostgreSQL server (when
+ * `DATABASE_URL` is set). Both speak the PostgreSQL dialect with `$1`
+ * parameters, so every caller writes its SQL once.
+ *
+ * Driver differences callers must keep in mind: `pg` returns `bigint`
+ * (e.g. `count(*)`) as a string and PGlite as a number, so cast counts to
+ * `int` in SQL; `timestamptz` comes back as a `Date` from both.
+ */
+import type { DatabaseConfig } from './config.ts';
+
+/** Something that runs parameterised statements: the database or an open transaction. */
+export interface Queryable {
+  /** Runs one statement with `$1`… parameters and returns its rows. */
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs one or more statements without parameters (DDL, migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+/** A connection to the index database, whichever engine is behind it. */
+export interface Database extends Queryable {
+  readonly kind: DatabaseConfig['kind'];
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back
+   * (and the rejection passed on) when it rejects.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Closes the pool or the embedded database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the config names. The driver modules are imported
+ * lazily so a PGlite deployment never loads `pg` and vice versa.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.kind === 'postgres') {
+    const { openPostgres } = await import('./postgres.ts');
+    return openPostgres(config);
+  }
+  const { openPglite } = await import('./pglite.ts');
+  return openPglite(config);
+}
