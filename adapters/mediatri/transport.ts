@@ -1,0 +1,73 @@
+/**
+ * HTTP client of Mediatri's export service: keep-alive connections (undici
+ * Pool), a deadline per request (`config.timeoutMs`, covering the body too),
+ * and the service's answers turned into bytes or an AdapterError.
+ */
+import { Pool } from 'undici';
+import { AdapterError } from '../core/index.ts';
+import type { AdapterConfig } from '../core/index.ts';
+import { exportPath, fileName } from './format.ts';
+import type { Table } from './format.ts';
+
+/** Connections kept open to one instance; the adapter runs at most this many requests at once. */
+export const CONNECTIONS = 12;
+
+/** One instance's export service over pooled keep-alive HTTP connections. */
+export class MediatriTransport {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+
+  constructor(private readonly config: AdapterConfig) {
+    const url = new URL(config.address);
+    this.prefix = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: CONNECTIONS,
+      keepAliveTimeout: 30_000,
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+      connectTimeout: config.timeoutMs,
+    });
+  }
+
+  /**
+   * GETs one table's export. Resolves to the body bytes of a 200 answer;
+   * rejects with SOURCE_UNAVAILABLE (no answer in time, connection refused
+   * or dropped, a 500 "server trouble" answer, or cancelled) or SOURCE_ERROR
+   * (any other status).
+   */
+  async get(table: Table, query: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<Uint8Array> {
+    const { instance, timeoutMs } = this.config;
+    const where = fileName(table);
+    const search = new URLSearchParams(query).toString();
+    const path = `${this.prefix}${exportPath(instance, table)}?${search}`;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    try {
+      const res = await this.pool.request({ method: 'GET', path, signal: combined, headers: { accept: 'text/csv' } });
+      if (res.statusCode === 200) return new Uint8Array(await res.body.arrayBuffer());
+      await res.body.dump().catch(() => undefined);
+      if (res.statusCode === 500) {
+        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a 500 server-trouble answer.`);
+      }
+      throw new AdapterError('SOURCE_ERROR', instance, `Expected ${where} with status 200, received status ${res.statusCode}.`);
+    } catch (e) {
+      if (e instanceof AdapterError) throw e;
+      if (deadline.signal.aborted) {
+        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where} within ${timeoutMs} ms, received no complete answer.`, { cause: e });
+      }
+      if (signal?.aborted) {
+        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received no answer before the request was cancelled.`, { cause: e });
+      }
+      const name = (e as { code?: string } | null)?.code ?? 'an error';
+      throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a refused or dropped connection (${name}).`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the connections. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
