@@ -1,0 +1,57 @@
+/**
+ * HTTP GET against one Effica instance over an undici keep-alive pool, with
+ * a per-request timeout. The body is read as bytes: decoding is the
+ * reader's job (ISO-8859-1 by the XML declaration), never the transport's.
+ */
+import { Agent, request } from 'undici';
+import type { EfficaHttpAnswer } from './map.ts';
+
+/** A request that got no whole answer. */
+export class TransportFailure extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'cancelled' | 'connection',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class EfficaTransport {
+  private readonly agent: Agent;
+  private readonly base: string;
+
+  /** `address` is the service's base URL (`http://host:port`), or that with `/effica/{instance}` already appended. */
+  constructor(
+    address: string,
+    instance: string,
+    private readonly timeoutMs: number,
+    connections: number,
+  ) {
+    const trimmed = address.replace(/\/+$/, '');
+    const suffix = `/effica/${instance}`;
+    this.base = trimmed.endsWith(suffix) ? trimmed.slice(0, -suffix.length) : trimmed;
+    this.agent = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  }
+
+  /** GETs a path (starting with `/effica/`); rejects only with a TransportFailure. */
+  async get(path: string, signal?: AbortSignal): Promise<EfficaHttpAnswer> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    try {
+      const res = await request(this.base + path, { method: 'GET', headers: { accept: 'application/xml, text/xml' }, dispatcher: this.agent, signal: combined });
+      const body = new Uint8Array(await res.body.arrayBuffer());
+      const ct = res.headers['content-type'];
+      return { status: res.statusCode, contentType: Array.isArray(ct) ? ct[0] : ct, body };
+    } catch (err) {
+      if (timeout.aborted) throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: err });
+      if (signal?.aborted) throw new TransportFailure('cancelled', 'the read was cancelled', { cause: err });
+      throw new TransportFailure('connection', 'the connection failed or was closed before a whole answer', { cause: err });
+    }
+  }
+
+  /** Closes the pooled connections. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

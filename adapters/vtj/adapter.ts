@@ -1,0 +1,73 @@
+/**
+ * The VTJ adapter: reads persons from the population register, one SOAP
+ * query per code (the interface has no batch query), a few at a time.
+ */
+import { AdapterError, checkHetu } from '../core/index.ts';
+import type { AdapterConfig, PersonDirectory, VtjAdapter, VtjSlot } from '../core/index.ts';
+import { mapBounded } from './bounded.ts';
+import { readVtjAnswer } from './map.ts';
+import { TransportFailure, VtjTransport } from './transport.ts';
+
+/** Queries in flight at once, per adapter. */
+const CONCURRENCY = 8;
+
+/**
+ * Creates the VTJ adapter. Fetches the WSDL first; if the service is down
+ * then, creation still succeeds and the WSDL is fetched again on the first
+ * read (a source being down must not stop its caller from starting).
+ */
+export async function createVtjAdapter(config: AdapterConfig): Promise<VtjAdapter & PersonDirectory> {
+  const transport = new VtjTransport(config.address, config.timeoutMs, CONCURRENCY);
+  await transport.ensureClient().catch(() => undefined);
+
+  const readOne = async (hetu: string, signal?: AbortSignal): Promise<VtjSlot> => {
+    const check = checkHetu(hetu);
+    if (!check.ok) return new AdapterError('INVALID_IDENTITY_CODE', 'vtj', `expected a valid identity code, received one where ${check.reason}`);
+    let answer;
+    try {
+      answer = await transport.query(hetu, signal);
+    } catch (err) {
+      return unavailable(err);
+    }
+    const reading = readVtjAnswer(answer, hetu);
+    if (reading.kind === 'found') return reading.person;
+    if (reading.kind === 'notFound') return null;
+    return new AdapterError(reading.code, 'vtj', `VTJ: ${reading.reason}`);
+  };
+
+  const readPersons = async (hetus: readonly string[], options?: { signal?: AbortSignal }): Promise<VtjSlot[]> => {
+    // The same code twice in one batch is asked once.
+    const unique = [...new Set(hetus)];
+    const slots = await mapBounded(unique, CONCURRENCY, (h) => readOne(h, options?.signal));
+    const byCode = new Map(unique.map((h, i) => [h, slots[i]!]));
+    return hetus.map((h) => byCode.get(h)!);
+  };
+
+  return {
+    instance: 'vtj',
+    readPersons,
+    /**
+     * For each code, the VTJ surname, or null when VTJ does not know the
+     * code (or the code is not a valid one). Rejects with the AdapterError
+     * when VTJ could not be asked: an unknown answer must not read as "no
+     * such person".
+     */
+    async surnames(hetus: readonly string[]): Promise<(string | null)[]> {
+      const slots = await readPersons(hetus);
+      return slots.map((s) => {
+        if (s instanceof AdapterError) {
+          if (s.code === 'INVALID_IDENTITY_CODE') return null;
+          throw s;
+        }
+        return s ? s.surname : null;
+      });
+    },
+    close: () => transport.close(),
+  };
+}
+
+function unavailable(err: unknown): AdapterError {
+  if (err instanceof TransportFailure) return new AdapterError('SOURCE_UNAVAILABLE', 'vtj', `VTJ: expected an answer, but ${err.message}`, { cause: err });
+  // Not a transport failure: the WSDL was fetched but could not be read.
+  return new AdapterError('SOURCE_ERROR', 'vtj', 'VTJ: expected a usable service description (WSDL), received one the SOAP client could not read', { cause: err });
+}

@@ -1,0 +1,124 @@
+/**
+ * VTJ emulator: the population information query service over SOAP 1.1 on
+ * a real socket, answering from `{fixturesDir}/vtj/henkilot.xml`.
+ *
+ * Faults (shared `Faults`): overload and maintenance answer HTTP 500 with a
+ * `soap:Server` fault; drop closes the connection without an answer;
+ * malformed sends the first half of the envelope. Faults and the request
+ * count apply to queries (POST), not to fetching the WSDL.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkHetu, child, delay, Faults, parseXml, text } from '../core/index.ts';
+import type { RunningEmulator } from '../core/index.ts';
+import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, VTJ_PATH, wsdl } from './format.ts';
+import { loadHenkilot } from './store.ts';
+
+export interface VtjEmulatorOptions {
+  readonly instance?: 'vtj';
+  readonly fixturesDir: string;
+  /** 0 (default): a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+const MAX_REQUEST_BYTES = 64 * 1024;
+const XML_TYPE = 'text/xml; charset=utf-8';
+
+/** Starts the emulator; resolves once it listens. */
+export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<RunningEmulator> {
+  const henkilot = loadHenkilot(options.fixturesDir);
+  const faults = new Faults();
+  const host = options.host ?? '127.0.0.1';
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, XML_TYPE, faultEnvelope('Server', 'Sisäinen virhe'));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== VTJ_PATH) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+      // The endpoint as the caller reached it, like a real service behind its host name.
+      return send(res, 200, XML_TYPE, wsdl(`http://${req.headers.host ?? `${host}:${port}`}${VTJ_PATH}`));
+    }
+    if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+    const body = await readBody(req);
+
+    const fault = faults.next();
+    if (fault.latencyMs > 0) await delay(fault.latencyMs);
+    if (res.destroyed) return;
+    switch (fault.mode) {
+      case 'overload':
+        return send(res, 500, XML_TYPE, faultEnvelope('Server', 'Palvelu on ylikuormittunut, yritä myöhemmin uudelleen'));
+      case 'maintenance':
+        return send(res, 500, XML_TYPE, faultEnvelope('Server', 'Palvelussa on huoltokatko'));
+      case 'drop':
+        req.socket.destroy();
+        return;
+    }
+    const answer = body === undefined ? clientFault('Pyyntö on liian suuri') : answerQuery(body);
+    if (fault.mode === 'malformed') {
+      return send(res, 200, XML_TYPE, answer.body.slice(0, Math.floor(answer.body.length / 2)));
+    }
+    send(res, answer.status, XML_TYPE, answer.body);
+  }
+
+  function answerQuery(body: string): { status: number; body: string } {
+    const parsed = parseXml(body);
+    if (!parsed.ok) return clientFault('Pyyntö ei ole kelvollinen SOAP-sanoma');
+    const query = child(child(child(parsed.doc, 'Envelope'), 'Body'), OPERATION);
+    if (!query) return clientFault(`Pyynnössä ei ole operaatiota ${OPERATION}`);
+    if (text(query, 'Tuotekoodi') !== PRODUCT_CODE) return clientFault('Tuntematon tuotekoodi');
+    const hetu = text(query, 'Henkilotunnus') ?? '';
+    if (!checkHetu(hetu).ok) return { status: 200, body: responseEnvelope(PALUUKOODI.MALFORMED_CODE) };
+    const henkilo = henkilot.get(hetu);
+    if (henkilo === undefined) return { status: 200, body: responseEnvelope(PALUUKOODI.NOT_FOUND) };
+    return { status: 200, body: responseEnvelope(PALUUKOODI.FOUND, henkilo) };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    address: `http://${host}:${port}`,
+    port,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function clientFault(reason: string): { status: number; body: string } {
+  return { status: 500, body: faultEnvelope('Client', reason) };
+}
+
+/** The request body as UTF-8, or undefined when it is larger than any query. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.destroyed) return;
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length });
+  res.end(bytes);
+}
