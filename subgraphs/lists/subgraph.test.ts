@@ -1,0 +1,156 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeHetu } from '../../adapters/core/hetu.ts';
+import { municipality } from '../../adapters/core/region.ts';
+import type { MunicipalityCode } from '../../adapters/core/region.ts';
+import { RECORD_LISTS, VALUE_TYPES } from '../../schema/model.ts';
+import { schemaMunicipality } from '../../schema/municipalities.ts';
+import { silentLogger } from '../shared/logger.ts';
+import { appointment, customership, fee, gql, prov } from '../testing/fakes.ts';
+import { createListsSubgraph } from './subgraph.ts';
+
+const PERSON = makeHetu('1980-04-04', 921);
+const CHILD = makeHetu('2016-01-20', 922, 'A');
+
+/** A canonical item as the gateway passes it in: every field present (null when absent), municipality as an object. */
+function asGraph(typeName: string, canonical: object): Record<string, unknown> {
+  const item = canonical as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of VALUE_TYPES[typeName]!) {
+    const v = item[f.name];
+    const nested = f.type.replace(/[[\]!]/g, '');
+    if (f.name === 'municipality' && typeof v === 'string') {
+      const m = municipality(v)!;
+      out[f.name] = { code: m.code, nameFi: m.nameFi, nameSv: m.nameSv };
+    } else if (v !== undefined && VALUE_TYPES[nested]) out[f.name] = asGraph(nested, v as object);
+    else out[f.name] = v ?? null;
+  }
+  return out;
+}
+
+/** A `sources` entry of the representation with the given lists (others empty). */
+function sourceEntry(code: MunicipalityCode, lists: Partial<Record<string, object[]>>, missing: { instance: string; code: string }[] = []) {
+  const entry: Record<string, unknown> = { __typename: schemaMunicipality(code).typeName, id: `ref-${code}` };
+  for (const l of RECORD_LISTS) entry[l.field] = (lists[l.field] ?? []).map((i) => asGraph(l.type, i));
+  entry.missingSources = missing;
+  return entry;
+}
+
+const clock = { now: () => new Date('2025-06-01T09:00:00Z') };
+const app = createListsSubgraph({ logger: silentLogger, clock });
+afterAll(() => app.close());
+
+const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
+  hetu
+  upcoming: appointments(upcoming: true) { start careArea note unit { oid name } source { instance localId municipality { code nameFi nameSv } } }
+  oral: appointments(careArea: [ORAL_HEALTH]) { source { localId } }
+  customerships(open: true) { serviceTask startDate endDate source { instance } }
+  fees(year: 2025) { date amountCents source { localId } }
+  missingSources { instance code }
+  feeCeiling(year: 2025) {
+    ceilingCents accruedCents reached reachedOn feesAfterCeiling { source { localId } }
+    countedFees { customer { hetu } runningTotalCents } includesDependants { hetu } minorFeesCountTowards { hetu }
+    missingSources { instance code } complete
+  }
+} } }`;
+
+const representation = {
+  __typename: 'Customer',
+  hetu: PERSON,
+  regionMissingSources: [],
+  guardians: [],
+  sources: [
+    sourceEntry('638', {
+      appointments: [appointment(prov('lifecare-porvoo', '638', 'P1'), '2025-06-03T08:00:00+03:00', { unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' } })],
+      fees: [fee(prov('lifecare-porvoo', '638', 'F1'), '2025-03-01', 70_000)],
+      customerships: [customership(prov('effica-porvoo', '638', 'C1'), '2024-01-01'), customership(prov('effica-porvoo', '638', 'C2'), '2020-01-01', { endDate: '2021-01-01' })],
+    }),
+    sourceEntry(
+      '407',
+      {
+        appointments: [
+          appointment(prov('pegasos-loviisa', '407', 'L1'), '2025-06-02T10:00:00+03:00', { careArea: 'ORAL_HEALTH', note: 'Tarkastus' }),
+          appointment(prov('pegasos-loviisa', '407', 'L0'), '2025-05-02T10:00:00+03:00'),
+        ],
+        fees: [fee(prov('pegasos-loviisa', '407', 'F2'), '2025-04-01', 10_000)],
+      },
+      [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
+    ),
+    // A municipality subgraph that failed: its lists never arrived.
+    { __typename: 'SipooRecords', id: 'ref-753' },
+  ],
+  dependants: [
+    {
+      hetu: CHILD,
+      guardians: [{ hetu: PERSON }],
+      regionMissingSources: [],
+      sources: [
+        {
+          __typename: 'AskolaRecords',
+          id: 'ref-018',
+          fees: [asGraph('Fee', fee(prov('lifecare-askola', '018', 'F9'), '2025-05-05', 5_000))],
+          missingSources: [],
+        },
+      ],
+    },
+  ],
+};
+
+describe('lists subgraph', () => {
+  it('merges, sorts and filters the lists from the representation, with provenance, and tells what is missing', async () => {
+    const r = await gql(app, QUERY, { r: [representation] });
+    expect(r.errors).toBeUndefined();
+    const c = (r.data!._entities as Record<string, unknown>[])[0]!;
+    expect(c.upcoming).toEqual([
+      { start: '2025-06-02T10:00:00+03:00', careArea: 'ORAL_HEALTH', note: 'Tarkastus', unit: { oid: null, name: 'Terveysasema' }, source: { instance: 'pegasos-loviisa', localId: 'L1', municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } } },
+      { start: '2025-06-03T08:00:00+03:00', careArea: 'PRIMARY_HEALTH', note: null, unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' }, source: { instance: 'lifecare-porvoo', localId: 'P1', municipality: { code: '638', nameFi: 'Porvoo', nameSv: 'Borgå' } } },
+    ]);
+    expect(c.oral).toEqual([{ source: { localId: 'L1' } }]);
+    expect(c.customerships).toEqual([{ serviceTask: 'OLDER_PEOPLE', startDate: '2024-01-01', endDate: null, source: { instance: 'effica-porvoo' } }]);
+    expect(c.fees).toEqual([
+      { date: '2025-03-01', amountCents: 70_000, source: { localId: 'F1' } },
+      { date: '2025-04-01', amountCents: 10_000, source: { localId: 'F2' } },
+    ]);
+    expect(c.missingSources).toEqual([
+      { instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' },
+      { instance: 'subgraph:sipoo', code: 'SUBGRAPH_UNAVAILABLE' },
+    ]);
+  });
+
+  it('computes the fee ceiling across municipalities with the child’s fees, and says it is incomplete', async () => {
+    const r = await gql(app, QUERY, { r: [representation] });
+    const c = (r.data!._entities as Record<string, unknown>[])[0]!;
+    expect(c.feeCeiling).toEqual({
+      ceilingCents: 76_200,
+      accruedCents: 85_000,
+      reached: true,
+      reachedOn: '2025-04-01',
+      feesAfterCeiling: [{ source: { localId: 'F9' } }],
+      countedFees: [
+        { customer: { hetu: PERSON }, runningTotalCents: 70_000 },
+        { customer: { hetu: PERSON }, runningTotalCents: 80_000 },
+        { customer: { hetu: CHILD }, runningTotalCents: 85_000 },
+      ],
+      includesDependants: [{ hetu: CHILD }],
+      minorFeesCountTowards: null,
+      missingSources: [
+        { instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' },
+        { instance: 'subgraph:sipoo', code: 'SUBGRAPH_UNAVAILABLE' },
+      ],
+      complete: false,
+    });
+  });
+
+  it('refuses a year without a ceiling and a negative limit as BAD_USER_INPUT', async () => {
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2019) { reached } } } }`, { r: [representation] });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toContain('received 2019');
+    const l = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(first: -1) { start } } } }`, { r: [representation] });
+    expect(l.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a malformed DateTime argument', async () => {
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(from: "2025-13-01") { start } } } }`, { r: [representation] });
+    expect(r.data ?? null).toBeNull();
+    expect(JSON.stringify(r.errors)).toContain('expected DateTime as an ISO 8601 date and time with offset');
+  });
+});

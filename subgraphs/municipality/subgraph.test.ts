@@ -1,0 +1,175 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeHetu } from '../../adapters/core/hetu.ts';
+import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
+import { silentLogger } from '../shared/logger.ts';
+import { encodeRecordsRef } from '../shared/recordsRef.ts';
+import { appointment, consent, customership, FakeSourceAdapter, fee, gql, prov, records } from '../testing/fakes.ts';
+import { sourcesFor } from '../services.ts';
+import { createMunicipalitySubgraph } from './subgraph.ts';
+
+const LAPINJARVI_PERSON = makeHetu('1950-06-01', 901);
+const LOVIISA_PERSON = makeHetu('1962-02-11', 902);
+const OTHER = makeHetu('1990-12-24', 903);
+
+// pegasos-loviisa serves Loviisa (434) and Lapinjärvi (407): each record carries the municipality it has for the person.
+const pegasos = new FakeSourceAdapter('pegasos-loviisa', {
+  [LAPINJARVI_PERSON]: records(LAPINJARVI_PERSON, 'pegasos-loviisa', {
+    appointments: [appointment(prov('pegasos-loviisa', '407', 'K1'), '2025-10-26T03:30:00+03:00')],
+    fees: [fee(prov('pegasos-loviisa', '407', 'M1'), '2025-02-03', 4150)],
+  }),
+  [LOVIISA_PERSON]: records(LOVIISA_PERSON, 'pegasos-loviisa', {
+    appointments: [appointment(prov('pegasos-loviisa', '434', 'K2'), '2025-03-30T04:30:00+03:00')],
+  }),
+  [OTHER]: records(OTHER, 'pegasos-loviisa', {
+    appointments: [appointment(prov('pegasos-loviisa', '434', 'K3'), '2025-01-02T10:00:00+02:00')],
+  }),
+});
+const mediatri = new FakeSourceAdapter('mediatri-loviisa', {
+  [LOVIISA_PERSON]: records(LOVIISA_PERSON, 'mediatri-loviisa', {
+    appointments: [appointment(prov('mediatri-loviisa', '434', 'A7'), '2025-04-01T09:00:00+03:00', { careArea: 'ORAL_HEALTH' })],
+  }),
+});
+const proconsona = new FakeSourceAdapter('proconsona-loviisa', {
+  [LOVIISA_PERSON]: records(LOVIISA_PERSON, 'proconsona-loviisa', {
+    customerships: [customership(prov('proconsona-loviisa', '434', '12'), '2024-05-01')],
+    consents: [consent(prov('proconsona-loviisa', '434', '3'), '2024-05-02')],
+  }),
+});
+const adapters = new Map<InstanceId, FakeSourceAdapter>([
+  ['pegasos-loviisa', pegasos],
+  ['mediatri-loviisa', mediatri],
+  ['proconsona-loviisa', proconsona],
+]);
+const loviisa = createMunicipalitySubgraph({ municipality: '434', sources: sourcesFor('434', adapters), logger: silentLogger });
+const lapinjarvi = createMunicipalitySubgraph({ municipality: '407', sources: sourcesFor('407', adapters), logger: silentLogger });
+afterAll(async () => {
+  await Promise.all([loviisa.close(), lapinjarvi.close()]);
+});
+
+const FIELDS = `id appointments { start careArea source { instance product localId municipality { code nameFi nameSv } } }
+  customerships { startDate } consents { type } fees { date amountCents source { municipality { code } } } missingSources { instance code }`;
+/** An _entities query for the records type of one subgraph (each knows only its own). */
+const entities = (typename: string) => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${FIELDS} } } }`;
+const LOVIISA = entities('LoviisaRecords');
+const LAPINJARVI = entities('LapinjarviRecords');
+
+function ref(typename: string, hetu: string, municipality: MunicipalityCode, instances: InstanceId[]) {
+  return { __typename: typename, id: encodeRecordsRef({ hetu, municipality, instances }) };
+}
+
+function resetCalls(): void {
+  for (const a of adapters.values()) {
+    a.calls.length = 0;
+    a.failWith = undefined;
+  }
+}
+
+describe('municipality subgraph', () => {
+  it('serves a Lapinjärvi person from pegasos-loviisa in the Lapinjärvi subgraph, not in Loviisa’s', async () => {
+    resetCalls();
+    const r = await gql(lapinjarvi, LAPINJARVI, { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['pegasos-loviisa'])] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({
+      _entities: [
+        {
+          id: expect.any(String),
+          appointments: [
+            {
+              start: '2025-10-26T03:30:00+03:00',
+              careArea: 'PRIMARY_HEALTH',
+              source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K1', municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } },
+            },
+          ],
+          customerships: [],
+          consents: [],
+          fees: [{ date: '2025-02-03', amountCents: 4150, source: { municipality: { code: '407' } } }],
+          missingSources: [],
+        },
+      ],
+    });
+    // The same instance read for Loviisa: the records are Lapinjärvi's, so none of them.
+    const l = await gql(loviisa, LOVIISA, { r: [ref('LoviisaRecords', LAPINJARVI_PERSON, '434', ['pegasos-loviisa'])] });
+    expect(l.errors).toBeUndefined();
+    expect(l.data).toMatchObject({ _entities: [{ appointments: [], fees: [], missingSources: [] }] });
+  });
+
+  it('reads only the instances the reference names, batching persons per instance in one call', async () => {
+    resetCalls();
+    const r = await gql(loviisa, LOVIISA, {
+      r: [
+        ref('LoviisaRecords', LOVIISA_PERSON, '434', ['pegasos-loviisa', 'proconsona-loviisa']),
+        ref('LoviisaRecords', OTHER, '434', ['pegasos-loviisa']),
+      ],
+    });
+    expect(r.errors).toBeUndefined();
+    expect(pegasos.calls).toEqual([[LOVIISA_PERSON, OTHER]]);
+    expect(proconsona.calls).toEqual([[LOVIISA_PERSON]]);
+    expect(mediatri.calls).toEqual([]);
+    const [first, second] = (r.data!._entities as Record<string, unknown>[])!;
+    expect(first).toMatchObject({
+      appointments: [{ start: '2025-03-30T04:30:00+03:00', careArea: 'PRIMARY_HEALTH', source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K2', municipality: { nameFi: 'Loviisa', nameSv: 'Lovisa' } } }],
+      customerships: [{ startDate: '2024-05-01' }],
+      consents: [{ type: 'LUOVUTUS_TERVEYDENHUOLTOON' }],
+    });
+    expect(second).toMatchObject({ appointments: [{ source: { localId: 'K3' } }] });
+  });
+
+  it('serves the other sources when one fails, lists it in missingSources and adds one SOURCE_UNAVAILABLE error naming it', async () => {
+    resetCalls();
+    mediatri.failWith = 'SOURCE_UNAVAILABLE';
+    const instances: InstanceId[] = ['mediatri-loviisa', 'pegasos-loviisa', 'proconsona-loviisa'];
+    const r = await gql(loviisa, LOVIISA, {
+      r: [ref('LoviisaRecords', LOVIISA_PERSON, '434', instances), ref('LoviisaRecords', OTHER, '434', instances)],
+    });
+    expect(r.status).toBe(200);
+    const [first, second] = r.data!._entities as Record<string, unknown>[];
+    expect(first).toMatchObject({
+      appointments: [{ source: { instance: 'pegasos-loviisa' } }],
+      customerships: [{ startDate: '2024-05-01' }],
+      missingSources: [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
+    });
+    expect(second).toMatchObject({ missingSources: [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }] });
+    // One error per missing source, not per person or field.
+    expect(r.errors).toEqual([
+      {
+        message: 'Source mediatri-loviisa could not be read (SOURCE_UNAVAILABLE); the answer lacks its data.',
+        extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'mediatri-loviisa', reason: 'SOURCE_UNAVAILABLE' },
+      },
+    ]);
+    expect(JSON.stringify(r.errors)).not.toContain(LOVIISA_PERSON);
+  });
+
+  it('reports an instance it has no adapter for as missing, never a silent gap', async () => {
+    resetCalls();
+    const alone = createMunicipalitySubgraph({ municipality: '434', sources: new Map([['pegasos-loviisa', pegasos]]), logger: silentLogger });
+    const r = await gql(alone, LOVIISA, { r: [ref('LoviisaRecords', LOVIISA_PERSON, '434', ['pegasos-loviisa', 'mediatri-loviisa'])] });
+    expect(r.data).toMatchObject({ _entities: [{ appointments: [{ source: { localId: 'K2' } }], missingSources: [{ instance: 'mediatri-loviisa', code: 'NOT_CONFIGURED' }] }] });
+    expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'mediatri-loviisa', reason: 'NOT_CONFIGURED' } }]);
+    await alone.close();
+  });
+
+  it('refuses a reference to another municipality or a forged id, without calling any source', async () => {
+    resetCalls();
+    const r = await gql(lapinjarvi, LAPINJARVI, {
+      r: [ref('LapinjarviRecords', LOVIISA_PERSON, '434', ['pegasos-loviisa']), { __typename: 'LapinjarviRecords', id: 'not-a-reference' }],
+    });
+    expect(r.data).toEqual({ _entities: [null, null] });
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(pegasos.calls).toEqual([]);
+  });
+
+  it('ignores instances of the reference that do not serve the municipality', async () => {
+    resetCalls();
+    const porvooAdapter = new FakeSourceAdapter('lifecare-porvoo');
+    const app = createMunicipalitySubgraph({ municipality: '407', sources: new Map([['pegasos-loviisa', pegasos], ['lifecare-porvoo', porvooAdapter]]), logger: silentLogger });
+    const r = await gql(app, LAPINJARVI, { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['lifecare-porvoo', 'pegasos-loviisa'])] });
+    expect(r.errors).toBeUndefined();
+    expect(porvooAdapter.calls).toEqual([]);
+    await app.close();
+  });
+
+  it('answers /healthz', async () => {
+    const res = await lapinjarvi.inject({ method: 'GET', url: '/healthz' });
+    expect(res.json()).toEqual({ status: 'ok', service: 'lapinjarvi' });
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * A municipality subgraph (one implementation, seven instances): resolves
+ * the municipality's `{Name}Records` references into the canonical lists of
+ * the person's records in the instances that serve the municipality.
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError, parse } from 'graphql';
+import type { ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
+import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
+import { municipalitySubgraphSdl } from '../../schema/sdl.ts';
+import { schemaMunicipality } from '../../schema/municipalities.ts';
+import type { Logger } from '../shared/logger.ts';
+import { decodeRecordsRef } from '../shared/recordsRef.ts';
+import { scalarResolvers } from '../shared/scalars.ts';
+import { createSubgraphServer } from '../shared/server.ts';
+import type { SubgraphContext } from '../shared/server.ts';
+import { valueResolvers } from '../shared/valueResolvers.ts';
+import { loadMunicipalityRecords, PersonLoaders } from './records.ts';
+import type { MunicipalityRecords } from './records.ts';
+
+export interface MunicipalitySubgraphOptions {
+  readonly municipality: MunicipalityCode;
+  /** Adapters of the instances serving this municipality (others are never called). */
+  readonly sources: ReadonlyMap<InstanceId, SourceAdapter>;
+  readonly logger: Logger;
+  /** Passed to every readPersons call (fee years, appointment window); default: the adapters' defaults. */
+  readonly readOptions?: ReadOptions;
+  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+}
+
+type Context = SubgraphContext<PersonLoaders>;
+
+/** A resolved reference: its id and the (shared) promise of its records. */
+interface RecordsObject {
+  readonly id: string;
+  readonly records: Promise<MunicipalityRecords>;
+}
+
+/** Creates the subgraph's Fastify app (mercurius at /graphql, /healthz); not yet listening. */
+export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions): FastifyInstance {
+  const { municipality, sources, logger } = options;
+  const m = schemaMunicipality(municipality);
+
+  const resolveRecords = (id: string, ctx: Context): Promise<MunicipalityRecords> => {
+    const ref = decodeRecordsRef(id);
+    if (!ref || ref.municipality !== municipality) {
+      return Promise.reject(
+        new GraphQLError(`expected a reference to records of ${m.nameFi}, received another id`, { extensions: { code: 'BAD_USER_INPUT' } }),
+      );
+    }
+    return loadMunicipalityRecords(ref, municipality, ctx.loaders).then(({ records, issues, foreign }) => {
+      for (const missing of records.missingSources) ctx.missing.add(missing);
+      if (Object.keys(issues).length > 0) logger.warn({ service: m.subgraph, requestId: ctx.requestId, issues }, 'records left out or served incomplete');
+      if (foreign.length > 0) logger.warn({ service: m.subgraph, requestId: ctx.requestId, foreign }, 'reference named instances outside the municipality');
+      return records;
+    });
+  };
+
+  const field = <K extends keyof MunicipalityRecords>(key: K) => async (parent: RecordsObject) => (await parent.records)[key];
+
+  const resolvers = {
+    ...scalarResolvers,
+    ...valueResolvers,
+    [m.typeName]: {
+      __resolveReference(reference: { id: string }, ctx: Context): RecordsObject {
+        const records = resolveRecords(reference.id, ctx);
+        // Started now so every reference of one _entities call lands in the same DataLoader batch.
+        records.catch(() => undefined);
+        return { id: reference.id, records };
+      },
+      appointments: field('appointments'),
+      customerships: field('customerships'),
+      decisions: field('decisions'),
+      plans: field('plans'),
+      fees: field('fees'),
+      consents: field('consents'),
+      missingSources: field('missingSources'),
+    },
+  };
+  // @apollo/subgraph's resolver map type does not know custom scalars as values.
+  const schema = buildSubgraphSchema({ typeDefs: parse(municipalitySubgraphSdl(m)), resolvers: resolvers as never });
+  return createSubgraphServer({
+    name: m.subgraph,
+    schema,
+    logger,
+    createLoaders: () => new PersonLoaders(sources, options.readOptions),
+    resolveIdentity: options.resolveIdentity,
+  });
+}

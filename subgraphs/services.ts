@@ -1,0 +1,91 @@
+/**
+ * Starts the nine subgraph services (region, lists, seven municipalities) on
+ * free ports, for the gateway and the start script.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ReadOptions, SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
+import { INSTANCES } from '../adapters/core/region.ts';
+import type { InstanceId } from '../adapters/core/region.ts';
+import type { Clock } from '../adapters/core/time.ts';
+import { SCHEMA_MUNICIPALITIES } from '../schema/municipalities.ts';
+import { createListsSubgraph } from './lists/subgraph.ts';
+import { createMunicipalitySubgraph } from './municipality/subgraph.ts';
+import { createRegionSubgraph } from './region/subgraph.ts';
+import type { Logger } from './shared/logger.ts';
+import type { PersonLocator } from './shared/personLocator.ts';
+
+export interface StartSubgraphsOptions {
+  /** Record instances' adapters (not VTJ); each municipality subgraph gets those serving it. */
+  readonly adapters: ReadonlyMap<InstanceId, SourceAdapter>;
+  readonly vtj: VtjAdapter;
+  readonly locator: PersonLocator;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Interface to listen on; default 127.0.0.1. */
+  readonly host?: string;
+  /** Fixed ports by subgraph name; default: free ports. */
+  readonly ports?: Readonly<Partial<Record<string, number>>>;
+  readonly readOptions?: ReadOptions;
+}
+
+export interface RunningSubgraphs {
+  /** GraphQL endpoint by subgraph name (`region`, `lists`, `porvoo`, … as in the supergraph). */
+  readonly urls: Readonly<Record<string, string>>;
+  /** The Fastify app of each service, by subgraph name (tests stop one to see partial answers). */
+  readonly apps: ReadonlyMap<string, FastifyInstance>;
+  /** Stops every service (not the adapters: their owner closes them). */
+  close(): Promise<void>;
+}
+
+/** The adapters of the instances serving one municipality. */
+export function sourcesFor(code: string, adapters: ReadonlyMap<InstanceId, SourceAdapter>): Map<InstanceId, SourceAdapter> {
+  const out = new Map<InstanceId, SourceAdapter>();
+  for (const i of INSTANCES) if (i.municipalities.some((m) => m === code) && adapters.has(i.id)) out.set(i.id, adapters.get(i.id)!);
+  return out;
+}
+
+/** Builds all nine apps (not listening), by subgraph name. */
+export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' | 'ports'>): Map<string, FastifyInstance> {
+  const { logger } = options;
+  const apps = new Map<string, FastifyInstance>();
+  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger }));
+  apps.set('lists', createListsSubgraph({ logger, ...(options.clock ? { clock: options.clock } : {}) }));
+  for (const m of SCHEMA_MUNICIPALITIES) {
+    apps.set(
+      m.subgraph,
+      createMunicipalitySubgraph({
+        municipality: m.code,
+        sources: sourcesFor(m.code, options.adapters),
+        logger,
+        ...(options.readOptions ? { readOptions: options.readOptions } : {}),
+      }),
+    );
+  }
+  return apps;
+}
+
+/** Starts the nine services; rejects (having closed whatever started) if one cannot listen. */
+export async function startSubgraphs(options: StartSubgraphsOptions): Promise<RunningSubgraphs> {
+  const host = options.host ?? '127.0.0.1';
+  const apps = createSubgraphApps(options);
+  const urls: Record<string, string> = {};
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([...apps.values()].map((a) => a.close()));
+  };
+  try {
+    await Promise.all(
+      [...apps].map(async ([name, app]) => {
+        await app.listen({ host, port: options.ports?.[name] ?? 0 });
+        const address = app.server.address();
+        if (address === null || typeof address === 'string') throw new Error(`Subgraph ${name} has no TCP address.`);
+        const h = host.includes(':') ? `[${host}]` : host;
+        urls[name] = `http://${h}:${address.port}/graphql`;
+      }),
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  options.logger.info({ subgraphs: Object.keys(urls).length }, 'subgraphs listening');
+  return { urls, apps, close };
+}

@@ -1,0 +1,48 @@
+/**
+ * The per-request context of every subgraph: a request id, the caller's
+ * identity (issue 4, access control, fills it in), the request's
+ * DataLoaders, and the sources that could not be read while answering.
+ */
+import { GraphQLError } from 'graphql';
+
+/** A source that could not be read: an instance (or `vtj`, `person-index`) and why. */
+export interface MissingSource {
+  readonly instance: string;
+  /** An adapter error code (`SOURCE_UNAVAILABLE`, `MALFORMED_RESPONSE`, …) or `NOT_CONFIGURED`. */
+  readonly code: string;
+}
+
+/** Collects the sources a request could not read, once each. */
+export class MissingSources {
+  private readonly byInstance = new Map<string, MissingSource>();
+
+  add(missing: MissingSource): void {
+    if (!this.byInstance.has(missing.instance)) this.byInstance.set(missing.instance, missing);
+  }
+
+  list(): MissingSource[] {
+    return [...this.byInstance.values()];
+  }
+
+  /**
+   * One GraphQL error per missing source, `extensions.code`
+   * `SOURCE_UNAVAILABLE` with the instance (and the underlying code as
+   * `reason`). Messages name the instance only: no personal data.
+   */
+  errors(): GraphQLError[] {
+    return this.list().map(
+      (m) =>
+        new GraphQLError(`Source ${m.instance} could not be read (${m.code}); the answer lacks its data.`, {
+          extensions: { code: 'SOURCE_UNAVAILABLE', instance: m.instance, reason: m.code },
+        }),
+    );
+  }
+}
+
+export interface RequestContext<Loaders> {
+  readonly requestId: string;
+  /** Who is asking; undefined until access control (issue 4) sets it. */
+  readonly identity?: unknown;
+  readonly loaders: Loaders;
+  readonly missing: MissingSources;
+}

@@ -1,0 +1,102 @@
+/**
+ * One subgraph service: Fastify with mercurius serving a schema built with
+ * @apollo/subgraph at `/graphql`, plus `/healthz`. Every request gets its own
+ * context (request id, identity slot, fresh DataLoaders, missing sources);
+ * each source missing from the answer is appended as one
+ * `SOURCE_UNAVAILABLE` error while the data stays.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import mercurius from 'mercurius';
+import type { MercuriusContext } from 'mercurius';
+import type { Logger } from './logger.ts';
+import { MissingSources } from './context.ts';
+import type { RequestContext } from './context.ts';
+
+export interface SubgraphServerOptions<Loaders> {
+  /** The subgraph's name, as the supergraph names it (logs, /healthz). */
+  readonly name: string;
+  readonly schema: GraphQLSchema;
+  readonly logger: Logger;
+  /** Fresh loaders for one request (DataLoader caches live for one request only). */
+  readonly createLoaders: () => Loaders;
+  /** Who is asking (issue 4); default: nobody. */
+  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+  /** Largest request body in bytes; default 32 MiB (see DEFAULT_BODY_LIMIT). */
+  readonly bodyLimit?: number;
+}
+
+/**
+ * Why larger than Fastify's 1 MiB: the gateway sends the lists subgraph every
+ * record of a customer (and of their dependants) as entity representations.
+ */
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** The context a resolver receives: ours plus mercurius's own fields. */
+export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContext;
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Builds the Fastify app of one subgraph (not listening; call `listen` or `inject`). */
+export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): FastifyInstance {
+  const { name, logger } = options;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // A caller's (the gateway's) request id is kept so logs can be joined; anything else gets a fresh one.
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  });
+  app.get('/healthz', async () => ({ status: 'ok', service: name }));
+  app.register(async (instance) => {
+    await instance.register(mercurius, {
+      schema: options.schema,
+      path: '/graphql',
+      graphiql: false,
+      context: (request): RequestContext<Loaders> => ({
+        requestId: String(request.id),
+        identity: options.resolveIdentity?.(request),
+        loaders: options.createLoaders(),
+        missing: new MissingSources(),
+      }),
+      errorFormatter: (execution, context) => {
+        const errors = execution.errors.map((e) => maskUnexpected(e, name, logger, context as unknown as SubgraphContext<Loaders>));
+        return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
+      },
+    });
+    instance.graphql.addHook('onResolution', async (execution, context) => {
+      const missing = (context as unknown as SubgraphContext<Loaders>).missing;
+      if (!missing) return;
+      const list = missing.list();
+      if (list.length === 0) return;
+      // Why here: the resolvers that met the failure already returned what the other sources gave.
+      const appended = missing.errors().map((e) => e.toJSON());
+      (execution as { errors?: unknown[] }).errors = [...(execution.errors ?? []), ...appended];
+      logger.warn({ service: name, requestId: (context as unknown as SubgraphContext<Loaders>).requestId, missing: list }, 'answered without some sources');
+    });
+  });
+  return app;
+}
+
+/**
+ * Errors we raise carry `extensions.code`; anything else is a programming
+ * error whose message might hold data, so it leaves as a generic
+ * INTERNAL_SERVER_ERROR and is logged by name only.
+ */
+function maskUnexpected<Loaders>(error: GraphQLError, service: string, logger: Logger, context: SubgraphContext<Loaders>): GraphQLError {
+  const original = error.originalError;
+  if (!original || original instanceof GraphQLError || error.extensions?.code) return error;
+  // mercurius's own validation errors carry the GraphQL errors inside.
+  if (Array.isArray((original as { errors?: unknown }).errors)) return error;
+  logger.error({ service, requestId: context?.requestId, errorName: original.name, path: error.path }, 'resolver failed');
+  return new GraphQLError('Internal error in the subgraph.', {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
