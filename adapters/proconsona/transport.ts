@@ -1,0 +1,150 @@
+/**
+ * The SQL client: a small `pg` pool per instance, a client-side deadline per
+ * query (`config.timeoutMs`, covering waiting for a connection too), and the
+ * mapping of failures to the adapter error catalogue.
+ */
+import pg from 'pg';
+import { AdapterError, type AdapterConfig } from '../core/index.ts';
+import type { Row } from './map.ts';
+
+/** Date/time type OIDs read as the server's text, never as JavaScript Dates. */
+const TEXT_TYPES = new Set([1082 /* date */, 1114 /* timestamp */, 1184 /* timestamptz */, 1083 /* time */]);
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (TEXT_TYPES.has(oid)) return (value: string) => value;
+    // pg's typings overload on the format literal; forward it as given.
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+/** SQLSTATEs (or classes) meaning "not now": the source is unavailable rather than broken. */
+function unavailableState(code: string): boolean {
+  return (
+    code.startsWith('08') || // connection exception
+    code.startsWith('53') || // insufficient resources, incl. 53300 too_many_connections
+    code === '57P01' || // admin_shutdown
+    code === '57P02' || // crash_shutdown
+    code === '57P03' || // cannot_connect_now (maintenance, starting up)
+    code === '57014' // query_canceled (statement_timeout)
+  );
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly Row[];
+}
+
+export interface SqlTransportOptions {
+  /**
+   * Connections kept. The emulator (PGlite) runs one statement at a time
+   * but serves several connections, so a few are enough; default 4.
+   */
+  readonly poolSize?: number;
+}
+
+/** A pooled, deadline-bound SQL client for one instance. */
+export class SqlTransport {
+  private readonly pool: pg.Pool;
+
+  constructor(
+    private readonly config: AdapterConfig,
+    options: SqlTransportOptions = {},
+  ) {
+    this.pool = new pg.Pool({
+      connectionString: config.address,
+      max: options.poolSize ?? 4,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: config.timeoutMs,
+      allowExitOnIdle: true,
+      types,
+    });
+    // An idle connection the server dropped: the pool discards it and the next query reconnects.
+    this.pool.on('error', () => {});
+    // A connection lost during a query fails that query; pg also emits it as an event, which must not crash the process.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
+  }
+
+  /** Runs one SELECT; rejects with an AdapterError only. */
+  async query(text: string, values: readonly unknown[], signal?: AbortSignal): Promise<QueryResult> {
+    const instance = this.config.instance;
+    if (signal?.aborted) throw new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance}: the read was cancelled before it was sent`);
+    let client: pg.PoolClient | undefined;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    // On a deadline or abort, the connection in use is destroyed: its answer may still come, and must not reach the next query.
+    const abandon = (): void => {
+      settled = true;
+      client?.release(true);
+      client = undefined;
+    };
+    const work = (async (): Promise<QueryResult> => {
+      const c = await this.pool.connect();
+      if (settled) {
+        c.release(true);
+        throw new Error('abandoned');
+      }
+      client = c;
+      const result = await c.query({ text, values: values as unknown[] });
+      client = undefined;
+      c.release();
+      return { columns: result.fields.map((f) => f.name), rows: result.rows as Row[] };
+    })();
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abandon();
+        reject(new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} did not answer within ${this.config.timeoutMs} ms`));
+      }, this.config.timeoutMs);
+      if (signal) {
+        onAbort = () => {
+          abandon();
+          reject(new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance}: the read was cancelled`));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+    work.catch(() => {}); // its failure after the deadline is of no interest
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (err) {
+      if (client) {
+        // The query failed on a live connection: a server error leaves it usable, anything else does not.
+        (client as pg.PoolClient).release(err instanceof pg.DatabaseError ? undefined : true);
+        client = undefined;
+      }
+      throw toAdapterError(err, instance);
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Maps a client or server failure to the catalogue; the message names the instance and never the server's text. */
+export function toAdapterError(err: unknown, instance: AdapterConfig['instance']): AdapterError {
+  if (err instanceof AdapterError) return err;
+  if (err instanceof pg.DatabaseError) {
+    const code = err.code ?? 'unknown';
+    return unavailableState(code)
+      ? new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} refused the query with SQLSTATE ${code}`, { cause: err })
+      : new AdapterError('SOURCE_ERROR', instance, `${instance} failed the query with SQLSTATE ${code}`, { cause: err });
+  }
+  const sys = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (sys === 'ECONNREFUSED') {
+    return new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} refused the connection`, { cause: err });
+  }
+  if (typeof sys === 'string' && /^E[A-Z]+$/.test(sys)) {
+    return new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} could not be reached (${sys})`, { cause: err });
+  }
+  // pg reports a dropped connection or a connect timeout as a plain Error.
+  return new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} closed the connection or could not be connected to`, {
+    cause: err,
+  });
+}
