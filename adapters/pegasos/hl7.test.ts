@@ -10,7 +10,7 @@ function parse(text: string) {
 describe('HL7 v2 codec: reading', () => {
   const sample =
     'MSH|^~\\&|PEGASOS|LOVIISA|ALUEGRAAFI|ITA-UUSIMAA|20250114093000||RSP^K11^RSP_K11|PEG1|P|2.5||||||8859/1\r' +
-    'PID|1||1001^^^PEGASOS^PI~131052-308T^^^&1.2.246.21&ISO^NNFIN||Virtanen\\T\\Korhonen^Anna\\S\\Liisa\r' +
+    'PID|1||1001^^^PEGASOS^PI~131052-9085^^^&1.2.246.21&ISO^NNFIN||Virtanen\\T\\Korhonen^Anna\\S\\Liisa\r' +
     'ZPT|N\r';
 
   it('numbers MSH fields so that MSH-1 is the field separator and MSH-2 the encoding characters', () => {
@@ -32,7 +32,7 @@ describe('HL7 v2 codec: reading', () => {
     expect(first!.get(5)).toBe('PI');
     expect(second!.get(4, 2)).toBe('1.2.246.21');
     expect(second!.get(4, 3)).toBe('ISO');
-    expect(pid.get(3, 1, 1, 2)).toBe('131052-308T');
+    expect(pid.get(3, 1, 1, 2)).toBe('131052-9085');
     expect(pid.get(5, 1)).toBe('Virtanen&Korhonen');
     expect(pid.get(5, 2)).toBe('Anna^Liisa');
   });

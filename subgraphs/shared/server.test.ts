@@ -13,7 +13,7 @@ function app(logged: object[]) {
     resolvers: {
       Query: {
         boom: () => {
-          throw new Error('row 131052-308T could not be read');
+          throw new Error('row 131052-9085 could not be read');
         },
         partial: (_r: unknown, _a: unknown, ctx: SubgraphContext<undefined>) => {
           ctx.missing.add({ instance: 'effica-porvoo', code: 'MALFORMED_RESPONSE' });
