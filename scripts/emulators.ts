@@ -1,26 +1,35 @@
 /**
- * `npm run emulators [-- --fixtures DIR]`: starts every legacy system's
- * emulator on a fixtures directory and prints where each one answers, for
- * trying the adapters or a legacy client by hand. Ctrl-C stops them.
+ * `npm run emulators [-- --fixtures DIR]`: every instance's emulator on a
+ * fixtures directory, each on a free port; prints where each answers.
+ * Ctrl-C (SIGINT) or SIGTERM stops them.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { createRootLogger } from './logger.ts';
+import { DEFAULT_FIXTURES_DIR } from './startConfig.ts';
 
-const { values } = parseArgs({ options: { fixtures: { type: 'string', default: 'fixtures' } } });
-const fixturesDir = resolve(values.fixtures!);
-const emulators = await startEmulators({ fixturesDir });
-for (const [instance, e] of emulators) process.stdout.write(`${instance.padEnd(20)} ${e.address}\n`);
-process.stdout.write(`Serving ${fixturesDir}. Ctrl-C stops.\n`);
+async function main(): Promise<void> {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { fixtures: { type: 'string' } }, strict: true });
+  const fixturesDir = values.fixtures ? resolve(values.fixtures) : DEFAULT_FIXTURES_DIR;
+  if (!existsSync(fixturesDir) || !statSync(fixturesDir).isDirectory()) {
+    process.stderr.write(`npm run emulators: expected --fixtures as a directory, received ${fixturesDir}\n`);
+    process.exit(2);
+  }
+  const logger = createRootLogger('info');
+  const lifecycle = new Lifecycle({ logger });
+  lifecycle.handleSignals();
+  try {
+    const emulators = lifecycle.add('emulators', await startEmulators({ fixturesDir }), closeEmulators);
+    const width = Math.max(...[...emulators.keys()].map((id) => id.length));
+    const lines = [...emulators].map(([id, e]) => `  ${id.padEnd(width)}  ${e.address}`);
+    process.stdout.write(`\n${lines.join('\n')}\n\n  Ctrl-C stops them.\n\n`);
+  } catch (err) {
+    process.stderr.write(`npm run emulators: the emulators did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await lifecycle.stop('start failed', 1);
+  }
+}
 
-let stopping = false;
-const stop = async (): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  const deadline = setTimeout(() => process.exit(1), 5_000);
-  await closeEmulators(emulators);
-  clearTimeout(deadline);
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+void main();

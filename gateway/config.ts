@@ -1,0 +1,154 @@
+/**
+ * The gateway's configuration, parsed and validated once at the boundary
+ * (command line, then environment) into a typed object.
+ *
+ * Command line (wins over the environment):
+ *   --port N              GATEWAY_PORT         default 4000 (0: a free port)
+ *   --host H              GATEWAY_HOST         default 127.0.0.1
+ *   --supergraph FILE     SUPERGRAPH_PATH      default schema/supergraph.graphql
+ *   --subgraph NAME=URL   SUBGRAPH_URL_{NAME}  repeatable; overrides a subgraph's URL from the supergraph
+ *   --subgraph-timeout-ms SUBGRAPH_TIMEOUT_MS  default 15 000
+ *   --log-level L         LOG_LEVEL            default info
+ *   --production          NODE_ENV=production  no GraphiQL, no introspection, no query plans in answers
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface GatewayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the supergraph SDL file. */
+  readonly supergraphPath: string;
+  /** Subgraph name → URL, replacing the URL the supergraph names. */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** How long the gateway waits for one subgraph answer; above the subgraphs' own per-source timeouts. */
+  readonly subgraphTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  /** Production mode: GraphiQL, introspection and query plan answers are off. */
+  readonly production: boolean;
+}
+
+/** A setting that cannot be used; the message names the setting, never a secret. */
+export class GatewayConfigError extends Error {
+  override readonly name = 'GatewayConfigError';
+}
+
+/** The repository's root (this file is gateway/config.ts). */
+export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const DEFAULT_SUPERGRAPH_PATH = resolve(REPOSITORY_ROOT, 'schema', 'supergraph.graphql');
+export const DEFAULT_PORT = 4000;
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;
+
+/** The gateway's command-line options, for scripts that add their own (scripts/start.ts). */
+export const GATEWAY_ARG_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  supergraph: { type: 'string' },
+  subgraph: { type: 'string', multiple: true },
+  'subgraph-timeout-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+  production: { type: 'boolean' },
+} as const;
+
+/** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
+export interface GatewayArgValues {
+  port?: string;
+  host?: string;
+  supergraph?: string;
+  subgraph?: string[];
+  'subgraph-timeout-ms'?: string;
+  'log-level'?: string;
+  production?: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses the gateway's command line and environment; throws GatewayConfigError for an unusable value. */
+export function parseGatewayConfig(argv: readonly string[], env: Env): GatewayConfig {
+  let values: GatewayArgValues;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: GATEWAY_ARG_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    // parseArgs messages name the option only (never a value), so they are safe to show.
+    throw new GatewayConfigError(err instanceof Error ? err.message : 'expected known options, received another');
+  }
+  return gatewayConfigFromValues(values, env);
+}
+
+/** Builds the config from already parsed command-line values plus the environment. */
+export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd = process.cwd()): GatewayConfig {
+  const port = wholeNumber(values.port ?? env.GATEWAY_PORT, values.port !== undefined ? '--port' : 'GATEWAY_PORT', DEFAULT_PORT, 0, 65_535);
+  const host = (values.host ?? env.GATEWAY_HOST ?? '127.0.0.1').trim();
+  if (host === '' || /\s/.test(host)) throw new GatewayConfigError('expected --host as a host name or address, received an empty value');
+  const supergraph = values.supergraph ?? env.SUPERGRAPH_PATH;
+  const supergraphPath = supergraph && supergraph.trim() !== '' ? resolve(cwd, supergraph.trim()) : DEFAULT_SUPERGRAPH_PATH;
+  const subgraphTimeoutMs = wholeNumber(
+    values['subgraph-timeout-ms'] ?? env.SUBGRAPH_TIMEOUT_MS,
+    values['subgraph-timeout-ms'] !== undefined ? '--subgraph-timeout-ms' : 'SUBGRAPH_TIMEOUT_MS',
+    DEFAULT_SUBGRAPH_TIMEOUT_MS,
+    1,
+    600_000,
+  );
+  const level = (values['log-level'] ?? env.LOG_LEVEL ?? 'info').trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new GatewayConfigError(`expected the log level as one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
+  }
+  return {
+    port,
+    host,
+    supergraphPath,
+    subgraphUrls: subgraphUrls(values.subgraph ?? [], env),
+    subgraphTimeoutMs,
+    logLevel: level as LogLevel,
+    production: values.production === true || env.NODE_ENV === 'production',
+  };
+}
+
+/**
+ * `SUBGRAPH_URL_{NAME}` variables, then `--subgraph name=url` flags (which win).
+ * An environment name is lower-cased with `_` read as `-`, so `SUBGRAPH_URL_MY_SUB`
+ * names the subgraph `my-sub`; createGateway matches names ignoring `-`/`_`.
+ */
+function subgraphUrls(flags: readonly string[], env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('SUBGRAPH_URL_') || value === undefined || value.trim() === '') continue;
+    const name = key.slice('SUBGRAPH_URL_'.length).toLowerCase().replace(/_/g, '-');
+    out[name] = httpUrl(value.trim(), key);
+  }
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const name = eq > 0 ? flag.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new GatewayConfigError('expected --subgraph as NAME=URL, received a value without a name');
+    out[name] = httpUrl(flag.slice(eq + 1).trim(), `--subgraph ${name}`);
+  }
+  return out;
+}
+
+function httpUrl(raw: string, setting: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new GatewayConfigError(`expected ${setting} as an http(s) URL, received a value that is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new GatewayConfigError(`expected ${setting} as an http(s) URL, received scheme ${url.protocol}`);
+  }
+  // The URL as given: toString() would add a trailing slash to a bare origin.
+  return raw;
+}
+
+function wholeNumber(raw: string | undefined, setting: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const text = raw.trim();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new GatewayConfigError(`expected ${setting} as a whole number from ${min} to ${max}, received ${JSON.stringify(text)}`);
+  }
+  return n;
+}

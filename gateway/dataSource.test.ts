@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { SUBGRAPH_BAD_RESPONSE, SUBGRAPH_UNAVAILABLE, SubgraphDataSource } from './dataSource.ts';
+import type { Fetcher, FetcherResponse } from './fetcher.ts';
+import { createUndiciFetcher } from './fetcher.ts';
+import Fastify from 'fastify';
+
+const answer =
+  (status: number, body: string, seen?: { url: string; init: unknown }[]): Fetcher =>
+  async (url, init) => {
+    seen?.push({ url, init });
+    const response = {
+      status,
+      ok: status < 300,
+      url,
+      redirected: false,
+      statusText: '',
+      bodyUsed: false,
+      headers: new Headers() as never,
+      text: async () => body,
+      json: async () => JSON.parse(body),
+      arrayBuffer: async () => new ArrayBuffer(0),
+      clone: () => response,
+    } as unknown as FetcherResponse;
+    return response;
+  };
+
+const process = (source: SubgraphDataSource) =>
+  source.process({
+    kind: 'incoming operation',
+    request: { query: '{ a }', variables: { x: 1 } },
+    context: { requestId: 'r-1' },
+    incomingRequestContext: {},
+  } as never);
+
+describe('SubgraphDataSource', () => {
+  it('posts the operation as JSON with the request id and returns the GraphQL response', async () => {
+    const seen: { url: string; init: unknown }[] = [];
+    const source = new SubgraphDataSource('lists', 'http://lists/graphql', answer(200, '{"data":{"a":1}}', seen));
+    expect(await process(source)).toEqual({ data: { a: 1 } });
+    expect(seen).toEqual([
+      {
+        url: 'http://lists/graphql',
+        init: {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'x-request-id': 'r-1' },
+          body: '{"query":"{ a }","variables":{"x":1}}',
+        },
+      },
+    ]);
+  });
+
+  it("passes a non-2xx GraphQL response on with the subgraph's own codes, list indices as numbers", async () => {
+    const body = '{"data":null,"errors":[{"message":"Expected a valid code.","path":["_entities","12","fees"],"extensions":{"code":"BAD_USER_INPUT"}}]}';
+    const source = new SubgraphDataSource('region', 'http://region/graphql', answer(400, body));
+    expect(await process(source)).toEqual({
+      data: null,
+      errors: [{ message: 'Expected a valid code.', path: ['_entities', 12, 'fees'], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+  });
+
+  it('turns a body that is no GraphQL response into SUBGRAPH_BAD_RESPONSE without quoting it', async () => {
+    for (const body of ['<html>010150-999K</html>', '[1,2]', '{"hello":"010150-999K"}', '{"data":[1]}']) {
+      const source = new SubgraphDataSource('porvoo', 'http://porvoo/graphql', answer(502, body));
+      const err = await process(source).then(
+        () => undefined,
+        (e: unknown) => e as { message: string; extensions: unknown },
+      );
+      expect(err?.extensions, body).toEqual({ code: SUBGRAPH_BAD_RESPONSE, serviceName: 'porvoo' });
+      expect(err?.message).not.toContain('010150');
+    }
+  });
+
+  it('turns a subgraph that does not answer in time into SUBGRAPH_UNAVAILABLE', async () => {
+    const slow = Fastify({ logger: false });
+    slow.post('/graphql', async () => new Promise((resolve) => setTimeout(() => resolve({ data: {} }), 300)));
+    await slow.listen({ port: 0, host: '127.0.0.1' });
+    const address = slow.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const client = createUndiciFetcher({ timeoutMs: 100 });
+    try {
+      const source = new SubgraphDataSource('sipoo', `http://127.0.0.1:${port}/graphql`, client.fetcher);
+      await expect(process(source)).rejects.toMatchObject({
+        message: 'Subgraph sipoo did not answer in time.',
+        extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: 'sipoo' },
+      });
+    } finally {
+      await client.close();
+      await slow.close();
+    }
+  });
+});

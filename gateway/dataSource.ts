@@ -1,0 +1,106 @@
+/**
+ * How the gateway calls one subgraph: a GraphQL-over-HTTP POST through the
+ * keep-alive fetcher.
+ *
+ * Why not @apollo/gateway's RemoteGraphQLDataSource: on a non-2xx status it
+ * replaces the subgraph's GraphQL errors (and their `extensions.code`) with
+ * one generic error carrying the response body; mercurius answers 400 with
+ * well-formed GraphQL errors (e.g. validation). Here any answer that is a
+ * GraphQL response is passed on as it is, whatever the status, so the
+ * subgraph's codes reach the client; anything else becomes one error with a
+ * code and the subgraph's name, never the body.
+ */
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { GraphQLError } from './graphql.ts';
+import type { Fetcher } from './fetcher.ts';
+
+/** What the gateway knows of one request; passed to every subgraph call (issue 4 adds identity). */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** The caller's identity, once access control exists; forwarded by then, unused now. */
+  readonly identity?: unknown;
+}
+
+type ProcessOptions = Parameters<GraphQLDataSource<GatewayContext>['process']>[0];
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** Error codes the gateway itself gives a subgraph call that did not yield a GraphQL response. */
+export const SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE';
+export const SUBGRAPH_BAD_RESPONSE = 'SUBGRAPH_BAD_RESPONSE';
+
+/** The header carrying the gateway's request id to the subgraphs, for log correlation. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** One subgraph endpoint. */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly fetcher: Fetcher,
+  ) {}
+
+  async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    const { request } = options;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+    };
+    const requestId = (options.context as Partial<GatewayContext> | undefined)?.requestId;
+    if (typeof requestId === 'string') headers[REQUEST_ID_HEADER] = requestId;
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.fetcher(this.url, { method: 'POST', headers, body });
+      status = response.status;
+      text = await response.text();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw this.badResponse(status, 'a body that is not JSON');
+    }
+    if (!isGraphQLResponse(parsed)) throw this.badResponse(status, 'JSON that is not a GraphQL response');
+    if (parsed.errors) for (const error of parsed.errors) normalisePath(error);
+    return parsed;
+  }
+
+  private unavailable(err: unknown): GraphQLError {
+    const { code, name } = (err ?? {}) as { code?: unknown; name?: unknown };
+    const timedOut = name === 'TimeoutError' || (typeof code === 'string' && /TIMEOUT/.test(code));
+    return new GraphQLError(timedOut ? `Subgraph ${this.name} did not answer in time.` : `Subgraph ${this.name} could not be reached.`, {
+      extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: this.name },
+    });
+  }
+
+  private badResponse(status: number, what: string): GraphQLError {
+    return new GraphQLError(`Expected a GraphQL response from subgraph ${this.name}, received HTTP ${status} with ${what}.`, {
+      extensions: { code: SUBGRAPH_BAD_RESPONSE, serviceName: this.name },
+    });
+  }
+}
+
+/**
+ * Turns list indices a subgraph wrote as strings back into numbers.
+ * Why: mercurius serialises error paths through a response schema whose items
+ * are strings (`["_entities", "0", "fees"]`), and @apollo/gateway maps an
+ * entity fetch's error to the client's path (`["person", "fees"]`) only when
+ * the index is a number. A GraphQL field name never starts with a digit, so a
+ * segment of digits alone is always an index.
+ */
+function normalisePath(error: { path?: ReadonlyArray<string | number> }): void {
+  if (!Array.isArray(error.path)) return;
+  (error as { path: (string | number)[] }).path = error.path.map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** `{ data?, errors?, extensions? }` with at least data or errors, as GraphQL over HTTP defines it. */
+function isGraphQLResponse(value: unknown): value is SubgraphResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const dataOk = v.data === undefined || v.data === null || (typeof v.data === 'object' && !Array.isArray(v.data));
+  const errorsOk = v.errors === undefined || (Array.isArray(v.errors) && v.errors.every((e) => typeof e === 'object' && e !== null));
+  return dataOk && errorsOk && (v.data !== undefined || Array.isArray(v.errors));
+}

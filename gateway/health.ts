@@ -1,0 +1,64 @@
+/**
+ * Readiness: every subgraph answers a trivial query, and every check the
+ * caller passes in (e.g. "the person index is built") says yes.
+ */
+import type { Fetcher } from './fetcher.ts';
+
+/** A readiness check of something the gateway depends on; true when ready. */
+export type ReadyCheck = () => boolean | Promise<boolean>;
+
+export interface SubgraphHealth {
+  readonly ok: boolean;
+  /** Why not: HTTP status, `UNREACHABLE`, `TIMEOUT` or `BAD_RESPONSE`. */
+  readonly reason?: string;
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly subgraphs: Record<string, SubgraphHealth>;
+  readonly checks: Record<string, boolean>;
+  /** What is not ready, e.g. `subgraph lists`, `personIndex`. */
+  readonly notReady: string[];
+}
+
+const PROBE = JSON.stringify({ query: '{ __typename }' });
+
+/** Sends `{ __typename }` to one subgraph; ok when it answers 200 with `data.__typename`. */
+export async function probeSubgraph(fetcher: Fetcher, url: string, timeoutMs: number): Promise<SubgraphHealth> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: PROBE, signal });
+    const text = await response.text();
+    if (response.status !== 200) return { ok: false, reason: `HTTP_${response.status}` };
+    const body = JSON.parse(text) as { data?: { __typename?: unknown } };
+    return typeof body?.data?.__typename === 'string' ? { ok: true } : { ok: false, reason: 'BAD_RESPONSE' };
+  } catch (err) {
+    if (signal.aborted) return { ok: false, reason: 'TIMEOUT' };
+    return { ok: false, reason: err instanceof SyntaxError ? 'BAD_RESPONSE' : 'UNREACHABLE' };
+  }
+}
+
+/** Probes every subgraph and runs every check, concurrently. A check that throws is not ready. */
+export async function readiness(
+  fetcher: Fetcher,
+  subgraphs: ReadonlyMap<string, string>,
+  checks: Readonly<Record<string, ReadyCheck>>,
+  timeoutMs: number,
+  onCheckError?: (name: string, err: unknown) => void,
+): Promise<Readiness> {
+  const [probes, results] = await Promise.all([
+    Promise.all([...subgraphs].map(async ([name, url]) => [name, await probeSubgraph(fetcher, url, timeoutMs)] as const)),
+    Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          return [name, (await check()) === true] as const;
+        } catch (err) {
+          onCheckError?.(name, err);
+          return [name, false] as const;
+        }
+      }),
+    ),
+  ]);
+  const notReady = [...probes.filter(([, h]) => !h.ok).map(([n]) => `subgraph ${n}`), ...results.filter(([, ok]) => !ok).map(([n]) => n)];
+  return { ready: notReady.length === 0, subgraphs: Object.fromEntries(probes), checks: Object.fromEntries(results), notReady };
+}

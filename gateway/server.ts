@@ -1,0 +1,201 @@
+/**
+ * The gateway's HTTP layer: a Fastify app serving GraphQL at /graphql (POST,
+ * and GET for queries), GraphiQL at /graphiql, /healthz and /readyz, with
+ * one structured log line per request and nothing personal in it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './config.ts';
+import type { GatewayContext } from './dataSource.ts';
+import { REQUEST_ID_HEADER } from './dataSource.ts';
+import { createApolloEngine } from './engine.ts';
+import type { ApolloEngineOptions, ExecutionOutcome, GatewayEngine, GraphQLRequestBody } from './engine.ts';
+import { exampleOperations } from './examples.ts';
+import type { ExampleOperation, ExampleOptions } from './examples.ts';
+import { createUndiciFetcher } from './fetcher.ts';
+import type { Fetcher } from './fetcher.ts';
+import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
+import { readiness } from './health.ts';
+import type { ReadyCheck } from './health.ts';
+import { SafeLogController, safeError } from './logging.ts';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface CreateGatewayOptions {
+  /** The supergraph SDL (composed with @apollo/composition). */
+  readonly supergraphSdl: string;
+  /** Subgraph name → URL replacing the supergraph's (e.g. services started on free ports). */
+  readonly subgraphUrls?: Readonly<Record<string, string>>;
+  /** A pino logger; the app logs through it (one child per request, with its id). */
+  readonly logger: FastifyBaseLogger;
+  /** The HTTP client for subgraph calls; default a keep-alive undici client, closed with the app. */
+  readonly fetcher?: Fetcher;
+  /** Deadline of one subgraph answer for the default fetcher; default 15 000 ms. */
+  readonly subgraphTimeoutMs?: number;
+  /** Production: no GraphiQL, no introspection, no query plans in answers. */
+  readonly production?: boolean;
+  /** Further readiness checks by name, e.g. `{ personIndex: () => index.ready }`. */
+  readonly readyChecks?: Readonly<Record<string, ReadyCheck>>;
+  /** Deadline of one subgraph probe of /readyz; default 2 000 ms. */
+  readonly readyTimeoutMs?: number;
+  /** GraphiQL's saved examples: options for the built-in ones (gateway/examples.ts), or a list of one's own. */
+  readonly examples?: ExampleOptions | readonly ExampleOperation[];
+  /** The execution engine; default @apollo/gateway's (createApolloEngine). Issue 6 plugs a faster one in here. */
+  readonly createEngine?: (options: ApolloEngineOptions) => Promise<GatewayEngine>;
+  /** Largest request body in bytes; default 1 MiB. */
+  readonly bodyLimit?: number;
+}
+
+/** What the request log line says about a GraphQL request. */
+interface OperationLog {
+  operationName: string | null;
+  errorCodes: readonly string[];
+}
+
+const operationLogs = new WeakMap<FastifyRequest, OperationLog>();
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A request id: the caller's `x-request-id` when it looks like an id (so a
+ * header cannot smuggle arbitrary text into the logs), else a new UUID.
+ */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Creates the gateway app: loads the supergraph into the engine (throws if it
+ * does not load or an override names no subgraph). The caller listens on it;
+ * `app.close()` stops the engine and closes the subgraph connections.
+ */
+export async function createGateway(options: CreateGatewayOptions): Promise<FastifyInstance> {
+  const production = options.production ?? false;
+  const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
+  const fetcher = options.fetcher ?? ownFetcher!.fetcher;
+  let engine: GatewayEngine;
+  try {
+    engine = await (options.createEngine ?? createApolloEngine)({
+      supergraphSdl: options.supergraphSdl,
+      ...(options.subgraphUrls ? { subgraphUrls: options.subgraphUrls } : {}),
+      fetcher,
+      logger: options.logger,
+      production,
+    });
+  } catch (err) {
+    await ownFetcher?.close();
+    throw err;
+  }
+
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Fastify's own request lines log the URL, which for GET holds the query and variables.
+    logController: new SafeLogController(),
+    genReqId: requestId,
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'not-found';
+    const op = operationLogs.get(req);
+    const line = {
+      method: req.method,
+      route,
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      ...(op ? { operationName: op.operationName, errorCodes: op.errorCodes } : {}),
+    };
+    // GraphQL requests at info; probes and GraphiQL assets at debug, so they do not drown the rest.
+    if (route === GRAPHQL_PATH) req.log.info(line, 'request');
+    else req.log.debug(line, 'request');
+  });
+  app.addHook('onClose', async () => {
+    await engine.close();
+    await ownFetcher?.close();
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    // Never the message: a JSON parse error quotes the body it failed on.
+    if (status >= 500) req.log.error({ ...safeError(err), statusCode: status }, 'request failed');
+    else req.log.info({ ...safeError(err), statusCode: status }, 'request refused');
+    const message =
+      status === 415
+        ? 'Expected Content-Type application/json, received another.'
+        : status === 413
+          ? 'Expected a smaller request body.'
+          : status < 500
+            ? 'Expected a JSON request body, received one that does not parse.'
+            : 'Internal server error.';
+    return reply.code(status).send({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not found.' }));
+
+  const run = async (req: FastifyRequest, reply: FastifyReply, method: 'GET' | 'POST', body: GraphQLRequestBody) => {
+    const context: GatewayContext = { requestId: req.id };
+    const outcome: ExecutionOutcome = await engine.execute(body, {
+      method,
+      context,
+      header: (name) => {
+        const v = req.headers[name];
+        return typeof v === 'string' ? v : undefined;
+      },
+    });
+    operationLogs.set(req, { operationName: outcome.operationName, errorCodes: outcome.errorCodes });
+    if (outcome.headers) reply.headers(outcome.headers);
+    return reply.code(outcome.status).type('application/json; charset=utf-8').send(outcome.body);
+  };
+
+  app.post(GRAPHQL_PATH, async (req, reply) => {
+    const body = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
+      return reply.code(400).send({ errors: [{ message: 'Expected a JSON object with a query, received another body.', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    return run(req, reply, 'POST', body as GraphQLRequestBody);
+  });
+
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, async (req, reply) => {
+    const q = req.query;
+    if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
+      // A person opening the endpoint in a browser wants the IDE.
+      return reply.redirect(GRAPHIQL_PATH, 302);
+    }
+    const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+    let variables: unknown;
+    const rawVariables = one(q.variables);
+    if (rawVariables !== undefined && rawVariables !== '') {
+      try {
+        variables = JSON.parse(rawVariables);
+      } catch {
+        operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
+        return reply.code(400).send({ errors: [{ message: 'Expected variables as JSON, received text that does not parse.', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const operationName = one(q.operationName);
+    return run(req, reply, 'GET', { query: one(q.query), ...(operationName ? { operationName } : {}), variables });
+  });
+
+  app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
+
+  const readyChecks = options.readyChecks ?? {};
+  app.get('/readyz', async (req, reply) => {
+    const result = await readiness(fetcher, engine.subgraphs, readyChecks, options.readyTimeoutMs ?? 2_000, (name, err) =>
+      req.log.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
+    );
+    return reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
+  });
+
+  if (!production) {
+    const examples = Array.isArray(options.examples) ? (options.examples as readonly ExampleOperation[]) : exampleOperations(options.examples as ExampleOptions | undefined);
+    registerGraphiql(app, { endpoint: GRAPHQL_PATH, examples, logger: options.logger });
+  }
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm run gateway -- --supergraph FILE --port N`: the gateway alone, on any
+ * supergraph, calling the subgraph URLs the supergraph names (or those given
+ * with `--subgraph NAME=URL` / `SUBGRAPH_URL_{NAME}`). Options: gateway/config.ts.
+ */
+import { readFile } from 'node:fs/promises';
+import { GatewayConfigError, parseGatewayConfig } from '../gateway/config.ts';
+import { createGateway } from '../gateway/server.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { createRootLogger } from './logger.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseGatewayConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof GatewayConfigError)) throw err;
+    process.stderr.write(`npm run gateway: ${err.message}\n`);
+    process.exit(2);
+  }
+  const logger = createRootLogger(config.logLevel);
+  const lifecycle = new Lifecycle({ logger });
+  lifecycle.handleSignals();
+  try {
+    const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
+    const app = await createGateway({
+      supergraphSdl,
+      subgraphUrls: config.subgraphUrls,
+      logger,
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      production: config.production,
+    });
+    lifecycle.add('gateway', app, (a) => a.close());
+    const url = await app.listen({ port: config.port, host: config.host });
+    process.stdout.write(`\n  Gateway: ${url}/graphql${config.production ? '' : `\n  GraphiQL: ${url}/graphiql`}\n\n`);
+  } catch (err) {
+    logger.error({ errorName: err instanceof Error ? err.name : typeof err }, 'gateway did not start');
+    process.stderr.write(`npm run gateway: the gateway did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await lifecycle.stop('start failed', 1);
+  }
+}
+
+void main();

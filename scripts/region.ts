@@ -1,0 +1,118 @@
+/**
+ * Starts the whole region in this process: an emulator per instance on a
+ * fixtures directory, the adapters, the person index, the nine subgraphs
+ * and the gateway. Every service is registered with the Lifecycle, so a
+ * failed start or a stop closes them in reverse order.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
+import { createSources } from '../adapters/sources.ts';
+import type { InstanceId } from '../adapters/core/region.ts';
+import { systemClock } from '../adapters/core/time.ts';
+import type { GatewayConfig } from '../gateway/config.ts';
+import { EXAMPLE_HETU } from '../gateway/examples.ts';
+import { createGateway } from '../gateway/server.ts';
+import { PersonIndex, PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
+import { locatorFromPersonIndex } from '../subgraphs/region/locator.ts';
+import { startSubgraphs } from '../subgraphs/services.ts';
+import { parseDatabaseConfig } from '../subgraphs/shared/config.ts';
+import { openDatabase } from '../subgraphs/shared/database.ts';
+import type { Database } from '../subgraphs/shared/database.ts';
+import { systemScheduler } from '../subgraphs/shared/scheduler.ts';
+import type { Lifecycle } from './lifecycle.ts';
+
+export interface RegionOptions {
+  readonly gateway: GatewayConfig;
+  readonly fixturesDir: string;
+  /** Per-source timeouts in ms by instance (default: the adapters' 5 000). */
+  readonly sourceTimeoutMs?: Partial<Record<InstanceId, number>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: FastifyBaseLogger;
+  readonly lifecycle: Lifecycle;
+}
+
+export interface RunningRegion {
+  /** Where the gateway listens, e.g. `http://127.0.0.1:4000`. */
+  readonly gatewayUrl: string;
+  /** Whether the person index has listed every source once. */
+  readonly indexReady: () => boolean;
+  readonly exampleHetu: string;
+}
+
+/** Starts everything; on failure the caller stops the lifecycle (which closes whatever started). */
+export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
+  const { lifecycle, env } = options;
+  const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
+
+  const emulators = lifecycle.add('emulators', await startEmulators({ fixturesDir: options.fixturesDir }), closeEmulators);
+  log('emulators').info({ instances: emulators.size }, 'emulators listening');
+
+  const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>;
+  const sources = lifecycle.add(
+    'adapters',
+    await createSources({ addresses, clock: systemClock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),
+    (s) => s.close(),
+  );
+
+  const db = lifecycle.add('index database', await openDatabase(parseDatabaseConfig(env)), (d) => d.close());
+  const store = await PersonIndexStore.open(db);
+  const index = lifecycle.add(
+    'person index',
+    new PersonIndex({
+      store,
+      adapters: [...sources.adapters.values()],
+      clock: systemClock,
+      scheduler: systemScheduler,
+      logger: log('person-index'),
+      ...parsePersonIndexConfig(env),
+    }),
+    (i) => i.stop(),
+  );
+  // Resolves when every source has been listed once (or failed once; /readyz tells which).
+  await index.start();
+
+  const subgraphs = lifecycle.add(
+    'subgraphs',
+    await startSubgraphs({ adapters: sources.adapters, vtj: sources.vtj, locator: locatorFromPersonIndex(index), logger: log('subgraphs'), clock: systemClock }),
+    (s) => s.close(),
+  );
+
+  const exampleHetu = (await examplePerson(db)) ?? EXAMPLE_HETU;
+  const config = options.gateway;
+  const app = await createGateway({
+    supergraphSdl: await readFile(config.supergraphPath, 'utf8'),
+    // The services run on free ports: every URL of the supergraph is replaced, then any the caller overrides.
+    subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls },
+    logger: log('gateway'),
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
+    production: config.production,
+    readyChecks: { personIndex: () => index.ready },
+    examples: { hetu: exampleHetu },
+  });
+  lifecycle.add('gateway', app, (a) => a.close());
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu };
+}
+
+/**
+ * A person for GraphiQL's saved examples: the first (by code) whose records
+ * are in two or more municipalities, so the examples show a region-wide
+ * picture on any fixtures. Null when the index has none.
+ * INTEGRATION POINT: reads the person index's table directly (its schema is
+ * subgraphs/region/personIndex/schema.ts); replace with an index method if one appears.
+ */
+async function examplePerson(db: Database): Promise<string | null> {
+  try {
+    const rows = await db.query<{ hetu: string }>(
+      `SELECT hetu FROM person_index WHERE municipality IS NOT NULL
+        GROUP BY hetu HAVING count(DISTINCT municipality) >= 2 ORDER BY hetu LIMIT 1`,
+    );
+    return rows[0]?.hetu ?? null;
+  } catch {
+    return null;
+  }
+}

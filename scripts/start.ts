@@ -1,0 +1,45 @@
+/**
+ * `npm start [-- --fixtures DIR] [--port N]`: runs the whole region on one
+ * machine (emulators, adapters, person index, subgraphs, gateway) and prints
+ * the GraphiQL address. Ctrl-C (SIGINT) or SIGTERM stops everything in
+ * reverse order within a few seconds and exits 0.
+ */
+import { GatewayConfigError } from '../gateway/config.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { createRootLogger } from './logger.ts';
+import { startRegion } from './region.ts';
+import { parseStartConfig } from './startConfig.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseStartConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof GatewayConfigError)) throw err;
+    process.stderr.write(`npm start: ${err.message}\n`);
+    process.exit(2);
+  }
+  const logger = createRootLogger(config.gateway.logLevel);
+  const lifecycle = new Lifecycle({ logger });
+  lifecycle.handleSignals();
+  try {
+    const region = await startRegion({ gateway: config.gateway, fixturesDir: config.fixturesDir, sourceTimeoutMs: config.sourceTimeoutMs, env: process.env, logger, lifecycle });
+    const lines = [
+      '',
+      `  Region graph is up${region.indexReady() ? '' : ' (person index still building: see /readyz)'}.`,
+      `  GraphiQL: ${region.gatewayUrl}/graphiql${config.gateway.production ? ' (off in production mode)' : ''}`,
+      `  GraphQL:  ${region.gatewayUrl}/graphql`,
+      `  Health:   ${region.gatewayUrl}/healthz  ${region.gatewayUrl}/readyz`,
+      '  Ctrl-C stops everything.',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (err) {
+    logger.error({ errorName: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown } | null)?.code }, 'region did not start');
+    // The message helps the person starting it (a port in use, a missing directory); it holds no personal data at start.
+    process.stderr.write(`npm start: the region did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    await lifecycle.stop('start failed', 1);
+  }
+}
+
+void main();
