@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /**
  * The person index's builder and poller: builds the index at start from
  * every source's full changed-persons listing, then polls each source for
@@ -148,6 +149,8 @@ export class PersonIndex {
     this.abort.abort();
     await this.round;
     this.abort = new AbortController();
+    // One signal serves every source's listing at once: more listeners than Node's default warning level.
+    setMaxListeners(100, this.abort.signal);
   }
 
   /** For each code, in order, the instances holding that person's records (one query). */
