@@ -8,3 +8,5 @@ export * from './money.ts';
 export * from './region.ts';
 export * from './time.ts';
 export * from './xml.ts';
+export * from './concurrency.ts';
+export * from './transportFailure.ts';

@@ -4,10 +4,11 @@
  */
 import { AdapterError, checkHetu, emptyRecords, parseInstant, toHelsinkiLocal } from '../core/index.ts';
 import type { AdapterConfig, ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../core/index.ts';
-import { mapBounded } from './bounded.ts';
+import { mapBounded } from '../core/index.ts';
 import { changedPath, clientPath, formatTimestamp } from './format.ts';
 import { readChangedPage, readClientAnswer } from './map.ts';
-import { EfficaTransport, TransportFailure } from './transport.ts';
+import { TransportFailure } from '../core/index.ts';
+import { EfficaTransport } from './transport.ts';
 
 /** Requests in flight at once, per instance. */
 const CONCURRENCY = 6;

@@ -3,19 +3,10 @@
  * a per-request timeout. The body is read as bytes: decoding is the
  * reader's job (ISO-8859-1 by the XML declaration), never the transport's.
  */
+import { TransportFailure } from '../core/transportFailure.ts';
 import { Agent, request } from 'undici';
 import type { EfficaHttpAnswer } from './map.ts';
 
-/** A request that got no whole answer. */
-export class TransportFailure extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'cancelled' | 'connection',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export class EfficaTransport {
   private readonly agent: Agent;

@@ -5,6 +5,7 @@
  */
 import type { AdapterConfig, ChangedPage, PersonSlot, ReadOptions, SourceAdapter } from '../core/adapter.ts';
 import { AdapterError } from '../core/errors.ts';
+import { mapBounded } from '../core/concurrency.ts';
 import { checkHetu } from '../core/hetu.ts';
 import type { Instant } from '../core/model.ts';
 import { instance as instanceOf } from '../core/region.ts';
@@ -62,7 +63,7 @@ export async function createLifecareAdapter(config: AdapterConfig): Promise<Sour
         if (bound instanceof AdapterError) {
           for (const i of pending) slots[i] = bound;
         } else {
-          await forEachLimited(pending, PERSON_CONCURRENCY, async (i) => {
+          await mapBounded(pending, PERSON_CONCURRENCY, async (i) => {
             slots[i] = await readOne(hetus[i]!, bound.version, options);
           });
         }
@@ -103,11 +104,3 @@ function requestDate(version: LifecareVersion, date: string): string {
   return formatWireDate(version, { year, month, day });
 }
 
-/** Runs `fn` over the items with at most `limit` running at once. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -3,7 +3,7 @@
  * ajanvaraus, lasku by `?hetu=`), mapped by map.ts; changed persons by
  * `potilas.csv?muuttunut=`.
  */
-import { AdapterError, checkHetu } from '../core/index.ts';
+import { AdapterError, checkHetu, mapBounded } from '../core/index.ts';
 import type { AdapterConfig, ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../core/index.ts';
 import { compactOfInstant } from './format.ts';
 import { mapChanged, mapPerson } from './map.ts';
@@ -47,16 +47,7 @@ export function createMediatriAdapter(config: AdapterConfig): SourceAdapter {
     product: 'mediatri',
 
     async readPersons(hetus, options = {}) {
-      const slots: PersonSlot[] = new Array(hetus.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < hetus.length) {
-          const k = next++;
-          slots[k] = await readOne(hetus[k]!, options);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PERSONS_AT_ONCE, hetus.length) }, worker));
-      return slots;
+      return mapBounded(hetus, PERSONS_AT_ONCE, (hetu) => readOne(hetu, options));
     },
 
     async *listChanged(since: Instant, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChangedPage> {

@@ -8,6 +8,7 @@ import {
   checkHetu,
   emptyRecords,
   helsinkiToday,
+  mapBounded,
   parseInstant,
   type AdapterConfig,
   type ChangedPage,
@@ -108,16 +109,7 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
     product: 'pegasos',
 
     async readPersons(hetus, options = {}) {
-      const slots: PersonSlot[] = new Array(hetus.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < hetus.length) {
-          const i = next++;
-          slots[i] = await readOne(hetus[i]!, options);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PERSON_CONCURRENCY, hetus.length) }, worker));
-      return slots;
+      return mapBounded(hetus, PERSON_CONCURRENCY, (hetu) => readOne(hetu, options));
     },
 
     async *listChanged(since, options = {}): AsyncGenerator<ChangedPage> {

@@ -4,9 +4,10 @@
  */
 import { AdapterError, checkHetu } from '../core/index.ts';
 import type { AdapterConfig, PersonDirectory, VtjAdapter, VtjSlot } from '../core/index.ts';
-import { mapBounded } from './bounded.ts';
+import { mapBounded } from '../core/index.ts';
 import { readVtjAnswer } from './map.ts';
-import { TransportFailure, VtjTransport } from './transport.ts';
+import { TransportFailure } from '../core/index.ts';
+import { VtjTransport } from './transport.ts';
 
 /** Queries in flight at once, per adapter. */
 const CONCURRENCY = 8;

@@ -5,6 +5,7 @@
  * captured at the HTTP layer and handed to the pure reader in map.ts, so
  * what the adapter maps is exactly what the service sent.
  */
+import { TransportFailure } from '../core/transportFailure.ts';
 import { createClientAsync } from 'soap';
 import type { Client, IHttpClient } from 'soap';
 import { Agent, request } from 'undici';
@@ -29,16 +30,6 @@ export function endpointOf(address: string): string {
   return base.endsWith(VTJ_PATH) ? base : base + VTJ_PATH;
 }
 
-/** A transport failure, told apart so the adapter can word it. */
-export class TransportFailure extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'cancelled' | 'connection',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export class VtjTransport {
   private readonly agent: Agent;
