@@ -1,0 +1,255 @@
+/**
+ * The audit log's storage: append-only events in the person index's
+ * database, written BEFORE the data they describe leaves (fail closed), read
+ * back for the citizen's own view (who read my data: Client Data Act
+ * 703/2023 §11) and per request.
+ */
+import { GraphQLError } from 'graphql';
+import { ACCESS_BASES, DATA_GROUPS, DENY_REASONS } from '../access/policy.ts';
+import type { AccessBasis, DataGroup, DenyReason } from '../access/policy.ts';
+import type { Database, Queryable } from '../database.ts';
+import { migrate } from '../migrations.ts';
+import type { ActorRole, AuditAction, AuditEvent, AuditEventInput, AuditOutcome } from './events.ts';
+import { AUDIT_MIGRATIONS } from './schema.ts';
+
+/** Rows per INSERT; a larger list is written in one transaction, chunk by chunk. */
+const CHUNK = 1_000;
+
+/** Anything audit events can be handed to: the store, or a per-request batcher. */
+export interface AuditSink {
+  record(events: readonly AuditEventInput[]): Promise<unknown>;
+}
+
+/**
+ * The audit log could not be written, so the data it would describe is not
+ * returned. A FORBIDDEN-class GraphQL error: `extensions.code` FORBIDDEN,
+ * `extensions.reason` AUDIT_UNAVAILABLE; the cause (a database error) stays
+ * in `cause`, out of the response.
+ */
+export class AuditUnavailableError extends GraphQLError {
+  readonly code = 'AUDIT_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super('The read could not be recorded in the audit log, so the data is not returned.', {
+      extensions: { code: 'FORBIDDEN', reason: 'AUDIT_UNAVAILABLE' },
+    });
+    (this as { cause?: unknown }).cause = cause;
+  }
+}
+
+/**
+ * Records `events`, and only once they are written calls `produce` and
+ * returns its data. Any failure to record (including an empty event list:
+ * a personal read must leave a trace) throws AuditUnavailableError and
+ * `produce` is never called.
+ */
+export async function auditedRead<T>(sink: AuditSink, events: readonly AuditEventInput[], produce: () => T | Promise<T>): Promise<T> {
+  try {
+    if (events.length === 0) throw new TypeError('expected at least one audit event for a read, received none');
+    await sink.record(events);
+  } catch (e) {
+    throw e instanceof AuditUnavailableError ? e : new AuditUnavailableError(e);
+  }
+  return produce();
+}
+
+/** Options of the citizen's view. */
+export interface ReadsOfOptions {
+  /** Most events returned, newest first (default 100, at most 1000). */
+  readonly limit?: number;
+  /** Only events strictly before this instant (paging). */
+  readonly before?: Date;
+  /** Leave out the person's own reads (basis SELF). */
+  readonly excludeSelf?: boolean;
+  /** Only this outcome (default: both; denied attempts are shown too). */
+  readonly outcome?: AuditOutcome;
+}
+
+/** The audit log; open with `AuditStore.open`, which migrates it. */
+export class AuditStore implements AuditSink {
+  private constructor(readonly db: Database) {}
+
+  /** Applies the audit migrations (once) and returns the store. */
+  static async open(db: Database): Promise<AuditStore> {
+    await migrate(db, AUDIT_MIGRATIONS);
+    return new AuditStore(db);
+  }
+
+  /**
+   * Appends events in one INSERT (one transaction of several INSERTs above
+   * 1000 events) and returns their ids in order. Throws when any event is
+   * malformed or the write fails: then nothing is written.
+   */
+  async record(events: readonly AuditEventInput[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    for (const e of events) validate(e);
+    if (events.length <= CHUNK) return insertAuditEvents(this.db, events);
+    return this.db.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (let i = 0; i < events.length; i += CHUNK) ids.push(...(await insertAuditEvents(tx, events.slice(i, i + CHUNK))));
+      return ids;
+    });
+  }
+
+  /** Events on one person's data, newest first: who read, when, on what basis. */
+  async readsOf(hetu: string, options: ReadsOfOptions = {}): Promise<AuditEvent[]> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1_000);
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM audit_event
+        WHERE subject_hetu = $1
+          AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
+          AND (NOT $3::boolean OR basis IS DISTINCT FROM 'SELF')
+          AND ($4::text IS NULL OR outcome = $4::text)
+        ORDER BY at DESC, id DESC
+        LIMIT $5`,
+      [hetu, options.before?.toISOString() ?? null, options.excludeSelf ?? false, options.outcome ?? null, limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Every event of one request, in write order. */
+  async byRequest(requestId: string): Promise<AuditEvent[]> {
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY id`, [requestId]);
+    return rows.map(fromRow);
+  }
+
+  /** A batcher for one request: events recorded in the same turn go out in one INSERT. */
+  batcher(): AuditBatcher {
+    return new AuditBatcher(this);
+  }
+}
+
+/**
+ * Coalesces the `record` calls of one request (e.g. the resolvers of an
+ * aliased query over many clients) into one write: calls made before the
+ * next `setImmediate` turn share an INSERT, and each caller's promise
+ * settles with that write (all fail together, so all fail closed).
+ */
+export class AuditBatcher implements AuditSink {
+  private pending: { events: readonly AuditEventInput[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly store: Pick<AuditStore, 'record'>) {}
+
+  record(events: readonly AuditEventInput[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    try {
+      await this.store.record(batch.flatMap((b) => b.events));
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+}
+
+/**
+ * Inserts events through any Queryable (the database or an open
+ * transaction) in one statement; returns their ids in order. Events must
+ * already be validated.
+ */
+export async function insertAuditEvents(q: Queryable, events: readonly AuditEventInput[]): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `INSERT INTO audit_event
+       (at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
+        outcome, basis, reason, emergency, emergency_reason)
+     SELECT t.at::timestamptz, t.request_id, t.action, t.actor_sub, t.actor_role, t.actor_name, t.subject_hetu,
+            string_to_array(t.data_groups, ','), t.outcome, t.basis, t.reason, t.emergency, t.emergency_reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[])
+            WITH ORDINALITY AS t(at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
+                                 outcome, basis, reason, emergency, emergency_reason, n)
+      ORDER BY t.n
+     RETURNING id::text AS id`,
+    [
+      events.map((e) => e.at.toISOString()),
+      events.map((e) => e.requestId),
+      events.map((e) => e.action),
+      events.map((e) => e.actorSub),
+      events.map((e) => e.actorRole),
+      events.map((e) => e.actorName ?? null),
+      events.map((e) => e.subjectHetu),
+      // Why a joined string: unnest flattens a two-dimensional array, so each row's groups travel as one text.
+      events.map((e) => e.dataGroups.join(',')),
+      events.map((e) => e.outcome),
+      events.map((e) => e.basis ?? null),
+      events.map((e) => e.reason ?? null),
+      events.map((e) => e.emergency),
+      events.map((e) => e.emergencyReason ?? null),
+    ],
+  );
+  // RETURNING follows the insertion order of an INSERT … SELECT … ORDER BY; sort by id to be explicit.
+  return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
+}
+
+const ACTIONS: readonly AuditAction[] = ['READ', 'EMERGENCY_ACCESS'];
+const ROLES: readonly ActorRole[] = ['citizen', 'professional', 'analyst', 'anonymous'];
+
+/** Refuses a malformed event before anything is written (a programming error in a resolver). */
+export function validate(e: AuditEventInput): void {
+  const bad = (what: string) => {
+    throw new TypeError(`expected ${what} in an audit event, received another value`);
+  };
+  if (!(e.at instanceof Date) || Number.isNaN(e.at.getTime())) bad('`at` as a valid Date');
+  if (typeof e.requestId !== 'string' || e.requestId === '') bad('a non-empty request id');
+  if (!ACTIONS.includes(e.action)) bad('an action READ or EMERGENCY_ACCESS');
+  if (!ROLES.includes(e.actorRole)) bad('a known actor role');
+  if ((e.actorRole === 'anonymous') !== (e.actorSub === null)) bad('an actor sub exactly when the actor is not anonymous');
+  if (typeof e.subjectHetu !== 'string' || e.subjectHetu === '') bad('the subject identity code');
+  if (!e.dataGroups.every((g) => (DATA_GROUPS as readonly string[]).includes(g))) bad('known data groups');
+  if (e.outcome === 'ALLOWED') {
+    if (!ACCESS_BASES.includes(e.basis as AccessBasis) || e.reason !== undefined) bad('a basis and no reason for ALLOWED');
+  } else if (e.outcome === 'DENIED') {
+    if (!DENY_REASONS.includes(e.reason as DenyReason) || e.basis !== undefined) bad('a reason and no basis for DENIED');
+  } else bad('an outcome ALLOWED or DENIED');
+  if (e.emergency && !e.emergencyReason) bad('the emergency reason of an emergency event');
+}
+
+const COLUMNS = `id::text AS id, at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
+  outcome, basis, reason, emergency, emergency_reason`;
+
+interface Row {
+  id: string;
+  at: Date;
+  request_id: string;
+  action: AuditAction;
+  actor_sub: string | null;
+  actor_role: ActorRole;
+  actor_name: string | null;
+  subject_hetu: string;
+  data_groups: DataGroup[];
+  outcome: AuditOutcome;
+  basis: AccessBasis | null;
+  reason: DenyReason | null;
+  emergency: boolean;
+  emergency_reason: string | null;
+}
+
+function fromRow(r: Row): AuditEvent {
+  return {
+    id: r.id,
+    at: r.at,
+    requestId: r.request_id,
+    action: r.action,
+    actorSub: r.actor_sub,
+    actorRole: r.actor_role,
+    ...(r.actor_name !== null ? { actorName: r.actor_name } : {}),
+    subjectHetu: r.subject_hetu,
+    dataGroups: r.data_groups,
+    outcome: r.outcome,
+    ...(r.basis !== null ? { basis: r.basis } : {}),
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    emergency: r.emergency,
+    ...(r.emergency_reason !== null ? { emergencyReason: r.emergency_reason } : {}),
+  };
+}
