@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
+import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
+import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
 
 describe('parseGatewayConfig', () => {
   it('defaults to port 4000 on 127.0.0.1, the committed supergraph, info logs, development mode', () => {
@@ -11,6 +13,8 @@ describe('parseGatewayConfig', () => {
       subgraphTimeoutMs: 15_000,
       logLevel: 'info',
       production: false,
+      hardening: DEFAULT_HARDENING_LIMITS,
+      auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
     });
   });
 
@@ -23,6 +27,9 @@ describe('parseGatewayConfig', () => {
       SUBGRAPH_URL_MY_SUB: 'http://10.0.0.2:4002/graphql',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      AUTH_ISSUER: 'https://idp.example/realms/region',
+      AUTH_AUDIENCE: 'region-graph',
+      AUTH_JWKS_URL: 'https://idp.example/realms/region/certs',
     };
     const fromEnv = parseGatewayConfig([], env);
     expect(fromEnv).toMatchObject({
@@ -32,6 +39,7 @@ describe('parseGatewayConfig', () => {
       subgraphUrls: { region: 'http://10.0.0.1:4001/graphql', 'my-sub': 'http://10.0.0.2:4002/graphql' },
       logLevel: 'warn',
       production: true,
+      auth: { kind: 'jwks', issuer: 'https://idp.example/realms/region', audience: 'region-graph', jwksUrl: 'https://idp.example/realms/region/certs', jwksCooldownMs: 30_000 },
     });
     const fromArgs = parseGatewayConfig(['--port', '0', '--supergraph', '/tmp/s.graphql', '--subgraph', 'region=http://127.0.0.1:9/graphql', '--log-level', 'debug'], env);
     expect(fromArgs).toMatchObject({
@@ -50,5 +58,30 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig([], { SUBGRAPH_URL_LISTS: 'not a url' })).toThrow(/SUBGRAPH_URL_LISTS as an http\(s\) URL/);
     expect(() => parseGatewayConfig(['--log-level', 'loud'], {})).toThrow(/log level/);
     expect(() => parseGatewayConfig(['--nope'], {})).toThrow(GatewayConfigError);
+  });
+});
+
+describe('authentication settings', () => {
+  const external = { AUTH_ISSUER: 'https://idp.example/r', AUTH_AUDIENCE: 'region-graph', AUTH_JWKS_URL: 'https://idp.example/r/certs' };
+
+  it('uses the development identity provider by default, its key directory configurable', () => {
+    expect(parseGatewayConfig(['--port', '4100'], { DEV_IDP_DIR: '/var/lib/region/dev-idp' }).auth).toEqual({ kind: 'dev-idp', dir: '/var/lib/region/dev-idp', port: 4100 });
+  });
+
+  it('refuses the development identity provider in production, and an external one given in part', () => {
+    expect(() => parseGatewayConfig(['--production'], {})).toThrow(/AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL in production mode/);
+    expect(() => parseGatewayConfig([], { AUTH_ISSUER: 'https://idp.example/r' })).toThrow(/all set .* or none/);
+    expect(() => parseGatewayConfig([], { ...external, AUTH_JWKS_URL: 'ftp://idp.example/certs' })).toThrow(/scheme ftp:/);
+    expect(() => parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_URL: 'http://idp.example/certs' })).toThrow(/over https in production/);
+    expect(parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({ kind: 'jwks', jwksCooldownMs: 0, jwksMaxAgeMs: 600_000 });
+  });
+
+  it('reads REGION_INTERNAL_KEY as base64url of at least 32 bytes, and never shows it', () => {
+    const secret = Buffer.alloc(32, 7).toString('base64url');
+    const config = parseGatewayConfig([], { REGION_INTERNAL_KEY: secret });
+    expect(config.internalKey?.exportSecret()).toBe(secret);
+    expect(JSON.stringify(config)).not.toContain(secret);
+    expect(() => parseGatewayConfig([], { REGION_INTERNAL_KEY: 'c2hvcnQ' })).toThrow(/at least 32 bytes, received 5/);
+    expect(() => parseGatewayConfig([], { REGION_INTERNAL_KEY: 'not base64url!' })).toThrow(GatewayConfigError);
   });
 });

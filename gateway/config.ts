@@ -10,10 +10,31 @@
  *   --subgraph-timeout-ms SUBGRAPH_TIMEOUT_MS  default 15 000
  *   --log-level L         LOG_LEVEL            default info
  *   --production          NODE_ENV=production  no GraphiQL, no introspection, no query plans in answers
+ *
+ * GraphQL hardening (gateway/hardening), each a limit on one request:
+ *   --max-body-bytes N    GRAPHQL_MAX_BODY_BYTES    default 102 400 (100 KiB)
+ *   --max-tokens N        GRAPHQL_MAX_TOKENS        default 2 000
+ *   --max-depth N         GRAPHQL_MAX_DEPTH         default 10
+ *   --max-aliases N       GRAPHQL_MAX_ALIASES       default 30
+ *   --max-root-fields N   GRAPHQL_MAX_ROOT_FIELDS   default 20
+ *   --max-fields N        GRAPHQL_MAX_FIELDS        default 250
+ *   --max-directives N    GRAPHQL_MAX_DIRECTIVES    default 50
+ *   --csrf-prevention on|off  GRAPHQL_CSRF_PREVENTION  default on
+ *
+ * Authentication (gateway/auth/config.ts) and the subgraphs' trust:
+ *   AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL  an external identity provider (required in production)
+ *   AUTH_JWKS_COOLDOWN_MS, AUTH_JWKS_MAX_AGE_MS  its JWKS refetch cooldown and cache age
+ *   DEV_IDP_DIR                                 the development identity provider's key directory (default .data/dev-idp)
+ *   REGION_INTERNAL_KEY                         the gateway→subgraph token key (base64url, ≥ 32 bytes); npm start makes one per run
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { INTERNAL_KEY_ENV, InternalKey, InternalKeyError } from '../subgraphs/shared/internalToken.ts';
+import { AuthConfigError, parseAuthConfig } from './auth/config.ts';
+import type { AuthConfig } from './auth/config.ts';
+import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
+import type { HardeningLimits } from './hardening/limits.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -30,6 +51,12 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Production mode: GraphiQL, introspection and query plan answers are off. */
   readonly production: boolean;
+  /** Limits on one GraphQL request (gateway/hardening). */
+  readonly hardening: HardeningLimits;
+  /** How users' bearer tokens are verified. */
+  readonly auth: AuthConfig;
+  /** REGION_INTERNAL_KEY when set; otherwise npm start makes one per run (and the gateway alone sends no internal tokens). */
+  readonly internalKey?: InternalKey;
 }
 
 /** A setting that cannot be used; the message names the setting, never a secret. */
@@ -52,6 +79,14 @@ export const GATEWAY_ARG_OPTIONS = {
   'subgraph-timeout-ms': { type: 'string' },
   'log-level': { type: 'string' },
   production: { type: 'boolean' },
+  'max-body-bytes': { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'max-aliases': { type: 'string' },
+  'max-root-fields': { type: 'string' },
+  'max-fields': { type: 'string' },
+  'max-directives': { type: 'string' },
+  'csrf-prevention': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -63,6 +98,14 @@ export interface GatewayArgValues {
   'subgraph-timeout-ms'?: string;
   'log-level'?: string;
   production?: boolean;
+  'max-body-bytes'?: string;
+  'max-tokens'?: string;
+  'max-depth'?: string;
+  'max-aliases'?: string;
+  'max-root-fields'?: string;
+  'max-fields'?: string;
+  'max-directives'?: string;
+  'csrf-prevention'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -97,6 +140,17 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new GatewayConfigError(`expected the log level as one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
   }
+  const production = values.production === true || env.NODE_ENV === 'production';
+  let auth: AuthConfig;
+  let internalKey: InternalKey | undefined;
+  try {
+    auth = parseAuthConfig(env, { port, production, cwd });
+    const secret = env[INTERNAL_KEY_ENV];
+    if (secret !== undefined && secret.trim() !== '') internalKey = InternalKey.fromSecret(secret);
+  } catch (err) {
+    if (err instanceof AuthConfigError || err instanceof InternalKeyError) throw new GatewayConfigError(err.message);
+    throw err;
+  }
   return {
     port,
     host,
@@ -104,8 +158,39 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     subgraphUrls: subgraphUrls(values.subgraph ?? [], env),
     subgraphTimeoutMs,
     logLevel: level as LogLevel,
-    production: values.production === true || env.NODE_ENV === 'production',
+    production,
+    hardening: hardeningLimits(values, env),
+    auth,
+    ...(internalKey ? { internalKey } : {}),
   };
+}
+
+/** One numeric hardening limit: its flag, its variable and its range. */
+const LIMIT_SETTINGS = [
+  ['maxBodyBytes', 'max-body-bytes', 'GRAPHQL_MAX_BODY_BYTES', 1_024, 104_857_600],
+  ['maxTokens', 'max-tokens', 'GRAPHQL_MAX_TOKENS', 100, 100_000],
+  ['maxDepth', 'max-depth', 'GRAPHQL_MAX_DEPTH', 1, 100],
+  ['maxAliases', 'max-aliases', 'GRAPHQL_MAX_ALIASES', 0, 10_000],
+  ['maxRootFields', 'max-root-fields', 'GRAPHQL_MAX_ROOT_FIELDS', 1, 10_000],
+  ['maxFields', 'max-fields', 'GRAPHQL_MAX_FIELDS', 1, 100_000],
+  ['maxDirectives', 'max-directives', 'GRAPHQL_MAX_DIRECTIVES', 0, 10_000],
+] as const;
+
+/** The GraphQL hardening limits from the command line and the environment (flags win). */
+function hardeningLimits(values: GatewayArgValues, env: Env): HardeningLimits {
+  const out: Record<string, number | boolean> = {};
+  for (const [key, flag, variable, min, max] of LIMIT_SETTINGS) {
+    const raw = values[flag] ?? env[variable];
+    out[key] = wholeNumber(raw, values[flag] !== undefined ? `--${flag}` : variable, DEFAULT_HARDENING_LIMITS[key], min, max);
+  }
+  const csrfFlag = values['csrf-prevention'];
+  const csrf = (csrfFlag ?? env.GRAPHQL_CSRF_PREVENTION ?? '').trim().toLowerCase();
+  const csrfSetting = csrfFlag !== undefined ? '--csrf-prevention' : 'GRAPHQL_CSRF_PREVENTION';
+  if (csrf === '') out.csrfPrevention = DEFAULT_HARDENING_LIMITS.csrfPrevention;
+  else if (['on', 'true', '1'].includes(csrf)) out.csrfPrevention = true;
+  else if (['off', 'false', '0'].includes(csrf)) out.csrfPrevention = false;
+  else throw new GatewayConfigError(`expected ${csrfSetting} as on or off, received ${JSON.stringify(csrf)}`);
+  return out as unknown as HardeningLimits;
 }
 
 /**

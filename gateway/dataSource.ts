@@ -11,14 +11,22 @@
  * code and the subgraph's name, never the body.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
+import type { Identity } from '../subgraphs/shared/identity.ts';
+import { INTERNAL_TOKEN_HEADER } from '../subgraphs/shared/internalToken.ts';
 import { GraphQLError } from './graphql.ts';
 import type { Fetcher } from './fetcher.ts';
 
-/** What the gateway knows of one request; passed to every subgraph call (issue 4 adds identity). */
+/** What the gateway knows of one request; passed to every subgraph call. */
 export interface GatewayContext {
   readonly requestId: string;
-  /** The caller's identity, once access control exists; forwarded by then, unused now. */
-  readonly identity?: unknown;
+  /** The caller's verified identity; null: anonymous. */
+  readonly identity: Identity | null;
+  /**
+   * The internal token for one subgraph (by its supergraph name), carrying
+   * this request's identity and id; absent when the gateway has no internal
+   * key (its subgraphs then refuse it, unless they are not the region's).
+   */
+  readonly internalToken?: (subgraph: string) => Promise<string>;
 }
 
 type ProcessOptions = Parameters<GraphQLDataSource<GatewayContext>['process']>[0];
@@ -45,8 +53,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
     };
-    const requestId = (options.context as Partial<GatewayContext> | undefined)?.requestId;
-    if (typeof requestId === 'string') headers[REQUEST_ID_HEADER] = requestId;
+    const context = options.context as Partial<GatewayContext> | undefined;
+    if (typeof context?.requestId === 'string') headers[REQUEST_ID_HEADER] = context.requestId;
+    // Signed per call: the token names this subgraph as its audience and lives 60 s at most.
+    if (context?.internalToken) headers[INTERNAL_TOKEN_HEADER] = await context.internalToken(this.name);
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     let status: number;
     let text: string;

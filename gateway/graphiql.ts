@@ -29,6 +29,13 @@ export const GRAPHIQL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** GraphiQL's demo identity picker (development identity provider only). */
+export interface IdentityPicker {
+  /** Where the page fetches a token for a demo user (`?as=ID`). */
+  readonly tokenEndpoint: string;
+  readonly users: readonly { readonly id: string; readonly label: string }[];
+}
+
 interface Asset {
   readonly file: string;
   readonly type: string;
@@ -57,10 +64,26 @@ export function graphiqlAssets(): Map<string, Asset> | { missing: string } {
   }
 }
 
-/** The page: local stylesheet and scripts in load order, the examples as a JSON data block. */
-export function graphiqlPage(endpoint: string, examples: readonly ExampleOperation[]): string {
+/**
+ * The page: local stylesheet and scripts in load order, the examples as a
+ * JSON data block, and with a picker a select of demo identities whose
+ * token app.js fetches and sends as `Authorization: Bearer …`.
+ */
+export function graphiqlPage(endpoint: string, examples: readonly ExampleOperation[], picker?: IdentityPicker): string {
   // A JSON data block is not executed (CSP allows it); `<` is escaped so no text can close the element.
-  const config = JSON.stringify({ endpoint, examples }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ endpoint, examples, identity: picker ? { tokenEndpoint: picker.tokenEndpoint } : null }).replace(/</g, '\\u003c');
+  const bar = picker
+    ? `  <div id="identity-bar">
+    <label for="identity">Identity</label>
+    <select id="identity">
+      <option value="">Anonymous (no token)</option>
+${picker.users.map((u) => `      <option value="${html(u.id)}">${html(u.label)}</option>`).join('\n')}
+    </select>
+    <span id="identity-status" role="status"></span>
+    <span class="identity-note">development identity provider: tokens for demo users, sent as Authorization: Bearer</span>
+  </div>
+`
+    : '';
   const script = (name: string): string => `  <script src="${ASSETS_PATH}/${name}"></script>`;
   return `<!doctype html>
 <html lang="en">
@@ -72,8 +95,8 @@ export function graphiqlPage(endpoint: string, examples: readonly ExampleOperati
   <link rel="stylesheet" href="${ASSETS_PATH}/graphiql.min.css">
   <link rel="stylesheet" href="${ASSETS_PATH}/page.css">
 </head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
+<body${picker ? ' class="with-identity"' : ''}>
+${bar}  <div id="graphiql">Loading GraphiQL…</div>
   <script type="application/json" id="graphiql-config">${config}</script>
 ${['react.production.min.js', 'react-dom.production.min.js', 'graphiql.min.js', 'app.js'].map(script).join('\n')}
 </body>
@@ -81,15 +104,29 @@ ${['react.production.min.js', 'react-dom.production.min.js', 'graphiql.min.js', 
 `;
 }
 
-const PAGE_CSS = 'html, body { margin: 0; height: 100%; } #graphiql { height: 100vh; }\n';
+const PAGE_CSS = [
+  'html, body { margin: 0; height: 100%; }',
+  '#graphiql { height: 100vh; }',
+  'body.with-identity #graphiql { height: calc(100vh - 2.5rem); }',
+  '#identity-bar { box-sizing: border-box; height: 2.5rem; display: flex; align-items: center; gap: 0.5rem; padding: 0 1rem;',
+  '  font: 14px system-ui, sans-serif; border-bottom: 1px solid #ddd; background: #f7f7f7; }',
+  '#identity-status { color: #555; } #identity-status.error { color: #b00020; }',
+  '.identity-note { margin-left: auto; color: #777; font-size: 12px; }',
+  '',
+].join('\n');
+
+/** Text for an HTML attribute or element. */
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
 
 /** Registers GET /graphiql and its assets. */
 export function registerGraphiql(
   app: FastifyInstance,
-  options: { endpoint: string; examples: readonly ExampleOperation[]; logger: GatewayLogger },
+  options: { endpoint: string; examples: readonly ExampleOperation[]; logger: GatewayLogger; identityPicker?: IdentityPicker },
 ): void {
   const assets = graphiqlAssets();
-  const page = graphiqlPage(options.endpoint, options.examples);
+  const page = graphiqlPage(options.endpoint, options.examples, options.identityPicker);
   const cache = new Map<string, Buffer>();
   if (!(assets instanceof Map)) {
     options.logger.warn({ code: assets.missing }, 'GraphiQL assets not installed; /graphiql answers 503');

@@ -1,4 +1,5 @@
 /** The region's federation gateway: public exports. */
+export * from './auth/index.ts';
 export * from './config.ts';
 export * from './dataSource.ts';
 export * from './engine.ts';

@@ -74,10 +74,12 @@ describe('GraphQL through the gateway', () => {
   });
 
   it('serves queries over GET and refuses a mutation over GET with 405', async () => {
-    const ok = await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) } });
+    // A GET needs a header no cross-site page can send (CSRF prevention, gateway/hardening).
+    const preflight = { 'apollo-require-preflight': 'true' };
+    const ok = await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) }, headers: preflight });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data.person.name).toBe(FAKE_NAME);
-    const mutation = await app.inject({ method: 'GET', url: '/graphql', query: { query: 'mutation { touch(id: "x") }' } });
+    const mutation = await app.inject({ method: 'GET', url: '/graphql', query: { query: 'mutation { touch(id: "x") }' }, headers: preflight });
     expect(mutation.statusCode).toBe(405);
     expect(mutation.headers.allow).toBe('POST');
     const viaPost = await post({ query: 'mutation Touch { touch(id: "x") }' });
@@ -270,7 +272,7 @@ describe('logs', () => {
     await post({ query: PERSON_QUERY, variables: { id: FAKE_HETU }, operationName: 'PersonOverview' }, { 'x-request-id': 'log-test-1' });
     await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': 'log-test-2' });
     // The code in a GET's query string, in an inline literal, and in a body that does not parse.
-    await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) } });
+    await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) }, headers: { 'apollo-require-preflight': 'true' } });
     await post({ query: `{ person(id: "${FAKE_HETU}") { name } }` });
     await post({ query: `{ person(id: "${FAKE_HETU}") { nope } }` });
     await app.inject({ method: 'POST', url: '/graphql', payload: `{"query": "{ person(id: \\"${FAKE_HETU}\\")`, headers: { 'content-type': 'application/json' } });

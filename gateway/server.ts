@@ -2,11 +2,22 @@
  * The gateway's HTTP layer: a Fastify app serving GraphQL at /graphql (POST,
  * and GET for queries), GraphiQL at /graphiql, /healthz and /readyz, with
  * one structured log line per request and nothing personal in it.
+ *
+ * Every GraphQL request's bearer token is verified before its body is read
+ * (gateway/auth/); every subgraph call carries an internal token for that
+ * subgraph with the verified identity (subgraphs/shared/internalToken.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Identity } from '../subgraphs/shared/identity.ts';
+import { signInternalToken } from '../subgraphs/shared/internalToken.ts';
+import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
+import { AuthError, anonymousOnly, createAuthenticator } from './auth/authenticator.ts';
+import type { AuthConfig } from './auth/config.ts';
+import { DEMO_USERS } from './auth/demoUsers.ts';
+import { DEV_IDP_TOKEN_PATH, registerDevIdpRoutes } from './auth/routes.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './config.ts';
 import type { GatewayContext } from './dataSource.ts';
 import { REQUEST_ID_HEADER } from './dataSource.ts';
@@ -17,6 +28,8 @@ import type { ExampleOperation, ExampleOptions } from './examples.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
+import { registerHardening } from './hardening/register.ts';
+import type { HardeningLimits } from './hardening/limits.ts';
 import { readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
 import { SafeLogController, safeError } from './logging.ts';
@@ -44,17 +57,29 @@ export interface CreateGatewayOptions {
   readonly examples?: ExampleOptions | readonly ExampleOperation[];
   /** The execution engine; default @apollo/gateway's (createApolloEngine). Issue 6 plugs a faster one in here. */
   readonly createEngine?: (options: ApolloEngineOptions) => Promise<GatewayEngine>;
-  /** Largest request body in bytes; default 1 MiB. */
+  /** Largest request body in bytes on routes other than /graphql (whose limit is hardening.maxBodyBytes); default 1 MiB. */
   readonly bodyLimit?: number;
+  /** GraphQL hardening limits (gateway/hardening); each unset one at its default. */
+  readonly hardening?: Partial<HardeningLimits>;
+  /** How users' tokens are verified (gateway/auth/config.ts); absent: every request is anonymous and any token is refused. */
+  readonly auth?: AuthConfig;
+  /** The key of the internal tokens sent to the subgraphs; absent: none are sent (the region's subgraphs then refuse every call). */
+  readonly internalKey?: InternalKey;
 }
 
 /** What the request log line says about a GraphQL request. */
 interface OperationLog {
   operationName: string | null;
   errorCodes: readonly string[];
+  /** The caller's kind (citizen, professional, analyst) or anonymous; never who. */
+  identity?: string;
+  /** Why a token was refused. */
+  authReason?: string;
 }
 
 const operationLogs = new WeakMap<FastifyRequest, OperationLog>();
+/** Each GraphQL request's verified identity (null: anonymous), set before its body is read. */
+const identities = new WeakMap<FastifyRequest, Identity | null>();
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -74,6 +99,8 @@ function requestId(req: IncomingMessage): string {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<FastifyInstance> {
   const production = options.production ?? false;
+  // First: a key file that cannot be read fails the start before anything else is opened.
+  const authenticator = options.auth ? await createAuthenticator(options.auth) : anonymousOnly;
   const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
   const fetcher = options.fetcher ?? ownFetcher!.fetcher;
   let engine: GatewayEngine;
@@ -111,6 +138,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
       ...(op ? { operationName: op.operationName, errorCodes: op.errorCodes } : {}),
+      ...(op?.identity ? { identity: op.identity } : {}),
+      ...(op?.authReason ? { authReason: op.authReason } : {}),
     };
     // GraphQL requests at info; probes and GraphiQL assets at debug, so they do not drown the rest.
     if (route === GRAPHQL_PATH) req.log.info(line, 'request');
@@ -138,8 +167,45 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not found.' }));
 
+  // ── GraphQL hardening (gateway/hardening/register.ts) ──────────────────────
+  // Body size, CSRF, batching, tokens, depth, aliases, root fields, directives,
+  // unsafe characters, error masking: all before the engine runs. Must come
+  // before the /graphql routes (it sets their body limit as they are added).
+  registerHardening(app, {
+    path: GRAPHQL_PATH,
+    production,
+    ...(options.hardening ? { limits: options.hardening } : {}),
+    onRefused: (req, code) => operationLogs.set(req, { operationName: null, errorCodes: [code] }),
+  });
+  // ── end of GraphQL hardening ───────────────────────────────────────────────
+
+  // Before the body is read: a refused token costs no parsing, and no operation runs.
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      identities.set(req, await authenticator.authenticate(req.headers.authorization));
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      operationLogs.set(req, { operationName: null, errorCodes: [err.code], authReason: err.reason });
+      // RFC 6750: the client learns the scheme and that its token is the problem.
+      if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="region-graph", error="invalid_token"');
+      return reply
+        .code(err.status)
+        .header('cache-control', 'no-store')
+        .type('application/json; charset=utf-8')
+        .send({ errors: [{ message: err.message, extensions: { code: err.code, reason: err.reason } }] });
+    }
+  };
+
+  const { internalKey } = options;
   const run = async (req: FastifyRequest, reply: FastifyReply, method: 'GET' | 'POST', body: GraphQLRequestBody) => {
-    const context: GatewayContext = { requestId: req.id };
+    // No entry only if the hook did not run; the least privilege then.
+    const identity = identities.get(req) ?? null;
+    const requestId = req.id;
+    const context: GatewayContext = {
+      requestId,
+      identity,
+      ...(internalKey ? { internalToken: (audience: string) => signInternalToken(internalKey, { audience, requestId, identity }) } : {}),
+    };
     const outcome: ExecutionOutcome = await engine.execute(body, {
       method,
       context,
@@ -148,12 +214,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
         return typeof v === 'string' ? v : undefined;
       },
     });
-    operationLogs.set(req, { operationName: outcome.operationName, errorCodes: outcome.errorCodes });
+    operationLogs.set(req, { operationName: outcome.operationName, errorCodes: outcome.errorCodes, identity: identity?.kind ?? 'anonymous' });
     if (outcome.headers) reply.headers(outcome.headers);
     return reply.code(outcome.status).type('application/json; charset=utf-8').send(outcome.body);
   };
 
-  app.post(GRAPHQL_PATH, async (req, reply) => {
+  app.post(GRAPHQL_PATH, { onRequest: authenticate }, async (req, reply) => {
     const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
@@ -162,7 +228,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     return run(req, reply, 'POST', body as GraphQLRequestBody);
   });
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, async (req, reply) => {
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate }, async (req, reply) => {
     const q = req.query;
     if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
       // A person opening the endpoint in a browser wants the IDE.
@@ -193,9 +259,26 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     return reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
   });
 
+  const { devIdp } = authenticator;
+  if (devIdp) {
+    registerDevIdpRoutes(app, devIdp, { production });
+    // Configured with port 0, the issuer names the port the gateway got.
+    if (options.auth?.kind === 'dev-idp' && options.auth.port === 0) {
+      app.addHook('onListen', async () => {
+        const address = app.server.address();
+        if (address !== null && typeof address === 'object') devIdp.listeningOn(address.port);
+      });
+    }
+  }
+
   if (!production) {
     const examples = Array.isArray(options.examples) ? (options.examples as readonly ExampleOperation[]) : exampleOperations(options.examples as ExampleOptions | undefined);
-    registerGraphiql(app, { endpoint: GRAPHQL_PATH, examples, logger: options.logger });
+    registerGraphiql(app, {
+      endpoint: GRAPHQL_PATH,
+      examples,
+      logger: options.logger,
+      ...(devIdp ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } } : {}),
+    });
   }
   return app;
 }

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
       logger,
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       production: config.production,
+      hardening: config.hardening,
+      auth: config.auth,
+      // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
+      ...(config.internalKey ? { internalKey: config.internalKey } : {}),
     });
     lifecycle.add('gateway', app, (a) => a.close());
     const url = await app.listen({ port: config.port, host: config.host });

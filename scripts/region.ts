@@ -7,15 +7,19 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
+import type { RegionEmulators } from '../adapters/emulators.ts';
 import { createSources } from '../adapters/sources.ts';
 import type { InstanceId } from '../adapters/core/region.ts';
 import { systemClock } from '../adapters/core/time.ts';
+import type { Clock } from '../adapters/core/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
 import { createGateway } from '../gateway/server.ts';
 import { PersonIndex, PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
 import { locatorFromPersonIndex } from '../subgraphs/region/locator.ts';
 import { startSubgraphs } from '../subgraphs/services.ts';
+import { InternalKey } from '../subgraphs/shared/internalToken.ts';
+import type { RunningSubgraphs } from '../subgraphs/services.ts';
 import { parseDatabaseConfig } from '../subgraphs/shared/config.ts';
 import { openDatabase } from '../subgraphs/shared/database.ts';
 import type { Database } from '../subgraphs/shared/database.ts';
@@ -30,6 +34,8 @@ export interface RegionOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: FastifyBaseLogger;
   readonly lifecycle: Lifecycle;
+  /** "Now" for the adapters, the person index and the lists subgraph; default the system clock (tests fix it). */
+  readonly clock?: Clock;
 }
 
 export interface RunningRegion {
@@ -38,12 +44,23 @@ export interface RunningRegion {
   /** Whether the person index has listed every source once. */
   readonly indexReady: () => boolean;
   readonly exampleHetu: string;
+  /** The running emulators by instance (tests inject faults and count requests through them). */
+  readonly emulators: RegionEmulators;
+  /** The nine subgraph services (tests count the requests each receives). */
+  readonly subgraphs: RunningSubgraphs;
 }
 
 /** Starts everything; on failure the caller stops the lifecycle (which closes whatever started). */
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
   const { lifecycle, env } = options;
+  const clock = options.clock ?? systemClock;
   const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
+
+  // The index database first: opening PGlite blocks the event loop for seconds, and a stall between
+  // the adapters' first connections (Lifecare's WSDL) and the index's first listing made those
+  // keep-alive connections fail on reuse (ECONNRESET), so the index started without the Lifecare sources.
+  const db = lifecycle.add('index database', await openDatabase(parseDatabaseConfig(env)), (d) => d.close());
+  const store = await PersonIndexStore.open(db);
 
   const emulators = lifecycle.add('emulators', await startEmulators({ fixturesDir: options.fixturesDir }), closeEmulators);
   log('emulators').info({ instances: emulators.size }, 'emulators listening');
@@ -51,18 +68,16 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>;
   const sources = lifecycle.add(
     'adapters',
-    await createSources({ addresses, clock: systemClock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),
+    await createSources({ addresses, clock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),
     (s) => s.close(),
   );
 
-  const db = lifecycle.add('index database', await openDatabase(parseDatabaseConfig(env)), (d) => d.close());
-  const store = await PersonIndexStore.open(db);
   const index = lifecycle.add(
     'person index',
     new PersonIndex({
       store,
       adapters: [...sources.adapters.values()],
-      clock: systemClock,
+      clock,
       scheduler: systemScheduler,
       logger: log('person-index'),
       ...parsePersonIndexConfig(env),
@@ -72,9 +87,11 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   // Resolves when every source has been listed once (or failed once; /readyz tells which).
   await index.start();
 
+  // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
+  const internalKey = options.gateway.internalKey ?? InternalKey.generate();
   const subgraphs = lifecycle.add(
     'subgraphs',
-    await startSubgraphs({ adapters: sources.adapters, vtj: sources.vtj, locator: locatorFromPersonIndex(index), logger: log('subgraphs'), clock: systemClock }),
+    await startSubgraphs({ adapters: sources.adapters, vtj: sources.vtj, locator: locatorFromPersonIndex(index), logger: log('subgraphs'), clock, internalKey }),
     (s) => s.close(),
   );
 
@@ -87,15 +104,18 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     logger: log('gateway'),
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     production: config.production,
+    hardening: config.hardening,
     readyChecks: { personIndex: () => index.ready },
     examples: { hetu: exampleHetu },
+    auth: config.auth,
+    internalKey,
   });
   lifecycle.add('gateway', app, (a) => a.close());
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu };
+  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs };
 }
 
 /**

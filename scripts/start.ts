@@ -30,6 +30,9 @@ async function main(): Promise<void> {
       `  GraphiQL: ${region.gatewayUrl}/graphiql${config.gateway.production ? ' (off in production mode)' : ''}`,
       `  GraphQL:  ${region.gatewayUrl}/graphql`,
       `  Health:   ${region.gatewayUrl}/healthz  ${region.gatewayUrl}/readyz`,
+      config.gateway.auth.kind === 'dev-idp'
+        ? '  Identity: development identity provider: pick a demo user in GraphiQL, or `npm run -s token -- --as <user>` (`--list`)'
+        : `  Identity: tokens of ${config.gateway.auth.issuer}`,
       '  Ctrl-C stops everything.',
       '',
     ];

@@ -46,7 +46,7 @@ let running: RunningSubgraphs;
 let gateway: Awaited<ReturnType<typeof federatedExecutor>>;
 beforeAll(async () => {
   running = await startSubgraphs({ adapters, vtj, locator, logger: silentLogger });
-  gateway = await federatedExecutor(running.urls);
+  gateway = await federatedExecutor(running.urls, running.internalKey);
 });
 afterAll(async () => {
   await gateway?.stop();

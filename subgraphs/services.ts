@@ -11,6 +11,7 @@ import { SCHEMA_MUNICIPALITIES } from '../schema/municipalities.ts';
 import { createListsSubgraph } from './lists/subgraph.ts';
 import { createMunicipalitySubgraph } from './municipality/subgraph.ts';
 import { createRegionSubgraph } from './region/subgraph.ts';
+import { InternalKey } from './shared/internalToken.ts';
 import type { Logger } from './shared/logger.ts';
 import type { PersonLocator } from './shared/personLocator.ts';
 
@@ -26,6 +27,8 @@ export interface StartSubgraphsOptions {
   /** Fixed ports by subgraph name; default: free ports. */
   readonly ports?: Readonly<Partial<Record<string, number>>>;
   readonly readOptions?: ReadOptions;
+  /** The key of the gateway's internal tokens; default a fresh one (RunningSubgraphs.internalKey: give it to the gateway). */
+  readonly internalKey?: InternalKey;
 }
 
 export interface RunningSubgraphs {
@@ -33,6 +36,8 @@ export interface RunningSubgraphs {
   readonly urls: Readonly<Record<string, string>>;
   /** The Fastify app of each service, by subgraph name (tests stop one to see partial answers). */
   readonly apps: ReadonlyMap<string, FastifyInstance>;
+  /** The key the services accept internal tokens signed with (the gateway signs with it). */
+  readonly internalKey: InternalKey;
   /** Stops every service (not the adapters: their owner closes them). */
   close(): Promise<void>;
 }
@@ -45,11 +50,11 @@ export function sourcesFor(code: string, adapters: ReadonlyMap<InstanceId, Sourc
 }
 
 /** Builds all nine apps (not listening), by subgraph name. */
-export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' | 'ports'>): Map<string, FastifyInstance> {
-  const { logger } = options;
+export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey'> & { readonly internalKey: InternalKey }): Map<string, FastifyInstance> {
+  const { logger, internalKey } = options;
   const apps = new Map<string, FastifyInstance>();
-  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger }));
-  apps.set('lists', createListsSubgraph({ logger, ...(options.clock ? { clock: options.clock } : {}) }));
+  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey }));
+  apps.set('lists', createListsSubgraph({ logger, internalKey, ...(options.clock ? { clock: options.clock } : {}) }));
   for (const m of SCHEMA_MUNICIPALITIES) {
     apps.set(
       m.subgraph,
@@ -57,6 +62,7 @@ export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' |
         municipality: m.code,
         sources: sourcesFor(m.code, options.adapters),
         logger,
+        internalKey,
         ...(options.readOptions ? { readOptions: options.readOptions } : {}),
       }),
     );
@@ -67,7 +73,8 @@ export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' |
 /** Starts the nine services; rejects (having closed whatever started) if one cannot listen. */
 export async function startSubgraphs(options: StartSubgraphsOptions): Promise<RunningSubgraphs> {
   const host = options.host ?? '127.0.0.1';
-  const apps = createSubgraphApps(options);
+  const internalKey = options.internalKey ?? InternalKey.generate();
+  const apps = createSubgraphApps({ ...options, internalKey });
   const urls: Record<string, string> = {};
   const close = async (): Promise<void> => {
     await Promise.allSettled([...apps.values()].map((a) => a.close()));
@@ -87,5 +94,5 @@ export async function startSubgraphs(options: StartSubgraphsOptions): Promise<Ru
     throw err;
   }
   options.logger.info({ subgraphs: Object.keys(urls).length }, 'subgraphs listening');
-  return { urls, apps, close };
+  return { urls, apps, internalKey, close };
 }

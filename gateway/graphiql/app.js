@@ -3,7 +3,83 @@
 (function () {
   'use strict';
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
-  var fetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, window.location.href).toString() });
+
+  // The demo identity picker (development identity provider only): the chosen
+  // user's token is fetched from the gateway and sent as Authorization: Bearer.
+  var picker = config.identity ? document.getElementById('identity') : null;
+  var status = document.getElementById('identity-status');
+  var STORAGE_KEY = 'region-graph.identity';
+  var cached = { as: '', token: null, expiresAt: 0 };
+
+  function show(text, isError) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = isError ? 'error' : '';
+  }
+
+  function tokenFor(as) {
+    if (!as) return Promise.resolve(null);
+    // A minute's margin, so a token does not expire on its way.
+    if (cached.as === as && cached.token && cached.expiresAt - Date.now() > 60000) return Promise.resolve(cached.token);
+    var url = new URL(config.identity.tokenEndpoint, window.location.href);
+    url.searchParams.set('as', as);
+    return window
+      .fetch(url.toString(), { headers: { accept: 'application/json' }, cache: 'no-store' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('no token for ' + as + ' (HTTP ' + res.status + ')');
+        return res.json();
+      })
+      .then(function (body) {
+        cached = { as: as, token: body.token, expiresAt: Date.parse(body.expiresAt) };
+        show('token until ' + new Date(cached.expiresAt).toLocaleTimeString(), false);
+        return body.token;
+      })
+      .catch(function (err) {
+        show(String(err.message || err), true);
+        throw err;
+      });
+  }
+
+  if (picker) {
+    try {
+      var saved = window.sessionStorage.getItem(STORAGE_KEY);
+      if (saved !== null && picker.querySelector('option[value="' + CSS.escape(saved) + '"]')) picker.value = saved;
+    } catch (e) {
+      /* storage may be off; the picker still works */
+    }
+    picker.addEventListener('change', function () {
+      try {
+        window.sessionStorage.setItem(STORAGE_KEY, picker.value);
+      } catch (e) {
+        /* ignore */
+      }
+      show('', false);
+      if (picker.value) tokenFor(picker.value).catch(function () {});
+    });
+    if (picker.value) tokenFor(picker.value).catch(function () {});
+  }
+
+  function hasAuthorization(headers) {
+    return Object.keys(headers).some(function (k) {
+      return k.toLowerCase() === 'authorization';
+    });
+  }
+
+  // Every request GraphiQL sends (introspection too) carries the picked identity's token,
+  // unless the headers tab sets an Authorization header of its own.
+  function authorizedFetch(input, init) {
+    var options = Object.assign({}, init);
+    var headers = Object.assign({}, options.headers);
+    var as = picker ? picker.value : '';
+    if (!as || hasAuthorization(headers)) return window.fetch(input, options);
+    return tokenFor(as).then(function (token) {
+      headers.Authorization = 'Bearer ' + token;
+      options.headers = headers;
+      return window.fetch(input, options);
+    });
+  }
+
+  var fetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, window.location.href).toString(), fetch: authorizedFetch });
   var tabs = config.examples.map(function (example) {
     var tab = { query: example.query };
     if (example.variables) tab.variables = JSON.stringify(example.variables, null, 2);

@@ -5,7 +5,7 @@ import type { MunicipalityCode } from '../../adapters/core/region.ts';
 import { RECORD_LISTS, VALUE_TYPES } from '../../schema/model.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
 import { silentLogger } from '../shared/logger.ts';
-import { appointment, customership, fee, gql, prov } from '../testing/fakes.ts';
+import { appointment, customership, fee, gql, prov, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
 import { createListsSubgraph } from './subgraph.ts';
 
 const PERSON = makeHetu('1980-04-04', 921);
@@ -36,7 +36,7 @@ function sourceEntry(code: MunicipalityCode, lists: Partial<Record<string, objec
 }
 
 const clock = { now: () => new Date('2025-06-01T09:00:00Z') };
-const app = createListsSubgraph({ logger: silentLogger, clock });
+const app = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY });
 afterAll(() => app.close());
 
 const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {

@@ -4,7 +4,7 @@
  * region-wide fee ceiling. It calls no source itself.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
 import type { AppointmentStatus, CareArea, FeeStatus, ServiceTask } from '../../adapters/core/model.ts';
 import { systemClock } from '../../adapters/core/time.ts';
@@ -12,6 +12,7 @@ import type { Clock } from '../../adapters/core/time.ts';
 import { listsSubgraphSdl } from '../../schema/sdl.ts';
 import type { Logger } from '../shared/logger.ts';
 import { scalarResolvers } from '../shared/scalars.ts';
+import type { InternalKey } from '../shared/internalToken.ts';
 import { createSubgraphServer } from '../shared/server.ts';
 import { valueResolvers } from '../shared/valueResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
@@ -25,7 +26,8 @@ export interface ListsSubgraphOptions {
   readonly clock?: Clock;
   /** Fee ceilings in cents by year; default region.md's. */
   readonly ceilings?: Readonly<Record<number, number>>;
-  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  readonly internalKey: InternalKey;
 }
 
 function badInput(message: string): GraphQLError {
@@ -100,5 +102,5 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
     },
   };
   const schema = buildSubgraphSchema({ typeDefs: parse(listsSubgraphSdl()), resolvers: resolvers as never });
-  return createSubgraphServer({ name: 'lists', schema, logger: options.logger, createLoaders: () => undefined, resolveIdentity: options.resolveIdentity });
+  return createSubgraphServer({ name: 'lists', schema, logger: options.logger, createLoaders: () => undefined, internalKey: options.internalKey });
 }

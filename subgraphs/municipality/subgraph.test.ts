@@ -3,7 +3,7 @@ import { makeHetu } from '../../adapters/core/hetu.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { encodeRecordsRef } from '../shared/recordsRef.ts';
-import { appointment, consent, customership, FakeSourceAdapter, fee, gql, prov, records } from '../testing/fakes.ts';
+import { appointment, consent, customership, FakeSourceAdapter, fee, gql, prov, records, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
 import { sourcesFor } from '../services.ts';
 import { createMunicipalitySubgraph } from './subgraph.ts';
 
@@ -40,8 +40,8 @@ const adapters = new Map<InstanceId, FakeSourceAdapter>([
   ['mediatri-loviisa', mediatri],
   ['proconsona-loviisa', proconsona],
 ]);
-const loviisa = createMunicipalitySubgraph({ municipality: '434', sources: sourcesFor('434', adapters), logger: silentLogger });
-const lapinjarvi = createMunicipalitySubgraph({ municipality: '407', sources: sourcesFor('407', adapters), logger: silentLogger });
+const loviisa = createMunicipalitySubgraph({ municipality: '434', sources: sourcesFor('434', adapters), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
+const lapinjarvi = createMunicipalitySubgraph({ municipality: '407', sources: sourcesFor('407', adapters), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
 afterAll(async () => {
   await Promise.all([loviisa.close(), lapinjarvi.close()]);
 });
@@ -141,7 +141,7 @@ describe('municipality subgraph', () => {
 
   it('reports an instance it has no adapter for as missing, never a silent gap', async () => {
     resetCalls();
-    const alone = createMunicipalitySubgraph({ municipality: '434', sources: new Map([['pegasos-loviisa', pegasos]]), logger: silentLogger });
+    const alone = createMunicipalitySubgraph({ municipality: '434', sources: new Map([['pegasos-loviisa', pegasos]]), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
     const r = await gql(alone, LOVIISA, { r: [ref('LoviisaRecords', LOVIISA_PERSON, '434', ['pegasos-loviisa', 'mediatri-loviisa'])] });
     expect(r.data).toMatchObject({ _entities: [{ appointments: [{ source: { localId: 'K2' } }], missingSources: [{ instance: 'mediatri-loviisa', code: 'NOT_CONFIGURED' }] }] });
     expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'mediatri-loviisa', reason: 'NOT_CONFIGURED' } }]);
@@ -161,7 +161,7 @@ describe('municipality subgraph', () => {
   it('ignores instances of the reference that do not serve the municipality', async () => {
     resetCalls();
     const porvooAdapter = new FakeSourceAdapter('lifecare-porvoo');
-    const app = createMunicipalitySubgraph({ municipality: '407', sources: new Map([['pegasos-loviisa', pegasos], ['lifecare-porvoo', porvooAdapter]]), logger: silentLogger });
+    const app = createMunicipalitySubgraph({ municipality: '407', sources: new Map([['pegasos-loviisa', pegasos], ['lifecare-porvoo', porvooAdapter]]), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
     const r = await gql(app, LAPINJARVI, { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['lifecare-porvoo', 'pegasos-loviisa'])] });
     expect(r.errors).toBeUndefined();
     expect(porvooAdapter.calls).toEqual([]);

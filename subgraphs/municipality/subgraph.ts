@@ -4,7 +4,7 @@
  * the person's records in the instances that serve the municipality.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
 import type { ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
@@ -13,6 +13,7 @@ import { schemaMunicipality } from '../../schema/municipalities.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decodeRecordsRef } from '../shared/recordsRef.ts';
 import { scalarResolvers } from '../shared/scalars.ts';
+import type { InternalKey } from '../shared/internalToken.ts';
 import { createSubgraphServer } from '../shared/server.ts';
 import type { SubgraphContext } from '../shared/server.ts';
 import { valueResolvers } from '../shared/valueResolvers.ts';
@@ -26,7 +27,8 @@ export interface MunicipalitySubgraphOptions {
   readonly logger: Logger;
   /** Passed to every readPersons call (fee years, appointment window); default: the adapters' defaults. */
   readonly readOptions?: ReadOptions;
-  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  readonly internalKey: InternalKey;
 }
 
 type Context = SubgraphContext<PersonLoaders>;
@@ -85,6 +87,6 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     schema,
     logger,
     createLoaders: () => new PersonLoaders(sources, options.readOptions),
-    resolveIdentity: options.resolveIdentity,
+    internalKey: options.internalKey,
   });
 }

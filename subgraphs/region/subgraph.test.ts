@@ -3,7 +3,7 @@ import { makeHetu } from '../../adapters/core/hetu.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { createMemoryLocator } from '../shared/memoryLocator.ts';
 import { decodeRecordsRef } from '../shared/recordsRef.ts';
-import { FakeVtj, gql, vtjPerson } from '../testing/fakes.ts';
+import { FakeVtj, gql, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
 import { createRegionSubgraph } from './subgraph.ts';
 
 const PARENT = makeHetu('1980-04-04', 931);
@@ -34,7 +34,7 @@ const locator = createMemoryLocator(
   },
   [{ instance: 'lifecare-porvoo', state: 'ready', built: true, persons: 10, lastSuccessfulPoll: '2025-06-01T12:00:00+03:00', lastChangeSeen: null, lagSeconds: 4, lastErrorCode: null }],
 );
-const app = createRegionSubgraph({ vtj, locator, logger: silentLogger });
+const app = createRegionSubgraph({ vtj, locator, logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
 afterAll(() => app.close());
 beforeEach(() => {
   vtj.calls.length = 0;

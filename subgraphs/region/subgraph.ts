@@ -6,7 +6,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
 import type { VtjAdapter } from '../../adapters/core/adapter.ts';
 import { AdapterError } from '../../adapters/core/errors.ts';
@@ -19,6 +19,7 @@ import type { MissingSource } from '../shared/context.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IndexEntry, PersonLocator } from '../shared/personLocator.ts';
 import { scalarResolvers } from '../shared/scalars.ts';
+import type { InternalKey } from '../shared/internalToken.ts';
 import { createSubgraphServer } from '../shared/server.ts';
 import type { SubgraphContext } from '../shared/server.ts';
 import { municipalityObject } from '../shared/valueResolvers.ts';
@@ -28,7 +29,8 @@ export interface RegionSubgraphOptions {
   readonly vtj: VtjAdapter;
   readonly locator: PersonLocator;
   readonly logger: Logger;
-  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  readonly internalKey: InternalKey;
 }
 
 /** The instance name under which a failing person index is reported. */
@@ -164,6 +166,6 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     schema,
     logger,
     createLoaders: () => createLoaders(vtj, locator, logger),
-    resolveIdentity: options.resolveIdentity,
+    internalKey: options.internalKey,
   });
 }

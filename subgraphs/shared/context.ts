@@ -1,9 +1,11 @@
 /**
- * The per-request context of every subgraph: a request id, the caller's
- * identity (issue 4, access control, fills it in), the request's
- * DataLoaders, and the sources that could not be read while answering.
+ * The per-request context of every subgraph: the gateway's request id and
+ * the caller's verified identity (both from the gateway's internal token),
+ * the request's DataLoaders, and the sources that could not be read while
+ * answering.
  */
 import { GraphQLError } from 'graphql';
+import type { Identity } from './identity.ts';
 
 /** A source that could not be read: an instance (or `vtj`, `person-index`) and why. */
 export interface MissingSource {
@@ -40,9 +42,10 @@ export class MissingSources {
 }
 
 export interface RequestContext<Loaders> {
+  /** The gateway's request id, from the signed internal token. */
   readonly requestId: string;
-  /** Who is asking; undefined until access control (issue 4) sets it. */
-  readonly identity?: unknown;
+  /** Who is asking, as the gateway verified it; null: anonymous (public data only). */
+  readonly identity: Identity | null;
   readonly loaders: Loaders;
   readonly missing: MissingSources;
 }

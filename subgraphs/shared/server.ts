@@ -1,9 +1,12 @@
 /**
  * One subgraph service: Fastify with mercurius serving a schema built with
- * @apollo/subgraph at `/graphql`, plus `/healthz`. Every request gets its own
- * context (request id, identity slot, fresh DataLoaders, missing sources);
- * each source missing from the answer is appended as one
- * `SOURCE_UNAVAILABLE` error while the data stays.
+ * @apollo/subgraph at `/graphql`, plus `/healthz`. Every request but
+ * `/healthz` must carry the gateway's internal token (internalToken.ts) for
+ * this subgraph, or it is refused with 401 and `UNAUTHENTICATED_INTERNAL`
+ * before its body is read. Every request gets its own context (the request
+ * id and identity from that token, fresh DataLoaders, missing sources); each
+ * source missing from the answer is appended as one `SOURCE_UNAVAILABLE`
+ * error while the data stays.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
@@ -15,6 +18,8 @@ import type { MercuriusContext } from 'mercurius';
 import type { Logger } from './logger.ts';
 import { MissingSources } from './context.ts';
 import type { RequestContext } from './context.ts';
+import { INTERNAL_TOKEN_HEADER, InternalTokenError, UNAUTHENTICATED_INTERNAL, verifyInternalToken } from './internalToken.ts';
+import type { InternalClaims, InternalKey } from './internalToken.ts';
 
 export interface SubgraphServerOptions<Loaders> {
   /** The subgraph's name, as the supergraph names it (logs, /healthz). */
@@ -23,8 +28,8 @@ export interface SubgraphServerOptions<Loaders> {
   readonly logger: Logger;
   /** Fresh loaders for one request (DataLoader caches live for one request only). */
   readonly createLoaders: () => Loaders;
-  /** Who is asking (issue 4); default: nobody. */
-  readonly resolveIdentity?: (request: FastifyRequest) => unknown;
+  /** The key of the gateway's internal tokens; requests without a valid one for `name` are refused. */
+  readonly internalKey: InternalKey;
   /** Largest request body in bytes; default 32 MiB (see DEFAULT_BODY_LIMIT). */
   readonly bodyLimit?: number;
 }
@@ -40,6 +45,16 @@ export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContex
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/** The verified internal token of each request, set before its body is read. */
+const verified = new WeakMap<FastifyRequest, InternalClaims>();
+/** Each app's subgraph name (test helpers sign tokens for it). */
+const names = new WeakMap<FastifyInstance, string>();
+
+/** The subgraph name an app was created with (the audience its internal tokens must name). */
+export function subgraphNameOf(app: FastifyInstance): string | undefined {
+  return names.get(app);
+}
+
 /** Builds the Fastify app of one subgraph (not listening; call `listen` or `inject`). */
 export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): FastifyInstance {
   const { name, logger } = options;
@@ -52,18 +67,41 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
       return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
     },
   });
+  names.set(app, name);
+  // Why onRequest: the token is checked before the body is read or parsed, for every route
+  // (a 404 included) but the health probe.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' && request.routeOptions.url === '/healthz') return;
+    const header = request.headers[INTERNAL_TOKEN_HEADER];
+    try {
+      verified.set(request, await verifyInternalToken(options.internalKey, typeof header === 'string' ? header : undefined, name));
+    } catch (err) {
+      if (!(err instanceof InternalTokenError)) throw err;
+      logger.warn({ service: name, requestId: String(request.id), reason: err.reason }, 'request without a valid internal token refused');
+      return reply
+        .code(401)
+        .header('cache-control', 'no-store')
+        .send({ errors: [{ message: err.message, extensions: { code: UNAUTHENTICATED_INTERNAL, reason: err.reason } }] });
+    }
+  });
   app.get('/healthz', async () => ({ status: 'ok', service: name }));
   app.register(async (instance) => {
     await instance.register(mercurius, {
       schema: options.schema,
       path: '/graphql',
       graphiql: false,
-      context: (request): RequestContext<Loaders> => ({
-        requestId: String(request.id),
-        identity: options.resolveIdentity?.(request),
-        loaders: options.createLoaders(),
-        missing: new MissingSources(),
-      }),
+      context: (request): RequestContext<Loaders> => {
+        const claims = verified.get(request);
+        // Unreachable without claims (the hook refused the request); fail closed all the same.
+        if (!claims) throw new GraphQLError('Expected a verified internal token, received none.', { extensions: { code: UNAUTHENTICATED_INTERNAL } });
+        return {
+          // The gateway's request id, signed: audit entries name it.
+          requestId: claims.requestId,
+          identity: claims.identity,
+          loaders: options.createLoaders(),
+          missing: new MissingSources(),
+        };
+      },
       errorFormatter: (execution, context) => {
         const errors = execution.errors.map((e) => maskUnexpected(e, name, logger, context as unknown as SubgraphContext<Loaders>));
         return mercurius.defaultErrorFormatter({ ...execution, errors }, context);

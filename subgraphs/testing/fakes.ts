@@ -10,6 +10,23 @@ import { emptyRecords } from '../../adapters/core/model.ts';
 import type { Appointment, Consent, Customership, Decision, Fee, Plan, Provenance, SourceRecords, VtjPerson } from '../../adapters/core/model.ts';
 import { instance as instanceOf } from '../../adapters/core/region.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
+import type { Identity } from '../shared/identity.ts';
+import { INTERNAL_TOKEN_HEADER, InternalKey, signInternalToken } from '../shared/internalToken.ts';
+import { subgraphNameOf } from '../shared/server.ts';
+
+/** The internal-token key of subgraph apps under test: create them with it, and `gql` signs with it. */
+export const TEST_INTERNAL_KEY = InternalKey.generate();
+
+/**
+ * The headers the gateway would send `app` for one request: its internal
+ * token (signed with TEST_INTERNAL_KEY for the app's subgraph name) and the
+ * request id.
+ */
+export async function gatewayHeaders(app: FastifyInstance, identity: Identity | null = null, requestId = 'test-request'): Promise<Record<string, string>> {
+  const audience = subgraphNameOf(app);
+  if (!audience) throw new Error('expected an app made by createSubgraphServer, received another');
+  return { [INTERNAL_TOKEN_HEADER]: await signInternalToken(TEST_INTERNAL_KEY, { audience, requestId, identity }), 'x-request-id': requestId };
+}
 
 /** A provenance of `instance`, belonging to `municipality`. */
 export function prov(instance: InstanceId, municipality: MunicipalityCode, localId: string): Provenance {
@@ -101,9 +118,13 @@ export interface GraphQLResponse {
   readonly errors: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] | undefined;
 }
 
-/** Posts a GraphQL operation to `/graphql` in-process. */
-export async function gql(app: FastifyInstance, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
-  const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers: { 'content-type': 'application/json' } });
+/**
+ * Posts a GraphQL operation to `/graphql` in-process, as the gateway would:
+ * with an internal token for `identity` (default anonymous).
+ */
+export async function gql(app: FastifyInstance, query: string, variables: Record<string, unknown> = {}, identity: Identity | null = null): Promise<GraphQLResponse> {
+  const headers = { 'content-type': 'application/json', ...(await gatewayHeaders(app, identity)) };
+  const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers });
   const body = res.json() as { data?: Record<string, unknown> | null; errors?: GraphQLResponse['errors'] };
   return { status: res.statusCode, data: body.data, errors: body.errors };
 }

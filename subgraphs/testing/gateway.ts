@@ -3,9 +3,12 @@
  * committed supergraph, against running subgraph services, without an HTTP
  * server in front. Not used in production.
  */
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { getOperationAST, parse } from 'graphql';
 import { readSupergraph, supergraphWithUrls } from '../../schema/supergraph.ts';
+import type { Identity } from '../shared/identity.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../shared/internalToken.ts';
+import type { InternalKey } from '../shared/internalToken.ts';
 
 export interface FederatedResult {
   readonly data?: Record<string, unknown> | null;
@@ -14,12 +17,30 @@ export interface FederatedResult {
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Loads a gateway over the given subgraph URLs; returns `execute` and `stop`. */
-export async function federatedExecutor(urls: Readonly<Record<string, string>>): Promise<{
+/**
+ * Loads a gateway over the given subgraph URLs; returns `execute` and `stop`.
+ * Every subgraph call carries an internal token signed with `internalKey`
+ * for `identity` (default anonymous), as the region's gateway sends.
+ */
+export async function federatedExecutor(
+  urls: Readonly<Record<string, string>>,
+  internalKey: InternalKey,
+  identity: Identity | null = null,
+): Promise<{
   execute(query: string, variables?: Record<string, unknown>): Promise<FederatedResult>;
   stop(): Promise<void>;
 }> {
-  const gateway = new ApolloGateway({ supergraphSdl: supergraphWithUrls(readSupergraph(), urls), logger: quiet });
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphWithUrls(readSupergraph(), urls),
+    logger: quiet,
+    buildService: ({ name, url }) =>
+      new RemoteGraphQLDataSource({
+        url,
+        async willSendRequest({ request }) {
+          request.http?.headers.set(INTERNAL_TOKEN_HEADER, await signInternalToken(internalKey, { audience: name, requestId: 'test-request', identity }));
+        },
+      }),
+  });
   const { schema, executor } = await gateway.load();
   return {
     async execute(query, variables = {}) {
