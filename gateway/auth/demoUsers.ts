@@ -18,7 +18,8 @@ export interface DemoUser {
   readonly identity: Identity;
 }
 
-const PORVOO_HEALTH_CENTRE = '1.2.246.10.1061512.10.6381'; // "Porvoo terveysasema" (and, in the fixtures, "Porvoo hammashoitola")
+const PORVOO_HEALTH_CENTRE = '1.2.246.10.1061512.10.6381'; // "Porvoo terveysasema"
+const PORVOO_DENTAL_CLINIC = '1.2.246.10.1061512.10.6385'; // "Porvoo hammashoitola"
 const PORVOO_SURGERY = '1.2.246.10.1061512.10.6382'; // "Porvoo vastaanotto"
 const PORVOO_HOME_NURSING = '1.2.246.10.1061512.10.6383'; // "Porvoo kotisairaanhoito"
 
@@ -40,6 +41,18 @@ export const DEMO_USERS: readonly DemoUser[] = [
     label: 'Saga Sjöberg, 13, citizen (Sipoo)',
     note: 'a minor with an open child welfare customership; the bundled fixtures hold no KIELTO_HUOLTAJALLE prohibition',
     identity: { kind: 'citizen', sub: 'demo-minor', hetu: '061212A904T' },
+  },
+  {
+    id: 'prohibiting-minor',
+    label: 'Saarinen, 13, citizen (Askola)',
+    note: 'a minor whose KIELTO_HUOLTAJALLE prohibition (in proconsona-askola) keeps her client data from her guardians',
+    identity: { kind: 'citizen', sub: 'demo-prohibiting-minor', hetu: '040813A9191' },
+  },
+  {
+    id: 'guardian-prohibited',
+    label: 'Aino Saarinen, citizen (Askola)',
+    note: 'the first guardian of prohibiting-minor: sees her basic data, not her client data',
+    identity: { kind: 'citizen', sub: 'demo-guardian-prohibited', hetu: '260376-992T' },
   },
   {
     id: 'turvakielto',
@@ -86,7 +99,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
       sub: 'demo-dentist',
       name: 'Ebba Granqvist',
       profession: 'DENTIST',
-      units: [PORVOO_HEALTH_CENTRE],
+      units: [PORVOO_DENTAL_CLINIC],
       careAreas: ['ORAL_HEALTH'],
       serviceTasks: [],
       municipality: '638',
