@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../subgraphs/shared/identity.ts';
-import { signInternalToken } from '../subgraphs/shared/internalToken.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
 import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
 import { AuthError, anonymousOnly, createAuthenticator } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
@@ -253,8 +253,17 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
 
   const readyChecks = options.readyChecks ?? {};
   app.get('/readyz', async (req, reply) => {
-    const result = await readiness(fetcher, engine.subgraphs, readyChecks, options.readyTimeoutMs ?? 2_000, (name, err) =>
-      req.log.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
+    const probeKey = options.internalKey;
+    const result = await readiness(
+      fetcher,
+      engine.subgraphs,
+      readyChecks,
+      options.readyTimeoutMs ?? 2_000,
+      (name, err) => req.log.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
+      // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
+      probeKey
+        ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId: req.id, identity: null }) })
+        : undefined,
     );
     return reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
   });

@@ -10,3 +10,4 @@ export * from './time.ts';
 export * from './xml.ts';
 export * from './concurrency.ts';
 export * from './transportFailure.ts';
+export * from './retry.ts';

@@ -3,6 +3,7 @@
  * a per-request timeout. The body is read as bytes: decoding is the
  * reader's job (ISO-8859-1 by the XML declaration), never the transport's.
  */
+import { retryOnReset } from '../core/retry.ts';
 import { TransportFailure } from '../core/transportFailure.ts';
 import { Agent, request } from 'undici';
 import type { EfficaHttpAnswer } from './map.ts';
@@ -30,10 +31,12 @@ export class EfficaTransport {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
     try {
-      const res = await request(this.base + path, { method: 'GET', headers: { accept: 'application/xml, text/xml' }, dispatcher: this.agent, signal: combined });
-      const body = new Uint8Array(await res.body.arrayBuffer());
-      const ct = res.headers['content-type'];
-      return { status: res.statusCode, contentType: Array.isArray(ct) ? ct[0] : ct, body };
+      return await retryOnReset(async () => {
+        const res = await request(this.base + path, { method: 'GET', headers: { accept: 'application/xml, text/xml' }, dispatcher: this.agent, signal: combined });
+        const body = new Uint8Array(await res.body.arrayBuffer());
+        const ct = res.headers['content-type'];
+        return { status: res.statusCode, contentType: Array.isArray(ct) ? ct[0] : ct, body };
+      }, combined);
     } catch (err) {
       if (timeout.aborted) throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: err });
       if (signal?.aborted) throw new TransportFailure('cancelled', 'the read was cancelled', { cause: err });

@@ -5,6 +5,7 @@
  * AdapterError when no answer came (timeout, refused, dropped, aborted).
  * One keep-alive agent per instance reuses connections.
  */
+import { retryOnReset } from '../core/retry.ts';
 import { Agent } from 'node:http';
 import * as soap from 'soap';
 import type { AdapterConfig } from '../core/adapter.ts';
@@ -122,7 +123,7 @@ export class LifecareTransport {
     const method = (bound.client as unknown as Record<string, SoapMethod>)[`${op}Async`];
     if (!method) return new AdapterError('MALFORMED_RESPONSE', instance, `WSDL: expected operation ${op}, received a WSDL without it`);
     try {
-      const [, raw] = await method.call(bound.client, args, this.httpOptions(timeoutMs, signal));
+      const [, raw] = await retryOnReset(() => method.call(bound.client, args, this.httpOptions(timeoutMs, signal)), signal);
       return { status: 200, body: raw } satisfies Exchange;
     } catch (err) {
       const e = err as ClientError;

@@ -3,6 +3,7 @@
  * Pool), a deadline per request (`config.timeoutMs`, covering the body too),
  * and the service's answers turned into bytes or an AdapterError.
  */
+import { retryOnReset } from '../core/retry.ts';
 import { Pool } from 'undici';
 import { AdapterError } from '../core/index.ts';
 import type { AdapterConfig } from '../core/index.ts';
@@ -44,9 +45,13 @@ export class MediatriTransport {
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     try {
-      const res = await this.pool.request({ method: 'GET', path, signal: combined, headers: { accept: 'text/csv' } });
-      if (res.statusCode === 200) return new Uint8Array(await res.body.arrayBuffer());
-      await res.body.dump().catch(() => undefined);
+      const res = await retryOnReset(async () => {
+        const r = await this.pool.request({ method: 'GET', path, signal: combined, headers: { accept: 'text/csv' } });
+        if (r.statusCode === 200) return { statusCode: 200, body: new Uint8Array(await r.body.arrayBuffer()) };
+        await r.body.dump().catch(() => undefined);
+        return { statusCode: r.statusCode, body: undefined };
+      }, combined);
+      if (res.statusCode === 200 && res.body) return res.body;
       if (res.statusCode === 500) {
         throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a 500 server-trouble answer.`);
       }

@@ -77,7 +77,14 @@ export class PersonIndex {
   private round: Promise<void> | undefined;
   private timer: unknown;
   private running = false;
-  private abort = new AbortController();
+  private abort = PersonIndex.newAbort();
+
+  /** One signal serves every source's listing at once: more listeners than Node's default warning level. */
+  private static newAbort(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(100, controller.signal);
+    return controller;
+  }
 
   constructor(options: PersonIndexOptions) {
     this.opts = {
@@ -148,9 +155,7 @@ export class PersonIndex {
     this.cancelTimer();
     this.abort.abort();
     await this.round;
-    this.abort = new AbortController();
-    // One signal serves every source's listing at once: more listeners than Node's default warning level.
-    setMaxListeners(100, this.abort.signal);
+    this.abort = PersonIndex.newAbort();
   }
 
   /** For each code, in order, the instances holding that person's records (one query). */
