@@ -1,0 +1,53 @@
+/**
+ * Child process that runs the emulators of some instances on a fixtures
+ * directory, so that the sources do their work on the other core while the
+ * CLI reads them (and, as in production, the sources live in another
+ * process than their reader).
+ *
+ * Usage: `node --import tsx emulatorHost.ts DIR INSTANCE…`. Prints one JSON
+ * line on stdout, `{"addresses":{…}}` or `{"error":"…"}`, then serves until
+ * its stdin closes (the parent ended or is done) or SIGTERM.
+ */
+import { closeEmulators, startEmulators, type RegionEmulators } from '../../adapters/emulators.ts';
+import { isInstanceId, type InstanceId } from '../../adapters/core/index.ts';
+
+let emulators: RegionEmulators | undefined;
+let stopping = false;
+
+/** Stops at once if still starting (nothing to hand over), else after closing the emulators. */
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (emulators) await closeEmulators(emulators);
+  process.exit(0);
+}
+
+// Listen from the start: a parent that dies while the fixtures load must not leave this process behind.
+process.stdin.on('end', () => void stop());
+process.stdin.on('close', () => void stop());
+process.stdin.resume();
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+
+async function main(): Promise<void> {
+  const [dir, ...names] = process.argv.slice(2);
+  const ids = names.filter(isInstanceId) as InstanceId[];
+  if (!dir || ids.length !== names.length || ids.length === 0) {
+    process.stdout.write(`${JSON.stringify({ error: 'expected a fixtures directory and instance ids' })}\n`);
+    process.exit(1);
+  }
+  try {
+    emulators = await startEmulators({ fixturesDir: dir, only: ids });
+  } catch (err) {
+    process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+    process.exit(1);
+  }
+  if (stopping) {
+    await closeEmulators(emulators);
+    process.exit(0);
+  }
+  const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address]));
+  process.stdout.write(`${JSON.stringify({ addresses })}\n`);
+}
+
+void main();
