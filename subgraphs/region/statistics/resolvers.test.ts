@@ -1,0 +1,151 @@
+import { composeServices } from '@apollo/composition';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { execute, parse } from 'graphql';
+import type { ExecutionResult } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { subgraphSdls } from '../../../schema/sdl.ts';
+import type { Identity } from '../../shared/identity.ts';
+import { scalarResolvers } from '../../shared/scalars.ts';
+import { CountersBuilder } from './counters.ts';
+import { statisticsEnumsSdl, statisticsResolvers, statisticsSdl } from './index.ts';
+import type { StatisticsSnapshot } from './service.ts';
+import { recordsOf } from './testFakes.ts';
+import { syntheticHetu } from '../personIndex/fakeSource.ts';
+
+/** A tiny subgraph: what the region SDL provides (DateTime, Municipality, a Query) plus the statistics. */
+const TINY = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@shareable"])
+scalar DateTime
+type Municipality @shareable { code: String! nameFi: String! nameSv: String! }
+type Query { ping: String }
+${statisticsEnumsSdl}
+${statisticsSdl}`;
+
+/** Porvoo: 5 primary health clients (March), 4 oral health clients (April), 6 families customerships. */
+function snapshot(complete = true): StatisticsSnapshot {
+  const b = new CountersBuilder();
+  for (let i = 0; i < 6; i++) {
+    const h = syntheticHetu(i);
+    b.addPerson([
+      recordsOf(h, 'lifecare-porvoo', {
+        municipality: '638',
+        appointments: [
+          ...(i < 5 ? [{ careArea: 'PRIMARY_HEALTH' as const, start: '2025-03-03T10:00:00+02:00' }] : []),
+          ...(i < 4 ? [{ careArea: 'ORAL_HEALTH' as const, start: '2025-04-03T10:00:00+03:00' }] : []),
+        ],
+      }),
+      recordsOf(h, 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES'] }),
+    ]);
+  }
+  return {
+    counts: b.counts(),
+    startedAt: '2025-06-01T11:00:00+03:00',
+    completedAt: '2025-06-01T11:00:01+03:00',
+    durationMs: 1234,
+    persons: 6,
+    complete,
+    unavailable: complete ? [] : [{ instance: 'mediatri-sipoo', code: 'SOURCE_UNAVAILABLE' }],
+  };
+}
+
+function schemaWith(current: StatisticsSnapshot | null) {
+  const r = statisticsResolvers({ current: () => current });
+  return buildSubgraphSchema({ typeDefs: parse(TINY), resolvers: { ...scalarResolvers, ...r } as never });
+}
+
+async function run(identity: Identity | null, query: string, current: StatisticsSnapshot | null = snapshot()): Promise<ExecutionResult> {
+  return execute({ schema: schemaWith(current), document: parse(query), contextValue: { identity } });
+}
+
+const ANALYST: Identity = { kind: 'analyst', sub: 'analyst-1' };
+const CITIZEN: Identity = { kind: 'citizen', sub: 'c-1', hetu: syntheticHetu(1) };
+const PHYSICIAN: Identity = {
+  kind: 'professional',
+  sub: 'p-1',
+  name: 'Lääkäri',
+  profession: 'PHYSICIAN',
+  units: ['1.2.246.10.1234567.10.1'],
+  careAreas: ['PRIMARY_HEALTH'],
+  serviceTasks: [],
+  municipality: '638',
+};
+
+const Q = `{ statistics(municipality: "638") {
+  complete computedAt refreshDurationMs unavailableSources { instance code }
+  clients { municipality { code nameFi } careArea count suppressed }
+  customerships { serviceTask count suppressed }
+} }`;
+
+describe('statisticsResolvers in a subgraph schema', () => {
+  it('answers an analyst with suppressed cells (4 → null, 5 → 5)', async () => {
+    const res = await run(ANALYST, Q);
+    expect(res.errors).toBeUndefined();
+    const s = (res.data as { statistics: Record<string, unknown> }).statistics;
+    expect(s.complete).toBe(true);
+    expect(s.computedAt).toBe('2025-06-01T11:00:01+03:00');
+    expect(s.refreshDurationMs).toBe(1234);
+    expect(s.clients).toEqual([
+      { municipality: { code: '638', nameFi: 'Porvoo' }, careArea: 'PRIMARY_HEALTH', count: 5, suppressed: false },
+      { municipality: { code: '638', nameFi: 'Porvoo' }, careArea: 'ORAL_HEALTH', count: null, suppressed: true },
+      { municipality: { code: '638', nameFi: 'Porvoo' }, careArea: 'SOCIAL', count: 6, suppressed: false },
+    ]);
+    expect(s.customerships).toContainEqual({ serviceTask: 'FAMILIES', count: 6, suppressed: false });
+    expect(s.customerships).toContainEqual({ serviceTask: 'CHILD_WELFARE', count: null, suppressed: true });
+    expect(s.customerships).toContainEqual({ serviceTask: null, count: 6, suppressed: false });
+  });
+
+  it('filters by care area and month range without changing any cell', async () => {
+    const res = await run(
+      ANALYST,
+      `{ statistics(municipality: "638", careArea: ORAL_HEALTH, fromMonth: "2025-04", toMonth: "2025-04") {
+         clients { careArea count } customerships { count } appointments { careArea month count suppressed }
+       } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({
+      statistics: {
+        clients: [{ careArea: 'ORAL_HEALTH', count: null }],
+        customerships: [],
+        appointments: [{ careArea: 'ORAL_HEALTH', month: '2025-04', count: null, suppressed: true }],
+      },
+    });
+  });
+
+  it('says when the counts are incomplete and which source they lack', async () => {
+    const res = await run(ANALYST, '{ statistics { complete unavailableSources { instance code } } }', snapshot(false));
+    expect(res.data).toEqual({ statistics: { complete: false, unavailableSources: [{ instance: 'mediatri-sipoo', code: 'SOURCE_UNAVAILABLE' }] } });
+  });
+
+  it('refuses anyone but an analyst: FORBIDDEN with the reason', async () => {
+    for (const [identity, reason] of [
+      [CITIZEN, 'ROLE_NOT_PERMITTED'],
+      [PHYSICIAN, 'ROLE_NOT_PERMITTED'],
+      [null, 'NOT_AUTHENTICATED'],
+    ] as const) {
+      const res = await run(identity, '{ statistics { complete clients { count } } }');
+      expect(res.data).toBeNull();
+      expect(res.errors?.map((e) => e.extensions)).toEqual([{ code: 'FORBIDDEN', reason }]);
+      expect(res.errors?.[0]?.path).toEqual(['statistics']);
+    }
+  });
+
+  it('refuses malformed filters as BAD_USER_INPUT and answers STATISTICS_NOT_READY before the first refresh', async () => {
+    for (const args of ['fromMonth: "2025-13"', 'toMonth: "2025-1"', 'municipality: "091"', 'fromMonth: "2025-05", toMonth: "2025-04"']) {
+      const res = await run(ANALYST, `{ statistics(${args}) { complete } }`);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const res = await run(ANALYST, '{ statistics { complete } }', null);
+    expect(res.errors?.[0]?.extensions?.code).toBe('STATISTICS_NOT_READY');
+  });
+});
+
+describe('statisticsSdl in the region subgraph', () => {
+  it('composes with the other subgraphs when added to the region SDL', () => {
+    const sdls = subgraphSdls().map((s) => (s.name === 'region' ? { ...s, typeDefs: `${s.typeDefs}\n${statisticsEnumsSdl}\n\n${statisticsSdl}\n` } : s));
+    const result = composeServices(sdls.map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: `http://${s.name}.invalid/graphql` })));
+    expect(result.errors?.map((e) => e.message)).toBeUndefined();
+    expect(result.supergraphSdl).toContain('statistics(');
+    // No new composition hints (compose.ts fails on unaccepted hints).
+    const base = composeServices(subgraphSdls().map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: `http://${s.name}.invalid/graphql` })));
+    expect((result.hints ?? []).map((h) => h.message)).toEqual((base.hints ?? []).map((h) => h.message));
+  });
+});

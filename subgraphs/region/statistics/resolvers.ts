@@ -1,0 +1,111 @@
+/**
+ * Resolvers of the analysts' statistics (Query.statistics and its types),
+ * for the region subgraph (mercurius / @apollo/subgraph). Only analysts may
+ * ask: anyone else gets FORBIDDEN ROLE_NOT_PERMITTED, an anonymous caller
+ * FORBIDDEN NOT_AUTHENTICATED; the service is not touched for them.
+ */
+import { GraphQLError } from 'graphql';
+import type { CareArea, ServiceTask } from '../../../adapters/core/model.ts';
+import { municipality as municipalityOf } from '../../../adapters/core/region.ts';
+import type { MunicipalityCode } from '../../../adapters/core/region.ts';
+import { forbiddenError } from '../../shared/access/errors.ts';
+import type { Identity } from '../../shared/identity.ts';
+import { municipalityObject } from '../../shared/valueResolvers.ts';
+import { publish, select } from './publish.ts';
+import type { PublishedStatistics, StatisticsFilter } from './publish.ts';
+import type { StatisticsSnapshot } from './service.ts';
+
+/** What the resolvers need of the service. */
+export interface StatisticsSource {
+  current(): StatisticsSnapshot | null;
+}
+
+interface StatisticsArgs {
+  readonly municipality?: string | null;
+  readonly careArea?: CareArea | null;
+  readonly serviceTask?: ServiceTask | null;
+  readonly fromMonth?: string | null;
+  readonly toMonth?: string | null;
+}
+
+/** RegionStatistics as the resolvers pass it on: the snapshot and the cells picked. */
+interface StatisticsObject {
+  readonly snapshot: StatisticsSnapshot;
+  readonly cells: PublishedStatistics;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Only an analyst passes; the reason says why anyone else does not. */
+export function requireAnalyst(identity: Identity | null | undefined): void {
+  if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
+  if (identity.kind !== 'analyst') throw forbiddenError('ROLE_NOT_PERMITTED');
+}
+
+function filterOf(args: StatisticsArgs): StatisticsFilter {
+  const f: { -readonly [K in keyof StatisticsFilter]: StatisticsFilter[K] } = {};
+  if (args.municipality != null) {
+    if (!municipalityOf(args.municipality)) throw badInput('expected municipality as the code of one of the region\'s municipalities, received another value');
+    f.municipality = args.municipality as MunicipalityCode;
+  }
+  if (args.careArea != null) f.careArea = args.careArea;
+  if (args.serviceTask != null) f.serviceTask = args.serviceTask;
+  for (const k of ['fromMonth', 'toMonth'] as const) {
+    const v = args[k];
+    if (v == null) continue;
+    if (!MONTH.test(v)) throw badInput(`expected ${k} as YYYY-MM, received a value of another form`);
+    f[k] = v;
+  }
+  if (f.fromMonth && f.toMonth && f.fromMonth > f.toMonth) throw badInput('expected fromMonth no later than toMonth, received a later one');
+  return f;
+}
+
+const cell = {
+  municipality: (c: { municipality: string }) => municipalityObject(c.municipality),
+  count: (c: { value: number | null }) => c.value,
+};
+
+/**
+ * Resolvers for `statisticsSdl`; spread into the region subgraph's resolvers
+ * (Query merged with its other fields).
+ */
+export function statisticsResolvers(service: StatisticsSource) {
+  // Published once per snapshot: suppression over the whole grid, independent of any filter.
+  const cache = new WeakMap<StatisticsSnapshot, PublishedStatistics>();
+  const published = (s: StatisticsSnapshot): PublishedStatistics => {
+    let p = cache.get(s);
+    if (!p) cache.set(s, (p = publish(s.counts)));
+    return p;
+  };
+  return {
+    Query: {
+      statistics(_root: unknown, args: StatisticsArgs, ctx: { readonly identity?: Identity | null }): StatisticsObject {
+        requireAnalyst(ctx.identity);
+        const filter = filterOf(args);
+        const snapshot = service.current();
+        if (!snapshot) {
+          throw new GraphQLError('The statistics have not been computed yet; ask again after the first refresh.', { extensions: { code: 'STATISTICS_NOT_READY' } });
+        }
+        return { snapshot, cells: select(published(snapshot), filter) };
+      },
+    },
+    RegionStatistics: {
+      complete: (o: StatisticsObject) => o.snapshot.complete,
+      unavailableSources: (o: StatisticsObject) => o.snapshot.unavailable,
+      computedAt: (o: StatisticsObject) => o.snapshot.completedAt,
+      refreshDurationMs: (o: StatisticsObject) => o.snapshot.durationMs,
+      clients: (o: StatisticsObject) => o.cells.clients,
+      customerships: (o: StatisticsObject) => o.cells.customerships,
+      appointments: (o: StatisticsObject) => o.cells.appointments,
+      multiAreaClients: (o: StatisticsObject) => o.cells.multiAreaClients,
+    },
+    ClientCount: cell,
+    CustomershipCount: cell,
+    AppointmentCount: cell,
+    MultiAreaClientCount: cell,
+  };
+}

@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticHetu } from '../personIndex/fakeSource.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { ManualClock, ManualScheduler } from '../../shared/testSupport.ts';
+import { helsinkiMonth } from './counters.ts';
+import { publish } from './publish.ts';
+import { StatisticsService } from './service.ts';
+import { FakeRegion } from './testFakes.ts';
+
+const P = 'PRIMARY_HEALTH' as const;
+const O = 'ORAL_HEALTH' as const;
+const MARCH = '2025-03-10T09:00:00+02:00';
+
+/**
+ * Porvoo (638): A1 P+O+S, A2 P+O+S, A3 P+O, A4 P+S, A5 P only (three
+ * appointments, one of them in May Helsinki time), A6 O+S, A7 S only.
+ * Sipoo (753): B1..B6 P+S; A1 also has a primary appointment in Sipoo.
+ * Loviisa's shared Pegasos: C1 in Loviisa (434), C2 in Lapinjärvi (407).
+ */
+function population(): { region: FakeRegion; hetus: Record<string, string> } {
+  const region = new FakeRegion();
+  const names = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'C1', 'C2'];
+  const h = Object.fromEntries(names.map((n, i) => [n, syntheticHetu(100 + i)]));
+  const lc = 'lifecare-porvoo' as const;
+  const ef = 'effica-porvoo' as const;
+  region.put(h.A1!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
+  region.put(h.A2!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
+  region.put(h.A3!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
+  region.put(h.A4!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }] });
+  // 21:30Z on 30 April is 00:30 on 1 May in Helsinki (summer time, +03:00).
+  region.put(h.A5!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: P, start: MARCH }, { careArea: P, start: '2025-04-30T21:30:00Z' }] });
+  region.put(h.A6!, lc, { municipality: '638', appointments: [{ careArea: O, start: MARCH }] });
+  region.put(h.A1!, ef, { municipality: '638', customerships: ['FAMILIES'] });
+  region.put(h.A2!, ef, { municipality: '638', customerships: ['OLDER_PEOPLE', 'OLDER_PEOPLE'] });
+  region.put(h.A4!, ef, { municipality: '638', customerships: ['FAMILIES'] });
+  region.put(h.A6!, ef, { municipality: '638', customerships: ['FAMILIES'] });
+  region.put(h.A7!, ef, { municipality: '638', customerships: ['FAMILIES', 'FAMILIES', 'CHILD_WELFARE'] });
+  for (const b of ['B1', 'B2', 'B3', 'B4', 'B5', 'B6']) {
+    region.put(h[b]!, 'mediatri-sipoo', { municipality: '753', appointments: [{ careArea: P, start: '2025-04-02T10:00:00+03:00' }] });
+    region.put(h[b]!, 'proconsona-sipoo', { municipality: '753', customerships: ['DISABILITY'] });
+  }
+  region.put(h.A1!, 'mediatri-sipoo', { municipality: '753', appointments: [{ careArea: P, start: '2024-12-01T10:00:00+02:00' }] });
+  region.put(h.C1!, 'pegasos-loviisa', { municipality: '434', appointments: [{ careArea: P, start: '2025-02-01T10:00:00+02:00' }] });
+  region.put(h.C2!, 'pegasos-loviisa', { municipality: '407', appointments: [{ careArea: P, start: '2025-02-01T10:00:00+02:00' }] });
+  return { region, hetus: h };
+}
+
+/** A logger that keeps what it was given, to check nothing personal is logged. */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const put = (obj: object, msg: string): void => void lines.push(`${msg} ${JSON.stringify(obj)}`);
+  return { lines, info: put, warn: put, error: put };
+}
+
+function service(region: FakeRegion, over: Partial<ConstructorParameters<typeof StatisticsService>[0]> = {}) {
+  const clock = new ManualClock(Date.parse('2025-06-01T08:00:00Z'));
+  const scheduler = new ManualScheduler();
+  const logger = recordingLogger();
+  const svc = new StatisticsService({ persons: region.pages, adapters: [...region.sources.values()], clock, scheduler, logger, ...over });
+  return { svc, clock, scheduler, logger };
+}
+
+const entries = (m: ReadonlyMap<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)));
+
+describe('StatisticsService', () => {
+  it('counts clients, customerships, appointments and multi-area clients exactly', async () => {
+    const { region } = population();
+    const { svc } = service(region, { batchSize: 2, pageSize: 4 });
+    const s = (await svc.refresh())!;
+    expect(s.complete).toBe(true);
+    expect(s.persons).toBe(15);
+    expect(entries(s.counts.clients)).toEqual({
+      '407|PRIMARY_HEALTH': 1,
+      '434|PRIMARY_HEALTH': 1,
+      '638|ORAL_HEALTH': 4,
+      '638|PRIMARY_HEALTH': 5,
+      '638|SOCIAL': 5,
+      '753|PRIMARY_HEALTH': 7,
+      '753|SOCIAL': 6,
+    });
+    expect(entries(s.counts.customerships)).toEqual({
+      '638|CHILD_WELFARE': 1,
+      '638|FAMILIES': 5,
+      '638|OLDER_PEOPLE': 2,
+      '753|DISABILITY': 6,
+    });
+    expect(entries(s.counts.appointments)).toEqual({
+      '407|PRIMARY_HEALTH|2025-02': 1,
+      '434|PRIMARY_HEALTH|2025-02': 1,
+      '638|ORAL_HEALTH|2025-03': 4,
+      '638|PRIMARY_HEALTH|2025-03': 6,
+      '638|PRIMARY_HEALTH|2025-05': 1,
+      '753|PRIMARY_HEALTH|2024-12': 1,
+      '753|PRIMARY_HEALTH|2025-04': 6,
+    });
+    // A1 counts in Porvoo (3 areas) and, with one area, not in Sipoo's multi-area cells.
+    expect(entries(s.counts.multiAreaClients)).toEqual({ '638|2': 3, '638|3': 2, '753|2': 6 });
+  });
+
+  it('reads in batches of batchSize per instance with fees not asked, and records when and how long', async () => {
+    const { region } = population();
+    const { svc, clock } = service(region, { batchSize: 2, pageSize: 100 });
+    const lifecare = region.source('lifecare-porvoo');
+    const slow = lifecare.readPersons.bind(lifecare);
+    lifecare.readPersons = async (h, o) => {
+      clock.advance(1_000);
+      return slow(h, o);
+    };
+    const s = (await svc.refresh())!;
+    expect(lifecare.calls.map((c) => c.length)).toEqual([2, 2, 2]);
+    expect(region.source('pegasos-loviisa').calls.map((c) => c.length)).toEqual([2]);
+    expect(lifecare.options[0]?.feeYears).toEqual([]);
+    expect(s.startedAt).toBe('2025-06-01T11:00:00+03:00');
+    expect(s.durationMs).toBe(3_000);
+    expect(s.completedAt).toBe('2025-06-01T11:00:03+03:00');
+  });
+
+  it('bounds the reads under way', async () => {
+    const { region } = population();
+    let active = 0;
+    let peak = 0;
+    for (const src of region.sources.values()) {
+      const read = src.readPersons.bind(src);
+      src.readPersons = async (h, o) => {
+        peak = Math.max(peak, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        return read(h, o);
+      };
+    }
+    const { svc } = service(region, { batchSize: 1, concurrency: 3 });
+    await svc.refresh();
+    expect(peak).toBe(3);
+  });
+
+  it('marks the counts incomplete and names an unavailable source, counting what the others gave', async () => {
+    const { region } = population();
+    region.source('proconsona-sipoo').failWith = 'SOURCE_UNAVAILABLE';
+    const { svc, logger } = service(region, { batchSize: 2, concurrency: 1 });
+    const s = (await svc.refresh())!;
+    expect(s.complete).toBe(false);
+    expect(s.unavailable).toEqual([{ instance: 'proconsona-sipoo', code: 'SOURCE_UNAVAILABLE' }]);
+    expect(s.counts.clients.get('753|SOCIAL')).toBeUndefined();
+    expect(s.counts.clients.get('753|PRIMARY_HEALTH')).toBe(7);
+    // After the first timeout the source is not asked again in this refresh.
+    expect(region.source('proconsona-sipoo').calls).toHaveLength(1);
+    expect(logger.lines.join('\n')).toContain('proconsona-sipoo');
+  });
+
+  it('names instances with no adapter and sources the index has not listed in full', async () => {
+    const { region } = population();
+    const adapters = [...region.sources.values()].filter((a) => a.instance !== 'pegasos-loviisa');
+    const { svc } = service(region, {
+      adapters,
+      indexStatus: () => [{ instance: 'effica-phhyky', built: false }, { instance: 'lifecare-porvoo', built: true }],
+    });
+    const s = (await svc.refresh())!;
+    expect(s.unavailable).toEqual([
+      { instance: 'effica-phhyky', code: 'NOT_INDEXED' },
+      { instance: 'pegasos-loviisa', code: 'NOT_CONFIGURED' },
+    ]);
+    expect(s.counts.clients.get('434|PRIMARY_HEALTH')).toBeUndefined();
+  });
+
+  it('replaces the counters atomically: during a refresh the previous complete set is served', async () => {
+    const { region } = population();
+    const { svc } = service(region);
+    const first = (await svc.refresh())!;
+    // The second refresh: one source answers, another is held back.
+    region.put(syntheticHetu(500), 'lifecare-porvoo', { municipality: '638', appointments: [{ careArea: O, start: MARCH }] });
+    let release!: () => void;
+    region.source('mediatri-sipoo').gate = new Promise<void>((r) => (release = r));
+    const second = svc.refresh();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(region.source('lifecare-porvoo').calls.length).toBeGreaterThan(1);
+    expect(svc.current()).toBe(first);
+    expect(svc.current()!.counts.clients.get('638|ORAL_HEALTH')).toBe(4);
+    expect(svc.refresh()).toBe(second); // joined, not doubled
+    release();
+    const s = (await second)!;
+    expect(svc.current()).toBe(s);
+    expect(s.counts.clients.get('638|ORAL_HEALTH')).toBe(5);
+    expect(first.counts.clients.get('638|ORAL_HEALTH')).toBe(4);
+  });
+
+  it('keeps the previous counts when the index walk fails, logging a code only', async () => {
+    const { region, hetus } = population();
+    const { svc, logger } = service(region);
+    const first = await svc.refresh();
+    const failing = new StatisticsService({
+      persons: async function* () {
+        yield region.indexed().slice(0, 2);
+        throw new Error(`relation lookup failed for ${hetus.A1}`);
+      },
+      adapters: [...region.sources.values()],
+      clock: new ManualClock(0),
+      scheduler: new ManualScheduler(),
+      logger,
+    });
+    expect(await failing.refresh()).toBeNull();
+    expect(failing.failure()?.code).toBe('STATISTICS_REFRESH_FAILED');
+    expect(svc.current()).toBe(first);
+    const log = logger.lines.join('\n');
+    for (const h of Object.values(hetus)) expect(log).not.toContain(h);
+    expect(log).toContain('statistics refresh failed');
+  });
+
+  it('refreshes after start, then on the interval (default 10 min) until stopped', async () => {
+    const { region } = population();
+    const { svc, scheduler } = service(region);
+    const first = await svc.start();
+    expect(first?.complete).toBe(true);
+    expect([...scheduler.pending.values()].map((t) => t.ms)).toEqual([600_000]);
+    region.put(syntheticHetu(600), 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES'] });
+    scheduler.fireAll();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(svc.current()).not.toBe(first);
+    expect(svc.current()!.counts.customerships.get('638|FAMILIES')).toBe(6);
+    expect(scheduler.pending.size).toBe(1);
+    await svc.stop();
+    expect(scheduler.pending.size).toBe(0);
+  });
+
+  it('never logs an identity code', async () => {
+    const { region, hetus } = population();
+    region.source('effica-porvoo').failWith = 'MALFORMED_RESPONSE';
+    const { svc, logger } = service(region);
+    await svc.refresh();
+    const log = logger.lines.join('\n');
+    for (const h of Object.values(hetus)) expect(log).not.toContain(h);
+    expect(log).toContain('"code":"MALFORMED_RESPONSE"');
+  });
+});
+
+describe('helsinkiMonth', () => {
+  it('takes the Helsinki local month of an instant, whatever its offset', () => {
+    expect(helsinkiMonth('2025-04-30T21:30:00Z')).toBe('2025-05');
+    expect(helsinkiMonth('2025-12-31T22:30:00Z')).toBe('2026-01');
+    expect(helsinkiMonth('2025-03-31T23:59:00+03:00')).toBe('2025-03');
+    expect(helsinkiMonth('not an instant')).toBeUndefined();
+  });
+});
+
+describe('publish', () => {
+  it('suppresses every count below 5 (4 → null, 5 → 5) over a full grid, with complementary suppression', async () => {
+    const { region } = population();
+    const { svc } = service(region);
+    const p = publish((await svc.refresh())!.counts);
+    const client = (m: string, a: string) => p.clients.find((c) => c.municipality === m && c.careArea === a);
+    expect(client('638', 'PRIMARY_HEALTH')).toMatchObject({ value: 5, suppressed: false });
+    expect(client('638', 'ORAL_HEALTH')).toMatchObject({ value: null, suppressed: true });
+    expect(client('753', 'PRIMARY_HEALTH')).toMatchObject({ value: 7, suppressed: false });
+    // Zero is withheld like any small count, and every municipality × care area is listed.
+    expect(client('616', 'SOCIAL')).toMatchObject({ value: null, suppressed: true });
+    expect(p.clients).toHaveLength(7 * 3);
+    // Appointments in Porvoo, March: oral 4 is withheld, so primary (6) is too, as the total (10) is published.
+    const march = p.appointments.filter((c) => c.municipality === '638' && c.month === '2025-03');
+    expect(march.map((c) => [c.careArea, c.value, c.suppressed])).toEqual([
+      ['PRIMARY_HEALTH', null, true],
+      ['ORAL_HEALTH', null, true],
+      [null, 10, false],
+    ]);
+    // Months run without gaps from the first to the last seen, region-wide.
+    expect([...new Set(p.appointments.map((c) => c.month))]).toEqual(['2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05']);
+    const porvooTasks = p.customerships.filter((c) => c.municipality === '638');
+    expect(porvooTasks.find((c) => c.serviceTask === 'FAMILIES')).toMatchObject({ value: 5, suppressed: false });
+    expect(porvooTasks.find((c) => c.serviceTask === 'OLDER_PEOPLE')).toMatchObject({ value: null, suppressed: true });
+    expect(porvooTasks.find((c) => c.serviceTask === null)).toMatchObject({ value: 8, suppressed: false });
+    expect(p.multiAreaClients.find((c) => c.municipality === '753' && c.careAreas === 2)).toMatchObject({ value: 6, suppressed: false });
+    expect(p.multiAreaClients.find((c) => c.municipality === '638' && c.careAreas === 3)).toMatchObject({ value: null, suppressed: true });
+  });
+});
+
+describe('parseStatisticsConfig', () => {
+  it('defaults to a 10-minute interval and refuses unusable values', async () => {
+    const { parseStatisticsConfig, StatisticsConfigError } = await import('./config.ts');
+    expect(parseStatisticsConfig({})).toEqual({ intervalMs: 600_000, batchSize: 50, concurrency: 8 });
+    expect(parseStatisticsConfig({ STATISTICS_REFRESH_MS: '60000', STATISTICS_CONCURRENCY: '2' })).toMatchObject({ intervalMs: 60_000, concurrency: 2 });
+    expect(() => parseStatisticsConfig({ STATISTICS_REFRESH_MS: '10' })).toThrow(StatisticsConfigError);
+    expect(() => parseStatisticsConfig({ STATISTICS_BATCH_SIZE: '1.5' })).toThrow(/STATISTICS_BATCH_SIZE/);
+  });
+});
