@@ -75,7 +75,6 @@ query ClientOverview {
     address { streetFi postalCode cityFi }
     guardians { hetu firstNames surname }
     dependants { hetu firstNames surname }
-    sources { __typename municipality { nameFi } }
     customerships(open: true) {
       serviceTask
       service

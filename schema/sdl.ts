@@ -41,11 +41,14 @@ function closure(roots: readonly string[]): string[] {
   return seen;
 }
 
+/** Value types only the planner reads (raw VTJ data for the lists subgraph's @requires); never served to clients. */
+const INACCESSIBLE_TYPES: readonly string[] = ['VtjData'];
+
 /** Scalars, enums and @shareable value types, identical in every subgraph that has them. */
 function sharedTypes(valueTypes: readonly string[], withEnums: boolean): string {
   const parts: string[] = SCALARS.map((s) => `${desc(s.description)}scalar ${s.name}`);
   if (withEnums) parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
-  parts.push(...closure(valueTypes).map((t) => `type ${t} @shareable {\n${fieldLines(VALUE_TYPES[t]!)}\n}`));
+  parts.push(...closure(valueTypes).map((t) => `type ${t} @shareable${INACCESSIBLE_TYPES.includes(t) ? ' @inaccessible' : ''} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`));
   return parts.join('\n\n');
 }
 
@@ -76,20 +79,34 @@ const RECORDS_ID = 'Opaque reference: the person, the municipality and the insta
 
 /** A municipality subgraph: its own `{Name}Records` entity with the canonical lists of its instances. */
 export function municipalitySubgraphSdl(m: SchemaMunicipality): string {
-  return `${link(['@key', '@shareable'])}
+  // Every record field is @inaccessible: only the planner reads them, for the lists subgraph (the
+  // access point), which applies the access policy before anything reaches a client.
+  return `${link(['@key', '@shareable', '@inaccessible'])}
 
 ${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource'], true)}
 
 ${recordsDescription(m)}
 type ${m.typeName} @key(fields: "id") {
 ${desc(RECORDS_ID, '  ')}  id: ID!
-${recordsFields('')}
+${recordsFields(' @inaccessible')}
 }
 `;
 }
 
-/** The region subgraph: Customer, VTJ basic data, the per-municipality references, municipalities, index status. */
-export function regionSubgraphSdl(): string {
+/**
+ * INTEGRATION POINT (issue 4, item 5: analyst statistics). The statistics
+ * helper's SDL fragment goes here: `queryFields` are added to `type Query`,
+ * `types` after the region's own types. Empty until it is plugged in.
+ */
+export const STATISTICS_SDL: { readonly queryFields: string; readonly types: string } = { queryFields: '', types: '' };
+
+/**
+ * The region subgraph: Customer with the raw VTJ data and the per-municipality
+ * references (both @inaccessible: only the planner reads them, for the lists
+ * subgraph), municipalities, index status, emergency access and the
+ * citizen's own read log.
+ */
+export function regionSubgraphSdl(statistics: { readonly queryFields: string; readonly types: string } = STATISTICS_SDL): string {
   const refs = SCHEMA_MUNICIPALITIES.map(
     (m) => `${recordsDescription(m)}
 type ${m.typeName} implements CustomerRecords @key(fields: "id") {
@@ -99,53 +116,69 @@ type ${m.typeName} implements CustomerRecords @key(fields: "id") {
   ).join('\n\n');
   return `${link(['@key', '@shareable', '@inaccessible'])}
 
-${sharedTypes(['Municipality', 'MissingSource'], false)}
+${sharedTypes(['Municipality', 'MissingSource', 'VtjData'], false)}
 
 type Query {
-  "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error."
+  "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY."
   customer(hetu: ID!): Customer
   "The region's municipalities."
   municipalities: [Municipality!]!
   "The person index's state and lag behind each source."
   sourceStatus: [SourceIndexStatus!]!
+  "Citizens: who has read my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. before: only reads strictly before this instant (paging); includeOwn: also my own reads."
+  myDataReads(first: Int = 100, before: DateTime, includeOwn: Boolean = false): [DataRead!]!
+  "Citizens: the same reads as a FHIR R4 Bundle (type collection) of AuditEvent resources, as JSON text."
+  myDataReadsFhir(first: Int = 100, before: DateTime, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
 }
 
-"A client or patient of the region, identified by the personal identity code. Basic data comes from VTJ, the population register (the master)."
+type Mutation {
+  "Emergency access (break the glass): professionals only, with a stated reason (at least 10 characters); lasts 4 hours by default; flagged in the audit log. Child welfare records and turvakielto-protected contact details stay closed."
+  startEmergencyAccess(hetu: ID!, reason: String!): EmergencyAccess!
+}
+
+"A time-limited emergency access grant to one person's data."
+type EmergencyAccess {
+  id: ID!
+  hetu: ID!
+  reason: String!
+  startedAt: DateTime!
+  "Exclusive: the grant is no longer in force at this instant."
+  expiresAt: DateTime!
+}
+
+"One read of the citizen's data, from the audit log."
+type DataRead {
+  at: DateTime!
+  "READ, or EMERGENCY_ACCESS when a professional started emergency access."
+  action: String!
+  "citizen, professional, analyst or anonymous."
+  readerRole: String!
+  "A professional's name."
+  readerName: String
+  "Data groups: BASIC, CONTACT, RECORD_INDEX, APPOINTMENTS, CUSTOMERSHIPS, DECISIONS, PLANS, FEES, CONSENTS."
+  dataGroups: [String!]!
+  "ALLOWED or DENIED."
+  outcome: String!
+  "When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT or EMERGENCY."
+  basis: String
+  "When denied: the reason class."
+  reason: String
+  emergency: Boolean!
+  emergencyReason: String
+}
+
+"A client or patient of the region, identified by the personal identity code. Basic data comes from VTJ, the population register (the master); the personal fields are served by the lists subgraph, which applies the access policy."
 type Customer @key(fields: "hetu") {
   "Personal identity code (henkilötunnus)."
   hetu: ID!
-  "Birth date, from the identity code."
-  birthDate: Date!
-  "False when VTJ says the code has been retired; null when VTJ does not know it."
-  hetuInForce: Boolean
-  surname: String
-  firstNames: String
-  "Address in Finnish and, where VTJ has one, Swedish."
-  address: CustomerAddress
-  "Municipality of residence (VTJ)."
-  municipality: Municipality
-  "Mother tongue, ISO 639-1 (VTJ)."
-  language: String
-  "Non-disclosure for personal safety (turvakielto)."
-  turvakielto: Boolean
-  deathDate: Date
-  "Guardians, in the order VTJ lists them."
-  guardians: [Customer!]!
-  "Persons this customer is a guardian of."
-  dependants: [Customer!]!
+  "VTJ's basic data; null when VTJ does not know the person or could not be read."
+  vtj: VtjData @inaccessible
+  "The persons this customer is a guardian of, as references (for the fee ceiling's requirements)."
+  vtjDependants: [Customer!]! @inaccessible
   "One reference per municipality whose instances hold this person's records (from the person index)."
-  sources: [CustomerRecords!]!
+  sources: [CustomerRecords!]! @inaccessible
   "Region-level sources (VTJ, the person index) that could not be read for this answer; feeds Customer.missingSources."
   regionMissingSources: [MissingSource!]! @inaccessible
-}
-
-"Address as VTJ has it, in Finnish and Swedish forms."
-type CustomerAddress {
-  streetFi: String!
-  streetSv: String
-  postalCode: String!
-  cityFi: String!
-  citySv: String
 }
 
 "A person's records in one municipality's instances."
@@ -170,7 +203,7 @@ type SourceIndexStatus {
   lagSeconds: Int
   lastErrorCode: String
 }
-`;
+${statistics.types ? `\n${statistics.types}\n` : ''}`;
 }
 
 /** `sources { __typename id ... on PorvooRecords { <field> { … } } … }` for @requires. */
@@ -184,13 +217,23 @@ export function sourcesSelection(fields: readonly string[]): string {
   return `sources { __typename id ${SCHEMA_MUNICIPALITIES.map((m) => `... on ${m.typeName} { ${inner} }`).join(' ')} }`;
 }
 
-/** The lists subgraph: region-wide merged lists and the fee ceiling on Customer, through @requires. */
+/** `vtj { … }`: every VTJ field, for @requires. */
+export function vtjSelection(): string {
+  return `vtj { ${selectAll('VtjData')} }`;
+}
+
+/**
+ * The lists subgraph, the access point: every client-facing personal field of
+ * Customer (VTJ's basic data and contact details, the region-wide merged lists,
+ * the fee ceiling, missing sources), through @requires on the raw VTJ data and
+ * the records, so the policy can decide each field and record.
+ */
 export function listsSubgraphSdl(): string {
   // Every list requires the same selection (every list of every municipality), so the planner
   // merges them into ONE lists fetch after the municipality fetches; the municipality
   // subgraphs read whole persons from their sources anyway.
   const all = [...RECORD_LISTS.map((l) => l.field), 'missingSources'];
-  const common = `regionMissingSources { instance code } ${sourcesSelection(all)}`;
+  const common = `${vtjSelection()} regionMissingSources { instance code } ${sourcesSelection(all)}`;
   const req = (): string => `@requires(fields: ${JSON.stringify(common)})`;
   const externalTypes = SCHEMA_MUNICIPALITIES.map(
     (m) => `type ${m.typeName} implements CustomerRecords @key(fields: "id", resolvable: false) {
@@ -199,10 +242,10 @@ export function listsSubgraphSdl(): string {
 ${recordsFields(' @external')}
 }`,
   ).join('\n\n');
-  const ceilingDeps = `guardians { hetu } dependants { hetu guardians { hetu } regionMissingSources { instance code } ${sourcesSelection(['fees', 'missingSources'])} }`;
-  return `${link(['@key', '@shareable', '@external', '@requires'])}
+  const ceilingDeps = `vtjDependants { hetu vtj { guardians turvakielto } regionMissingSources { instance code } ${sourcesSelection(['fees', 'missingSources'])} }`;
+  return `${link(['@key', '@shareable', '@external', '@requires', '@inaccessible'])}
 
-${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource'], true)}
+${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource', 'CustomerAddress', 'VtjData'], true)}
 
 "Sort order of a list."
 enum SortOrder {
@@ -212,10 +255,29 @@ enum SortOrder {
 
 type Customer @key(fields: "hetu") {
   hetu: ID!
+  vtj: VtjData @external
+  vtjDependants: [Customer!]! @external
   sources: [CustomerRecords!]! @external
-  guardians: [Customer!]! @external
-  dependants: [Customer!]! @external
   regionMissingSources: [MissingSource!]! @external
+  "Birth date, from the identity code."
+  birthDate: Date ${req()}
+  "False when VTJ says the code has been retired; null when VTJ does not know it."
+  hetuInForce: Boolean ${req()}
+  surname: String ${req()}
+  firstNames: String ${req()}
+  "Address in Finnish and, where VTJ has one, Swedish. Under turvakielto only to the person and professionals with a care relation."
+  address: CustomerAddress ${req()}
+  "Municipality of residence (VTJ). Under turvakielto only to the person and professionals with a care relation."
+  municipality: Municipality ${req()}
+  "Mother tongue, ISO 639-1 (VTJ)."
+  language: String ${req()}
+  "Non-disclosure for personal safety (turvakielto)."
+  turvakielto: Boolean ${req()}
+  deathDate: Date ${req()}
+  "Guardians, in the order VTJ lists them."
+  guardians: [Customer!] ${req()}
+  "Persons this customer is a guardian of."
+  dependants: [Customer!] ${req()}
   "Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later."
   appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req()}
   "Social care customerships, by start date. open: only those without an end date (true) or only ended ones (false)."
@@ -229,9 +291,9 @@ type Customer @key(fields: "hetu") {
   "Consents and prohibitions, by the date given. inForce: only those not withdrawn (true) or only withdrawn ones (false)."
   consents(inForce: Boolean): [Consent!]! ${req()}
   "The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of."
-  feeCeiling(year: Int!): FeeCeilingStatus! @requires(fields: ${JSON.stringify(`${common} ${ceilingDeps}`)})
+  feeCeiling(year: Int!): FeeCeilingStatus @requires(fields: ${JSON.stringify(`${common} ${ceilingDeps}`)})
   "Sources (instances and VTJ) that could not be read for this answer."
-  missingSources: [MissingSource!]! ${req()}
+  missingSources: [MissingSource!] ${req()}
 }
 
 "Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region."

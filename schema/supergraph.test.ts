@@ -9,6 +9,8 @@ import { createPlanner, outlinePlan } from './plan.ts';
 import type { QueryPlan } from '@apollo/query-planner';
 import { listsSubgraphSdl, municipalitySubgraphSdl } from './sdl.ts';
 import { supergraphWithUrls } from './supergraph.ts';
+import { Supergraph } from '@apollo/federation-internals';
+import type { GraphQLObjectType } from 'graphql';
 
 let composed: { supergraphSdl: string; hints: Hint[] };
 let plan: (query: string, operationName?: string) => QueryPlan;
@@ -60,7 +62,7 @@ describe('query plans', () => {
   it('plans the client overview as region, then the municipalities in parallel, then lists', () => {
     const root = plan(CLIENT_OVERVIEW.query, CLIENT_OVERVIEW.name).node as SequenceNode;
     expect(root.kind).toBe('Sequence');
-    expect(root.nodes).toHaveLength(3);
+    // Then the same again for the guardians and dependants the overview names (their own access decisions).
     const [first, parallel, last] = root.nodes as [PlanNode, ParallelNode, PlanNode];
     expect(fetchOf(first)).toEqual({ service: 'region', path: '' });
     expect(parallel.kind).toBe('Parallel');
@@ -68,15 +70,26 @@ describe('query plans', () => {
     expect(fetchOf(last)).toEqual({ service: 'lists', path: 'customer' });
   });
 
-  it('calls only the region subgraph for basic data', () => {
-    const p = plan('query ($h: ID!) { customer(hetu: $h) { surname municipality { nameSv } sources { municipality { nameFi } } } }');
-    expect(outlinePlan(p)).toBe('Fetch region');
+  it('serves even basic data through the access point (lists), after the records its decisions need', () => {
+    const outline = outlinePlan(plan('query ($h: ID!) { customer(hetu: $h) { surname municipality { nameSv } } }'));
+    expect(outline.split('\n')[1]).toBe('  Fetch region');
+    expect(outline.trimEnd().endsWith('Fetch lists at customer')).toBe(true);
+    expect(outlinePlan(plan('query ($h: ID!) { customer(hetu: $h) { hetu } }'))).toBe('Fetch region');
+  });
+
+  it('keeps the raw VTJ data, the references and the municipalities’ record fields away from clients (the API schema)', () => {
+    const api = Supergraph.build(composed.supergraphSdl).apiSchema().toGraphQLJSSchema();
+    const fields = (type: string) => Object.keys((api.getType(type) as GraphQLObjectType | undefined)?.getFields() ?? {});
+    expect(fields('Customer')).toContain('surname');
+    for (const hidden of ['vtj', 'vtjDependants', 'sources', 'regionMissingSources']) expect(fields('Customer')).not.toContain(hidden);
+    expect(api.getType('VtjData')).toBeUndefined();
+    for (const m of SCHEMA_MUNICIPALITIES) expect(fields(m.typeName).filter((f) => !['id', 'municipality'].includes(f))).toEqual([]);
   });
 
   it('plans the fee ceiling with the dependants’ records fetched alongside the customer’s', () => {
     const outline = outlinePlan(plan(FEES_AND_CEILING.query, FEES_AND_CEILING.name));
-    expect(outline).toContain('Fetch lapinjarvi at customer.dependants.@.sources.@');
-    expect(outline.indexOf('Fetch lists at customer')).toBeGreaterThan(outline.indexOf('Fetch pukkila at customer.dependants.@.sources.@'));
+    expect(outline).toContain('Fetch lapinjarvi at customer.vtjDependants.@.sources.@');
+    expect(outline.indexOf('Fetch lists at customer')).toBeGreaterThan(outline.indexOf('Fetch pukkila at customer.vtjDependants.@.sources.@'));
   });
 
   it('plans every example operation', () => {

@@ -24,6 +24,8 @@ import { parseDatabaseConfig } from '../subgraphs/shared/config.ts';
 import { openDatabase } from '../subgraphs/shared/database.ts';
 import type { Database } from '../subgraphs/shared/database.ts';
 import { systemScheduler } from '../subgraphs/shared/scheduler.ts';
+import { parseEmergencyAccessConfig } from '../subgraphs/shared/audit/index.ts';
+import type { AuditSink } from '../subgraphs/shared/audit/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface RegionOptions {
@@ -36,6 +38,8 @@ export interface RegionOptions {
   readonly lifecycle: Lifecycle;
   /** "Now" for the adapters, the person index and the lists subgraph; default the system clock (tests fix it). */
   readonly clock?: Clock;
+  /** Where the access point writes audit events; default the audit log in the index database (tests pass a failing one). */
+  readonly auditSink?: AuditSink;
 }
 
 export interface RunningRegion {
@@ -48,6 +52,8 @@ export interface RunningRegion {
   readonly emulators: RegionEmulators;
   /** The nine subgraph services (tests count the requests each receives). */
   readonly subgraphs: RunningSubgraphs;
+  /** The index database (the audit log and emergency grants are in it too). */
+  readonly database: Database;
 }
 
 /** Starts everything; on failure the caller stops the lifecycle (which closes whatever started). */
@@ -91,7 +97,18 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const internalKey = options.gateway.internalKey ?? InternalKey.generate();
   const subgraphs = lifecycle.add(
     'subgraphs',
-    await startSubgraphs({ adapters: sources.adapters, vtj: sources.vtj, locator: locatorFromPersonIndex(index), logger: log('subgraphs'), clock, internalKey }),
+    await startSubgraphs({
+      adapters: sources.adapters,
+      vtj: sources.vtj,
+      locator: locatorFromPersonIndex(index),
+      logger: log('subgraphs'),
+      clock,
+      internalKey,
+      // The audit log and emergency grants live in the person index's database (issue 4).
+      database: db,
+      emergencyAccess: parseEmergencyAccessConfig(env),
+      ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+    }),
     (s) => s.close(),
   );
 
@@ -115,7 +132,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs };
+  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
 }
 
 /**

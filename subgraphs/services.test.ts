@@ -8,6 +8,8 @@ import { makeHetu } from '../adapters/core/hetu.ts';
 import type { InstanceId, SourceAdapter } from '../adapters/core/index.ts';
 import { CLIENT_OVERVIEW, FEES_AND_CEILING } from '../schema/examples.ts';
 import { SUBGRAPH_NAMES } from '../schema/municipalities.ts';
+import { openDatabase } from './shared/database.ts';
+import type { Database } from './shared/database.ts';
 import { startSubgraphs } from './services.ts';
 import type { RunningSubgraphs } from './services.ts';
 import { silentLogger } from './shared/logger.ts';
@@ -43,14 +45,18 @@ const locator = createMemoryLocator({
 });
 
 let running: RunningSubgraphs;
+let db: Database;
 let gateway: Awaited<ReturnType<typeof federatedExecutor>>;
 beforeAll(async () => {
-  running = await startSubgraphs({ adapters, vtj, locator, logger: silentLogger });
-  gateway = await federatedExecutor(running.urls, running.internalKey);
+  db = await openDatabase({ kind: 'pglite' });
+  running = await startSubgraphs({ adapters, vtj, locator, logger: silentLogger, database: db });
+  // The parent reads their own data (and their minor child's, as guardian).
+  gateway = await federatedExecutor(running.urls, running.internalKey, { kind: 'citizen', sub: 'parent', hetu: PARENT });
 });
 afterAll(async () => {
   await gateway?.stop();
   await running?.close();
+  await db?.close();
 });
 
 const customer = (r: FederatedResult) => r.data!.customer as Record<string, unknown>;

@@ -14,6 +14,9 @@ import { createRegionSubgraph } from './region/subgraph.ts';
 import { InternalKey } from './shared/internalToken.ts';
 import type { Logger } from './shared/logger.ts';
 import type { PersonLocator } from './shared/personLocator.ts';
+import { AuditStore, EmergencyAccessStore } from './shared/audit/index.ts';
+import type { AuditSink, EmergencyAccessConfig } from './shared/audit/index.ts';
+import type { Database } from './shared/database.ts';
 
 export interface StartSubgraphsOptions {
   /** Record instances' adapters (not VTJ); each municipality subgraph gets those serving it. */
@@ -29,6 +32,18 @@ export interface StartSubgraphsOptions {
   readonly readOptions?: ReadOptions;
   /** The key of the gateway's internal tokens; default a fresh one (RunningSubgraphs.internalKey: give it to the gateway). */
   readonly internalKey?: InternalKey;
+  /** The person index's database: the audit log and the emergency grants live there too. */
+  readonly database: Database;
+  /** Emergency access duration and lookback (default 4 h; EMERGENCY_ACCESS_MINUTES). */
+  readonly emergencyAccess?: Partial<EmergencyAccessConfig>;
+  /** Where the lists subgraph writes audit events; default the AuditStore on `database` (tests pass a failing one). */
+  readonly auditSink?: AuditSink;
+}
+
+/** The opened audit stores the apps need. */
+export interface AccessStores {
+  readonly audit: AuditStore;
+  readonly emergency: EmergencyAccessStore;
 }
 
 export interface RunningSubgraphs {
@@ -50,11 +65,14 @@ export function sourcesFor(code: string, adapters: ReadonlyMap<InstanceId, Sourc
 }
 
 /** Builds all nine apps (not listening), by subgraph name. */
-export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey'> & { readonly internalKey: InternalKey }): Map<string, FastifyInstance> {
-  const { logger, internalKey } = options;
+export function createSubgraphApps(
+  options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey' | 'database'> & { readonly internalKey: InternalKey; readonly stores: AccessStores },
+): Map<string, FastifyInstance> {
+  const { logger, internalKey, stores } = options;
+  const clock = options.clock ? { clock: options.clock } : {};
   const apps = new Map<string, FastifyInstance>();
-  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey }));
-  apps.set('lists', createListsSubgraph({ logger, internalKey, ...(options.clock ? { clock: options.clock } : {}) }));
+  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey, audit: stores.audit, emergency: stores.emergency, ...clock }));
+  apps.set('lists', createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock }));
   for (const m of SCHEMA_MUNICIPALITIES) {
     apps.set(
       m.subgraph,
@@ -74,7 +92,11 @@ export function createSubgraphApps(options: Omit<StartSubgraphsOptions, 'host' |
 export async function startSubgraphs(options: StartSubgraphsOptions): Promise<RunningSubgraphs> {
   const host = options.host ?? '127.0.0.1';
   const internalKey = options.internalKey ?? InternalKey.generate();
-  const apps = createSubgraphApps({ ...options, internalKey });
+  const stores: AccessStores = {
+    audit: await AuditStore.open(options.database),
+    emergency: await EmergencyAccessStore.open(options.database, options.emergencyAccess ?? {}),
+  };
+  const apps = createSubgraphApps({ ...options, internalKey, stores });
   const urls: Record<string, string> = {};
   const close = async (): Promise<void> => {
     await Promise.allSettled([...apps.values()].map((a) => a.close()));

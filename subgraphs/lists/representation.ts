@@ -17,13 +17,29 @@ export interface SourceRepresentation {
   readonly [list: string]: unknown;
 }
 
+/** VTJ's data as the region subgraph passes it (`Customer.vtj`, GraphQL-shaped: nulls for absent fields). */
+export interface VtjRepresentation {
+  readonly hetuInForce?: boolean | null;
+  readonly surname?: string | null;
+  readonly firstNames?: string | null;
+  readonly address?: Readonly<Record<string, string | null>> | null;
+  readonly municipality?: { readonly code: string; readonly nameFi: string; readonly nameSv: string } | null;
+  readonly language?: string | null;
+  readonly turvakielto?: boolean | null;
+  readonly deathDate?: string | null;
+  readonly guardians?: readonly string[] | null;
+  readonly dependants?: readonly string[] | null;
+}
+
 /** The Customer representation as the lists subgraph receives it. */
 export interface CustomerRepresentation {
   readonly hetu: string;
+  /** Null when VTJ does not know the person or could not be read. */
+  readonly vtj?: VtjRepresentation | null;
   readonly sources?: readonly SourceRepresentation[] | null;
   readonly regionMissingSources?: readonly MissingSource[] | null;
-  readonly guardians?: readonly { readonly hetu: string }[] | null;
-  readonly dependants?: readonly CustomerRepresentation[] | null;
+  /** The persons this customer is a guardian of (the fee ceiling's requirement). */
+  readonly vtjDependants?: readonly CustomerRepresentation[] | null;
 }
 
 /** Every canonical list of a customer gathered from all its sources, plus what is missing. */

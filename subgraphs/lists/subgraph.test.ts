@@ -6,6 +6,8 @@ import { RECORD_LISTS, VALUE_TYPES } from '../../schema/model.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { appointment, customership, fee, gql, prov, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
+import type { AuditEventInput } from '../shared/audit/events.ts';
+import type { Identity } from '../shared/identity.ts';
 import { createListsSubgraph } from './subgraph.ts';
 
 const PERSON = makeHetu('1980-04-04', 921);
@@ -36,8 +38,17 @@ function sourceEntry(code: MunicipalityCode, lists: Partial<Record<string, objec
 }
 
 const clock = { now: () => new Date('2025-06-01T09:00:00Z') };
-const app = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY });
-afterAll(() => app.close());
+/** The audit events the lists subgraph wrote (an in-memory sink). */
+const written: AuditEventInput[][] = [];
+const app = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY, audit: { record: async (events) => void written.push([...events]) } });
+/** The same subgraph over an audit log whose every write fails. */
+const failing = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY, audit: { record: async () => Promise.reject(new Error('disk full')) } });
+afterAll(async () => {
+  await app.close();
+  await failing.close();
+});
+const SELF: Identity = { kind: 'citizen', sub: 'self', hetu: PERSON };
+const OTHER: Identity = { kind: 'citizen', sub: 'other', hetu: makeHetu('1970-01-01', 923) };
 
 const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer {
   hetu
@@ -57,7 +68,7 @@ const representation = {
   __typename: 'Customer',
   hetu: PERSON,
   regionMissingSources: [],
-  guardians: [],
+  vtj: { hetuInForce: true, surname: 'Testaaja', firstNames: 'Teemu', address: null, municipality: null, language: 'fi', turvakielto: false, deathDate: null, guardians: [], dependants: [CHILD] },
   sources: [
     sourceEntry('638', {
       appointments: [appointment(prov('lifecare-porvoo', '638', 'P1'), '2025-06-03T08:00:00+03:00', { unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' } })],
@@ -78,10 +89,10 @@ const representation = {
     // A municipality subgraph that failed: its lists never arrived.
     { __typename: 'SipooRecords', id: 'ref-753' },
   ],
-  dependants: [
+  vtjDependants: [
     {
       hetu: CHILD,
-      guardians: [{ hetu: PERSON }],
+      vtj: { guardians: [PERSON], turvakielto: false },
       regionMissingSources: [],
       sources: [
         {
@@ -97,7 +108,7 @@ const representation = {
 
 describe('lists subgraph', () => {
   it('merges, sorts and filters the lists from the representation, with provenance, and tells what is missing', async () => {
-    const r = await gql(app, QUERY, { r: [representation] });
+    const r = await gql(app, QUERY, { r: [representation] }, SELF);
     expect(r.errors).toBeUndefined();
     const c = (r.data!._entities as Record<string, unknown>[])[0]!;
     expect(c.upcoming).toEqual([
@@ -117,7 +128,7 @@ describe('lists subgraph', () => {
   });
 
   it('computes the fee ceiling across municipalities with the child’s fees, and says it is incomplete', async () => {
-    const r = await gql(app, QUERY, { r: [representation] });
+    const r = await gql(app, QUERY, { r: [representation] }, SELF);
     const c = (r.data!._entities as Record<string, unknown>[])[0]!;
     expect(c.feeCeiling).toEqual({
       ceilingCents: 76_200,
@@ -141,16 +152,42 @@ describe('lists subgraph', () => {
   });
 
   it('refuses a year without a ceiling and a negative limit as BAD_USER_INPUT', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2019) { reached } } } }`, { r: [representation] });
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2019) { reached } } } }`, { r: [representation] }, SELF);
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.errors?.[0]?.message).toContain('received 2019');
-    const l = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(first: -1) { start } } } }`, { r: [representation] });
+    const l = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(first: -1) { start } } } }`, { r: [representation] }, SELF);
     expect(l.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a malformed DateTime argument', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(from: "2025-13-01") { start } } } }`, { r: [representation] });
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(from: "2025-13-01") { start } } } }`, { r: [representation] }, SELF);
     expect(r.data ?? null).toBeNull();
     expect(JSON.stringify(r.errors)).toContain('expected DateTime as an ISO 8601 date and time with offset');
+  });
+
+  it('serves the person their own data and writes one audit event per basis before it leaves', async () => {
+    written.length = 0;
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`, { r: [representation] }, SELF);
+    expect(r.errors).toBeUndefined();
+    expect(written.flat().map((e) => [e.subjectHetu === PERSON, e.outcome, e.basis, e.dataGroups])).toEqual([[true, 'ALLOWED', 'SELF', ['BASIC', 'FEES']]]);
+  });
+
+  it('denies another citizen every field with FORBIDDEN NOT_OWN_DATA, audited as denied', async () => {
+    written.length = 0;
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`, { r: [representation] }, OTHER);
+    expect(r.data?._entities).toEqual([{ surname: null, fees: [] }]);
+    expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason]).sort()).toEqual([
+      ['_entities.0.fees', 'FORBIDDEN', 'NOT_OWN_DATA'],
+      ['_entities.0.surname', 'FORBIDDEN', 'NOT_OWN_DATA'],
+    ]);
+    expect(JSON.stringify(r.errors)).not.toContain(PERSON);
+    expect(written.flat().map((e) => [e.outcome, e.reason, e.dataGroups])).toEqual([['DENIED', 'NOT_OWN_DATA', ['BASIC', 'FEES']]]);
+  });
+
+  it('returns nothing when the audit log cannot be written (fail closed)', async () => {
+    const r = await gql(failing, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname } } }`, { r: [representation] }, SELF);
+    expect(r.data?._entities).toEqual([{ surname: null }]);
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AUDIT_UNAVAILABLE']]);
+    expect(JSON.stringify(r)).not.toContain('Testaaja');
   });
 });

@@ -3,9 +3,14 @@ import { makeHetu } from '../../adapters/core/hetu.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { encodeRecordsRef } from '../shared/recordsRef.ts';
-import { appointment, consent, customership, FakeSourceAdapter, fee, gql, prov, records, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
+import {appointment, consent, customership, FakeSourceAdapter, fee, gql as gqlAs, prov, records, TEST_INTERNAL_KEY} from '../testing/fakes.ts';
+import type { Identity } from '../shared/identity.ts';
 import { sourcesFor } from '../services.ts';
 import { createMunicipalitySubgraph } from './subgraph.ts';
+
+/** The planner's calls carry a signed-in identity (anonymous callers and analysts are refused before any source is read). */
+const READER: Identity = { kind: 'citizen', sub: 'reader', hetu: '010101-900R' };
+const gql = (app: Parameters<typeof gqlAs>[0], query: string, variables: Record<string, unknown> = {}, identity: Identity | null = READER) => gqlAs(app, query, variables, identity);
 
 const LAPINJARVI_PERSON = makeHetu('1950-06-01', 901);
 const LOVIISA_PERSON = makeHetu('1962-02-11', 902);
@@ -166,6 +171,16 @@ describe('municipality subgraph', () => {
     expect(r.errors).toBeUndefined();
     expect(porvooAdapter.calls).toEqual([]);
     await app.close();
+  });
+
+  it('refuses anonymous callers and analysts before any source is read (defense in depth)', async () => {
+    resetCalls();
+    const rep = { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['pegasos-loviisa'])] };
+    const anon = await gql(lapinjarvi, LAPINJARVI, rep, null);
+    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
+    const analyst = await gql(lapinjarvi, LAPINJARVI, rep, { kind: 'analyst', sub: 'a' });
+    expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
+    expect(pegasos.calls).toEqual([]);
   });
 
   it('answers /healthz', async () => {

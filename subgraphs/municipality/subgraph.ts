@@ -12,6 +12,7 @@ import { municipalitySubgraphSdl } from '../../schema/sdl.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decodeRecordsRef } from '../shared/recordsRef.ts';
+import { forbiddenError } from '../shared/access/errors.ts';
 import { scalarResolvers } from '../shared/scalars.ts';
 import type { InternalKey } from '../shared/internalToken.ts';
 import { createSubgraphServer } from '../shared/server.ts';
@@ -66,6 +67,9 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     ...valueResolvers,
     [m.typeName]: {
       __resolveReference(reference: { id: string }, ctx: Context): RecordsObject {
+        // Defense in depth (issue 4): no source is read for an anonymous caller or an analyst.
+        if (!ctx.identity) throw forbiddenError('NOT_AUTHENTICATED');
+        if (ctx.identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
         const records = resolveRecords(reference.id, ctx);
         // Started now so every reference of one _entities call lands in the same DataLoader batch.
         records.catch(() => undefined);

@@ -3,7 +3,11 @@ import { makeHetu } from '../../adapters/core/hetu.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { createMemoryLocator } from '../shared/memoryLocator.ts';
 import { decodeRecordsRef } from '../shared/recordsRef.ts';
-import { FakeVtj, gql, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
+import { FakeVtj, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
+import { openDatabase } from '../shared/database.ts';
+import { AuditStore, EmergencyAccessStore } from '../shared/audit/index.ts';
+import type { Identity } from '../shared/identity.ts';
+import { ManualClock } from '../shared/testSupport.ts';
 import { createRegionSubgraph } from './subgraph.ts';
 
 const PARENT = makeHetu('1980-04-04', 931);
@@ -34,8 +38,27 @@ const locator = createMemoryLocator(
   },
   [{ instance: 'lifecare-porvoo', state: 'ready', built: true, persons: 10, lastSuccessfulPoll: '2025-06-01T12:00:00+03:00', lastChangeSeen: null, lagSeconds: 4, lastErrorCode: null }],
 );
-const app = createRegionSubgraph({ vtj, locator, logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
-afterAll(() => app.close());
+const NOW = new Date('2025-06-01T09:00:00Z');
+const clock = new ManualClock(NOW.getTime());
+const db = await openDatabase({ kind: 'pglite' });
+const audit = await AuditStore.open(db);
+const emergency = await EmergencyAccessStore.open(db);
+const app = createRegionSubgraph({ vtj, locator, logger: silentLogger, internalKey: TEST_INTERNAL_KEY, audit, emergency, clock });
+afterAll(async () => {
+  await app.close();
+  await db.close();
+});
+const PRO: Identity = {
+  kind: 'professional',
+  sub: 'pro-1',
+  name: 'Testi Ammattilainen',
+  profession: 'PHYSICIAN',
+  units: [],
+  careAreas: ['PRIMARY_HEALTH'],
+  serviceTasks: [],
+  municipality: '638',
+};
+const gql = (a: typeof app, q: string, v: Record<string, unknown> = {}, identity: Identity | null = PRO) => gqlAs(a, q, v, identity);
 beforeEach(() => {
   vtj.calls.length = 0;
   vtj.failWith = undefined;
@@ -44,9 +67,10 @@ beforeEach(() => {
 });
 
 const CUSTOMER = `query ($h: ID!) { customer(hetu: $h) {
-  hetu birthDate hetuInForce surname firstNames language turvakielto deathDate
+  hetu vtj { hetuInForce surname firstNames language turvakielto deathDate
   address { streetFi streetSv postalCode cityFi citySv } municipality { code nameFi nameSv }
-  guardians { hetu surname } dependants { hetu firstNames guardians { hetu } }
+  guardians dependants }
+  vtjDependants { hetu vtj { firstNames guardians } }
   sources { __typename id municipality { code nameFi } }
   regionMissingSources { instance code }
 } }`;
@@ -60,7 +84,10 @@ describe('region subgraph', () => {
     const c = r.data!.customer as Obj;
     expect(c).toMatchObject({
       hetu: PARENT,
-      birthDate: '1980-04-04',
+      regionMissingSources: [],
+      vtjDependants: [{ hetu: CHILD, vtj: { firstNames: 'Elsa', guardians: [PARENT] } }],
+    });
+    expect(c.vtj).toMatchObject({
       hetuInForce: true,
       surname: 'Åkerberg',
       firstNames: 'Märta Ellen',
@@ -70,8 +97,7 @@ describe('region subgraph', () => {
       address: { streetFi: 'Mannerheimintie 1', streetSv: 'Mannerheimvägen 1', postalCode: '07900', cityFi: 'Loviisa', citySv: 'Lovisa' },
       municipality: { code: '434', nameFi: 'Loviisa', nameSv: 'Lovisa' },
       guardians: [],
-      dependants: [{ hetu: CHILD, firstNames: 'Elsa', guardians: [{ hetu: PARENT }] }],
-      regionMissingSources: [],
+      dependants: [CHILD],
     });
     const sources = c.sources as { __typename: string; id: string; municipality: Obj }[];
     expect(sources.map((s) => [s.__typename, s.municipality.code])).toEqual([
@@ -89,7 +115,7 @@ describe('region subgraph', () => {
   it('refers a person of a shared instance with unknown municipality to every municipality it serves', async () => {
     const r = await gql(app, CUSTOMER, { h: ONLY_IN_SOURCES });
     const c = r.data!.customer as Obj;
-    expect(c).toMatchObject({ hetu: ONLY_IN_SOURCES, surname: null, address: null, guardians: [], dependants: [] });
+    expect(c).toMatchObject({ hetu: ONLY_IN_SOURCES, vtj: null, vtjDependants: [] });
     expect((c.sources as { __typename: string }[]).map((s) => s.__typename)).toEqual(['LoviisaRecords', 'LapinjarviRecords']);
   });
 
@@ -115,7 +141,7 @@ describe('region subgraph', () => {
     vtj.failWith = 'SOURCE_UNAVAILABLE';
     const r = await gql(app, CUSTOMER, { h: PARENT });
     const c = r.data!.customer as Obj;
-    expect(c).toMatchObject({ surname: null, dependants: [], regionMissingSources: [{ instance: 'vtj', code: 'SOURCE_UNAVAILABLE' }] });
+    expect(c).toMatchObject({ vtj: null, vtjDependants: [], regionMissingSources: [{ instance: 'vtj', code: 'SOURCE_UNAVAILABLE' }] });
     expect((c.sources as unknown[]).length).toBe(2);
     expect(r.errors).toEqual([
       { message: 'Source vtj could not be read (SOURCE_UNAVAILABLE); the answer lacks its data.', extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'vtj', reason: 'SOURCE_UNAVAILABLE' } },
@@ -125,12 +151,12 @@ describe('region subgraph', () => {
   it('reports a failing person index as a missing source, never an empty silence', async () => {
     locator.failing = true;
     const r = await gql(app, CUSTOMER, { h: PARENT });
-    expect(r.data!.customer).toMatchObject({ surname: 'Åkerberg', sources: [], regionMissingSources: [{ instance: 'person-index', code: 'SOURCE_UNAVAILABLE' }] });
+    expect(r.data!.customer).toMatchObject({ vtj: { surname: 'Åkerberg' }, sources: [], regionMissingSources: [{ instance: 'person-index', code: 'SOURCE_UNAVAILABLE' }] });
     expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'person-index' } }]);
   });
 
   it('resolves Customer references through _entities, batching VTJ and the index', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { hetu surname sources { __typename } } } }`, {
+    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { hetu vtj { surname } sources { __typename } } } }`, {
       r: [
         { __typename: 'Customer', hetu: PARENT },
         { __typename: 'Customer', hetu: CHILD },
@@ -139,9 +165,9 @@ describe('region subgraph', () => {
     });
     expect(r.errors).toBeUndefined();
     expect(r.data!._entities).toEqual([
-      { hetu: PARENT, surname: 'Åkerberg', sources: [{ __typename: 'PorvooRecords' }, { __typename: 'LoviisaRecords' }] },
-      { hetu: CHILD, surname: 'Åkerberg', sources: [] },
-      { hetu: NOBODY, surname: null, sources: [] },
+      { hetu: PARENT, vtj: { surname: 'Åkerberg' }, sources: [{ __typename: 'PorvooRecords' }, { __typename: 'LoviisaRecords' }] },
+      { hetu: CHILD, vtj: { surname: 'Åkerberg' }, sources: [] },
+      { hetu: NOBODY, vtj: null, sources: [] },
     ]);
     expect(vtj.calls).toEqual([[PARENT, CHILD, NOBODY]]);
     expect(locator.calls).toEqual([[PARENT, CHILD, NOBODY]]);
@@ -152,5 +178,51 @@ describe('region subgraph', () => {
     expect((r.data!.municipalities as Obj[]).length).toBe(7);
     expect(r.data!.municipalities).toContainEqual({ code: '504', nameFi: 'Myrskylä', nameSv: 'Mörskom' });
     expect(r.data!.sourceStatus).toEqual([{ instance: 'lifecare-porvoo', state: 'ready', lagSeconds: 4 }]);
+  });
+
+  it('refuses anonymous callers and analysts before VTJ or the index is asked', async () => {
+    const anon = await gql(app, CUSTOMER, { h: PARENT }, null);
+    expect(anon.data).toEqual({ customer: null });
+    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
+    const analyst = await gql(app, CUSTOMER, { h: PARENT }, { kind: 'analyst', sub: 'a' });
+    expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
+    const entities = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { vtj { surname } } } }`, { r: [{ __typename: 'Customer', hetu: PARENT }] }, null);
+    expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_AUTHENTICATED' });
+    expect(vtj.calls).toEqual([]);
+    expect(locator.calls).toEqual([]);
+  });
+
+  it('lets a citizen ask for themself and their minor dependant, and refuses anyone else as NOT_OWN_DATA without reading a source', async () => {
+    const parent: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
+    expect((await gql(app, CUSTOMER, { h: PARENT }, parent)).data?.customer).toMatchObject({ hetu: PARENT });
+    expect((await gql(app, CUSTOMER, { h: CHILD }, parent)).data?.customer).toMatchObject({ hetu: CHILD });
+    locator.calls.length = 0;
+    const child: Identity = { kind: 'citizen', sub: 'c-child', hetu: CHILD };
+    const r = await gql(app, CUSTOMER, { h: PARENT }, child);
+    expect(r.data).toEqual({ customer: null });
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_OWN_DATA']]);
+    expect(locator.calls).toEqual([]);
+  });
+
+  it('starts emergency access for professionals with a reason, refuses others, and shows it in the citizen’s read log', async () => {
+    const M = `mutation ($h: ID!, $r: String!) { startEmergencyAccess(hetu: $h, reason: $r) { hetu reason startedAt expiresAt } }`;
+    const ok = await gql(app, M, { h: PARENT, r: 'Unconscious patient brought in' });
+    expect(ok.data?.startEmergencyAccess).toEqual({ hetu: PARENT, reason: 'Unconscious patient brought in', startedAt: '2025-06-01T12:00:00+03:00', expiresAt: '2025-06-01T16:00:00+03:00' });
+    const short = await gql(app, M, { h: PARENT, r: 'because' });
+    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EMERGENCY_REASON_REQUIRED' });
+    const citizen = await gql(app, M, { h: PARENT, r: 'Unconscious patient brought in' }, { kind: 'citizen', sub: 'c', hetu: CHILD });
+    expect(citizen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
+    const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
+    const reads = await gql(app, `{ myDataReads { action readerRole readerName outcome basis emergency emergencyReason } myDataReadsFhir }`, {}, me);
+    expect(reads.data?.myDataReads).toEqual([
+      // Newest first: the refused attempt by a citizen is in the log too.
+      { action: 'EMERGENCY_ACCESS', readerRole: 'citizen', readerName: null, outcome: 'DENIED', basis: null, emergency: false, emergencyReason: null },
+      { action: 'EMERGENCY_ACCESS', readerRole: 'professional', readerName: 'Testi Ammattilainen', outcome: 'ALLOWED', basis: 'EMERGENCY', emergency: true, emergencyReason: 'Unconscious patient brought in' },
+    ]);
+    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string } }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
+    const pro = await gql(app, `{ myDataReads { at } }`, {}, PRO);
+    expect(pro.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
   });
 });

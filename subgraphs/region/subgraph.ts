@@ -1,8 +1,12 @@
 /**
- * The region subgraph: owns Customer. Basic data from VTJ (the master of
+ * The region subgraph: owns Customer. Raw basic data from VTJ (the master of
  * names, address, municipality, language, guardians, dependants,
- * turvakielto, death), `sources` references from the person index,
- * municipalities, and the index's status per source.
+ * turvakielto, death) and the `sources` references from the person index,
+ * both @inaccessible (the lists subgraph, the access point, serves them to
+ * clients through the policy); municipalities; the index's status per
+ * source; emergency access and the citizen's own read log (issue 4).
+ * Defense in depth: no personal field for anonymous callers or analysts,
+ * and a citizen's `customer` only for themself or their minor dependant.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
@@ -24,6 +28,15 @@ import { createSubgraphServer } from '../shared/server.ts';
 import type { SubgraphContext } from '../shared/server.ts';
 import { municipalityObject } from '../shared/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
+import { ageOn } from '../../adapters/core/hetu.ts';
+import { formatInstant, isoDate, parseInstant, systemClock, toHelsinkiLocal } from '../../adapters/core/time.ts';
+import type { Clock } from '../../adapters/core/time.ts';
+import { forbiddenError } from '../shared/access/errors.ts';
+import { toFhirAuditEvent } from '../shared/audit/fhir.ts';
+import type { AuditEvent } from '../shared/audit/events.ts';
+import type { AuditStore } from '../shared/audit/store.ts';
+import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
+import type { Identity } from '../shared/identity.ts';
 
 export interface RegionSubgraphOptions {
   readonly vtj: VtjAdapter;
@@ -31,6 +44,12 @@ export interface RegionSubgraphOptions {
   readonly logger: Logger;
   /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
   readonly internalKey: InternalKey;
+  /** The audit log (the citizen's own read log reads it). */
+  readonly audit: AuditStore;
+  /** Emergency access grants (startEmergencyAccess writes them). */
+  readonly emergency: EmergencyAccessStore;
+  /** "Now" for emergency grants and the minor check; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** The instance name under which a failing person index is reported. */
@@ -93,16 +112,75 @@ async function entries(c: CustomerObject, ctx: Context): Promise<IndexEntry[]> {
   return r.entries;
 }
 
-const vtjField =
-  <T>(pick: (p: VtjPerson) => T) =>
-  async (c: CustomerObject, _args: unknown, ctx: Context): Promise<T | null> => {
-    const p = await vtjPerson(c, ctx);
-    return p ? pick(p) : null;
+/**
+ * Defense in depth (issue 4): the region subgraph serves no personal data to
+ * an anonymous caller or an analyst, whatever the gateway planned, and
+ * before VTJ or the person index is asked.
+ */
+function requirePersonalAccess(identity: Identity | null): void {
+  if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
+  if (identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
+}
+
+/** True when `hetu` is under 18 on the Helsinki date of `now`. */
+function minorNow(hetu: string, now: Date): boolean {
+  const c = checkHetu(hetu);
+  return c.ok && ageOn(c.info.birthDate, isoDate(toHelsinkiLocal(now.getTime()))) < 18;
+}
+
+/**
+ * Whether a citizen may have records of this person read at all: themself,
+ * or a minor whose VTJ guardian they are. Anyone else's records are never
+ * fetched for them (the lists subgraph would deny them anyway).
+ */
+async function citizenMayRead(identity: Extract<Identity, { kind: 'citizen' }>, hetu: string, ctx: Context, now: Date): Promise<boolean> {
+  if (identity.hetu === hetu) return true;
+  if (!minorNow(hetu, now)) return false;
+  const p = await vtjPerson({ hetu }, ctx);
+  return p !== null && p.guardians.includes(identity.hetu);
+}
+
+/** A stored audit event as the schema's DataRead. */
+function dataRead(e: AuditEvent) {
+  return {
+    at: formatInstant(e.at.getTime()),
+    action: e.action,
+    readerRole: e.actorRole,
+    readerName: e.actorName ?? null,
+    dataGroups: e.dataGroups,
+    outcome: e.outcome,
+    basis: e.basis ?? null,
+    reason: e.reason ?? null,
+    emergency: e.emergency,
+    emergencyReason: e.emergencyReason ?? null,
   };
+}
+
+interface ReadsArgs {
+  readonly first?: number | null;
+  readonly before?: string | null;
+  readonly includeOwn?: boolean | null;
+}
 
 /** Creates the region subgraph's Fastify app; not yet listening. */
 export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyInstance {
   const { vtj, locator, logger } = options;
+  const clock = options.clock ?? systemClock;
+  /** The citizen's own read log (Client Data Act 703/2023 §11); citizens only. */
+  const ownReads = async (args: ReadsArgs, ctx: Context): Promise<AuditEvent[]> => {
+    const id = ctx.identity;
+    if (!id) throw forbiddenError('NOT_AUTHENTICATED');
+    if (id.kind !== 'citizen') throw forbiddenError('ROLE_NOT_PERMITTED');
+    const first = args.first ?? 100;
+    if (!Number.isInteger(first) || first < 1 || first > 1_000) {
+      throw new GraphQLError('expected first as a whole number from 1 to 1000, received another value', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return options.audit.readsOf(id.hetu, {
+      limit: first,
+      ...(args.before ? { before: new Date(parseInstant(args.before)) } : {}),
+      excludeSelf: !args.includeOwn,
+    });
+  };
   const resolvers = {
     ...scalarResolvers,
     Query: {
@@ -114,6 +192,9 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
+        requirePersonalAccess(ctx.identity);
+        // A citizen asking for someone who is neither themself nor their minor dependant: refused before any source is read.
+        if (ctx.identity?.kind === 'citizen' && !(await citizenMayRead(ctx.identity, args.hetu, ctx, clock.now()))) throw forbiddenError('NOT_OWN_DATA');
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(args.hetu), ctx.loaders.locate.load(args.hetu)]);
         if ('missing' in v) ctx.missing.add(v.missing);
         if ('missing' in l) ctx.missing.add(l.missing);
@@ -123,25 +204,66 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
       sourceStatus: async () => locator.status(),
+      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => (await ownReads(args, ctx)).map(dataRead),
+      myDataReadsFhir: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
+        const events = await ownReads(args, ctx);
+        return JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'collection',
+          timestamp: formatInstant(clock.now().getTime()),
+          total: events.length,
+          entry: events.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.id}`, resource: toFhirAuditEvent(e) })),
+        });
+      },
+      // INTEGRATION POINT (issue 4, item 5): the statistics resolvers (Query.statistics) go here.
+    },
+    Mutation: {
+      async startEmergencyAccess(_r: unknown, args: { hetu: string; reason: string }, ctx: Context) {
+        const grant = await options.emergency.start({ identity: ctx.identity, hetu: args.hetu, reason: args.reason, requestId: ctx.requestId, now: clock.now() });
+        logger.info({ service: 'region', requestId: ctx.requestId, grant: grant.id }, 'emergency access started');
+        return {
+          id: grant.id,
+          hetu: grant.hetu,
+          reason: grant.reason,
+          startedAt: formatInstant(grant.startedAt.getTime()),
+          expiresAt: formatInstant(grant.expiresAt.getTime()),
+        };
+      },
     },
     Customer: {
-      __resolveReference: (ref: { hetu: string }): CustomerObject => ({ hetu: ref.hetu }),
-      birthDate: (c: CustomerObject) => {
-        const check = checkHetu(c.hetu);
-        return check.ok ? check.info.birthDate : null;
+      __resolveReference: (ref: { hetu: string }, ctx: Context): CustomerObject => {
+        requirePersonalAccess(ctx.identity);
+        return { hetu: ref.hetu };
       },
-      hetuInForce: vtjField((p) => p.hetuInForce),
-      surname: vtjField((p) => p.surname),
-      firstNames: vtjField((p) => p.firstNames),
-      address: vtjField((p) => p.address ?? null),
-      municipality: vtjField((p) => p.municipality ?? null),
-      language: vtjField((p) => p.language ?? null),
-      turvakielto: vtjField((p) => p.turvakielto),
-      deathDate: vtjField((p) => p.deathDate ?? null),
-      guardians: async (c: CustomerObject, _a: unknown, ctx: Context) => ((await vtjPerson(c, ctx))?.guardians ?? []).map((hetu) => ({ hetu })),
-      dependants: async (c: CustomerObject, _a: unknown, ctx: Context) => ((await vtjPerson(c, ctx))?.dependants ?? []).map((hetu) => ({ hetu })),
-      sources: async (c: CustomerObject, _a: unknown, ctx: Context) => recordsReferences(c.hetu, await entries(c, ctx)),
+      vtj: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+        requirePersonalAccess(ctx.identity);
+        const p = await vtjPerson(c, ctx);
+        if (!p) return null;
+        return {
+          hetuInForce: p.hetuInForce,
+          surname: p.surname,
+          firstNames: p.firstNames,
+          address: p.address ?? null,
+          municipality: p.municipality ?? null,
+          language: p.language ?? null,
+          turvakielto: p.turvakielto,
+          deathDate: p.deathDate ?? null,
+          guardians: p.guardians,
+          dependants: p.dependants,
+        };
+      },
+      vtjDependants: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+        requirePersonalAccess(ctx.identity);
+        return ((await vtjPerson(c, ctx))?.dependants ?? []).map((hetu) => ({ hetu }));
+      },
+      sources: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+        requirePersonalAccess(ctx.identity);
+        // A citizen gets no record sources of persons whose records they may not read: none is called.
+        if (ctx.identity?.kind === 'citizen' && !(await citizenMayRead(ctx.identity, c.hetu, ctx, clock.now()))) return [];
+        return recordsReferences(c.hetu, await entries(c, ctx));
+      },
       regionMissingSources: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<MissingSource[]> => {
+        requirePersonalAccess(ctx.identity);
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(c.hetu), ctx.loaders.locate.load(c.hetu)]);
         return [v, l].flatMap((r) => ('missing' in r ? [r.missing] : []));
       },

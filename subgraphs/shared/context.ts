@@ -48,4 +48,10 @@ export interface RequestContext<Loaders> {
   readonly identity: Identity | null;
   readonly loaders: Loaders;
   readonly missing: MissingSources;
+  /**
+   * Errors that go with the data rather than replace it (e.g. one FORBIDDEN
+   * per denied reason class on a list whose allowed records are served);
+   * appended to the answer when it is complete.
+   */
+  readonly accessErrors: GraphQLError[];
 }

@@ -20,6 +20,7 @@ import { MissingSources } from './context.ts';
 import type { RequestContext } from './context.ts';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, UNAUTHENTICATED_INTERNAL, verifyInternalToken } from './internalToken.ts';
 import type { InternalClaims, InternalKey } from './internalToken.ts';
+import type { Identity } from './identity.ts';
 
 export interface SubgraphServerOptions<Loaders> {
   /** The subgraph's name, as the supergraph names it (logs, /healthz). */
@@ -27,7 +28,7 @@ export interface SubgraphServerOptions<Loaders> {
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   /** Fresh loaders for one request (DataLoader caches live for one request only). */
-  readonly createLoaders: () => Loaders;
+  readonly createLoaders: (request: { readonly identity: Identity | null; readonly requestId: string }) => Loaders;
   /** The key of the gateway's internal tokens; requests without a valid one for `name` are refused. */
   readonly internalKey: InternalKey;
   /** Largest request body in bytes; default 32 MiB (see DEFAULT_BODY_LIMIT). */
@@ -98,8 +99,9 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
           // The gateway's request id, signed: audit entries name it.
           requestId: claims.requestId,
           identity: claims.identity,
-          loaders: options.createLoaders(),
+          loaders: options.createLoaders({ identity: claims.identity, requestId: claims.requestId }),
           missing: new MissingSources(),
+          accessErrors: [],
         };
       },
       errorFormatter: (execution, context) => {
@@ -108,7 +110,11 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
       },
     });
     instance.graphql.addHook('onResolution', async (execution, context) => {
-      const missing = (context as unknown as SubgraphContext<Loaders>).missing;
+      const { missing, accessErrors: extra } = context as unknown as SubgraphContext<Loaders>;
+      if (extra && extra.length > 0) {
+        // Denials that went with served data (the allowed records of a list): never a silent omission.
+        (execution as { errors?: unknown[] }).errors = [...(execution.errors ?? []), ...extra.map((e) => e.toJSON())];
+      }
       if (!missing) return;
       const list = missing.list();
       if (list.length === 0) return;

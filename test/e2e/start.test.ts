@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { DevIdp } from '../../gateway/auth/devIdp.ts';
 import { HETU, writeE2ERegion } from './fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -120,9 +121,12 @@ describe.concurrent('npm start', () => {
 
   it('runs on any directory given with --fixtures, and SIGTERM to the npm process (as a process manager sends it) stops everything within a few seconds, leaving no process', async ({ expect }) => {
     const region = await startRegionProcess('sigterm', 'npm', ['start', '--', '--fixtures', fixturesDir, '--port', '0', '--log-level', 'warn']);
+    // Signed in as the person asked about, with a token of the child's development identity provider (same key directory and port).
+    const idp = await DevIdp.open({ dir: join(fixturesDir, '.dev-idp-sigterm'), port: Number(new URL(region.url).port) });
+    const { token } = await idp.mint({ kind: 'citizen', sub: 'e2e-start', hetu: HETU.moved });
     const res = await fetch(`${region.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: 'query($h: ID!) { customer(hetu: $h) { surname appointments { source { instance } } } }', variables: { h: HETU.moved } }),
     });
     const body = (await res.json()) as { data?: { customer: { surname: string; appointments: unknown[] } } };

@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { InstanceId } from '../../adapters/core/region.ts';
 import { gatewayConfigFromValues } from '../../gateway/config.ts';
+import type { GatewayArgValues } from '../../gateway/config.ts';
 import { Lifecycle } from '../../scripts/lifecycle.ts';
 import { startRegion } from '../../scripts/region.ts';
 import type { RunningRegion } from '../../scripts/region.ts';
 import { fixedClock, writeE2ERegion } from './fixtures.ts';
+import type { Clock } from '../../adapters/core/time.ts';
+import { DevIdp } from '../../gateway/auth/devIdp.ts';
+import type { AuditSink } from '../../subgraphs/shared/audit/store.ts';
+import type { Identity } from '../../subgraphs/shared/identity.ts';
 
 export interface E2ERegion extends RunningRegion {
+  /** A bearer token of the region's development identity provider for any identity (valid 60 minutes). */
+  tokenFor(identity: Identity, options?: { readonly minutes?: number; readonly now?: Date }): Promise<string>;
   /** Requests each subgraph service has received so far, by subgraph name. */
   subgraphRequests(): Record<string, number>;
   /** Requests each emulator has answered so far, by instance. */
@@ -26,6 +33,15 @@ export interface E2ERegion extends RunningRegion {
 export interface E2EOptions {
   /** Per-source timeouts in ms by instance (default: the adapters' 5 000). */
   readonly sourceTimeoutMs?: Partial<Record<InstanceId, number>>;
+  /** The region's clock (default the fixed 2026-11-23 clock of the e2e fixtures). */
+  readonly clock?: Clock;
+  /** Writes the fixtures into the directory (default the e2e fixtures). */
+  readonly writeFixtures?: (dir: string) => Promise<void>;
+  /** Where the access point writes audit events (default the audit log; tests pass a failing one). */
+  readonly auditSink?: AuditSink;
+  /** Extra gateway settings (flags and environment), e.g. a higher alias limit. */
+  readonly gatewayFlags?: Readonly<Record<string, string>>;
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -49,7 +65,7 @@ export async function startE2ERegion(options: E2EOptions = {}): Promise<E2ERegio
 /** One start; null (everything stopped again) when the index did not list every source. */
 async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
   const dir = mkdtempSync(join(tmpdir(), 'region-e2e-'));
-  await writeE2ERegion(dir);
+  await (options.writeFixtures ?? writeE2ERegion)(dir);
   const logger = pino({ level: process.env.E2E_LOG_LEVEL ?? 'silent' });
   const lifecycle = new Lifecycle({ logger, exit: () => {}, deadlineMs: 10_000 });
   const stop = async (): Promise<void> => {
@@ -60,13 +76,14 @@ async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
   try {
     region = await startRegion({
       // The development identity provider keeps its key in the temp directory, not in the repository's .data/.
-      gateway: gatewayConfigFromValues({ port: '0', 'log-level': 'silent' }, { DEV_IDP_DIR: join(dir, '.dev-idp') }),
+      gateway: gatewayConfigFromValues({ port: '0', 'log-level': 'silent', ...(options.gatewayFlags as GatewayArgValues | undefined) }, { DEV_IDP_DIR: join(dir, '.dev-idp'), ...options.gatewayEnv }),
       fixturesDir: dir,
       ...(options.sourceTimeoutMs ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}),
       env: { PERSON_INDEX_POLL_MS: '3600000', PERSON_INDEX_FULL_REFRESH_MS: '0' },
       logger,
       lifecycle,
-      clock: fixedClock,
+      clock: options.clock ?? fixedClock,
+      ...(options.auditSink ? { auditSink: options.auditSink } : {}),
     });
   } catch (err) {
     await stop();
@@ -82,8 +99,11 @@ async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
     // A second 'request' listener only counts; Fastify's own handler still answers.
     app.server.on('request', () => void (subgraphCounts[name] = (subgraphCounts[name] ?? 0) + 1));
   }
+  // The same key directory and port as the gateway's development identity provider: its tokens verify there.
+  const idp = await DevIdp.open({ dir: join(dir, '.dev-idp'), port: Number(new URL(region.gatewayUrl).port) });
   return {
     ...region,
+    tokenFor: async (identity, mintOptions) => (await idp.mint(identity, mintOptions)).token,
     subgraphRequests: () => ({ ...subgraphCounts }),
     emulatorRequests: () => Object.fromEntries([...region.emulators].map(([id, e]) => [id, e.faults.requests])) as Record<InstanceId, number>,
     stop,
@@ -112,11 +132,16 @@ export interface GraphQLAnswer<T> {
   readonly errors?: readonly GraphQLErrorBody[];
 }
 
-/** POSTs an operation to the gateway's /graphql over HTTP. */
-export async function gql<T = Record<string, unknown>>(region: Pick<RunningRegion, 'gatewayUrl'>, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+/** POSTs an operation to the gateway's /graphql over HTTP, with a bearer token when given. */
+export async function gql<T = Record<string, unknown>>(
+  region: Pick<RunningRegion, 'gatewayUrl'>,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLAnswer<T>> {
   const res = await fetch(`${region.gatewayUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T | null; errors?: GraphQLErrorBody[] };
