@@ -9,6 +9,7 @@
  * has representations for it. The lists subgraph merges those records with
  * `@requires`.
  */
+import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from '../subgraphs/region/statistics/schema.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
 import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType, selectAll } from './model.ts';
@@ -93,12 +94,11 @@ ${recordsFields(' @inaccessible')}
 `;
 }
 
-/**
- * INTEGRATION POINT (issue 4, item 5: analyst statistics). The statistics
- * helper's SDL fragment goes here: `queryFields` are added to `type Query`,
- * `types` after the region's own types. Empty until it is plugged in.
- */
-export const STATISTICS_SDL: { readonly queryFields: string; readonly types: string } = { queryFields: '', types: '' };
+/** The analysts' statistics in the region subgraph: `queryFields` go into `type Query`, `types` after the region's own types. */
+export const STATISTICS_SDL: { readonly queryFields: string; readonly types: string } = {
+  queryFields: statisticsQueryField,
+  types: `${statisticsEnumsSdl}\n\n${statisticsTypesSdl}`,
+};
 
 /**
  * The region subgraph: Customer with the raw VTJ data and the per-municipality

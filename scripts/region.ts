@@ -4,6 +4,7 @@
  * and the gateway. Every service is registered with the Lifecycle, so a
  * failed start or a stop closes them in reverse order.
  */
+import { StatisticsService, parseStatisticsConfig, personPagesFromStore } from '../subgraphs/region/statistics/index.ts';
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
@@ -93,6 +94,22 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   // Resolves when every source has been listed once (or failed once; /readyz tells which).
   await index.start();
 
+  // Analysts' counts: computed from the sources after the index is built, then on STATISTICS_REFRESH_MS.
+  const statistics = lifecycle.add(
+    'statistics',
+    new StatisticsService({
+      persons: personPagesFromStore(store),
+      adapters: sources.adapters,
+      clock,
+      scheduler: systemScheduler,
+      logger: log('statistics'),
+      indexStatus: async () => (await index.status()).sources,
+      ...parseStatisticsConfig(env),
+    }),
+    (s) => s.stop(),
+  );
+  void statistics.start();
+
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
   const internalKey = options.gateway.internalKey ?? InternalKey.generate();
   const subgraphs = lifecycle.add(
@@ -108,6 +125,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       database: db,
       emergencyAccess: parseEmergencyAccessConfig(env),
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+      statistics,
     }),
     (s) => s.close(),
   );

@@ -2,6 +2,7 @@
  * Starts the nine subgraph services (region, lists, seven municipalities) on
  * free ports, for the gateway and the start script.
  */
+import type { StatisticsSource } from './region/statistics/index.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ReadOptions, SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
 import { INSTANCES } from '../adapters/core/region.ts';
@@ -38,6 +39,8 @@ export interface StartSubgraphsOptions {
   readonly emergencyAccess?: Partial<EmergencyAccessConfig>;
   /** Where the lists subgraph writes audit events; default the AuditStore on `database` (tests pass a failing one). */
   readonly auditSink?: AuditSink;
+  /** The analysts' statistics (region subgraph); default none computed yet. */
+  readonly statistics?: StatisticsSource;
 }
 
 /** The opened audit stores the apps need. */
@@ -71,7 +74,7 @@ export function createSubgraphApps(
   const { logger, internalKey, stores } = options;
   const clock = options.clock ? { clock: options.clock } : {};
   const apps = new Map<string, FastifyInstance>();
-  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey, audit: stores.audit, emergency: stores.emergency, ...clock }));
+  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey, audit: stores.audit, emergency: stores.emergency, ...clock, ...(options.statistics ? { statistics: options.statistics } : {}) }));
   apps.set('lists', createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock }));
   for (const m of SCHEMA_MUNICIPALITIES) {
     apps.set(

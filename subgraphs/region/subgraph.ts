@@ -8,6 +8,7 @@
  * Defense in depth: no personal field for anonymous callers or analysts,
  * and a citizen's `customer` only for themself or their minor dependant.
  */
+import { statisticsResolvers, type StatisticsSource } from './statistics/index.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +51,8 @@ export interface RegionSubgraphOptions {
   readonly emergency: EmergencyAccessStore;
   /** "Now" for emergency grants and the minor check; default the system clock. */
   readonly clock?: Clock;
+  /** The analysts' statistics (null until the first refresh completes). */
+  readonly statistics?: StatisticsSource;
 }
 
 /** The instance name under which a failing person index is reported. */
@@ -181,9 +184,12 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       excludeSelf: !args.includeOwn,
     });
   };
+  const stats = statisticsResolvers(options.statistics ?? { current: () => null });
   const resolvers = {
     ...scalarResolvers,
+    ...stats,
     Query: {
+      ...stats.Query,
       async customer(_root: unknown, args: { hetu: string }, ctx: Context): Promise<CustomerObject | null> {
         const check = checkHetu(args.hetu);
         if (!check.ok) {
@@ -215,7 +221,6 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
           entry: events.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.id}`, resource: toFhirAuditEvent(e) })),
         });
       },
-      // INTEGRATION POINT (issue 4, item 5): the statistics resolvers (Query.statistics) go here.
     },
     Mutation: {
       async startEmergencyAccess(_r: unknown, args: { hetu: string; reason: string }, ctx: Context) {
