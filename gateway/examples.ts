@@ -48,7 +48,7 @@ query NextAppointments {
       careArea
       professionalKind
       contactMode
-      unit { name }
+      unit { name nameSv }
       professional { name title }
       source { instance municipality { nameFi nameSv } }
     }
@@ -104,7 +104,7 @@ query ClientOverview {
       start
       careArea
       status
-      unit { name }
+      unit { name nameSv }
       source { instance municipality { nameFi } }
     }
     consents(inForce: true) {

@@ -44,7 +44,7 @@ export const CLIENT_OVERVIEW: ExampleOperation = {
     }
     appointments(upcoming: true, first: 10) {
       start durationMinutes careArea professionalKind contactMode status
-      unit { oid name }
+      unit { oid name nameFi nameSv }
       professional { name title }
       source { instance municipality { nameFi nameSv } }
     }
@@ -71,7 +71,7 @@ export const NEXT_APPOINTMENTS: ExampleOperation = {
     firstNames
     appointments(upcoming: true, status: [BOOKED], first: 5) {
       start durationMinutes careArea contactMode
-      unit { name }
+      unit { name nameSv }
       professional { name title }
       source { instance municipality { nameFi nameSv } }
     }

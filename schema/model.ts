@@ -86,7 +86,9 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
   ],
   Unit: [
     { name: 'oid', type: 'String', description: 'Organisation/unit OID, when the source gives one.' },
-    { name: 'name', type: 'String!' },
+    { name: 'name', type: 'String!', description: 'The name as the source writes it (one language).' },
+    { name: 'nameFi', type: 'String', description: "The unit's Finnish name in the organisation register, when the register knows the OID." },
+    { name: 'nameSv', type: 'String', description: "The unit's Swedish name in the organisation register, when the register knows the OID." },
   ],
   Professional: [
     { name: 'name', type: 'String!' },

@@ -4,6 +4,7 @@
  * and the gateway. Every service is registered with the Lifecycle, so a
  * failed start or a stop closes them in reverse order.
  */
+import { loadUnitRegister } from '../subgraphs/shared/unitRegister.ts';
 import { StatisticsService, parseStatisticsConfig, personPagesFromStore } from '../subgraphs/region/statistics/index.ts';
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
@@ -126,6 +127,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       emergencyAccess: parseEmergencyAccessConfig(env),
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
       statistics,
+      units: loadUnitRegister(options.fixturesDir),
     }),
     (s) => s.close(),
   );

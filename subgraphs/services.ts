@@ -2,6 +2,7 @@
  * Starts the nine subgraph services (region, lists, seven municipalities) on
  * free ports, for the gateway and the start script.
  */
+import type { UnitRegister } from './shared/unitRegister.ts';
 import type { StatisticsSource } from './region/statistics/index.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ReadOptions, SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
@@ -41,6 +42,8 @@ export interface StartSubgraphsOptions {
   readonly auditSink?: AuditSink;
   /** The analysts' statistics (region subgraph); default none computed yet. */
   readonly statistics?: StatisticsSource;
+  /** The organisation register's unit names (lists subgraph); default none. */
+  readonly units?: UnitRegister;
 }
 
 /** The opened audit stores the apps need. */
@@ -75,7 +78,10 @@ export function createSubgraphApps(
   const clock = options.clock ? { clock: options.clock } : {};
   const apps = new Map<string, FastifyInstance>();
   apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey, audit: stores.audit, emergency: stores.emergency, ...clock, ...(options.statistics ? { statistics: options.statistics } : {}) }));
-  apps.set('lists', createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock }));
+  apps.set(
+    'lists',
+    createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock, ...(options.units ? { units: options.units } : {}) }),
+  );
   for (const m of SCHEMA_MUNICIPALITIES) {
     apps.set(
       m.subgraph,

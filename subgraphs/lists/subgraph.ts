@@ -6,6 +6,7 @@
  * decided by the policy engine and audited before it leaves (access.ts). It
  * calls no source itself.
  */
+import type { UnitRegister } from '../shared/unitRegister.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
@@ -42,6 +43,8 @@ export interface ListsSubgraphOptions {
   readonly audit: AuditSink;
   /** Emergency grants the policy consults; absent: none. */
   readonly emergency?: Pick<EmergencyAccessStore, 'grantsFor'>;
+  /** The organisation register's unit names (Unit.nameFi, Unit.nameSv); absent: none known. */
+  readonly units?: UnitRegister;
 }
 
 function badInput(message: string): GraphQLError {
@@ -79,9 +82,15 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
   const records = async (c: CustomerRepresentation, ctx: Context) => (await ctx.loaders.person(c)).gathered;
   const vtj = (c: CustomerRepresentation) => c.vtj ?? null;
 
+  const units = options.units ?? new Map();
   const resolvers = {
     ...scalarResolvers,
     ...valueResolvers,
+    // The sources name a unit in one language; the organisation register names it in both.
+    Unit: {
+      nameFi: (u: { oid?: string | null }) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
+      nameSv: (u: { oid?: string | null }) => (u.oid ? (units.get(u.oid)?.nameSv ?? null) : null),
+    },
     Customer: {
       __resolveReference: (rep: CustomerRepresentation) => rep,
       birthDate: groupField('BASIC', (c) => {

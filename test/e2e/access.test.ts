@@ -120,6 +120,17 @@ describe('citizens', () => {
     expect((c!.appointments as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('units come in Finnish and Swedish from the organisation register', async () => {
+    const { c, denials } = await ask('citizen', S.citizen, 'appointments { unit { oid name nameFi nameSv } }');
+    expect(denials).toEqual([]);
+    const units = c!.appointments as { unit: { oid: string; name: string; nameFi: string; nameSv: string } }[];
+    expect(units.length).toBeGreaterThan(0);
+    for (const { unit } of units) {
+      expect(unit.nameFi).toBe(unit.name);
+      expect(unit.nameSv).toMatch(/^(Lovisa|Sibbo|Borgå|Lappträsk|Mörskom|Pukkila|Askola) (hälsostation|mottagning|hemsjukvård|tandklinik)$/);
+    }
+  });
+
   it('a citizen asking for another adult gets FORBIDDEN NOT_OWN_DATA and nothing else', async () => {
     const { c, denials } = await ask('citizen', S.guardian);
     expect(c).toBeNull();
