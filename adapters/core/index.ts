@@ -11,3 +11,4 @@ export * from './xml.ts';
 export * from './concurrency.ts';
 export * from './transportFailure.ts';
 export * from './retry.ts';
+export * from './httpEmulator.ts';

@@ -10,8 +10,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { checkHetu, delay, Faults, isValidLocal } from '../core/index.ts';
+import { checkHetu, delay, Faults, isValidLocal, listenEmulator } from '../core/index.ts';
 import type { InstanceId, RunningEmulator } from '../core/index.ts';
 import { encodeBody, MAINTENANCE_PAGE, muuttuneetXml, PAGE_SIZE, parseTimestamp, VIRHE, virheXml, XML_DECLARATION } from './format.ts';
 import { ClientStore } from './store.ts';
@@ -103,22 +102,7 @@ export async function startEfficaEmulator(options: EfficaEmulatorOptions): Promi
     return xml(200, muuttuneetXml(sivu, sivuja, all.slice((sivu - 1) * PAGE_SIZE, sivu * PAGE_SIZE)));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    address: `http://${host}:${port}`,
-    port,
-    faults,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenEmulator(server, faults, options.port, host);
 }
 
 function xml(status: number, text: string): Answer {

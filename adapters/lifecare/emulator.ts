@@ -9,9 +9,9 @@
  * count apply to SOAP calls only, not to fetching the WSDL.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Faults, delay, type RunningEmulator } from '../core/faults.ts';
+import { listenEmulator } from '../core/httpEmulator.ts';
 import { checkHetu } from '../core/hetu.ts';
 import { instance as instanceOf, type InstanceId } from '../core/region.ts';
 import { fromHelsinkiLocal, isoDate, parseInstant } from '../core/time.ts';
@@ -84,7 +84,7 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
       return;
     }
     if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
-      const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${port()}`;
+      const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${(req.socket.localPort ?? 0)}`;
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(lifecareWsdl(version, `http://${host}${path}`));
       return;
     }
@@ -121,25 +121,7 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
     }
   }
 
-  const port = (): number => (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const host = options.host ?? '127.0.0.1';
-  return {
-    address: `http://${host.includes(':') ? `[${host}]` : host}:${port()}`,
-    port: port(),
-    faults,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenEmulator(server, faults, options.port, options.host);
 }
 
 function send(res: ServerResponse, a: Answer): void {

@@ -10,9 +10,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { delay, Faults, fromHelsinkiLocal } from '../core/index.ts';
+import { delay, Faults, fromHelsinkiLocal, listenEmulator } from '../core/index.ts';
 import type { InstanceId, RunningEmulator } from '../core/index.ts';
 import { decodeWindows1252, encodeWindows1252, LINE_END, parseCsv } from './csv.ts';
 import { COLUMNS, fileName, headerRow, hetuColumn, isTable, parseCompact, parseTimestamp, TABLES, TROUBLE } from './format.ts';
@@ -129,24 +128,7 @@ export async function startMediatriEmulator(options: MediatriEmulatorOptions): P
     return csv(res, text);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return {
-    address: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    port: bound,
-    faults,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenEmulator(server, faults, port, host);
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

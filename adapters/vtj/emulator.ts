@@ -9,8 +9,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { checkHetu, child, delay, Faults, parseXml, text } from '../core/index.ts';
+import { checkHetu, child, delay, Faults, listenEmulator, parseXml, text } from '../core/index.ts';
 import type { RunningEmulator } from '../core/index.ts';
 import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, VTJ_PATH, wsdl } from './format.ts';
 import { loadHenkilot } from './store.ts';
@@ -45,7 +44,7 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
     if (url.pathname !== VTJ_PATH) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
     if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       // The endpoint as the caller reached it, like a real service behind its host name.
-      return send(res, 200, XML_TYPE, wsdl(`http://${req.headers.host ?? `${host}:${port}`}${VTJ_PATH}`));
+      return send(res, 200, XML_TYPE, wsdl(`http://${req.headers.host ?? `${host}:${req.socket.localPort ?? 0}`}${VTJ_PATH}`));
     }
     if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     const body = await readBody(req);
@@ -82,22 +81,7 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
     return { status: 200, body: responseEnvelope(PALUUKOODI.FOUND, henkilo) };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    address: `http://${host}:${port}`,
-    port,
-    faults,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenEmulator(server, faults, options.port, host);
 }
 
 function clientFault(reason: string): { status: number; body: string } {
