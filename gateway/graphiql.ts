@@ -29,6 +29,12 @@ export const GRAPHIQL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The demo user picked at first: the person of the saved examples, so a
+ * newcomer's first query shows a client's region-wide picture, not a denial.
+ */
+const EXAMPLES_USER = 'citizen';
+
 /** GraphiQL's demo identity picker (development identity provider only). */
 export interface IdentityPicker {
   /** Where the page fetches a token for a demo user (`?as=ID`). */
@@ -77,7 +83,7 @@ export function graphiqlPage(endpoint: string, examples: readonly ExampleOperati
     <label for="identity">Identity</label>
     <select id="identity">
       <option value="">Anonymous (no token)</option>
-${picker.users.map((u) => `      <option value="${html(u.id)}">${html(u.label)}</option>`).join('\n')}
+${picker.users.map((u) => `      <option value="${html(u.id)}"${u.id === EXAMPLES_USER ? ' selected' : ''}>${html(u.label)}</option>`).join('\n')}
     </select>
     <span id="identity-status" role="status"></span>
     <span class="identity-note">development identity provider: tokens for demo users, sent as Authorization: Bearer</span>
