@@ -4,34 +4,17 @@
  * and each sample person reads back with the records, dates and codes of
  * one original person, unmapped appointment types still unmapped.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PersonRead, SourcePerson } from '../../adapters/core/index.ts';
 import { generateRegion } from '../../fixtures/generator/generate.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import type { CommandResult } from '../report/types.ts';
-import { hasWord, readAll, runSample, sampleText, samplePersons, signature } from './testSupport.ts';
+import { hasWord, readAll, sampleText, samplePersons, signature, sampleWorkspace } from './testSupport.ts';
 
 const TODAY = '2026-11-23';
-let root: string;
-const outs: string[] = [];
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'migration-sample-'));
-});
-
-afterAll(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-  for (const o of outs) rmSync(o, { recursive: true, force: true });
-});
-
-async function sample(args: readonly string[]) {
-  const r = await runSample(args);
-  outs.push(r.out);
-  return r;
-}
+const { root, sample } = sampleWorkspace();
 
 describe('sample of a generated Mediatri instance', () => {
   let region: string;
@@ -40,7 +23,7 @@ describe('sample of a generated Mediatri instance', () => {
   let code: number;
 
   beforeAll(async () => {
-    region = join(root, 'region');
+    region = join(root(), 'region');
     await generateRegion({ persons: 1500, seed: 3, today: TODAY, outDir: region, writers: PRODUCT_WRITERS, vtjWriter: createVtjWriter });
     ({ code, out, result } = await sample(['mediatri-sipoo', '--persons', '20', '--seed', '4', '--fixtures', region]));
   }, 60_000);

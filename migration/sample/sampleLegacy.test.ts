@@ -4,35 +4,18 @@
  * a municipality outside the instance, so the adapter's issues reproduce;
  * writing over the fixtures read is refused.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { instance as instanceOf, makeHetu, type InstanceId, type VtjPerson } from '../../adapters/core/index.ts';
 import type { HetuForm, IntendedRecords } from '../../fixtures/generator/types.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import { main } from '../cli.ts';
 import type { CommandResult } from '../report/types.ts';
-import { hasWord, runSample, sampleText, samplePersons } from './testSupport.ts';
+import { hasWord, sampleText, samplePersons, sampleWorkspace } from './testSupport.ts';
 
 const TODAY = '2026-11-23';
-let root: string;
-const outs: string[] = [];
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'migration-sample-'));
-});
-
-afterAll(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-  for (const o of outs) rmSync(o, { recursive: true, force: true });
-});
-
-async function sample(args: readonly string[]) {
-  const r = await runSample(args);
-  outs.push(r.out);
-  return r;
-}
+const { root, sample } = sampleWorkspace();
 
 describe('sample of a ProConsona instance with legacy identity codes', () => {
   const INSTANCE: InstanceId = 'proconsona-loviisa';
@@ -79,7 +62,7 @@ describe('sample of a ProConsona instance with legacy identity codes', () => {
   }
 
   beforeAll(async () => {
-    region = join(root, 'proconsona');
+    region = join(root(), 'proconsona');
     const writer = PRODUCT_WRITERS.proconsona({ outDir: region, instance: instanceOf(INSTANCE), today: TODAY });
     const vtjWriter = createVtjWriter(region);
     cases.forEach((c, i) => {

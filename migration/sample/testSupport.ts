@@ -3,10 +3,11 @@
  * instance through its emulator and adapter, a person's dates-and-codes
  * signature, and the sample's files as bytes and as text.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   AdapterError,
   BEGINNING_OF_TIME,
@@ -86,4 +87,28 @@ export function hasWord(text: string, word: string): boolean {
     const escaped = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return new RegExp(`(?<![\\p{L}\\d])${escaped}(?![\\p{L}\\d])`, 'u').test(text);
   });
+}
+
+/**
+ * A temp directory for one test file's regions, and `sample` runs whose output
+ * directories are removed with it: registers the file's beforeAll/afterAll.
+ */
+export function sampleWorkspace(): { root: () => string; sample: typeof runSample } {
+  let root = '';
+  const outs: string[] = [];
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'migration-sample-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+    for (const o of outs) rmSync(o, { recursive: true, force: true });
+  });
+  return {
+    root: () => root,
+    async sample(args) {
+      const r = await runSample(args);
+      outs.push(r.out);
+      return r;
+    },
+  };
 }
