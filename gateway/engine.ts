@@ -1,16 +1,17 @@
 /**
- * The gateway's execution engine: @apollo/gateway's query planner and
- * executor behind a small interface the HTTP layer calls.
+ * The gateway's execution engine: @apollo/gateway's federation query planner
+ * and query-plan executor, behind a small interface the HTTP layer calls.
  *
- * No Apollo Server: the request pipeline is ours and holds only what the
- * region uses (a parse/validate cache, variable coercion, the executor,
- * error formatting), so issue 6 can replace the executor or the result
- * merging without touching the HTTP layer (server.ts).
+ * Not ApolloGateway's `executor`, nor Apollo Server: per request they hash the
+ * query, rebuild the operation context, re-coerce the variables and look the
+ * plan up by hash; here all of that is done once per operation and kept
+ * beside the parsed document (queryPlans.ts), so a repeated operation goes
+ * straight to `executeQueryPlan` (issue 6's profile, README "Performance").
  */
-import { ApolloGateway } from '@apollo/gateway';
-import type { GraphQLDataSource } from '@apollo/gateway';
+import { executeQueryPlan } from '@apollo/gateway';
+import type { GraphQLDataSource, ServiceMap } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { Headers } from 'undici';
 import { SubgraphDataSource } from './dataSource.ts';
 import type { GatewayContext } from './dataSource.ts';
 import { DocumentCache } from './documentCache.ts';
@@ -19,6 +20,7 @@ import { formatError } from './errors.ts';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, specifiedRules } from './graphql.ts';
 import type { GatewayLogger } from './logging.ts';
 import { apolloLogger, safeError } from './logging.ts';
+import { QueryPlans } from './queryPlans.ts';
 
 /** A GraphQL request as it arrives (POST body or GET parameters), not yet checked. */
 export interface GraphQLRequestBody {
@@ -65,7 +67,7 @@ export interface GatewayEngine {
   close(): Promise<void>;
 }
 
-export interface ApolloEngineOptions {
+export interface EngineOptions {
   readonly supergraphSdl: string;
   /** Subgraph name → URL replacing the supergraph's (names match ignoring case and `-`/`_`). */
   readonly subgraphUrls?: Readonly<Record<string, string>>;
@@ -73,7 +75,7 @@ export interface ApolloEngineOptions {
   readonly logger: GatewayLogger;
   /** No introspection and no query plans in answers. */
   readonly production: boolean;
-  /** Most query texts whose parse and validation are kept; default 1 000. */
+  /** Most query texts whose parse, validation and plan are kept; default 1 000. */
   readonly documentCacheSize?: number;
 }
 
@@ -82,55 +84,55 @@ export class UnknownSubgraphError extends Error {
   override readonly name = 'UnknownSubgraphError';
 }
 
-type RequestContext = Parameters<ApolloGateway['executor']>[0];
+/** The request context `executeQueryPlan` reads (its type is Apollo Server's, most of which it does not use). */
+type RequestContext = Parameters<typeof executeQueryPlan>[2];
 
-/** Loads the supergraph into @apollo/gateway and returns the engine; throws if it does not load. */
-export async function createApolloEngine(options: ApolloEngineOptions): Promise<GatewayEngine> {
+/** Loads the supergraph and returns the engine; throws if it does not load or an override names no subgraph. */
+export async function createEngine(options: EngineOptions): Promise<GatewayEngine> {
+  const supergraph = Supergraph.build(options.supergraphSdl);
   const overrides = new Map(Object.entries(options.subgraphUrls ?? {}).map(([name, url]) => [normaliseName(name), url]));
   const subgraphs = new Map<string, string>();
-  const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    logger: apolloLogger(options.logger),
-    // Used by the gateway for its own downloads only (none with a static supergraph); subgraph calls go through buildService.
-    fetcher: options.fetcher,
-    buildService({ name, url }): GraphQLDataSource {
-      const target = overrides.get(normaliseName(name)) ?? url;
-      if (!target) throw new UnknownSubgraphError(`Expected a URL for subgraph ${name}, received none from the supergraph or the overrides.`);
-      subgraphs.set(name, target);
-      return new SubgraphDataSource(name, target, options.fetcher);
-    },
-    // The query plan of an operation in its answer (header Apollo-Query-Plan-Experimental), for the README and debugging.
-    __exposeQueryPlanExperimental: !options.production,
-  });
-  const { schema, executor } = await gateway.load();
+  const serviceMap: { [name: string]: GraphQLDataSource } = Object.create(null);
+  for (const { name, url } of supergraph.subgraphsMetadata()) {
+    const target = overrides.get(normaliseName(name)) ?? url;
+    if (!target) throw new UnknownSubgraphError(`Expected a URL for subgraph ${name}, received none from the supergraph or the overrides.`);
+    subgraphs.set(name, target);
+    serviceMap[name] = new SubgraphDataSource(name, target, options.fetcher);
+  }
   const unknown = [...overrides.keys()].filter((n) => ![...subgraphs.keys()].some((s) => normaliseName(s) === n));
   if (unknown.length > 0) {
-    await gateway.stop();
     throw new UnknownSubgraphError(
       `Expected subgraph URL overrides for subgraphs of the supergraph (${[...subgraphs.keys()].join(', ')}), received ${unknown.join(', ')}.`,
     );
   }
-  return new ApolloEngine(gateway, executor, schema, subgraphs, options);
+  return new FederationEngine(supergraph, serviceMap, subgraphs, options);
 }
 
 function normaliseName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
 }
 
-class ApolloEngine implements GatewayEngine {
+class FederationEngine implements GatewayEngine {
+  readonly schema: GraphQLSchema;
+  private readonly supergraphSchema: GraphQLSchema;
+  private readonly apiSchema: ReturnType<Supergraph['apiSchema']>;
   private readonly documents: DocumentCache;
+  private readonly plans: QueryPlans;
   private readonly apolloLog: ReturnType<typeof apolloLogger>;
 
   constructor(
-    private readonly gateway: ApolloGateway,
-    private readonly executor: ApolloGateway['executor'],
-    readonly schema: GraphQLSchema,
+    supergraph: Supergraph,
+    private readonly serviceMap: ServiceMap,
     readonly subgraphs: ReadonlyMap<string, string>,
-    private readonly options: ApolloEngineOptions,
+    private readonly options: EngineOptions,
   ) {
+    this.apiSchema = supergraph.apiSchema();
+    this.schema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.plans = new QueryPlans(supergraph, this.schema);
     this.apolloLog = apolloLogger(options.logger);
     this.documents = new DocumentCache({
-      schema,
+      schema: this.schema,
       rules: options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules,
       ...(options.documentCacheSize !== undefined ? { maxEntries: options.documentCacheSize } : {}),
     });
@@ -166,10 +168,23 @@ class ApolloEngine implements GatewayEngine {
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 25 });
     if (coerced.errors) return errorsOutcome(400, coerced.errors, 'BAD_USER_INPUT', name, type);
 
-    const requestContext = this.requestContext(query, prepared.queryHash, document, operation, name, inputs, options);
     let result;
+    let planned;
     try {
-      result = await this.executor(requestContext);
+      planned = this.plans.get(document, typeof operationName === 'string' ? operationName : null);
+      const requestContext = {
+        request: { query, variables: inputs, ...(name ? { operationName: name } : {}) },
+        document,
+        operation,
+        operationName: name,
+        queryHash: prepared.queryHash,
+        source: query,
+        schema: this.schema,
+        context: options.context,
+        logger: this.apolloLog,
+        metrics: {},
+      } as unknown as RequestContext;
+      result = await executeQueryPlan(planned.plan, this.serviceMap, requestContext, planned.operationContext, this.supergraphSchema, this.apiSchema);
     } catch (err) {
       // Why only name and code: an internal error's message may quote data.
       this.options.logger.error({ ...safeError(err), operationName: name }, 'operation failed');
@@ -179,41 +194,17 @@ class ApolloEngine implements GatewayEngine {
     const errors = result.errors?.map(formatError) ?? [];
     if (errors.length > 0) out.errors = errors;
     if ('data' in result) out.data = result.data ?? null;
-    if (result.extensions) out.extensions = result.extensions;
+    const extensions: Record<string, unknown> = { ...result.extensions };
+    // The query plan of an operation in its answer (header Apollo-Query-Plan-Experimental), for the README and debugging.
+    if (!this.options.production && planned.plan.node && options.header?.('apollo-query-plan-experimental')) {
+      extensions.__queryPlanExperimental = planned.formatted();
+    }
+    if (Object.keys(extensions).length > 0) out.extensions = extensions;
     return { status: 200, body: out, operationName: name, operationType: type, errorCodes: errors.map(codeOf) };
   }
 
-  private requestContext(
-    query: string,
-    queryHash: string,
-    document: NonNullable<ReturnType<DocumentCache['get']>['document']>,
-    operation: NonNullable<ReturnType<typeof getOperationAST>>,
-    operationName: string | null,
-    variables: Record<string, unknown>,
-    options: ExecuteOptions,
-  ): RequestContext {
-    const planHeader = this.options.production ? undefined : options.header?.('apollo-query-plan-experimental');
-    const http = planHeader
-      ? { method: options.method, url: '/graphql', headers: new Headers({ 'apollo-query-plan-experimental': planHeader }) }
-      : undefined;
-    // The executor reads request, document, operation, queryHash, context, metrics and logger;
-    // cache, schemaHash and overallCachePolicy are Apollo Server's and unused here.
-    return {
-      request: { query, variables, ...(operationName ? { operationName } : {}), ...(http ? { http } : {}) },
-      document,
-      operation,
-      operationName,
-      queryHash,
-      source: query,
-      schema: this.schema,
-      context: options.context,
-      logger: this.apolloLog,
-      metrics: {},
-    } as unknown as RequestContext;
-  }
-
   async close(): Promise<void> {
-    await this.gateway.stop();
+    // Nothing of its own to close: the fetcher's connections belong to its creator.
   }
 }
 

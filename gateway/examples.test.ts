@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_PATH } from './config.ts';
-import { createApolloEngine } from './engine.ts';
+import { createEngine } from './engine.ts';
 import { EXAMPLE_HETU, exampleOperations } from './examples.ts';
 import { parse, validate } from './graphql.ts';
 import { captureLogger } from './testSupport.ts';
@@ -21,7 +21,7 @@ describe('saved GraphiQL examples', () => {
 
   // The committed supergraph is written by the schema's compose script; until it exists there is nothing to check against.
   it.skipIf(!existsSync(DEFAULT_SUPERGRAPH_PATH))('are valid against the committed supergraph', async () => {
-    const engine = await createApolloEngine({
+    const engine = await createEngine({
       supergraphSdl: readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'),
       fetcher: async () => {
         throw new Error('no subgraph is called while validating');

@@ -21,8 +21,8 @@ import { DEV_IDP_TOKEN_PATH, registerDevIdpRoutes } from './auth/routes.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './config.ts';
 import type { GatewayContext } from './dataSource.ts';
 import { REQUEST_ID_HEADER } from './dataSource.ts';
-import { createApolloEngine } from './engine.ts';
-import type { ApolloEngineOptions, ExecutionOutcome, GatewayEngine, GraphQLRequestBody } from './engine.ts';
+import { createEngine } from './engine.ts';
+import type { EngineOptions, ExecutionOutcome, GatewayEngine, GraphQLRequestBody } from './engine.ts';
 import { exampleOperations } from './examples.ts';
 import type { ExampleOperation, ExampleOptions } from './examples.ts';
 import { createUndiciFetcher } from './fetcher.ts';
@@ -55,8 +55,8 @@ export interface CreateGatewayOptions {
   readonly readyTimeoutMs?: number;
   /** GraphiQL's saved examples: options for the built-in ones (gateway/examples.ts), or a list of one's own. */
   readonly examples?: ExampleOptions | readonly ExampleOperation[];
-  /** The execution engine; default @apollo/gateway's (createApolloEngine). Issue 6 plugs a faster one in here. */
-  readonly createEngine?: (options: ApolloEngineOptions) => Promise<GatewayEngine>;
+  /** The execution engine; default @apollo/gateway's (createEngine). Issue 6 plugs a faster one in here. */
+  readonly createEngine?: (options: EngineOptions) => Promise<GatewayEngine>;
   /** Largest request body in bytes on routes other than /graphql (whose limit is hardening.maxBodyBytes); default 1 MiB. */
   readonly bodyLimit?: number;
   /** GraphQL hardening limits (gateway/hardening); each unset one at its default. */
@@ -105,7 +105,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   const fetcher = options.fetcher ?? ownFetcher!.fetcher;
   let engine: GatewayEngine;
   try {
-    engine = await (options.createEngine ?? createApolloEngine)({
+    engine = await (options.createEngine ?? createEngine)({
       supergraphSdl: options.supergraphSdl,
       ...(options.subgraphUrls ? { subgraphUrls: options.subgraphUrls } : {}),
       fetcher,
