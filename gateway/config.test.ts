@@ -13,6 +13,7 @@ describe('parseGatewayConfig', () => {
       subgraphTimeoutMs: 15_000,
       logLevel: 'info',
       production: false,
+      workers: 1,
       hardening: DEFAULT_HARDENING_LIMITS,
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
     });
@@ -58,6 +59,12 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig([], { SUBGRAPH_URL_LISTS: 'not a url' })).toThrow(/SUBGRAPH_URL_LISTS as an http\(s\) URL/);
     expect(() => parseGatewayConfig(['--log-level', 'loud'], {})).toThrow(/log level/);
     expect(() => parseGatewayConfig(['--nope'], {})).toThrow(GatewayConfigError);
+    expect(() => parseGatewayConfig(['--workers', '0'], {})).toThrow(/--workers as a whole number from 1 to 64/);
+  });
+
+  it('reads the number of gateway processes from --workers or GATEWAY_WORKERS', () => {
+    expect(parseGatewayConfig([], { GATEWAY_WORKERS: '4' }).workers).toBe(4);
+    expect(parseGatewayConfig(['--workers', '2'], { GATEWAY_WORKERS: '4' }).workers).toBe(2);
   });
 });
 

@@ -10,6 +10,7 @@
  *   --subgraph-timeout-ms SUBGRAPH_TIMEOUT_MS  default 15 000
  *   --log-level L         LOG_LEVEL            default info
  *   --production          NODE_ENV=production  no GraphiQL, no introspection, no query plans in answers
+ *   --workers N           GATEWAY_WORKERS      default 1; N > 1: N gateway processes sharing the port (node:cluster), npm run gateway only
  *
  * GraphQL hardening (gateway/hardening), each a limit on one request:
  *   --max-body-bytes N    GRAPHQL_MAX_BODY_BYTES    default 102 400 (100 KiB)
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Production mode: GraphiQL, introspection and query plan answers are off. */
   readonly production: boolean;
+  /** Gateway processes sharing the port (node:cluster); 1: this process alone. */
+  readonly workers: number;
   /** Limits on one GraphQL request (gateway/hardening). */
   readonly hardening: HardeningLimits;
   /** How users' bearer tokens are verified. */
@@ -79,6 +82,7 @@ export const GATEWAY_ARG_OPTIONS = {
   'subgraph-timeout-ms': { type: 'string' },
   'log-level': { type: 'string' },
   production: { type: 'boolean' },
+  workers: { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'max-tokens': { type: 'string' },
   'max-depth': { type: 'string' },
@@ -98,6 +102,7 @@ export interface GatewayArgValues {
   'subgraph-timeout-ms'?: string;
   'log-level'?: string;
   production?: boolean;
+  workers?: string;
   'max-body-bytes'?: string;
   'max-tokens'?: string;
   'max-depth'?: string;
@@ -141,6 +146,7 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     throw new GatewayConfigError(`expected the log level as one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
   }
   const production = values.production === true || env.NODE_ENV === 'production';
+  const workers = wholeNumber(values.workers ?? env.GATEWAY_WORKERS, values.workers !== undefined ? '--workers' : 'GATEWAY_WORKERS', 1, 1, 64);
   let auth: AuthConfig;
   let internalKey: InternalKey | undefined;
   try {
@@ -159,6 +165,7 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     subgraphTimeoutMs,
     logLevel: level as LogLevel,
     production,
+    workers,
     hardening: hardeningLimits(values, env),
     auth,
     ...(internalKey ? { internalKey } : {}),

@@ -4,8 +4,10 @@
  * with `--subgraph NAME=URL` / `SUBGRAPH_URL_{NAME}`). Options: gateway/config.ts.
  */
 import { readFile } from 'node:fs/promises';
+import { createAuthenticator } from '../gateway/auth/authenticator.ts';
 import { GatewayConfigError, parseGatewayConfig } from '../gateway/config.ts';
 import { createGateway } from '../gateway/server.ts';
+import { isClusterWorker, runCluster } from './cluster.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
 
@@ -19,6 +21,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createRootLogger(config.logLevel);
+  if (config.workers > 1 && !isClusterWorker()) {
+    // Made once here, before the fork, so the workers do not race to create the development identity provider's key.
+    await createAuthenticator(config.auth);
+    runCluster({
+      workers: config.workers,
+      logger,
+      onListening: ({ port }) => printAddress(`http://${urlHost(config.host)}:${port}`, config.production, config.workers),
+    });
+    return;
+  }
   const lifecycle = new Lifecycle({ logger });
   lifecycle.handleSignals();
   try {
@@ -36,12 +48,23 @@ async function main(): Promise<void> {
     });
     lifecycle.add('gateway', app, (a) => a.close());
     const url = await app.listen({ port: config.port, host: config.host });
-    process.stdout.write(`\n  Gateway: ${url}/graphql${config.production ? '' : `\n  GraphiQL: ${url}/graphiql`}\n\n`);
+    // A worker's address is printed once, by the primary.
+    if (!isClusterWorker()) printAddress(url, config.production, 1);
   } catch (err) {
     logger.error({ errorName: err instanceof Error ? err.name : typeof err }, 'gateway did not start');
     process.stderr.write(`npm run gateway: the gateway did not start: ${err instanceof Error ? err.message : String(err)}\n`);
     await lifecycle.stop('start failed', 1);
   }
+}
+
+function printAddress(url: string, production: boolean, workers: number): void {
+  const processes = workers > 1 ? ` (${workers} processes)` : '';
+  process.stdout.write(`\n  Gateway: ${url}/graphql${processes}${production ? '' : `\n  GraphiQL: ${url}/graphiql`}\n\n`);
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 void main();

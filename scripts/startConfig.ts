@@ -36,7 +36,12 @@ export function parseStartConfig(argv: readonly string[], env: Env, cwd = proces
   if (!existsSync(fixturesDir) || !statSync(fixturesDir).isDirectory()) {
     throw new GatewayConfigError(`expected --fixtures as a directory laid out as region.md says, received ${fixturesDir}, which is not a directory`);
   }
-  return { gateway: gatewayConfigFromValues(values, env, cwd), fixturesDir, sourceTimeoutMs: sourceTimeouts(env) };
+  const gateway = gatewayConfigFromValues(values, env, cwd);
+  if (gateway.workers > 1) {
+    // Why: npm start runs the subgraphs and the index in the gateway's process; several gateway processes are `npm run gateway`'s.
+    throw new GatewayConfigError(`expected --workers 1 for npm start, which runs the whole region in one process, received ${gateway.workers}; run several gateways with npm run gateway -- --workers N`);
+  }
+  return { gateway, fixturesDir, sourceTimeoutMs: sourceTimeouts(env) };
 }
 
 function sourceTimeouts(env: Env): Partial<Record<InstanceId, number>> {
