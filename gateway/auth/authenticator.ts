@@ -11,6 +11,8 @@ import type { Identity } from '../../subgraphs/shared/identity.ts';
 import { identityFromClaims } from './claims.ts';
 import type { AuthConfig } from './config.ts';
 import { DEV_IDP_ALGORITHM, DevIdp } from './devIdp.ts';
+import { VerifiedTokens } from './verifiedTokens.ts';
+import type { VerifiedTokensOptions } from './verifiedTokens.ts';
 
 /** Why a token was refused (`extensions.reason`). */
 export type AuthFailureReason =
@@ -67,6 +69,8 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** "Now"; default the system clock. */
   readonly now?: () => Date;
+  /** How verified tokens are reused (gateway/auth/verifiedTokens.ts); default 5 000 tokens for at most 60 s. */
+  readonly verifiedTokens?: VerifiedTokensOptions;
 }
 
 const MAX_TOKEN_CHARS = 8_192;
@@ -96,7 +100,11 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
     }
   };
 
+  const verified = new VerifiedTokens(options.verifiedTokens);
   const verify = async (token: string): Promise<Identity> => {
+    const now = options.now ? options.now().getTime() : Date.now();
+    const known = verified.get(token, now);
+    if (known) return known;
     if (token.length > MAX_TOKEN_CHARS) throw new AuthError('MALFORMED_TOKEN', `Expected a bearer token of at most ${MAX_TOKEN_CHARS} characters, received a longer one.`);
     let alg: unknown;
     try {
@@ -122,6 +130,7 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
     }
     const mapped = identityFromClaims(payload);
     if (!mapped.ok) throw new AuthError('INVALID_CLAIMS', `Expected the region's identity claims in the token, received invalid ones: ${mapped.reason}.`);
+    verified.set(token, mapped.identity, payload.exp!, now);
     return mapped.identity;
   };
 
