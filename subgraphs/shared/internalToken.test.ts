@@ -37,6 +37,26 @@ describe('internal tokens', () => {
     await expect(verifyInternalToken(key, 'a.b.c', 'region')).rejects.toMatchObject({ reason: 'MALFORMED' });
   });
 
+  it('are refused when tampered with, of another algorithm, with unknown critical headers, or issued in the future', async () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const token = await signInternalToken(key, { audience: 'porvoo', requestId: 'req-1', identity: NURSE, now });
+    const [header, body, signature] = token.split('.') as [string, string, string];
+    const json = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+    const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const resign = (h: string, b: string): string => `${h}.${b}.${key.mac(`${h}.${b}`).toString('base64url')}`;
+
+    const tampered = `${header}.${b64({ ...json(body), idn: null })}.${signature}`;
+    await expect(verifyInternalToken(key, tampered, 'porvoo', now)).rejects.toMatchObject({ reason: 'BAD_SIGNATURE' });
+    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS512', typ: 'JWT' }), body), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
+    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS256', crit: ['x'], x: 1 }), body), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
+    const future = resign(header, b64({ ...json(body), iat: json(body).iat as number + 600, exp: json(body).exp as number + 600 }));
+    await expect(verifyInternalToken(key, future, 'porvoo', now)).rejects.toMatchObject({ reason: 'INVALID_CLAIMS' });
+    const otherIssuer = resign(header, b64({ ...json(body), iss: 'someone-else' }));
+    await expect(verifyInternalToken(key, otherIssuer, 'porvoo', now)).rejects.toMatchObject({ reason: 'INVALID_CLAIMS' });
+    const audiences = resign(header, b64({ ...json(body), aud: ['lists', 'porvoo'] }));
+    expect(await verifyInternalToken(key, audiences, 'porvoo', now)).toEqual({ identity: NURSE, requestId: 'req-1' });
+  });
+
   it('keys come from base64url of at least 32 bytes, and are never serialised', () => {
     const secret = key.exportSecret();
     expect(InternalKey.fromSecret(secret).exportSecret()).toBe(secret);
