@@ -11,6 +11,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
 import type { RegionEmulators } from '../adapters/emulators.ts';
 import { createSources } from '../adapters/sources.ts';
+import type { RegionSources } from '../adapters/sources.ts';
+import type { SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
 import type { InstanceId } from '../adapters/core/region.ts';
 import { systemClock } from '../adapters/core/time.ts';
 import type { Clock } from '../adapters/core/time.ts';
@@ -58,20 +60,68 @@ export interface RunningRegion {
   readonly database: Database;
 }
 
-/** Starts everything; on failure the caller stops the lifecycle (which closes whatever started). */
-export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
+/** What startRegionServices needs: RegionOptions without the gateway, plus the key and an optional hook. */
+export interface RegionServicesOptions extends Omit<RegionOptions, 'gateway'> {
+  /** The key the subgraphs accept internal tokens signed with (the gateway signs with it); default a fresh one. */
+  readonly internalKey?: InternalKey;
+  /**
+   * Wraps the adapters the subgraphs read through (not the index's or the
+   * statistics'), e.g. to count reads per instance (bench/region/services.ts).
+   */
+  readonly subgraphSources?: (sources: SubgraphSources) => SubgraphSources;
+}
+
+/** The adapters the subgraphs get. */
+export interface SubgraphSources {
+  readonly adapters: ReadonlyMap<InstanceId, SourceAdapter>;
+  readonly vtj: VtjAdapter;
+}
+
+/** Everything of the region but the gateway, running. */
+export interface RunningRegionServices {
+  readonly emulators: RegionEmulators;
+  readonly sources: RegionSources;
+  readonly index: PersonIndex;
+  readonly store: PersonIndexStore;
+  readonly database: Database;
+  readonly statistics: StatisticsService;
+  /** Resolves when the statistics' first refresh has ended (started after the index was built). */
+  readonly statisticsDone: Promise<unknown>;
+  readonly subgraphs: RunningSubgraphs;
+  readonly internalKey: InternalKey;
+  /** Milliseconds each start phase took, in start order. */
+  readonly startMs: Readonly<Record<string, number>>;
+}
+
+/**
+ * Starts everything of the region except the gateway: the index database,
+ * the emulators, the adapters, the person index (resolves once every source
+ * has been listed once, or failed once), the statistics (first refresh
+ * started, not awaited: see `statisticsDone`) and the nine subgraphs. Every
+ * service is registered with the lifecycle; on failure the caller stops it.
+ */
+export async function startRegionServices(options: RegionServicesOptions): Promise<RunningRegionServices> {
   const { lifecycle, env } = options;
   const clock = options.clock ?? systemClock;
   const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
+  const startMs: Record<string, number> = {};
+  let mark = Date.now();
+  const phase = (name: string): void => {
+    const now = Date.now();
+    startMs[name] = now - mark;
+    mark = now;
+  };
 
   // The index database first: opening PGlite blocks the event loop for seconds, and a stall between
   // the adapters' first connections (Lifecare's WSDL) and the index's first listing made those
   // keep-alive connections fail on reuse (ECONNRESET), so the index started without the Lifecare sources.
   const db = lifecycle.add('index database', await openDatabase(parseDatabaseConfig(env)), (d) => d.close());
   const store = await PersonIndexStore.open(db);
+  phase('database');
 
   const emulators = lifecycle.add('emulators', await startEmulators({ fixturesDir: options.fixturesDir }), closeEmulators);
   log('emulators').info({ instances: emulators.size }, 'emulators listening');
+  phase('emulators');
 
   const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>;
   const sources = lifecycle.add(
@@ -79,6 +129,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     await createSources({ addresses, clock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),
     (s) => s.close(),
   );
+  phase('adapters');
 
   const index = lifecycle.add(
     'person index',
@@ -94,6 +145,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   );
   // Resolves when every source has been listed once (or failed once; /readyz tells which).
   await index.start();
+  phase('personIndex');
 
   // Analysts' counts: computed from the sources after the index is built, then on STATISTICS_REFRESH_MS.
   const statistics = lifecycle.add(
@@ -109,15 +161,16 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     }),
     (s) => s.stop(),
   );
-  void statistics.start();
+  const statisticsDone = statistics.start();
 
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
-  const internalKey = options.gateway.internalKey ?? InternalKey.generate();
+  const internalKey = options.internalKey ?? InternalKey.generate();
+  const read = (options.subgraphSources ?? ((s: SubgraphSources) => s))({ adapters: sources.adapters, vtj: sources.vtj });
   const subgraphs = lifecycle.add(
     'subgraphs',
     await startSubgraphs({
-      adapters: sources.adapters,
-      vtj: sources.vtj,
+      adapters: read.adapters,
+      vtj: read.vtj,
       locator: locatorFromPersonIndex(index),
       logger: log('subgraphs'),
       clock,
@@ -131,6 +184,16 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     }),
     (s) => s.close(),
   );
+  phase('subgraphs');
+  return { emulators, sources, index, store, database: db, statistics, statisticsDone, subgraphs, internalKey, startMs };
+}
+
+/** Starts everything (startRegionServices, then the gateway); on failure the caller stops the lifecycle (which closes whatever started). */
+export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
+  const { lifecycle } = options;
+  const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
+  const services = await startRegionServices({ ...options, ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}) });
+  const { index, subgraphs, emulators, database: db, internalKey } = services;
 
   const exampleHetu = (await examplePerson(db)) ?? EXAMPLE_HETU;
   const config = options.gateway;

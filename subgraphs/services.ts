@@ -5,7 +5,8 @@
 import type { UnitRegister } from './shared/unitRegister.ts';
 import type { StatisticsSource } from './region/statistics/index.ts';
 import type { FastifyInstance } from 'fastify';
-import type { ReadOptions, SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
+import type { PersonSlot, ReadOptions, SourceAdapter, VtjAdapter, VtjSlot } from '../adapters/core/adapter.ts';
+import { OperationReadCache } from './shared/readCache.ts';
 import { INSTANCES } from '../adapters/core/region.ts';
 import type { InstanceId } from '../adapters/core/region.ts';
 import type { Clock } from '../adapters/core/time.ts';
@@ -44,6 +45,12 @@ export interface StartSubgraphsOptions {
   readonly statistics?: StatisticsSource;
   /** The organisation register's unit names (lists subgraph); default none. */
   readonly units?: UnitRegister;
+  /**
+   * Keep each person's reads for one gateway operation (shared/readCache.ts),
+   * so a plan that fetches the same person's records twice reads the sources
+   * once; default true.
+   */
+  readonly operationReadCache?: boolean;
 }
 
 /** The opened audit stores the apps need. */
@@ -76,8 +83,25 @@ export function createSubgraphApps(
 ): Map<string, FastifyInstance> {
   const { logger, internalKey, stores } = options;
   const clock = options.clock ? { clock: options.clock } : {};
+  // One cache for all seven municipality subgraphs: two of them may share an instance (Loviisa and Lapinjärvi).
+  const cached = options.operationReadCache ?? true;
+  const readCache = cached ? { readCache: new OperationReadCache<PersonSlot>() } : {};
+  const vtjReadCache = cached ? { vtjReadCache: new OperationReadCache<VtjSlot>() } : {};
   const apps = new Map<string, FastifyInstance>();
-  apps.set('region', createRegionSubgraph({ vtj: options.vtj, locator: options.locator, logger, internalKey, audit: stores.audit, emergency: stores.emergency, ...clock, ...(options.statistics ? { statistics: options.statistics } : {}) }));
+  apps.set(
+    'region',
+    createRegionSubgraph({
+      vtj: options.vtj,
+      locator: options.locator,
+      logger,
+      internalKey,
+      audit: stores.audit,
+      emergency: stores.emergency,
+      ...clock,
+      ...(options.statistics ? { statistics: options.statistics } : {}),
+      ...vtjReadCache,
+    }),
+  );
   apps.set(
     'lists',
     createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock, ...(options.units ? { units: options.units } : {}) }),
@@ -91,6 +115,7 @@ export function createSubgraphApps(
         logger,
         internalKey,
         ...(options.readOptions ? { readOptions: options.readOptions } : {}),
+        ...readCache,
       }),
     );
   }

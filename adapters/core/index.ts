@@ -12,3 +12,5 @@ export * from './concurrency.ts';
 export * from './transportFailure.ts';
 export * from './retry.ts';
 export * from './httpEmulator.ts';
+export * from './soapHttp.ts';
+export * from './xmlFast.ts';

@@ -1,6 +1,6 @@
 /**
  * The adapter against the emulator (and a stub service for hostile
- * answers) over real sockets on 127.0.0.1: the soap client's literal
+ * answers) over real sockets on 127.0.0.1: the client's literal
  * envelopes, slots, version by WSDL, faults per source, paging.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,8 +30,7 @@ import { lifecareWsdl } from './wsdl.ts';
 const MR = 'urn:lifecare:mr2020:potilaspalvelu';
 const V15 = 'urn:lifecare:v2015:potilaspalvelu';
 const CLOCK = { now: () => new Date('2026-03-15T10:00:00Z') };
-const REQ_OPEN = (ns: string): string =>
-  `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"  xmlns:tns="${ns}"><soap:Body>`;
+const REQ_OPEN = '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>';
 const REQ_CLOSE = '</soap:Body></soap:Envelope>';
 
 const HETU = '170580-901P';
@@ -122,13 +121,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('requests as the soap client writes them', () => {
+describe('requests as literal envelopes', () => {
   it('HaePotilas, HaeKaynnit (V2015 dates), HaeMaksut per year: literal envelopes', async () => {
     const adapter = await createLifecareAdapter(config('lifecare-askola', askola.address));
     try {
       askolaRequests.length = 0;
       ok((await adapter.readPersons([HETU], { feeYears: [2026], appointmentsFrom: '2026-03-01', appointmentsTo: '2026-12-31' }))[0]);
-      const open = REQ_OPEN(V15);
+      const open = REQ_OPEN;
       expect(askolaRequests.sort()).toEqual(
         [
           `${open}<HaePotilasPyynto xmlns="${V15}"><Hetu>170580-901P</Hetu></HaePotilasPyynto>${REQ_CLOSE}`,
@@ -147,7 +146,7 @@ describe('requests as the soap client writes them', () => {
     try {
       porvooRequests.length = 0;
       const r = ok((await adapter.readPersons([HETU], { appointmentsFrom: '2026-01-01' }))[0]);
-      const open = REQ_OPEN(MR);
+      const open = REQ_OPEN;
       expect(porvooRequests).toContain(`${open}<HaePotilasPyynto xmlns="${MR}"><Hetu>170580-901P</Hetu></HaePotilasPyynto>${REQ_CLOSE}`);
       expect(porvooRequests).toContain(`${open}<HaeKaynnitPyynto xmlns="${MR}"><Hetu>170580-901P</Hetu><Alkaen>2026-01-01</Alkaen></HaeKaynnitPyynto>${REQ_CLOSE}`);
       const years = porvooRequests.flatMap((b) => [...b.matchAll(/<Vuosi>(\d+)<\/Vuosi>/g)].map((m) => m[1])).sort();
@@ -362,8 +361,8 @@ describe('version from the WSDL, not the instance name', () => {
     const adapter = await createLifecareAdapter(config('lifecare-porvoo', stub.address));
     try {
       for (let i = 0; i < 5; i++) expect(ok((await adapter.readPersons([HETU], { feeYears: [2026] }))[0]).records.person).toBeUndefined();
-      // WSDL fetch plus at most one connection per concurrent call (4), reused five times over.
-      expect(stub.connections()).toBeLessThanOrEqual(5);
+      // 20 calls, 4 at a time: the pool reuses its connections (it may open a few more while a just-answered one is being released).
+      expect(stub.connections()).toBeLessThanOrEqual(8);
     } finally {
       await adapter.close();
       await stub.close();
@@ -371,7 +370,7 @@ describe('version from the WSDL, not the instance name', () => {
   });
 });
 
-describe('hostile answers through the soap client', () => {
+describe('hostile answers through the client', () => {
   const hostile: [string, string, RegExp][] = [
     [
       'DOCTYPE with an external entity',

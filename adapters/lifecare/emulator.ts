@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { Faults, delay, type RunningEmulator } from '../core/faults.ts';
 import { listenEmulator } from '../core/httpEmulator.ts';
+import { readLiteralRequest } from '../core/soapHttp.ts';
 import { checkHetu } from '../core/hetu.ts';
 import { instance as instanceOf, type InstanceId } from '../core/region.ts';
 import { fromHelsinkiLocal, isoDate, parseInstant } from '../core/time.ts';
@@ -33,7 +34,8 @@ import {
   type LifecareVersion,
   type Operation,
 } from './format.ts';
-import { loadLifecareStore, parseItems, serializeElement, type LifecareStore } from './store.ts';
+import { servedItem, type StoredItem } from './served.ts';
+import { loadLifecareStore, type LifecareStore } from './store.ts';
 import { lifecareWsdl } from './wsdl.ts';
 
 export interface LifecareEmulatorOptions {
@@ -78,12 +80,13 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    if (url.pathname !== path) {
+    // Every SOAP call POSTs to the bare path: no URL object for it.
+    const url = req.url === path ? undefined : new URL(req.url ?? '/', 'http://emulator');
+    if (url !== undefined && url.pathname !== path) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
       return;
     }
-    if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+    if (req.method === 'GET' && url !== undefined && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${(req.socket.localPort ?? 0)}`;
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(lifecareWsdl(version, `http://${host}${path}`));
       return;
@@ -125,7 +128,7 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
 }
 
 function send(res: ServerResponse, a: Answer): void {
-  res.writeHead(a.status, { 'content-type': 'text/xml; charset=utf-8' }).end(a.body);
+  res.writeHead(a.status, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(a.body) }).end(a.body);
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -155,6 +158,14 @@ function answer(store: LifecareStore, version: LifecareVersion, body: string): A
 }
 
 function readRequest(version: LifecareVersion, body: string): { op: Operation; node: XmlNode } {
+  // The plain form every client sends is read without a parse (same answer as the parser's reading).
+  const literal = readLiteralRequest(body);
+  if (literal) {
+    const op = operationOfRequest(literal.element);
+    if (!op) throw new Fault('SISAINEN_VIRHE', 'Tuntematon operaatio');
+    if (literal.namespace !== NAMESPACES[version]) throw new Fault('SISAINEN_VIRHE', 'Tuntematon nimiavaruus');
+    return { op, node: literal.fields };
+  }
   const name = bodyPayloadName(body);
   const parsed = parseXml(body);
   if (!name || !parsed.ok) throw new Fault('SISAINEN_VIRHE', 'Pyyntö ei ole SOAP-sanoma');
@@ -176,43 +187,41 @@ function operate(store: LifecareStore, version: LifecareVersion, op: Operation, 
   const { potilaat, kaynnit, suunnitelmat, maksut } = FIXTURE_FILES;
   switch (op) {
     case 'HaePotilas': {
-      const node = parseItems([patient], potilaat.item)[0];
+      const served = servedItem(patient, potilaat.item, undefined, CHANGED_ELEMENT);
       // A stored record the service cannot read fails inside the service.
-      if (!node) throw new Fault('SISAINEN_VIRHE');
-      return serializeElement(potilaat.item, node, CHANGED_ELEMENT);
+      if (!served) throw new Fault('SISAINEN_VIRHE');
+      return served.xml;
     }
     case 'HaeKaynnit': {
       const from = requestDate(version, text(req, 'Alkaen'));
       const to = requestDate(version, text(req, 'Asti'));
-      return parseItems(store.visits.get(hetu) ?? [], kaynnit.item)
-        .filter((node) => {
-          if (from === undefined && to === undefined) return true;
-          const alku = text(node, 'Alkuaika');
-          const parts = alku === undefined ? undefined : splitWireDateTime(version, alku);
-          if (!parts) return false;
-          const date = isoDate(parts);
-          return (from === undefined || date >= from) && (to === undefined || date <= to);
-        })
-        .map((node) => serializeElement(kaynnit.item, node))
-        .join('');
+      return concatServed(store.visits.get(hetu), kaynnit.item, 'Alkuaika', (alku) => {
+        if (from === undefined && to === undefined) return true;
+        const parts = alku === undefined ? undefined : splitWireDateTime(version, alku);
+        if (!parts) return false;
+        const date = isoDate(parts);
+        return (from === undefined || date >= from) && (to === undefined || date <= to);
+      });
     }
     case 'HaeSuunnitelmat':
-      return parseItems(store.plans.get(hetu) ?? [], suunnitelmat.item)
-        .map((node) => serializeElement(suunnitelmat.item, node))
-        .join('');
+      return concatServed(store.plans.get(hetu), suunnitelmat.item);
     case 'HaeMaksut': {
       const vuosi = text(req, 'Vuosi');
       if (vuosi === undefined || !/^\d{4}$/.test(vuosi)) throw new Fault('SISAINEN_VIRHE', 'Vuosi puuttuu tai on virheellinen');
       const year = Number(vuosi);
-      return parseItems(store.fees.get(hetu) ?? [], maksut.item)
-        .filter((node) => {
-          const paivays = text(node, 'Paivays');
-          return paivays !== undefined && yearOf(version, paivays) === year;
-        })
-        .map((node) => serializeElement(maksut.item, node))
-        .join('');
+      return concatServed(store.fees.get(hetu), maksut.item, 'Paivays', (paivays) => paivays !== undefined && yearOf(version, paivays) === year);
     }
   }
+}
+
+/** The answers of the readable items that pass `keep` (given the text of `filterChild`), concatenated. */
+function concatServed(items: readonly StoredItem[] | undefined, item: string, filterChild?: string, keep?: (filterText: string | undefined) => boolean): string {
+  let out = '';
+  for (const stored of items ?? []) {
+    const served = servedItem(stored, item, filterChild);
+    if (served && (keep === undefined || keep(served.filterText))) out += served.xml;
+  }
+  return out;
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { AdapterError } from '../core/errors.ts';
 import type { InstanceId } from '../core/region.ts';
-import { child, parseXml, text, type XmlNode } from '../core/xml.ts';
+import { child, text, type XmlNode } from '../core/xml.ts';
+import { parseXmlFast } from '../core/xmlFast.ts';
 import { NAMESPACES, bodyPayloadName, responseElement, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
 
 /** One HTTP exchange as the transport saw it. */
@@ -31,7 +32,8 @@ export function readResponse(op: Operation, exchange: Exchange, instance: Instan
     kind: 'error',
     error: new AdapterError(code, instance, message),
   });
-  const parsed = parseXml(exchange.body);
+  // The quick reader for plain answers; anything else (hostile input included) goes to the safe parser.
+  const parsed = parseXmlFast(exchange.body);
   if (!parsed.ok) {
     // A gateway or proxy in front of the service answers busy in HTML or plain text.
     if (exchange.status === 502 || exchange.status === 503 || exchange.status === 504) {

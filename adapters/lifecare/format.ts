@@ -86,6 +86,26 @@ export function faultEnvelope(version: LifecareVersion, koodi: FaultKoodi, fault
   );
 }
 
+/** The SOAPAction of an operation, quoted as SOAP 1.1 sends it (the WSDL's `{ns}#{op}`). */
+export function soapAction(version: LifecareVersion, op: Operation): string {
+  return `"${NAMESPACES[version]}#${op}"`;
+}
+
+/**
+ * A request envelope: `<{op}Pyynto xmlns="{ns}">` with one child per field,
+ * in the given order (the WSDL's sequence), text escaped; undefined fields
+ * are left out.
+ */
+export function requestEnvelope(version: LifecareVersion, op: Operation, fields: Readonly<Record<string, string | number | undefined>>): string {
+  const name = requestElement(op);
+  let children = '';
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value !== undefined) children += `<${key}>${escapeText(String(value))}</${key}>`;
+  }
+  return soapEnvelope(`<${name} xmlns="${NAMESPACES[version]}">${children}</${name}>`);
+}
+
 /**
  * The local name and namespace URI of the first element inside the SOAP
  * Body, read from the raw text (the shared XML parser drops namespace

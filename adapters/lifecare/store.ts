@@ -5,25 +5,27 @@
  * Why items stay raw text until served: the shared safe parser reads a few
  * MB a second, so parsing a 50 000-patient instance (~170 MB) at start
  * would take a minute and gigabytes. Loading only cuts the files into item
- * slices (which share the file's string) and reads `Hetu` and `Muutettu`;
- * a request parses its few items with parseXml and re-serialises them. A
- * broken item is skipped when served, never at start.
+ * slices (which share the file's string) and reads `Hetu` and `Muutettu`.
+ * A request answers with the items' texts as served.ts works them out
+ * (mostly the stored text itself). A broken item is skipped when served,
+ * never at start.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { fromHelsinkiLocal } from '../core/time.ts';
-import { parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
-import { CHANGED_ELEMENT, FIXTURE_FILES, escapeText, splitIsoLocal, type LifecareVersion } from './format.ts';
+import { CHANGED_ELEMENT, FIXTURE_FILES, splitIsoLocal, type LifecareVersion } from './format.ts';
+import { StoredItem } from './served.ts';
 
 /** One instance's data, ready to serve. */
 export interface LifecareStore {
   readonly version: LifecareVersion;
-  /** Raw `<Potilas>` text by code (the first one of a code wins). */
-  readonly patients: ReadonlyMap<string, string>;
-  /** Raw item texts by the code of their patient. */
-  readonly visits: ReadonlyMap<string, readonly string[]>;
-  readonly plans: ReadonlyMap<string, readonly string[]>;
-  readonly fees: ReadonlyMap<string, readonly string[]>;
+  /** `<Potilas>` items by code (the first one of a code wins). */
+  readonly patients: ReadonlyMap<string, StoredItem>;
+  /** Items by the code of their patient, in file order. */
+  readonly visits: ReadonlyMap<string, readonly StoredItem[]>;
+  readonly plans: ReadonlyMap<string, readonly StoredItem[]>;
+  readonly fees: ReadonlyMap<string, readonly StoredItem[]>;
   /**
    * Codes sorted by `Muutettu` (then file order), for `HaeMuuttuneet`;
    * `changedAt` is epoch ms, +Infinity when absent or unreadable (such a
@@ -41,34 +43,38 @@ export interface LifecareStore {
  */
 export async function loadLifecareStore(dir: string, version: LifecareVersion): Promise<LifecareStore> {
   let skipped = 0;
-  const patients = new Map<string, string>();
+  const patients = new Map<string, StoredItem>();
   const changed: { hetu: string; changedAt: number }[] = [];
-  const potilaat = await readFile(join(dir, FIXTURE_FILES.potilaat.file), 'utf8');
-  for (const raw of itemTexts(potilaat, FIXTURE_FILES.potilaat.item)) {
-    const hetu = childText(raw, 'Hetu');
-    if (hetu === undefined || patients.has(hetu)) {
-      skipped++;
-      continue;
+  for await (const raws of fileItemTexts(join(dir, FIXTURE_FILES.potilaat.file), FIXTURE_FILES.potilaat.item, false)) {
+    for (const raw of raws) {
+      const hetu = childText(raw, 'Hetu');
+      if (hetu === undefined || patients.has(hetu)) {
+        skipped++;
+        continue;
+      }
+      patients.set(hetu, new StoredItem(raw));
+      const parts = splitIsoLocal(childText(raw, CHANGED_ELEMENT) ?? '');
+      const local = parts ? fromHelsinkiLocal(parts) : undefined;
+      changed.push({ hetu, changedAt: local?.ok ? local.epochMs : Number.POSITIVE_INFINITY });
     }
-    patients.set(hetu, raw);
-    const parts = splitIsoLocal(childText(raw, CHANGED_ELEMENT) ?? '');
-    const local = parts ? fromHelsinkiLocal(parts) : undefined;
-    changed.push({ hetu, changedAt: local?.ok ? local.epochMs : Number.POSITIVE_INFINITY });
   }
   // Stable sort keeps file order among equal times, so pages never overlap.
   changed.sort((a, b) => (a.changedAt === b.changedAt ? 0 : a.changedAt < b.changedAt ? -1 : 1));
 
-  const index = async (file: { file: string; item: string }): Promise<Map<string, string[]>> => {
-    const map = new Map<string, string[]>();
-    for (const raw of itemTexts(await readOptional(join(dir, file.file)), file.item)) {
-      const hetu = childText(raw, 'Hetu');
-      if (hetu === undefined) {
-        skipped++;
-        continue;
+  const index = async (file: { file: string; item: string }): Promise<Map<string, StoredItem[]>> => {
+    const map = new Map<string, StoredItem[]>();
+    for await (const raws of fileItemTexts(join(dir, file.file), file.item, true)) {
+      for (const raw of raws) {
+        const hetu = childText(raw, 'Hetu');
+        if (hetu === undefined) {
+          skipped++;
+          continue;
+        }
+        const item = new StoredItem(raw);
+        const list = map.get(hetu);
+        if (list) list.push(item);
+        else map.set(hetu, [item]);
       }
-      const list = map.get(hetu);
-      if (list) list.push(raw);
-      else map.set(hetu, [raw]);
     }
     return map;
   };
@@ -78,25 +84,59 @@ export async function loadLifecareStore(dir: string, version: LifecareVersion): 
   return { version, patients, visits, plans, fees, changed, skipped };
 }
 
-async function readOptional(path: string): Promise<string> {
+/** Bytes read from a fixture file at a time. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The raw text of every item of a fixture file, read a chunk at a time
+ * (one list of items per chunk).
+ * Why not the whole file at once: a 100 000-person region's files are
+ * ~90 MB each, and the file's bytes and its decoded text side by side (plus
+ * the garbage of one pass over it) set the emulator's peak memory. Items
+ * are slices of the chunk texts, so the kept text is about the file's size.
+ * A missing file is empty when `optional`, else an error.
+ */
+async function* fileItemTexts(path: string, item: string, optional: boolean): AsyncGenerator<string[]> {
+  let file;
   try {
-    return await readFile(path, 'utf8');
+    file = await open(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
+  }
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(CHUNK_BYTES);
+    let carry = '';
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      const last = bytesRead === 0;
+      const text = carry + (last ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead)));
+      let end = 0;
+      const items: string[] = [];
+      for (const m of text.matchAll(itemPattern(item))) {
+        end = m.index + m[0].length;
+        items.push(m[0]);
+      }
+      yield items;
+      if (last) return;
+      // An item cut by the chunk's end is matched again with the next chunk; text before the last match's end is done.
+      carry = text.slice(end);
+    }
+  } finally {
+    await file.close();
   }
 }
 
 const ITEM_PATTERNS = new Map<string, RegExp>();
 
-/** The raw text of every `<{item}>…</{item}>` element (any prefix) in a document. */
-export function* itemTexts(doc: string, item: string): Generator<string> {
+function itemPattern(item: string): RegExp {
   let re = ITEM_PATTERNS.get(item);
   if (!re) {
     re = new RegExp(`<(?:[\\w.-]+:)?${item}(?=[\\s>])[^>]*>[\\s\\S]*?</(?:[\\w.-]+:)?${item}\\s*>`, 'g');
     ITEM_PATTERNS.set(item, re);
   }
-  for (const m of doc.matchAll(re)) yield m[0];
+  return re;
 }
 
 const CHILD_PATTERNS = new Map<string, RegExp>();
@@ -111,49 +151,4 @@ function childText(raw: string, name: string): string | undefined {
   const m = re.exec(raw);
   const v = m?.[1]?.trim();
   return v ? v : undefined;
-}
-
-/**
- * Parses raw item texts with the safe parser, all together and, if that
- * fails, one by one; a broken item is left out.
- */
-export function parseItems(raws: readonly string[], item: string): XmlNode[] {
-  if (raws.length === 0) return [];
-  const arrays = new Set([item]);
-  const whole = parseXml(`<LifecareItems>${raws.join('')}</LifecareItems>`, arrays);
-  if (whole.ok) {
-    const list = nodes(asElement(whole.doc['LifecareItems'])?.[item]);
-    if (list.length === raws.length) return list;
-  }
-  return raws.flatMap((raw) => {
-    const r = parseXml(raw, arrays);
-    return r.ok ? nodes(r.doc[item]).slice(0, 1) : [];
-  });
-}
-
-function asElement(v: XmlValue | undefined): XmlNode | undefined {
-  return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
-
-function nodes(v: XmlValue | undefined): XmlNode[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? ({ '#text': x } as XmlNode) : Array.isArray(x) ? {} : x));
-}
-
-/**
- * Writes a parsed element back as XML without namespace prefixes (it is
- * served inside a response element that declares the default namespace),
- * leaving out children named `omit`. Attributes are not part of this
- * interface and are dropped.
- */
-export function serializeElement(name: string, value: XmlValue, omit?: string): string {
-  if (typeof value === 'string') return value === '' ? `<${name}/>` : `<${name}>${escapeText(value)}</${name}>`;
-  if (Array.isArray(value)) return value.map((v) => serializeElement(name, v)).join('');
-  let inner = '';
-  for (const key of Object.keys(value)) {
-    if (key === omit || key.startsWith('@_')) continue;
-    const v = value[key]!;
-    inner += key === '#text' ? (typeof v === 'string' ? escapeText(v) : '') : serializeElement(key, v);
-  }
-  return inner === '' ? `<${name}/>` : `<${name}>${inner}</${name}>`;
 }

@@ -6,7 +6,6 @@ import { AdapterError, checkHetu } from '../core/index.ts';
 import type { AdapterConfig, PersonDirectory, VtjAdapter, VtjSlot } from '../core/index.ts';
 import { mapBounded } from '../core/index.ts';
 import { readVtjAnswer } from './map.ts';
-import { TransportFailure } from '../core/index.ts';
 import { VtjTransport } from './transport.ts';
 
 /** Queries in flight at once, per adapter. */
@@ -19,17 +18,13 @@ const CONCURRENCY = 8;
  */
 export async function createVtjAdapter(config: AdapterConfig): Promise<VtjAdapter & PersonDirectory> {
   const transport = new VtjTransport(config.address, config.timeoutMs, CONCURRENCY);
-  await transport.ensureClient().catch(() => undefined);
+  await transport.ensureWsdl();
 
   const readOne = async (hetu: string, signal?: AbortSignal): Promise<VtjSlot> => {
     const check = checkHetu(hetu);
     if (!check.ok) return new AdapterError('INVALID_IDENTITY_CODE', 'vtj', `expected a valid identity code, received one where ${check.reason}`);
-    let answer;
-    try {
-      answer = await transport.query(hetu, signal);
-    } catch (err) {
-      return unavailable(err);
-    }
+    const answer = await transport.query(hetu, signal);
+    if (answer instanceof AdapterError) return answer;
     const reading = readVtjAnswer(answer, hetu);
     if (reading.kind === 'found') return reading.person;
     if (reading.kind === 'notFound') return null;
@@ -65,10 +60,4 @@ export async function createVtjAdapter(config: AdapterConfig): Promise<VtjAdapte
     },
     close: () => transport.close(),
   };
-}
-
-function unavailable(err: unknown): AdapterError {
-  if (err instanceof TransportFailure) return new AdapterError('SOURCE_UNAVAILABLE', 'vtj', `VTJ: expected an answer, but ${err.message}`, { cause: err });
-  // Not a transport failure: the WSDL was fetched but could not be read.
-  return new AdapterError('SOURCE_ERROR', 'vtj', 'VTJ: expected a usable service description (WSDL), received one the SOAP client could not read', { cause: err });
 }

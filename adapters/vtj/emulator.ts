@@ -9,8 +9,8 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHetu, child, delay, Faults, listenEmulator, parseXml, text } from '../core/index.ts';
-import type { RunningEmulator } from '../core/index.ts';
+import { checkHetu, child, delay, Faults, listenEmulator, parseXml, readLiteralRequest, text } from '../core/index.ts';
+import type { RunningEmulator, XmlNode } from '../core/index.ts';
 import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, VTJ_PATH, wsdl } from './format.ts';
 import { loadHenkilot } from './store.ts';
 
@@ -40,9 +40,10 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== VTJ_PATH) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
-    if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+    // Every query POSTs to the bare path: no URL object for it.
+    const url = req.url === VTJ_PATH ? undefined : new URL(req.url ?? '/', 'http://localhost');
+    if (url !== undefined && url.pathname !== VTJ_PATH) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+    if (req.method === 'GET' && url !== undefined && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       // The endpoint as the caller reached it, like a real service behind its host name.
       return send(res, 200, XML_TYPE, wsdl(`http://${req.headers.host ?? `${host}:${req.socket.localPort ?? 0}`}${VTJ_PATH}`));
     }
@@ -69,9 +70,16 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
   }
 
   function answerQuery(body: string): { status: number; body: string } {
-    const parsed = parseXml(body);
-    if (!parsed.ok) return clientFault('Pyyntö ei ole kelvollinen SOAP-sanoma');
-    const query = child(child(child(parsed.doc, 'Envelope'), 'Body'), OPERATION);
+    // The plain form every client sends is read without a parse (same answer as the parser's reading).
+    const literal = readLiteralRequest(body);
+    let query: XmlNode | undefined;
+    if (literal) {
+      query = literal.element === OPERATION ? literal.fields : undefined;
+    } else {
+      const parsed = parseXml(body);
+      if (!parsed.ok) return clientFault('Pyyntö ei ole kelvollinen SOAP-sanoma');
+      query = child(child(child(parsed.doc, 'Envelope'), 'Body'), OPERATION);
+    }
     if (!query) return clientFault(`Pyynnössä ei ole operaatiota ${OPERATION}`);
     if (text(query, 'Tuotekoodi') !== PRODUCT_CODE) return clientFault('Tuntematon tuotekoodi');
     const hetu = text(query, 'Henkilotunnus') ?? '';

@@ -54,6 +54,19 @@ export const EL = {
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /**
+ * The request envelope of `TeeHenkilonTunnusKysely` for one code, text
+ * escaped (a caller may pass any string; the service answers 0002 for a
+ * malformed code).
+ */
+export function requestEnvelope(hetu: string): string {
+  return (
+    `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body>` +
+    `<${OPERATION} xmlns="${VTJ_NS}"><Henkilotunnus>${escapeXml(hetu)}</Henkilotunnus><Tuotekoodi>${PRODUCT_CODE}</Tuotekoodi></${OPERATION}>` +
+    `</soap:Body></soap:Envelope>`
+  );
+}
+
+/**
  * The response envelope. `henkiloXml` is a `Henkilo` element exactly as
  * stored in the fixtures, in the default namespace that the response
  * element declares.

@@ -3,7 +3,7 @@
  * the SOAP envelope) into a `VtjPerson`, "no such person", or an error.
  * No I/O here: every quirk of the interface is handled in this module.
  */
-import { child, children, isValidIsoDate, parseXml, text } from '../core/index.ts';
+import { child, children, isValidIsoDate, parseXmlFast, text } from '../core/index.ts';
 import type { AdapterErrorCode, VtjPerson, XmlNode } from '../core/index.ts';
 import { EL, PALUUKOODI, RESPONSE_ELEMENT, vtjDateToIso } from './format.ts';
 
@@ -45,7 +45,8 @@ export function readVtjAnswer(answer: VtjHttpAnswer, requestedHetu: string): Vtj
     if (answer.status !== 200) return httpFailure(answer.status);
     return fail('MALFORMED_RESPONSE', 'expected a UTF-8 SOAP envelope, received bytes that are not UTF-8');
   }
-  const parsed = parseXml(xml, ALWAYS_ARRAY);
+  // The quick reader for plain answers; anything else (hostile input included) goes to the safe parser.
+  const parsed = parseXmlFast(xml, ALWAYS_ARRAY);
   if (!parsed.ok) {
     if (answer.status !== 200) return httpFailure(answer.status);
     return fail('MALFORMED_RESPONSE', parsed.reason);

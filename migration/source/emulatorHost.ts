@@ -8,8 +8,8 @@
  * line on stdout, `{"addresses":{…}}` or `{"error":"…"}`, then serves until
  * its stdin closes (the parent ended or is done) or SIGTERM.
  */
-import { closeEmulators, startEmulators, type RegionEmulators } from '../../adapters/emulators.ts';
-import { isInstanceId, type InstanceId } from '../../adapters/core/index.ts';
+import type { RegionEmulators } from '../../adapters/emulators.ts';
+import { instance as instanceOf, isInstanceId, type InstanceId, type RunningEmulator } from '../../adapters/core/index.ts';
 
 let emulators: RegionEmulators | undefined;
 let stopping = false;
@@ -29,6 +29,39 @@ process.stdin.resume();
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 
+/**
+ * Starts one instance's emulator, loading only its product's module. Why
+ * not adapters/emulators.ts: it loads every product (PGlite included),
+ * tens of MB in a process that a `check` of one instance keeps for minutes.
+ */
+async function startOne(id: InstanceId, fixturesDir: string): Promise<RunningEmulator> {
+  const product = instanceOf(id).product;
+  switch (product) {
+    case 'lifecare':
+      return (await import('../../adapters/lifecare/index.ts')).startLifecareEmulator({ instance: id, fixturesDir });
+    case 'vtj':
+      return (await import('../../adapters/vtj/index.ts')).startVtjEmulator({ fixturesDir });
+    default:
+      return (await import('../../adapters/emulators.ts')).startEmulator(id, fixturesDir);
+  }
+}
+
+/** Starts the instances' emulators one after another (loading is CPU work on this one thread); closes those started if one fails. */
+async function startEmulators(ids: readonly InstanceId[], fixturesDir: string): Promise<RegionEmulators> {
+  const running: RegionEmulators = new Map();
+  try {
+    for (const id of ids) running.set(id, await startOne(id, fixturesDir));
+  } catch (err) {
+    await closeEmulators(running);
+    throw err;
+  }
+  return running;
+}
+
+async function closeEmulators(emulators: RegionEmulators): Promise<void> {
+  await Promise.allSettled([...emulators.values()].map((e) => e.close()));
+}
+
 async function main(): Promise<void> {
   const [dir, ...names] = process.argv.slice(2);
   const ids = names.filter(isInstanceId) as InstanceId[];
@@ -37,7 +70,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   try {
-    emulators = await startEmulators({ fixturesDir: dir, only: ids });
+    emulators = await startEmulators(ids, dir);
   } catch (err) {
     process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
     process.exit(1);

@@ -41,7 +41,7 @@ export async function openSources(setup: SourceSetup, instances: readonly Instan
   if (emulate.length > 0 && setup.fixturesDir === undefined) {
     throw new CommandError(`Expected --url for ${emulate.join(', ')} (or --fixtures DIR to emulate them), received none.`);
   }
-  const host = emulate.length > 0 ? await startEmulatorHost(setup.fixturesDir!, emulate) : undefined;
+  const host = emulate.length > 0 ? await startEmulatorHosts(setup.fixturesDir!, emulate) : undefined;
   const addresses: Partial<Record<InstanceId, string>> = { ...host?.addresses };
   for (const id of wanted) if (setup.urls[id] !== undefined) addresses[id] = setup.urls[id];
 
@@ -98,6 +98,29 @@ function firstSentence(err: unknown): string {
 interface EmulatorHost {
   readonly addresses: Partial<Record<InstanceId, string>>;
   stop(): Promise<void>;
+}
+
+/**
+ * Starts the emulators in two child processes: VTJ, which every command
+ * reads alongside its instances, in one, the instances in the other. Why
+ * two: a whole-instance read keeps both busy, and with the reader that is
+ * three processes the scheduler can share out over the cores, each holding
+ * only its own fixtures in memory. If one cannot start, the other is
+ * stopped.
+ */
+async function startEmulatorHosts(fixturesDir: string, instances: readonly InstanceId[]): Promise<EmulatorHost> {
+  const groups = [instances.filter((id) => id !== 'vtj'), instances.filter((id) => id === 'vtj')].filter((g) => g.length > 0);
+  const settled = await Promise.allSettled(groups.map((g) => startEmulatorHost(fixturesDir, g)));
+  const hosts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const stop = async (): Promise<void> => {
+    await Promise.all(hosts.map((h) => h.stop()));
+  };
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { addresses: Object.assign({}, ...hosts.map((h) => h.addresses)) as EmulatorHost['addresses'], stop };
 }
 
 /**

@@ -5,7 +5,7 @@
  * records that belong to this municipality.
  */
 import DataLoader from 'dataloader';
-import type { PersonRead, ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
+import type { PersonRead, PersonSlot, ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
 import { AdapterError } from '../../adapters/core/errors.ts';
 import type { RecordIssue } from '../../adapters/core/errors.ts';
 import type { Appointment, Consent, Customership, Decision, Fee, Plan, SourceRecords } from '../../adapters/core/model.ts';
@@ -13,6 +13,14 @@ import { instance as instanceOf } from '../../adapters/core/region.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
 import type { MissingSource } from '../shared/context.ts';
 import type { RecordsRef } from '../shared/recordsRef.ts';
+import { readThrough } from '../shared/readCache.ts';
+import type { OperationReadCache } from '../shared/readCache.ts';
+
+/** The operation-wide read cache and this request's scope in it (readCache.ts). */
+export interface CachedReads {
+  readonly cache: OperationReadCache<PersonSlot>;
+  readonly scope: string;
+}
 
 /** What a municipality subgraph serves of one person. */
 export interface MunicipalityRecords {
@@ -25,13 +33,19 @@ export interface MunicipalityRecords {
   readonly missingSources: MissingSource[];
 }
 
-/** One request's loaders: one DataLoader per instance, created on first use. */
+/**
+ * One request's loaders: one DataLoader per instance, created on first use.
+ * With `cached`, a person already read from an instance for the same gateway
+ * operation (another fetch of its plan, possibly to another municipality
+ * subgraph sharing the instance) is not read again.
+ */
 export class PersonLoaders {
   private readonly loaders = new Map<InstanceId, DataLoader<string, PersonRead>>();
 
   constructor(
     private readonly sources: ReadonlyMap<InstanceId, SourceAdapter>,
     private readonly readOptions: ReadOptions | undefined,
+    private readonly cached?: CachedReads,
   ) {}
 
   /** The loader of an instance, or undefined when this subgraph has no adapter for it. */
@@ -41,7 +55,9 @@ export class PersonLoaders {
     const adapter = this.sources.get(id);
     if (!adapter) return undefined;
     // An AdapterError in a slot is an Error, so DataLoader rejects that key alone.
-    loader = new DataLoader<string, PersonRead>((hetus) => adapter.readPersons(hetus, this.readOptions));
+    const read = (hetus: readonly string[]): Promise<PersonSlot[]> => adapter.readPersons(hetus, this.readOptions);
+    const cached = this.cached;
+    loader = new DataLoader<string, PersonRead>((hetus) => (cached ? readThrough(cached.cache, cached.scope, id, hetus, read) : read(hetus)));
     this.loaders.set(id, loader);
     return loader;
   }

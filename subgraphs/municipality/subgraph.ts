@@ -6,7 +6,9 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
-import type { ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
+import type { PersonSlot, ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
+import { operationScope } from '../shared/readCache.ts';
+import type { OperationReadCache } from '../shared/readCache.ts';
 import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
 import { municipalitySubgraphSdl } from '../../schema/sdl.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
@@ -30,6 +32,12 @@ export interface MunicipalitySubgraphOptions {
   readonly readOptions?: ReadOptions;
   /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
   readonly internalKey: InternalKey;
+  /**
+   * Reads of one gateway operation, shared by the municipality subgraphs of
+   * this process (subgraphs/shared/readCache.ts); absent: each request reads anew.
+   * Every subgraph sharing it must pass the same `readOptions`.
+   */
+  readonly readCache?: OperationReadCache<PersonSlot>;
 }
 
 type Context = SubgraphContext<PersonLoaders>;
@@ -90,7 +98,8 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     name: m.subgraph,
     schema,
     logger,
-    createLoaders: () => new PersonLoaders(sources, options.readOptions),
+    createLoaders: ({ identity, requestId }) =>
+      new PersonLoaders(sources, options.readOptions, options.readCache ? { cache: options.readCache, scope: operationScope(requestId, identity) } : undefined),
     internalKey: options.internalKey,
   });
 }

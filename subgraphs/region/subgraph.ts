@@ -13,7 +13,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
-import type { VtjAdapter } from '../../adapters/core/adapter.ts';
+import type { VtjAdapter, VtjSlot } from '../../adapters/core/adapter.ts';
+import { operationScope, readThrough } from '../shared/readCache.ts';
+import type { OperationReadCache } from '../shared/readCache.ts';
 import { AdapterError } from '../../adapters/core/errors.ts';
 import { checkHetu } from '../../adapters/core/hetu.ts';
 import type { VtjPerson } from '../../adapters/core/model.ts';
@@ -53,6 +55,8 @@ export interface RegionSubgraphOptions {
   readonly clock?: Clock;
   /** The analysts' statistics (null until the first refresh completes). */
   readonly statistics?: StatisticsSource;
+  /** VTJ reads of one gateway operation (subgraphs/shared/readCache.ts); absent: each request reads anew. */
+  readonly vtjReadCache?: OperationReadCache<VtjSlot>;
 }
 
 /** The instance name under which a failing person index is reported. */
@@ -74,12 +78,14 @@ interface CustomerObject {
   readonly hetu: string;
 }
 
-function createLoaders(vtj: VtjAdapter, locator: PersonLocator, logger: Logger): RegionLoaders {
+/** With `cached`, a person VTJ was asked about for the same gateway operation (another fetch of its plan) is not asked again. */
+function createLoaders(vtj: VtjAdapter, locator: PersonLocator, logger: Logger, cached?: { cache: OperationReadCache<VtjSlot>; scope: string }): RegionLoaders {
+  const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus);
   return {
     // Slots are turned into values (never rejected keys) so one failure is reported, not thrown per field.
     vtj: new DataLoader(async (hetus) => {
       try {
-        const slots = await vtj.readPersons(hetus);
+        const slots = await (cached ? readThrough(cached.cache, cached.scope, 'vtj', hetus, read) : read(hetus));
         return slots.map((s): VtjResult => (s instanceof AdapterError ? { missing: { instance: 'vtj', code: s.code } } : { person: s }));
       } catch (err) {
         logger.error({ source: 'vtj', errorName: err instanceof Error ? err.name : typeof err }, 'vtj adapter rejected');
@@ -292,7 +298,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     name: 'region',
     schema,
     logger,
-    createLoaders: () => createLoaders(vtj, locator, logger),
+    createLoaders: ({ identity, requestId }) =>
+      createLoaders(vtj, locator, logger, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
     internalKey: options.internalKey,
   });
 }

@@ -3,6 +3,7 @@
  * committed supergraph, against running subgraph services, without an HTTP
  * server in front. Not used in production.
  */
+import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { getOperationAST, parse } from 'graphql';
 import { readSupergraph, supergraphWithUrls } from '../../schema/supergraph.ts';
@@ -36,8 +37,10 @@ export async function federatedExecutor(
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource({
         url,
-        async willSendRequest({ request }) {
-          request.http?.headers.set(INTERNAL_TOKEN_HEADER, await signInternalToken(internalKey, { audience: name, requestId: 'test-request', identity }));
+        async willSendRequest({ request, context }) {
+          // One request id per operation, as the gateway makes (the subgraphs' operation read cache is keyed by it).
+          const requestId = (context as { requestId?: string }).requestId ?? 'test-request';
+          request.http?.headers.set(INTERNAL_TOKEN_HEADER, await signInternalToken(internalKey, { audience: name, requestId, identity }));
         },
       }),
   });
@@ -56,7 +59,7 @@ export async function federatedExecutor(
         operationName: operation.name?.value ?? null,
         schema,
         schemaHash: 'test',
-        context: {},
+        context: { requestId: randomUUID() },
         cache: new Map(),
         queryHash: query,
         logger: quiet,

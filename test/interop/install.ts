@@ -6,60 +6,28 @@
  * Stale means: node_modules/.interop-installed (written after a successful
  * install) is absent or holds another lockfile's hash. The install is
  * `npm ci` (the committed lockfile, exactly), with test/interop/.npmrc's
- * engine-strict on.
+ * engine-strict on. The mechanics: scripts/ensureInstalled.ts (shared with bench/).
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureInstalled, isInstalled } from '../../scripts/ensureInstalled.ts';
+import type { SidePackage } from '../../scripts/ensureInstalled.ts';
 
 /** This package's directory (test/interop). */
 export const INTEROP_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-const STAMP = join(INTEROP_DIR, 'node_modules', '.interop-installed');
-
-async function lockHash(): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(join(INTEROP_DIR, 'package-lock.json')))
-    .digest('hex');
-}
+const PACKAGE: SidePackage = { dir: INTEROP_DIR, stamp: '.interop-installed', label: 'test/interop', what: 'Hive Gateway' };
 
 /** Whether node_modules was installed from the committed lockfile as it is now. */
-export async function interopInstalled(): Promise<boolean> {
-  try {
-    return (await readFile(STAMP, 'utf8')).trim() === (await lockHash());
-  } catch {
-    return false;
-  }
-}
-
-function run(command: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // stdout to stderr: `npm test`'s own output stays the test runner's.
-    const child = spawn(command, args, { cwd: INTEROP_DIR, stdio: ['ignore', process.stderr, 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`expected ${command} ${args.join(' ')} to exit 0, received ${signal ?? code}`)),
-    );
-  });
+export function interopInstalled(): Promise<boolean> {
+  return isInstalled(PACKAGE);
 }
 
 /**
  * Runs `npm ci` in test/interop unless it is installed from the current
- * lockfile already; resolves with whether it installed. Uses the npm that
- * runs this script when there is one (`npm test`), else `npm` on the PATH.
+ * lockfile already; resolves with whether it installed.
  */
-export async function ensureInteropInstalled(): Promise<boolean> {
-  if (await interopInstalled()) return false;
-  const npmCli = process.env.npm_execpath;
-  const started = Date.now();
-  process.stderr.write('test/interop: installing Hive Gateway (its own package, not in the main install)…\n');
-  if (npmCli && /npm-cli\.js$/.test(npmCli)) await run(process.execPath, [npmCli, 'ci', '--no-audit', '--no-fund']);
-  else await run('npm', ['ci', '--no-audit', '--no-fund']);
-  await writeFile(STAMP, `${await lockHash()}\n`);
-  process.stderr.write(`test/interop: installed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return true;
+export function ensureInteropInstalled(): Promise<boolean> {
+  return ensureInstalled(PACKAGE);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
