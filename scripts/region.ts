@@ -69,6 +69,12 @@ export interface RegionServicesOptions extends Omit<RegionOptions, 'gateway'> {
    * statistics'), e.g. to count reads per instance (bench/region/services.ts).
    */
   readonly subgraphSources?: (sources: SubgraphSources) => SubgraphSources;
+  /**
+   * The sources' addresses when they run elsewhere (e.g. emulators in another
+   * process, as the benchmark runs them): then no emulator is started here and
+   * `emulators` is empty. Default: every instance's emulator in this process.
+   */
+  readonly sourceAddresses?: Readonly<Partial<Record<InstanceId, string>>>;
 }
 
 /** The adapters the subgraphs get. */
@@ -119,11 +125,13 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   const store = await PersonIndexStore.open(db);
   phase('database');
 
-  const emulators = lifecycle.add('emulators', await startEmulators({ fixturesDir: options.fixturesDir }), closeEmulators);
+  const emulators: RegionEmulators = options.sourceAddresses
+    ? new Map()
+    : lifecycle.add('emulators', await startEmulators({ fixturesDir: options.fixturesDir }), closeEmulators);
   log('emulators').info({ instances: emulators.size }, 'emulators listening');
   phase('emulators');
 
-  const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>;
+  const addresses = options.sourceAddresses ?? (Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>);
   const sources = lifecycle.add(
     'adapters',
     await createSources({ addresses, clock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),

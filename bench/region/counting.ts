@@ -7,7 +7,6 @@
  */
 import type { SourceAdapter, VtjAdapter } from '../../adapters/core/adapter.ts';
 import type { InstanceId } from '../../adapters/core/region.ts';
-import type { RegionEmulators } from '../../adapters/emulators.ts';
 import type { SubgraphSources } from '../../scripts/region.ts';
 
 /** Counts by instance and their total. */
@@ -31,9 +30,9 @@ function total(byInstance: Record<string, number>): number {
  * interface needs several SOAP operations for one person's read (one per
  * list, fees per year), so its counts exceed its reads.
  */
-export function legacyCalls(emulators: RegionEmulators): Counts {
+export function legacyCalls(requests: Partial<Record<InstanceId, number>>): Counts {
   const byInstance: Record<string, number> = {};
-  for (const [id, e] of emulators) byInstance[id] = e.faults.requests;
+  for (const [id, n] of Object.entries(requests)) byInstance[id] = n ?? 0;
   return { byInstance, total: total(byInstance) };
 }
 

@@ -5,19 +5,24 @@
  * process than their reader).
  *
  * Usage: `node --import tsx emulatorHost.ts DIR INSTANCE…`. Prints one JSON
- * line on stdout, `{"addresses":{…}}` or `{"error":"…"}`, then serves until
- * its stdin closes (the parent ended or is done) or SIGTERM.
+ * line on stdout, `{"addresses":{…},"controlUrl":"…"}` or `{"error":"…"}`,
+ * then serves until its stdin closes (the parent ended or is done) or
+ * SIGTERM. `GET {controlUrl}/requests` answers `{"byInstance":{id:n}}`, the
+ * wire requests each emulator has served (the benchmark's legacy calls).
  */
+import { createServer, type Server } from 'node:http';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
 import { instance as instanceOf, isInstanceId, type InstanceId, type RunningEmulator } from '../../adapters/core/index.ts';
 
 let emulators: RegionEmulators | undefined;
+let control: Server | undefined;
 let stopping = false;
 
 /** Stops at once if still starting (nothing to hand over), else after closing the emulators. */
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  control?.close();
   if (emulators) await closeEmulators(emulators);
   process.exit(0);
 }
@@ -80,7 +85,27 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const addresses = Object.fromEntries([...emulators].map(([id, e]) => [id, e.address]));
-  process.stdout.write(`${JSON.stringify({ addresses })}\n`);
+  const controlUrl = await listenControl(emulators);
+  process.stdout.write(`${JSON.stringify({ addresses, controlUrl })}\n`);
+}
+
+/** `GET /requests` on 127.0.0.1 (a free port): the requests each emulator served. */
+async function listenControl(running: RegionEmulators): Promise<string> {
+  control = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/requests') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"expected GET /requests"}');
+      return;
+    }
+    const byInstance = Object.fromEntries([...running].map(([id, e]) => [id, e.faults.requests]));
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ byInstance }));
+  });
+  const server = control;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
 }
 
 void main();

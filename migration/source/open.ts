@@ -95,8 +95,11 @@ function firstSentence(err: unknown): string {
   return m.split('\n')[0]!.replace(/\.?$/, '.');
 }
 
-interface EmulatorHost {
+/** Emulators running in child processes. */
+export interface EmulatorHost {
   readonly addresses: Partial<Record<InstanceId, string>>;
+  /** The wire requests each emulator has served so far. */
+  requests(): Promise<Partial<Record<InstanceId, number>>>;
   stop(): Promise<void>;
 }
 
@@ -108,7 +111,7 @@ interface EmulatorHost {
  * only its own fixtures in memory. If one cannot start, the other is
  * stopped.
  */
-async function startEmulatorHosts(fixturesDir: string, instances: readonly InstanceId[]): Promise<EmulatorHost> {
+export async function startEmulatorHosts(fixturesDir: string, instances: readonly InstanceId[]): Promise<EmulatorHost> {
   const groups = [instances.filter((id) => id !== 'vtj'), instances.filter((id) => id === 'vtj')].filter((g) => g.length > 0);
   const settled = await Promise.allSettled(groups.map((g) => startEmulatorHost(fixturesDir, g)));
   const hosts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -120,7 +123,8 @@ async function startEmulatorHosts(fixturesDir: string, instances: readonly Insta
     await stop();
     throw failed.reason;
   }
-  return { addresses: Object.assign({}, ...hosts.map((h) => h.addresses)) as EmulatorHost['addresses'], stop };
+  const requests = async (): Promise<Partial<Record<InstanceId, number>>> => Object.assign({}, ...(await Promise.all(hosts.map((h) => h.requests()))));
+  return { addresses: Object.assign({}, ...hosts.map((h) => h.addresses)) as EmulatorHost['addresses'], requests, stop };
 }
 
 /**
@@ -144,7 +148,7 @@ async function startEmulatorHost(fixturesDir: string, instances: readonly Instan
     child.kill('SIGKILL');
     throw err;
   });
-  let message: { addresses?: Partial<Record<InstanceId, string>>; error?: string } = {};
+  let message: { addresses?: Partial<Record<InstanceId, string>>; controlUrl?: string; error?: string } = {};
   try {
     message = JSON.parse(line) as typeof message;
   } catch {
@@ -154,7 +158,13 @@ async function startEmulatorHost(fixturesDir: string, instances: readonly Instan
     child.kill('SIGKILL');
     throw new CommandError(`Could not start the emulators on ${fixturesDir}: ${(message.error ?? 'no reason given').replace(/\.$/, '')}.`);
   }
-  return { addresses: message.addresses, stop: () => stopChild(child) };
+  const { controlUrl } = message;
+  const requests = async (): Promise<Partial<Record<InstanceId, number>>> => {
+    if (!controlUrl) return {};
+    const res = await fetch(`${controlUrl}/requests`);
+    return ((await res.json()) as { byInstance: Partial<Record<InstanceId, number>> }).byInstance;
+  };
+  return { addresses: message.addresses, requests, stop: () => stopChild(child) };
 }
 
 function firstLine(child: ChildProcess): Promise<string> {
