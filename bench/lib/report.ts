@@ -1,4 +1,5 @@
 /** The printed form of each scenario's report (the JSON holds everything; this is the readable part). */
+import { ANALYST_RATE_PER_CONNECTION } from '../scenarios/region.ts';
 import { cpus } from 'node:os';
 import type { EngineReport } from '../engine/scenario.ts';
 import type { RegionReport } from '../scenarios/region.ts';
@@ -84,12 +85,12 @@ export function formatRegionReport(report: RegionReport): string {
   const out = [
     `Region scenario (${fmt(report.wallSeconds, 0)} s): ${report.fixturesDir}, person index ${fmtRps(report.indexPersons)} persons; ` +
       `services started in ${fmt(report.start.servicesMs / 1000, 1)} s, our gateway in ${fmt(report.start.gatewayMs / 1000, 1)} s`,
-    `The mix, all kinds at once (connections: ${kinds.map(([k]) => `${k} ${report.connections[k]}`).join(', ')}); RSS and CPU are the gateway's:`,
+    `The mix, all kinds at once (connections: ${kinds.map(([k]) => `${k} ${report.connections[k]}`).join(', ')}; analysts paced at ${ANALYST_RATE_PER_CONNECTION} req/s per connection, the others as fast as answers come); RSS and CPU are the gateway's, CPU ms/req its CPU over that kind's requests alone:`,
     '',
     summaryTable(kinds.map(([k, v]) => [k, v.summary] as const)),
     '',
     `The mix in all: ${fmtRps(report.totalRps)} req/s; gateway RSS max ${fmt(report.gateway.rssMaxMB, 0)} MB, CPU ${fmt(report.gateway.cpuCores, 2)} cores; ` +
-      `services process (emulators, adapters, index, subgraphs) CPU ${fmt(report.services.cpuCores, 2)} cores, RSS max ${fmt(report.services.rssMaxMB, 0)} MB.`,
+      `services process (adapters, person index, subgraphs; the emulators run in child processes of their own) CPU ${fmt(report.services.cpuCores, 2)} cores, RSS max ${fmt(report.services.rssMaxMB, 0)} MB.`,
     `Client overview p99 ${fmt(overview.p99Ms, 1)} ms at ${fmtRps(overview.rps)} req/s within the mix (target < ${report.clientOverviewP99TargetMs} ms): ${
       overview.p99Ms < report.clientOverviewP99TargetMs ? 'met' : 'NOT met'
     }.`,

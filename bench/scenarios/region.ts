@@ -55,7 +55,7 @@ export interface RegionReport {
   readonly totalRps: number;
   /** The gateway process: RSS max, CPU over the measured rounds. */
   readonly gateway: { readonly rssMaxMB: number | null; readonly cpuCores: number | null };
-  /** The services process (emulators, adapters, index, subgraphs) during the measured rounds: median CPU cores, RSS max MB. */
+  /** The services process (adapters, index, subgraphs; not the emulators, in processes of their own) during the measured rounds: median CPU cores, RSS max MB. */
   readonly services: { readonly rssMaxMB: number | null; readonly cpuCores: number | null };
   readonly legacyCalls: Record<QueryKind, LegacyCallsPerQuery>;
   readonly clientOverviewP99TargetMs: number;
@@ -71,8 +71,25 @@ export function shareConnections(total: number, kinds: readonly QueryKind[] = QU
   return out;
 }
 
+/**
+ * Requests per second per connection of the analysts' aggregates. Why paced:
+ * analysts are few and their aggregates cheap (precomputed counters), so an
+ * unpaced analyst connection sends ten times the other kinds' requests and the
+ * "mix" would be mostly aggregates; citizens and professionals run unpaced,
+ * which measures what the region sustains for them.
+ */
+export const ANALYST_RATE_PER_CONNECTION = 5;
+
 function mixLoads(stack: RegionStack, mix: RegionMix, connections: Record<QueryKind, number>): (durationS: number) => LoadSpec[] {
-  return (durationS) => QUERY_KINDS.map((kind) => ({ label: kind, origin: stack.gatewayOrigin, connections: connections[kind], durationS, requests: mix[kind] }));
+  return (durationS) =>
+    QUERY_KINDS.map((kind) => ({
+      label: kind,
+      origin: stack.gatewayOrigin,
+      connections: connections[kind],
+      durationS,
+      requests: mix[kind],
+      ...(kind === 'analystAggregate' ? { ratePerConnection: ANALYST_RATE_PER_CONNECTION } : {}),
+    }));
 }
 
 function delta(after: Counts, before: Counts, per: number): { total: number; byInstance: Record<string, number> } {
