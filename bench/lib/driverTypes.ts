@@ -16,6 +16,8 @@ export interface LoadSpec {
   readonly connections: number;
   readonly durationS: number;
   readonly requests: readonly BenchRequest[];
+  /** Requests per second per connection (autocannon's connectionRate); absent: as fast as answers come. */
+  readonly ratePerConnection?: number;
 }
 
 export interface DriverJob {

@@ -61,7 +61,7 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const requests = spec.requests.map((r) => ({ method: r.method, path: r.path, headers: r.headers, body: r.body, onResponse }));
   return new Promise((resolve, reject) => {
     const instance = autocannon(
-      { url: spec.origin, connections: spec.connections, duration: spec.durationS, timeout: 10, requests },
+      { url: spec.origin, connections: spec.connections, duration: spec.durationS, timeout: 10, requests, ...(spec.ratePerConnection ? { connectionRate: spec.ratePerConnection } : {}) },
       (err, result) => {
         if (err) {
           reject(err);
