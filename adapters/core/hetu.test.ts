@@ -17,7 +17,11 @@ const SIGNS_1900 = ['-', 'Y', 'X', 'W', 'V', 'U'];
 const SIGNS_2000 = ['A', 'B', 'C', 'D', 'E', 'F'];
 const ALL_SIGNS = [...SIGNS_1800, ...SIGNS_1900, ...SIGNS_2000];
 
-/** `131052-308T` with another sign: the check character does not depend on the sign. */
+/**
+ * `131052-308T` is the published example of the identity-code specification (individual number
+ * 308, not synthetic: these validator tests need one real-form code); with another sign, the check
+ * character does not depend on the sign. Fixtures and generated data use 900–999 only.
+ */
 const withSign = (sign: string, ddmmyy = '131052', nnnc = '308T') => `${ddmmyy}${sign}${nnnc}`;
 
 /** Fails the test when a reason repeats any identifying part of the code. */

@@ -19,6 +19,7 @@ import type { Lifecycle } from '../../scripts/lifecycle.ts';
 import { startRegionServices } from '../../scripts/region.ts';
 import type { RunningRegionServices } from '../../scripts/region.ts';
 import { ReadCounter, legacyCalls } from './counting.ts';
+import { listenFree } from '../lib/serve.ts';
 import { padPersonIndex } from './padding.ts';
 
 /**
@@ -154,11 +155,5 @@ async function listenControl(hosts: EmulatorHost, reads: ReadCounter): Promise<{
     }
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolveListen());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('expected the control endpoint on a TCP port, received none');
-  return { server, url: `http://127.0.0.1:${address.port}` };
+  return { server, url: `http://127.0.0.1:${await listenFree(server)}` };
 }
