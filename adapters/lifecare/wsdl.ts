@@ -148,8 +148,10 @@ function operationElements(): string {
 }
 
 /**
- * The WSDL of one version, with `location` as the service address.
- * The `soap` client builds a client with five operations from it.
+ * The WSDL of one version, with `location` as the service address. The
+ * adapter's transport reads only its target namespace (the version) and
+ * the operations its portType offers; the envelopes themselves are fixed
+ * templates (format.ts).
  */
 export function lifecareWsdl(version: LifecareVersion, location: string): string {
   const ns = NAMESPACES[version];

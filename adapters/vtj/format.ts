@@ -100,9 +100,11 @@ export function isoToVtjDate(iso: string): string {
 }
 
 /**
- * The service description. `location` is the endpoint the `soap` client
- * will call. Document/literal, qualified elements, so a generic SOAP
- * client builds the request in the service's namespace.
+ * The service description. `location` is the endpoint named in it.
+ * Document/literal, qualified elements, so a generic SOAP client would
+ * build the request in the service's namespace; the adapter's transport
+ * only checks the target namespace and that the operation is offered, and
+ * sends the fixed envelope of `requestEnvelope`.
  */
 export function wsdl(location: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>

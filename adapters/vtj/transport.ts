@@ -60,7 +60,7 @@ export class VtjTransport {
       definitions?.['@_targetNamespace'] === VTJ_NS &&
       children(definitions, 'portType').some((pt) => children(pt, 'operation').some((op) => op['@_name'] === OPERATION));
     if (!offers) {
-      return new AdapterError('SOURCE_ERROR', 'vtj', 'VTJ: expected a usable service description (WSDL), received one the SOAP client could not read');
+      return new AdapterError('SOURCE_ERROR', 'vtj', 'VTJ: expected a usable service description (WSDL), received one that could not be read or lacks the operation');
     }
     return true;
   }
