@@ -12,7 +12,8 @@
  * one root element, elements with optional prefix and attributes
  * (`name="value"` without `&` or `<`, one space before each), text with only
  * `&amp;` `&lt;` `&gt;` escapes, no element with both text and child
- * elements, whitespace between elements.
+ * elements, whitespace between elements. Line ends are normalised first
+ * (CR LF and CR to LF, XML 1.0 §2.11), as the safe parser does.
  */
 import { DEFAULT_XML_LIMITS, parseXml, type XmlNode, type XmlResult, type XmlValue } from './xml.ts';
 
@@ -30,6 +31,8 @@ const RESERVED = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProper
 const DECLARATIONS = ['<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0" encoding="UTF-8"?>'];
 
 const NO_ARRAYS: ReadonlySet<string> = new Set();
+
+const CR_LINE_END = /\r\n?/g;
 
 /** Deeper documents go to the safe parser (well inside its limit; SOAP answers nest a few levels). */
 const MAX_QUICK_DEPTH = 32;
@@ -64,7 +67,9 @@ interface Frame {
 }
 
 /** The quick path alone: the element tree, or undefined when the text is outside the subset (tests compare it with parseXml). */
-export function quick(s: string, alwaysArray: ReadonlySet<string>): XmlNode | undefined {
+export function quick(text: string, alwaysArray: ReadonlySet<string>): XmlNode | undefined {
+  // XML 1.0 §2.11: CR LF and a lone CR are read as LF, in text and attribute values alike (parseXml does the same).
+  const s = text.indexOf('\r') < 0 ? text : text.replace(CR_LINE_END, '\n');
   const end = s.length;
   let pos = 0;
   for (const d of DECLARATIONS) {
@@ -138,7 +143,8 @@ export function quick(s: string, alwaysArray: ReadonlySet<string>): XmlNode | un
       const valueEnd = s.indexOf('"', valueStart);
       if (valueEnd < 0) return undefined;
       const value = s.slice(valueStart, valueEnd);
-      if (value.indexOf('&') >= 0 || value.indexOf('<') >= 0) return undefined;
+      // Tabs and line ends in a value: the safe parser decides how they read.
+      if (value.indexOf('&') >= 0 || value.indexOf('<') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\t') >= 0) return undefined;
       // Namespace declarations keep their name; other attributes lose their prefix.
       const local = rawAttr.startsWith('xmlns') ? rawAttr : localPart(rawAttr);
       if (RESERVED.has(local)) return undefined;
