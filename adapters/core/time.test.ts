@@ -8,6 +8,7 @@ import {
   isValidIsoDate,
   isValidLocal,
   isoDate,
+  p2,
   parseInstant,
   systemClock,
   toHelsinkiLocal,
@@ -273,5 +274,76 @@ describe('helsinkiToday', () => {
     const today = helsinkiToday(systemClock);
     const after = formatInstant(Date.now()).slice(0, 10);
     expect([before, after]).toContain(today);
+  });
+});
+
+describe('against Intl (ICU time-zone data), 1970–2040, every half hour', () => {
+  // The reference: Intl's own offset for Europe/Helsinki, read independently of time.ts.
+  const intl = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Helsinki', timeZoneName: 'longOffset' });
+  const HALF_HOUR = 1_800_000;
+  const first = Date.UTC(1970, 0, 1);
+  const steps = (Date.UTC(2041, 0, 1) - first) / HALF_HOUR;
+  const offsets = new Int32Array(steps + 1);
+  const refOffset = (i: number): number => {
+    const m = /GMT([+-])(\d{2}):(\d{2})$/.exec(intl.format(first + i * HALF_HOUR));
+    if (!m) throw new Error(`Intl gave no offset for ${new Date(first + i * HALF_HOUR).toISOString()}`);
+    return (m[1] === '-' ? -1 : 1) * (+m[2]! * 60 + +m[3]!);
+  };
+  const localText = (ms: number, offset: number): string => {
+    const l = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
+    return `${l}+${p2(Math.floor(offset / 60))}:${p2(offset % 60)}`;
+  };
+
+  it('instant → local: the same offset as Intl at every half hour, the same text at every eighth', () => {
+    const wrong: string[] = [];
+    for (let i = 0; i <= steps; i++) {
+      offsets[i] = refOffset(i);
+      const ms = first + i * HALF_HOUR;
+      if (helsinkiOffsetMinutes(ms) !== offsets[i]) wrong.push(`${new Date(ms).toISOString()}: expected offset ${offsets[i]}, received ${helsinkiOffsetMinutes(ms)}`);
+      else if ((i & 7) === 0 && formatInstant(ms) !== localText(ms, offsets[i]!)) wrong.push(`${new Date(ms).toISOString()}: expected ${localText(ms, offsets[i]!)}, received ${formatInstant(ms)}`);
+    }
+    expect(wrong.length, wrong.slice(0, 5).join('; ')).toBe(0);
+  });
+
+  it('local → instant: the earlier instant where Intl repeats a local time, malformed where Intl skips it', () => {
+    const wrong: string[] = [];
+    // Local half hours, counted on a calendar (no Date per step); a local L comes from the instant L − 3 h or L − 2 h.
+    const t = { year: 1970, month: 1, day: 1, hour: 3, minute: 0, second: 0 };
+    for (let j = 6; j <= steps - 6; j++) {
+      let expected: number | undefined;
+      for (const offset of [180, 120]) {
+        const i = j - offset / 30;
+        if (expected === undefined && offsets[i] === offset) expected = first + i * HALF_HOUR;
+      }
+      const r = fromHelsinkiLocal(t);
+      const received = r.ok ? r.epochMs : undefined;
+      if (received !== expected) {
+        const at = `${isoDate(t)} ${p2(t.hour)}:${p2(t.minute)}`;
+        wrong.push(`local ${at}: expected ${expected === undefined ? 'skipped' : new Date(expected).toISOString()}, received ${received === undefined ? 'skipped' : new Date(received).toISOString()}`);
+      }
+      if ((t.minute += 30) === 60) {
+        t.minute = 0;
+        if (++t.hour === 24) {
+          t.hour = 0;
+          if (++t.day > new Date(Date.UTC(t.year, t.month, 0)).getUTCDate()) {
+            t.day = 1;
+            if (++t.month === 13) {
+              t.month = 1;
+              t.year++;
+            }
+          }
+        }
+      }
+    }
+    expect(wrong.length, wrong.slice(0, 5).join('; ')).toBe(0);
+  });
+
+  it('names the years the old rule got wrong: no summer time in 1975, summer time to the last Sunday of September in 1990', () => {
+    expect(instantOf('1975-07-01 12:00')).toBe('1975-07-01T12:00:00+02:00');
+    expect(instantOf('1990-09-29 12:00')).toBe('1990-09-29T12:00:00+03:00');
+    expect(instantOf('1990-10-15 12:00')).toBe('1990-10-15T12:00:00+02:00');
+    // 1990-09-30 was the last Sunday of September: 03:00–03:59 came twice, the earlier is summer time.
+    expect(instantOf('1990-09-30 03:30')).toBe('1990-09-30T03:30:00+03:00');
+    expect(fromHelsinkiLocal(local('1990-03-25 03:30')).ok).toBe(false);
   });
 });

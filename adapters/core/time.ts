@@ -1,12 +1,18 @@
 /**
- * Europe/Helsinki time, computed from the EU summer-time rule (in force in
- * Finland since 1981): summer time (UTC+3) from 01:00 UTC on the last Sunday
- * of March to 01:00 UTC on the last Sunday of October, otherwise UTC+2.
+ * Europe/Helsinki time from the platform's time-zone data (Intl, ICU's
+ * tzdata), for every year: summer time ended on the last Sunday of
+ * September in 1981–1995, and there was none in 1970–1980 (nor in most
+ * years before), so no fixed rule is right across the decades legacy
+ * records reach back.
  *
- * Why not Intl: the rule is fixed, this is pure and fast, and it makes the
- * two awkward local hours explicit. A local time in the hour repeated in
- * October reads as the earlier instant (summer time); one in the hour skipped
- * in March is malformed (region.md).
+ * Why a table and not Intl per call: conversion is on the migration check's
+ * hot path, and an Intl call costs about a microsecond. Each UTC year's
+ * offset changes are found from Intl once (a sample per day, then a binary
+ * search to the second for each change), cached per year (at most
+ * MAX_CACHED_YEARS years), and every call after that is arithmetic on the
+ * table. The two awkward local hours stay explicit: a local time that
+ * occurs twice (clocks turned back) reads as the earlier instant; one that
+ * never occurs (clocks turned forward) is malformed (region.md).
  */
 
 /** A calendar date and wall-clock time, Helsinki local. */
@@ -27,18 +33,100 @@ export interface Clock {
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-const HOUR = 3_600_000;
+const SECOND = 1_000;
+const DAY = 86_400_000;
 
-function lastSundayUtc(year: number, month: number): number {
-  const last = new Date(Date.UTC(year, month, 0)); // last day of `month` (1-based)
-  const day = last.getUTCDate() - last.getUTCDay();
-  return Date.UTC(year, month - 1, day, 1, 0, 0);
+/** Years whose tables are kept; beyond this the cache starts again (a table is a few numbers). */
+export const MAX_CACHED_YEARS = 512;
+
+/** One UTC year's offsets: `offsets[0]` from `start`, `offsets[i + 1]` from `changes[i]`, until `end`. */
+interface YearTable {
+  readonly start: number;
+  readonly end: number;
+  readonly changes: readonly number[];
+  /** Offsets from UTC in seconds. */
+  readonly offsets: readonly number[];
+  /** The distinct offsets of the year, largest first (the earlier instant of a repeated local time first). */
+  readonly distinct: readonly number[];
 }
 
-/** Helsinki's offset from UTC in minutes (120 or 180) at an instant. */
-export function helsinkiOffsetMinutes(epochMs: number): 120 | 180 {
+const OFFSET_FORMAT = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Helsinki', timeZoneName: 'longOffset' });
+const OFFSET_TEXT = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** Helsinki's offset from UTC in seconds at an instant, asked of Intl (the reference; slow). */
+export function intlOffsetSeconds(epochMs: number): number {
+  const m = OFFSET_TEXT.exec(OFFSET_FORMAT.format(epochMs));
+  if (!m) throw new RangeError('Expected Intl to give a GMT offset for Europe/Helsinki, received another form.');
+  if (m[1] === undefined) return 0;
+  const seconds = +m[2]! * 3600 + +m[3]! * 60 + +(m[4] ?? 0);
+  return m[1] === '-' ? -seconds : seconds;
+}
+
+const tables = new Map<number, YearTable>();
+let last: YearTable | undefined;
+
+/** The first instant in (`from`, `to`] whose offset is not `before`, to the second (time-zone changes fall on whole seconds). */
+function changeBetween(from: number, to: number, before: number): number {
+  let lo = Math.floor(from / SECOND);
+  let hi = Math.ceil(to / SECOND);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (intlOffsetSeconds(mid * SECOND) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi * SECOND;
+}
+
+/** Builds one year's table from Intl. Assumes at most one change a day (Helsinki's changes are months apart). */
+function buildYear(year: number): YearTable {
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  const changes: number[] = [];
+  const offsets = [intlOffsetSeconds(start)];
+  let at = start;
+  let offset = offsets[0]!;
+  while (at < end) {
+    const next = Math.min(at + DAY, end - SECOND);
+    const o = intlOffsetSeconds(next);
+    if (o !== offset) {
+      changes.push(changeBetween(at, next, offset));
+      offsets.push(o);
+      offset = o;
+    }
+    if (next === end - SECOND) break;
+    at = next;
+  }
+  return { start, end, changes, offsets, distinct: [...new Set(offsets)].sort((a, b) => b - a) };
+}
+
+function tableOf(epochMs: number): YearTable {
+  if (last !== undefined && epochMs >= last.start && epochMs < last.end) return last;
   const year = new Date(epochMs).getUTCFullYear();
-  return epochMs >= lastSundayUtc(year, 3) && epochMs < lastSundayUtc(year, 10) ? 180 : 120;
+  let t = tables.get(year);
+  if (t === undefined) {
+    if (tables.size >= MAX_CACHED_YEARS) tables.clear();
+    t = buildYear(year);
+    tables.set(year, t);
+  }
+  last = t;
+  return t;
+}
+
+/** Helsinki's offset from UTC in seconds at an instant, from the year's table. */
+export function helsinkiOffsetSeconds(epochMs: number): number {
+  const t = tableOf(epochMs);
+  const { changes, offsets } = t;
+  let i = 0;
+  while (i < changes.length && epochMs >= changes[i]!) i++;
+  return offsets[i]!;
+}
+
+/**
+ * Helsinki's offset from UTC in minutes at an instant: 120 or 180 since
+ * 1921; before that Helsinki mean time (+1:39:49), rounded to the minute.
+ */
+export function helsinkiOffsetMinutes(epochMs: number): number {
+  return Math.round(helsinkiOffsetSeconds(epochMs) / 60);
 }
 
 export type LocalResolution =
@@ -54,33 +142,42 @@ export function isValidLocal(t: LocalDateTime): boolean {
 
 /**
  * Resolves a Helsinki wall-clock time to an instant with the offset of that
- * moment. Repeated hour: the earlier (summer-time) instant. Skipped hour or
- * impossible date: `ok: false`.
+ * moment, at the changes Intl reports for that year. Repeated hour: the
+ * earlier (summer-time) instant. Skipped hour or impossible date: `ok: false`.
  */
 export function fromHelsinkiLocal(t: LocalDateTime): LocalResolution {
   if (!isValidLocal(t)) return { ok: false, reason: 'not a valid calendar date and time' };
   const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-  for (const offset of [180, 120] as const) {
-    const epochMs = asUtc - (offset / 60) * HOUR;
-    if (helsinkiOffsetMinutes(epochMs) === offset) {
+  // The offsets in force a day either side; the largest first gives the earlier instant of a repeated hour.
+  const before = tableOf(asUtc - DAY);
+  const after = tableOf(asUtc + DAY);
+  const candidates = before === after ? before.distinct : [...new Set([...before.distinct, ...after.distinct])].sort((a, b) => b - a);
+  for (const offset of candidates) {
+    const epochMs = asUtc - offset * SECOND;
+    if (helsinkiOffsetSeconds(epochMs) === offset) {
       return { ok: true, epochMs, instant: formatInstant(epochMs) };
     }
   }
   return { ok: false, reason: 'the local time falls in the hour skipped when summer time begins' };
 }
 
-/** Formats an instant as `YYYY-MM-DDThh:mm:ss+02:00` / `+03:00` (Helsinki offset). */
+/**
+ * Formats an instant as `YYYY-MM-DDThh:mm:ss+02:00` / `+03:00` (Helsinki
+ * offset). Before 1921 the offset is rounded to the minute and the local
+ * time written with it, so the text still names the same instant.
+ */
 export function formatInstant(epochMs: number): string {
   const offset = helsinkiOffsetMinutes(epochMs);
   const l = new Date(epochMs + offset * 60_000);
+  const abs = Math.abs(offset);
   return `${l.getUTCFullYear()}-${p2(l.getUTCMonth() + 1)}-${p2(l.getUTCDate())}T${p2(l.getUTCHours())}:${p2(
     l.getUTCMinutes(),
-  )}:${p2(l.getUTCSeconds())}+${p2(offset / 60)}:00`;
+  )}:${p2(l.getUTCSeconds())}${offset < 0 ? '-' : '+'}${p2(Math.floor(abs / 60))}:${p2(abs % 60)}`;
 }
 
-/** The Helsinki wall-clock time of an instant. */
+/** The Helsinki wall-clock time of an instant (as Intl gives it, to the second). */
 export function toHelsinkiLocal(epochMs: number): LocalDateTime {
-  const l = new Date(epochMs + helsinkiOffsetMinutes(epochMs) * 60_000);
+  const l = new Date(epochMs + helsinkiOffsetSeconds(epochMs) * SECOND);
   return {
     year: l.getUTCFullYear(),
     month: l.getUTCMonth() + 1,
