@@ -3,9 +3,11 @@
  * sources as the subgraphs and tools read them.
  */
 import {
+  answerLimitsProblem,
   INSTANCES,
   systemClock,
   type AdapterConfig,
+  type AnswerLimits,
   type Clock,
   type InstanceId,
   type PersonDirectory,
@@ -24,6 +26,8 @@ export interface SourcesConfig {
   readonly addresses: Partial<Record<InstanceId, string>>;
   /** Per-source timeout in milliseconds (default 5 000). */
   readonly timeoutMs?: Partial<Record<InstanceId, number>>;
+  /** Per-source answer limits over the product's defaults (README: Answer limits). */
+  readonly limits?: Partial<Record<InstanceId, Partial<AnswerLimits>>>;
   readonly clock?: Clock;
 }
 
@@ -58,12 +62,20 @@ export async function createAdapter(config: AdapterConfig, directory?: PersonDir
 /** Creates the adapters of every instance that has an address, and VTJ's. */
 export async function createSources(config: SourcesConfig): Promise<RegionSources> {
   const clock = config.clock ?? systemClock;
-  const configFor = (instance: InstanceId): AdapterConfig => ({
-    instance,
-    address: config.addresses[instance]!,
-    timeoutMs: config.timeoutMs?.[instance] ?? DEFAULT_SOURCE_TIMEOUT_MS,
-    clock,
-  });
+  for (const [instance, limits] of Object.entries(config.limits ?? {})) {
+    const problem = limits ? answerLimitsProblem(limits) : undefined;
+    if (problem) throw new RangeError(`Limits of ${instance}: ${problem}.`);
+  }
+  const configFor = (instance: InstanceId): AdapterConfig => {
+    const limits = config.limits?.[instance];
+    return {
+      instance,
+      address: config.addresses[instance]!,
+      timeoutMs: config.timeoutMs?.[instance] ?? DEFAULT_SOURCE_TIMEOUT_MS,
+      clock,
+      ...(limits && { limits }),
+    };
+  };
   if (!config.addresses.vtj) throw new Error('Expected an address for vtj, received none.');
   const vtj = await createVtjAdapter({ ...configFor('vtj') });
   const adapters = new Map<InstanceId, SourceAdapter>();

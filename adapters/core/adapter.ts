@@ -2,6 +2,7 @@
  * The contract every product adapter implements: read persons by identity
  * code (batched where the interface allows) and list changed persons.
  */
+import type { AnswerLimits } from './answerLimits.ts';
 import type { AdapterError, RecordIssue } from './errors.ts';
 import type { Instant, IsoDate, SourceRecords, VtjPerson } from './model.ts';
 import type { InstanceId, Product } from './region.ts';
@@ -52,6 +53,8 @@ export interface AdapterConfig {
   /** How long one request to the source may take before it counts as unavailable. */
   readonly timeoutMs: number;
   readonly clock: Clock;
+  /** This instance's answer limits over its product's defaults (answerLimits.ts; README: Answer limits). */
+  readonly limits?: Partial<AnswerLimits>;
 }
 
 /** A product adapter bound to one instance. */

@@ -14,3 +14,4 @@ export * from './retry.ts';
 export * from './httpEmulator.ts';
 export * from './soapHttp.ts';
 export * from './xmlFast.ts';
+export * from './answerLimits.ts';

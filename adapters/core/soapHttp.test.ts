@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFloodServer } from './floodServer.ts';
 import { SoapHttpClient, SoapHttpFailure, readLiteralRequest } from './soapHttp.ts';
 
 let server: Server;
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('SoapHttpClient', () => {
-  const client = () => new SoapHttpClient({ timeoutMs: 300, connections: 4, maxResponseBytes: 1000 });
+  const client = () => new SoapHttpClient({ timeoutMs: 300, connections: 4, maxResponseBytes: 1000, maxReferences: 10 });
 
   it('posts with the SOAPAction and hands back status, content type and bytes', async () => {
     const c = client();
@@ -88,5 +89,44 @@ describe('readLiteralRequest', () => {
     ['a declaration twice', env('<Q xmlns="urn:x"></Q>').replace('xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"', 'xmlns:soap="a" xmlns:soap="b"')],
   ])('leaves %s to the parser', (_, body) => {
     expect(readLiteralRequest(body)).toBeUndefined();
+  });
+});
+
+describe('SoapHttpClient answer limits', () => {
+  const MIB = 1024 * 1024;
+
+  it('stops reading a 60 MB answer as soon as it passes the byte limit (tooLarge), sending little more than the limit', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: '<a>', chunk: '<b>xxxxxxxxxxxxxxxx</b>', totalBytes: 60 * MIB });
+    const c = new SoapHttpClient({ timeoutMs: 5_000, connections: 1, maxResponseBytes: 1 * MIB, maxReferences: 100 });
+    const t0 = Date.now();
+    const a = await c.post(`${flood.url}/svc`, '""', '<e/>');
+    const ms = Date.now() - t0;
+    await c.close();
+    await flood.close();
+    expect((a as SoapHttpFailure).kind).toBe('tooLarge');
+    expect(ms).toBeLessThan(1_000);
+    // What left the server: the limit plus socket buffers, far from 60 MB.
+    expect(flood.sentBytes()).toBeLessThan(12 * MIB);
+  });
+
+  it('stops at the reference budget (tooManyReferences), well under the byte limit', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: '<a>', chunk: '&#65;', totalBytes: 8 * MIB });
+    const c = new SoapHttpClient({ timeoutMs: 5_000, connections: 1, maxResponseBytes: 8 * MIB, maxReferences: 1_000 });
+    const a = await c.post(`${flood.url}/svc`, '""', '<e/>');
+    await c.close();
+    await flood.close();
+    expect((a as SoapHttpFailure).kind).toBe('tooManyReferences');
+    expect(((a as SoapHttpFailure).cause as Error).message).toBe('expected at most 1000 entity or character references in the answer, received more');
+    expect(flood.sentBytes()).toBeLessThan(8 * MIB);
+  });
+
+  it('reads an answer exactly at the limits', async () => {
+    const body = `<a>${'&amp;'.repeat(10)}</a>`;
+    const flood = await startFloodServer({ contentType: 'text/xml', head: '', chunk: '', totalBytes: 0, answer: () => ({ status: 200, contentType: 'text/xml', body }) });
+    const c = new SoapHttpClient({ timeoutMs: 5_000, connections: 1, maxResponseBytes: body.length, maxReferences: 10 });
+    const a = await c.post(`${flood.url}/svc`, '""', '<e/>');
+    await c.close();
+    await flood.close();
+    expect((a as { body: Buffer }).body.toString()).toBe(body);
   });
 });

@@ -4,7 +4,9 @@
  * GET, each exchange handed back raw (status, content type, bytes) for a
  * pure mapper. Calls never reject: a request that got no whole answer is a
  * `SoapHttpFailure` telling why (timeout, cancelled, refused, dropped, too
- * large), for the adapter to word as its AdapterError.
+ * large, too many references), for the adapter to word as its AdapterError.
+ * The body is counted as it arrives and the request aborted as soon as it
+ * passes a limit (answerLimits.ts), so an oversize answer is never buffered.
  *
  * Why not the `soap` package: per request it re-serialised the envelope from
  * the WSDL's schema and ran axios; at 7 requests a person that was most of
@@ -12,6 +14,7 @@
  * written by string templates in each product's format.ts.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { AnswerBudget } from './answerLimits.ts';
 import { retryOnReset } from './retry.ts';
 
 export interface SoapHttpOptions {
@@ -21,6 +24,8 @@ export interface SoapHttpOptions {
   readonly connections: number;
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
+  /** Most `&` references in one response body. */
+  readonly maxReferences: number;
 }
 
 /** One answer as it came over HTTP, before any reading. */
@@ -31,7 +36,7 @@ export interface SoapHttpAnswer {
 }
 
 /** Why a request got no whole answer. */
-export type SoapHttpFailureKind = 'timeout' | 'cancelled' | 'refused' | 'connection' | 'tooLarge';
+export type SoapHttpFailureKind = 'timeout' | 'cancelled' | 'refused' | 'connection' | 'tooLarge' | 'tooManyReferences';
 
 export class SoapHttpFailure {
   constructor(
@@ -49,6 +54,16 @@ class Deadline extends Error {}
 
 /** The caller's signal aborted the request. */
 class Cancelled extends Error {}
+
+/** The body passed a limit while arriving; the message says which. */
+class OverLimit extends Error {
+  constructor(
+    readonly kind: 'tooLarge' | 'tooManyReferences',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A keep-alive connection pool to one SOAP service. */
 export class SoapHttpClient {
@@ -126,7 +141,7 @@ export class SoapHttpClient {
    */
   private once(options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<SoapHttpAnswer> {
     return new Promise<SoapHttpAnswer>((resolve, reject) => {
-      const exchange = new PendingExchange(resolve, reject, signal, this.options.timeoutMs);
+      const exchange = new PendingExchange(resolve, reject, signal, this.options.timeoutMs, new AnswerBudget(this.options, true));
       this.agent.dispatch(options, exchange);
     });
   }
@@ -168,6 +183,7 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     private readonly reject: (err: unknown) => void,
     private readonly signal: AbortSignal | undefined,
     timeoutMs: number,
+    private readonly budget: AnswerBudget,
   ) {
     this.timer = setTimeout(onDeadline, timeoutMs, this);
     if (signal) watch(signal, this);
@@ -201,6 +217,13 @@ class PendingExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.aborted) return;
+    const refused = this.budget.add(chunk);
+    if (refused !== undefined) {
+      // Abort now: the rest of the body is never read (the connection is closed).
+      this.abort(new OverLimit(refused.kind, refused.reason));
+      return;
+    }
     this.chunks.push(chunk);
   }
 
@@ -255,6 +278,7 @@ function classify(err: unknown, signal: AbortSignal | undefined): SoapHttpFailur
   const code = errorCode(err);
   if (err instanceof Deadline) return new SoapHttpFailure('timeout', code, err);
   if (err instanceof Cancelled || signal?.aborted) return new SoapHttpFailure('cancelled', code, err);
+  if (err instanceof OverLimit) return new SoapHttpFailure(err.kind, undefined, err);
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return new SoapHttpFailure('tooLarge', code, err);
   if (code === 'ECONNREFUSED') return new SoapHttpFailure('refused', code, err);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new SoapHttpFailure('timeout', code, err);

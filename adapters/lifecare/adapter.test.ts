@@ -23,6 +23,7 @@ import {
   type RunningEmulator,
   type SourceAdapter,
 } from '../core/index.ts';
+import { startFloodServer } from '../core/floodServer.ts';
 import { createLifecareAdapter } from './adapter.ts';
 import { startLifecareEmulator } from './emulator.ts';
 import { lifecareWsdl } from './wsdl.ts';
@@ -422,6 +423,45 @@ describe('a source that is down', () => {
     } finally {
       await adapter.close();
       await emu?.close();
+    }
+  });
+});
+
+describe('answer limits', () => {
+  const MIB = 1024 * 1024;
+  const wsdlFor = (method: string, url: string) =>
+    method === 'GET' && url.endsWith('?wsdl') ? { status: 200, contentType: 'text/xml', body: lifecareWsdl('MR2020', 'http://127.0.0.1/x') } : undefined;
+
+  it('a 60 MB answer → MALFORMED_RESPONSE at the default 4 MiB, read stopped near the limit, quickly', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: ENV(MR, 'HaePotilas', '').slice(0, 200), chunk: '<Potilas><Sukunimi>x</Sukunimi></Potilas>', totalBytes: 60 * MIB, answer: wsdlFor });
+    const adapter = await createLifecareAdapter(config('lifecare-porvoo', flood.url));
+    try {
+      const t0 = Date.now();
+      const [slot] = await adapter.readPersons([HETU], { feeYears: [2026] });
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      expect(slot).toBeInstanceOf(AdapterError);
+      expect((slot as AdapterError).code).toBe('MALFORMED_RESPONSE');
+      expect((slot as AdapterError).source).toBe('lifecare-porvoo');
+      expect((slot as AdapterError).message).toMatch(/^Hae\w+: expected an answer of at most 4194304 bytes, received a larger one$/);
+      // Several calls at once, each stopped at its limit plus what the sockets buffer (a few MB on loopback): far from 60 MB each.
+      expect(flood.floods()).toBeGreaterThan(0);
+      expect(flood.sentBytes() / flood.floods()).toBeLessThan(4 * MIB + 6 * MIB);
+    } finally {
+      await adapter.close();
+      await flood.close();
+    }
+  });
+
+  it('a million character references under the byte limit → MALFORMED_RESPONSE at the reference budget; limits are per instance', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: ENV(MR, 'HaePotilas', '').slice(0, 200), chunk: '&#65;', totalBytes: 5 * MIB, answer: wsdlFor });
+    const adapter = await createLifecareAdapter({ ...config('lifecare-porvoo', flood.url), limits: { maxResponseBytes: 8 * MIB, maxReferences: 1_000 } });
+    try {
+      const [slot] = await adapter.readPersons([HETU], { feeYears: [2026] });
+      expect((slot as AdapterError).code).toBe('MALFORMED_RESPONSE');
+      expect((slot as AdapterError).message).toMatch(/^Hae\w+: expected at most 1000 entity or character references in the answer, received more$/);
+    } finally {
+      await adapter.close();
+      await flood.close();
     }
   });
 });

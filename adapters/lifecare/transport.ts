@@ -4,18 +4,17 @@
  * envelope (format.ts) POSTed over a keep-alive undici pool. Calls never
  * reject: each gives the raw exchange (status and body, faults included)
  * for the pure mapper, or an AdapterError when no answer came (timeout,
- * refused, dropped, aborted, too large).
+ * refused, dropped, aborted) or it passed the instance's answer limits
+ * (MALFORMED_RESPONSE: too large, too many references; reading stops there).
  */
 import type { AdapterConfig } from '../core/adapter.ts';
+import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../core/answerLimits.ts';
 import { AdapterError } from '../core/errors.ts';
 import { SoapHttpFailure, SoapHttpClient } from '../core/soapHttp.ts';
 import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
 import type { Exchange } from './envelope.ts';
 import { NAMESPACES, requestEnvelope, soapAction, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
 import type { CallResult } from './map.ts';
-
-/** Largest response accepted; a person's answers and a 500-code page are far smaller. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Connections per instance: the adapter keeps about 4 persons × 6 calls in flight per readPersons, a caller a few of those. */
 const CONNECTIONS = 32;
@@ -32,10 +31,12 @@ export class LifecareTransport {
   private readonly http: SoapHttpClient;
   private bound?: Promise<Bound | AdapterError>;
   private closed = false;
+  private readonly limits: AnswerLimits;
 
   constructor(private readonly config: AdapterConfig) {
     this.serviceUrl = `${config.address.replace(/\/+$/, '')}/lifecare/${config.instance}/PotilasPalvelu`;
-    this.http = new SoapHttpClient({ timeoutMs: config.timeoutMs, connections: CONNECTIONS, maxResponseBytes: MAX_RESPONSE_BYTES });
+    this.limits = answerLimits('lifecare', config.limits);
+    this.http = new SoapHttpClient({ timeoutMs: config.timeoutMs, connections: CONNECTIONS, ...this.limits });
   }
 
   /**
@@ -56,8 +57,7 @@ export class LifecareTransport {
     const { instance, timeoutMs } = this.config;
     const answer = await this.http.get(`${this.serviceUrl}?wsdl`);
     if (answer instanceof SoapHttpFailure) {
-      const code = answer.kind === 'tooLarge' ? 'MALFORMED_RESPONSE' : 'SOURCE_UNAVAILABLE';
-      return new AdapterError(code, instance, `WSDL: ${describeFailure(answer, timeoutMs)}`, { cause: answer.cause });
+      return new AdapterError(failureCode(answer), instance, `WSDL: ${describeFailure(answer, timeoutMs, this.limits)}`, { cause: answer.cause });
     }
     if (answer.status === 502 || answer.status === 503 || answer.status === 504) {
       return new AdapterError('SOURCE_UNAVAILABLE', instance, `WSDL: expected the service description, received HTTP ${answer.status}`);
@@ -96,8 +96,7 @@ export class LifecareTransport {
     if (!bound.operations.has(op)) return new AdapterError('MALFORMED_RESPONSE', instance, `WSDL: expected operation ${op}, received a WSDL without it`);
     const answer = await this.http.post(this.serviceUrl, soapAction(bound.version, op), requestEnvelope(bound.version, op, fields), signal);
     if (answer instanceof SoapHttpFailure) {
-      const code = answer.kind === 'tooLarge' ? 'MALFORMED_RESPONSE' : 'SOURCE_UNAVAILABLE';
-      return new AdapterError(code, instance, `${op}: ${describeFailure(answer, timeoutMs)}`, { cause: answer.cause });
+      return new AdapterError(failureCode(answer), instance, `${op}: ${describeFailure(answer, timeoutMs, this.limits)}`, { cause: answer.cause });
     }
     return { status: answer.status, body: answer.body.toString('utf8') } satisfies Exchange;
   }
@@ -113,7 +112,12 @@ function element(v: XmlValue | undefined): XmlNode | undefined {
   return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
-function describeFailure(f: SoapHttpFailure, timeoutMs: number): string {
+/** An answer over a limit came, but cannot be read: MALFORMED_RESPONSE; no answer at all: SOURCE_UNAVAILABLE. */
+function failureCode(f: SoapHttpFailure): 'MALFORMED_RESPONSE' | 'SOURCE_UNAVAILABLE' {
+  return f.kind === 'tooLarge' || f.kind === 'tooManyReferences' ? 'MALFORMED_RESPONSE' : 'SOURCE_UNAVAILABLE';
+}
+
+function describeFailure(f: SoapHttpFailure, timeoutMs: number, limits: AnswerLimits): string {
   switch (f.kind) {
     case 'timeout':
       return `expected an answer within ${timeoutMs} ms, received none`;
@@ -122,7 +126,9 @@ function describeFailure(f: SoapHttpFailure, timeoutMs: number): string {
     case 'cancelled':
       return 'expected an answer, the request was aborted by the caller';
     case 'tooLarge':
-      return `expected a response of at most ${MAX_RESPONSE_BYTES} bytes, received a larger or broken one`;
+      return tooLargeReason(limits.maxResponseBytes);
+    case 'tooManyReferences':
+      return tooManyReferencesReason(limits.maxReferences);
     case 'connection':
       return `expected an answer, the connection failed (${f.code ?? 'no error code'})`;
   }

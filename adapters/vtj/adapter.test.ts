@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, makeHetu } from '../core/index.ts';
 import type { AdapterConfig, PersonDirectory, RunningEmulator, VtjAdapter, VtjPerson } from '../core/index.ts';
 import { createVtjWriter } from '../../fixtures/generator/writers/vtj.ts';
+import { startFloodServer } from '../core/floodServer.ts';
 import { createVtjAdapter } from './adapter.ts';
 import { startVtjEmulator } from './emulator.ts';
 import { responseEnvelope, wsdl } from './format.ts';
@@ -324,6 +325,39 @@ describe('VTJ emulator fixtures', () => {
       }
     } finally {
       rmSync(odd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('answer limits', () => {
+  const MIB = 1024 * 1024;
+  const wsdlFor = (method: string, url: string) =>
+    method === 'GET' && url.endsWith('?wsdl') ? { status: 200, contentType: 'text/xml', body: wsdl('http://127.0.0.1/vtj/HenkilotietoPalvelu') } : undefined;
+  const HEAD = responseEnvelope('0000').slice(0, 200);
+
+  it('a 60 MB answer → MALFORMED_RESPONSE for that key at the default 1 MiB, read stopped near the limit', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: HEAD, chunk: '<Sukunimi>x</Sukunimi>', totalBytes: 60 * MIB, answer: wsdlFor });
+    const a = await createVtjAdapter(config(flood.url));
+    try {
+      const [slot] = await a.readPersons([persons[0]!.hetu]);
+      expect(slot).toBeInstanceOf(AdapterError);
+      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: 'vtj', message: 'VTJ: expected an answer of at most 1048576 bytes, received a larger one' });
+      expect(flood.sentBytes() / flood.floods()).toBeLessThan(1 * MIB + 6 * MIB);
+    } finally {
+      await a.close();
+      await flood.close();
+    }
+  });
+
+  it('a reference bomb under the byte limit → MALFORMED_RESPONSE at the default budget of 4 096', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml', head: HEAD, chunk: '&#65;', totalBytes: 900_000, answer: wsdlFor });
+    const a = await createVtjAdapter(config(flood.url));
+    try {
+      const [slot] = await a.readPersons([persons[0]!.hetu]);
+      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', message: 'VTJ: expected at most 4096 entity or character references in the answer, received more' });
+    } finally {
+      await a.close();
+      await flood.close();
     }
   });
 });

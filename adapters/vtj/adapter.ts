@@ -17,7 +17,7 @@ const CONCURRENCY = 8;
  * read (a source being down must not stop its caller from starting).
  */
 export async function createVtjAdapter(config: AdapterConfig): Promise<VtjAdapter & PersonDirectory> {
-  const transport = new VtjTransport(config.address, config.timeoutMs, CONCURRENCY);
+  const transport = new VtjTransport(config.address, config.timeoutMs, CONCURRENCY, config.limits);
   await transport.ensureWsdl();
 
   const readOne = async (hetu: string, signal?: AbortSignal): Promise<VtjSlot> => {

@@ -6,14 +6,13 @@
  * is exactly what the service sent; a query that got no answer is an
  * AdapterError.
  */
+import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../core/answerLimits.ts';
 import { AdapterError } from '../core/errors.ts';
 import { SoapHttpClient, SoapHttpFailure } from '../core/soapHttp.ts';
 import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
 import { OPERATION, SOAP_ACTION, VTJ_NS, VTJ_PATH, requestEnvelope } from './format.ts';
 import type { VtjHttpAnswer } from './map.ts';
 
-/** Largest answer accepted; one Henkilo is a few kB. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
 const QUOTED_ACTION = `"${SOAP_ACTION}"`;
 
 /** The service endpoint for a configured address (a base URL, or the endpoint itself). */
@@ -26,14 +25,18 @@ export class VtjTransport {
   private readonly http: SoapHttpClient;
   private wsdl: Promise<true | AdapterError> | undefined;
   private readonly endpoint: string;
+  private readonly limits: AnswerLimits;
 
+  /** `limits`: this instance's answer limits over VTJ's defaults (answerLimits.ts). */
   constructor(
     address: string,
     private readonly timeoutMs: number,
     connections: number,
+    limits?: Partial<AnswerLimits>,
   ) {
     this.endpoint = endpointOf(address);
-    this.http = new SoapHttpClient({ timeoutMs, connections, maxResponseBytes: MAX_RESPONSE_BYTES });
+    this.limits = answerLimits('vtj', limits);
+    this.http = new SoapHttpClient({ timeoutMs, connections, ...this.limits });
   }
 
   /**
@@ -53,7 +56,7 @@ export class VtjTransport {
 
   private async readWsdl(): Promise<true | AdapterError> {
     const answer = await this.http.get(`${this.endpoint}?wsdl`);
-    if (answer instanceof SoapHttpFailure && answer.kind !== 'tooLarge') return this.unavailable(answer);
+    if (answer instanceof SoapHttpFailure && answer.kind !== 'tooLarge' && answer.kind !== 'tooManyReferences') return this.unavailable(answer);
     const parsed = answer instanceof SoapHttpFailure || answer.status !== 200 ? undefined : parseXml(answer.body.toString('utf8'));
     const definitions = parsed?.ok ? element(parsed.doc['definitions']) : undefined;
     const offers =
@@ -71,8 +74,9 @@ export class VtjTransport {
     if (wsdl !== true) return wsdl;
     const answer = await this.http.post(this.endpoint, QUOTED_ACTION, requestEnvelope(hetu), signal);
     if (answer instanceof SoapHttpFailure) {
-      if (answer.kind === 'tooLarge') {
-        return new AdapterError('MALFORMED_RESPONSE', 'vtj', `VTJ: expected an answer of at most ${MAX_RESPONSE_BYTES} bytes, received a larger one`, { cause: answer.cause });
+      if (answer.kind === 'tooLarge' || answer.kind === 'tooManyReferences') {
+        const why = answer.kind === 'tooLarge' ? tooLargeReason(this.limits.maxResponseBytes) : tooManyReferencesReason(this.limits.maxReferences);
+        return new AdapterError('MALFORMED_RESPONSE', 'vtj', `VTJ: ${why}`, { cause: answer.cause });
       }
       return this.unavailable(answer);
     }
