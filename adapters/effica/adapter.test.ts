@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu } from '../core/index.ts';
 import type { AdapterConfig, InstanceId, PersonRead, RunningEmulator, SourceAdapter } from '../core/index.ts';
+import { startFloodServer } from '../core/floodServer.ts';
 import { createEfficaAdapter } from './adapter.ts';
 import { startEfficaEmulator } from './emulator.ts';
 
@@ -293,6 +294,41 @@ describe('Effica paging and size', () => {
       }
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('answer limits', () => {
+  const MIB = 1024 * 1024;
+  const HEAD = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<ASIAKAS>';
+
+  it('a 60 MB answer → MALFORMED_RESPONSE for that source at the default 4 MiB, read stopped near the limit, quickly', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml; charset=ISO-8859-1', head: HEAD, chunk: '<MAKSU><SUMMA>1,00</SUMMA></MAKSU>', totalBytes: 60 * MIB });
+    const a = createEfficaAdapter(config(flood.url));
+    try {
+      const t0 = performance.now();
+      const [[slot], [other]] = await Promise.all([a.readPersons([A]), adapter.readPersons([A])]);
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      expect(slot).toBeInstanceOf(AdapterError);
+      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: 'effica-porvoo', message: 'effica-porvoo: expected an answer of at most 4194304 bytes, received a larger one' });
+      expect(other).not.toBeInstanceOf(AdapterError);
+      expect(flood.sentBytes() / flood.floods()).toBeLessThan(4 * MIB + 6 * MIB);
+    } finally {
+      await a.close();
+      await flood.close();
+    }
+  });
+
+  it('a reference bomb under the byte limit → MALFORMED_RESPONSE at the budget; limits are per instance', async () => {
+    const flood = await startFloodServer({ contentType: 'text/xml; charset=ISO-8859-1', head: HEAD, chunk: '&#228;', totalBytes: 3 * MIB });
+    const a = createEfficaAdapter({ ...config(flood.url), limits: { maxReferences: 500 } });
+    try {
+      const [slot] = await a.readPersons([A]);
+      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', message: 'effica-porvoo: expected at most 500 entity or character references in the answer, received more' });
+      await expect(collectChanged(a.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    } finally {
+      await a.close();
+      await flood.close();
     }
   });
 });

@@ -21,11 +21,12 @@ const MAX_PAGES = 10_000;
  */
 export function createEfficaAdapter(config: AdapterConfig): SourceAdapter {
   const { instance } = config;
-  const transport = new EfficaTransport(config.address, instance, config.timeoutMs, CONCURRENCY);
+  const transport = new EfficaTransport(config.address, instance, config.timeoutMs, CONCURRENCY, config.limits);
   const error = (code: AdapterError['code'], reason: string, cause?: unknown) =>
     new AdapterError(code, instance, `${instance}: ${reason}`, cause === undefined ? undefined : { cause });
 
   const unavailable = (err: unknown): AdapterError => {
+    if (err instanceof TransportFailure && err.kind === 'tooLarge') return error('MALFORMED_RESPONSE', err.message, err);
     if (err instanceof TransportFailure) return error('SOURCE_UNAVAILABLE', `expected an answer, but ${err.message}`, err);
     throw err;
   };

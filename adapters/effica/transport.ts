@@ -2,7 +2,10 @@
  * HTTP GET against one Effica instance over an undici keep-alive pool, with
  * a per-request timeout. The body is read as bytes: decoding is the
  * reader's job (ISO-8859-1 by the XML declaration), never the transport's.
+ * It is counted as it arrives (size, references) and the request abandoned
+ * as soon as it passes the instance's answer limits.
  */
+import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../core/answerLimits.ts';
 import { retryOnReset } from '../core/retry.ts';
 import { TransportFailure } from '../core/transportFailure.ts';
 import { Agent, request } from 'undici';
@@ -12,14 +15,21 @@ import type { EfficaHttpAnswer } from './map.ts';
 export class EfficaTransport {
   private readonly agent: Agent;
   private readonly base: string;
+  private readonly limits: AnswerLimits;
 
-  /** `address` is the service's base URL (`http://host:port`), or that with `/effica/{instance}` already appended. */
+  /**
+   * `address` is the service's base URL (`http://host:port`), or that with
+   * `/effica/{instance}` already appended; `limits` this instance's answer
+   * limits over Effica's defaults.
+   */
   constructor(
     address: string,
     instance: string,
     private readonly timeoutMs: number,
     connections: number,
+    limits?: Partial<AnswerLimits>,
   ) {
+    this.limits = answerLimits('effica', limits);
     const trimmed = address.replace(/\/+$/, '');
     const suffix = `/effica/${instance}`;
     this.base = trimmed.endsWith(suffix) ? trimmed.slice(0, -suffix.length) : trimmed;
@@ -30,10 +40,18 @@ export class EfficaTransport {
   async get(path: string, signal?: AbortSignal): Promise<EfficaHttpAnswer> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    let answer: EfficaHttpAnswer | { readonly refused: string };
     try {
-      return await retryOnReset(async () => {
+      answer = await retryOnReset(async () => {
         const res = await request(this.base + path, { method: 'GET', headers: { accept: 'application/xml, text/xml' }, dispatcher: this.agent, signal: combined });
-        const body = new Uint8Array(await res.body.arrayBuffer());
+        const budget = new AnswerBudget(this.limits, true);
+        const declared = budget.declared(res.headers['content-length']);
+        if (declared) {
+          res.body.destroy();
+          return { refused: declared.reason };
+        }
+        const body = await readWithin(res.body, budget);
+        if (!(body instanceof Uint8Array)) return { refused: body.reason };
         const ct = res.headers['content-type'];
         return { status: res.statusCode, contentType: Array.isArray(ct) ? ct[0] : ct, body };
       }, combined);
@@ -42,6 +60,8 @@ export class EfficaTransport {
       if (signal?.aborted) throw new TransportFailure('cancelled', 'the read was cancelled', { cause: err });
       throw new TransportFailure('connection', 'the connection failed or was closed before a whole answer', { cause: err });
     }
+    if ('refused' in answer) throw new TransportFailure('tooLarge', answer.refused);
+    return answer;
   }
 
   /** Closes the pooled connections. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFloodServer } from '../core/floodServer.ts';
 import { AdapterError, BEGINNING_OF_TIME, collectChanged, emptyRecords } from '../core/index.ts';
 import type { AdapterErrorCode, PersonRead, PersonSlot, RunningEmulator, SourceAdapter } from '../core/index.ts';
 import { createMediatriAdapter } from './adapter.ts';
@@ -239,6 +240,43 @@ describe('faults', () => {
     } finally {
       await a.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('answer limits', () => {
+  const MIB = 1024 * 1024;
+  const ROW = '"010101-900X";"Meikäläinen";"Matti";"434";"FI"\r\n';
+
+  it('a 60 MB export → MALFORMED_RESPONSE at the default 16 MiB, read stopped near the limit; another source is still served', async () => {
+    const flood = await startFloodServer({ contentType: 'text/csv; charset=windows-1252', head: 'HETU;SUKUNIMI\r\n', chunk: ROW, totalBytes: 60 * MIB });
+    const a = createMediatriAdapter({ instance: 'mediatri-loviisa', address: flood.url, timeoutMs: 5_000, clock });
+    try {
+      const t0 = performance.now();
+      const [[slot], [other]] = await Promise.all([a.readPersons([HETU]), sipooAdapter.readPersons([HETU])]);
+      expect(performance.now() - t0).toBeLessThan(3_000);
+      expect(slot).toBeInstanceOf(AdapterError);
+      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: 'mediatri-loviisa' });
+      expect((slot as AdapterError).message).toMatch(/^\w+\.csv: expected an answer of at most 16777216 bytes, received a larger one\.$/);
+      expect(errorCode(other)).toBeUndefined();
+      expect(flood.sentBytes() / flood.floods()).toBeLessThan(16 * MIB + 6 * MIB);
+    } finally {
+      await a.close();
+      await flood.close();
+    }
+  });
+
+  it('the limit is per instance: a change listing over a configured 64 KiB → MALFORMED_RESPONSE', async () => {
+    const flood = await startFloodServer({ contentType: 'text/csv', head: 'HETU\r\n', chunk: ROW, totalBytes: 8 * MIB });
+    const a = createMediatriAdapter({ instance: 'mediatri-loviisa', address: flood.url, timeoutMs: 5_000, clock, limits: { maxResponseBytes: 65_536 } });
+    try {
+      await expect(collectChanged(a.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+        message: expect.stringMatching(/expected an answer of at most 65536 bytes, received a larger one\.$/),
+      });
+    } finally {
+      await a.close();
+      await flood.close();
     }
   });
 });

@@ -1,8 +1,11 @@
 /**
  * HTTP client of Mediatri's export service: keep-alive connections (undici
  * Pool), a deadline per request (`config.timeoutMs`, covering the body too),
- * and the service's answers turned into bytes or an AdapterError.
+ * and the service's answers turned into bytes or an AdapterError. A body is
+ * counted as it arrives and abandoned as soon as it passes the instance's
+ * byte limit (MALFORMED_RESPONSE), never buffered whole.
  */
+import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../core/answerLimits.ts';
 import { retryOnReset } from '../core/retry.ts';
 import { Pool } from 'undici';
 import { AdapterError } from '../core/index.ts';
@@ -17,8 +20,10 @@ export const CONNECTIONS = 12;
 export class MediatriTransport {
   private readonly pool: Pool;
   private readonly prefix: string;
+  private readonly limits: AnswerLimits;
 
   constructor(private readonly config: AdapterConfig) {
+    this.limits = answerLimits('mediatri', config.limits);
     const url = new URL(config.address);
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -47,11 +52,21 @@ export class MediatriTransport {
     try {
       const res = await retryOnReset(async () => {
         const r = await this.pool.request({ method: 'GET', path, signal: combined, headers: { accept: 'text/csv' } });
-        if (r.statusCode === 200) return { statusCode: 200, body: new Uint8Array(await r.body.arrayBuffer()) };
+        if (r.statusCode === 200) {
+          const budget = new AnswerBudget(this.limits, false);
+          const declared = budget.declared(r.headers['content-length']);
+          if (declared) {
+            r.body.destroy();
+            return { statusCode: 200, body: declared };
+          }
+          return { statusCode: 200, body: await readWithin(r.body, budget) };
+        }
         await r.body.dump().catch(() => undefined);
         return { statusCode: r.statusCode, body: undefined };
       }, combined);
-      if (res.statusCode === 200 && res.body) return res.body;
+      const body = res.body;
+      if (body instanceof Uint8Array) return body;
+      if (body !== undefined) throw new AdapterError('MALFORMED_RESPONSE', instance, `${where}: ${body.reason}.`);
       if (res.statusCode === 500) {
         throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a 500 server-trouble answer.`);
       }
