@@ -322,3 +322,48 @@ describe('Pegasos adapter: hostile sources', () => {
     expect(errorOf(slots[1])).toEqual(['INVALID_IDENTITY_CODE', instance]);
   });
 });
+
+describe('Pegasos adapter: answer limits', () => {
+  const MIB = 1024 * 1024;
+
+  /** A source that opens a frame and streams segments into it until `total` bytes or the connection closes; resolves its address and a byte count. */
+  async function floodingSource(total: number): Promise<{ address: string; sent: () => number }> {
+    let sent = 0;
+    const block = Buffer.from('OBX|1|ST|X||'.padEnd(120, 'x') + '\r'.repeat(1), 'latin1');
+    const big = Buffer.concat(Array.from({ length: 512 }, () => block));
+    const s = createServer((socket) => {
+      socket.on('error', () => socket.destroy());
+      socket.once('data', async () => {
+        let gone = false;
+        socket.on('close', () => (gone = true));
+        socket.write(Buffer.from('\u000bMSH|^~\\&|PEGASOS\r', 'latin1'));
+        while (!gone && sent < total) {
+          sent += big.length;
+          // Waits for room or the end, never rejecting (the client resets the connection at its limit).
+          if (!socket.write(big)) await new Promise((r) => socket.once('drain', r).once('close', r));
+        }
+      });
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return { address: `127.0.0.1:${(s.address() as { port: number }).port}`, sent: () => sent };
+  }
+
+  it('a 60 MB frame → MALFORMED_RESPONSE at the default 8 MiB, the connection closed near the limit, quickly', async () => {
+    const source = await floodingSource(60 * MIB);
+    const t0 = performance.now();
+    const [slot] = await adapter(source.address, 5_000).readPersons([HETU_A]);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(errorOf(slot)).toEqual(['MALFORMED_RESPONSE', instance]);
+    expect((slot as AdapterError).message).toBe("The answer's MLLP framing was broken: expected a frame of at most 8388608 bytes, received a larger one.");
+    expect(source.sent()).toBeLessThan(8 * MIB + 6 * MIB);
+  });
+
+  it('the frame limit is per instance', async () => {
+    const source = await floodingSource(4 * MIB);
+    const a = createPegasosAdapter({ instance, address: source.address, timeoutMs: 5_000, clock, limits: { maxResponseBytes: 100_000 } });
+    adapters.push(a);
+    const [slot] = await a.readPersons([HETU_A]);
+    expect((slot as AdapterError).message).toBe("The answer's MLLP framing was broken: expected a frame of at most 100000 bytes, received a larger one.");
+  });
+});

@@ -5,6 +5,7 @@
  */
 import {
   AdapterError,
+  answerLimits,
   checkHetu,
   emptyRecords,
   helsinkiToday,
@@ -31,7 +32,13 @@ const MAX_CHANGED_PAGES = 100_000;
 /** Creates the adapter for a Pegasos instance; `config.address` is `host:port`. */
 export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?: number } = {}): SourceAdapter {
   const instance = config.instance;
-  const client = new MllpClient({ instance, address: config.address, timeoutMs: config.timeoutMs, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+  const client = new MllpClient({
+    instance,
+    address: config.address,
+    timeoutMs: config.timeoutMs,
+    maxFrameBytes: answerLimits('pegasos', config.limits).maxResponseBytes,
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+  });
   let sequence = 0;
 
   /** Sends one query and reads its answer header; rejects with the AdapterError it amounts to. */

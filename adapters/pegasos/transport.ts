@@ -7,7 +7,7 @@
  * anew. A framing error fails the request with MALFORMED_RESPONSE.
  */
 import { connect, type Socket } from 'node:net';
-import { AdapterError, type InstanceId } from '../core/index.ts';
+import { AdapterError, DEFAULT_ANSWER_LIMITS, type InstanceId } from '../core/index.ts';
 import { decodeWire, frame } from './format.ts';
 import { MllpDecoder } from './mllp.ts';
 
@@ -18,7 +18,7 @@ export interface MllpClientOptions {
   readonly timeoutMs: number;
   /** Connections at most (default 4). */
   readonly poolSize?: number;
-  /** Largest answer frame accepted (default 32 MiB). */
+  /** Largest answer frame accepted; the connection is closed as soon as a frame passes it (default: Pegasos's answer limit, answerLimits.ts). */
   readonly maxFrameBytes?: number;
 }
 
@@ -95,7 +95,7 @@ export class MllpClient {
     this.host = m[1]!.replace(/^\[(.*)\]$/, '$1');
     this.port = Number(m[2]);
     this.poolSize = options.poolSize ?? 4;
-    this.maxFrameBytes = options.maxFrameBytes ?? 32 * 1024 * 1024;
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_ANSWER_LIMITS.pegasos.maxResponseBytes;
   }
 
   /**
