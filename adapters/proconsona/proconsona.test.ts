@@ -435,3 +435,15 @@ describe('faults', () => {
     expect(toAdapterError(cancelled, INSTANCE).code).toBe('SOURCE_UNAVAILABLE');
   });
 });
+
+describe('answer limits', () => {
+  it('a query result over the instance\'s byte limit → MALFORMED_RESPONSE for that source; the same source under the default limit is served', async () => {
+    const small = open({ limits: { maxResponseBytes: 200 } }, { directory });
+    const [slot] = await small.readPersons(['131052-9085']);
+    expect(slot).toBeInstanceOf(AdapterError);
+    expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: INSTANCE, message: `${INSTANCE}: expected a query result of at most 200 bytes, received a larger one` });
+    await expect(collectChanged(small.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    // The connection dropped at the limit was discarded: the default adapter, and this one within its limit, still read.
+    expect(read((await adapter.readPersons(['131052-9085']))[0]).records.person).toBeDefined();
+  });
+});

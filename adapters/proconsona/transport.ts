@@ -1,10 +1,12 @@
 /**
  * The SQL client: a small `pg` pool per instance, a client-side deadline per
- * query (`config.timeoutMs`, covering waiting for a connection too), and the
- * mapping of failures to the adapter error catalogue.
+ * query (`config.timeoutMs`, covering waiting for a connection too), a
+ * limit on the bytes of one query's result rows (the instance's answer
+ * limit: counted as rows arrive, the connection dropped once it is passed),
+ * and the mapping of failures to the adapter error catalogue.
  */
 import pg from 'pg';
-import { AdapterError, type AdapterConfig } from '../core/index.ts';
+import { AdapterError, answerLimits, type AdapterConfig } from '../core/index.ts';
 import type { Row } from './map.ts';
 
 /** Date/time type OIDs read as the server's text, never as JavaScript Dates. */
@@ -46,11 +48,13 @@ export interface SqlTransportOptions {
 /** A pooled, deadline-bound SQL client for one instance. */
 export class SqlTransport {
   private readonly pool: pg.Pool;
+  private readonly maxResultBytes: number;
 
   constructor(
     private readonly config: AdapterConfig,
     options: SqlTransportOptions = {},
   ) {
+    this.maxResultBytes = answerLimits('proconsona', config.limits).maxResponseBytes;
     this.pool = new pg.Pool({
       connectionString: config.address,
       max: options.poolSize ?? 4,
@@ -73,6 +77,9 @@ export class SqlTransport {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
+    let refuse: ((err: AdapterError) => void) | undefined;
+    const overLimit = new Promise<never>((_, reject) => (refuse = reject));
+    const limit = this.maxResultBytes;
     // On a deadline or abort, the connection in use is destroyed: its answer may still come, and must not reach the next query.
     const abandon = (): void => {
       settled = true;
@@ -86,10 +93,25 @@ export class SqlTransport {
         throw new Error('abandoned');
       }
       client = c;
-      const result = await c.query({ text, values: values as unknown[] });
-      client = undefined;
-      c.release();
-      return { columns: result.fields.map((f) => f.name), rows: result.rows as Row[] };
+      // Why the connection's own events: pg gathers every row before answering; counting them as they arrive lets a result over the limit be dropped early.
+      const connection = (c as unknown as pg.Client).connection;
+      let bytes = 0;
+      const onRow = (row: { length: number }): void => {
+        bytes += row.length;
+        if (bytes > limit && !settled) {
+          abandon();
+          refuse?.(new AdapterError('MALFORMED_RESPONSE', instance, `${instance}: expected a query result of at most ${limit} bytes, received a larger one`));
+        }
+      };
+      connection.on('dataRow', onRow);
+      try {
+        const result = await c.query({ text, values: values as unknown[] });
+        client = undefined;
+        c.release();
+        return { columns: result.fields.map((f) => f.name), rows: result.rows as Row[] };
+      } finally {
+        connection.off('dataRow', onRow);
+      }
     })();
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -105,8 +127,9 @@ export class SqlTransport {
       }
     });
     work.catch(() => {}); // its failure after the deadline is of no interest
+    overLimit.catch(() => {}); // only ever read through the race
     try {
-      return await Promise.race([work, deadline]);
+      return await Promise.race([work, deadline, overLimit]);
     } catch (err) {
       if (client) {
         // The query failed on a live connection: a server error leaves it usable, anything else does not.
