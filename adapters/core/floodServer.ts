@@ -16,16 +16,27 @@ export interface FloodOptions {
   readonly head: string;
   /** Text repeated after it. */
   readonly chunk: string;
-  /** Bytes to send in all, unless the client closes first. */
+  /** Bytes to send in each flood answer, unless the client closes first. */
   readonly totalBytes: number;
   /** A plain answer for a request (a WSDL, say); undefined floods. */
   readonly answer?: (method: string, url: string) => { readonly status: number; readonly contentType: string; readonly body: string } | undefined;
 }
 
+/** Resolves when the response can take more or is closed (the client resets the connection at its limit): never rejects. */
+function roomOrEnd(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
 export interface FloodServer {
   /** `http://127.0.0.1:port`. */
   readonly url: string;
-  /** Bytes of flood bodies handed to the socket so far (kernel buffers included). */
+  /** Bytes of all flood bodies handed to the sockets so far (kernel buffers included). */
   sentBytes(): number;
   /** Flood answers begun so far. */
   floods(): number;
@@ -51,12 +62,13 @@ export async function startFloodServer(options: FloodOptions): Promise<FloodServ
     const block = Buffer.from(options.chunk.repeat(Math.max(1, Math.floor(65_536 / Buffer.byteLength(options.chunk)))));
     let gone = false;
     res.on('close', () => (gone = true));
+    let mine = Buffer.byteLength(options.head);
     res.write(options.head);
-    sent += Buffer.byteLength(options.head);
-    while (!gone && sent < options.totalBytes) {
+    sent += mine;
+    while (!gone && mine < options.totalBytes) {
+      mine += block.length;
       sent += block.length;
-      // Room again, or the client went away (it resets the connection at its limit): never a rejection.
-      if (!res.write(block)) await new Promise((r) => res.once('drain', r).once('close', r));
+      if (!res.write(block)) await roomOrEnd(res);
     }
     if (!gone) res.end();
   }
