@@ -346,4 +346,11 @@ describe('against Intl (ICU time-zone data), 1970–2040, every half hour', () =
     expect(instantOf('1990-09-30 03:30')).toBe('1990-09-30T03:30:00+03:00');
     expect(fromHelsinkiLocal(local('1990-03-25 03:30')).ok).toBe(false);
   });
+
+  it('reads Helsinki mean time (+1:39:49, to May 1921) as +02:00, so "since 1900" stays local midnight of 1 January 1900', () => {
+    expect(formatInstant(Date.parse('1900-01-01T00:00:00+02:00'))).toBe('1900-01-01T00:00:00+02:00');
+    expect(toHelsinkiLocal(Date.parse('1900-01-01T00:00:00+02:00'))).toEqual(local('1900-01-01 00:00'));
+    expect(instantOf('1921-04-30 23:30')).toBe('1921-04-30T23:30:00+02:00');
+    expect(instantOf('1942-07-01 12:00')).toBe('1942-07-01T12:00:00+03:00');
+  });
 });

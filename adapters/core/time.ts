@@ -13,6 +13,12 @@
  * table. The two awkward local hours stay explicit: a local time that
  * occurs twice (clocks turned back) reads as the earlier instant; one that
  * never occurs (clocks turned forward) is malformed (region.md).
+ *
+ * One deliberate departure from Intl: before 1 May 1921 Helsinki kept its
+ * mean time, +1:39:49, which an ISO 8601 offset (`±hh:mm`) cannot write;
+ * such instants read as +02:00, the standard time that replaced it. So the
+ * "since the beginning" instant `1900-01-01T00:00:00+02:00` stays local
+ * midnight of 1 January 1900 on every source's wire.
  */
 
 /** A calendar date and wall-clock time, Helsinki local. */
@@ -54,12 +60,18 @@ const OFFSET_FORMAT = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Helsi
 const OFFSET_TEXT = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Helsinki's offset from UTC in seconds at an instant, asked of Intl (the reference; slow). */
-export function intlOffsetSeconds(epochMs: number): number {
+function intlOffsetSeconds(epochMs: number): number {
   const m = OFFSET_TEXT.exec(OFFSET_FORMAT.format(epochMs));
   if (!m) throw new RangeError('Expected Intl to give a GMT offset for Europe/Helsinki, received another form.');
   if (m[1] === undefined) return 0;
   const seconds = +m[2]! * 3600 + +m[3]! * 60 + +(m[4] ?? 0);
   return m[1] === '-' ? -seconds : seconds;
+}
+
+/** Intl's offset, with an offset of no whole minutes (Helsinki mean time, before 1921) read as +02:00 (see the file comment). */
+function zoneOffsetSeconds(epochMs: number): number {
+  const seconds = intlOffsetSeconds(epochMs);
+  return seconds % 60 === 0 ? seconds : 7_200;
 }
 
 const tables = new Map<number, YearTable>();
@@ -71,7 +83,7 @@ function changeBetween(from: number, to: number, before: number): number {
   let hi = Math.ceil(to / SECOND);
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (intlOffsetSeconds(mid * SECOND) === before) lo = mid;
+    if (zoneOffsetSeconds(mid * SECOND) === before) lo = mid;
     else hi = mid;
   }
   return hi * SECOND;
@@ -82,12 +94,12 @@ function buildYear(year: number): YearTable {
   const start = Date.UTC(year, 0, 1);
   const end = Date.UTC(year + 1, 0, 1);
   const changes: number[] = [];
-  const offsets = [intlOffsetSeconds(start)];
+  const offsets = [zoneOffsetSeconds(start)];
   let at = start;
   let offset = offsets[0]!;
   while (at < end) {
     const next = Math.min(at + DAY, end - SECOND);
-    const o = intlOffsetSeconds(next);
+    const o = zoneOffsetSeconds(next);
     if (o !== offset) {
       changes.push(changeBetween(at, next, offset));
       offsets.push(o);
@@ -113,7 +125,7 @@ function tableOf(epochMs: number): YearTable {
 }
 
 /** Helsinki's offset from UTC in seconds at an instant, from the year's table. */
-export function helsinkiOffsetSeconds(epochMs: number): number {
+function helsinkiOffsetSeconds(epochMs: number): number {
   const t = tableOf(epochMs);
   const { changes, offsets } = t;
   let i = 0;
@@ -121,12 +133,9 @@ export function helsinkiOffsetSeconds(epochMs: number): number {
   return offsets[i]!;
 }
 
-/**
- * Helsinki's offset from UTC in minutes at an instant: 120 or 180 since
- * 1921; before that Helsinki mean time (+1:39:49), rounded to the minute.
- */
+/** Helsinki's offset from UTC in whole minutes at an instant (120 or 180 in every year since 1921). */
 export function helsinkiOffsetMinutes(epochMs: number): number {
-  return Math.round(helsinkiOffsetSeconds(epochMs) / 60);
+  return helsinkiOffsetSeconds(epochMs) / 60;
 }
 
 export type LocalResolution =
@@ -161,11 +170,7 @@ export function fromHelsinkiLocal(t: LocalDateTime): LocalResolution {
   return { ok: false, reason: 'the local time falls in the hour skipped when summer time begins' };
 }
 
-/**
- * Formats an instant as `YYYY-MM-DDThh:mm:ss+02:00` / `+03:00` (Helsinki
- * offset). Before 1921 the offset is rounded to the minute and the local
- * time written with it, so the text still names the same instant.
- */
+/** Formats an instant as `YYYY-MM-DDThh:mm:ss+02:00` / `+03:00` (Helsinki offset). */
 export function formatInstant(epochMs: number): string {
   const offset = helsinkiOffsetMinutes(epochMs);
   const l = new Date(epochMs + offset * 60_000);
@@ -175,7 +180,7 @@ export function formatInstant(epochMs: number): string {
   )}:${p2(l.getUTCSeconds())}${offset < 0 ? '-' : '+'}${p2(Math.floor(abs / 60))}:${p2(abs % 60)}`;
 }
 
-/** The Helsinki wall-clock time of an instant (as Intl gives it, to the second). */
+/** The Helsinki wall-clock time of an instant. */
 export function toHelsinkiLocal(epochMs: number): LocalDateTime {
   const l = new Date(epochMs + helsinkiOffsetSeconds(epochMs) * SECOND);
   return {
