@@ -347,6 +347,11 @@ describe('against Intl (ICU time-zone data), 1970–2040, every half hour', () =
     expect(fromHelsinkiLocal(local('1990-03-25 03:30')).ok).toBe(false);
   });
 
+  it('gives +02:00 for a time that is no instant, as before, instead of throwing', () => {
+    expect(helsinkiOffsetMinutes(Number.NaN)).toBe(120);
+    expect(helsinkiOffsetMinutes(9e15)).toBe(120);
+  });
+
   it('reads Helsinki mean time (+1:39:49, to May 1921) as +02:00, so "since 1900" stays local midnight of 1 January 1900', () => {
     expect(formatInstant(Date.parse('1900-01-01T00:00:00+02:00'))).toBe('1900-01-01T00:00:00+02:00');
     expect(toHelsinkiLocal(Date.parse('1900-01-01T00:00:00+02:00'))).toEqual(local('1900-01-01 00:00'));

@@ -111,9 +111,13 @@ function buildYear(year: number): YearTable {
   return { start, end, changes, offsets, distinct: [...new Set(offsets)].sort((a, b) => b - a) };
 }
 
+/** For a time that is no instant (NaN, beyond the Date range): +02:00, as the fixed rule gave, rather than a throw from Intl. */
+const NO_INSTANT: YearTable = { start: Number.NaN, end: Number.NaN, changes: [], offsets: [7_200], distinct: [7_200] };
+
 function tableOf(epochMs: number): YearTable {
   if (last !== undefined && epochMs >= last.start && epochMs < last.end) return last;
   const year = new Date(epochMs).getUTCFullYear();
+  if (Number.isNaN(year)) return NO_INSTANT;
   let t = tables.get(year);
   if (t === undefined) {
     if (tables.size >= MAX_CACHED_YEARS) tables.clear();
