@@ -17,5 +17,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Emulators listen on real sockets; files run in parallel on 2 cores.
     pool: 'forks',
+    // Nothing a test runs may reach anything but this machine: off-machine connections fail loudly.
+    setupFiles: ['test/setup/loopbackOnly.ts'],
   },
 });

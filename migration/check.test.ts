@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeEmulators, startEmulators, type RegionEmulators } from '../adapters/emulators.ts';
 import { generateRegion } from '../fixtures/generator/generate.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../fixtures/generator/writers/index.ts';
+import { writeFixtureDir } from '../adapters/proconsona/testFixtures.ts';
 import type { CheckDetails } from './check/aggregate.ts';
 import { BUNDLED_FIXTURES } from './cli.ts';
 import { expectNoPersonalData, personsOf, readHtml, readManifest, readResult, readTruth, runCli, type CliRun } from './testkit.ts';
@@ -46,6 +47,13 @@ describe('check on the bundled fixtures', () => {
     const kind = d.completeness.find((r) => r.group === 'appointments' && r.field === 'professionalKind')!;
     expect(kind.empty).toBe(expected.length);
     expect(d.issues.map((g) => g.code)).toEqual(['UNMAPPED_CODE']);
+    // Each unmapped value is listed with its field, instance and count, so the mapping can be extended.
+    expect(d.unmappedValues.reduce((n, v) => n + v.count, 0)).toBe(expected.length);
+    for (const v of d.unmappedValues) {
+      expect(v).toMatchObject({ instance: 'mediatri-sipoo', field: 'ajanvaraus.csv TYYPPI' });
+      // As the clerks wrote them (case varies; matching ignores it).
+      expect(['kontrolli', 'återbesök']).toContain(v.value.toLowerCase());
+    }
     expect(d.identity).toMatchObject({ invalid: messyOf('mediatri-sipoo', 'invalidCheckCharacter').length, normalised: 0, unlinked: 0, duplicates: [], notInVtj: [] });
     expect(d.records.person).toBe(readable('mediatri-sipoo'));
     expect(d.records.appointments).toBe(readTruth('mediatri-sipoo').reduce((n, r) => n + r.appointments.length, 0));
@@ -56,6 +64,8 @@ describe('check on the bundled fixtures', () => {
     expect(loud.code).toBe(1);
     expect(loud.stdout).toContain('check mediatri-sipoo: problems found');
     expect(loud.stdout).toContain('UNMAPPED_CODE');
+    expect(loud.stdout).toMatch(/mediatri-sipoo\s+ajanvaraus\.csv TYYPPI\s+(kontrolli|återbesök)\s+\d+/i);
+    expect(readHtml(loud, 'check')).toMatch(/<td>ajanvaraus\.csv TYYPPI<\/td><td>(kontrolli|återbesök)<\/td>/i);
     // Mediatri keys patients by identity code: persons are named by their place in the listing.
     expect(loud.stdout).toMatch(/listed person #\d+ · ajanvaraus\.csv line \d+/);
     const persons = personsOf('mediatri-sipoo');
@@ -102,6 +112,46 @@ describe('check on the bundled fixtures', () => {
     const d = readResult<CheckDetails>(run, 'check').details;
     expect(d.records.person).toBe(readable('lifecare-phhyky'));
     expect(d.identity.temporary).toBe(d.read.persons);
+  }, 120_000);
+});
+
+describe('check of a ProConsona instance with a temporary client without an identity code', () => {
+  let dir: string;
+  let own: RegionEmulators;
+  beforeAll(async () => {
+    // The adapter tests' literal views: client 7 has HETU NULL and a customership, a decision, a plan, two fees and a consent.
+    dir = writeFixtureDir('proconsona-loviisa');
+    own = await startEmulators({ fixturesDir: dir, only: ['proconsona-loviisa'] });
+  }, 120_000);
+  afterAll(async () => {
+    if (own) await closeEmulators(own);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports the client row together with every record that belongs to it', async () => {
+    const run = await runCli([
+      'check',
+      'proconsona-loviisa',
+      '--quiet',
+      '--today',
+      '2025-06-01',
+      '--url',
+      `proconsona-loviisa=${own.get('proconsona-loviisa')!.address}`,
+      '--url',
+      `vtj=${emulators.get('vtj')!.address}`,
+    ]);
+    expect(run.code).toBe(1);
+    const { details: d, summary } = readResult<CheckDetails>(run, 'check');
+    const temporary = d.unlinkedWithRecords.find((u) => u.position === 'V_ASIAKAS ASIAKAS_ID=7')!;
+    expect(temporary).toMatchObject({ code: 'UNLINKED_RECORD', records: { customerships: 1, decisions: 1, plans: 1, fees: 2, consents: 1 } });
+    expect(temporary.dependents).toContain('V_MAKSU MAKSU_ID=407');
+    expect(summary['records of rows linked to no one']).toBe(d.unlinkedWithRecords.reduce((n, u) => n + u.dependents.length, 0));
+    const html = readHtml(run, 'check');
+    expect(html).toContain('Records linked to no one, with every record that belongs to them');
+    expect(html).toContain('V_SUUNNITELMA SUUNNITELMA_ID=304');
+    const loud = await runCli(['check', 'proconsona-loviisa', '--today', '2025-06-01', '--url', `proconsona-loviisa=${own.get('proconsona-loviisa')!.address}`, '--url', `vtj=${emulators.get('vtj')!.address}`]);
+    expect(loud.stdout).toMatch(/V_ASIAKAS ASIAKAS_ID=7\s+UNLINKED_RECORD\s+1\s+1\s+1\s+2\s+1\s+V_ASIAKKUUS ASIAKKUUS_ID=107/);
+    expect(loud.stdout).not.toContain('Tilapäinen');
   }, 120_000);
 });
 

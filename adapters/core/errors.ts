@@ -43,9 +43,26 @@ export interface RecordIssue {
   readonly source: InstanceId;
   readonly position: string;
   readonly reason: string;
+  /**
+   * UNMAPPED_CODE only: the coded field (`PID-15`, `ajanvaraus.csv TYYPPI`)
+   * and the source's value no rule maps, so a migration team can extend the
+   * mapping. Code-list values are not personal data; never set for free text.
+   */
+  readonly unmapped?: { readonly field: string; readonly value: string };
+  /**
+   * Positions of the records that belong to the one reported and share its
+   * fate (an unlinked client's customerships, decisions, plans, fees, consents).
+   */
+  readonly dependents?: readonly string[];
 }
 
 /** Builds a record issue. */
-export function issue(code: AdapterErrorCode, source: InstanceId, position: string, reason: string): RecordIssue {
-  return { code, source, position, reason };
+export function issue(
+  code: AdapterErrorCode,
+  source: InstanceId,
+  position: string,
+  reason: string,
+  extra?: Pick<RecordIssue, 'unmapped' | 'dependents'>,
+): RecordIssue {
+  return { code, source, position, reason, ...extra };
 }

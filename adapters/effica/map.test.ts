@@ -218,9 +218,9 @@ describe('readClientAnswer: an ISO-8859-1 ASIAKAS', () => {
     if (b.kind !== 'read') throw new Error(b.kind);
     expect(b.read.records.person?.turvakielto).toBe(true);
     expect('language' in b.read.records.person!).toBe(false);
-    expect(b.read.issues.map((i) => [i.code, i.position])).toEqual([
-      ['UNMAPPED_CODE', 'ASIAKAS/KIELI'],
-      ['UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO'],
+    expect(b.read.issues.map((i) => [i.code, i.position, i.unmapped])).toEqual([
+      ['UNMAPPED_CODE', 'ASIAKAS/KIELI', { field: 'ASIAKAS/KIELI', value: 'MUU' }],
+      ['UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO', { field: 'ASIAKAS/TURVAKIELTO', value: '?' }],
     ]);
   });
 

@@ -199,7 +199,8 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 export function mapAsiakas(a: XmlNode, instanceId: InstanceId, hetu: string): PersonRead {
   const inst = instanceOf(instanceId);
   const issues: RecordIssue[] = [];
-  const note = (code: AdapterErrorCode, position: string, reason: string) => issues.push(issue(code, instanceId, position, reason));
+  const note = (code: AdapterErrorCode, position: string, reason: string, unmapped?: { field: string; value: string }) =>
+    issues.push(issue(code, instanceId, position, reason, unmapped && { unmapped }));
 
   const kunta = text(a, 'KUNTA');
   let municipality = recordMunicipality(inst, kunta);
@@ -235,7 +236,10 @@ export function mapAsiakas(a: XmlNode, instanceId: InstanceId, hetu: string): Pe
     if (extraSensitive === undefined) {
       // Fail safe: a customership whose secrecy cannot be read is treated as secret.
       extraSensitive = true;
-      note('UNMAPPED_CODE', `${position}/SALASSA`, 'expected SALASSA K or E, received another value or none; read as extra-sensitive');
+      note('UNMAPPED_CODE', `${position}/SALASSA`, 'expected SALASSA K or E, received another value or none; read as extra-sensitive', {
+        field: 'ASIAKKUUS/SALASSA',
+        value: salassa ?? '',
+      });
     }
     return {
       careArea: 'SOCIAL',
@@ -305,7 +309,7 @@ function mapPerson(
   hetu: string,
   kunta: string | undefined,
   prov: (localId: string) => Provenance,
-  note: (code: AdapterErrorCode, position: string, reason: string) => void,
+  note: (code: AdapterErrorCode, position: string, reason: string, unmapped?: { field: string; value: string }) => void,
 ): SourcePerson | undefined {
   const surname = text(a, 'SUKUNIMI');
   if (surname === undefined) {
@@ -326,7 +330,7 @@ function mapPerson(
   const kieli = text(a, 'KIELI');
   if (kieli !== undefined) {
     if (/^[A-Za-z]{2}$/.test(kieli)) language = kieli.toLowerCase();
-    else note('UNMAPPED_CODE', 'ASIAKAS/KIELI', 'expected KIELI as a two-letter ISO 639-1 code, received a value of another form');
+    else note('UNMAPPED_CODE', 'ASIAKAS/KIELI', 'expected KIELI as a two-letter ISO 639-1 code, received a value of another form', { field: 'ASIAKAS/KIELI', value: kieli });
   }
 
   const turva = text(a, 'TURVAKIELTO');
@@ -334,7 +338,7 @@ function mapPerson(
   if (turvakielto === undefined) {
     // Fail safe: an unreadable security prohibition is treated as in force.
     turvakielto = true;
-    note('UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO', 'expected TURVAKIELTO K or E, received another value or none; read as in force');
+    note('UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO', 'expected TURVAKIELTO K or E, received another value or none; read as in force', { field: 'ASIAKAS/TURVAKIELTO', value: turva ?? '' });
   }
 
   const street = text(a, 'OSOITE');

@@ -159,7 +159,7 @@ describe('Potilas', () => {
     const r = read('lifecare-porvoo', responses(env(MR, 'HaePotilas', odd)));
     expect(r.records.person).not.toHaveProperty('sex');
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: 'lifecare-porvoo', position: 'HaePotilas response Potilas', reason: 'expected Sukupuoli 1 or 2, received another code' },
+      { code: 'UNMAPPED_CODE', source: 'lifecare-porvoo', position: 'HaePotilas response Potilas', reason: 'expected Sukupuoli 1 or 2, received another code', unmapped: { field: 'Potilas/Sukupuoli', value: '9' } },
     ]);
   });
 
@@ -274,6 +274,10 @@ describe('Kaynti', () => {
     expect(r.records.appointments).toHaveLength(1);
     expect(r.records.appointments[0]).not.toHaveProperty('professionalKind');
     expect(r.records.appointments[0]).not.toHaveProperty('contactMode');
+    expect(r.issues.flatMap((i) => (i.unmapped ? [i.unmapped] : []))).toEqual([
+      { field: 'Kaynti/Kayntityyppi', value: 'SOST' },
+      { field: 'Kaynti/Yhteystapa', value: 'CHAT' },
+    ]);
     expect(r.issues.map((i) => [i.code, i.position, i.reason])).toEqual([
       ['UNMAPPED_CODE', 'HaeKaynnit response Kaynti[1]', 'expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code'],
       ['UNMAPPED_CODE', 'HaeKaynnit response Kaynti[1]', 'expected Yhteystapa VO, PUH, VID or KOTI, received another code'],

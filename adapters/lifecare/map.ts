@@ -129,8 +129,8 @@ function read(op: Operation, result: CallResult, instance: InstanceId) {
 type ProvenanceBase = Omit<Provenance, 'localId'>;
 type Reading = ReturnType<typeof read>;
 type ItemMapper<T> = (node: XmlNode, version: LifecareVersion, base: ProvenanceBase, issues: UnmappedSink) => T;
-/** Collects UNMAPPED_CODE reasons of one item (the item is still served). */
-type UnmappedSink = (reason: string) => void;
+/** Collects UNMAPPED_CODE reasons of one item (the item is still served), with the element and its value. */
+type UnmappedSink = (reason: string, field: string, value: string) => void;
 
 function mapItems<T>(
   reading: Reading,
@@ -149,7 +149,11 @@ function mapItems<T>(
     try {
       const owner = text(node, 'Hetu');
       if (owner !== undefined && owner !== hetu) throw new Malformed('expected Hetu of the requested patient, received another code');
-      out.push(mapper(node, reading.version, base, (reason) => issues.push(issue('UNMAPPED_CODE', base.instance, position, reason))));
+      out.push(
+        mapper(node, reading.version, base, (reason, field, value) =>
+          issues.push(issue('UNMAPPED_CODE', base.instance, position, reason, { unmapped: { field: `${element}/${field}`, value } })),
+        ),
+      );
     } catch (err) {
       if (!(err instanceof Malformed)) throw err;
       issues.push(issue('MALFORMED_RECORD', base.instance, position, err.message));
@@ -216,7 +220,8 @@ export function splitV2015Name(nimi: string): { surname: string; firstNames: str
 }
 
 function mapPotilas(node: XmlNode, version: LifecareVersion, hetu: string, base: ProvenanceBase, issues: RecordIssue[]): SourcePerson {
-  const unmapped = (reason: string) => issues.push(issue('UNMAPPED_CODE', base.instance, 'HaePotilas response Potilas', reason));
+  const unmapped: UnmappedSink = (reason, field, value) =>
+    issues.push(issue('UNMAPPED_CODE', base.instance, 'HaePotilas response Potilas', reason, { unmapped: { field: `Potilas/${field}`, value } }));
   const localId = required(node, 'PotilasId');
   if (required(node, 'Hetu') !== hetu) throw new Malformed('expected Hetu of the requested patient, received another code');
   const names =
@@ -235,7 +240,7 @@ function mapPotilas(node: XmlNode, version: LifecareVersion, hetu: string, base:
 
   const sukupuoli = text(node, 'Sukupuoli');
   const sex = sukupuoli === undefined ? undefined : lookup(SEXES, sukupuoli);
-  if (sukupuoli !== undefined && sex === undefined) unmapped('expected Sukupuoli 1 or 2, received another code');
+  if (sukupuoli !== undefined && sex === undefined) unmapped('expected Sukupuoli 1 or 2, received another code', 'Sukupuoli', sukupuoli);
 
   const language = readLanguage(text(node, 'Aidinkieli'), 'Aidinkieli', unmapped);
   const serviceLanguage =
@@ -281,7 +286,7 @@ function mapPotilas(node: XmlNode, version: LifecareVersion, hetu: string, base:
 function readLanguage(value: string | undefined, name: string, unmapped: UnmappedSink): string | undefined {
   if (value === undefined) return undefined;
   if (/^[a-z]{2}$/.test(value)) return value;
-  unmapped(`expected ${name} as an ISO 639-1 code, received another value`);
+  unmapped(`expected ${name} as an ISO 639-1 code, received another value`, name, value);
   return undefined;
 }
 
@@ -301,10 +306,10 @@ function mapKaynti(node: XmlNode, version: LifecareVersion, base: ProvenanceBase
 
   const tyyppi = text(node, 'Kayntityyppi');
   const professionalKind = tyyppi === undefined ? undefined : lookup(PROFESSIONAL_KINDS, tyyppi);
-  if (tyyppi !== undefined && !professionalKind) unmapped('expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code');
+  if (tyyppi !== undefined && !professionalKind) unmapped('expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code', 'Kayntityyppi', tyyppi);
   const tapa = text(node, 'Yhteystapa');
   const contactMode = tapa === undefined ? undefined : lookup(CONTACT_MODES, tapa);
-  if (tapa !== undefined && !contactMode) unmapped('expected Yhteystapa VO, PUH, VID or KOTI, received another code');
+  if (tapa !== undefined && !contactMode) unmapped('expected Yhteystapa VO, PUH, VID or KOTI, received another code', 'Yhteystapa', tapa);
 
   const ammattilainen = child(node, 'Ammattilainen');
   const proName = text(ammattilainen, 'Nimi');

@@ -112,7 +112,7 @@ describe('reading persons over HTTP', () => {
       ],
     });
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 4', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind' },
+      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 4', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' } },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 5', reason: 'expected 13 fields, received 3' },
     ]);
   });

@@ -157,7 +157,7 @@ describe('ajanvaraus', () => {
     expect(r.records.appointments.find((a) => a.source.localId === '5004')).not.toHaveProperty('professionalKind');
     expect(r.issues).toEqual([
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 5', reason: 'expected PVM and KLO as a Helsinki local time, received one that is the local time falls in the hour skipped when summer time begins' },
-      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 6', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind' },
+      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 6', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' } },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 7', reason: 'expected 13 fields, received 3' },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 9', reason: 'expected TILA as one of V, T, P, E, received another value' },
     ]);

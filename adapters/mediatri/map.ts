@@ -210,7 +210,12 @@ function mapAppointment(instance: InstanceId, row: CsvRow, municipality: Municip
     const kind = professionalKindOf(c.TYYPPI);
     if (kind) appointment.professionalKind = kind;
     else {
-      issues.push(issue('UNMAPPED_CODE', instance, position('ajanvaraus', row), 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind'));
+      issues.push(
+        issue('UNMAPPED_CODE', instance, position('ajanvaraus', row), 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', {
+          // The appointment type, chosen by the clerk: a code-list value, not personal data (the report still shows only code-like values).
+          unmapped: { field: 'ajanvaraus.csv TYYPPI', value: c.TYYPPI.trim() },
+        }),
+      );
     }
   }
   return appointment;

@@ -78,6 +78,15 @@ describe('Q_POTILAS answer → person', () => {
     ]);
   });
 
+  it('maps PID-15 into the language, plain or as a coded element (code^text^system), any case', () => {
+    const pid = (lang: string) => `PID|1||131052-9085^^^&1.2.246.21&ISO^NNFIN~1001^^^PEGASOS^PI||Virtanen^Matti|||M|||||||${lang}\r`;
+    expect(patient(pid('fi')).person?.language).toBe('fi');
+    expect(patient(pid('sv^ruotsi^ISO6391')).person?.language).toBe('sv');
+    expect(patient(pid('SV')).person?.language).toBe('sv');
+    expect(patient(pid('')).person).not.toHaveProperty('language');
+    expect(patient(pid('')).issues).toEqual([]);
+  });
+
   it('drops bad optional fields with issues and keeps the person', () => {
     const r = patient('PID|1||131052-9085^^^&1.2.246.21&ISO^NNFIN~1001^^^PEGASOS^PI||Virtanen^Matti||19521345|X|||||||svenska||||||||||||||2024\r', 'ZPT|?|434\r');
     expect(r.person).toEqual({
@@ -88,6 +97,11 @@ describe('Q_POTILAS answer → person', () => {
       turvakielto: true,
       source: { instance, product: 'pegasos', municipality: '434', localId: '1001' },
     });
+    expect(r.issues.flatMap((i) => (i.unmapped ? [i.unmapped] : []))).toEqual([
+      { field: 'PID-8', value: 'X' },
+      { field: 'PID-15', value: 'svenska' },
+      { field: 'ZPT-1', value: '?' },
+    ]);
     expect(r.issues.map((i) => [i.code, i.position])).toEqual([
       ['MALFORMED_RECORD', 'Q_POTILAS response PID PID-7'],
       ['UNMAPPED_CODE', 'Q_POTILAS response PID PID-8'],
@@ -182,7 +196,7 @@ describe('Q_AJANVARAUKSET answer → appointments', () => {
 
   it('reports unknown codes and unmappable appointments with positions, serving the rest', () => {
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: instance, position: 'Q_AJANVARAUKSET response SCH[3] AIS-3', reason: 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code' },
+      { code: 'UNMAPPED_CODE', source: instance, position: 'Q_AJANVARAUKSET response SCH[3] AIS-3', reason: 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', unmapped: { field: 'AIS-3', value: 'VO-X' } },
       { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[4]', reason: 'expected SCH-11.4 start as YYYYMMDDHHMM+HHMM, received a value of another form' },
       { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[5]', reason: 'expected SCH-25 Booked, Complete, Cancelled or Noshow, received another value' },
       { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[6]', reason: 'expected AIL-3.4 unit name, received none' },
@@ -196,7 +210,7 @@ describe('Q_AJANVARAUKSET answer → appointments', () => {
     if (m instanceof AdapterError) throw m;
     expect(m.appointments[0]).not.toHaveProperty('contactMode');
     expect(m.appointments[0]?.status).toBe('CANCELLED');
-    expect(m.issues.map((i) => [i.code, i.position])).toEqual([['UNMAPPED_CODE', 'Q_AJANVARAUKSET response SCH[1] SCH-8']]);
+    expect(m.issues.map((i) => [i.code, i.position, i.unmapped])).toEqual([['UNMAPPED_CODE', 'Q_AJANVARAUKSET response SCH[1] SCH-8', { field: 'SCH-8', value: 'POSTI' }]]);
   });
 });
 

@@ -93,7 +93,8 @@ export function mapPatient(body: readonly Hl7Segment[], ctx: MapContext): Patien
   const zpt = body.find((s) => s.name === 'ZPT');
   const issues: RecordIssue[] = [];
   const bad = (field: string, reason: string) => issues.push(issue('MALFORMED_RECORD', ctx.instance, `${pos} ${field}`, reason));
-  const unmapped = (field: string, reason: string) => issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} ${field}`, reason));
+  const unmapped = (field: string, value: string, reason: string) =>
+    issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} ${field}`, reason, { unmapped: { field, value } }));
 
   const municipalityField = nonEmpty(zpt?.get(2)) ?? nonEmpty(pid.get(11, 9));
   const municipality = belongsTo(ctx.instance, municipalityField, pos, issues);
@@ -108,20 +109,20 @@ export function mapPatient(body: readonly Hl7Segment[], ctx: MapContext): Patien
   if (birthRaw !== '' && !birthDate) bad('PID-7', 'expected PID-7 birth date as YYYYMMDD, received a value of another form');
   const sexRaw = pid.get(8);
   const sex = SEXES[sexRaw.toUpperCase()];
-  if (sexRaw !== '' && !sex) unmapped('PID-8', 'expected PID-8 M, F or U, received another code');
+  if (sexRaw !== '' && !sex) unmapped('PID-8', sexRaw, 'expected PID-8 M, F or U, received another code');
   const deathRaw = pid.get(29);
   const deathDate = deathRaw === '' ? undefined : hl7Date(deathRaw);
   if (deathRaw !== '' && !deathDate) bad('PID-29', 'expected PID-29 date of death as YYYYMMDD, received a value of another form');
   const langRaw = pid.get(15);
   const language = /^[A-Za-z]{2}$/.test(langRaw) ? langRaw.toLowerCase() : undefined;
-  if (langRaw !== '' && !language) unmapped('PID-15', 'expected PID-15 as a two-letter ISO 639-1 code, received another value');
+  if (langRaw !== '' && !language) unmapped('PID-15', langRaw, 'expected PID-15 as a two-letter ISO 639-1 code, received another value');
   const street = pid.get(11, 1);
   const city = pid.get(11, 3);
   const postalCode = pid.get(11, 5);
   const phone = pid.repetitions(13).map((r) => r.get(1) || r.get(12)).find((p) => p !== '');
   const turvaRaw = zpt?.get(1) ?? '';
   if (turvaRaw !== '' && turvaRaw !== 'Y' && turvaRaw !== 'N') {
-    unmapped('ZPT-1', 'expected ZPT-1 Y or N, received another value; read as a prohibition to be safe');
+    unmapped('ZPT-1', turvaRaw, 'expected ZPT-1 Y or N, received another value; read as a prohibition to be safe');
   }
 
   const person: SourcePerson = {
@@ -191,11 +192,15 @@ function mapAppointment(g: Group, ctx: MapContext & { readonly municipality: Mun
 
   const modeCode = sch.get(8, 1);
   const contactMode = CONTACT_MODES[modeCode];
-  if (modeCode !== '' && !contactMode) issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} SCH-8`, 'expected SCH-8 VO, PUH, ETA or KOTI, received another code'));
+  if (modeCode !== '' && !contactMode) {
+    issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} SCH-8`, 'expected SCH-8 VO, PUH, ETA or KOTI, received another code', { unmapped: { field: 'SCH-8', value: modeCode } }));
+  }
   const kindCode = ais?.get(3, 1) ?? '';
   const professionalKind = KINDS[kindCode];
   if (kindCode !== '' && !professionalKind) {
-    issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} AIS-3`, 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code'));
+    issues.push(
+      issue('UNMAPPED_CODE', ctx.instance, `${pos} AIS-3`, 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', { unmapped: { field: 'AIS-3', value: kindCode } }),
+    );
   }
   const name = aip ? [aip.get(3, 3), aip.get(3, 2)].filter((s) => s !== '').join(' ') : '';
   // AIP-4 is a coded role: the text is its second component, or the first where only text is written.

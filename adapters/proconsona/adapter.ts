@@ -41,11 +41,13 @@ import {
   type Row,
 } from './map.ts';
 import {
+  DEPENDENT_ID_COLUMNS,
   EXPECTED_COLUMNS,
   keysFor,
   SELECT_ASIAKAS,
   SELECT_ASIAKKUUS,
   SELECT_CHANGED,
+  SELECT_DEPENDENTS,
   SELECT_MAKSU,
   SELECT_PAATOS,
   SELECT_SUOSTUMUS,
@@ -230,19 +232,24 @@ class ProconsonaAdapter implements SourceAdapter {
     const directory = await this.askDirectory(signlessCandidates(rows.map((r) => r.HETU)));
     const persons: ChangedPerson[] = [];
     const issues: RecordIssue[] = [];
-    for (const row of rows) {
+    // Clients linked to no one: their customerships, decisions, plans, fees and consents are reported with them.
+    const links = rows.map((row) => linkRow(row.HETU, row.SUKUNIMI, directory));
+    const orphans = rows.filter((row, i) => links[i]!.kind !== 'valid' && links[i]!.kind !== 'normalised').map((row) => row.ASIAKAS_ID);
+    const dependents = await this.dependentsOf(orphans.filter((id): id is number => typeof id === 'number' && Number.isInteger(id)));
+    rows.forEach((row, i) => {
       const position = asiakasPosition(row.ASIAKAS_ID);
-      const link = linkRow(row.HETU, row.SUKUNIMI, directory);
+      const link = links[i]!;
+      const extra = { dependents: (typeof row.ASIAKAS_ID === 'number' && dependents.get(row.ASIAKAS_ID)) || [] };
       switch (link.kind) {
         case 'missing':
-          issues.push(issue('UNLINKED_RECORD', this.instance, position, 'expected HETU, received NULL, so the client is attached to no one'));
-          continue;
+          issues.push(issue('UNLINKED_RECORD', this.instance, position, 'expected HETU, received NULL, so the client is attached to no one', extra));
+          return;
         case 'invalid':
-          issues.push(issue('INVALID_IDENTITY_CODE', this.instance, position, link.reason));
-          continue;
+          issues.push(issue('INVALID_IDENTITY_CODE', this.instance, position, link.reason, extra));
+          return;
         case 'unlinked':
-          issues.push(issue('UNLINKED_RECORD', this.instance, position, link.reason));
-          continue;
+          issues.push(issue('UNLINKED_RECORD', this.instance, position, link.reason, extra));
+          return;
       }
       const kunta = typeof row.KUNTA_KOODI === 'string' ? row.KUNTA_KOODI.trim() : '';
       let changedAt: string | undefined;
@@ -257,8 +264,19 @@ class ProconsonaAdapter implements SourceAdapter {
         ...(kunta !== '' && { municipality: kunta }),
         ...(changedAt !== undefined && { changedAt }),
       });
-    }
+    });
     return { persons, issues };
+  }
+
+  /** Positions of every record of these clients, per ASIAKAS_ID (one SELECT; none when there are no ids). */
+  private async dependentsOf(ids: readonly number[]): Promise<Map<number, string[]>> {
+    const out = new Map<number, string[]>();
+    if (ids.length === 0) return out;
+    for (const r of await this.select('DEPENDENTS', SELECT_DEPENDENTS, [ids])) {
+      const view = String(r.VIEW);
+      if (typeof r.ASIAKAS_ID === 'number') push(out, r.ASIAKAS_ID, `${view} ${DEPENDENT_ID_COLUMNS[view] ?? 'ID'}=${String(r.ID)}`);
+    }
+    return out;
   }
 
   /** Asks the register about candidate codes, once per batch or page. */

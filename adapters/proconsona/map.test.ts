@@ -49,7 +49,7 @@ describe('V_ASIAKAS → person', () => {
     expect(issues).toEqual([]);
     expect(mapPerson(LOV, '131052-9085', asiakas({ KIELI_KOODI: 3 }), issues).person).not.toHaveProperty('language');
     expect(issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: LOV, position: 'V_ASIAKAS ASIAKAS_ID=12', reason: 'expected KIELI_KOODI 1, 2 or 9, received another value' },
+      { code: 'UNMAPPED_CODE', source: LOV, position: 'V_ASIAKAS ASIAKAS_ID=12', reason: 'expected KIELI_KOODI 1, 2 or 9, received another value', unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: '3' } },
     ]);
   });
 

@@ -174,7 +174,7 @@ export function mapPerson(instanceId: InstanceId, hetu: string, row: Row, issues
   if (kieli === 1) language = 'fi';
   else if (kieli === 2) language = 'sv';
   else if (kieli !== 9 && kieli !== null && kieli !== undefined) {
-    issues.push(issue('UNMAPPED_CODE', instanceId, position, 'expected KIELI_KOODI 1, 2 or 9, received another value'));
+    issues.push(issue('UNMAPPED_CODE', instanceId, position, 'expected KIELI_KOODI 1, 2 or 9, received another value', { unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: String(kieli) } }));
   }
 
   const street = row.LAHIOSOITE;

@@ -41,6 +41,29 @@ export const SELECT_SUOSTUMUS = `SELECT "SUOSTUMUS_ID", "ASIAKAS_ID", "TYYPPI", 
  */
 export const SELECT_CHANGED = `SELECT "ASIAKAS_ID", "HETU", "SUKUNIMI", "KUNTA_KOODI", ${MUUTETTU} FROM "V_ASIAKAS" WHERE ("MUUTETTU" > $1::timestamp OR ($2::boolean AND "MUUTETTU" IS NULL)) AND ($3::integer IS NULL OR "ASIAKAS_ID" > $3::integer) ORDER BY "ASIAKAS_ID" LIMIT $4::integer`;
 
+/**
+ * The records that belong to clients by ASIAKAS_ID ($1 integer[]): one row
+ * per customership, decision, plan, fee and consent, as view name and id.
+ * Asked only for listed clients that link to no one (a temporary client
+ * with HETU NULL), so their records are reported with them.
+ */
+export const SELECT_DEPENDENTS = [
+  `SELECT 'V_ASIAKKUUS' AS "VIEW", "ASIAKAS_ID", "ASIAKKUUS_ID" AS "ID" FROM "V_ASIAKKUUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+  `SELECT 'V_PAATOS', a."ASIAKAS_ID", p."PAATOS_ID" FROM "V_PAATOS" p JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = p."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
+  `SELECT 'V_SUUNNITELMA', a."ASIAKAS_ID", s."SUUNNITELMA_ID" FROM "V_SUUNNITELMA" s JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = s."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
+  `SELECT 'V_MAKSU', "ASIAKAS_ID", "MAKSU_ID" FROM "V_MAKSU" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+  `SELECT 'V_SUOSTUMUS', "ASIAKAS_ID", "SUOSTUMUS_ID" FROM "V_SUOSTUMUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+].join(' UNION ALL ') + ' ORDER BY 2, 1, 3';
+
+/** The id column of each dependent view, for positions (`V_MAKSU MAKSU_ID=7`). */
+export const DEPENDENT_ID_COLUMNS: Readonly<Record<string, string>> = {
+  V_ASIAKKUUS: 'ASIAKKUUS_ID',
+  V_PAATOS: 'PAATOS_ID',
+  V_SUUNNITELMA: 'SUUNNITELMA_ID',
+  V_MAKSU: 'MAKSU_ID',
+  V_SUOSTUMUS: 'SUOSTUMUS_ID',
+};
+
 /** The columns each statement must answer with; anything else is a malformed response. */
 export const EXPECTED_COLUMNS = {
   V_ASIAKAS: ['ASIAKAS_ID', 'HETU', 'SUKUNIMI', 'ETUNIMET', 'KUNTA_KOODI', 'KIELI_KOODI', 'LAHIOSOITE', 'POSTINUMERO', 'POSTITOIMIPAIKKA', 'TURVAKIELTO', 'MUUTETTU'],
@@ -50,6 +73,7 @@ export const EXPECTED_COLUMNS = {
   V_MAKSU: ['MAKSU_ID', 'ASIAKAS_ID', 'PVM', 'SELITE', 'SUMMA_SNT', 'KATTOON', 'TILA'],
   V_SUOSTUMUS: ['SUOSTUMUS_ID', 'ASIAKAS_ID', 'TYYPPI', 'ANNETTU', 'PERUTTU'],
   CHANGED: ['ASIAKAS_ID', 'HETU', 'SUKUNIMI', 'KUNTA_KOODI', 'MUUTETTU'],
+  DEPENDENTS: ['VIEW', 'ASIAKAS_ID', 'ID'],
 } as const;
 
 /**

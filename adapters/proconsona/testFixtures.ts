@@ -41,12 +41,14 @@ export const FIXTURE_FILES: Readonly<Record<string, string>> = {
     '104\t4\t5\tAikuissosiaalityö\t\\N\t2025-01-01\t\\N\t0',
     '105\t5\t6\tPäihdepalvelut\t\\N\t2025-01-01\t\\N\t0',
     '106\t1\t8\tTuntematon\t\\N\t2025-01-01\t\\N\t0',
+    '107\t7\t1\tKotihoito Loviisa\t\\N\t2025-01-13\t\\N\t0',
     '',
   ].join('\n'),
   'V_PAATOS.tsv': [
     'PAATOS_ID\tASIAKKUUS_ID\tPALVELU\tPAATOSPVM\tALKAA\tPAATTYY\tMYONTEINEN',
     '201\t101\tKotihoito\t2024-01-10\t2024-01-15\t\\N\t1',
     '202\t103\tPersonlig assistans\t2022-01-20\t2022-02-02\t2025-12-31\t0',
+    '203\t107\tKotihoito\t2025-01-10\t2025-01-13\t\\N\t1',
     '',
   ].join('\n'),
   'V_SUUNNITELMA.tsv': [
@@ -54,6 +56,7 @@ export const FIXTURE_FILES: Readonly<Record<string, string>> = {
     '301\t101\tAsiakassuunnitelma\t2024-01-20\t2025-01-20\tSari Salo',
     '302\t103\tPalvelusuunnitelma\t2022-03-01\t\\N\t\\N',
     '303\t101\tHoitosuunnitelma\t2024-02-01\t\\N\t\\N',
+    '304\t107\tAsiakassuunnitelma\t2025-01-13\t\\N\t\\N',
     '',
   ].join('\n'),
   'V_MAKSU.tsv': [
@@ -63,12 +66,15 @@ export const FIXTURE_FILES: Readonly<Record<string, string>> = {
     '403\t2\t2025-04-01\tHemvård\t99\t1\tX',
     '404\t1\t2025-05-01\tTuntematon tila\t100\t1\tZ',
     '405\t1\t2025-13-01\tPäivämäärä väärin\t100\t1\tA',
+    '406\t7\t2025-02-01\tKotihoidon asiakasmaksu\t2060\t1\tA',
+    '407\t7\t2025-03-01\tKotihoidon asiakasmaksu\t2060\t1\tA',
     '',
   ].join('\n'),
   'V_SUOSTUMUS.tsv': [
     'SUOSTUMUS_ID\tASIAKAS_ID\tTYYPPI\tANNETTU\tPERUTTU',
     '501\t1\tLUOVUTUS_TERVEYDENHUOLTOON\t2024-01-15\t\\N',
     '502\t2\tKIELTO_HUOLTAJALLE\t2023-01-01\t2024-06-30',
+    '503\t7\tLUOVUTUS_TERVEYDENHUOLTOON\t2025-01-13\t\\N',
     '',
   ].join('\n'),
 };

@@ -33,6 +33,34 @@ export interface PersonRef {
   readonly localId?: string;
 }
 
+/**
+ * One source value no mapping rule matches, with how often it occurred.
+ * Code-list values (appointment types, service codes, statuses) are not
+ * personal data, so the value is shown wherever the report goes; a value
+ * that does not look like a code is withheld (see `shownValue`).
+ */
+export interface UnmappedValue {
+  readonly instance: InstanceId;
+  /** The coded field as the source names it (`PID-15`, `ajanvaraus.csv TYYPPI`, `Kaynti/Kayntityyppi`). */
+  readonly field: string;
+  readonly value: string;
+  count: number;
+  /** The first positions (every position is in `unmapped`). */
+  readonly positions: PositionRef[];
+}
+
+/** A listed record linked to no one (a temporary client without an identity code, …) and every record that belongs to it. */
+export interface UnlinkedWithRecords {
+  readonly code: AdapterErrorCode;
+  readonly reason: string;
+  /** The client row (`V_ASIAKAS ASIAKAS_ID=7`). */
+  readonly position: string;
+  /** Records per data group (`customerships`, `decisions`, `plans`, `fees`, `consents`; otherwise the source table's name). */
+  readonly records: Readonly<Record<string, number>>;
+  /** Every belonging record's position (`V_MAKSU MAKSU_ID=406`). */
+  readonly dependents: readonly string[];
+}
+
 export interface DeceasedWithFuture {
   readonly person: string;
   readonly hetu: string;
@@ -67,6 +95,10 @@ export interface CheckDetails {
   };
   readonly completeness: readonly { group: DataGroup; field: string; items: number; empty: number; percentEmpty: number }[];
   readonly unmapped: readonly IssueGroup[];
+  /** Each unmapped value with its field, instance and count, most frequent first. */
+  readonly unmappedValues: readonly UnmappedValue[];
+  /** Listed records linked to no one, each with the records that belong to it. */
+  readonly unlinkedWithRecords: readonly UnlinkedWithRecords[];
   readonly deceasedWithFutureAppointments: readonly DeceasedWithFuture[];
 }
 
@@ -81,6 +113,8 @@ export class CheckAggregator {
   private readonly notInVtj: PersonRef[] = [];
   private readonly retired: PersonRef[] = [];
   private readonly deceased: DeceasedWithFuture[] = [];
+  private readonly unmappedValues = new Map<string, UnmappedValue>();
+  private readonly unlinked: UnlinkedWithRecords[] = [];
   private listingRows = 0;
   private persons = 0;
   private withRecord = 0;
@@ -96,7 +130,12 @@ export class CheckAggregator {
 
   /** Issues of the changed-persons listing (rows that are not persons). */
   listingIssues(issues: readonly RecordIssue[]): void {
-    for (const i of issues) this.issue(i, undefined);
+    for (const i of issues) {
+      this.issue(i, undefined);
+      if (i.dependents !== undefined) {
+        this.unlinked.push({ code: i.code, reason: i.reason, position: i.position, records: countByGroup(i.dependents), dependents: i.dependents });
+      }
+    }
   }
 
   /** A code the listing gave again. */
@@ -138,6 +177,19 @@ export class CheckAggregator {
     }
     const pos: PositionRef = { position: i.position, ...(ref && { person: ref.person, hetu: ref.hetu }) };
     this.issues.add(i.code, i.reason, pos);
+    if (i.code === 'UNMAPPED_CODE' && i.unmapped) this.unmappedValue(i.source, i.unmapped.field, shownValue(i.unmapped.value), pos);
+  }
+
+  /** One more occurrence of a value: a map lookup, so counting stays O(1) per record. */
+  private unmappedValue(instance: InstanceId, field: string, value: string, pos: PositionRef): void {
+    const key = `${instance}\u0000${field}\u0000${value}`;
+    let v = this.unmappedValues.get(key);
+    if (!v) {
+      v = { instance, field, value, count: 0, positions: [] };
+      this.unmappedValues.set(key, v);
+    }
+    v.count++;
+    if (v.positions.length < POSITIONS_SHOWN) v.positions.push(pos);
   }
 
   private checkDeath(r: SourceRecords, ref: PersonRef, vtj: VtjSlot | undefined): void {
@@ -184,6 +236,10 @@ export class CheckAggregator {
       },
       completeness: this.fields.rows().map((r) => ({ ...r, percentEmpty: r.items === 0 ? 0 : round1((100 * r.empty) / r.items) })),
       unmapped: this.issues.list((g) => g.code === 'UNMAPPED_CODE'),
+      unmappedValues: [...this.unmappedValues.values()].sort(
+        (a, b) => b.count - a.count || a.field.localeCompare(b.field) || a.value.localeCompare(b.value),
+      ),
+      unlinkedWithRecords: this.unlinked,
       deceasedWithFutureAppointments: this.deceased,
     };
   }
@@ -211,6 +267,8 @@ export class CheckAggregator {
         'persons not readable': unreadable,
         'invalid identity codes': d.identity.invalid,
         'persons not in VTJ': d.identity.notInVtj.length,
+        'unmapped values': d.unmappedValues.length,
+        'records of rows linked to no one': d.unlinkedWithRecords.reduce((n, u) => n + u.dependents.length, 0),
         'deceased with future appointments': new Set(d.deceasedWithFutureAppointments.map((x) => x.hetu)).size,
       },
       sections: sections(d),
@@ -226,6 +284,43 @@ function yearsText(years: readonly number[]): string {
   const ys = [...years].sort((a, b) => a - b);
   const consecutive = ys.every((y, i) => i === 0 || y === ys[i - 1]! + 1);
   return consecutive && ys.length > 1 ? `${ys[0]}–${ys[ys.length - 1]}` : ys.join(', ');
+}
+
+/** Longest value shown as a code; anything longer is free text. */
+const CODE_MAX = 40;
+const CODE_LIKE = /^[\p{L}\p{N}][\p{L}\p{N} .,_\-/()+&:]*$/u;
+const HETU_SHAPED = /\d{6}\s*[-+A-FU-Ya-fu-y]?\s*\d{3}/;
+
+/**
+ * The value as the report shows it: a code-list value as the source wrote
+ * it; `(empty)` for none; anything that does not look like a code (long,
+ * several lines, odd characters, digits shaped like an identity code) is
+ * withheld, so free text typed into a coded field never reaches a report.
+ */
+export function shownValue(value: string): string {
+  const v = value.trim();
+  if (v === '') return '(empty)';
+  if (v.length > CODE_MAX || !CODE_LIKE.test(v) || HETU_SHAPED.test(v)) return '(not shown: not a code-like value)';
+  return v;
+}
+
+/** Source tables whose records belong to a client, as the canonical data groups (ProConsona's views). */
+const TABLE_GROUPS: Readonly<Record<string, DataGroup>> = {
+  V_ASIAKKUUS: 'customerships',
+  V_PAATOS: 'decisions',
+  V_SUUNNITELMA: 'plans',
+  V_MAKSU: 'fees',
+  V_SUOSTUMUS: 'consents',
+};
+
+function countByGroup(positions: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of positions) {
+    const table = p.split(' ')[0] ?? p;
+    const group = TABLE_GROUPS[table] ?? table;
+    out[group] = (out[group] ?? 0) + 1;
+  }
+  return out;
 }
 
 function isEmptyRead(r: SourceRecords): boolean {
@@ -311,8 +406,36 @@ function sections(d: CheckDetails): Section[] {
       description:
         d.unmapped.length === 0
           ? 'Every coded value maps to a canonical code.'
-          : 'Source values no mapping rule matches (UNMAPPED_CODE): the item is served with that field empty.',
-      table: { columns: ['code', 'reason', 'count', 'first positions'], rows: issueRows(d.unmapped) },
+          : 'Source values no mapping rule matches (UNMAPPED_CODE), each with its field, instance and count, so the mapping can be extended; the item is served with that field empty. Code-list values are shown; a value that does not look like a code (free text) is not.',
+      table: {
+        columns: ['instance', 'field', 'value', 'count', 'first positions'],
+        rows: d.unmappedValues.slice(0, ROWS_SHOWN).map((v) => [v.instance, v.field, v.value, v.count, positionsCell(v.positions, POSITIONS_SHOWN)]),
+        ...(d.unmappedValues.length > ROWS_SHOWN && { truncated: d.unmappedValues.length - ROWS_SHOWN }),
+      },
+    },
+    {
+      id: 'unlinked-records',
+      title: 'Records linked to no one, with every record that belongs to them',
+      description:
+        d.unlinkedWithRecords.length === 0
+          ? 'Every listed client links to a person.'
+          : 'Listed rows without a usable identity code (a temporary client with none, a legacy code that fits no single person, an invalid code), each with the customerships, decisions, plans, fees and consents that belong to it: none of them reaches anyone until the row is fixed.',
+      table: {
+        columns: ['row', 'finding', 'customerships', 'decisions', 'plans', 'fees', 'consents', 'records'],
+        rows: d.unlinkedWithRecords
+          .slice(0, ROWS_SHOWN)
+          .map((u) => [
+            u.position,
+            u.code,
+            u.records.customerships ?? 0,
+            u.records.decisions ?? 0,
+            u.records.plans ?? 0,
+            u.records.fees ?? 0,
+            u.records.consents ?? 0,
+            u.dependents.slice(0, POSITIONS_SHOWN).join('; ') + (u.dependents.length > POSITIONS_SHOWN ? `; … ${u.dependents.length - POSITIONS_SHOWN} more in the JSON file` : ''),
+          ]),
+        ...(d.unlinkedWithRecords.length > ROWS_SHOWN && { truncated: d.unlinkedWithRecords.length - ROWS_SHOWN }),
+      },
     },
     {
       id: 'not-in-vtj',

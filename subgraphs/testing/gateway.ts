@@ -19,6 +19,19 @@ export interface FederatedResult {
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
+ * Turns off stock @apollo/gateway's anonymous telemetry. Its constructor
+ * (2.14: `dist/index.js`) calls `createDataCollectionExporter()` unless
+ * APOLLO_TELEMETRY_DISABLED is `true` or `1`: an OTLP exporter posting to
+ * usage-reporting.api.apollographql.com, whose resource detectors first probe
+ * the cloud metadata addresses (169.254.169.254, metadata.google.internal).
+ * Nothing this project runs may reach anything but its own services, so every
+ * place that builds a stock ApolloGateway calls this first.
+ */
+export function disableApolloTelemetry(): void {
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+}
+
+/**
  * Loads a gateway over the given subgraph URLs; returns `execute` and `stop`.
  * Every subgraph call carries an internal token signed with `internalKey`
  * for `identity` (default anonymous), as the region's gateway sends.
@@ -31,6 +44,7 @@ export async function federatedExecutor(
   execute(query: string, variables?: Record<string, unknown>): Promise<FederatedResult>;
   stop(): Promise<void>;
 }> {
+  disableApolloTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphWithUrls(readSupergraph(), urls),
     logger: quiet,

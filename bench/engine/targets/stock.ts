@@ -22,6 +22,11 @@ const SERVER = '@apollo/server';
 const STANDALONE = '@apollo/server/standalone';
 const GATEWAY = '@apollo/gateway';
 
+// Stock @apollo/gateway's constructor starts Apollo's anonymous telemetry (an OTLP
+// exporter to apollographql.com whose resource detectors probe cloud metadata
+// addresses) unless this is set; a benchmark sends nothing off the machine.
+process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+
 const supergraphSdl = readFileSync(requiredArg('supergraph'), 'utf8');
 const { ApolloServer } = (await import(SERVER)) as ApolloServerModule;
 const { startStandaloneServer } = (await import(STANDALONE)) as StandaloneModule;
