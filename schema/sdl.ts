@@ -125,10 +125,10 @@ type Query {
   municipalities: [Municipality!]!
   "The person index's state and lag behind each source."
   sourceStatus: [SourceIndexStatus!]!
-  "Citizens: who has read my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. before: only reads strictly before this instant (paging); includeOwn: also my own reads."
-  myDataReads(first: Int = 100, before: DateTime, includeOwn: Boolean = false): [DataRead!]!
-  "Citizens: the same reads as a FHIR R4 Bundle (type collection) of AuditEvent resources, as JSON text."
-  myDataReadsFhir(first: Int = 100, before: DateTime, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
+  "Citizens: who has read my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT."
+  myDataReads(first: Int = 20, after: String, includeOwn: Boolean = false): DataReadConnection!
+  "Citizens: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON text; its link with relation next carries the cursor of the following page."
+  myDataReadsFhir(first: Int = 20, after: String, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
 }
 
 type Mutation {
@@ -146,8 +146,28 @@ type EmergencyAccess {
   expiresAt: DateTime!
 }
 
+"Where a page ends and whether another follows (Relay cursor paging)."
+type PageInfo @shareable {
+  hasNextPage: Boolean!
+  "The cursor of the page's last edge; pass it as after for the next page. Null on an empty page."
+  endCursor: String
+}
+
+"One page of the citizen's read log, newest first."
+type DataReadConnection {
+  edges: [DataReadEdge!]!
+  pageInfo: PageInfo!
+}
+
+"One entry of the read log with its opaque cursor (a position in the log, no personal data)."
+type DataReadEdge {
+  cursor: String!
+  node: DataRead!
+}
+
 "One read of the citizen's data, from the audit log."
 type DataRead {
+  "When, to the millisecond."
   at: DateTime!
   "READ, or EMERGENCY_ACCESS when a professional started emergency access."
   action: String!

@@ -32,12 +32,14 @@ import type { SubgraphContext } from '../shared/server.ts';
 import { municipalityObject } from '../shared/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
 import { ageOn } from '../../adapters/core/hetu.ts';
-import { formatInstant, isoDate, parseInstant, systemClock, toHelsinkiLocal } from '../../adapters/core/time.ts';
+import { formatInstant, isoDate, systemClock, toHelsinkiLocal } from '../../adapters/core/time.ts';
 import type { Clock } from '../../adapters/core/time.ts';
 import { forbiddenError } from '../shared/access/errors.ts';
-import { toFhirAuditEvent } from '../shared/audit/fhir.ts';
+import { formatAuditInstant, toFhirAuditEvent } from '../shared/audit/fhir.ts';
 import type { AuditEvent } from '../shared/audit/events.ts';
-import type { AuditStore } from '../shared/audit/store.ts';
+import { READ_LOG_MAX_PAGE } from '../shared/audit/store.ts';
+import { ReadLogCursors } from '../shared/audit/cursor.ts';
+import type { AuditStore, ReadLogPosition } from '../shared/audit/store.ts';
 import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
 import type { Identity } from '../shared/identity.ts';
 
@@ -152,7 +154,7 @@ async function citizenMayRead(identity: Extract<Identity, { kind: 'citizen' }>, 
 /** A stored audit event as the schema's DataRead. */
 function dataRead(e: AuditEvent) {
   return {
-    at: formatInstant(e.at.getTime()),
+    at: formatAuditInstant(e.at.getTime()),
     action: e.action,
     readerRole: e.actorRole,
     readerName: e.actorName ?? null,
@@ -167,28 +169,51 @@ function dataRead(e: AuditEvent) {
 
 interface ReadsArgs {
   readonly first?: number | null;
-  readonly before?: string | null;
+  readonly after?: string | null;
   readonly includeOwn?: boolean | null;
+}
+
+/** A page of the read log with the opaque cursor of each entry. */
+interface ReadsPage {
+  readonly entries: readonly { readonly event: AuditEvent; readonly cursor: string }[];
+  readonly hasNextPage: boolean;
+}
+
+function badUserInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** The `next` link of a FHIR page: the GraphQL arguments that fetch it, as a relative URI. */
+function fhirPageLink(first: number, cursor: string, includeOwn: boolean): string {
+  return `myDataReadsFhir?first=${first}&after=${cursor}${includeOwn ? '&includeOwn=true' : ''}`;
 }
 
 /** Creates the region subgraph's Fastify app; not yet listening. */
 export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyInstance {
   const { vtj, locator, logger } = options;
   const clock = options.clock ?? systemClock;
-  /** The citizen's own read log (Client Data Act 703/2023 §11); citizens only. */
-  const ownReads = async (args: ReadsArgs, ctx: Context): Promise<AuditEvent[]> => {
+  const cursors = new ReadLogCursors(options.internalKey);
+  /**
+   * The citizen's own read log (Client Data Act 703/2023 §11); citizens
+   * only. Cursor paging over (time, id): entries of one millisecond are
+   * neither skipped nor repeated.
+   */
+  const ownReads = async (args: ReadsArgs, ctx: Context): Promise<ReadsPage & { first: number }> => {
     const id = ctx.identity;
     if (!id) throw forbiddenError('NOT_AUTHENTICATED');
     if (id.kind !== 'citizen') throw forbiddenError('ROLE_NOT_PERMITTED');
-    const first = args.first ?? 100;
-    if (!Number.isInteger(first) || first < 1 || first > 1_000) {
-      throw new GraphQLError('expected first as a whole number from 1 to 1000, received another value', { extensions: { code: 'BAD_USER_INPUT' } });
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > READ_LOG_MAX_PAGE) {
+      throw badUserInput(`expected first as a whole number from 1 to ${READ_LOG_MAX_PAGE}, received ${Number.isInteger(first) ? first : 'another value'}`);
     }
-    return options.audit.readsOf(id.hetu, {
-      limit: first,
-      ...(args.before ? { before: new Date(parseInstant(args.before)) } : {}),
-      excludeSelf: !args.includeOwn,
-    });
+    let after: ReadLogPosition | undefined;
+    if (args.after !== undefined && args.after !== null) {
+      after = cursors.decode(id.hetu, args.after) ?? undefined;
+      // The message never repeats the text sent: it could be anything.
+      if (!after) throw badUserInput('expected a cursor from a previous page (endCursor or an edge cursor), received another value');
+    }
+    const page = await options.audit.readsOf(id.hetu, { limit: first, ...(after ? { after } : {}), excludeSelf: !args.includeOwn });
+    return { first, hasNextPage: page.hasNextPage, entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(id.hetu, e.position) })) };
   };
   const stats = statisticsResolvers(options.statistics ?? { current: () => null });
   const resolvers = {
@@ -216,15 +241,23 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
       sourceStatus: async () => locator.status(),
-      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => (await ownReads(args, ctx)).map(dataRead),
+      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
+        const page = await ownReads(args, ctx);
+        return {
+          edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event) })),
+          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
+        };
+      },
       myDataReadsFhir: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
-        const events = await ownReads(args, ctx);
+        const page = await ownReads(args, ctx);
+        const last = page.entries.at(-1);
+        // Why searchset: a page of a query of the log, with a next link (FHIR's paging); `total` is left out (it would need a count).
         return JSON.stringify({
           resourceType: 'Bundle',
-          type: 'collection',
-          timestamp: formatInstant(clock.now().getTime()),
-          total: events.length,
-          entry: events.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.id}`, resource: toFhirAuditEvent(e) })),
+          type: 'searchset',
+          timestamp: formatAuditInstant(clock.now().getTime()),
+          ...(page.hasNextPage && last ? { link: [{ relation: 'next', url: fhirPageLink(page.first, last.cursor, args.includeOwn === true) }] } : {}),
+          entry: page.entries.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.event.id}`, resource: toFhirAuditEvent(e.event), search: { mode: 'match' } })),
         });
       },
     },

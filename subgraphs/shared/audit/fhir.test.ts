@@ -167,7 +167,7 @@ describe('toFhirAuditEvent', () => {
       subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read', display: 'read' }],
       action: 'R',
       // 00:30 UTC on the day summer time ends is 02:30 Helsinki summer time (+03:00).
-      recorded: '2025-10-26T03:30:00+03:00',
+      recorded: '2025-10-26T03:30:00.000+03:00',
       outcome: '0',
       agent: [
         {

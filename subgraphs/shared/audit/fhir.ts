@@ -69,6 +69,17 @@ export interface FhirAuditEvent {
   }[];
 }
 
+/**
+ * An audit instant as the read log shows it: ISO 8601 with milliseconds and
+ * the Helsinki offset, `2025-10-26T03:30:00.123+03:00` (the schema's other
+ * instants carry seconds; entries of one second must stay apart).
+ */
+export function formatAuditInstant(epochMs: number): string {
+  const s = formatInstant(epochMs);
+  const ms = ((epochMs % 1_000) + 1_000) % 1_000;
+  return `${s.slice(0, 19)}.${String(ms).padStart(3, '0')}${s.slice(19)}`;
+}
+
 const ROLE_DISPLAY: Readonly<Record<AuditEvent['actorRole'], string>> = {
   citizen: 'Citizen',
   professional: 'Health or social care professional',
@@ -102,7 +113,7 @@ export function toFhirAuditEvent(event: AuditEvent, options: { readonly observer
         : { system: DCM, code: '110127', display: 'Emergency Override Started' },
     ],
     action: read ? 'R' : 'E',
-    recorded: formatInstant(event.at.getTime()),
+    recorded: formatAuditInstant(event.at.getTime()),
     outcome: event.outcome === 'ALLOWED' ? '0' : '4',
     ...(event.outcome === 'DENIED' ? { outcomeDesc: `FORBIDDEN ${event.reason}` } : {}),
     ...(purpose ? { purposeOfEvent: purpose } : {}),

@@ -52,16 +52,35 @@ export async function auditedRead<T>(sink: AuditSink, events: readonly AuditEven
   return produce();
 }
 
+/** Most entries of one page of the citizen's view. */
+export const READ_LOG_MAX_PAGE = 100;
+
+/**
+ * A place in the citizen's view: the sort key (time in microseconds since
+ * the epoch, as PostgreSQL keeps it, and the event id) of the last entry of
+ * a page. Newest first, so the next page holds the entries below it.
+ */
+export interface ReadLogPosition {
+  readonly atMicros: bigint;
+  readonly id: bigint;
+}
+
 /** Options of the citizen's view. */
 export interface ReadsOfOptions {
-  /** Most events returned, newest first (default 100, at most 1000). */
+  /** Most events returned, newest first (default 20, at most READ_LOG_MAX_PAGE). */
   readonly limit?: number;
-  /** Only events strictly before this instant (paging). */
-  readonly before?: Date;
+  /** Only events after this position in the order (time, id), newest first: the next page. */
+  readonly after?: ReadLogPosition;
   /** Leave out the person's own reads (basis SELF). */
   readonly excludeSelf?: boolean;
   /** Only this outcome (default: both; denied attempts are shown too). */
   readonly outcome?: AuditOutcome;
+}
+
+/** One page of the citizen's view: each event with its position, and whether more follow. */
+export interface ReadLogPage {
+  readonly entries: readonly { readonly event: AuditEvent; readonly position: ReadLogPosition }[];
+  readonly hasNextPage: boolean;
 }
 
 /** The audit log; open with `AuditStore.open`, which migrates it. */
@@ -90,25 +109,37 @@ export class AuditStore implements AuditSink {
     });
   }
 
-  /** Events on one person's data, newest first: who read, when, on what basis. */
-  async readsOf(hetu: string, options: ReadsOfOptions = {}): Promise<AuditEvent[]> {
-    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1_000);
-    const rows = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM audit_event
+  /**
+   * Events on one person's data, newest first in the order (time, id): who
+   * read, when, on what basis. Keyset paging: `after` is the position of the
+   * previous page's last entry, so entries written within one millisecond
+   * are neither skipped nor repeated.
+   */
+  async readsOf(hetu: string, options: ReadsOfOptions = {}): Promise<ReadLogPage> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), READ_LOG_MAX_PAGE);
+    const after = options.after;
+    // Why seconds and microseconds apart: each product stays small, so the instant is exact on PGlite and PostgreSQL alike.
+    const rows = await this.db.query<Row & { at_us: string }>(
+      `SELECT ${COLUMNS}, (extract(epoch FROM at) * 1000000)::bigint::text AS at_us FROM audit_event
         WHERE subject_hetu = $1
-          AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
-          AND (NOT $3::boolean OR basis IS DISTINCT FROM 'SELF')
-          AND ($4::text IS NULL OR outcome = $4::text)
-        ORDER BY at DESC, id DESC
-        LIMIT $5`,
-      [hetu, options.before?.toISOString() ?? null, options.excludeSelf ?? false, options.outcome ?? null, limit],
+          AND ($2::bigint IS NULL
+               OR (at, id) < (timestamptz 'epoch' + ($2::bigint / 1000000) * interval '1 second'
+                                                  + ($2::bigint % 1000000) * interval '1 microsecond', $3::bigint))
+          AND (NOT $4::boolean OR basis IS DISTINCT FROM 'SELF')
+          AND ($5::text IS NULL OR outcome = $5::text)
+        ORDER BY audit_event.at DESC, audit_event.id DESC
+        LIMIT $6`,
+      [hetu, after ? after.atMicros.toString() : null, after ? after.id.toString() : null, options.excludeSelf ?? false, options.outcome ?? null, limit + 1],
     );
-    return rows.map(fromRow);
+    return {
+      entries: rows.slice(0, limit).map((r) => ({ event: fromRow(r), position: { atMicros: BigInt(r.at_us), id: BigInt(r.id) } })),
+      hasNextPage: rows.length > limit,
+    };
   }
 
   /** Every event of one request, in write order. */
   async byRequest(requestId: string): Promise<AuditEvent[]> {
-    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY id`, [requestId]);
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY audit_event.id`, [requestId]);
     return rows.map(fromRow);
   }
 
@@ -215,6 +246,7 @@ export function validate(e: AuditEventInput): void {
   if (e.emergency && !e.emergencyReason) bad('the emergency reason of an emergency event');
 }
 
+/** The columns read back. Why ORDER BY says `audit_event.id`: a bare `id` would sort this text alias ('10' before '9'). */
 const COLUMNS = `id::text AS id, at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
   outcome, basis, reason, emergency, emergency_reason`;
 
