@@ -214,16 +214,119 @@ describe('region subgraph', () => {
     expect(citizen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
     const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
     const reads = await gql(app, `{ myDataReads { edges { node { action readerRole readerName outcome basis emergency emergencyReason } } } myDataReadsFhir }`, {}, me);
-    expect((reads.data?.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node)).toEqual([
+    // The professional's earlier lookups of this person are in the log too (LOOKUP); here only the emergency events.
+    const emergencyReads = (reads.data?.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node).filter((n) => n.action === 'EMERGENCY_ACCESS');
+    expect(emergencyReads).toEqual([
       // Newest first: the refused attempt by a citizen is in the log too.
       { action: 'EMERGENCY_ACCESS', readerRole: 'citizen', readerName: null, outcome: 'DENIED', basis: null, emergency: false, emergencyReason: null },
       { action: 'EMERGENCY_ACCESS', readerRole: 'professional', readerName: 'Testi Ammattilainen', outcome: 'ALLOWED', basis: 'EMERGENCY', emergency: true, emergencyReason: 'Unconscious patient brought in' },
     ]);
-    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string } }[] };
+    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string; type: { code: string } } }[] };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
+    expect(bundle.entry.filter((e) => e.resource.type.code === '110113').map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
     const pro = await gql(app, `{ myDataReads { edges { node { at } } } }`, {}, PRO);
     expect(pro.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
+  });
+
+  describe('lookups by identity code', () => {
+    const LOOKER: Identity = { ...PRO, sub: 'pro-lookup', name: 'Lotta Etsijä' };
+    const UNKNOWN = makeHetu('1999-09-10', 935);
+    /** Posts `customer(hetu) { hetu }` under a request id of its own; returns the raw body. */
+    const lookup = async (target: typeof app, hetu: string, identity: Identity, requestId: string) =>
+      (
+        await target.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { ...(await gatewayHeaders(target, identity, requestId)), 'content-type': 'application/json' },
+          payload: JSON.stringify({ query: `{ customer(hetu: "${hetu}") { hetu } }` }),
+        })
+      ).body;
+
+    it('writes a professional’s lookup to the audit log with what it answered: FOUND or NOT_FOUND, no data groups', async () => {
+      expect(await lookup(app, PARENT, LOOKER, 'lookup-found')).toBe(`{"data":{"customer":{"hetu":"${PARENT}"}}}`);
+      expect(await lookup(app, UNKNOWN, LOOKER, 'lookup-unknown')).toBe('{"data":{"customer":null}}');
+      expect((await audit.byRequest('lookup-found')).map(({ id: _id, ...rest }) => rest)).toEqual([
+        {
+          at: NOW,
+          requestId: 'lookup-found',
+          action: 'LOOKUP',
+          actorSub: 'pro-lookup',
+          actorRole: 'professional',
+          actorName: 'Lotta Etsijä',
+          subjectHetu: PARENT,
+          dataGroups: [],
+          outcome: 'ALLOWED',
+          basis: 'PROFESSIONAL_ROLE',
+          emergency: false,
+          lookupResult: 'FOUND',
+        },
+      ]);
+      expect((await audit.byRequest('lookup-unknown')).map((e) => [e.action, e.subjectHetu, e.outcome, e.basis, e.lookupResult])).toEqual([
+        ['LOOKUP', UNKNOWN, 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND'],
+      ]);
+    });
+
+    it('shows the lookup in the citizen’s read log', async () => {
+      const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
+      const r = await gql(app, `{ myDataReads(first: 100) { edges { node { action readerName basis dataGroups outcome lookupResult } } } }`, {}, me);
+      expect((r.data!.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node)).toContainEqual({
+        action: 'LOOKUP',
+        readerName: 'Lotta Etsijä',
+        basis: 'PROFESSIONAL_ROLE',
+        dataGroups: [],
+        outcome: 'ALLOWED',
+        lookupResult: 'FOUND',
+      });
+    });
+
+    it('fails closed: when the lookup cannot be written, neither a known nor an unknown code is answered', async () => {
+      const down = createRegionSubgraph({
+        vtj,
+        locator,
+        logger: silentLogger,
+        internalKey: TEST_INTERNAL_KEY,
+        audit,
+        auditSink: { record: () => Promise.reject(new Error('audit insert failed')) },
+        emergency,
+        clock,
+      });
+      try {
+        const refusal =
+          '{"data":{"customer":null},"errors":[{"message":"The read could not be recorded in the audit log, so the data is not returned.","locations":[{"line":1,"column":3}],"path":["customer"],"extensions":{"code":"FORBIDDEN","reason":"AUDIT_UNAVAILABLE"}}]}';
+        // The same answer for a known and an unknown code: nothing to tell them apart.
+        expect(await lookup(down, PARENT, LOOKER, 'lookup-down-1')).toBe(refusal);
+        expect(await lookup(down, UNKNOWN, LOOKER, 'lookup-down-2')).toBe(refusal);
+        // A citizen's own lookup is not a lookup the log records (their field reads are): still answered.
+        expect(await lookup(down, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-down-3')).toBe(`{"data":{"customer":{"hetu":"${PARENT}"}}}`);
+      } finally {
+        await down.close();
+      }
+    });
+
+    it('records no lookup for citizens, and none for callers refused before any source (anonymous, analysts)', async () => {
+      await lookup(app, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-citizen');
+      await lookup(app, CHILD, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-guardian');
+      await lookup(app, PARENT, { kind: 'citizen', sub: 'c-child', hetu: CHILD }, 'lookup-not-own');
+      await lookup(app, PARENT, { kind: 'analyst', sub: 'a' }, 'lookup-analyst');
+      for (const r of ['lookup-citizen', 'lookup-guardian', 'lookup-not-own', 'lookup-analyst']) expect(await audit.byRequest(r), r).toEqual([]);
+    });
+
+    it('writes the lookups of an aliased query together, one per code', async () => {
+      const body = (
+        await app.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { ...(await gatewayHeaders(app, LOOKER, 'lookup-aliased')), 'content-type': 'application/json' },
+          payload: JSON.stringify({ query: `{ a: customer(hetu: "${PARENT}") { hetu } b: customer(hetu: "${UNKNOWN}") { hetu } c: customer(hetu: "${CHILD}") { hetu } }` }),
+        })
+      ).body;
+      expect(body).toBe(`{"data":{"a":{"hetu":"${PARENT}"},"b":null,"c":{"hetu":"${CHILD}"}}}`);
+      expect((await audit.byRequest('lookup-aliased')).map((e) => [e.subjectHetu, e.lookupResult])).toEqual([
+        [PARENT, 'FOUND'],
+        [UNKNOWN, 'NOT_FOUND'],
+        [CHILD, 'FOUND'],
+      ]);
+    });
   });
 
   describe('the citizen’s read log, paged', () => {

@@ -31,15 +31,17 @@ import { createSubgraphServer } from '../shared/server.ts';
 import type { SubgraphContext } from '../shared/server.ts';
 import { municipalityObject } from '../shared/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
-import { ageOn } from '../../adapters/core/hetu.ts';
-import { formatInstant, isoDate, systemClock, toHelsinkiLocal } from '../../adapters/core/time.ts';
+import { formatInstant, systemClock } from '../../adapters/core/time.ts';
 import type { Clock } from '../../adapters/core/time.ts';
 import { forbiddenError } from '../shared/access/errors.ts';
 import { formatAuditInstant, toFhirAuditEvent } from '../shared/audit/fhir.ts';
-import type { AuditEvent } from '../shared/audit/events.ts';
-import { READ_LOG_MAX_PAGE } from '../shared/audit/store.ts';
+import { lookupEvent } from '../shared/audit/events.ts';
+import type { AuditEvent, LookupResult } from '../shared/audit/events.ts';
+import { auditsLookup, decideLookup, lookupNeedsGuardians } from '../shared/access/policy.ts';
+import type { AccessDecision } from '../shared/access/policy.ts';
+import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../shared/audit/store.ts';
 import { ReadLogCursors } from '../shared/audit/cursor.ts';
-import type { AuditStore, ReadLogPosition } from '../shared/audit/store.ts';
+import type { AuditSink, AuditStore, ReadLogPosition } from '../shared/audit/store.ts';
 import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
 import type { Identity } from '../shared/identity.ts';
 
@@ -51,6 +53,8 @@ export interface RegionSubgraphOptions {
   readonly internalKey: InternalKey;
   /** The audit log (the citizen's own read log reads it). */
   readonly audit: AuditStore;
+  /** Where professionals' lookups are written before the answer leaves; default `audit` (tests pass a failing one). */
+  readonly auditSink?: AuditSink;
   /** Emergency access grants (startEmergencyAccess writes them). */
   readonly emergency: EmergencyAccessStore;
   /** "Now" for emergency grants and the minor check; default the system clock. */
@@ -71,6 +75,8 @@ type LocateResult = { readonly entries: IndexEntry[] } | { readonly missing: Mis
 export interface RegionLoaders {
   readonly vtj: DataLoader<string, VtjResult>;
   readonly locate: DataLoader<string, LocateResult>;
+  /** The request's audit writes: lookups of one request (an aliased query) go out in one INSERT. */
+  readonly audit: AuditSink;
 }
 
 type Context = SubgraphContext<RegionLoaders>;
@@ -81,9 +87,21 @@ interface CustomerObject {
 }
 
 /** With `cached`, a person VTJ was asked about for the same gateway operation (another fetch of its plan) is not asked again. */
-function createLoaders(vtj: VtjAdapter, locator: PersonLocator, logger: Logger, cached?: { cache: OperationReadCache<VtjSlot>; scope: string }): RegionLoaders {
+function createLoaders(
+  vtj: VtjAdapter,
+  locator: PersonLocator,
+  logger: Logger,
+  audit: AuditSink,
+  cached?: { cache: OperationReadCache<VtjSlot>; scope: string },
+): RegionLoaders {
   const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus);
   return {
+    audit: new AuditBatcher({
+      record: async (events) => {
+        await audit.record(events);
+        return [];
+      },
+    }),
     // Slots are turned into values (never rejected keys) so one failure is reported, not thrown per field.
     vtj: new DataLoader(async (hetus) => {
       try {
@@ -128,15 +146,20 @@ async function entries(c: CustomerObject, ctx: Context): Promise<IndexEntry[]> {
  * an anonymous caller or an analyst, whatever the gateway planned, and
  * before VTJ or the person index is asked.
  */
-function requirePersonalAccess(identity: Identity | null): void {
+function requirePersonalAccess(identity: Identity | null): asserts identity is Identity {
   if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
   if (identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
 }
 
-/** True when `hetu` is under 18 on the Helsinki date of `now`. */
-function minorNow(hetu: string, now: Date): boolean {
-  const c = checkHetu(hetu);
-  return c.ok && ageOn(c.info.birthDate, isoDate(toHelsinkiLocal(now.getTime()))) < 18;
+/**
+ * The policy's decision on looking `hetu` up (subgraphs/shared/access:
+ * `decideLookup`). VTJ is read only when the decision needs the subject's
+ * guardians (a citizen asking for a minor); `hetu` must be well-formed.
+ */
+async function lookupDecision(identity: Identity, hetu: string, birthDate: string, ctx: Context, now: Date): Promise<AccessDecision> {
+  const subject = { hetu, birthDate };
+  const guardians = lookupNeedsGuardians(identity, subject, now) ? ((await vtjPerson({ hetu }, ctx))?.guardians ?? []) : [];
+  return decideLookup(identity, { ...subject, guardians }, now);
 }
 
 /**
@@ -145,10 +168,8 @@ function minorNow(hetu: string, now: Date): boolean {
  * fetched for them (the lists subgraph would deny them anyway).
  */
 async function citizenMayRead(identity: Extract<Identity, { kind: 'citizen' }>, hetu: string, ctx: Context, now: Date): Promise<boolean> {
-  if (identity.hetu === hetu) return true;
-  if (!minorNow(hetu, now)) return false;
-  const p = await vtjPerson({ hetu }, ctx);
-  return p !== null && p.guardians.includes(identity.hetu);
+  const c = checkHetu(hetu);
+  return c.ok && (await lookupDecision(identity, hetu, c.info.birthDate, ctx, now)).allowed;
 }
 
 /** A stored audit event as the schema's DataRead. */
@@ -164,6 +185,7 @@ function dataRead(e: AuditEvent) {
     reason: e.reason ?? null,
     emergency: e.emergency,
     emergencyReason: e.emergencyReason ?? null,
+    lookupResult: e.lookupResult ?? null,
   };
 }
 
@@ -193,6 +215,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
   const { vtj, locator, logger } = options;
   const clock = options.clock ?? systemClock;
   const cursors = new ReadLogCursors(options.internalKey);
+  const auditSink = options.auditSink ?? options.audit;
   /**
    * The citizen's own read log (Client Data Act 703/2023 §11); citizens
    * only. Cursor paging over (time, id): entries of one millisecond are
@@ -229,14 +252,24 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
-        requirePersonalAccess(ctx.identity);
-        // A citizen asking for someone who is neither themself nor their minor dependant: refused before any source is read.
-        if (ctx.identity?.kind === 'citizen' && !(await citizenMayRead(ctx.identity, args.hetu, ctx, clock.now()))) throw forbiddenError('NOT_OWN_DATA');
+        const identity = ctx.identity;
+        requirePersonalAccess(identity);
+        const now = clock.now();
+        // A lookup tells whether the person exists: the policy decides it, before any source is read (but a minor's guardians).
+        const decision = await lookupDecision(identity, args.hetu, check.info.birthDate, ctx, now);
+        const audit = (result?: LookupResult) =>
+          auditedRead(ctx.loaders.audit, [lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)], () => undefined);
+        if (!decision.allowed) {
+          if (auditsLookup(identity)) await audit();
+          throw forbiddenError(decision.reason);
+        }
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(args.hetu), ctx.loaders.locate.load(args.hetu)]);
         if ('missing' in v) ctx.missing.add(v.missing);
         if ('missing' in l) ctx.missing.add(l.missing);
         // Unknown to VTJ and to every source (and nothing failed that could have known them): no customer, no error.
         const unknown = 'person' in v && v.person === null && 'entries' in l && l.entries.length === 0;
+        // Written before the answer leaves; a failed write is FORBIDDEN AUDIT_UNAVAILABLE and no answer (fail closed).
+        if (auditsLookup(identity)) await audit(unknown ? 'NOT_FOUND' : 'FOUND');
         return unknown ? null : { hetu: args.hetu };
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
@@ -332,7 +365,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     schema,
     logger,
     createLoaders: ({ identity, requestId }) =>
-      createLoaders(vtj, locator, logger, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
+      createLoaders(vtj, locator, logger, auditSink, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
     internalKey: options.internalKey,
   });
 }

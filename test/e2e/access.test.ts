@@ -311,6 +311,26 @@ describe('the audit log', () => {
     expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent')).toBe(true);
   });
 
+  it('writes a professional’s lookup by code with what it answered, for a known and an unknown code alike', async () => {
+    const unknown = '280231-998V'; // synthetic, in no fixture
+    const lookup = async (hetu: string, requestId: string) => {
+      const res = await fetch(`${region.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('physician')}`, 'x-request-id': requestId },
+        body: JSON.stringify({ query: `{ customer(hetu: "${hetu}") { hetu } }` }),
+      });
+      return res.text();
+    };
+    const stamp = Date.now();
+    // No care relation between the physician and this person: the lookup still answers, and is audited.
+    expect(await lookup(S.turvakielto, `lookup-known-${stamp}`)).toBe(`{"data":{"customer":{"hetu":"${S.turvakielto}"}}}`);
+    expect(await lookup(unknown, `lookup-unknown-${stamp}`)).toBe('{"data":{"customer":null}}');
+    const rows = async (requestId: string) =>
+      (await audit.byRequest(requestId)).map((e) => [e.action, e.actorSub, e.subjectHetu, e.dataGroups, e.outcome, e.basis, e.lookupResult]);
+    expect(await rows(`lookup-known-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', S.turvakielto, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'FOUND']]);
+    expect(await rows(`lookup-unknown-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', unknown, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND']]);
+  });
+
   it('a failed audit write blocks the answer: FORBIDDEN AUDIT_UNAVAILABLE and no personal data', async () => {
     auditFails = true;
     try {

@@ -62,7 +62,7 @@ for (const backend of BACKENDS) {
     it('migrates once, by name', async () => {
       await AuditStore.open(db);
       const rows = await db.query<{ name: string }>("SELECT name FROM schema_migrations WHERE name LIKE 'audit-log-%' ORDER BY name");
-      expect(rows.map((r) => r.name)).toEqual(['audit-log-001', 'audit-log-002-emergency-grants']);
+      expect(rows.map((r) => r.name)).toEqual(['audit-log-001', 'audit-log-002-emergency-grants', 'audit-log-003-lookups']);
     });
 
     it('writes every field and reads it back, ids ascending in write order', async () => {
@@ -72,9 +72,10 @@ for (const backend of BACKENDS) {
         ev(r, { outcome: 'DENIED', basis: undefined, reason: 'CHILD_WELFARE_RESTRICTED', dataGroups: ['CUSTOMERSHIPS'] }),
         ev(r, { basis: 'EMERGENCY', emergency: true, emergencyReason: 'Tajuton potilas, äkillinen rintakipu', dataGroups: ['BASIC'] }),
         ev(r, { actorSub: null, actorRole: 'anonymous', actorName: undefined, outcome: 'DENIED', basis: undefined, reason: 'NOT_AUTHENTICATED', dataGroups: [] }),
+        ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', dataGroups: [], lookupResult: 'NOT_FOUND' }),
       ];
       const ids = await store.record(events);
-      expect(ids).toHaveLength(4);
+      expect(ids).toHaveLength(5);
       expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b));
       const back = await store.byRequest(r);
       expect(back.map((e) => e.id)).toEqual(ids);
@@ -168,6 +169,22 @@ for (const backend of BACKENDS) {
       await expect(insert('ALLOWED', null, null)).rejects.toThrow();
       await expect(insert('DENIED', 'SELF', 'NO_CONSENT')).rejects.toThrow();
       await expect(insert('MAYBE', 'SELF', null)).rejects.toThrow();
+      const lookup = (outcome: string, basis: string | null, reason: string | null, result: string | null) =>
+        db.query(
+          `INSERT INTO audit_event (at, request_id, action, actor_sub, actor_role, subject_hetu, data_groups, outcome, basis, reason, emergency, lookup_result)
+           VALUES (now(), 'x', 'LOOKUP', 's', 'professional', $1, '{}', $2, $3, $4, false, $5)`,
+          [PERSON, outcome, basis, reason, result],
+        );
+      await expect(lookup('ALLOWED', 'PROFESSIONAL_ROLE', null, null)).rejects.toThrow();
+      await expect(lookup('ALLOWED', 'PROFESSIONAL_ROLE', null, 'MAYBE')).rejects.toThrow();
+      await expect(lookup('DENIED', null, 'NOT_OWN_DATA', 'FOUND')).rejects.toThrow();
+      await expect(
+        db.query(
+          `INSERT INTO audit_event (at, request_id, action, actor_sub, actor_role, subject_hetu, data_groups, outcome, basis, emergency, lookup_result)
+           VALUES (now(), 'x', 'READ', 's', 'citizen', $1, '{}', 'ALLOWED', 'SELF', false, 'FOUND')`,
+          [PERSON],
+        ),
+      ).rejects.toThrow();
     });
 
     it('refuses malformed events before writing', async () => {
@@ -177,6 +194,9 @@ for (const backend of BACKENDS) {
       await expect(store.record([ev(r, { emergency: true })])).rejects.toThrow(TypeError);
       await expect(store.record([ev(r, { actorSub: null })])).rejects.toThrow(TypeError);
       await expect(store.record([ev('')])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', dataGroups: [] })])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', lookupResult: 'FOUND' })])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { lookupResult: 'FOUND' })])).rejects.toThrow(TypeError);
       expect(await store.byRequest(r)).toEqual([]);
     });
 

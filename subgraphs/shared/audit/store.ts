@@ -9,7 +9,7 @@ import { ACCESS_BASES, DATA_GROUPS, DENY_REASONS } from '../access/policy.ts';
 import type { AccessBasis, DataGroup, DenyReason } from '../access/policy.ts';
 import type { Database, Queryable } from '../database.ts';
 import { migrate } from '../migrations.ts';
-import type { ActorRole, AuditAction, AuditEvent, AuditEventInput, AuditOutcome } from './events.ts';
+import type { ActorRole, AuditAction, AuditEvent, AuditEventInput, AuditOutcome, LookupResult } from './events.ts';
 import { AUDIT_MIGRATIONS } from './schema.ts';
 
 /** Rows per INSERT; a larger list is written in one transaction, chunk by chunk. */
@@ -193,13 +193,13 @@ export async function insertAuditEvents(q: Queryable, events: readonly AuditEven
   const rows = await q.query<{ id: string }>(
     `INSERT INTO audit_event
        (at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-        outcome, basis, reason, emergency, emergency_reason)
+        outcome, basis, reason, emergency, emergency_reason, lookup_result)
      SELECT t.at::timestamptz, t.request_id, t.action, t.actor_sub, t.actor_role, t.actor_name, t.subject_hetu,
-            string_to_array(t.data_groups, ','), t.outcome, t.basis, t.reason, t.emergency, t.emergency_reason
+            string_to_array(t.data_groups, ','), t.outcome, t.basis, t.reason, t.emergency, t.emergency_reason, t.lookup_result
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[])
+                   $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[])
             WITH ORDINALITY AS t(at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-                                 outcome, basis, reason, emergency, emergency_reason, n)
+                                 outcome, basis, reason, emergency, emergency_reason, lookup_result, n)
       ORDER BY t.n
      RETURNING id::text AS id`,
     [
@@ -217,13 +217,15 @@ export async function insertAuditEvents(q: Queryable, events: readonly AuditEven
       events.map((e) => e.reason ?? null),
       events.map((e) => e.emergency),
       events.map((e) => e.emergencyReason ?? null),
+      events.map((e) => e.lookupResult ?? null),
     ],
   );
   // RETURNING follows the insertion order of an INSERT … SELECT … ORDER BY; sort by id to be explicit.
   return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
 }
 
-const ACTIONS: readonly AuditAction[] = ['READ', 'EMERGENCY_ACCESS'];
+const ACTIONS: readonly AuditAction[] = ['READ', 'LOOKUP', 'EMERGENCY_ACCESS'];
+const LOOKUP_RESULTS: readonly LookupResult[] = ['FOUND', 'NOT_FOUND'];
 const ROLES: readonly ActorRole[] = ['citizen', 'professional', 'analyst', 'anonymous'];
 
 /** Refuses a malformed event before anything is written (a programming error in a resolver). */
@@ -233,7 +235,7 @@ export function validate(e: AuditEventInput): void {
   };
   if (!(e.at instanceof Date) || Number.isNaN(e.at.getTime())) bad('`at` as a valid Date');
   if (typeof e.requestId !== 'string' || e.requestId === '') bad('a non-empty request id');
-  if (!ACTIONS.includes(e.action)) bad('an action READ or EMERGENCY_ACCESS');
+  if (!ACTIONS.includes(e.action)) bad('an action READ, LOOKUP or EMERGENCY_ACCESS');
   if (!ROLES.includes(e.actorRole)) bad('a known actor role');
   if ((e.actorRole === 'anonymous') !== (e.actorSub === null)) bad('an actor sub exactly when the actor is not anonymous');
   if (typeof e.subjectHetu !== 'string' || e.subjectHetu === '') bad('the subject identity code');
@@ -244,11 +246,14 @@ export function validate(e: AuditEventInput): void {
     if (!DENY_REASONS.includes(e.reason as DenyReason) || e.basis !== undefined) bad('a reason and no basis for DENIED');
   } else bad('an outcome ALLOWED or DENIED');
   if (e.emergency && !e.emergencyReason) bad('the emergency reason of an emergency event');
+  const lookupAllowed = e.action === 'LOOKUP' && e.outcome === 'ALLOWED';
+  if (lookupAllowed ? !LOOKUP_RESULTS.includes(e.lookupResult as LookupResult) : e.lookupResult !== undefined) bad('a lookup result exactly for an allowed LOOKUP');
+  if (e.action === 'LOOKUP' && e.dataGroups.length > 0) bad('no data groups in a LOOKUP');
 }
 
 /** The columns read back. Why ORDER BY says `audit_event.id`: a bare `id` would sort this text alias ('10' before '9'). */
 const COLUMNS = `id::text AS id, at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-  outcome, basis, reason, emergency, emergency_reason`;
+  outcome, basis, reason, emergency, emergency_reason, lookup_result`;
 
 interface Row {
   id: string;
@@ -265,6 +270,7 @@ interface Row {
   reason: DenyReason | null;
   emergency: boolean;
   emergency_reason: string | null;
+  lookup_result: LookupResult | null;
 }
 
 function fromRow(r: Row): AuditEvent {
@@ -283,5 +289,6 @@ function fromRow(r: Row): AuditEvent {
     ...(r.reason !== null ? { reason: r.reason } : {}),
     emergency: r.emergency,
     ...(r.emergency_reason !== null ? { emergencyReason: r.emergency_reason } : {}),
+    ...(r.lookup_result !== null ? { lookupResult: r.lookup_result } : {}),
   };
 }
