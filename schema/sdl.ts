@@ -119,16 +119,16 @@ type ${m.typeName} implements CustomerRecords @key(fields: "id") {
 ${sharedTypes(['Municipality', 'MissingSource', 'VtjData'], false)}
 
 type Query {
-  "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY."
+  "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY. A professional's lookup is written to the audit log (LOOKUP, FOUND or NOT_FOUND) before the answer leaves; if it cannot be, FORBIDDEN AUDIT_UNAVAILABLE."
   customer(hetu: ID!): Customer
   "The region's municipalities."
   municipalities: [Municipality!]!
   "The person index's state and lag behind each source."
   sourceStatus: [SourceIndexStatus!]!
-  "Citizens: who has read my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. before: only reads strictly before this instant (paging); includeOwn: also my own reads."
-  myDataReads(first: Int = 100, before: DateTime, includeOwn: Boolean = false): [DataRead!]!
-  "Citizens: the same reads as a FHIR R4 Bundle (type collection) of AuditEvent resources, as JSON text."
-  myDataReadsFhir(first: Int = 100, before: DateTime, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
+  "Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT."
+  myDataReads(first: Int = 20, after: String, includeOwn: Boolean = false): DataReadConnection!
+  "Citizens: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON text; its link with relation next carries the cursor of the following page."
+  myDataReadsFhir(first: Int = 20, after: String, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
 }
 
 type Mutation {
@@ -146,10 +146,30 @@ type EmergencyAccess {
   expiresAt: DateTime!
 }
 
+"Where a page ends and whether another follows (Relay cursor paging)."
+type PageInfo @shareable {
+  hasNextPage: Boolean!
+  "The cursor of the page's last edge; pass it as after for the next page. Null on an empty page."
+  endCursor: String
+}
+
+"One page of the citizen's read log, newest first."
+type DataReadConnection {
+  edges: [DataReadEdge!]!
+  pageInfo: PageInfo!
+}
+
+"One entry of the read log with its opaque cursor (a position in the log, no personal data)."
+type DataReadEdge {
+  cursor: String!
+  node: DataRead!
+}
+
 "One read of the citizen's data, from the audit log."
 type DataRead {
+  "When, to the millisecond."
   at: DateTime!
-  "READ, or EMERGENCY_ACCESS when a professional started emergency access."
+  "READ; LOOKUP when a professional looked the person up by identity code; EMERGENCY_ACCESS when a professional started emergency access."
   action: String!
   "citizen, professional, analyst or anonymous."
   readerRole: String!
@@ -159,12 +179,14 @@ type DataRead {
   dataGroups: [String!]!
   "ALLOWED or DENIED."
   outcome: String!
-  "When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT or EMERGENCY."
+  "When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, or PROFESSIONAL_ROLE (a professional's lookup)."
   basis: String
   "When denied: the reason class."
   reason: String
   emergency: Boolean!
   emergencyReason: String
+  "For an allowed LOOKUP: FOUND (answered with the person; also when a source that might know them could not be read) or NOT_FOUND."
+  lookupResult: String
 }
 
 "A client or patient of the region, identified by the personal identity code. Basic data comes from VTJ, the population register (the master); the personal fields are served by the lists subgraph, which applies the access policy."

@@ -39,7 +39,7 @@ export interface StartSubgraphsOptions {
   readonly database: Database;
   /** Emergency access duration and lookback (default 4 h; EMERGENCY_ACCESS_MINUTES). */
   readonly emergencyAccess?: Partial<EmergencyAccessConfig>;
-  /** Where the lists subgraph writes audit events; default the AuditStore on `database` (tests pass a failing one). */
+  /** Where the lists subgraph (reads) and the region subgraph (lookups) write audit events; default the AuditStore on `database` (tests pass a failing one). */
   readonly auditSink?: AuditSink;
   /** The analysts' statistics (region subgraph); default none computed yet. */
   readonly statistics?: StatisticsSource;
@@ -96,6 +96,7 @@ export function createSubgraphApps(
       logger,
       internalKey,
       audit: stores.audit,
+      ...(options.auditSink ? { auditSink: options.auditSink } : {}),
       emergency: stores.emergency,
       ...clock,
       ...(options.statistics ? { statistics: options.statistics } : {}),

@@ -1,9 +1,9 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHetu } from '../../adapters/core/hetu.ts';
 import { silentLogger } from '../shared/logger.ts';
 import { createMemoryLocator } from '../shared/memoryLocator.ts';
 import { decodeRecordsRef } from '../shared/recordsRef.ts';
-import { FakeVtj, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
+import { FakeVtj, gatewayHeaders, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
 import { openDatabase } from '../shared/database.ts';
 import { AuditStore, EmergencyAccessStore } from '../shared/audit/index.ts';
 import type { Identity } from '../shared/identity.ts';
@@ -213,16 +213,222 @@ describe('region subgraph', () => {
     const citizen = await gql(app, M, { h: PARENT, r: 'Unconscious patient brought in' }, { kind: 'citizen', sub: 'c', hetu: CHILD });
     expect(citizen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
     const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
-    const reads = await gql(app, `{ myDataReads { action readerRole readerName outcome basis emergency emergencyReason } myDataReadsFhir }`, {}, me);
-    expect(reads.data?.myDataReads).toEqual([
+    const reads = await gql(app, `{ myDataReads { edges { node { action readerRole readerName outcome basis emergency emergencyReason } } } myDataReadsFhir }`, {}, me);
+    // The professional's earlier lookups of this person are in the log too (LOOKUP); here only the emergency events.
+    const emergencyReads = (reads.data?.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node).filter((n) => n.action === 'EMERGENCY_ACCESS');
+    expect(emergencyReads).toEqual([
       // Newest first: the refused attempt by a citizen is in the log too.
       { action: 'EMERGENCY_ACCESS', readerRole: 'citizen', readerName: null, outcome: 'DENIED', basis: null, emergency: false, emergencyReason: null },
       { action: 'EMERGENCY_ACCESS', readerRole: 'professional', readerName: 'Testi Ammattilainen', outcome: 'ALLOWED', basis: 'EMERGENCY', emergency: true, emergencyReason: 'Unconscious patient brought in' },
     ]);
-    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string } }[] };
+    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string; type: { code: string } } }[] };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
-    const pro = await gql(app, `{ myDataReads { at } }`, {}, PRO);
+    expect(bundle.entry.filter((e) => e.resource.type.code === '110113').map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
+    const pro = await gql(app, `{ myDataReads { edges { node { at } } } }`, {}, PRO);
     expect(pro.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
+  });
+
+  describe('lookups by identity code', () => {
+    const LOOKER: Identity = { ...PRO, sub: 'pro-lookup', name: 'Lotta Etsijä' };
+    const UNKNOWN = makeHetu('1999-09-10', 935);
+    /** Posts `customer(hetu) { hetu }` under a request id of its own; returns the raw body. */
+    const lookup = async (target: typeof app, hetu: string, identity: Identity, requestId: string) =>
+      (
+        await target.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { ...(await gatewayHeaders(target, identity, requestId)), 'content-type': 'application/json' },
+          payload: JSON.stringify({ query: `{ customer(hetu: "${hetu}") { hetu } }` }),
+        })
+      ).body;
+
+    it('writes a professional’s lookup to the audit log with what it answered: FOUND or NOT_FOUND, no data groups', async () => {
+      expect(await lookup(app, PARENT, LOOKER, 'lookup-found')).toBe(`{"data":{"customer":{"hetu":"${PARENT}"}}}`);
+      expect(await lookup(app, UNKNOWN, LOOKER, 'lookup-unknown')).toBe('{"data":{"customer":null}}');
+      expect((await audit.byRequest('lookup-found')).map(({ id: _id, ...rest }) => rest)).toEqual([
+        {
+          at: NOW,
+          requestId: 'lookup-found',
+          action: 'LOOKUP',
+          actorSub: 'pro-lookup',
+          actorRole: 'professional',
+          actorName: 'Lotta Etsijä',
+          subjectHetu: PARENT,
+          dataGroups: [],
+          outcome: 'ALLOWED',
+          basis: 'PROFESSIONAL_ROLE',
+          emergency: false,
+          lookupResult: 'FOUND',
+        },
+      ]);
+      expect((await audit.byRequest('lookup-unknown')).map((e) => [e.action, e.subjectHetu, e.outcome, e.basis, e.lookupResult])).toEqual([
+        ['LOOKUP', UNKNOWN, 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND'],
+      ]);
+    });
+
+    it('shows the lookup in the citizen’s read log', async () => {
+      const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
+      const r = await gql(app, `{ myDataReads(first: 100) { edges { node { action readerName basis dataGroups outcome lookupResult } } } }`, {}, me);
+      expect((r.data!.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node)).toContainEqual({
+        action: 'LOOKUP',
+        readerName: 'Lotta Etsijä',
+        basis: 'PROFESSIONAL_ROLE',
+        dataGroups: [],
+        outcome: 'ALLOWED',
+        lookupResult: 'FOUND',
+      });
+    });
+
+    it('fails closed: when the lookup cannot be written, neither a known nor an unknown code is answered', async () => {
+      const down = createRegionSubgraph({
+        vtj,
+        locator,
+        logger: silentLogger,
+        internalKey: TEST_INTERNAL_KEY,
+        audit,
+        auditSink: { record: () => Promise.reject(new Error('audit insert failed')) },
+        emergency,
+        clock,
+      });
+      try {
+        const refusal =
+          '{"data":{"customer":null},"errors":[{"message":"The read could not be recorded in the audit log, so the data is not returned.","locations":[{"line":1,"column":3}],"path":["customer"],"extensions":{"code":"FORBIDDEN","reason":"AUDIT_UNAVAILABLE"}}]}';
+        // The same answer for a known and an unknown code: nothing to tell them apart.
+        expect(await lookup(down, PARENT, LOOKER, 'lookup-down-1')).toBe(refusal);
+        expect(await lookup(down, UNKNOWN, LOOKER, 'lookup-down-2')).toBe(refusal);
+        // A citizen's own lookup is not a lookup the log records (their field reads are): still answered.
+        expect(await lookup(down, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-down-3')).toBe(`{"data":{"customer":{"hetu":"${PARENT}"}}}`);
+      } finally {
+        await down.close();
+      }
+    });
+
+    it('records no lookup for citizens, and none for callers refused before any source (anonymous, analysts)', async () => {
+      await lookup(app, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-citizen');
+      await lookup(app, CHILD, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-guardian');
+      await lookup(app, PARENT, { kind: 'citizen', sub: 'c-child', hetu: CHILD }, 'lookup-not-own');
+      await lookup(app, PARENT, { kind: 'analyst', sub: 'a' }, 'lookup-analyst');
+      for (const r of ['lookup-citizen', 'lookup-guardian', 'lookup-not-own', 'lookup-analyst']) expect(await audit.byRequest(r), r).toEqual([]);
+    });
+
+    it('writes the lookups of an aliased query together, one per code', async () => {
+      const body = (
+        await app.inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { ...(await gatewayHeaders(app, LOOKER, 'lookup-aliased')), 'content-type': 'application/json' },
+          payload: JSON.stringify({ query: `{ a: customer(hetu: "${PARENT}") { hetu } b: customer(hetu: "${UNKNOWN}") { hetu } c: customer(hetu: "${CHILD}") { hetu } }` }),
+        })
+      ).body;
+      expect(body).toBe(`{"data":{"a":{"hetu":"${PARENT}"},"b":null,"c":{"hetu":"${CHILD}"}}}`);
+      expect((await audit.byRequest('lookup-aliased')).map((e) => [e.subjectHetu, e.lookupResult])).toEqual([
+        [PARENT, 'FOUND'],
+        [UNKNOWN, 'NOT_FOUND'],
+        [CHILD, 'FOUND'],
+      ]);
+    });
+  });
+
+  describe('the citizen’s read log, paged', () => {
+    const SUBJECT = makeHetu('1971-03-03', 941);
+    const me: Identity = { kind: 'citizen', sub: 'c-subject', hetu: SUBJECT };
+    const PAGE = `query ($first: Int, $after: String) { myDataReads(first: $first, after: $after) {
+      edges { cursor node { at readerName } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = { edges: { cursor: string; node: { at: string; readerName: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const written: string[] = [];
+
+    beforeAll(async () => {
+      // The injected clock stands still: 13 reads by 13 professionals in one millisecond.
+      const at = new Date(Date.parse('2025-06-01T09:00:00.250Z'));
+      const events = Array.from({ length: 13 }, (_, i) => ({
+        at,
+        requestId: `paging-${i}`,
+        action: 'READ' as const,
+        actorSub: `pro-${i}`,
+        actorRole: 'professional' as const,
+        actorName: `Reader ${String(i).padStart(2, '0')}`,
+        subjectHetu: SUBJECT,
+        dataGroups: ['BASIC' as const],
+        outcome: 'ALLOWED' as const,
+        basis: 'CARE_RELATION' as const,
+        emergency: false,
+      }));
+      written.push(...(await audit.record(events)));
+    });
+
+    it('returns every entry exactly once, newest first, page by page, with `at` to the millisecond', async () => {
+      const names: string[] = [];
+      const sizes: number[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const r = await gql(app, PAGE, { first: 2, after }, me);
+        expect(r.errors).toBeUndefined();
+        const page = r.data!.myDataReads as Page;
+        sizes.push(page.edges.length);
+        names.push(...page.edges.map((e) => e.node.readerName));
+        expect(page.edges.every((e) => e.node.at === '2025-06-01T12:00:00.250+03:00')).toBe(true);
+        expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)!.cursor);
+        after = page.pageInfo.endCursor;
+        if (!page.pageInfo.hasNextPage) break;
+      }
+      expect(sizes).toEqual([2, 2, 2, 2, 2, 2, 1]);
+      // Same instant: the later write (higher id) first.
+      expect(names).toEqual(Array.from({ length: 13 }, (_, i) => `Reader ${String(12 - i).padStart(2, '0')}`));
+    });
+
+    it('serves the exact wire payload of a page: opaque cursors holding the sort key only', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { ...(await gatewayHeaders(app, me)), 'content-type': 'application/json' },
+        payload: JSON.stringify({ query: '{ myDataReads(first: 1) { edges { cursor node { at readerName } } pageInfo { hasNextPage endCursor } } }' }),
+      });
+      const cursor = JSON.parse(res.body).data.myDataReads.pageInfo.endCursor as string;
+      expect(Buffer.from(cursor, 'base64url').toString()).toMatch(new RegExp(`^r1\\.1748768400250000\\.${written.at(-1)}\\.[A-Za-z0-9_-]{16}$`));
+      expect(res.body).toBe(
+        `{"data":{"myDataReads":{"edges":[{"cursor":"${cursor}","node":{"at":"2025-06-01T12:00:00.250+03:00","readerName":"Reader 12"}}],"pageInfo":{"hasNextPage":true,"endCursor":"${cursor}"}}}}`,
+      );
+      expect(cursor).not.toContain(SUBJECT);
+      expect(Buffer.from(cursor, 'base64url').toString()).not.toContain(SUBJECT.slice(0, 6));
+    });
+
+    it('pages the FHIR Bundle the same way: a next link carrying the cursor, none on the last page', async () => {
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 10; i++) {
+        const r = await gql(app, `query ($after: String) { myDataReadsFhir(first: 5, after: $after) }`, { after }, me);
+        expect(r.errors).toBeUndefined();
+        const bundle = JSON.parse(r.data!.myDataReadsFhir as string) as { type: string; link?: { relation: string; url: string }[]; entry: { resource: { id: string; recorded: string } }[] };
+        expect(bundle.type).toBe('searchset');
+        ids.push(...bundle.entry.map((e) => e.resource.id));
+        expect(bundle.entry.every((e) => e.resource.recorded === '2025-06-01T12:00:00.250+03:00')).toBe(true);
+        const next = bundle.link?.find((l) => l.relation === 'next');
+        if (!next) break;
+        after = new URLSearchParams(next.url.split('?')[1]).get('after');
+        expect(next.url).toBe(`myDataReadsFhir?first=5&after=${after}`);
+      }
+      expect(ids).toEqual([...written].reverse());
+    });
+
+    it('refuses a first out of 1..100 and a malformed or tampered cursor as BAD_USER_INPUT, reading nothing', async () => {
+      for (const first of [0, 101, -1]) {
+        const r = await gql(app, PAGE, { first }, me);
+        expect(r.data).toBeNull();
+        expect(r.errors).toEqual([{ message: `expected first as a whole number from 1 to 100, received ${first}`, locations: expect.any(Array), path: ['myDataReads'], extensions: { code: 'BAD_USER_INPUT' } }]);
+      }
+      const good = ((await gql(app, PAGE, { first: 1 }, me)).data!.myDataReads as Page).pageInfo.endCursor!;
+      // Another row number under the same check: edited.
+      const tampered = Buffer.from(Buffer.from(good, 'base64url').toString().replace(/^(r1\.\d+\.)\d+/, '$11')).toString('base64url');
+      const stranger: Identity = { kind: 'citizen', sub: 'c-other', hetu: PARENT };
+      const borrowed = ((await gql(app, PAGE, { first: 1 }, stranger)).data!.myDataReads as Page).pageInfo.endCursor!;
+      expect(borrowed).not.toBeNull();
+      for (const after of ['', 'garbage', `${good}x`, tampered, borrowed, Buffer.from(`r1.1.${SUBJECT}`).toString('base64url')]) {
+        const r = await gql(app, PAGE, { first: 2, after }, me);
+        expect(r.data).toBeNull();
+        expect(r.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+          ['BAD_USER_INPUT', 'expected a cursor from a previous page (endCursor or an edge cursor), received another value'],
+        ]);
+      }
+    });
   });
 });

@@ -31,13 +31,17 @@ import { createSubgraphServer } from '../shared/server.ts';
 import type { SubgraphContext } from '../shared/server.ts';
 import { municipalityObject } from '../shared/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
-import { ageOn } from '../../adapters/core/hetu.ts';
-import { formatInstant, isoDate, parseInstant, systemClock, toHelsinkiLocal } from '../../adapters/core/time.ts';
+import { formatInstant, systemClock } from '../../adapters/core/time.ts';
 import type { Clock } from '../../adapters/core/time.ts';
 import { forbiddenError } from '../shared/access/errors.ts';
-import { toFhirAuditEvent } from '../shared/audit/fhir.ts';
-import type { AuditEvent } from '../shared/audit/events.ts';
-import type { AuditStore } from '../shared/audit/store.ts';
+import { formatAuditInstant, toFhirAuditEvent } from '../shared/audit/fhir.ts';
+import { lookupEvent } from '../shared/audit/events.ts';
+import type { AuditEvent, LookupResult } from '../shared/audit/events.ts';
+import { auditsLookup, decideLookup, lookupNeedsGuardians } from '../shared/access/policy.ts';
+import type { AccessDecision } from '../shared/access/policy.ts';
+import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../shared/audit/store.ts';
+import { ReadLogCursors } from '../shared/audit/cursor.ts';
+import type { AuditSink, AuditStore, ReadLogPosition } from '../shared/audit/store.ts';
 import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
 import type { Identity } from '../shared/identity.ts';
 
@@ -49,6 +53,8 @@ export interface RegionSubgraphOptions {
   readonly internalKey: InternalKey;
   /** The audit log (the citizen's own read log reads it). */
   readonly audit: AuditStore;
+  /** Where professionals' lookups are written before the answer leaves; default `audit` (tests pass a failing one). */
+  readonly auditSink?: AuditSink;
   /** Emergency access grants (startEmergencyAccess writes them). */
   readonly emergency: EmergencyAccessStore;
   /** "Now" for emergency grants and the minor check; default the system clock. */
@@ -69,6 +75,8 @@ type LocateResult = { readonly entries: IndexEntry[] } | { readonly missing: Mis
 export interface RegionLoaders {
   readonly vtj: DataLoader<string, VtjResult>;
   readonly locate: DataLoader<string, LocateResult>;
+  /** The request's audit writes: lookups of one request (an aliased query) go out in one INSERT. */
+  readonly audit: AuditSink;
 }
 
 type Context = SubgraphContext<RegionLoaders>;
@@ -79,9 +87,21 @@ interface CustomerObject {
 }
 
 /** With `cached`, a person VTJ was asked about for the same gateway operation (another fetch of its plan) is not asked again. */
-function createLoaders(vtj: VtjAdapter, locator: PersonLocator, logger: Logger, cached?: { cache: OperationReadCache<VtjSlot>; scope: string }): RegionLoaders {
+function createLoaders(
+  vtj: VtjAdapter,
+  locator: PersonLocator,
+  logger: Logger,
+  audit: AuditSink,
+  cached?: { cache: OperationReadCache<VtjSlot>; scope: string },
+): RegionLoaders {
   const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus);
   return {
+    audit: new AuditBatcher({
+      record: async (events) => {
+        await audit.record(events);
+        return [];
+      },
+    }),
     // Slots are turned into values (never rejected keys) so one failure is reported, not thrown per field.
     vtj: new DataLoader(async (hetus) => {
       try {
@@ -126,15 +146,20 @@ async function entries(c: CustomerObject, ctx: Context): Promise<IndexEntry[]> {
  * an anonymous caller or an analyst, whatever the gateway planned, and
  * before VTJ or the person index is asked.
  */
-function requirePersonalAccess(identity: Identity | null): void {
+function requirePersonalAccess(identity: Identity | null): asserts identity is Identity {
   if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
   if (identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
 }
 
-/** True when `hetu` is under 18 on the Helsinki date of `now`. */
-function minorNow(hetu: string, now: Date): boolean {
-  const c = checkHetu(hetu);
-  return c.ok && ageOn(c.info.birthDate, isoDate(toHelsinkiLocal(now.getTime()))) < 18;
+/**
+ * The policy's decision on looking `hetu` up (subgraphs/shared/access:
+ * `decideLookup`). VTJ is read only when the decision needs the subject's
+ * guardians (a citizen asking for a minor); `hetu` must be well-formed.
+ */
+async function lookupDecision(identity: Identity, hetu: string, birthDate: string, ctx: Context, now: Date): Promise<AccessDecision> {
+  const subject = { hetu, birthDate };
+  const guardians = lookupNeedsGuardians(identity, subject, now) ? ((await vtjPerson({ hetu }, ctx))?.guardians ?? []) : [];
+  return decideLookup(identity, { ...subject, guardians }, now);
 }
 
 /**
@@ -143,16 +168,14 @@ function minorNow(hetu: string, now: Date): boolean {
  * fetched for them (the lists subgraph would deny them anyway).
  */
 async function citizenMayRead(identity: Extract<Identity, { kind: 'citizen' }>, hetu: string, ctx: Context, now: Date): Promise<boolean> {
-  if (identity.hetu === hetu) return true;
-  if (!minorNow(hetu, now)) return false;
-  const p = await vtjPerson({ hetu }, ctx);
-  return p !== null && p.guardians.includes(identity.hetu);
+  const c = checkHetu(hetu);
+  return c.ok && (await lookupDecision(identity, hetu, c.info.birthDate, ctx, now)).allowed;
 }
 
 /** A stored audit event as the schema's DataRead. */
 function dataRead(e: AuditEvent) {
   return {
-    at: formatInstant(e.at.getTime()),
+    at: formatAuditInstant(e.at.getTime()),
     action: e.action,
     readerRole: e.actorRole,
     readerName: e.actorName ?? null,
@@ -162,33 +185,58 @@ function dataRead(e: AuditEvent) {
     reason: e.reason ?? null,
     emergency: e.emergency,
     emergencyReason: e.emergencyReason ?? null,
+    lookupResult: e.lookupResult ?? null,
   };
 }
 
 interface ReadsArgs {
   readonly first?: number | null;
-  readonly before?: string | null;
+  readonly after?: string | null;
   readonly includeOwn?: boolean | null;
+}
+
+/** A page of the read log with the opaque cursor of each entry. */
+interface ReadsPage {
+  readonly entries: readonly { readonly event: AuditEvent; readonly cursor: string }[];
+  readonly hasNextPage: boolean;
+}
+
+function badUserInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** The `next` link of a FHIR page: the GraphQL arguments that fetch it, as a relative URI. */
+function fhirPageLink(first: number, cursor: string, includeOwn: boolean): string {
+  return `myDataReadsFhir?first=${first}&after=${cursor}${includeOwn ? '&includeOwn=true' : ''}`;
 }
 
 /** Creates the region subgraph's Fastify app; not yet listening. */
 export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyInstance {
   const { vtj, locator, logger } = options;
   const clock = options.clock ?? systemClock;
-  /** The citizen's own read log (Client Data Act 703/2023 §11); citizens only. */
-  const ownReads = async (args: ReadsArgs, ctx: Context): Promise<AuditEvent[]> => {
+  const cursors = new ReadLogCursors(options.internalKey);
+  const auditSink = options.auditSink ?? options.audit;
+  /**
+   * The citizen's own read log (Client Data Act 703/2023 §11); citizens
+   * only. Cursor paging over (time, id): entries of one millisecond are
+   * neither skipped nor repeated.
+   */
+  const ownReads = async (args: ReadsArgs, ctx: Context): Promise<ReadsPage & { first: number }> => {
     const id = ctx.identity;
     if (!id) throw forbiddenError('NOT_AUTHENTICATED');
     if (id.kind !== 'citizen') throw forbiddenError('ROLE_NOT_PERMITTED');
-    const first = args.first ?? 100;
-    if (!Number.isInteger(first) || first < 1 || first > 1_000) {
-      throw new GraphQLError('expected first as a whole number from 1 to 1000, received another value', { extensions: { code: 'BAD_USER_INPUT' } });
+    const first = args.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > READ_LOG_MAX_PAGE) {
+      throw badUserInput(`expected first as a whole number from 1 to ${READ_LOG_MAX_PAGE}, received ${Number.isInteger(first) ? first : 'another value'}`);
     }
-    return options.audit.readsOf(id.hetu, {
-      limit: first,
-      ...(args.before ? { before: new Date(parseInstant(args.before)) } : {}),
-      excludeSelf: !args.includeOwn,
-    });
+    let after: ReadLogPosition | undefined;
+    if (args.after !== undefined && args.after !== null) {
+      after = cursors.decode(id.hetu, args.after) ?? undefined;
+      // The message never repeats the text sent: it could be anything.
+      if (!after) throw badUserInput('expected a cursor from a previous page (endCursor or an edge cursor), received another value');
+    }
+    const page = await options.audit.readsOf(id.hetu, { limit: first, ...(after ? { after } : {}), excludeSelf: !args.includeOwn });
+    return { first, hasNextPage: page.hasNextPage, entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(id.hetu, e.position) })) };
   };
   const stats = statisticsResolvers(options.statistics ?? { current: () => null });
   const resolvers = {
@@ -204,27 +252,45 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
-        requirePersonalAccess(ctx.identity);
-        // A citizen asking for someone who is neither themself nor their minor dependant: refused before any source is read.
-        if (ctx.identity?.kind === 'citizen' && !(await citizenMayRead(ctx.identity, args.hetu, ctx, clock.now()))) throw forbiddenError('NOT_OWN_DATA');
+        const identity = ctx.identity;
+        requirePersonalAccess(identity);
+        const now = clock.now();
+        // A lookup tells whether the person exists: the policy decides it, before any source is read (but a minor's guardians).
+        const decision = await lookupDecision(identity, args.hetu, check.info.birthDate, ctx, now);
+        const audit = (result?: LookupResult) =>
+          auditedRead(ctx.loaders.audit, [lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)], () => undefined);
+        if (!decision.allowed) {
+          if (auditsLookup(identity)) await audit();
+          throw forbiddenError(decision.reason);
+        }
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(args.hetu), ctx.loaders.locate.load(args.hetu)]);
         if ('missing' in v) ctx.missing.add(v.missing);
         if ('missing' in l) ctx.missing.add(l.missing);
         // Unknown to VTJ and to every source (and nothing failed that could have known them): no customer, no error.
         const unknown = 'person' in v && v.person === null && 'entries' in l && l.entries.length === 0;
+        // Written before the answer leaves; a failed write is FORBIDDEN AUDIT_UNAVAILABLE and no answer (fail closed).
+        if (auditsLookup(identity)) await audit(unknown ? 'NOT_FOUND' : 'FOUND');
         return unknown ? null : { hetu: args.hetu };
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
       sourceStatus: async () => locator.status(),
-      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => (await ownReads(args, ctx)).map(dataRead),
+      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
+        const page = await ownReads(args, ctx);
+        return {
+          edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event) })),
+          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
+        };
+      },
       myDataReadsFhir: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
-        const events = await ownReads(args, ctx);
+        const page = await ownReads(args, ctx);
+        const last = page.entries.at(-1);
+        // Why searchset: a page of a query of the log, with a next link (FHIR's paging); `total` is left out (it would need a count).
         return JSON.stringify({
           resourceType: 'Bundle',
-          type: 'collection',
-          timestamp: formatInstant(clock.now().getTime()),
-          total: events.length,
-          entry: events.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.id}`, resource: toFhirAuditEvent(e) })),
+          type: 'searchset',
+          timestamp: formatAuditInstant(clock.now().getTime()),
+          ...(page.hasNextPage && last ? { link: [{ relation: 'next', url: fhirPageLink(page.first, last.cursor, args.includeOwn === true) }] } : {}),
+          entry: page.entries.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.event.id}`, resource: toFhirAuditEvent(e.event), search: { mode: 'match' } })),
         });
       },
     },
@@ -299,7 +365,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     schema,
     logger,
     createLoaders: ({ identity, requestId }) =>
-      createLoaders(vtj, locator, logger, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
+      createLoaders(vtj, locator, logger, auditSink, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
     internalKey: options.internalKey,
   });
 }

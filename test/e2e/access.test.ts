@@ -205,7 +205,7 @@ describe('professionals', () => {
     const withdrawn = await ask('physician', S.consentWithdrawn, 'surname customerships { serviceTask }');
     expect(withdrawn.c).toMatchObject({ surname: expect.any(String), customerships: [] });
     expect(withdrawn.denials).toEqual([{ path: 'customer.customerships', reason: 'NO_CONSENT' }]);
-    const events = await audit.readsOf(S.consentGiven, { limit: 20 });
+    const events = (await audit.readsOf(S.consentGiven, { limit: 20 })).entries.map((x) => x.event);
     expect(events.some((e) => e.actorSub === 'demo-physician' && e.basis === 'CONSENT' && e.dataGroups.includes('CUSTOMERSHIPS'))).toBe(true);
   });
 
@@ -295,18 +295,40 @@ describe('the audit log', () => {
 
   it('shows the citizen who read their data, and exports it as FHIR AuditEvents', async () => {
     await ask('nurse', S.turvakielto, 'surname');
-    const r = await gqlAs<{ myDataReads: { readerName: string | null; basis: string | null; dataGroups: string[] }[]; myDataReadsFhir: string }>(
+    type Reads = { myDataReads: { edges: { node: { readerName: string | null; basis: string | null; dataGroups: string[] } }[] }; myDataReadsFhir: string };
+    const r = await gqlAs<Reads>(
       region,
-      `{ myDataReads(first: 50) { readerName basis dataGroups outcome } myDataReadsFhir(first: 50) }`,
+      `{ myDataReads(first: 50) { edges { node { readerName basis dataGroups outcome } } } myDataReadsFhir(first: 50) }`,
       {},
       await token('turvakielto'),
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.myDataReads).toContainEqual(expect.objectContaining({ readerName: 'Aarne Kivimaa', basis: 'CARE_RELATION' }));
+    const reads = r.data!.myDataReads.edges.map((e) => e.node);
+    expect(reads).toContainEqual(expect.objectContaining({ readerName: 'Aarne Kivimaa', basis: 'CARE_RELATION' }));
     const bundle = JSON.parse(r.data!.myDataReadsFhir) as { resourceType: string; entry: { resource: { resourceType: string } }[] };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.length).toBe(r.data!.myDataReads.length);
+    expect(bundle.entry.length).toBe(reads.length);
     expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent')).toBe(true);
+  });
+
+  it('writes a professional’s lookup by code with what it answered, for a known and an unknown code alike', async () => {
+    const unknown = '280231-998V'; // synthetic, in no fixture
+    const lookup = async (hetu: string, requestId: string) => {
+      const res = await fetch(`${region.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('physician')}`, 'x-request-id': requestId },
+        body: JSON.stringify({ query: `{ customer(hetu: "${hetu}") { hetu } }` }),
+      });
+      return res.text();
+    };
+    const stamp = Date.now();
+    // No care relation between the physician and this person: the lookup still answers, and is audited.
+    expect(await lookup(S.turvakielto, `lookup-known-${stamp}`)).toBe(`{"data":{"customer":{"hetu":"${S.turvakielto}"}}}`);
+    expect(await lookup(unknown, `lookup-unknown-${stamp}`)).toBe('{"data":{"customer":null}}');
+    const rows = async (requestId: string) =>
+      (await audit.byRequest(requestId)).map((e) => [e.action, e.actorSub, e.subjectHetu, e.dataGroups, e.outcome, e.basis, e.lookupResult]);
+    expect(await rows(`lookup-known-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', S.turvakielto, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'FOUND']]);
+    expect(await rows(`lookup-unknown-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', unknown, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND']]);
   });
 
   it('a failed audit write blocks the answer: FORBIDDEN AUDIT_UNAVAILABLE and no personal data', async () => {
@@ -338,7 +360,7 @@ describe('emergency access', () => {
     expect(during.c).toMatchObject({ surname: 'Holmström', address: null });
     expect((during.c!.appointments as unknown[]).length).toBeGreaterThan(0);
     expect(during.denials).toEqual([{ path: 'customer.address', reason: 'TURVAKIELTO' }]);
-    const flagged = (await audit.readsOf(S.turvakielto, { limit: 20 })).filter((e) => e.actorSub === 'demo-physician' && e.emergency);
+    const flagged = (await audit.readsOf(S.turvakielto, { limit: 20 })).entries.map((x) => x.event).filter((e) => e.actorSub === 'demo-physician' && e.emergency);
     expect(flagged.some((e) => e.action === 'EMERGENCY_ACCESS')).toBe(true);
     expect(flagged.some((e) => e.action === 'READ' && e.basis === 'EMERGENCY' && e.emergencyReason === 'Unconscious patient in the emergency room')).toBe(true);
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Appointment, CareArea, Consent, ConsentType, Customership, Decision, Fee, Plan, ServiceTask } from '../../../adapters/core/model.ts';
 import { makeHetu } from '../../../adapters/core/hetu.ts';
 import type { Identity } from '../identity.ts';
-import { accessContext, addMonths, aggregateAccess, consentInForce, decideGroup, decideRecord, filterRecords, subjectFromVtj } from './policy.ts';
+import { accessContext, addMonths, aggregateAccess, auditsLookup, consentInForce, decideGroup, decideLookup, decideRecord, filterRecords, lookupNeedsGuardians, subjectFromVtj } from './policy.ts';
 import type { AccessDecision, DataGroup, EmergencyGrant, RecordGroup, SubjectBasics, SubjectRecords } from './policy.ts';
 
 // ------------------------------------------------------------------ fixtures
@@ -394,6 +394,38 @@ describe('access policy matrix', () => {
     for (const k of ['SELF', 'GUARDIAN', 'CARE_RELATION', 'CONSENT', 'EMERGENCY', 'NOT_AUTHENTICATED', 'NOT_OWN_DATA', 'GUARDIAN_PROHIBITED', 'NO_CARE_RELATION', 'NO_CONSENT', 'CHILD_WELFARE_RESTRICTED', 'TURVAKIELTO', 'AGGREGATES_ONLY', 'EMERGENCY_EXPIRED']) {
       expect(seen, k).toContain(k);
     }
+  });
+});
+
+describe('lookups by identity code (decideLookup)', () => {
+  const subject = (hetu: string, guardians: string[] = []) => ({ ...subjectFromVtj(hetu, { guardians, turvakielto: false }) });
+  it.each([
+    ['anonymous', WHO.anonymous, ADULT, [], { allowed: false, reason: 'NOT_AUTHENTICATED' }],
+    ['analyst', WHO.analyst, ADULT, [], { allowed: false, reason: 'AGGREGATES_ONLY' }],
+    ['citizen, self', WHO.self, ADULT, [], { allowed: true, basis: 'SELF' }],
+    ['citizen, guardian of a minor', WHO.guardian1, MINOR, [GUARDIAN_1], { allowed: true, basis: 'GUARDIAN' }],
+    ['citizen, guardian of one who is 18 today', WHO.guardian1, EIGHTEEN_TODAY, [GUARDIAN_1], { allowed: false, reason: 'NOT_OWN_DATA' }],
+    ['citizen, another minor', WHO.stranger, MINOR, [GUARDIAN_1], { allowed: false, reason: 'NOT_OWN_DATA' }],
+    ['citizen, another adult', WHO.stranger, ADULT, [], { allowed: false, reason: 'NOT_OWN_DATA' }],
+    ['professional without a care relation', WHO.physicianElsewhere, ADULT, [], { allowed: true, basis: 'PROFESSIONAL_ROLE' }],
+  ] as const)('%s', (_name, who, hetu, guardians, expected) => {
+    expect(decideLookup(who, subject(hetu, [...guardians]), NOW)).toEqual(expected);
+  });
+
+  it('needs VTJ’s guardians only for a citizen asking for another person who is a minor', () => {
+    expect(lookupNeedsGuardians(WHO.guardian1, subject(MINOR), NOW)).toBe(true);
+    expect(lookupNeedsGuardians(WHO.guardian1, subject(EIGHTEEN_TOMORROW), NOW)).toBe(true);
+    expect(lookupNeedsGuardians(WHO.guardian1, subject(EIGHTEEN_TODAY), NOW)).toBe(false);
+    expect(lookupNeedsGuardians(WHO.minorSelf, subject(MINOR), NOW)).toBe(false);
+    expect(lookupNeedsGuardians(WHO.physician, subject(MINOR), NOW)).toBe(false);
+  });
+
+  it('audits every professional’s lookup and no one else’s', () => {
+    expect(Object.entries(WHO).filter(([, who]) => auditsLookup(who)).map(([k]) => k)).toEqual(
+      Object.entries(WHO).filter(([, who]) => who?.kind === 'professional').map(([k]) => k),
+    );
+    expect(auditsLookup(WHO.physician)).toBe(true);
+    expect(auditsLookup(WHO.self)).toBe(false);
   });
 });
 

@@ -52,6 +52,12 @@
  * - Turvakielto: CONTACT (address, municipality, contact details) only to the
  *   person and to professionals with a care relation (the decision carries
  *   `turvakielto: true` so the flag is shown with it); never to guardians.
+ * - A lookup by identity code (`customer(hetu)`) tells whether the person
+ *   exists, so it is a read of that fact (`decideLookup`): citizens only of
+ *   themself or their minor; professionals of anyone (PROFESSIONAL_ROLE: a
+ *   care relation shows only once the client is found, and every personal
+ *   field keeps the rules above), and each professional lookup is audited
+ *   with whether the person was found (`auditsLookup`).
  */
 import type { Appointment, CareArea, Consent, ConsentType, Customership, Decision, Fee, IsoDate, Plan, VtjPerson } from '../../../adapters/core/model.ts';
 import { ageOn, checkHetu } from '../../../adapters/core/hetu.ts';
@@ -88,7 +94,15 @@ export interface GroupRecord {
   CONSENTS: Consent;
 }
 
-export const ACCESS_BASES = ['SELF', 'GUARDIAN', 'CARE_RELATION', 'CONSENT', 'EMERGENCY'] as const;
+export const ACCESS_BASES = [
+  'SELF',
+  'GUARDIAN',
+  'CARE_RELATION',
+  'CONSENT',
+  'EMERGENCY',
+  /** A professional looking a person up by identity code (`decideLookup`): whether they exist, nothing more. */
+  'PROFESSIONAL_ROLE',
+] as const;
 export type AccessBasis = (typeof ACCESS_BASES)[number];
 
 export const DENY_REASONS = [
@@ -349,6 +363,43 @@ export function filterRecords<G extends RecordGroup>(
     else denied.push({ record, reason: d.reason });
   }
   return { allowed, denied, decisions: [...distinct.values()] };
+}
+
+/**
+ * Whether `identity` may learn if the person `subject` exists (a lookup by
+ * identity code). Anonymous: NOT_AUTHENTICATED; analysts: AGGREGATES_ONLY;
+ * citizens: themself (SELF) or a minor they are a VTJ guardian of
+ * (GUARDIAN), else NOT_OWN_DATA; professionals: PROFESSIONAL_ROLE. Of a
+ * citizen's lookups only those `lookupNeedsGuardians` names need the
+ * subject's guardians; pass none for the others.
+ */
+export function decideLookup(identity: Identity | null, subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians'>, now: Date): AccessDecision {
+  if (!identity) return deny('NOT_AUTHENTICATED');
+  if (identity.kind === 'analyst') return deny('AGGREGATES_ONLY');
+  if (identity.kind === 'professional') return allow('PROFESSIONAL_ROLE');
+  if (identity.hetu === subject.hetu) return allow('SELF');
+  const minor = ageOn(subject.birthDate, helsinkiDate(now.getTime())) < 18;
+  return minor && subject.guardians.includes(identity.hetu) ? allow('GUARDIAN') : deny('NOT_OWN_DATA');
+}
+
+/**
+ * True when `decideLookup` needs the subject's guardians from VTJ: a
+ * citizen asking for another person who is a minor. For anyone else the
+ * decision is made without reading a source.
+ */
+export function lookupNeedsGuardians(identity: Identity | null, subject: Pick<SubjectBasics, 'hetu' | 'birthDate'>, now: Date): boolean {
+  return identity?.kind === 'citizen' && identity.hetu !== subject.hetu && ageOn(subject.birthDate, helsinkiDate(now.getTime())) < 18;
+}
+
+/**
+ * Which lookups the audit log records: every professional's, allowed or
+ * not, with whether the person was found (an existence check a professional
+ * can run on any code). A citizen's lookup can only confirm themself or
+ * their own minor, facts they hold already; what they then read is audited
+ * field by field.
+ */
+export function auditsLookup(identity: Identity | null): boolean {
+  return identity?.kind === 'professional';
 }
 
 /** Who may ask aggregate (non-personal, suppressed) counts: analysts only. */

@@ -221,7 +221,7 @@ for (const backend of BACKENDS) {
       ]);
 
       // The person's own view shows the start, the read and the refused read.
-      const mine = await audit.readsOf(hetu);
+      const mine = (await audit.readsOf(hetu)).entries.map((x) => x.event);
       expect(mine.map((e) => [e.action, e.outcome, e.basis ?? e.reason])).toEqual([
         ['READ', 'DENIED', 'EMERGENCY_EXPIRED'],
         ['READ', 'ALLOWED', 'EMERGENCY'],

@@ -8,8 +8,10 @@ import type { Identity } from '../identity.ts';
 import { DATA_GROUPS } from '../access/policy.ts';
 import type { AccessBasis, AccessContext, AccessDecision, DataGroup, DenyReason, FilteredRecords } from '../access/policy.ts';
 
-/** A read of a person's data, or the start of emergency access to it. */
-export type AuditAction = 'READ' | 'EMERGENCY_ACCESS';
+/** A read of a person's data, a lookup of whether they exist (by identity code), or the start of emergency access to it. */
+export type AuditAction = 'READ' | 'LOOKUP' | 'EMERGENCY_ACCESS';
+/** What an allowed lookup answered: the person exists (or a source that might know them could not be read), or nobody has the code. */
+export type LookupResult = 'FOUND' | 'NOT_FOUND';
 export type ActorRole = 'citizen' | 'professional' | 'analyst' | 'anonymous';
 export type AuditOutcome = 'ALLOWED' | 'DENIED';
 
@@ -34,6 +36,8 @@ export interface AuditEventInput {
   readonly emergency: boolean;
   /** The emergency grant's stated reason; present when `emergency`. */
   readonly emergencyReason?: string;
+  /** Present exactly for an allowed LOOKUP. */
+  readonly lookupResult?: LookupResult;
 }
 
 /** An event as stored, with its id (ascending in write order). */
@@ -57,6 +61,32 @@ export function actorOf(identity: Identity | null): Pick<AuditEventInput, 'actor
   if (!identity) return { actorSub: null, actorRole: 'anonymous' };
   if (identity.kind === 'professional') return { actorSub: identity.sub, actorRole: 'professional', actorName: identity.name };
   return { actorSub: identity.sub, actorRole: identity.kind };
+}
+
+/**
+ * The event of one lookup by identity code: no data groups (only whether
+ * the person exists was asked), the decision, and when allowed what the
+ * answer said (`result`, required when allowed). It holds no more than a
+ * read's event: actor, code, outcome.
+ */
+export function lookupEvent(
+  meta: { readonly requestId: string; readonly at: Date },
+  identity: Identity | null,
+  subjectHetu: string,
+  decision: AccessDecision,
+  result?: LookupResult,
+): AuditEventInput {
+  return {
+    at: meta.at,
+    requestId: meta.requestId,
+    action: 'LOOKUP',
+    ...actorOf(identity),
+    subjectHetu,
+    dataGroups: [],
+    outcome: decision.allowed ? 'ALLOWED' : 'DENIED',
+    ...(decision.allowed ? { basis: decision.basis, ...(result ? { lookupResult: result } : {}) } : { reason: decision.reason }),
+    emergency: false,
+  };
 }
 
 /**

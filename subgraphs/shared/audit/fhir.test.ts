@@ -167,7 +167,7 @@ describe('toFhirAuditEvent', () => {
       subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read', display: 'read' }],
       action: 'R',
       // 00:30 UTC on the day summer time ends is 02:30 Helsinki summer time (+03:00).
-      recorded: '2025-10-26T03:30:00+03:00',
+      recorded: '2025-10-26T03:30:00.000+03:00',
       outcome: '0',
       agent: [
         {
@@ -243,5 +243,21 @@ describe('toFhirAuditEvent', () => {
     expect(r4AuditEventProblems(citizen)).toEqual([]);
     expect(citizen.agent[0]!.who).toEqual({ identifier: { system: 'urn:region-graph:sub', value: 'c-1' } });
     expect(citizen.agent[0]).not.toHaveProperty('name');
+  });
+
+  it('a professional’s lookup by identity code: a Query, action E, with what it answered', () => {
+    const r = toFhirAuditEvent({ ...base, action: 'LOOKUP', dataGroups: [], basis: 'PROFESSIONAL_ROLE', lookupResult: 'NOT_FOUND' });
+    expect(r4AuditEventProblems(r)).toEqual([]);
+    expect([r.type, r.subtype, r.action, r.outcome]).toEqual([
+      { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110112', display: 'Query' },
+      [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'search-type', display: 'search type' }],
+      'E',
+      '0',
+    ]);
+    expect(r.agent[0]!.policy).toEqual(['urn:region-graph:access-basis:PROFESSIONAL_ROLE']);
+    expect(r.entity![0]!.detail).toEqual([
+      { type: 'lookupResult', valueString: 'NOT_FOUND' },
+      { type: 'requestId', valueString: 'req-7f3a' },
+    ]);
   });
 });

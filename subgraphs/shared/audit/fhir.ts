@@ -5,6 +5,9 @@
  *   `read`, action R.
  * - Emergency access started: type DICOM 110113 "Security Alert", subtype
  *   DICOM 110127 "Emergency Override Started", action E.
+ * - A lookup by identity code: type DICOM 110112 "Query", subtype
+ *   restful-interaction `search-type`, action E; what it answered (FOUND,
+ *   NOT_FOUND) as the entity detail `lookupResult`.
  * - outcome `0` (success) when allowed, `4` (minor failure: the request was
  *   refused, an HTTP 403) when denied, with the reason class in outcomeDesc.
  * - agent: the reader (their `sub` as identifier, role, professional's
@@ -69,6 +72,17 @@ export interface FhirAuditEvent {
   }[];
 }
 
+/**
+ * An audit instant as the read log shows it: ISO 8601 with milliseconds and
+ * the Helsinki offset, `2025-10-26T03:30:00.123+03:00` (the schema's other
+ * instants carry seconds; entries of one second must stay apart).
+ */
+export function formatAuditInstant(epochMs: number): string {
+  const s = formatInstant(epochMs);
+  const ms = ((epochMs % 1_000) + 1_000) % 1_000;
+  return `${s.slice(0, 19)}.${String(ms).padStart(3, '0')}${s.slice(19)}`;
+}
+
 const ROLE_DISPLAY: Readonly<Record<AuditEvent['actorRole'], string>> = {
   citizen: 'Citizen',
   professional: 'Health or social care professional',
@@ -76,9 +90,19 @@ const ROLE_DISPLAY: Readonly<Record<AuditEvent['actorRole'], string>> = {
   anonymous: 'Unauthenticated caller',
 };
 
+/** The FHIR type, subtype and action of each audit action. */
+const KINDS: Readonly<Record<AuditEvent['action'], { type: Coding; subtype: Coding; action: 'R' | 'E' }>> = {
+  READ: { type: { system: DCM, code: '110110', display: 'Patient Record' }, subtype: { system: RESTFUL, code: 'read', display: 'read' }, action: 'R' },
+  LOOKUP: { type: { system: DCM, code: '110112', display: 'Query' }, subtype: { system: RESTFUL, code: 'search-type', display: 'search type' }, action: 'E' },
+  EMERGENCY_ACCESS: {
+    type: { system: DCM, code: '110113', display: 'Security Alert' },
+    subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },
+    action: 'E',
+  },
+};
+
 /** One stored audit event as a FHIR R4 AuditEvent. */
 export function toFhirAuditEvent(event: AuditEvent, options: { readonly observer?: string } = {}): FhirAuditEvent {
-  const read = event.action === 'READ';
   const purpose: CodeableConcept[] | undefined = event.emergency
     ? [
         {
@@ -90,19 +114,14 @@ export function toFhirAuditEvent(event: AuditEvent, options: { readonly observer
         },
       ]
     : undefined;
+  const kind = KINDS[event.action];
   return {
     resourceType: 'AuditEvent',
     id: event.id,
-    type: read
-      ? { system: DCM, code: '110110', display: 'Patient Record' }
-      : { system: DCM, code: '110113', display: 'Security Alert' },
-    subtype: [
-      read
-        ? { system: RESTFUL, code: 'read', display: 'read' }
-        : { system: DCM, code: '110127', display: 'Emergency Override Started' },
-    ],
-    action: read ? 'R' : 'E',
-    recorded: formatInstant(event.at.getTime()),
+    type: kind.type,
+    subtype: [kind.subtype],
+    action: kind.action,
+    recorded: formatAuditInstant(event.at.getTime()),
     outcome: event.outcome === 'ALLOWED' ? '0' : '4',
     ...(event.outcome === 'DENIED' ? { outcomeDesc: `FORBIDDEN ${event.reason}` } : {}),
     ...(purpose ? { purposeOfEvent: purpose } : {}),
@@ -133,6 +152,7 @@ export function toFhirAuditEvent(event: AuditEvent, options: { readonly observer
         role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
         detail: [
           ...(event.dataGroups.length > 0 ? [{ type: 'dataGroups', valueString: event.dataGroups.join(' ') }] : []),
+          ...(event.lookupResult ? [{ type: 'lookupResult', valueString: event.lookupResult }] : []),
           { type: 'requestId', valueString: event.requestId },
         ],
       },

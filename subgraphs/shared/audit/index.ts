@@ -4,3 +4,4 @@ export * from './store.ts';
 export * from './emergency.ts';
 export * from './fhir.ts';
 export { AUDIT_MIGRATIONS } from './schema.ts';
+export * from './cursor.ts';

@@ -67,4 +67,19 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
     `,
   },
+  {
+    // Lookups by identity code (issue 11): action LOOKUP, basis PROFESSIONAL_ROLE, and what the lookup answered.
+    // Constraints are replaced, not rows: the append-only trigger is untouched.
+    name: 'audit-log-003-lookups',
+    sql: `
+      ALTER TABLE audit_event DROP CONSTRAINT audit_event_action_check;
+      ALTER TABLE audit_event ADD CONSTRAINT audit_event_action_check CHECK (action IN ('READ', 'LOOKUP', 'EMERGENCY_ACCESS'));
+      ALTER TABLE audit_event DROP CONSTRAINT audit_event_basis_check;
+      ALTER TABLE audit_event ADD CONSTRAINT audit_event_basis_check
+        CHECK (basis IN ('SELF', 'GUARDIAN', 'CARE_RELATION', 'CONSENT', 'EMERGENCY', 'PROFESSIONAL_ROLE'));
+      ALTER TABLE audit_event ADD COLUMN lookup_result text CHECK (lookup_result IN ('FOUND', 'NOT_FOUND'));
+      ALTER TABLE audit_event ADD CONSTRAINT audit_event_lookup_result_only_for_lookups
+        CHECK ((action = 'LOOKUP' AND outcome = 'ALLOWED') = (lookup_result IS NOT NULL));
+    `,
+  },
 ];

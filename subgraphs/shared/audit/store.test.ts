@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeHetu } from '../../../adapters/core/hetu.ts';
 import type { Database } from '../database.ts';
-import { BACKENDS, countingDatabase, openTestDatabase } from '../testSupport.ts';
+import { BACKENDS, ManualClock, countingDatabase, openTestDatabase } from '../testSupport.ts';
 import type { AuditEventInput } from './events.ts';
 import { AuditStore, AuditUnavailableError, auditedRead } from './store.ts';
+import type { ReadLogPosition } from './store.ts';
 
 const PERSON = makeHetu('1980-05-01', 901);
 const OTHER = makeHetu('1990-02-02', 907);
@@ -61,7 +62,7 @@ for (const backend of BACKENDS) {
     it('migrates once, by name', async () => {
       await AuditStore.open(db);
       const rows = await db.query<{ name: string }>("SELECT name FROM schema_migrations WHERE name LIKE 'audit-log-%' ORDER BY name");
-      expect(rows.map((r) => r.name)).toEqual(['audit-log-001', 'audit-log-002-emergency-grants']);
+      expect(rows.map((r) => r.name)).toEqual(['audit-log-001', 'audit-log-002-emergency-grants', 'audit-log-003-lookups']);
     });
 
     it('writes every field and reads it back, ids ascending in write order', async () => {
@@ -71,15 +72,31 @@ for (const backend of BACKENDS) {
         ev(r, { outcome: 'DENIED', basis: undefined, reason: 'CHILD_WELFARE_RESTRICTED', dataGroups: ['CUSTOMERSHIPS'] }),
         ev(r, { basis: 'EMERGENCY', emergency: true, emergencyReason: 'Tajuton potilas, äkillinen rintakipu', dataGroups: ['BASIC'] }),
         ev(r, { actorSub: null, actorRole: 'anonymous', actorName: undefined, outcome: 'DENIED', basis: undefined, reason: 'NOT_AUTHENTICATED', dataGroups: [] }),
+        ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', dataGroups: [], lookupResult: 'NOT_FOUND' }),
       ];
       const ids = await store.record(events);
-      expect(ids).toHaveLength(4);
+      expect(ids).toHaveLength(5);
       expect(ids.map(Number)).toEqual([...ids.map(Number)].sort((a, b) => a - b));
       const back = await store.byRequest(r);
       expect(back.map((e) => e.id)).toEqual(ids);
       expect(back.map(({ id: _id, ...rest }) => rest)).toEqual(
         events.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined))),
       );
+    });
+
+    it('reads a request back in numeric id order (ids 9 and 10 included)', async () => {
+      // A fresh database, so the ids are 1..12 and cross from one digit to two.
+      const fresh = await openTestDatabase(backend.name);
+      try {
+        const s = await AuditStore.open(fresh.db);
+        const r = rid();
+        const ids = await s.record(Array.from({ length: 12 }, () => ev(r)));
+        expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+        expect((await s.byRequest(r)).map((e) => e.id)).toEqual(ids);
+        expect((await s.readsOf(PERSON, { limit: 12 })).entries.map((x) => x.event.id)).toEqual([...ids].reverse());
+      } finally {
+        await fresh.cleanup();
+      }
     });
 
     it('writes 200 events of one request in one INSERT', async () => {
@@ -152,6 +169,22 @@ for (const backend of BACKENDS) {
       await expect(insert('ALLOWED', null, null)).rejects.toThrow();
       await expect(insert('DENIED', 'SELF', 'NO_CONSENT')).rejects.toThrow();
       await expect(insert('MAYBE', 'SELF', null)).rejects.toThrow();
+      const lookup = (outcome: string, basis: string | null, reason: string | null, result: string | null) =>
+        db.query(
+          `INSERT INTO audit_event (at, request_id, action, actor_sub, actor_role, subject_hetu, data_groups, outcome, basis, reason, emergency, lookup_result)
+           VALUES (now(), 'x', 'LOOKUP', 's', 'professional', $1, '{}', $2, $3, $4, false, $5)`,
+          [PERSON, outcome, basis, reason, result],
+        );
+      await expect(lookup('ALLOWED', 'PROFESSIONAL_ROLE', null, null)).rejects.toThrow();
+      await expect(lookup('ALLOWED', 'PROFESSIONAL_ROLE', null, 'MAYBE')).rejects.toThrow();
+      await expect(lookup('DENIED', null, 'NOT_OWN_DATA', 'FOUND')).rejects.toThrow();
+      await expect(
+        db.query(
+          `INSERT INTO audit_event (at, request_id, action, actor_sub, actor_role, subject_hetu, data_groups, outcome, basis, emergency, lookup_result)
+           VALUES (now(), 'x', 'READ', 's', 'citizen', $1, '{}', 'ALLOWED', 'SELF', false, 'FOUND')`,
+          [PERSON],
+        ),
+      ).rejects.toThrow();
     });
 
     it('refuses malformed events before writing', async () => {
@@ -161,6 +194,9 @@ for (const backend of BACKENDS) {
       await expect(store.record([ev(r, { emergency: true })])).rejects.toThrow(TypeError);
       await expect(store.record([ev(r, { actorSub: null })])).rejects.toThrow(TypeError);
       await expect(store.record([ev('')])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', dataGroups: [] })])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { action: 'LOOKUP', basis: 'PROFESSIONAL_ROLE', lookupResult: 'FOUND' })])).rejects.toThrow(TypeError);
+      await expect(store.record([ev(r, { lookupResult: 'FOUND' })])).rejects.toThrow(TypeError);
       expect(await store.byRequest(r)).toEqual([]);
     });
 
@@ -207,14 +243,46 @@ for (const backend of BACKENDS) {
         ev(r, { subjectHetu: subject, at: at(4), basis: 'EMERGENCY', emergency: true, emergencyReason: 'Tajuton potilas päivystyksessä' }),
         ev(r, { subjectHetu: OTHER, at: at(5) }),
       ]);
-      const all = await store.readsOf(subject);
+      const events = async (o: Parameters<AuditStore['readsOf']>[1] = {}) => (await store.readsOf(subject, o)).entries.map((x) => x.event);
+      const all = await events();
       expect(all.map((e) => e.at.getTime())).toEqual([4, 3, 2, 1].map((m) => at(m).getTime()));
       expect(all.every((e) => e.subjectHetu === subject)).toBe(true);
       expect(all[0]).toMatchObject({ actorName: 'Demo Lääkäri', basis: 'EMERGENCY', emergency: true, emergencyReason: 'Tajuton potilas päivystyksessä' });
-      expect((await store.readsOf(subject, { excludeSelf: true })).map((e) => e.basis ?? e.reason)).toEqual(['EMERGENCY', 'NO_CONSENT', 'CARE_RELATION']);
-      expect((await store.readsOf(subject, { outcome: 'ALLOWED' })).map((e) => e.basis)).toEqual(['EMERGENCY', 'CARE_RELATION', 'SELF']);
-      expect((await store.readsOf(subject, { limit: 2 })).map((e) => e.basis ?? e.reason)).toEqual(['EMERGENCY', 'NO_CONSENT']);
-      expect((await store.readsOf(subject, { before: at(3) })).map((e) => e.basis)).toEqual(['CARE_RELATION', 'SELF']);
+      expect((await events({ excludeSelf: true })).map((e) => e.basis ?? e.reason)).toEqual(['EMERGENCY', 'NO_CONSENT', 'CARE_RELATION']);
+      expect((await events({ outcome: 'ALLOWED' })).map((e) => e.basis)).toEqual(['EMERGENCY', 'CARE_RELATION', 'SELF']);
+      const first = await store.readsOf(subject, { limit: 2 });
+      expect(first.entries.map((x) => x.event.basis ?? x.event.reason)).toEqual(['EMERGENCY', 'NO_CONSENT']);
+      expect(first.hasNextPage).toBe(true);
+      const second = await store.readsOf(subject, { limit: 2, after: first.entries[1]!.position });
+      expect(second.entries.map((x) => x.event.basis)).toEqual(['CARE_RELATION', 'SELF']);
+      expect(second.hasNextPage).toBe(false);
+    });
+
+    it('pages a log of many entries written within one millisecond: every entry exactly once, newest first', async () => {
+      const subject = makeHetu('1967-07-07', 970 + (seq % 30)); // a person of this test alone
+      // An injected clock that never moves: 25 reads in one millisecond, plus 5 a millisecond earlier.
+      const clock = new ManualClock(Date.parse('2025-06-15T09:00:00.123Z'));
+      const same = Array.from({ length: 25 }, () => ev(rid(), { subjectHetu: subject, at: clock.now() }));
+      clock.advance(-1);
+      const earlier = Array.from({ length: 5 }, () => ev(rid(), { subjectHetu: subject, at: clock.now() }));
+      // Written in two orders, so ids do not follow time: the earlier millisecond gets the larger ids.
+      const ids = [...(await store.record(same)), ...(await store.record(earlier))];
+      const seen: string[] = [];
+      const sizes: number[] = [];
+      let after: ReadLogPosition | undefined;
+      for (let page = 0; page < 40; page++) {
+        const p = await store.readsOf(subject, { limit: 4, ...(after ? { after } : {}) });
+        seen.push(...p.entries.map((x) => x.event.id));
+        sizes.push(p.entries.length);
+        after = p.entries[p.entries.length - 1]!.position;
+        if (!p.hasNextPage) break;
+      }
+      expect(sizes).toEqual([4, 4, 4, 4, 4, 4, 4, 2]);
+      expect(new Set(seen).size).toBe(30);
+      expect([...seen].sort()).toEqual([...ids].sort());
+      // Newest first: the 25 of the later millisecond (highest id first), then the 5 earlier ones.
+      expect(seen).toEqual([...ids.slice(0, 25).reverse(), ...ids.slice(25).reverse()]);
     });
   });
 }
+

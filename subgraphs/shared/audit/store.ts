@@ -9,7 +9,7 @@ import { ACCESS_BASES, DATA_GROUPS, DENY_REASONS } from '../access/policy.ts';
 import type { AccessBasis, DataGroup, DenyReason } from '../access/policy.ts';
 import type { Database, Queryable } from '../database.ts';
 import { migrate } from '../migrations.ts';
-import type { ActorRole, AuditAction, AuditEvent, AuditEventInput, AuditOutcome } from './events.ts';
+import type { ActorRole, AuditAction, AuditEvent, AuditEventInput, AuditOutcome, LookupResult } from './events.ts';
 import { AUDIT_MIGRATIONS } from './schema.ts';
 
 /** Rows per INSERT; a larger list is written in one transaction, chunk by chunk. */
@@ -52,16 +52,35 @@ export async function auditedRead<T>(sink: AuditSink, events: readonly AuditEven
   return produce();
 }
 
+/** Most entries of one page of the citizen's view. */
+export const READ_LOG_MAX_PAGE = 100;
+
+/**
+ * A place in the citizen's view: the sort key (time in microseconds since
+ * the epoch, as PostgreSQL keeps it, and the event id) of the last entry of
+ * a page. Newest first, so the next page holds the entries below it.
+ */
+export interface ReadLogPosition {
+  readonly atMicros: bigint;
+  readonly id: bigint;
+}
+
 /** Options of the citizen's view. */
 export interface ReadsOfOptions {
-  /** Most events returned, newest first (default 100, at most 1000). */
+  /** Most events returned, newest first (default 20, at most READ_LOG_MAX_PAGE). */
   readonly limit?: number;
-  /** Only events strictly before this instant (paging). */
-  readonly before?: Date;
+  /** Only events after this position in the order (time, id), newest first: the next page. */
+  readonly after?: ReadLogPosition;
   /** Leave out the person's own reads (basis SELF). */
   readonly excludeSelf?: boolean;
   /** Only this outcome (default: both; denied attempts are shown too). */
   readonly outcome?: AuditOutcome;
+}
+
+/** One page of the citizen's view: each event with its position, and whether more follow. */
+export interface ReadLogPage {
+  readonly entries: readonly { readonly event: AuditEvent; readonly position: ReadLogPosition }[];
+  readonly hasNextPage: boolean;
 }
 
 /** The audit log; open with `AuditStore.open`, which migrates it. */
@@ -90,25 +109,37 @@ export class AuditStore implements AuditSink {
     });
   }
 
-  /** Events on one person's data, newest first: who read, when, on what basis. */
-  async readsOf(hetu: string, options: ReadsOfOptions = {}): Promise<AuditEvent[]> {
-    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1_000);
-    const rows = await this.db.query<Row>(
-      `SELECT ${COLUMNS} FROM audit_event
+  /**
+   * Events on one person's data, newest first in the order (time, id): who
+   * read, when, on what basis. Keyset paging: `after` is the position of the
+   * previous page's last entry, so entries written within one millisecond
+   * are neither skipped nor repeated.
+   */
+  async readsOf(hetu: string, options: ReadsOfOptions = {}): Promise<ReadLogPage> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 20), 1), READ_LOG_MAX_PAGE);
+    const after = options.after;
+    // Why seconds and microseconds apart: each product stays small, so the instant is exact on PGlite and PostgreSQL alike.
+    const rows = await this.db.query<Row & { at_us: string }>(
+      `SELECT ${COLUMNS}, (extract(epoch FROM at) * 1000000)::bigint::text AS at_us FROM audit_event
         WHERE subject_hetu = $1
-          AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
-          AND (NOT $3::boolean OR basis IS DISTINCT FROM 'SELF')
-          AND ($4::text IS NULL OR outcome = $4::text)
-        ORDER BY at DESC, id DESC
-        LIMIT $5`,
-      [hetu, options.before?.toISOString() ?? null, options.excludeSelf ?? false, options.outcome ?? null, limit],
+          AND ($2::bigint IS NULL
+               OR (at, id) < (timestamptz 'epoch' + ($2::bigint / 1000000) * interval '1 second'
+                                                  + ($2::bigint % 1000000) * interval '1 microsecond', $3::bigint))
+          AND (NOT $4::boolean OR basis IS DISTINCT FROM 'SELF')
+          AND ($5::text IS NULL OR outcome = $5::text)
+        ORDER BY audit_event.at DESC, audit_event.id DESC
+        LIMIT $6`,
+      [hetu, after ? after.atMicros.toString() : null, after ? after.id.toString() : null, options.excludeSelf ?? false, options.outcome ?? null, limit + 1],
     );
-    return rows.map(fromRow);
+    return {
+      entries: rows.slice(0, limit).map((r) => ({ event: fromRow(r), position: { atMicros: BigInt(r.at_us), id: BigInt(r.id) } })),
+      hasNextPage: rows.length > limit,
+    };
   }
 
   /** Every event of one request, in write order. */
   async byRequest(requestId: string): Promise<AuditEvent[]> {
-    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY id`, [requestId]);
+    const rows = await this.db.query<Row>(`SELECT ${COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY audit_event.id`, [requestId]);
     return rows.map(fromRow);
   }
 
@@ -162,13 +193,13 @@ export async function insertAuditEvents(q: Queryable, events: readonly AuditEven
   const rows = await q.query<{ id: string }>(
     `INSERT INTO audit_event
        (at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-        outcome, basis, reason, emergency, emergency_reason)
+        outcome, basis, reason, emergency, emergency_reason, lookup_result)
      SELECT t.at::timestamptz, t.request_id, t.action, t.actor_sub, t.actor_role, t.actor_name, t.subject_hetu,
-            string_to_array(t.data_groups, ','), t.outcome, t.basis, t.reason, t.emergency, t.emergency_reason
+            string_to_array(t.data_groups, ','), t.outcome, t.basis, t.reason, t.emergency, t.emergency_reason, t.lookup_result
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[])
+                   $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[])
             WITH ORDINALITY AS t(at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-                                 outcome, basis, reason, emergency, emergency_reason, n)
+                                 outcome, basis, reason, emergency, emergency_reason, lookup_result, n)
       ORDER BY t.n
      RETURNING id::text AS id`,
     [
@@ -186,13 +217,15 @@ export async function insertAuditEvents(q: Queryable, events: readonly AuditEven
       events.map((e) => e.reason ?? null),
       events.map((e) => e.emergency),
       events.map((e) => e.emergencyReason ?? null),
+      events.map((e) => e.lookupResult ?? null),
     ],
   );
   // RETURNING follows the insertion order of an INSERT … SELECT … ORDER BY; sort by id to be explicit.
   return rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b));
 }
 
-const ACTIONS: readonly AuditAction[] = ['READ', 'EMERGENCY_ACCESS'];
+const ACTIONS: readonly AuditAction[] = ['READ', 'LOOKUP', 'EMERGENCY_ACCESS'];
+const LOOKUP_RESULTS: readonly LookupResult[] = ['FOUND', 'NOT_FOUND'];
 const ROLES: readonly ActorRole[] = ['citizen', 'professional', 'analyst', 'anonymous'];
 
 /** Refuses a malformed event before anything is written (a programming error in a resolver). */
@@ -202,7 +235,7 @@ export function validate(e: AuditEventInput): void {
   };
   if (!(e.at instanceof Date) || Number.isNaN(e.at.getTime())) bad('`at` as a valid Date');
   if (typeof e.requestId !== 'string' || e.requestId === '') bad('a non-empty request id');
-  if (!ACTIONS.includes(e.action)) bad('an action READ or EMERGENCY_ACCESS');
+  if (!ACTIONS.includes(e.action)) bad('an action READ, LOOKUP or EMERGENCY_ACCESS');
   if (!ROLES.includes(e.actorRole)) bad('a known actor role');
   if ((e.actorRole === 'anonymous') !== (e.actorSub === null)) bad('an actor sub exactly when the actor is not anonymous');
   if (typeof e.subjectHetu !== 'string' || e.subjectHetu === '') bad('the subject identity code');
@@ -213,10 +246,14 @@ export function validate(e: AuditEventInput): void {
     if (!DENY_REASONS.includes(e.reason as DenyReason) || e.basis !== undefined) bad('a reason and no basis for DENIED');
   } else bad('an outcome ALLOWED or DENIED');
   if (e.emergency && !e.emergencyReason) bad('the emergency reason of an emergency event');
+  const lookupAllowed = e.action === 'LOOKUP' && e.outcome === 'ALLOWED';
+  if (lookupAllowed ? !LOOKUP_RESULTS.includes(e.lookupResult as LookupResult) : e.lookupResult !== undefined) bad('a lookup result exactly for an allowed LOOKUP');
+  if (e.action === 'LOOKUP' && e.dataGroups.length > 0) bad('no data groups in a LOOKUP');
 }
 
+/** The columns read back. Why ORDER BY says `audit_event.id`: a bare `id` would sort this text alias ('10' before '9'). */
 const COLUMNS = `id::text AS id, at, request_id, action, actor_sub, actor_role, actor_name, subject_hetu, data_groups,
-  outcome, basis, reason, emergency, emergency_reason`;
+  outcome, basis, reason, emergency, emergency_reason, lookup_result`;
 
 interface Row {
   id: string;
@@ -233,6 +270,7 @@ interface Row {
   reason: DenyReason | null;
   emergency: boolean;
   emergency_reason: string | null;
+  lookup_result: LookupResult | null;
 }
 
 function fromRow(r: Row): AuditEvent {
@@ -251,5 +289,6 @@ function fromRow(r: Row): AuditEvent {
     ...(r.reason !== null ? { reason: r.reason } : {}),
     emergency: r.emergency,
     ...(r.emergency_reason !== null ? { emergencyReason: r.emergency_reason } : {}),
+    ...(r.lookup_result !== null ? { lookupResult: r.lookup_result } : {}),
   };
 }
