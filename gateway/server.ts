@@ -28,7 +28,7 @@ import type { ExampleOperation, ExampleOptions } from './examples.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
-import { registerHardening } from './hardening/register.ts';
+import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/register.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 import { readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
@@ -165,7 +165,18 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
             : 'Internal server error.';
     return reply.code(status).send({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not found.' }));
+  app.setNotFoundHandler((req, reply) => {
+    // A method Fastify routes nowhere (e.g. PROPFIND) on the GraphQL path: 405 like the other methods the hardening refuses.
+    if (req.url === GRAPHQL_PATH || req.url.startsWith(`${GRAPHQL_PATH}?`)) {
+      const refusal = methodRefusal(req.method);
+      operationLogs.set(req, { operationName: null, errorCodes: [refusal.code] });
+      return reply
+        .code(refusal.status)
+        .header('allow', GRAPHQL_ALLOW)
+        .send({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    }
+    return reply.code(404).send({ error: 'Not found.' });
+  });
 
   // ── GraphQL hardening (gateway/hardening/register.ts) ──────────────────────
   // Body size, CSRF, batching, tokens, depth, aliases, root fields, directives,
@@ -228,7 +239,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     return run(req, reply, 'POST', body as GraphQLRequestBody);
   });
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate }, async (req, reply) => {
+  // No HEAD twin: the hardening answers HEAD with 405 (gateway/hardening/register.ts).
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate, exposeHeadRoute: false }, async (req, reply) => {
     const q = req.query;
     if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
       // A person opening the endpoint in a browser wants the IDE.
