@@ -14,7 +14,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
 import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
-import { AuthError, anonymousOnly, createAuthenticator } from './auth/authenticator.ts';
+import { AuthError, anonymousOnly, createAuthenticator, singleAuthorization } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { DEMO_USERS } from './auth/demoUsers.ts';
 import { DEV_IDP_TOKEN_PATH, registerDevIdpRoutes } from './auth/routes.ts';
@@ -193,12 +193,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   // Before the body is read: a refused token costs no parsing, and no operation runs.
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     try {
-      identities.set(req, await authenticator.authenticate(req.headers.authorization));
+      identities.set(req, await authenticator.authenticate(singleAuthorization(req.raw.rawHeaders)));
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       operationLogs.set(req, { operationName: null, errorCodes: [err.code], authReason: err.reason });
-      // RFC 6750: the client learns the scheme and that its token is the problem.
+      // RFC 6750: the client learns the scheme and that its token is the problem (400: the request, e.g. a repeated header).
       if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="region-graph", error="invalid_token"');
+      if (err.status === 400) reply.header('www-authenticate', 'Bearer realm="region-graph", error="invalid_request"');
       return reply
         .code(err.status)
         .header('cache-control', 'no-store')

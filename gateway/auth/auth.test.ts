@@ -4,6 +4,7 @@
  * subgraph's context through the internal token, and every way a token is
  * refused: 401 with a code and reason, no data, no subgraph called.
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,28 @@ describe('a token that is not valid', () => {
     const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'auth-log-2' && l.msg === 'request');
     expect(ok).toMatchObject({ statusCode: 200, identity: 'professional' });
     expect(JSON.stringify(ok)).not.toContain('Kallioniemi');
+  });
+});
+
+describe('two Authorization headers', () => {
+  // Node's typings allow one Authorization value; light-my-request sends each of an array as its own header line.
+  const twoAuthorizations = (values: string[]): OutgoingHttpHeaders => ({ 'content-type': 'application/json', authorization: values }) as unknown as OutgoingHttpHeaders;
+
+  it('are refused with 400 BAD_REQUEST (reason DUPLICATE_AUTHORIZATION_HEADER) before either is verified, even when both are valid', async () => {
+    const before = subgraph.requests();
+    const valid = `Bearer ${await token()}`;
+    for (const pair of [[valid, valid], [valid, `Bearer ${await token({ identity: CITIZEN })}`], [valid, 'Basic dXNlcjpwYXNz']]) {
+      const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations(pair) });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="region-graph", error="invalid_request"');
+      expect(res.body).toBe('{"errors":[{"message":"Expected one Authorization header, received several.","extensions":{"code":"BAD_REQUEST","reason":"DUPLICATE_AUTHORIZATION_HEADER"}}]}');
+    }
+    expect(subgraph.requests()).toBe(before);
+  });
+
+  it('one of them is still served', async () => {
+    const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations([`Bearer ${await token()}`]) });
+    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN) } });
   });
 });
 
