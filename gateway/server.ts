@@ -7,12 +7,12 @@
  * (gateway/auth/); every subgraph call carries an internal token for that
  * subgraph with the verified identity (subgraphs/shared/internalToken.ts).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
+import { requestIdOf } from '../subgraphs/shared/requestId.ts';
 import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
 import { AuthError, anonymousOnly, createAuthenticator, singleAuthorization } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
@@ -32,7 +32,7 @@ import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/reg
 import type { HardeningLimits } from './hardening/limits.ts';
 import { readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
-import { SafeLogController, safeError } from './logging.ts';
+import { SafeLogController, loggedOperationName, safeError, withBoundedFields } from './logging.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -81,15 +81,13 @@ const operationLogs = new WeakMap<FastifyRequest, OperationLog>();
 /** Each GraphQL request's verified identity (null: anonymous), set before its body is read. */
 const identities = new WeakMap<FastifyRequest, Identity | null>();
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
- * A request id: the caller's `x-request-id` when it looks like an id (so a
- * header cannot smuggle arbitrary text into the logs), else a new UUID.
+ * A request id: the caller's `x-request-id` when it is a UUID or a W3C trace
+ * id (forms that cannot carry personal data), else a new UUID; the caller's
+ * other value is never echoed, logged or forwarded (subgraphs/shared/requestId.ts).
  */
 function requestId(req: IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return requestIdOf(req.headers[REQUEST_ID_HEADER]);
 }
 
 /**
@@ -99,6 +97,8 @@ function requestId(req: IncomingMessage): string {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<FastifyInstance> {
   const production = options.production ?? false;
+  // Every line's operationName bounded and filtered (a client chooses it), whoever writes the line.
+  const logger = withBoundedFields(options.logger);
   // First: a key file that cannot be read fails the start before anything else is opened.
   const authenticator = options.auth ? await createAuthenticator(options.auth) : anonymousOnly;
   const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
@@ -109,7 +109,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       supergraphSdl: options.supergraphSdl,
       ...(options.subgraphUrls ? { subgraphUrls: options.subgraphUrls } : {}),
       fetcher,
-      logger: options.logger,
+      logger,
       production,
     });
   } catch (err) {
@@ -118,7 +118,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   }
 
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: logger,
     // Fastify's own request lines log the URL, which for GET holds the query and variables.
     logController: new SafeLogController(),
     genReqId: requestId,
@@ -137,7 +137,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       route,
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      ...(op ? { operationName: op.operationName, errorCodes: op.errorCodes } : {}),
+      ...(op ? { operationName: loggedOperationName(op.operationName), errorCodes: op.errorCodes } : {}),
       ...(op?.identity ? { identity: op.identity } : {}),
       ...(op?.authReason ? { authReason: op.authReason } : {}),
     };
@@ -298,7 +298,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     registerGraphiql(app, {
       endpoint: GRAPHQL_PATH,
       examples,
-      logger: options.logger,
+      logger,
       ...(devIdp ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } } : {}),
     });
   }

@@ -58,9 +58,9 @@ const token = (options: Parameters<typeof signTestToken>[1] extends infer O ? Pa
 
 describe('a valid bearer token', () => {
   it('puts the verified identity, and the gateway’s request id, into the subgraph’s context', async () => {
-    const res = await ask({ ...bearer(await token()), 'x-request-id': 'auth-test-1' });
+    const res = await ask({ ...bearer(await token()), 'x-request-id': '6ba7b810-9dad-41d1-80b4-00c04fd430c8' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN), requestId: 'auth-test-1' } });
+    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN), requestId: '6ba7b810-9dad-41d1-80b4-00c04fd430c8' } });
   });
 
   it('works over GET too, and for a citizen', async () => {
@@ -136,13 +136,13 @@ describe('a token that is not valid', () => {
   it('logs the refusal’s code and reason, never the token', async () => {
     const t = await token({ expiresInSeconds: -120 });
     const start = logLines.length;
-    await ask({ ...bearer(t), 'x-request-id': 'auth-log-1' });
+    await ask({ ...bearer(t), 'x-request-id': '6ba7b811-9dad-41d1-80b4-00c04fd430c8' });
     const lines = logLines.slice(start);
     expect(lines.join('\n')).not.toContain(t.split('.')[1]!);
-    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'auth-log-1' && l.msg === 'request');
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b811-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(line).toMatchObject({ statusCode: 401, errorCodes: ['UNAUTHENTICATED'], authReason: 'TOKEN_EXPIRED' });
-    await ask({ ...bearer(await token()), 'x-request-id': 'auth-log-2' });
-    const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'auth-log-2' && l.msg === 'request');
+    await ask({ ...bearer(await token()), 'x-request-id': '6ba7b812-9dad-41d1-80b4-00c04fd430c8' });
+    const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b812-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(ok).toMatchObject({ statusCode: 200, identity: 'professional' });
     expect(JSON.stringify(ok)).not.toContain('Kallioniemi');
   });

@@ -8,7 +8,6 @@
  * source missing from the answer is appended as one `SOURCE_UNAVAILABLE`
  * error while the data stays.
  */
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
@@ -21,6 +20,7 @@ import type { RequestContext } from './context.ts';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, UNAUTHENTICATED_INTERNAL, verifyInternalToken } from './internalToken.ts';
 import type { InternalClaims, InternalKey } from './internalToken.ts';
 import type { Identity } from './identity.ts';
+import { requestIdOf } from './requestId.ts';
 
 export interface SubgraphServerOptions<Loaders> {
   /** The subgraph's name, as the supergraph names it (logs, /healthz). */
@@ -44,8 +44,6 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 /** The context a resolver receives: ours plus mercurius's own fields. */
 export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContext;
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
 /** The verified internal token of each request, set before its body is read. */
 const verified = new WeakMap<FastifyRequest, InternalClaims>();
 /** Each app's subgraph name (test helpers sign tokens for it). */
@@ -62,11 +60,8 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // A caller's (the gateway's) request id is kept so logs can be joined; anything else gets a fresh one.
-    genReqId: (req) => {
-      const header = req.headers['x-request-id'];
-      return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
-    },
+    // A caller's (the gateway's) request id is kept so logs can be joined, if it is a UUID or trace id; anything else gets a fresh one.
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
   });
   names.set(app, name);
   // Why onRequest: the token is checked before the body is read or parsed, for every route
