@@ -83,6 +83,21 @@ describe('authentication settings', () => {
     expect(parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({ kind: 'jwks', jwksCooldownMs: 0, jwksMaxAgeMs: 600_000 });
   });
 
+  it('refuses to start the development identity provider on an address other machines reach, naming the setting', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) {
+      expect(parseGatewayConfig(['--host', host], {}).auth.kind, host).toBe('dev-idp');
+    }
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.1', 'gateway.example', '128.0.0.1', '::2', '127.0.0.1.example']) {
+      expect(() => parseGatewayConfig(['--host', host], {}), host).toThrow(GatewayConfigError);
+    }
+    expect(() => parseGatewayConfig([], { GATEWAY_HOST: '0.0.0.0' })).toThrow(
+      'expected GATEWAY_HOST as a loopback address (127.0.0.0/8, ::1 or localhost) while the development identity provider is on, received "0.0.0.0"; to listen elsewhere, configure an external identity provider (AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL)',
+    );
+    expect(() => parseGatewayConfig(['--host', '0.0.0.0'], {})).toThrow(/^expected --host as a loopback address/);
+    // With an external identity provider any address will do.
+    expect(parseGatewayConfig(['--host', '0.0.0.0'], external).host).toBe('0.0.0.0');
+  });
+
   it('reads REGION_INTERNAL_KEY as base64url of at least 32 bytes, and never shows it', () => {
     const secret = Buffer.alloc(32, 7).toString('base64url');
     const config = parseGatewayConfig([], { REGION_INTERNAL_KEY: secret });

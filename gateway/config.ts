@@ -4,7 +4,7 @@
  *
  * Command line (wins over the environment):
  *   --port N              GATEWAY_PORT         default 4000 (0: a free port)
- *   --host H              GATEWAY_HOST         default 127.0.0.1
+ *   --host H              GATEWAY_HOST         default 127.0.0.1; a loopback address while the development identity provider is on
  *   --supergraph FILE     SUPERGRAPH_PATH      default schema/supergraph.graphql
  *   --subgraph NAME=URL   SUBGRAPH_URL_{NAME}  repeatable; overrides a subgraph's URL from the supergraph
  *   --subgraph-timeout-ms SUBGRAPH_TIMEOUT_MS  default 15 000
@@ -28,6 +28,7 @@
  *   DEV_IDP_DIR                                 the development identity provider's key directory (default .data/dev-idp)
  *   REGION_INTERNAL_KEY                         the gateway→subgraph token key (base64url, ≥ 32 bytes); npm start makes one per run
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -157,6 +158,14 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     if (err instanceof AuthConfigError || err instanceof InternalKeyError) throw new GatewayConfigError(err.message);
     throw err;
   }
+  // Why: the development identity provider mints a token for any demo user (a physician included) to whoever reaches /dev-idp/token.
+  if (auth.kind === 'dev-idp' && !isLoopbackHost(host)) {
+    const setting = values.host !== undefined ? '--host' : 'GATEWAY_HOST';
+    throw new GatewayConfigError(
+      `expected ${setting} as a loopback address (127.0.0.0/8, ::1 or localhost) while the development identity provider is on, received ${JSON.stringify(host)}; ` +
+        'to listen elsewhere, configure an external identity provider (AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL)',
+    );
+  }
   return {
     port,
     host,
@@ -219,6 +228,15 @@ function subgraphUrls(flags: readonly string[], env: Env): Record<string, string
     out[name] = httpUrl(flag.slice(eq + 1).trim(), `--subgraph ${name}`);
   }
   return out;
+}
+
+/** True for a host that only this machine can reach: localhost, 127.0.0.0/8, ::1 (IPv4-mapped forms included). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  if (isIPv4(v4)) return v4.split('.')[0] === '127';
+  return isIPv6(h) && /^(?:0{0,4}:){2,7}0{0,3}1$|^::1$/.test(h);
 }
 
 function httpUrl(raw: string, setting: string): string {
