@@ -16,6 +16,7 @@ describe('parseGatewayConfig', () => {
       workers: 1,
       hardening: DEFAULT_HARDENING_LIMITS,
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
+      readiness: { cacheMs: 5_000 },
     });
   });
 
@@ -65,6 +66,16 @@ describe('parseGatewayConfig', () => {
   it('reads the number of gateway processes from --workers or GATEWAY_WORKERS', () => {
     expect(parseGatewayConfig([], { GATEWAY_WORKERS: '4' }).workers).toBe(4);
     expect(parseGatewayConfig(['--workers', '2'], { GATEWAY_WORKERS: '4' }).workers).toBe(2);
+  });
+});
+
+describe('readiness settings', () => {
+  it('reads the cache period and the key, and refuses a short key without showing it', () => {
+    const key = 'k'.repeat(32);
+    expect(parseGatewayConfig(['--readyz-cache-ms', '2000'], { READYZ_CACHE_MS: '9000', READINESS_KEY: key }).readiness).toEqual({ cacheMs: 2_000, key });
+    expect(parseGatewayConfig([], { READYZ_CACHE_MS: '9000' }).readiness).toEqual({ cacheMs: 9_000 });
+    expect(() => parseGatewayConfig([], { READINESS_KEY: 'short-secret' })).toThrow('expected READINESS_KEY of at least 32 characters, received 12');
+    expect(() => parseGatewayConfig(['--readyz-cache-ms', '0'], {})).toThrow(/--readyz-cache-ms as a whole number from 100/);
   });
 });
 

@@ -22,6 +22,10 @@
  *   --max-directives N    GRAPHQL_MAX_DIRECTIVES    default 50
  *   --csrf-prevention on|off  GRAPHQL_CSRF_PREVENTION  default on
  *
+ * Readiness (/readyz):
+ *   --readyz-cache-ms N   READYZ_CACHE_MS      default 5 000; how long a result is served before the subgraphs are probed again
+ *   READINESS_KEY                              a secret (≥ 32 characters) whose holder (header x-readiness-key) sees /readyz's details; unset: analysts only
+ *
  * Authentication (gateway/auth/config.ts) and the subgraphs' trust:
  *   AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL  an external identity provider (required in production)
  *   AUTH_JWKS_COOLDOWN_MS, AUTH_JWKS_MAX_AGE_MS  its JWKS refetch cooldown and cache age
@@ -61,6 +65,16 @@ export interface GatewayConfig {
   readonly auth: AuthConfig;
   /** REGION_INTERNAL_KEY when set; otherwise npm start makes one per run (and the gateway alone sends no internal tokens). */
   readonly internalKey?: InternalKey;
+  /** /readyz: how long a result is served, and the key that shows its details. */
+  readonly readiness: ReadinessConfig;
+}
+
+/** /readyz's settings. */
+export interface ReadinessConfig {
+  /** How long a result is served before the subgraphs are probed again, ms. */
+  readonly cacheMs: number;
+  /** READINESS_KEY: its holder sees the details (which subgraph or check is not ready). */
+  readonly key?: string;
 }
 
 /** A setting that cannot be used; the message names the setting, never a secret. */
@@ -92,6 +106,7 @@ export const GATEWAY_ARG_OPTIONS = {
   'max-fields': { type: 'string' },
   'max-directives': { type: 'string' },
   'csrf-prevention': { type: 'string' },
+  'readyz-cache-ms': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -112,6 +127,7 @@ export interface GatewayArgValues {
   'max-fields'?: string;
   'max-directives'?: string;
   'csrf-prevention'?: string;
+  'readyz-cache-ms'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -178,7 +194,22 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     hardening: hardeningLimits(values, env),
     auth,
     ...(internalKey ? { internalKey } : {}),
+    readiness: readinessConfig(values, env),
   };
+}
+
+export const DEFAULT_READYZ_CACHE_MS = 5_000;
+const MIN_READINESS_KEY_CHARS = 32;
+
+/** /readyz's cache period and key. */
+function readinessConfig(values: GatewayArgValues, env: Env): ReadinessConfig {
+  const flag = values['readyz-cache-ms'];
+  const cacheMs = wholeNumber(flag ?? env.READYZ_CACHE_MS, flag !== undefined ? '--readyz-cache-ms' : 'READYZ_CACHE_MS', DEFAULT_READYZ_CACHE_MS, 100, 600_000);
+  const key = env.READINESS_KEY?.trim();
+  if (key === undefined || key === '') return { cacheMs };
+  // The message gives the length only, never the key.
+  if (key.length < MIN_READINESS_KEY_CHARS) throw new GatewayConfigError(`expected READINESS_KEY of at least ${MIN_READINESS_KEY_CHARS} characters, received ${key.length}`);
+  return { cacheMs, key };
 }
 
 /** One numeric hardening limit: its flag, its variable and its range. */

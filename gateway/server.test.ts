@@ -11,6 +11,8 @@ import type { Fetcher } from './fetcher.ts';
 import { FAKE_HETU, FAKE_NAME, captureLogger, closedPort, composeSupergraph, startTestRegion } from './testSupport.ts';
 import type { TestSubgraph } from './testSupport.ts';
 
+const READINESS_KEY = 'readiness-key-of-the-operators-0123456789';
+
 const PERSON_QUERY = `query PersonOverview($id: ID!) {
   person(id: $id) { id name visits { start unit } fees { amountCents } }
 }`;
@@ -126,7 +128,7 @@ describe('a subgraph that is down or answers nonsense', () => {
 
   beforeAll(async () => {
     const port = await closedPort();
-    down = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` } });
+    down = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` }, readinessKey: READINESS_KEY });
     junk = Fastify({ logger: false });
     junk.post('/graphql', async (_req, reply) => reply.code(502).type('text/html').send('<html>Bad gateway</html>'));
     await junk.listen({ port: 0, host: '127.0.0.1' });
@@ -157,8 +159,11 @@ describe('a subgraph that is down or answers nonsense', () => {
     expect(res.body).not.toContain('Bad gateway');
   });
 
-  it('/readyz answers 503 naming the subgraph that is down', async () => {
-    const res = await down.inject({ method: 'GET', url: '/readyz' });
+  it('/readyz answers 503, naming the subgraph that is down to its key holder only', async () => {
+    const anonymous = await down.inject({ method: 'GET', url: '/readyz' });
+    expect(anonymous.statusCode).toBe(503);
+    expect(anonymous.body).toBe('{"ready":false}');
+    const res = await down.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': READINESS_KEY } });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ ready: false, notReady: ['subgraph fees'], subgraphs: { fees: { ok: false, reason: 'UNREACHABLE' }, people: { ok: true } } });
   });
@@ -175,21 +180,60 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz answers 200 only when every subgraph answers and the index is built', async () => {
-    indexReady = true;
-    const ready = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({
-      ready: true,
-      subgraphs: { people: { ok: true }, visits: { ok: true }, fees: { ok: true } },
-      checks: { personIndex: true },
-      notReady: [],
+  describe('/readyz', () => {
+    let now = 1_800_000_000_000;
+    let gw: FastifyInstance;
+    const calls = () => subgraphs.reduce((n, s) => n + s.requests.length, 0);
+    beforeAll(async () => {
+      gw = await createGateway({ supergraphSdl, logger: captureLogger().logger, readyChecks: { personIndex: () => indexReady }, readinessKey: READINESS_KEY, now: () => now });
     });
-    indexReady = false;
-    const building = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(building.statusCode).toBe(503);
-    expect(building.json()).toMatchObject({ ready: false, checks: { personIndex: false }, notReady: ['personIndex'] });
-    indexReady = true;
+    afterAll(async () => {
+      await gw?.close();
+    });
+    const detailed = () => gw.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': READINESS_KEY } });
+
+    it('answers 200 only when every subgraph answers and the index is built; the details only with the readiness key', async () => {
+      indexReady = true;
+      const anonymous = await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(anonymous.statusCode).toBe(200);
+      expect(anonymous.body).toBe('{"ready":true}');
+      const ready = await detailed();
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({
+        ready: true,
+        subgraphs: { people: { ok: true }, visits: { ok: true }, fees: { ok: true } },
+        checks: { personIndex: true },
+        notReady: [],
+        checkedAt: new Date(now).toISOString(),
+      });
+      for (const key of ['wrong', `${READINESS_KEY}x`, '']) {
+        expect((await gw.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': key } })).body, key).toBe('{"ready":true}');
+      }
+      indexReady = false;
+      // The same answer until the cached one is 5 s old.
+      now += 4_999;
+      expect((await gw.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      now += 1;
+      const building = await detailed();
+      expect(building.statusCode).toBe(503);
+      expect(building.json()).toMatchObject({ ready: false, checks: { personIndex: false }, notReady: ['personIndex'] });
+      expect((await gw.inject({ method: 'GET', url: '/readyz' })).body).toBe('{"ready":false}');
+      indexReady = true;
+      now += 5_000;
+    });
+
+    it('200 calls at once cost one round of subgraph probes (3 requests), and another only once 5 s have passed', async () => {
+      now += 10_000;
+      const before = calls();
+      const answers = await Promise.all(Array.from({ length: 200 }, () => gw.inject({ method: 'GET', url: '/readyz' })));
+      expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+      expect(calls() - before).toBe(3);
+      for (let i = 0; i < 50; i++) await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(calls() - before).toBe(3);
+      now += 5_000;
+      await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(calls() - before).toBe(6);
+    });
   });
 });
 

@@ -1,12 +1,15 @@
 /**
  * The gateway's HTTP layer: a Fastify app serving GraphQL at /graphql (POST,
- * and GET for queries), GraphiQL at /graphiql, /healthz and /readyz, with
- * one structured log line per request and nothing personal in it.
+ * and GET for queries; any other method 405), GraphiQL at /graphiql,
+ * /healthz (liveness: the process answers) and /readyz (readiness, cached:
+ * the status for anyone, the details for operators), with one structured
+ * log line per request and nothing personal in it.
  *
  * Every GraphQL request's bearer token is verified before its body is read
  * (gateway/auth/); every subgraph call carries an internal token for that
  * subgraph with the verified identity (subgraphs/shared/internalToken.ts).
  */
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,11 +33,15 @@ import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
 import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/register.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
-import { readiness } from './health.ts';
+import { ReadinessCache, readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
 import { SafeLogController, loggedOperationName, safeError, withBoundedFields } from './logging.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** The header carrying the readiness key, which shows /readyz's details (CreateGatewayOptions.readinessKey). */
+export const READINESS_KEY_HEADER = 'x-readiness-key';
+/** How long a /readyz result is served before the subgraphs are probed again. */
+export const DEFAULT_READY_CACHE_MS = 5_000;
 
 export interface CreateGatewayOptions {
   /** The supergraph SDL (composed with @apollo/composition). */
@@ -53,6 +60,12 @@ export interface CreateGatewayOptions {
   readonly readyChecks?: Readonly<Record<string, ReadyCheck>>;
   /** Deadline of one subgraph probe of /readyz; default 2 000 ms. */
   readonly readyTimeoutMs?: number;
+  /** How long a /readyz result is served before the subgraphs are probed again; default 5 000 ms. */
+  readonly readyCacheMs?: number;
+  /** A secret whose holder (header x-readiness-key) sees /readyz's details; analysts' tokens see them too. Absent: analysts only. */
+  readonly readinessKey?: string;
+  /** "Now" in ms (the readiness cache's clock); default Date.now. */
+  readonly now?: () => number;
   /** GraphiQL's saved examples: options for the built-in ones (gateway/examples.ts), or a list of one's own. */
   readonly examples?: ExampleOptions | readonly ExampleOperation[];
   /** The execution engine; default @apollo/gateway's (createEngine). Issue 6 plugs a faster one in here. */
@@ -265,20 +278,45 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
   const readyChecks = options.readyChecks ?? {};
+  const probeKey = options.internalKey;
+  const readyCache = new ReadinessCache({
+    maxAgeMs: options.readyCacheMs ?? DEFAULT_READY_CACHE_MS,
+    ...(options.now ? { now: options.now } : {}),
+    refresh: () => {
+      // One id per round of probes (not a caller's: many callers share the round).
+      const requestId = randomUUID();
+      return readiness(
+        fetcher,
+        engine.subgraphs,
+        readyChecks,
+        options.readyTimeoutMs ?? 2_000,
+        (name, err) => logger.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
+        // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
+        probeKey ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId, identity: null }) }) : undefined,
+      );
+    },
+  });
+  const readinessKey = options.readinessKey ? createHash('sha256').update(options.readinessKey).digest() : undefined;
+  /** Whether this caller may see which subgraph or check is not ready: the readiness key, or an analyst's token. */
+  const mayReadDetail = async (req: FastifyRequest): Promise<boolean> => {
+    const given = req.headers[READINESS_KEY_HEADER];
+    if (readinessKey && typeof given === 'string') {
+      // Digests compared: equal lengths, and the time taken says nothing of the key.
+      return timingSafeEqual(createHash('sha256').update(given).digest(), readinessKey);
+    }
+    if (req.headers.authorization === undefined) return false;
+    try {
+      return (await authenticator.authenticate(singleAuthorization(req.raw.rawHeaders)))?.kind === 'analyst';
+    } catch (err) {
+      if (err instanceof AuthError) return false;
+      throw err;
+    }
+  };
   app.get('/readyz', async (req, reply) => {
-    const probeKey = options.internalKey;
-    const result = await readiness(
-      fetcher,
-      engine.subgraphs,
-      readyChecks,
-      options.readyTimeoutMs ?? 2_000,
-      (name, err) => req.log.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
-      // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
-      probeKey
-        ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId: req.id, identity: null }) })
-        : undefined,
-    );
-    return reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
+    const [{ readiness: result, checkedAt }, detail] = await Promise.all([readyCache.get(), mayReadDetail(req)]);
+    reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store');
+    // Anyone: the status alone. The details name the region's services and what is down, for operators only.
+    return reply.send(detail ? { ...result, checkedAt: new Date(checkedAt).toISOString() } : { ready: result.ready });
   });
 
   const { devIdp } = authenticator;

@@ -213,6 +213,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     production: config.production,
     hardening: config.hardening,
+    readyCacheMs: config.readiness.cacheMs,
+    ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
     readyChecks: { personIndex: () => index.ready },
     examples: { hetu: exampleHetu },
     auth: config.auth,

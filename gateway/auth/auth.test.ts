@@ -170,6 +170,19 @@ describe('two Authorization headers', () => {
   });
 });
 
+describe('/readyz details', () => {
+  it('are shown to an analyst; a professional, a bad token and no token get the status alone', async () => {
+    const analyst = await gateway.inject({ method: 'GET', url: '/readyz', headers: bearer(await token({ identity: demoUser('analyst')!.identity })) });
+    expect(analyst.statusCode).toBe(200);
+    expect(analyst.json()).toMatchObject({ ready: true, subgraphs: { whoami: { ok: true } }, notReady: [] });
+    for (const headers of [bearer(await token()), bearer(await token({ expiresInSeconds: -120 })), {}]) {
+      const res = await gateway.inject({ method: 'GET', url: '/readyz', headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('{"ready":true}');
+    }
+  });
+});
+
 describe('key rotation', () => {
   it('accepts a token of a new key the JWKS now serves, without a restart', async () => {
     expect((await ask(bearer(await token()))).statusCode).toBe(200);
