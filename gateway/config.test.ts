@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
+import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
 
@@ -17,6 +18,7 @@ describe('parseGatewayConfig', () => {
       hardening: DEFAULT_HARDENING_LIMITS,
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
       readiness: { cacheMs: 5_000 },
+      server: DEFAULT_SERVER_LIMITS,
     });
   });
 
@@ -66,6 +68,26 @@ describe('parseGatewayConfig', () => {
   it('reads the number of gateway processes from --workers or GATEWAY_WORKERS', () => {
     expect(parseGatewayConfig([], { GATEWAY_WORKERS: '4' }).workers).toBe(4);
     expect(parseGatewayConfig(['--workers', '2'], { GATEWAY_WORKERS: '4' }).workers).toBe(2);
+  });
+});
+
+describe('HTTP server limits', () => {
+  it('read flags and variables (flags win), each at its default otherwise', () => {
+    const config = parseGatewayConfig(['--request-timeout-ms', '20000', '--max-connections-per-ip', '0'], {
+      GATEWAY_REQUEST_TIMEOUT_MS: '25000',
+      GATEWAY_HEADERS_TIMEOUT_MS: '5000',
+      GATEWAY_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      GATEWAY_IDLE_TIMEOUT_MS: '90000',
+      GATEWAY_MAX_CONNECTIONS: '4000',
+    });
+    expect(config.server).toEqual({ requestTimeoutMs: 20_000, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 90_000, maxConnections: 4_000, maxConnectionsPerIp: 0 });
+    expect(DEFAULT_SERVER_LIMITS).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1_000, maxConnectionsPerIp: 128 });
+  });
+
+  it('refuse a header deadline past the request deadline, and an idle timeout not above the subgraph timeout', () => {
+    expect(() => parseGatewayConfig(['--headers-timeout-ms', '40000'], {})).toThrow('expected --headers-timeout-ms at most GATEWAY_REQUEST_TIMEOUT_MS (30000), received 40000');
+    expect(() => parseGatewayConfig([], { GATEWAY_IDLE_TIMEOUT_MS: '15000' })).toThrow('expected GATEWAY_IDLE_TIMEOUT_MS above the subgraph timeout (15000), received 15000');
+    expect(() => parseGatewayConfig(['--max-connections', '0'], {})).toThrow(/--max-connections as a whole number from 1/);
   });
 });
 

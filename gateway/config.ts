@@ -22,6 +22,14 @@
  *   --max-directives N    GRAPHQL_MAX_DIRECTIVES    default 50
  *   --csrf-prevention on|off  GRAPHQL_CSRF_PREVENTION  default on
  *
+ * HTTP server limits (subgraphs/shared/serverLimits.ts), so no slow or numerous client holds the gateway:
+ *   --request-timeout-ms N     GATEWAY_REQUEST_TIMEOUT_MS      default 30 000; the whole request, body included (408)
+ *   --headers-timeout-ms N     GATEWAY_HEADERS_TIMEOUT_MS      default 10 000; the headers; at most the request timeout
+ *   --keep-alive-timeout-ms N  GATEWAY_KEEP_ALIVE_TIMEOUT_MS   default 5 000; an idle keep-alive connection
+ *   --idle-timeout-ms N        GATEWAY_IDLE_TIMEOUT_MS         default 60 000; no traffic either way; above the subgraph timeout
+ *   --max-connections N        GATEWAY_MAX_CONNECTIONS         default 1 000; open connections in all
+ *   --max-connections-per-ip N GATEWAY_MAX_CONNECTIONS_PER_IP  default 128; from one address (0: no such cap)
+ *
  * Readiness (/readyz):
  *   --readyz-cache-ms N   READYZ_CACHE_MS      default 5 000; how long a result is served before the subgraphs are probed again
  *   READINESS_KEY                              a secret (≥ 32 characters) whose holder (header x-readiness-key) sees /readyz's details; unset: analysts only
@@ -39,6 +47,8 @@ import { parseArgs } from 'node:util';
 import { INTERNAL_KEY_ENV, InternalKey, InternalKeyError } from '../subgraphs/shared/internalToken.ts';
 import { AuthConfigError, parseAuthConfig } from './auth/config.ts';
 import type { AuthConfig } from './auth/config.ts';
+import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
+import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 
@@ -67,6 +77,8 @@ export interface GatewayConfig {
   readonly internalKey?: InternalKey;
   /** /readyz: how long a result is served, and the key that shows its details. */
   readonly readiness: ReadinessConfig;
+  /** Request, header, keep-alive and idle timeouts, connection caps. */
+  readonly server: ServerLimits;
 }
 
 /** /readyz's settings. */
@@ -107,6 +119,12 @@ export const GATEWAY_ARG_OPTIONS = {
   'max-directives': { type: 'string' },
   'csrf-prevention': { type: 'string' },
   'readyz-cache-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
+  'keep-alive-timeout-ms': { type: 'string' },
+  'idle-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -128,6 +146,12 @@ export interface GatewayArgValues {
   'max-directives'?: string;
   'csrf-prevention'?: string;
   'readyz-cache-ms'?: string;
+  'request-timeout-ms'?: string;
+  'headers-timeout-ms'?: string;
+  'keep-alive-timeout-ms'?: string;
+  'idle-timeout-ms'?: string;
+  'max-connections'?: string;
+  'max-connections-per-ip'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -195,7 +219,38 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     auth,
     ...(internalKey ? { internalKey } : {}),
     readiness: readinessConfig(values, env),
+    server: serverLimits(values, env, subgraphTimeoutMs),
   };
+}
+
+/** One HTTP server limit: its flag, its variable and its range. */
+const SERVER_LIMIT_SETTINGS = [
+  ['requestTimeoutMs', 'request-timeout-ms', 'GATEWAY_REQUEST_TIMEOUT_MS', 100, 600_000],
+  ['headersTimeoutMs', 'headers-timeout-ms', 'GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000],
+  ['keepAliveTimeoutMs', 'keep-alive-timeout-ms', 'GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 100, 600_000],
+  ['idleTimeoutMs', 'idle-timeout-ms', 'GATEWAY_IDLE_TIMEOUT_MS', 1_000, 3_600_000],
+  ['maxConnections', 'max-connections', 'GATEWAY_MAX_CONNECTIONS', 1, 1_000_000],
+  ['maxConnectionsPerIp', 'max-connections-per-ip', 'GATEWAY_MAX_CONNECTIONS_PER_IP', 0, 1_000_000],
+] as const;
+
+/** The HTTP server's limits (flags win), checked against each other. */
+function serverLimits(values: GatewayArgValues, env: Env, subgraphTimeoutMs: number): ServerLimits {
+  const out: Record<string, number> = {};
+  const name: Record<string, string> = {};
+  for (const [key, flag, variable, min, max] of SERVER_LIMIT_SETTINGS) {
+    name[key] = values[flag] !== undefined ? `--${flag}` : variable;
+    out[key] = wholeNumber(values[flag] ?? env[variable], name[key], DEFAULT_SERVER_LIMITS[key], min, max);
+  }
+  const limits = out as unknown as ServerLimits;
+  // Node refuses a header deadline past the request deadline.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new GatewayConfigError(`expected ${name.headersTimeoutMs} at most ${name.requestTimeoutMs} (${limits.requestTimeoutMs}), received ${limits.headersTimeoutMs}`);
+  }
+  // Why: a connection silent for the idle timeout is closed, and a request waiting on a subgraph is silent.
+  if (limits.idleTimeoutMs <= subgraphTimeoutMs) {
+    throw new GatewayConfigError(`expected ${name.idleTimeoutMs} above the subgraph timeout (${subgraphTimeoutMs}), received ${limits.idleTimeoutMs}`);
+  }
+  return limits;
 }
 
 export const DEFAULT_READYZ_CACHE_MS = 5_000;

@@ -16,6 +16,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
 import { requestIdOf } from '../subgraphs/shared/requestId.ts';
+import { capConnections, resolveServerLimits, serverTimeoutOptions } from '../subgraphs/shared/serverLimits.ts';
+import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
 import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
 import { AuthError, anonymousOnly, createAuthenticator, singleAuthorization } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
@@ -72,6 +74,8 @@ export interface CreateGatewayOptions {
   readonly createEngine?: (options: EngineOptions) => Promise<GatewayEngine>;
   /** Largest request body in bytes on routes other than /graphql (whose limit is hardening.maxBodyBytes); default 1 MiB. */
   readonly bodyLimit?: number;
+  /** Request, header, keep-alive and idle timeouts and connection caps (subgraphs/shared/serverLimits.ts); each unset one at its default. */
+  readonly server?: Partial<ServerLimits>;
   /** GraphQL hardening limits (gateway/hardening); each unset one at its default. */
   readonly hardening?: Partial<HardeningLimits>;
   /** How users' tokens are verified (gateway/auth/config.ts); absent: every request is anonymous and any token is refused. */
@@ -130,7 +134,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     throw err;
   }
 
+  const serverLimits = resolveServerLimits(options.server);
   const app = Fastify({
+    // Request, header, keep-alive and idle deadlines (subgraphs/shared/serverLimits.ts): a slow client cannot hold a connection.
+    ...serverTimeoutOptions(serverLimits),
     loggerInstance: logger,
     // Fastify's own request lines log the URL, which for GET holds the query and variables.
     logController: new SafeLogController(),
@@ -138,6 +145,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     bodyLimit: options.bodyLimit ?? 1_048_576,
     return503OnClosing: true,
   });
+
+  capConnections(app.server, serverLimits);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header(REQUEST_ID_HEADER, req.id);

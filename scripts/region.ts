@@ -214,6 +214,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     production: config.production,
     hardening: config.hardening,
     readyCacheMs: config.readiness.cacheMs,
+    server: config.server,
     ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
     readyChecks: { personIndex: () => index.ready },
     examples: { hetu: exampleHetu },
