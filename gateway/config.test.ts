@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
+import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
 
@@ -16,6 +17,8 @@ describe('parseGatewayConfig', () => {
       workers: 1,
       hardening: DEFAULT_HARDENING_LIMITS,
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
+      readiness: { cacheMs: 5_000 },
+      server: DEFAULT_SERVER_LIMITS,
     });
   });
 
@@ -68,6 +71,36 @@ describe('parseGatewayConfig', () => {
   });
 });
 
+describe('HTTP server limits', () => {
+  it('read flags and variables (flags win), each at its default otherwise', () => {
+    const config = parseGatewayConfig(['--request-timeout-ms', '20000', '--max-connections-per-ip', '0'], {
+      GATEWAY_REQUEST_TIMEOUT_MS: '25000',
+      GATEWAY_HEADERS_TIMEOUT_MS: '5000',
+      GATEWAY_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      GATEWAY_IDLE_TIMEOUT_MS: '90000',
+      GATEWAY_MAX_CONNECTIONS: '4000',
+    });
+    expect(config.server).toEqual({ requestTimeoutMs: 20_000, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 90_000, maxConnections: 4_000, maxConnectionsPerIp: 0 });
+    expect(DEFAULT_SERVER_LIMITS).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1_000, maxConnectionsPerIp: 128 });
+  });
+
+  it('refuse a header deadline past the request deadline, and an idle timeout not above the subgraph timeout', () => {
+    expect(() => parseGatewayConfig(['--headers-timeout-ms', '40000'], {})).toThrow('expected --headers-timeout-ms at most GATEWAY_REQUEST_TIMEOUT_MS (30000), received 40000');
+    expect(() => parseGatewayConfig([], { GATEWAY_IDLE_TIMEOUT_MS: '15000' })).toThrow('expected GATEWAY_IDLE_TIMEOUT_MS above the subgraph timeout (15000), received 15000');
+    expect(() => parseGatewayConfig(['--max-connections', '0'], {})).toThrow(/--max-connections as a whole number from 1/);
+  });
+});
+
+describe('readiness settings', () => {
+  it('reads the cache period and the key, and refuses a short key without showing it', () => {
+    const key = 'k'.repeat(32);
+    expect(parseGatewayConfig(['--readyz-cache-ms', '2000'], { READYZ_CACHE_MS: '9000', READINESS_KEY: key }).readiness).toEqual({ cacheMs: 2_000, key });
+    expect(parseGatewayConfig([], { READYZ_CACHE_MS: '9000' }).readiness).toEqual({ cacheMs: 9_000 });
+    expect(() => parseGatewayConfig([], { READINESS_KEY: 'short-secret' })).toThrow('expected READINESS_KEY of at least 32 characters, received 12');
+    expect(() => parseGatewayConfig(['--readyz-cache-ms', '0'], {})).toThrow(/--readyz-cache-ms as a whole number from 100/);
+  });
+});
+
 describe('authentication settings', () => {
   const external = { AUTH_ISSUER: 'https://idp.example/r', AUTH_AUDIENCE: 'region-graph', AUTH_JWKS_URL: 'https://idp.example/r/certs' };
 
@@ -81,6 +114,21 @@ describe('authentication settings', () => {
     expect(() => parseGatewayConfig([], { ...external, AUTH_JWKS_URL: 'ftp://idp.example/certs' })).toThrow(/scheme ftp:/);
     expect(() => parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_URL: 'http://idp.example/certs' })).toThrow(/over https in production/);
     expect(parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({ kind: 'jwks', jwksCooldownMs: 0, jwksMaxAgeMs: 600_000 });
+  });
+
+  it('refuses to start the development identity provider on an address other machines reach, naming the setting', () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) {
+      expect(parseGatewayConfig(['--host', host], {}).auth.kind, host).toBe('dev-idp');
+    }
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.1', 'gateway.example', '128.0.0.1', '::2', '127.0.0.1.example']) {
+      expect(() => parseGatewayConfig(['--host', host], {}), host).toThrow(GatewayConfigError);
+    }
+    expect(() => parseGatewayConfig([], { GATEWAY_HOST: '0.0.0.0' })).toThrow(
+      'expected GATEWAY_HOST as a loopback address (127.0.0.0/8, ::1 or localhost) while the development identity provider is on, received "0.0.0.0"; to listen elsewhere, configure an external identity provider (AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL)',
+    );
+    expect(() => parseGatewayConfig(['--host', '0.0.0.0'], {})).toThrow(/^expected --host as a loopback address/);
+    // With an external identity provider any address will do.
+    expect(parseGatewayConfig(['--host', '0.0.0.0'], external).host).toBe('0.0.0.0');
   });
 
   it('reads REGION_INTERNAL_KEY as base64url of at least 32 bytes, and never shows it', () => {

@@ -4,7 +4,7 @@
  *
  * Command line (wins over the environment):
  *   --port N              GATEWAY_PORT         default 4000 (0: a free port)
- *   --host H              GATEWAY_HOST         default 127.0.0.1
+ *   --host H              GATEWAY_HOST         default 127.0.0.1; a loopback address while the development identity provider is on
  *   --supergraph FILE     SUPERGRAPH_PATH      default schema/supergraph.graphql
  *   --subgraph NAME=URL   SUBGRAPH_URL_{NAME}  repeatable; overrides a subgraph's URL from the supergraph
  *   --subgraph-timeout-ms SUBGRAPH_TIMEOUT_MS  default 15 000
@@ -22,18 +22,33 @@
  *   --max-directives N    GRAPHQL_MAX_DIRECTIVES    default 50
  *   --csrf-prevention on|off  GRAPHQL_CSRF_PREVENTION  default on
  *
+ * HTTP server limits (subgraphs/shared/serverLimits.ts), so no slow or numerous client holds the gateway:
+ *   --request-timeout-ms N     GATEWAY_REQUEST_TIMEOUT_MS      default 30 000; the whole request, body included (408)
+ *   --headers-timeout-ms N     GATEWAY_HEADERS_TIMEOUT_MS      default 10 000; the headers; at most the request timeout
+ *   --keep-alive-timeout-ms N  GATEWAY_KEEP_ALIVE_TIMEOUT_MS   default 5 000; an idle keep-alive connection
+ *   --idle-timeout-ms N        GATEWAY_IDLE_TIMEOUT_MS         default 60 000; no traffic either way; above the subgraph timeout
+ *   --max-connections N        GATEWAY_MAX_CONNECTIONS         default 1 000; open connections in all
+ *   --max-connections-per-ip N GATEWAY_MAX_CONNECTIONS_PER_IP  default 128; from one address (0: no such cap)
+ *
+ * Readiness (/readyz):
+ *   --readyz-cache-ms N   READYZ_CACHE_MS      default 5 000; how long a result is served before the subgraphs are probed again
+ *   READINESS_KEY                              a secret (≥ 32 characters) whose holder (header x-readiness-key) sees /readyz's details; unset: analysts only
+ *
  * Authentication (gateway/auth/config.ts) and the subgraphs' trust:
  *   AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL  an external identity provider (required in production)
  *   AUTH_JWKS_COOLDOWN_MS, AUTH_JWKS_MAX_AGE_MS  its JWKS refetch cooldown and cache age
  *   DEV_IDP_DIR                                 the development identity provider's key directory (default .data/dev-idp)
  *   REGION_INTERNAL_KEY                         the gateway→subgraph token key (base64url, ≥ 32 bytes); npm start makes one per run
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { INTERNAL_KEY_ENV, InternalKey, InternalKeyError } from '../subgraphs/shared/internalToken.ts';
 import { AuthConfigError, parseAuthConfig } from './auth/config.ts';
 import type { AuthConfig } from './auth/config.ts';
+import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
+import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 
@@ -60,6 +75,18 @@ export interface GatewayConfig {
   readonly auth: AuthConfig;
   /** REGION_INTERNAL_KEY when set; otherwise npm start makes one per run (and the gateway alone sends no internal tokens). */
   readonly internalKey?: InternalKey;
+  /** /readyz: how long a result is served, and the key that shows its details. */
+  readonly readiness: ReadinessConfig;
+  /** Request, header, keep-alive and idle timeouts, connection caps. */
+  readonly server: ServerLimits;
+}
+
+/** /readyz's settings. */
+export interface ReadinessConfig {
+  /** How long a result is served before the subgraphs are probed again, ms. */
+  readonly cacheMs: number;
+  /** READINESS_KEY: its holder sees the details (which subgraph or check is not ready). */
+  readonly key?: string;
 }
 
 /** A setting that cannot be used; the message names the setting, never a secret. */
@@ -91,6 +118,13 @@ export const GATEWAY_ARG_OPTIONS = {
   'max-fields': { type: 'string' },
   'max-directives': { type: 'string' },
   'csrf-prevention': { type: 'string' },
+  'readyz-cache-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
+  'keep-alive-timeout-ms': { type: 'string' },
+  'idle-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-connections-per-ip': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -111,6 +145,13 @@ export interface GatewayArgValues {
   'max-fields'?: string;
   'max-directives'?: string;
   'csrf-prevention'?: string;
+  'readyz-cache-ms'?: string;
+  'request-timeout-ms'?: string;
+  'headers-timeout-ms'?: string;
+  'keep-alive-timeout-ms'?: string;
+  'idle-timeout-ms'?: string;
+  'max-connections'?: string;
+  'max-connections-per-ip'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -157,6 +198,14 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     if (err instanceof AuthConfigError || err instanceof InternalKeyError) throw new GatewayConfigError(err.message);
     throw err;
   }
+  // Why: the development identity provider mints a token for any demo user (a physician included) to whoever reaches /dev-idp/token.
+  if (auth.kind === 'dev-idp' && !isLoopbackHost(host)) {
+    const setting = values.host !== undefined ? '--host' : 'GATEWAY_HOST';
+    throw new GatewayConfigError(
+      `expected ${setting} as a loopback address (127.0.0.0/8, ::1 or localhost) while the development identity provider is on, received ${JSON.stringify(host)}; ` +
+        'to listen elsewhere, configure an external identity provider (AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL)',
+    );
+  }
   return {
     port,
     host,
@@ -169,7 +218,53 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     hardening: hardeningLimits(values, env),
     auth,
     ...(internalKey ? { internalKey } : {}),
+    readiness: readinessConfig(values, env),
+    server: serverLimits(values, env, subgraphTimeoutMs),
   };
+}
+
+/** One HTTP server limit: its flag, its variable and its range. */
+const SERVER_LIMIT_SETTINGS = [
+  ['requestTimeoutMs', 'request-timeout-ms', 'GATEWAY_REQUEST_TIMEOUT_MS', 100, 600_000],
+  ['headersTimeoutMs', 'headers-timeout-ms', 'GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000],
+  ['keepAliveTimeoutMs', 'keep-alive-timeout-ms', 'GATEWAY_KEEP_ALIVE_TIMEOUT_MS', 100, 600_000],
+  ['idleTimeoutMs', 'idle-timeout-ms', 'GATEWAY_IDLE_TIMEOUT_MS', 1_000, 3_600_000],
+  ['maxConnections', 'max-connections', 'GATEWAY_MAX_CONNECTIONS', 1, 1_000_000],
+  ['maxConnectionsPerIp', 'max-connections-per-ip', 'GATEWAY_MAX_CONNECTIONS_PER_IP', 0, 1_000_000],
+] as const;
+
+/** The HTTP server's limits (flags win), checked against each other. */
+function serverLimits(values: GatewayArgValues, env: Env, subgraphTimeoutMs: number): ServerLimits {
+  const out: Record<string, number> = {};
+  const name: Record<string, string> = {};
+  for (const [key, flag, variable, min, max] of SERVER_LIMIT_SETTINGS) {
+    name[key] = values[flag] !== undefined ? `--${flag}` : variable;
+    out[key] = wholeNumber(values[flag] ?? env[variable], name[key], DEFAULT_SERVER_LIMITS[key], min, max);
+  }
+  const limits = out as unknown as ServerLimits;
+  // Node refuses a header deadline past the request deadline.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new GatewayConfigError(`expected ${name.headersTimeoutMs} at most ${name.requestTimeoutMs} (${limits.requestTimeoutMs}), received ${limits.headersTimeoutMs}`);
+  }
+  // Why: a connection silent for the idle timeout is closed, and a request waiting on a subgraph is silent.
+  if (limits.idleTimeoutMs <= subgraphTimeoutMs) {
+    throw new GatewayConfigError(`expected ${name.idleTimeoutMs} above the subgraph timeout (${subgraphTimeoutMs}), received ${limits.idleTimeoutMs}`);
+  }
+  return limits;
+}
+
+export const DEFAULT_READYZ_CACHE_MS = 5_000;
+const MIN_READINESS_KEY_CHARS = 32;
+
+/** /readyz's cache period and key. */
+function readinessConfig(values: GatewayArgValues, env: Env): ReadinessConfig {
+  const flag = values['readyz-cache-ms'];
+  const cacheMs = wholeNumber(flag ?? env.READYZ_CACHE_MS, flag !== undefined ? '--readyz-cache-ms' : 'READYZ_CACHE_MS', DEFAULT_READYZ_CACHE_MS, 100, 600_000);
+  const key = env.READINESS_KEY?.trim();
+  if (key === undefined || key === '') return { cacheMs };
+  // The message gives the length only, never the key.
+  if (key.length < MIN_READINESS_KEY_CHARS) throw new GatewayConfigError(`expected READINESS_KEY of at least ${MIN_READINESS_KEY_CHARS} characters, received ${key.length}`);
+  return { cacheMs, key };
 }
 
 /** One numeric hardening limit: its flag, its variable and its range. */
@@ -219,6 +314,15 @@ function subgraphUrls(flags: readonly string[], env: Env): Record<string, string
     out[name] = httpUrl(flag.slice(eq + 1).trim(), `--subgraph ${name}`);
   }
   return out;
+}
+
+/** True for a host that only this machine can reach: localhost, 127.0.0.0/8, ::1 (IPv4-mapped forms included). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  if (isIPv4(v4)) return v4.split('.')[0] === '127';
+  return isIPv6(h) && /^(?:0{0,4}:){2,7}0{0,3}1$|^::1$/.test(h);
 }
 
 function httpUrl(raw: string, setting: string): string {

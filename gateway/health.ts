@@ -1,6 +1,9 @@
 /**
  * Readiness: every subgraph answers a trivial query, and every check the
- * caller passes in (e.g. "the person index is built") says yes.
+ * caller passes in (e.g. "the person index is built") says yes. Served from
+ * a short-lived cache (ReadinessCache), so that /readyz, which anyone may
+ * call, costs at most one round of subgraph probes per cache period however
+ * often it is called.
  */
 import type { Fetcher } from './fetcher.ts';
 
@@ -65,4 +68,54 @@ export async function readiness(
   ]);
   const notReady = [...probes.filter(([, h]) => !h.ok).map(([n]) => `subgraph ${n}`), ...results.filter(([, ok]) => !ok).map(([n]) => n)];
   return { ready: notReady.length === 0, subgraphs: Object.fromEntries(probes), checks: Object.fromEntries(results), notReady };
+}
+
+/** A readiness result and when it was computed (ms since the epoch, by the cache's clock). */
+export interface CheckedReadiness {
+  readonly readiness: Readiness;
+  readonly checkedAt: number;
+}
+
+export interface ReadinessCacheOptions {
+  /** Computes readiness afresh (probes every subgraph, runs every check). */
+  readonly refresh: () => Promise<Readiness>;
+  /** How long a result is served before the next call computes a new one. */
+  readonly maxAgeMs: number;
+  /** "Now" in ms; default Date.now. */
+  readonly now?: () => number;
+}
+
+/**
+ * Readiness computed at most once per `maxAgeMs`, with at most one
+ * computation in flight: callers arriving while one runs wait for it. Why
+ * not on a timer: nothing is probed while nobody asks, and there is no timer
+ * to stop. Bound: subgraph probes ≤ subgraphs × (1 + elapsed / maxAgeMs).
+ */
+export class ReadinessCache {
+  private last: CheckedReadiness | undefined;
+  private inFlight: Promise<CheckedReadiness> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ReadinessCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The last result if younger than maxAgeMs, else the one being computed (started if none is). */
+  get(): Promise<CheckedReadiness> {
+    const last = this.last;
+    if (last && this.now() - last.checkedAt < this.options.maxAgeMs) return Promise.resolve(last);
+    if (!this.inFlight) {
+      const started = this.now();
+      this.inFlight = this.options
+        .refresh()
+        .then((readiness) => {
+          this.last = { readiness, checkedAt: started };
+          return this.last;
+        })
+        .finally(() => {
+          this.inFlight = undefined;
+        });
+    }
+    return this.inFlight;
+  }
 }

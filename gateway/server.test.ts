@@ -5,8 +5,13 @@ import { SUBGRAPH_BAD_RESPONSE, SUBGRAPH_UNAVAILABLE } from './dataSource.ts';
 import { UnknownSubgraphError } from './engine.ts';
 import { GRAPHIQL_CSP } from './graphiql.ts';
 import { createGateway } from './server.ts';
+import { INTERNAL_TOKEN_HEADER, InternalKey } from '../subgraphs/shared/internalToken.ts';
+import { createUndiciFetcher } from './fetcher.ts';
+import type { Fetcher } from './fetcher.ts';
 import { FAKE_HETU, FAKE_NAME, captureLogger, closedPort, composeSupergraph, startTestRegion } from './testSupport.ts';
 import type { TestSubgraph } from './testSupport.ts';
+
+const READINESS_KEY = 'readiness-key-of-the-operators-0123456789';
 
 const PERSON_QUERY = `query PersonOverview($id: ID!) {
   person(id: $id) { id name visits { start unit } fees { amountCents } }
@@ -52,11 +57,11 @@ describe('GraphQL through the gateway', () => {
 
   it('passes its request id to every subgraph it calls and back to the client', async () => {
     const before = subgraphs.map((s) => s.requests.length);
-    const res = await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': 'trace-abc-123' });
-    expect(res.headers['x-request-id']).toBe('trace-abc-123');
+    const res = await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': '7d4f0c8e-3b1a-4e5f-9a2b-1c3d5e7f9a0b' });
+    expect(res.headers['x-request-id']).toBe('7d4f0c8e-3b1a-4e5f-9a2b-1c3d5e7f9a0b');
     subgraphs.forEach((s, i) => {
       const seen = s.requests.slice(before[i]).map((r) => r.requestId);
-      expect(seen, s.name).toEqual(['trace-abc-123']);
+      expect(seen, s.name).toEqual(['7d4f0c8e-3b1a-4e5f-9a2b-1c3d5e7f9a0b']);
     });
   });
 
@@ -123,7 +128,7 @@ describe('a subgraph that is down or answers nonsense', () => {
 
   beforeAll(async () => {
     const port = await closedPort();
-    down = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` } });
+    down = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` }, readinessKey: READINESS_KEY });
     junk = Fastify({ logger: false });
     junk.post('/graphql', async (_req, reply) => reply.code(502).type('text/html').send('<html>Bad gateway</html>'));
     await junk.listen({ port: 0, host: '127.0.0.1' });
@@ -154,8 +159,11 @@ describe('a subgraph that is down or answers nonsense', () => {
     expect(res.body).not.toContain('Bad gateway');
   });
 
-  it('/readyz answers 503 naming the subgraph that is down', async () => {
-    const res = await down.inject({ method: 'GET', url: '/readyz' });
+  it('/readyz answers 503, naming the subgraph that is down to its key holder only', async () => {
+    const anonymous = await down.inject({ method: 'GET', url: '/readyz' });
+    expect(anonymous.statusCode).toBe(503);
+    expect(anonymous.body).toBe('{"ready":false}');
+    const res = await down.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': READINESS_KEY } });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ ready: false, notReady: ['subgraph fees'], subgraphs: { fees: { ok: false, reason: 'UNREACHABLE' }, people: { ok: true } } });
   });
@@ -172,21 +180,60 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('/readyz answers 200 only when every subgraph answers and the index is built', async () => {
-    indexReady = true;
-    const ready = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({
-      ready: true,
-      subgraphs: { people: { ok: true }, visits: { ok: true }, fees: { ok: true } },
-      checks: { personIndex: true },
-      notReady: [],
+  describe('/readyz', () => {
+    let now = 1_800_000_000_000;
+    let gw: FastifyInstance;
+    const calls = () => subgraphs.reduce((n, s) => n + s.requests.length, 0);
+    beforeAll(async () => {
+      gw = await createGateway({ supergraphSdl, logger: captureLogger().logger, readyChecks: { personIndex: () => indexReady }, readinessKey: READINESS_KEY, now: () => now });
     });
-    indexReady = false;
-    const building = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(building.statusCode).toBe(503);
-    expect(building.json()).toMatchObject({ ready: false, checks: { personIndex: false }, notReady: ['personIndex'] });
-    indexReady = true;
+    afterAll(async () => {
+      await gw?.close();
+    });
+    const detailed = () => gw.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': READINESS_KEY } });
+
+    it('answers 200 only when every subgraph answers and the index is built; the details only with the readiness key', async () => {
+      indexReady = true;
+      const anonymous = await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(anonymous.statusCode).toBe(200);
+      expect(anonymous.body).toBe('{"ready":true}');
+      const ready = await detailed();
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({
+        ready: true,
+        subgraphs: { people: { ok: true }, visits: { ok: true }, fees: { ok: true } },
+        checks: { personIndex: true },
+        notReady: [],
+        checkedAt: new Date(now).toISOString(),
+      });
+      for (const key of ['wrong', `${READINESS_KEY}x`, '']) {
+        expect((await gw.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': key } })).body, key).toBe('{"ready":true}');
+      }
+      indexReady = false;
+      // The same answer until the cached one is 5 s old.
+      now += 4_999;
+      expect((await gw.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      now += 1;
+      const building = await detailed();
+      expect(building.statusCode).toBe(503);
+      expect(building.json()).toMatchObject({ ready: false, checks: { personIndex: false }, notReady: ['personIndex'] });
+      expect((await gw.inject({ method: 'GET', url: '/readyz' })).body).toBe('{"ready":false}');
+      indexReady = true;
+      now += 5_000;
+    });
+
+    it('200 calls at once cost one round of subgraph probes (3 requests), and another only once 5 s have passed', async () => {
+      now += 10_000;
+      const before = calls();
+      const answers = await Promise.all(Array.from({ length: 200 }, () => gw.inject({ method: 'GET', url: '/readyz' })));
+      expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+      expect(calls() - before).toBe(3);
+      for (let i = 0; i < 50; i++) await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(calls() - before).toBe(3);
+      now += 5_000;
+      await gw.inject({ method: 'GET', url: '/readyz' });
+      expect(calls() - before).toBe(6);
+    });
   });
 });
 
@@ -266,11 +313,76 @@ describe('production mode', () => {
   });
 });
 
+describe('client-chosen text in the logs', () => {
+  const HETU_SHAPED = '021289-9032';
+
+  it('a 90 kB operation name gives a bounded log line: the name cut at 100 characters, with its length', async () => {
+    const name = `Q${'a'.repeat(89_999)}`;
+    const id = 'a3bb189e-8bf9-4888-9912-ace4e6543002';
+    const res = await post({ query: `query ${name} { person(id: "P2") { name } }` }, { 'x-request-id': id });
+    expect(res.statusCode).toBe(200);
+    const lines = logLines.filter((l) => l.includes(id));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.length).toBeLessThan(1_000);
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')!;
+    expect(line.operationName).toBe(`${name.slice(0, 100)}…(90000 characters)`);
+  });
+
+  it('a request id that is not a UUID or trace id (here shaped like an identity code) is neither echoed, logged, nor forwarded: a fresh UUID is', async () => {
+    const internalKey = InternalKey.generate();
+    const real = createUndiciFetcher({ timeoutMs: 5_000 });
+    const sent: Record<string, string>[] = [];
+    const fetcher: Fetcher = (url, init) => {
+      sent.push({ ...(init?.headers as Record<string, string>) });
+      return real.fetcher(url, init);
+    };
+    const { logger, lines } = captureLogger();
+    const gw = await createGateway({ supergraphSdl, logger, fetcher, internalKey });
+    try {
+      const res = await gw.inject({ method: 'POST', url: '/graphql', payload: { query: PERSON_QUERY, variables: { id: 'P2' } }, headers: { 'x-request-id': HETU_SHAPED } });
+      expect(res.statusCode).toBe(200);
+      const fresh = res.headers['x-request-id'] as string;
+      expect(fresh).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(res.body).not.toContain('021289');
+      expect(lines.join('\n')).not.toContain('021289');
+      expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')).toMatchObject({ reqId: fresh });
+      // What the gateway sent each subgraph: the header, and the request id signed into the internal token (which the audit log records).
+      expect(sent.length).toBe(3);
+      for (const headers of sent) {
+        expect(JSON.stringify(headers)).not.toContain('021289');
+        expect(headers['x-request-id']).toBe(fresh);
+        const payload = JSON.parse(Buffer.from(headers[INTERNAL_TOKEN_HEADER]!.split('.')[1]!, 'base64url').toString('utf8')) as { rid: string };
+        expect(payload.rid).toBe(fresh);
+      }
+    } finally {
+      await gw.close();
+      await real.close();
+    }
+  });
+
+  it('keeps a UUID (lower-cased) or a W3C trace id; replaces ids of any other form', async () => {
+    const cases: [string, string | null][] = [
+      ['0F8FAD5B-D9CB-469F-A165-70867728950E', '0f8fad5b-d9cb-469f-a165-70867728950e'],
+      ['4bf92f3577b34da6a3ce929d0e0e4736', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      ['00000000000000000000000000000000', null],
+      ['4BF92F3577B34DA6A3CE929D0E0E4736', null],
+      [HETU_SHAPED, null],
+      ['trace-abc-123', null],
+      ['Matti.Virtanen', null],
+    ];
+    for (const [given, kept] of cases) {
+      const res = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': given } });
+      if (kept) expect(res.headers['x-request-id'], given).toBe(kept);
+      else expect(res.headers['x-request-id'], given).not.toBe(given);
+    }
+  });
+});
+
 describe('logs', () => {
   it('hold one line per GraphQL request with id, operation, status, duration and error codes, and never variables, query text or data', async () => {
     const start = logLines.length;
-    await post({ query: PERSON_QUERY, variables: { id: FAKE_HETU }, operationName: 'PersonOverview' }, { 'x-request-id': 'log-test-1' });
-    await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': 'log-test-2' });
+    await post({ query: PERSON_QUERY, variables: { id: FAKE_HETU }, operationName: 'PersonOverview' }, { 'x-request-id': '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' });
+    await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': '4bf92f3577b34da6a3ce929d0e0e4736' });
     // The code in a GET's query string, in an inline literal, and in a body that does not parse.
     await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) }, headers: { 'apollo-require-preflight': 'true' } });
     await post({ query: `{ person(id: "${FAKE_HETU}") { name } }` });
@@ -288,10 +400,10 @@ describe('logs', () => {
       expect(line).not.toContain('effica-porvoo could not');
     }
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    const first = parsed.find((l) => l.reqId === 'log-test-1' && l.msg === 'request')!;
+    const first = parsed.find((l) => l.reqId === '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' && l.msg === 'request')!;
     expect(first).toMatchObject({ method: 'POST', route: '/graphql', statusCode: 200, operationName: 'PersonOverview', errorCodes: [] });
     expect(typeof first.durationMs).toBe('number');
-    const second = parsed.find((l) => l.reqId === 'log-test-2' && l.msg === 'request')!;
+    const second = parsed.find((l) => l.reqId === '4bf92f3577b34da6a3ce929d0e0e4736' && l.msg === 'request')!;
     expect(second).toMatchObject({ statusCode: 200, operationName: 'PersonOverview', errorCodes: ['SOURCE_UNAVAILABLE'] });
   });
 });

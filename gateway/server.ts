@@ -1,20 +1,25 @@
 /**
  * The gateway's HTTP layer: a Fastify app serving GraphQL at /graphql (POST,
- * and GET for queries), GraphiQL at /graphiql, /healthz and /readyz, with
- * one structured log line per request and nothing personal in it.
+ * and GET for queries; any other method 405), GraphiQL at /graphiql,
+ * /healthz (liveness: the process answers) and /readyz (readiness, cached:
+ * the status for anyone, the details for operators), with one structured
+ * log line per request and nothing personal in it.
  *
  * Every GraphQL request's bearer token is verified before its body is read
  * (gateway/auth/); every subgraph call carries an internal token for that
  * subgraph with the verified identity (subgraphs/shared/internalToken.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '../subgraphs/shared/identity.ts';
 import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
+import { requestIdOf } from '../subgraphs/shared/requestId.ts';
+import { capConnections, resolveServerLimits, serverTimeoutOptions } from '../subgraphs/shared/serverLimits.ts';
+import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
 import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
-import { AuthError, anonymousOnly, createAuthenticator } from './auth/authenticator.ts';
+import { AuthError, anonymousOnly, createAuthenticator, singleAuthorization } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { DEMO_USERS } from './auth/demoUsers.ts';
 import { DEV_IDP_TOKEN_PATH, registerDevIdpRoutes } from './auth/routes.ts';
@@ -28,13 +33,17 @@ import type { ExampleOperation, ExampleOptions } from './examples.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
-import { registerHardening } from './hardening/register.ts';
+import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/register.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
-import { readiness } from './health.ts';
+import { ReadinessCache, readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
-import { SafeLogController, safeError } from './logging.ts';
+import { SafeLogController, loggedOperationName, safeError, withBoundedFields } from './logging.ts';
 
 export const GRAPHQL_PATH = '/graphql';
+/** The header carrying the readiness key, which shows /readyz's details (CreateGatewayOptions.readinessKey). */
+export const READINESS_KEY_HEADER = 'x-readiness-key';
+/** How long a /readyz result is served before the subgraphs are probed again. */
+export const DEFAULT_READY_CACHE_MS = 5_000;
 
 export interface CreateGatewayOptions {
   /** The supergraph SDL (composed with @apollo/composition). */
@@ -53,12 +62,20 @@ export interface CreateGatewayOptions {
   readonly readyChecks?: Readonly<Record<string, ReadyCheck>>;
   /** Deadline of one subgraph probe of /readyz; default 2 000 ms. */
   readonly readyTimeoutMs?: number;
+  /** How long a /readyz result is served before the subgraphs are probed again; default 5 000 ms. */
+  readonly readyCacheMs?: number;
+  /** A secret whose holder (header x-readiness-key) sees /readyz's details; analysts' tokens see them too. Absent: analysts only. */
+  readonly readinessKey?: string;
+  /** "Now" in ms (the readiness cache's clock); default Date.now. */
+  readonly now?: () => number;
   /** GraphiQL's saved examples: options for the built-in ones (gateway/examples.ts), or a list of one's own. */
   readonly examples?: ExampleOptions | readonly ExampleOperation[];
   /** The execution engine; default @apollo/gateway's (createEngine). Issue 6 plugs a faster one in here. */
   readonly createEngine?: (options: EngineOptions) => Promise<GatewayEngine>;
   /** Largest request body in bytes on routes other than /graphql (whose limit is hardening.maxBodyBytes); default 1 MiB. */
   readonly bodyLimit?: number;
+  /** Request, header, keep-alive and idle timeouts and connection caps (subgraphs/shared/serverLimits.ts); each unset one at its default. */
+  readonly server?: Partial<ServerLimits>;
   /** GraphQL hardening limits (gateway/hardening); each unset one at its default. */
   readonly hardening?: Partial<HardeningLimits>;
   /** How users' tokens are verified (gateway/auth/config.ts); absent: every request is anonymous and any token is refused. */
@@ -81,15 +98,13 @@ const operationLogs = new WeakMap<FastifyRequest, OperationLog>();
 /** Each GraphQL request's verified identity (null: anonymous), set before its body is read. */
 const identities = new WeakMap<FastifyRequest, Identity | null>();
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
- * A request id: the caller's `x-request-id` when it looks like an id (so a
- * header cannot smuggle arbitrary text into the logs), else a new UUID.
+ * A request id: the caller's `x-request-id` when it is a UUID or a W3C trace
+ * id (forms that cannot carry personal data), else a new UUID; the caller's
+ * other value is never echoed, logged or forwarded (subgraphs/shared/requestId.ts).
  */
 function requestId(req: IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return requestIdOf(req.headers[REQUEST_ID_HEADER]);
 }
 
 /**
@@ -99,6 +114,8 @@ function requestId(req: IncomingMessage): string {
  */
 export async function createGateway(options: CreateGatewayOptions): Promise<FastifyInstance> {
   const production = options.production ?? false;
+  // Every line's operationName bounded and filtered (a client chooses it), whoever writes the line.
+  const logger = withBoundedFields(options.logger);
   // First: a key file that cannot be read fails the start before anything else is opened.
   const authenticator = options.auth ? await createAuthenticator(options.auth) : anonymousOnly;
   const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
@@ -109,7 +126,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       supergraphSdl: options.supergraphSdl,
       ...(options.subgraphUrls ? { subgraphUrls: options.subgraphUrls } : {}),
       fetcher,
-      logger: options.logger,
+      logger,
       production,
     });
   } catch (err) {
@@ -117,14 +134,19 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     throw err;
   }
 
+  const serverLimits = resolveServerLimits(options.server);
   const app = Fastify({
-    loggerInstance: options.logger,
+    // Request, header, keep-alive and idle deadlines (subgraphs/shared/serverLimits.ts): a slow client cannot hold a connection.
+    ...serverTimeoutOptions(serverLimits),
+    loggerInstance: logger,
     // Fastify's own request lines log the URL, which for GET holds the query and variables.
     logController: new SafeLogController(),
     genReqId: requestId,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     return503OnClosing: true,
   });
+
+  capConnections(app.server, serverLimits);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header(REQUEST_ID_HEADER, req.id);
@@ -137,7 +159,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       route,
       statusCode: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      ...(op ? { operationName: op.operationName, errorCodes: op.errorCodes } : {}),
+      ...(op ? { operationName: loggedOperationName(op.operationName), errorCodes: op.errorCodes } : {}),
       ...(op?.identity ? { identity: op.identity } : {}),
       ...(op?.authReason ? { authReason: op.authReason } : {}),
     };
@@ -165,7 +187,18 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
             : 'Internal server error.';
     return reply.code(status).send({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Not found.' }));
+  app.setNotFoundHandler((req, reply) => {
+    // A method Fastify routes nowhere (e.g. PROPFIND) on the GraphQL path: 405 like the other methods the hardening refuses.
+    if (req.url === GRAPHQL_PATH || req.url.startsWith(`${GRAPHQL_PATH}?`)) {
+      const refusal = methodRefusal(req.method);
+      operationLogs.set(req, { operationName: null, errorCodes: [refusal.code] });
+      return reply
+        .code(refusal.status)
+        .header('allow', GRAPHQL_ALLOW)
+        .send({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+    }
+    return reply.code(404).send({ error: 'Not found.' });
+  });
 
   // ── GraphQL hardening (gateway/hardening/register.ts) ──────────────────────
   // Body size, CSRF, batching, tokens, depth, aliases, root fields, directives,
@@ -182,12 +215,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   // Before the body is read: a refused token costs no parsing, and no operation runs.
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     try {
-      identities.set(req, await authenticator.authenticate(req.headers.authorization));
+      identities.set(req, await authenticator.authenticate(singleAuthorization(req.raw.rawHeaders)));
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       operationLogs.set(req, { operationName: null, errorCodes: [err.code], authReason: err.reason });
-      // RFC 6750: the client learns the scheme and that its token is the problem.
+      // RFC 6750: the client learns the scheme and that its token is the problem (400: the request, e.g. a repeated header).
       if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="region-graph", error="invalid_token"');
+      if (err.status === 400) reply.header('www-authenticate', 'Bearer realm="region-graph", error="invalid_request"');
       return reply
         .code(err.status)
         .header('cache-control', 'no-store')
@@ -228,7 +262,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     return run(req, reply, 'POST', body as GraphQLRequestBody);
   });
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate }, async (req, reply) => {
+  // No HEAD twin: the hardening answers HEAD with 405 (gateway/hardening/register.ts).
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate, exposeHeadRoute: false }, async (req, reply) => {
     const q = req.query;
     if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
       // A person opening the endpoint in a browser wants the IDE.
@@ -252,20 +287,45 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
   const readyChecks = options.readyChecks ?? {};
+  const probeKey = options.internalKey;
+  const readyCache = new ReadinessCache({
+    maxAgeMs: options.readyCacheMs ?? DEFAULT_READY_CACHE_MS,
+    ...(options.now ? { now: options.now } : {}),
+    refresh: () => {
+      // One id per round of probes (not a caller's: many callers share the round).
+      const requestId = randomUUID();
+      return readiness(
+        fetcher,
+        engine.subgraphs,
+        readyChecks,
+        options.readyTimeoutMs ?? 2_000,
+        (name, err) => logger.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
+        // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
+        probeKey ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId, identity: null }) }) : undefined,
+      );
+    },
+  });
+  const readinessKey = options.readinessKey ? createHash('sha256').update(options.readinessKey).digest() : undefined;
+  /** Whether this caller may see which subgraph or check is not ready: the readiness key, or an analyst's token. */
+  const mayReadDetail = async (req: FastifyRequest): Promise<boolean> => {
+    const given = req.headers[READINESS_KEY_HEADER];
+    if (readinessKey && typeof given === 'string') {
+      // Digests compared: equal lengths, and the time taken says nothing of the key.
+      return timingSafeEqual(createHash('sha256').update(given).digest(), readinessKey);
+    }
+    if (req.headers.authorization === undefined) return false;
+    try {
+      return (await authenticator.authenticate(singleAuthorization(req.raw.rawHeaders)))?.kind === 'analyst';
+    } catch (err) {
+      if (err instanceof AuthError) return false;
+      throw err;
+    }
+  };
   app.get('/readyz', async (req, reply) => {
-    const probeKey = options.internalKey;
-    const result = await readiness(
-      fetcher,
-      engine.subgraphs,
-      readyChecks,
-      options.readyTimeoutMs ?? 2_000,
-      (name, err) => req.log.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
-      // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
-      probeKey
-        ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId: req.id, identity: null }) })
-        : undefined,
-    );
-    return reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store').send(result);
+    const [{ readiness: result, checkedAt }, detail] = await Promise.all([readyCache.get(), mayReadDetail(req)]);
+    reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store');
+    // Anyone: the status alone. The details name the region's services and what is down, for operators only.
+    return reply.send(detail ? { ...result, checkedAt: new Date(checkedAt).toISOString() } : { ready: result.ready });
   });
 
   const { devIdp } = authenticator;
@@ -285,7 +345,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     registerGraphiql(app, {
       endpoint: GRAPHQL_PATH,
       examples,
-      logger: options.logger,
+      logger,
       ...(devIdp ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } } : {}),
     });
   }

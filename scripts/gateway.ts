@@ -42,6 +42,9 @@ async function main(): Promise<void> {
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       production: config.production,
       hardening: config.hardening,
+      readyCacheMs: config.readiness.cacheMs,
+      server: config.server,
+      ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
       auth: config.auth,
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),

@@ -4,6 +4,7 @@
  * subgraph's context through the internal token, and every way a token is
  * refused: 401 with a code and reason, no data, no subgraph called.
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,9 +58,9 @@ const token = (options: Parameters<typeof signTestToken>[1] extends infer O ? Pa
 
 describe('a valid bearer token', () => {
   it('puts the verified identity, and the gateway’s request id, into the subgraph’s context', async () => {
-    const res = await ask({ ...bearer(await token()), 'x-request-id': 'auth-test-1' });
+    const res = await ask({ ...bearer(await token()), 'x-request-id': '6ba7b810-9dad-41d1-80b4-00c04fd430c8' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN), requestId: 'auth-test-1' } });
+    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN), requestId: '6ba7b810-9dad-41d1-80b4-00c04fd430c8' } });
   });
 
   it('works over GET too, and for a citizen', async () => {
@@ -135,15 +136,50 @@ describe('a token that is not valid', () => {
   it('logs the refusal’s code and reason, never the token', async () => {
     const t = await token({ expiresInSeconds: -120 });
     const start = logLines.length;
-    await ask({ ...bearer(t), 'x-request-id': 'auth-log-1' });
+    await ask({ ...bearer(t), 'x-request-id': '6ba7b811-9dad-41d1-80b4-00c04fd430c8' });
     const lines = logLines.slice(start);
     expect(lines.join('\n')).not.toContain(t.split('.')[1]!);
-    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'auth-log-1' && l.msg === 'request');
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b811-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(line).toMatchObject({ statusCode: 401, errorCodes: ['UNAUTHENTICATED'], authReason: 'TOKEN_EXPIRED' });
-    await ask({ ...bearer(await token()), 'x-request-id': 'auth-log-2' });
-    const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'auth-log-2' && l.msg === 'request');
+    await ask({ ...bearer(await token()), 'x-request-id': '6ba7b812-9dad-41d1-80b4-00c04fd430c8' });
+    const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b812-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(ok).toMatchObject({ statusCode: 200, identity: 'professional' });
     expect(JSON.stringify(ok)).not.toContain('Kallioniemi');
+  });
+});
+
+describe('two Authorization headers', () => {
+  // Node's typings allow one Authorization value; light-my-request sends each of an array as its own header line.
+  const twoAuthorizations = (values: string[]): OutgoingHttpHeaders => ({ 'content-type': 'application/json', authorization: values }) as unknown as OutgoingHttpHeaders;
+
+  it('are refused with 400 BAD_REQUEST (reason DUPLICATE_AUTHORIZATION_HEADER) before either is verified, even when both are valid', async () => {
+    const before = subgraph.requests();
+    const valid = `Bearer ${await token()}`;
+    for (const pair of [[valid, valid], [valid, `Bearer ${await token({ identity: CITIZEN })}`], [valid, 'Basic dXNlcjpwYXNz']]) {
+      const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations(pair) });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="region-graph", error="invalid_request"');
+      expect(res.body).toBe('{"errors":[{"message":"Expected one Authorization header, received several.","extensions":{"code":"BAD_REQUEST","reason":"DUPLICATE_AUTHORIZATION_HEADER"}}]}');
+    }
+    expect(subgraph.requests()).toBe(before);
+  });
+
+  it('one of them is still served', async () => {
+    const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations([`Bearer ${await token()}`]) });
+    expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN) } });
+  });
+});
+
+describe('/readyz details', () => {
+  it('are shown to an analyst; a professional, a bad token and no token get the status alone', async () => {
+    const analyst = await gateway.inject({ method: 'GET', url: '/readyz', headers: bearer(await token({ identity: demoUser('analyst')!.identity })) });
+    expect(analyst.statusCode).toBe(200);
+    expect(analyst.json()).toMatchObject({ ready: true, subgraphs: { whoami: { ok: true } }, notReady: [] });
+    for (const headers of [bearer(await token()), bearer(await token({ expiresInSeconds: -120 })), {}]) {
+      const res = await gateway.inject({ method: 'GET', url: '/readyz', headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe('{"ready":true}');
+    }
   });
 });
 

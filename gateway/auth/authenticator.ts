@@ -3,7 +3,8 @@
  * audience and keys, and maps its claims to an Identity. No Authorization
  * header: anonymous (null). Anything else that is not a valid token is an
  * AuthError: 401 `UNAUTHENTICATED` with a reason, or 503 when the identity
- * provider's keys cannot be fetched. Nothing is ever half-trusted.
+ * provider's keys cannot be fetched; two Authorization headers are 400
+ * `BAD_REQUEST` (which one would be meant?). Nothing is ever half-trusted.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
@@ -17,6 +18,7 @@ import type { VerifiedTokensOptions } from './verifiedTokens.ts';
 /** Why a token was refused (`extensions.reason`). */
 export type AuthFailureReason =
   | 'INVALID_AUTHORIZATION_HEADER'
+  | 'DUPLICATE_AUTHORIZATION_HEADER'
   | 'MALFORMED_TOKEN'
   | 'UNSUPPORTED_ALGORITHM'
   | 'UNKNOWN_KEY'
@@ -32,19 +34,21 @@ export type AuthFailureReason =
 /** `extensions.code` of a refused token, and of an identity provider that cannot be reached. */
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
+/** `extensions.code` of a request that is malformed as a whole (here: two Authorization headers), reason saying why. */
+export const BAD_REQUEST = 'BAD_REQUEST';
 
 /** A refused request: HTTP status, code, reason, one sentence; never the token or its claims. */
 export class AuthError extends Error {
   override readonly name = 'AuthError';
-  readonly status: 401 | 503;
+  readonly status: 400 | 401 | 503;
   readonly code: string;
   constructor(
     readonly reason: AuthFailureReason,
     message: string,
   ) {
     super(message);
-    this.status = reason === 'KEYS_UNAVAILABLE' ? 503 : 401;
-    this.code = reason === 'KEYS_UNAVAILABLE' ? AUTHENTICATION_UNAVAILABLE : UNAUTHENTICATED;
+    this.status = reason === 'KEYS_UNAVAILABLE' ? 503 : reason === 'DUPLICATE_AUTHORIZATION_HEADER' ? 400 : 401;
+    this.code = reason === 'KEYS_UNAVAILABLE' ? AUTHENTICATION_UNAVAILABLE : reason === 'DUPLICATE_AUTHORIZATION_HEADER' ? BAD_REQUEST : UNAUTHENTICATED;
   }
 }
 
@@ -143,6 +147,24 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
       return verify(m[1]!);
     },
   };
+}
+
+/**
+ * The one Authorization header of a request, from its raw header list;
+ * undefined without one. Why the raw list: Node keeps only the first of two
+ * Authorization headers in `headers`, so a proxy adding its own after the
+ * client's (or the other way round) would silently decide who the caller is.
+ * Throws AuthError DUPLICATE_AUTHORIZATION_HEADER (400) for two or more.
+ */
+export function singleAuthorization(rawHeaders: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+    if (found !== undefined) throw new AuthError('DUPLICATE_AUTHORIZATION_HEADER', 'Expected one Authorization header, received several.');
+    found = rawHeaders[i + 1] ?? '';
+  }
+  return found;
 }
 
 /** A gateway with no identity provider configured: every request is anonymous, and any token is refused. */

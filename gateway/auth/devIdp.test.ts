@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -131,6 +131,31 @@ describe('the gateway with the development identity provider', () => {
         body: JSON.stringify({ query: '{ whoami }' }),
       });
       expect(await who.json()).toEqual({ data: { whoami: JSON.stringify(demoUser('analyst')!.identity) } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  // An address of this machine other than loopback, to reach a gateway listening on every interface from "elsewhere".
+  const lanAddress = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i !== undefined && !i.internal && i.family === 'IPv4')?.address;
+
+  it.skipIf(lanAddress === undefined)('mints tokens only on a loopback interface, should a caller of createGateway listen on every interface', async () => {
+    const app = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { kind: 'dev-idp', dir: idpDir, port: 4000 }, internalKey });
+    try {
+      await app.listen({ port: 0, host: '0.0.0.0' });
+      const port = (app.server.address() as { port: number }).port;
+      expect((await fetch(`http://127.0.0.1:${port}/dev-idp/token?as=physician`)).status).toBe(200);
+      for (const path of ['/dev-idp/token?as=physician', '/dev-idp/users']) {
+        const res = await fetch(`http://${lanAddress}:${port}${path}`);
+        expect(res.status, path).toBe(403);
+        expect(await res.text(), path).toBe(
+          '{"error":{"code":"DEV_IDP_LOOPBACK_ONLY","message":"Expected a request to the development identity provider on a loopback address, received one on another interface."}}',
+        );
+      }
+      // The public keys stay public.
+      expect((await fetch(`http://${lanAddress}:${port}/.well-known/jwks.json`)).status).toBe(200);
     } finally {
       await app.close();
     }

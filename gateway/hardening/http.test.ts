@@ -90,8 +90,8 @@ describe('CSRF prevention', () => {
   });
 
   it('logs the refusal with its code', async () => {
-    await dev.inject({ method: 'GET', url: '/graphql', query: { query: QUERY }, headers: { 'x-request-id': 'csrf-1' } });
-    const line = devLog.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'csrf-1' && l.msg === 'request');
+    await dev.inject({ method: 'GET', url: '/graphql', query: { query: QUERY }, headers: { 'x-request-id': '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' } });
+    const line = devLog.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' && l.msg === 'request');
     expect(line).toMatchObject({ method: 'GET', route: '/graphql', statusCode: 400, errorCodes: ['CSRF_PREVENTED'] });
   });
 

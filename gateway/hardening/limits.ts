@@ -55,6 +55,8 @@ export const CSRF_PREVENTED = 'CSRF_PREVENTED';
 export const BAD_USER_INPUT = 'BAD_USER_INPUT';
 export const GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED';
 export const GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED';
+/** 405: a method other than GET or POST on the GraphQL route (HEAD included); nothing is read or executed. */
+export const METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED';
 
 /** Limits with every unset one at its default. */
 export function resolveLimits(given?: Partial<HardeningLimits>): HardeningLimits {

@@ -2,6 +2,10 @@
  * Wires the hardening into the gateway's Fastify app, for the GraphQL route
  * only, in the order a request meets it:
  *
+ *   routing        only GET and POST reach GraphQL; every other method, HEAD
+ *                  included (Fastify would run the GET handler for it, past
+ *                  these checks), is 405 METHOD_NOT_ALLOWED with
+ *                  `Allow: GET, POST` before its body is read
  *   onRequest      CSRF prevention (before the body is read: a cross-site
  *                  text/plain POST is refused as CSRF_PREVENTED, not 415)
  *   body parser    the body size limit (413 REQUEST_TOO_LARGE, judged on
@@ -17,7 +21,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { maskResponseErrors } from '../errors.ts';
 import { CSRF_MESSAGE, couldBeCrossSite } from './csrf.ts';
 import type { HardeningLimits } from './limits.ts';
-import { BATCHING_NOT_SUPPORTED, CSRF_PREVENTED, REQUEST_TOO_LARGE, resolveLimits } from './limits.ts';
+import { BATCHING_NOT_SUPPORTED, CSRF_PREVENTED, METHOD_NOT_ALLOWED, REQUEST_TOO_LARGE, resolveLimits } from './limits.ts';
 import { RequestChecker } from './request.ts';
 import type { OperationRequest, Refusal } from './request.ts';
 
@@ -32,9 +36,22 @@ export interface HardeningOptions {
   readonly onRefused?: (req: FastifyRequest, code: string) => void;
 }
 
+/** The methods that reach GraphQL execution; the GraphQL route's GET must be added with `exposeHeadRoute: false`. */
+export const GRAPHQL_METHODS = ['GET', 'POST'] as const;
+
+/** The `Allow` header of a 405 on the GraphQL route. */
+export const GRAPHQL_ALLOW = GRAPHQL_METHODS.join(', ');
+
+/** The refusal of a method other than GET or POST on the GraphQL route (also for methods Fastify routes nowhere, e.g. PROPFIND). */
+export function methodRefusal(method: string): Refusal {
+  // The method is one Node's HTTP parser knows (it refuses any other), so it is safe to quote.
+  return { status: 405, code: METHOD_NOT_ALLOWED, message: `Expected ${GRAPHQL_METHODS.join(' or ')}, received ${method}.` };
+}
+
 /**
- * Registers the hooks. Call it before the GraphQL routes are added: the body
- * limit and the 413 answer are set on the routes as they are registered.
+ * Registers the hooks, and the 405 route for every other method. Call it
+ * before the GraphQL routes are added: the body limit and the 413 answer are
+ * set on the routes as they are registered.
  */
 export function registerHardening(app: FastifyInstance, options: HardeningOptions): void {
   const limits = resolveLimits(options.limits);
@@ -59,6 +76,20 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
       // Anything else goes to the app's own error handler.
       throw err;
     };
+  });
+
+  // Why a route of its own rather than Fastify's 404: a client told 405 and Allow knows what to send instead.
+  // Why HEAD is not served: an answer without a body is of no use to a GraphQL client, yet would cost a whole execution.
+  const methodNotAllowed = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    reply.header('allow', GRAPHQL_ALLOW);
+    return refuse(req, reply, methodRefusal(req.method));
+  };
+  app.route({
+    method: app.supportedMethods.filter((m) => !(GRAPHQL_METHODS as readonly string[]).includes(m)),
+    url: options.path,
+    // In onRequest: the body of a PUT or PATCH is never read.
+    onRequest: methodNotAllowed,
+    handler: methodNotAllowed,
   });
 
   app.addHook('onRequest', async (req, reply) => {

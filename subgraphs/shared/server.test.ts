@@ -162,3 +162,16 @@ function now(): number {
 function b64(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+describe('a request id the caller chose', () => {
+  it('is kept in the log only as a UUID or trace id; one shaped like an identity code is replaced', async () => {
+    const logged: object[] = [];
+    const server = app(logged);
+    for (const id of ['021289-9032', '4bf92f3577b34da6a3ce929d0e0e4736']) {
+      const res = await server.inject({ method: 'POST', url: '/graphql', payload: { query: '{ identity }' }, headers: { 'x-request-id': id } });
+      expect(res.statusCode).toBe(401);
+    }
+    expect(JSON.stringify(logged)).not.toContain('021289');
+    expect(logged.map((l) => (l as { requestId: string }).requestId)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), '4bf92f3577b34da6a3ce929d0e0e4736']);
+  });
+});

@@ -6,9 +6,10 @@
  * before its body is read. Every request gets its own context (the request
  * id and identity from that token, fresh DataLoaders, missing sources); each
  * source missing from the answer is appended as one `SOURCE_UNAVAILABLE`
- * error while the data stays.
+ * error while the data stays. Request, header and idle deadlines and a
+ * connection cap (serverLimits.ts) keep a slow client from holding it; a
+ * caller's request id is kept only as a UUID or trace id (requestId.ts).
  */
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
@@ -21,6 +22,9 @@ import type { RequestContext } from './context.ts';
 import { INTERNAL_TOKEN_HEADER, InternalTokenError, UNAUTHENTICATED_INTERNAL, verifyInternalToken } from './internalToken.ts';
 import type { InternalClaims, InternalKey } from './internalToken.ts';
 import type { Identity } from './identity.ts';
+import { requestIdOf } from './requestId.ts';
+import { SUBGRAPH_SERVER_LIMITS, capConnections, resolveServerLimits, serverTimeoutOptions } from './serverLimits.ts';
+import type { ServerLimits } from './serverLimits.ts';
 
 export interface SubgraphServerOptions<Loaders> {
   /** The subgraph's name, as the supergraph names it (logs, /healthz). */
@@ -33,6 +37,8 @@ export interface SubgraphServerOptions<Loaders> {
   readonly internalKey: InternalKey;
   /** Largest request body in bytes; default 32 MiB (see DEFAULT_BODY_LIMIT). */
   readonly bodyLimit?: number;
+  /** Timeouts and connection caps; each unset one at SUBGRAPH_SERVER_LIMITS's. */
+  readonly server?: Partial<ServerLimits>;
 }
 
 /**
@@ -43,8 +49,6 @@ export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
 /** The context a resolver receives: ours plus mercurius's own fields. */
 export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContext;
-
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The verified internal token of each request, set before its body is read. */
 const verified = new WeakMap<FastifyRequest, InternalClaims>();
@@ -59,15 +63,16 @@ export function subgraphNameOf(app: FastifyInstance): string | undefined {
 /** Builds the Fastify app of one subgraph (not listening; call `listen` or `inject`). */
 export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loaders>): FastifyInstance {
   const { name, logger } = options;
+  const limits = resolveServerLimits(options.server, SUBGRAPH_SERVER_LIMITS);
   const app = Fastify({
+    // Internal, but it must not hang either: the same request and header deadlines as the gateway (serverLimits.ts).
+    ...serverTimeoutOptions(limits),
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // A caller's (the gateway's) request id is kept so logs can be joined; anything else gets a fresh one.
-    genReqId: (req) => {
-      const header = req.headers['x-request-id'];
-      return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
-    },
+    // A caller's (the gateway's) request id is kept so logs can be joined, if it is a UUID or trace id; anything else gets a fresh one.
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
   });
+  capConnections(app.server, limits);
   names.set(app, name);
   // Why onRequest: the token is checked before the body is read or parsed, for every route
   // (a 404 included) but the health probe.

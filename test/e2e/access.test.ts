@@ -7,6 +7,7 @@
  * over many clients; a failed write blocks the answer), emergency access and
  * its expiry on a hand-driven clock, bad tokens and a direct subgraph call.
  */
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -273,7 +274,8 @@ describe('no personal data without a valid sign-in, and analysts get aggregates 
 
 describe('the audit log', () => {
   it('has an entry for every personal read of an aliased query over forty clients, written under the request’s id', async () => {
-    const requestId = `access-test-${Date.now()}`;
+    // A UUID: the gateway keeps only ids that cannot carry personal data (UUIDs, trace ids).
+    const requestId = randomUUID();
     const query = `{ ${PHYSICIAN_PATIENTS.map((h, i) => `p${i}: customer(hetu: "${h}") { surname appointments { start } }`).join(' ')} }`;
     const res = await fetch(`${region.gatewayUrl}/graphql`, {
       method: 'POST',
