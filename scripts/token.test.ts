@@ -43,14 +43,22 @@ describe('npm run token', () => {
     await expect(mintDemoToken({ as: 'citizen', minutes: 5, dir }, stopped)).rejects.toBeInstanceOf(TokenCommandError);
   });
 
-  it('with --port (or GATEWAY_PORT) mints for that port, running or not', async () => {
+  it('with --port mints for that port, running or not; GATEWAY_PORT only when no running gateway is recorded', async () => {
     const gateway = await createAuthenticator({ kind: 'dev-idp', dir, port: 4200 });
-    for (const request of [parseTokenArgs(['--as', 'physician', '--port', '4200', '--dev-idp-dir', dir], {}), parseTokenArgs(['--as', 'physician', '--dev-idp-dir', dir], { GATEWAY_PORT: '4200' })]) {
-      expect(request).toMatchObject({ port: 4200 });
-      const token = await mintDemoToken(request as Exclude<typeof request, { list: true }>, stopped);
-      expect(await gateway.authenticate(`Bearer ${token}`)).toEqual(demoUser('physician')!.identity);
-    }
+    const mint = (argv: string[], env: Record<string, string>) => {
+      const request = parseTokenArgs([...argv, '--dev-idp-dir', dir], env);
+      if ('list' in request) throw new Error('not a token request');
+      return mintDemoToken(request, running);
+    };
+    const accepted = async (token: Promise<string>) => expect(await gateway.authenticate(`Bearer ${await token}`)).toEqual(demoUser('physician')!.identity);
+    await accepted(mint(['--as', 'physician', '--port', '4200'], {}));
+    await accepted(mint(['--as', 'physician'], { GATEWAY_PORT: '4200' }));
+    recordIssuer(dir, 4100);
+    await accepted(mint(['--as', 'physician', '--port', '4200'], {}));
+    // A running gateway recorded on 4100 wins over GATEWAY_PORT (npm start's --port beats it too).
+    await expect(gateway.authenticate(`Bearer ${await mint(['--as', 'physician'], { GATEWAY_PORT: '4200' })}`)).rejects.toMatchObject({ reason: 'WRONG_ISSUER' });
     expect(() => parseTokenArgs(['--as', 'physician', '--port', '70000'], {})).toThrow(/--port/);
+    expect(() => parseTokenArgs(['--as', 'physician'], { GATEWAY_PORT: 'x' })).toThrow(/GATEWAY_PORT/);
   });
 
   it('a stopping gateway removes its record, but not one a later gateway wrote', () => {

@@ -5,8 +5,9 @@
  * (`.data/dev-idp/`, or DEV_IDP_DIR / --dev-idp-dir). The token names the
  * issuer of the gateway that is running: `npm start` and `npm run gateway`
  * record it beside the key (scripts/devIdpIssuer.ts), so a region started
- * with `--port 4100` gets tokens for port 4100. `--port N` (or GATEWAY_PORT)
- * mints for a gateway on port N instead, running or not. `--list` prints the
+ * with `--port 4100` gets tokens for port 4100. `--port N` mints for a
+ * gateway on port N instead, running or not; GATEWAY_PORT does so only when
+ * no running gateway is recorded. `--list` prints the
  * demo users, with ages as of today.
  *
  *   curl -H "Authorization: Bearer $(npm run -s token -- --as physician)" …
@@ -29,8 +30,10 @@ export class TokenCommandError extends Error {
 export interface TokenRequest {
   readonly as: string;
   readonly minutes: number;
-  /** The gateway's port, when given (`--port` / GATEWAY_PORT); otherwise the running gateway's. */
+  /** The gateway's port, when given with `--port`; otherwise the running gateway's. */
   readonly port?: number;
+  /** GATEWAY_PORT: the port when no running gateway is recorded (a recorded one wins: flags beat it at start too). */
+  readonly fallbackPort?: number;
   /** The development identity provider's directory (absolute). */
   readonly dir: string;
 }
@@ -46,8 +49,9 @@ export async function mintDemoToken(request: TokenRequest, isRunning: IsRunning 
   let port = request.port;
   if (port === undefined) {
     const running = runningIssuer(request.dir, isRunning);
-    if (!running.ok) throw new TokenCommandError(running.message);
-    port = running.port;
+    if (running.ok) port = running.port;
+    else if (request.fallbackPort !== undefined) port = request.fallbackPort;
+    else throw new TokenCommandError(running.message);
   }
   const idp = await DevIdp.open({ dir: request.dir, port });
   const { token } = await idp.mint(user.identity, { minutes: request.minutes });
@@ -74,11 +78,14 @@ export function parseTokenArgs(argv: readonly string[], env: Readonly<Record<str
   if (!/^\d+$/.test(minutesText) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
     throw new TokenCommandError(`expected --minutes as a whole number from 1 to ${MAX_TOKEN_MINUTES}, received ${JSON.stringify(minutesText)}`);
   }
-  const portText = values.port ?? env.GATEWAY_PORT;
-  const port = portText === undefined ? undefined : Number(portText);
-  if (portText !== undefined && (!/^\d+$/.test(portText) || port! < 1 || port! > 65_535)) {
-    throw new TokenCommandError(`expected --port as the gateway's port from 1 to 65535, received ${JSON.stringify(portText)}`);
-  }
+  const portOf = (text: string | undefined, setting: string): number | undefined => {
+    if (text === undefined || text.trim() === '') return undefined;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65_535) throw new TokenCommandError(`expected ${setting} as the gateway's port from 1 to 65535, received ${JSON.stringify(text)}`);
+    return n;
+  };
+  const port = portOf(values.port, '--port');
+  const fallbackPort = portOf(env.GATEWAY_PORT, 'GATEWAY_PORT');
   const authEnv = values['dev-idp-dir'] ? { ...env, DEV_IDP_DIR: values['dev-idp-dir'] } : env;
   let config;
   try {
@@ -89,7 +96,7 @@ export function parseTokenArgs(argv: readonly string[], env: Readonly<Record<str
     throw err;
   }
   if (config.kind !== 'dev-idp') throw new TokenCommandError('expected the development identity provider, received AUTH_ISSUER/AUTH_AUDIENCE/AUTH_JWKS_URL: tokens come from that provider');
-  return { as: values.as, minutes, dir: config.dir, ...(port !== undefined ? { port } : {}) };
+  return { as: values.as, minutes, dir: config.dir, ...(port !== undefined ? { port } : {}), ...(fallbackPort !== undefined ? { fallbackPort } : {}) };
 }
 
 async function main(): Promise<void> {
