@@ -1,3 +1,8 @@
+/**
+ * GraphiQL's saved examples (gateway/examples.ts): each a named query with
+ * variables for one demo user, about the demo persons only, and valid against
+ * the committed supergraph. test/e2e/examples.test.ts runs them.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_PATH } from './config.ts';
