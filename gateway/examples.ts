@@ -1,17 +1,19 @@
 /**
  * The saved example operations GraphiQL opens with, one tab each, written
- * against the region schema (schema/sdl.ts). A test validates them against
- * the committed supergraph, so a schema change that breaks one fails there.
+ * against the region schema (schema/sdl.ts) with variables. Each is for one
+ * demo user (gateway/auth/demoUsers.ts), named in its first line and in
+ * `identity` (GraphiQL signs in as that user when the tab is opened), and
+ * asks about the demo persons only (never a person taken from the index):
+ * the example citizen, whose records span two municipalities and four
+ * products, and her son. Tests validate them against the committed
+ * supergraph and run each as its identity on the bundled fixtures
+ * (test/e2e/examples.test.ts).
  */
 import { helsinkiToday, systemClock } from '../adapters/core/time.ts';
+import { EXAMPLE_CHILD, EXAMPLE_CITIZEN } from './auth/demoUsers.ts';
 
-/**
- * The identity code the examples ask about.
- * INTEGRATION POINT (lead): replace with a person of the bundled fixtures
- * who has records in two municipalities, or pass `examples.hetu` to
- * createGateway (scripts/start.ts does).
- */
-export const EXAMPLE_HETU = '010150-999K';
+/** The identity code the citizen examples ask about: the example citizen's (a demo person). */
+export const EXAMPLE_HETU = EXAMPLE_CITIZEN.hetu;
 
 export interface ExampleOperation {
   /** Tab title (the operation's name). */
@@ -19,27 +21,37 @@ export interface ExampleOperation {
   readonly query: string;
   /** Shown in the tab's variables editor. */
   readonly variables?: Readonly<Record<string, unknown>>;
+  /** The demo user the example is for (`npm run token -- --as …`, GraphiQL's picker). */
+  readonly identity?: string;
 }
 
 export interface ExampleOptions {
-  /** Identity code written into the queries; default EXAMPLE_HETU. */
-  readonly hetu?: string;
-  /** Fee year; default the current year in Helsinki. */
+  /** Fee year; default the year of `today`. */
   readonly year?: number;
+  /** The day (`YYYY-MM-DD`, Helsinki) the default year comes from; default today by the system clock. */
+  readonly today?: string;
 }
 
-/** The three saved examples: a citizen's next appointments, a client overview, fees and fee ceiling. */
+/**
+ * The saved examples: a citizen's next appointments, fees and fee ceiling,
+ * a guardian's view of a child, a physician's client overview and an
+ * analyst's statistics.
+ */
 export function exampleOperations(options: ExampleOptions = {}): ExampleOperation[] {
-  const hetu = JSON.stringify(options.hetu ?? EXAMPLE_HETU);
-  const year = options.year ?? Number(helsinkiToday(systemClock).slice(0, 4));
+  const year = options.year ?? Number((options.today ?? helsinkiToday(systemClock)).slice(0, 4));
+  const citizen = { hetu: EXAMPLE_CITIZEN.hetu };
   return [
     {
       name: 'NextAppointments',
-      query: `# A citizen's next appointments anywhere in the region:
-# booked, from now on, soonest first. Every item names the
-# system instance and municipality it came from.
-query NextAppointments {
-  customer(hetu: ${hetu}) {
+      identity: 'citizen',
+      variables: citizen,
+      query: `# Sign in as: citizen (Ilona Rantala, asking about herself).
+# A citizen's next appointments anywhere in the region: booked,
+# from now on, soonest first. Every item names the system and the
+# municipality it came from: here Lifecare in Porvoo and Mediatri
+# in Sipoo, where she lived before.
+query NextAppointments($hetu: ID!) {
+  customer(hetu: $hetu) {
     firstNames
     surname
     appointments(upcoming: true, status: [BOOKED], first: 10) {
@@ -50,7 +62,7 @@ query NextAppointments {
       contactMode
       unit { name nameSv }
       professional { name title }
-      source { instance municipality { nameFi nameSv } }
+      source { instance product municipality { nameFi nameSv } }
     }
     # Sources that could not be read: never a silent gap.
     missingSources { instance code }
@@ -59,12 +71,89 @@ query NextAppointments {
 `,
     },
     {
+      name: 'FeesAndCeiling',
+      identity: 'citizen',
+      variables: { ...citizen, year },
+      query: `# Sign in as: citizen (Ilona Rantala).
+# Client fees of one year from every system of the region (Lifecare,
+# Mediatri, ProConsona, Effica) and the fee ceiling status: voided
+# fees excluded; her son's fees count towards hers (the guardian VTJ
+# lists first).
+query FeesAndCeiling($hetu: ID!, $year: Int!) {
+  customer(hetu: $hetu) {
+    firstNames
+    surname
+    fees(year: $year) {
+      date
+      description
+      amountCents
+      accruesToCeiling
+      status
+      register
+      source { instance product municipality { nameFi } }
+    }
+    feeCeiling(year: $year) {
+      year
+      ceilingCents
+      accruedCents
+      reached
+      reachedOn
+      feesAfterCeiling { date description amountCents source { instance } }
+      includesDependants { firstNames surname }
+      minorFeesCountTowards { firstNames surname }
+      complete
+      missingSources { instance code }
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'ChildOfGuardian',
+      identity: 'citizen',
+      variables: { hetu: EXAMPLE_CHILD.hetu },
+      query: `# Sign in as: citizen (Ilona Rantala, asking about her son Onni).
+# A guardian VTJ lists sees a minor's data: appointments in Porvoo
+# and Sipoo, and family work in Porvoo. (Child welfare records and
+# anything a KIELTO_HUOLTAJALLE prohibition covers stay hidden.)
+query ChildOfGuardian($hetu: ID!) {
+  customer(hetu: $hetu) {
+    firstNames
+    surname
+    birthDate
+    guardians { firstNames surname }
+    appointments(first: 10) {
+      start
+      careArea
+      status
+      unit { name }
+      source { instance municipality { nameFi } }
+    }
+    customerships {
+      serviceTask
+      service
+      unit
+      startDate
+      endDate
+      source { instance municipality { nameFi } }
+    }
+    missingSources { instance code }
+  }
+}
+`,
+    },
+    {
       name: 'ClientOverview',
-      query: `# A professional's overview of one client: basic data from VTJ
-# and every list, merged across the municipalities and systems
-# that hold the person's records.
-query ClientOverview {
-  customer(hetu: ${hetu}) {
+      identity: 'physician',
+      variables: citizen,
+      query: `# Sign in as: physician (Lotta Kallioniemi, Porvoo health centre).
+# A professional's overview of one client: basic data from VTJ and
+# every list, merged across the municipalities and systems that hold
+# the person's records. The physician has a care relation (Ilona's
+# appointments with her); the social care records come with Ilona's
+# consent to disclose them to health care (LUOVUTUS_TERVEYDENHUOLTOON).
+query ClientOverview($hetu: ID!) {
+  customer(hetu: $hetu) {
     hetu
     firstNames
     surname
@@ -73,7 +162,6 @@ query ClientOverview {
     turvakielto
     municipality { code nameFi nameSv }
     address { streetFi postalCode cityFi }
-    guardians { hetu firstNames surname }
     dependants { hetu firstNames surname }
     customerships(open: true) {
       serviceTask
@@ -82,7 +170,7 @@ query ClientOverview {
       responsibleWorker
       startDate
       extraSensitive
-      source { instance municipality { nameFi } }
+      source { instance product municipality { nameFi } }
     }
     decisions {
       service
@@ -105,7 +193,7 @@ query ClientOverview {
       careArea
       status
       unit { name nameSv }
-      source { instance municipality { nameFi } }
+      source { instance product municipality { nameFi } }
     }
     consents(inForce: true) {
       type
@@ -118,35 +206,22 @@ query ClientOverview {
 `,
     },
     {
-      name: 'FeesAndCeiling',
-      query: `# Client fees of one year across the region and the fee ceiling
-# status (voided fees excluded; a minor's fees count towards the
-# guardian VTJ lists first).
-query FeesAndCeiling {
-  customer(hetu: ${hetu}) {
-    firstNames
-    surname
-    fees(year: ${year}) {
-      date
-      description
-      amountCents
-      accruesToCeiling
-      status
-      register
-      source { instance municipality { nameFi } }
-    }
-    feeCeiling(year: ${year}) {
-      year
-      ceilingCents
-      accruedCents
-      reached
-      reachedOn
-      feesAfterCeiling { date description amountCents source { instance } }
-      includesDependants { firstNames surname }
-      minorFeesCountTowards { firstNames surname }
-      complete
-      missingSources { instance code }
-    }
+      name: 'RegionStatistics',
+      identity: 'analyst',
+      variables: { municipality: '638', fromMonth: `${year}-01`, toMonth: `${year}-12` },
+      query: `# Sign in as: analyst (aggregates only; no personal data).
+# Counts computed from the sources themselves: clients by care area,
+# customerships by service task, appointments by month. Every count
+# below 5 is withheld (count null, suppressed true).
+query RegionStatistics($municipality: String, $fromMonth: String, $toMonth: String) {
+  statistics(municipality: $municipality, fromMonth: $fromMonth, toMonth: $toMonth) {
+    complete
+    computedAt
+    unavailableSources { instance code }
+    clients { municipality { nameFi } careArea count suppressed }
+    customerships { serviceTask count suppressed }
+    appointments { careArea month count suppressed }
+    multiAreaClients { careAreas count suppressed }
   }
 }
 `,

@@ -3,6 +3,9 @@
  * Variables use synthetic identity codes (individual numbers 900–999).
  */
 
+/** The example citizen of the bundled fixtures, a planted demo person (gateway/auth/demoUsers.ts, fixtures/generator/demo.ts). */
+const EXAMPLE_CITIZEN = '170584-928L';
+
 export interface ExampleOperation {
   readonly name: string;
   readonly title: string;
@@ -59,7 +62,7 @@ export const CLIENT_OVERVIEW: ExampleOperation = {
     missingSources { instance code }
   }
 }`,
-  variables: { hetu: '010594Y9021', year: 2025 },
+  variables: { hetu: EXAMPLE_CITIZEN, year: 2026 },
 };
 
 /** A citizen's next appointments across the region. */
@@ -78,7 +81,7 @@ export const NEXT_APPOINTMENTS: ExampleOperation = {
     missingSources { instance code }
   }
 }`,
-  variables: { hetu: '010594Y9021' },
+  variables: { hetu: EXAMPLE_CITIZEN },
 };
 
 /** Fees of a year and the region-wide fee ceiling, with dependants' fees. */
@@ -103,7 +106,7 @@ export const FEES_AND_CEILING: ExampleOperation = {
     }
   }
 }`,
-  variables: { hetu: '010594Y9021', year: 2025 },
+  variables: { hetu: EXAMPLE_CITIZEN, year: 2026 },
 };
 
 export const EXAMPLE_OPERATIONS: readonly ExampleOperation[] = [NEXT_APPOINTMENTS, CLIENT_OVERVIEW, FEES_AND_CEILING];

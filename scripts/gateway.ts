@@ -8,6 +8,7 @@ import { createAuthenticator } from '../gateway/auth/authenticator.ts';
 import { GatewayConfigError, parseGatewayConfig } from '../gateway/config.ts';
 import { createGateway } from '../gateway/server.ts';
 import { isClusterWorker, runCluster } from './cluster.ts';
+import { recordIssuer } from './devIdpIssuer.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
 
@@ -27,7 +28,11 @@ async function main(): Promise<void> {
     runCluster({
       workers: config.workers,
       logger,
-      onListening: ({ port }) => printAddress(`http://${urlHost(config.host)}:${port}`, config.production, config.workers),
+      onListening: ({ port }) => {
+        // So `npm run token` mints for this gateway's issuer (scripts/devIdpIssuer.ts); the record names the primary.
+        if (config.auth.kind === 'dev-idp') recordIssuer(config.auth.dir, port);
+        printAddress(`http://${urlHost(config.host)}:${port}`, config.production, config.workers);
+      },
     });
     return;
   }
@@ -52,7 +57,11 @@ async function main(): Promise<void> {
     lifecycle.add('gateway', app, (a) => a.close());
     const url = await app.listen({ port: config.port, host: config.host });
     // A worker's address is printed once, by the primary.
-    if (!isClusterWorker()) printAddress(url, config.production, 1);
+    if (!isClusterWorker()) {
+      // So `npm run token` mints for this gateway's issuer (scripts/devIdpIssuer.ts).
+      if (config.auth.kind === 'dev-idp') lifecycle.add('issuer record', recordIssuer(config.auth.dir, Number(new URL(url).port)), (forget) => forget());
+      printAddress(url, config.production, 1);
+    }
   } catch (err) {
     logger.error({ errorName: err instanceof Error ? err.name : typeof err }, 'gateway did not start');
     process.stderr.write(`npm run gateway: the gateway did not start: ${err instanceof Error ? err.message : String(err)}\n`);

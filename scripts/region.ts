@@ -14,7 +14,7 @@ import { createSources } from '../adapters/sources.ts';
 import type { RegionSources } from '../adapters/sources.ts';
 import type { SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
 import type { InstanceId } from '../adapters/core/region.ts';
-import { systemClock } from '../adapters/core/time.ts';
+import { helsinkiToday, systemClock } from '../adapters/core/time.ts';
 import type { Clock } from '../adapters/core/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
@@ -203,7 +203,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const services = await startRegionServices({ ...options, ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}) });
   const { index, subgraphs, emulators, database: db, internalKey } = services;
 
-  const exampleHetu = (await examplePerson(db)) ?? EXAMPLE_HETU;
+  // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.
+  const exampleHetu = EXAMPLE_HETU;
   const config = options.gateway;
   const app = await createGateway({
     supergraphSdl: await readFile(config.supergraphPath, 'utf8'),
@@ -217,7 +218,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     server: config.server,
     ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
     readyChecks: { personIndex: () => index.ready },
-    examples: { hetu: exampleHetu },
+    examples: { today: helsinkiToday(options.clock ?? systemClock) },
     auth: config.auth,
     internalKey,
   });
@@ -227,23 +228,4 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
-}
-
-/**
- * A person for GraphiQL's saved examples: the first (by code) whose records
- * are in two or more municipalities, so the examples show a region-wide
- * picture on any fixtures. Null when the index has none.
- * INTEGRATION POINT: reads the person index's table directly (its schema is
- * subgraphs/region/personIndex/schema.ts); replace with an index method if one appears.
- */
-async function examplePerson(db: Database): Promise<string | null> {
-  try {
-    const rows = await db.query<{ hetu: string }>(
-      `SELECT hetu FROM person_index WHERE municipality IS NOT NULL
-        GROUP BY hetu HAVING count(DISTINCT municipality) >= 2 ORDER BY hetu LIMIT 1`,
-    );
-    return rows[0]?.hetu ?? null;
-  } catch {
-    return null;
-  }
 }

@@ -5,6 +5,7 @@
  * reverse order within a few seconds and exits 0.
  */
 import { GatewayConfigError } from '../gateway/config.ts';
+import { recordIssuer } from './devIdpIssuer.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
 import { startRegion } from './region.ts';
@@ -24,15 +25,26 @@ async function main(): Promise<void> {
   lifecycle.handleSignals();
   try {
     const region = await startRegion({ gateway: config.gateway, fixturesDir: config.fixturesDir, sourceTimeoutMs: config.sourceTimeoutMs, env: process.env, logger, lifecycle });
+    const port = Number(new URL(region.gatewayUrl).port);
+    const auth = config.gateway.auth;
+    if (auth.kind === 'dev-idp') {
+      // So `npm run token` (another process) mints tokens naming this gateway's issuer, whatever its port.
+      const forget = recordIssuer(auth.dir, port);
+      lifecycle.add('issuer record', forget, (f) => f());
+    }
     const lines = [
       '',
       `  Region graph is up${region.indexReady() ? '' : ' (person index still building: see /readyz)'}.`,
       `  GraphiQL: ${region.gatewayUrl}/graphiql${config.gateway.production ? ' (off in production mode)' : ''}`,
       `  GraphQL:  ${region.gatewayUrl}/graphql`,
       `  Health:   ${region.gatewayUrl}/healthz  ${region.gatewayUrl}/readyz`,
-      config.gateway.auth.kind === 'dev-idp'
-        ? '  Identity: development identity provider: pick a demo user in GraphiQL, or `npm run -s token -- --as <user>` (`--list`)'
-        : `  Identity: tokens of ${config.gateway.auth.issuer}`,
+      ...(auth.kind === 'dev-idp'
+        ? [
+            `  Identity: development identity provider (issuer http://localhost:${port}/dev-idp): pick a demo user in GraphiQL;`,
+            '            each saved example says which one it is for (most: `citizen`, the person whose records span the region)',
+            '  Token:    npm run -s token -- --as citizen      (`--list`: every demo user; the token names this gateway)',
+          ]
+        : [`  Identity: tokens of ${auth.issuer}`]),
       '  Ctrl-C stops everything.',
       '',
     ];

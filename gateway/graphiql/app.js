@@ -79,6 +79,22 @@
     });
   }
 
+  // Each saved example says in its first line which demo user it is for
+  // ("# Sign in as: citizen …"); opening such a tab signs in as that user, so
+  // an example runs as the identity it was written for. Only on a change of
+  // tab, so a user picked by hand stays while one works in the same tab.
+  var SIGN_IN_AS = /^# Sign in as: ([\w-]+)/;
+  var activeTabId = null;
+  function onTabChange(state) {
+    var tab = state.tabs[state.activeTabIndex];
+    if (!picker || !tab || tab.id === activeTabId) return;
+    activeTabId = tab.id;
+    var m = SIGN_IN_AS.exec(tab.query || '');
+    if (!m || m[1] === picker.value || !picker.querySelector('option[value="' + CSS.escape(m[1]) + '"]')) return;
+    picker.value = m[1];
+    picker.dispatchEvent(new Event('change'));
+  }
+
   var fetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, window.location.href).toString(), fetch: authorizedFetch });
   var tabs = config.examples.map(function (example) {
     var tab = { query: example.query };
@@ -91,6 +107,7 @@
       defaultTabs: tabs,
       defaultQuery: tabs.length > 0 ? tabs[0].query : undefined,
       shouldPersistHeaders: false,
+      onTabChange: onTabChange,
     }),
   );
 })();

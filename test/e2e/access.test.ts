@@ -28,7 +28,7 @@ const clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
 
 /** Subjects from fixtures/truth (see each cell for why). */
 const S = {
-  citizen: '021289-9032', // the demo citizen: records in Loviisa and Sipoo
+  citizen: '170584-928L', // the demo citizen (a planted demo person): records in Porvoo and Sipoo
   guardian: '070775-999R', // guardian of the minor
   minor: '061212A904T', // 13, open child welfare customership in Sipoo
   prohibitingMinor: '040813A9191', // KIELTO_HUOLTAJALLE in proconsona-askola
@@ -117,7 +117,7 @@ describe('citizens', () => {
   it('a citizen reads all of their own data', async () => {
     const { c, denials } = await ask('citizen', S.citizen);
     expect(denials).toEqual([]);
-    expect(c).toMatchObject({ hetu: S.citizen, surname: 'Lahtinen', address: { streetFi: expect.any(String) } });
+    expect(c).toMatchObject({ hetu: S.citizen, surname: 'Rantala', address: { streetFi: expect.any(String) } });
     expect((c!.appointments as unknown[]).length).toBeGreaterThan(0);
   });
 
@@ -337,7 +337,7 @@ describe('the audit log', () => {
     auditFails = true;
     try {
       const r = await gqlAs<{ customer: Customer }>(region, `query ($h: ID!) { customer(hetu: $h) { surname address { streetFi } appointments { start } } }`, { h: S.citizen }, await token('citizen'));
-      expect(JSON.stringify(r.data ?? null)).not.toContain('Lahtinen');
+      expect(JSON.stringify(r.data ?? null)).not.toContain('Rantala');
       expect(r.data?.customer ?? null).toBeNull();
       expect(r.errors?.some((e) => e.extensions?.reason === 'AUDIT_UNAVAILABLE')).toBe(true);
     } finally {
