@@ -24,6 +24,7 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVari
 import type { GatewayLogger } from './logging.ts';
 import { apolloLogger, safeError } from './logging.ts';
 import { PlanTooComplexError, PlannerBusyError } from './planning/plannerPool.ts';
+import { requiresFieldsOf } from './planning/requiresDepth.ts';
 import { DEFAULT_PLANNING_LIMITS, QueryPlans } from './queryPlans.ts';
 import type { PlannedOperation, PlanningLimits } from './queryPlans.ts';
 import { PLANNER_BUSY, QUERY_TOO_COMPLEX } from './errors.ts';
@@ -159,6 +160,7 @@ class FederationEngine implements GatewayEngine {
       schema: this.schema,
       limits: resolvePlanningLimits(options.planning),
       warmUp: options.planWarmUp ?? exampleOperations().map((e) => e.query),
+      requiresFields: requiresFieldsOf(supergraph),
     });
     this.apolloLog = apolloLogger(options.logger);
     this.documents = new DocumentCache({
@@ -207,10 +209,8 @@ class FederationEngine implements GatewayEngine {
     try {
       planned = await this.plans.get(document, typeof operationName === 'string' ? operationName : null);
     } catch (err) {
-      if (err instanceof PlanTooComplexError) {
-        const budget = resolvePlanningLimits(this.options.planning).planBudgetMs;
-        return requestError(400, QUERY_TOO_COMPLEX, `Expected an operation the gateway can plan within ${budget} ms, received one that takes longer.`, name, type);
-      }
+      // Its messages name a limit and a count, never the query.
+      if (err instanceof PlanTooComplexError) return requestError(400, QUERY_TOO_COMPLEX, err.message, name, type);
       if (err instanceof PlannerBusyError) return requestError(503, PLANNER_BUSY, 'Expected a free query planner, received none: every planner is busy; try again shortly.', name, type);
       this.options.logger.error({ ...safeError(err), operationName: name }, 'operation failed');
       return requestError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.', name, type);

@@ -9,9 +9,11 @@
  * Keys are the normalised document (graphql's print: no comments, layout
  * normalised) with the operation name, so a changed comment or whitespace
  * finds the same plan — and the same refusal: an operation whose plan ran
- * over budget is remembered (a bounded negative cache) and refused again at
- * the cost of one lookup. Concurrent requests for the same uncached
- * operation share one planning job.
+ * over budget is remembered (a bounded negative cache, for REFUSAL_TTL_MS)
+ * and refused again at the cost of one lookup. Concurrent requests for the
+ * same uncached operation share one planning job. Before any planning, an
+ * operation nesting more `@requires` fields than the limit is refused at once
+ * (planning/requiresDepth.ts).
  */
 import { buildOperationContext } from '@apollo/gateway';
 import { prettyFormatQueryPlan } from '@apollo/query-planner';
@@ -20,6 +22,7 @@ import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { ByteLru } from './planning/byteLru.ts';
 import { PlanTooComplexError, PlannerPool } from './planning/plannerPool.ts';
 import { normalisedOperationKey, revivePlan } from './planning/planText.ts';
+import { requiresDepth } from './planning/requiresDepth.ts';
 
 /** What executing one operation of a document needs, computed once. */
 export interface PlannedOperation {
@@ -33,6 +36,8 @@ export interface PlannedOperation {
 export interface PlanningLimits {
   /** Longest time one plan may take, in ms (QUERY_TOO_COMPLEX beyond). */
   readonly planBudgetMs: number;
+  /** Most `@requires` fields nested on one path of an operation (QUERY_TOO_COMPLEX beyond, before planning). */
+  readonly maxRequiresDepth: number;
   /** Planning worker threads. */
   readonly plannerThreads: number;
   /** Estimated bytes of all cached plans. */
@@ -42,8 +47,9 @@ export interface PlanningLimits {
 }
 
 export const DEFAULT_PLANNING_LIMITS: PlanningLimits = Object.freeze({
-  planBudgetMs: 800,
-  plannerThreads: 1,
+  planBudgetMs: 2_000,
+  maxRequiresDepth: 5,
+  plannerThreads: 2,
   planCacheBytes: 64 * 1024 * 1024,
   refusedCacheBytes: 1024 * 1024,
 });
@@ -56,6 +62,12 @@ export const DEFAULT_PLANNING_LIMITS: PlanningLimits = Object.freeze({
 const PLAN_BYTES_PER_CHAR = 2;
 /** A remembered refusal: its key (two bytes a character) plus the Map entry. */
 const REFUSED_ENTRY_OVERHEAD = 64;
+/**
+ * How long a refusal over budget is remembered. Why not for ever: a plan may
+ * run over budget because the machine was overloaded at the time, and a
+ * legitimate operation must not stay refused after that.
+ */
+export const REFUSAL_TTL_MS = 10 * 60_000;
 
 export interface QueryPlansOptions {
   readonly supergraphSdl: string;
@@ -64,6 +76,10 @@ export interface QueryPlansOptions {
   readonly limits: PlanningLimits;
   /** Query texts each planning worker plans at start (so the first real plan is not a cold one); failures ignored. */
   readonly warmUp?: readonly string[];
+  /** `Type.field` of the supergraph's fields resolved with `@requires` (requiresFieldsOf). */
+  readonly requiresFields: ReadonlySet<string>;
+  /** The clock of the refusal cache, in ms; default Date.now. */
+  readonly now?: () => number;
 }
 
 interface CachedPlan {
@@ -75,14 +91,19 @@ interface CachedPlan {
 interface DocumentOperation {
   readonly key: string;
   readonly operationContext: ReturnType<typeof buildOperationContext>;
+  /** requiresDepth.ts's estimate, computed on the first plan cache miss. */
+  requiresDepth?: number;
 }
 
 /** Plans operations of one supergraph off the main thread and keeps them by normalised operation. */
 export class QueryPlans {
   private readonly pool: PlannerPool;
   private readonly plans: ByteLru<string, CachedPlan>;
-  private readonly refused: ByteLru<string, true>;
+  /** Normalised key → until when (ms) it is refused. */
+  private readonly refused: ByteLru<string, number>;
   private readonly inFlight = new Map<string, Promise<CachedPlan>>();
+  /** Planning jobs sent to the workers so far. */
+  private jobs = 0;
   /** Why a WeakMap: the document cache bounds how many documents live; this lives exactly as long. */
   private readonly byDocument = new WeakMap<DocumentNode, Map<string, DocumentOperation>>();
 
@@ -110,7 +131,15 @@ export class QueryPlans {
    */
   async get(document: DocumentNode, operationName: string | null): Promise<PlannedOperation> {
     const operation = this.operation(document, operationName);
-    const cached = this.plans.get(operation.key) ?? (await this.plan(operation.key, operationName));
+    let cached = this.plans.get(operation.key);
+    if (!cached) {
+      const depth = (operation.requiresDepth ??= requiresDepth(document, operationName, this.options.schema, this.options.requiresFields));
+      const max = this.options.limits.maxRequiresDepth;
+      if (depth > max) {
+        throw new PlanTooComplexError(`Expected at most ${max} nested fields that need another subgraph's data (@requires), received ${depth}.`);
+      }
+      cached = await this.plan(operation.key, operationName);
+    }
     return {
       plan: cached.plan,
       operationContext: operation.operationContext,
@@ -119,12 +148,16 @@ export class QueryPlans {
   }
 
   /** Cached plans and their estimated bytes (for tests and diagnostics). */
-  get cacheStats(): { plans: number; planBytes: number; refused: number; refusedBytes: number } {
-    return { plans: this.plans.size, planBytes: this.plans.bytes, refused: this.refused.size, refusedBytes: this.refused.bytes };
+  get cacheStats(): { jobs: number; plans: number; planBytes: number; refused: number; refusedBytes: number } {
+    return { jobs: this.jobs, plans: this.plans.size, planBytes: this.plans.bytes, refused: this.refused.size, refusedBytes: this.refused.bytes };
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private budgetMessage(): string {
+    return `Expected an operation the gateway can plan within ${this.options.limits.planBudgetMs} ms, received one that takes longer.`;
   }
 
   private operation(document: DocumentNode, operationName: string | null): DocumentOperation {
@@ -146,11 +179,15 @@ export class QueryPlans {
   }
 
   private plan(key: string, operationName: string | null): Promise<CachedPlan> {
-    if (this.refused.get(key)) return Promise.reject(new PlanTooComplexError(`Expected an operation planned within ${this.options.limits.planBudgetMs} ms, received one that took longer before.`));
+    const now = this.options.now ?? Date.now;
+    const refusedUntil = this.refused.get(key);
+    if (refusedUntil !== undefined && refusedUntil > now()) return Promise.reject(new PlanTooComplexError(this.budgetMessage()));
+    if (refusedUntil !== undefined) this.refused.delete(key);
     const running = this.inFlight.get(key);
     if (running) return running;
     // The key's text after the operation name line is the printed document.
     const document = key.slice(key.indexOf('\n') + 1);
+    this.jobs++;
     const job = this.pool
       .plan(document, operationName)
       .then(
@@ -161,7 +198,7 @@ export class QueryPlans {
           return cached;
         },
         (err: unknown) => {
-          if (err instanceof PlanTooComplexError) this.refused.set(key, true, key.length * 2 + REFUSED_ENTRY_OVERHEAD);
+          if (err instanceof PlanTooComplexError) this.refused.set(key, now() + REFUSAL_TTL_MS, key.length * 2 + REFUSED_ENTRY_OVERHEAD);
           throw err;
         },
       )

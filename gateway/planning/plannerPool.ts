@@ -160,7 +160,7 @@ export class PlannerPool {
     slot.running = undefined;
     slot.timer = undefined;
     if (message.ok) running.resolve(message.plan);
-    else running.reject(message.tooLarge ? new PlanTooComplexError('Expected a query plan of at most the plan size limit, received a larger one.') : new PlanFailedError(message.errorName));
+    else running.reject(message.tooLarge ? new PlanTooComplexError(`Expected a query plan of at most ${this.data.maxPlanChars} characters, received a larger one.`) : new PlanFailedError(message.errorName));
     this.dispatch();
   }
 
@@ -173,7 +173,7 @@ export class PlannerPool {
     slot.running = undefined;
     if (running) {
       const outOfMemory = (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      running.reject(outOfMemory ? new PlanTooComplexError('Expected a query plan within the planner memory limit, received one over it.') : new PlanFailedError(err?.name ?? 'worker exit'));
+      running.reject(outOfMemory ? new PlanTooComplexError("Expected an operation whose query plan fits the planner's memory, received one that does not.") : new PlanFailedError(err?.name ?? 'worker exit'));
     }
     if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
       this.broken = new PlanFailedError(err?.name ?? 'worker exit at start');
@@ -203,7 +203,7 @@ export class PlannerPool {
     const index = this.slots.indexOf(slot);
     slot.running = undefined;
     slot.timer = undefined;
-    running?.reject(new PlanTooComplexError(`Expected an operation planned within ${this.options.budgetMs} ms, received one that took longer.`));
+    running?.reject(new PlanTooComplexError(`Expected an operation the gateway can plan within ${this.options.budgetMs} ms, received one that takes longer.`));
     if (index >= 0 && !this.closed) {
       // Replaced first: the old worker's exit event then finds it gone from the pool.
       this.slots[index] = this.spawn();
