@@ -129,8 +129,11 @@ export async function createEngine(options: EngineOptions): Promise<GatewayEngin
 /** Planning limits with every unset one at its default. */
 export function resolvePlanningLimits(given?: Partial<PlanningLimits>): PlanningLimits {
   const out: Record<string, number> = { ...DEFAULT_PLANNING_LIMITS };
-  // Why not a spread of `given`: an explicit `undefined` must not erase a default.
-  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) out[key] = value;
+  // Why not a spread of `given`: an explicit `undefined` must not erase a default, and other keys (cache bounds) do not belong.
+  for (const key of Object.keys(DEFAULT_PLANNING_LIMITS) as (keyof PlanningLimits)[]) {
+    const value = given?.[key];
+    if (value !== undefined) out[key] = value;
+  }
   return out as unknown as PlanningLimits;
 }
 

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       subgraphTimeoutMs: config.subgraphTimeoutMs,
       production: config.production,
       hardening: config.hardening,
+      engine: config.engine,
       auth: config.auth,
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),

@@ -213,6 +213,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     production: config.production,
     hardening: config.hardening,
+    engine: config.engine,
     readyChecks: { personIndex: () => index.ready },
     examples: { hetu: exampleHetu },
     auth: config.auth,
