@@ -67,7 +67,7 @@ const REFUSED_ENTRY_OVERHEAD = 64;
  * run over budget because the machine was overloaded at the time, and a
  * legitimate operation must not stay refused after that.
  */
-export const REFUSAL_TTL_MS = 10 * 60_000;
+export const REFUSAL_TTL_MS = 60_000;
 
 export interface QueryPlansOptions {
   readonly supergraphSdl: string;
