@@ -24,7 +24,7 @@ describe('parseGatewayConfig', () => {
     expect(DEFAULT_ENGINE_LIMITS).toEqual({
       planBudgetMs: 2_000,
       maxRequiresDepth: 5,
-      plannerThreads: 2,
+      plannerThreads: 1,
       planCacheBytes: 67_108_864,
       refusedCacheBytes: 1_048_576,
       documentCacheBytes: 16_777_216,
@@ -33,7 +33,7 @@ describe('parseGatewayConfig', () => {
     const env = {
       GRAPHQL_PLAN_BUDGET_MS: '800',
       GRAPHQL_MAX_REQUIRES_DEPTH: '3',
-      GATEWAY_PLANNER_THREADS: '1',
+      GATEWAY_PLANNER_THREADS: '3',
       GATEWAY_PLAN_CACHE_BYTES: '1000000',
       GATEWAY_DOCUMENT_CACHE_BYTES: '2000000',
       GATEWAY_REFUSED_CACHE_BYTES: '3000',
@@ -42,7 +42,7 @@ describe('parseGatewayConfig', () => {
     expect(parseGatewayConfig(['--plan-budget-ms', '900', '--token-cache-bytes', '0'], env).engine).toEqual({
       planBudgetMs: 900,
       maxRequiresDepth: 3,
-      plannerThreads: 1,
+      plannerThreads: 3,
       planCacheBytes: 1_000_000,
       documentCacheBytes: 2_000_000,
       refusedCacheBytes: 3_000,

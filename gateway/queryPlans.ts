@@ -49,7 +49,8 @@ export interface PlanningLimits {
 export const DEFAULT_PLANNING_LIMITS: PlanningLimits = Object.freeze({
   planBudgetMs: 2_000,
   maxRequiresDepth: 5,
-  plannerThreads: 2,
+  // Why one: on the region's 2-core machines a second runaway plan would take the event loop's core too.
+  plannerThreads: 1,
   planCacheBytes: 64 * 1024 * 1024,
   refusedCacheBytes: 1024 * 1024,
 });
