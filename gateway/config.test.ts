@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
+import { DEFAULT_ENGINE_LIMITS, DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
 import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
@@ -16,10 +16,43 @@ describe('parseGatewayConfig', () => {
       production: false,
       workers: 1,
       hardening: DEFAULT_HARDENING_LIMITS,
+      engine: DEFAULT_ENGINE_LIMITS,
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
       readiness: { cacheMs: 5_000 },
       server: DEFAULT_SERVER_LIMITS,
     });
+  });
+
+  it('reads the planning limits and cache bounds from the environment and the command line (which wins), and refuses a value out of range', () => {
+    expect(DEFAULT_ENGINE_LIMITS).toEqual({
+      planBudgetMs: 2_000,
+      maxRequiresDepth: 5,
+      plannerThreads: 1,
+      planCacheBytes: 67_108_864,
+      refusedCacheBytes: 1_048_576,
+      documentCacheBytes: 16_777_216,
+      tokenCacheBytes: 4_194_304,
+    });
+    const env = {
+      GRAPHQL_PLAN_BUDGET_MS: '800',
+      GRAPHQL_MAX_REQUIRES_DEPTH: '3',
+      GATEWAY_PLANNER_THREADS: '3',
+      GATEWAY_PLAN_CACHE_BYTES: '1000000',
+      GATEWAY_DOCUMENT_CACHE_BYTES: '2000000',
+      GATEWAY_REFUSED_CACHE_BYTES: '3000',
+      GATEWAY_TOKEN_CACHE_BYTES: '4000',
+    };
+    expect(parseGatewayConfig(['--plan-budget-ms', '900', '--token-cache-bytes', '0'], env).engine).toEqual({
+      planBudgetMs: 900,
+      maxRequiresDepth: 3,
+      plannerThreads: 3,
+      planCacheBytes: 1_000_000,
+      documentCacheBytes: 2_000_000,
+      refusedCacheBytes: 3_000,
+      tokenCacheBytes: 0,
+    });
+    expect(() => parseGatewayConfig(['--planner-threads', '0'], {})).toThrow('expected --planner-threads as a whole number from 1 to 16, received "0"');
+    expect(() => parseGatewayConfig([], { GRAPHQL_PLAN_BUDGET_MS: '2s' })).toThrow('expected GRAPHQL_PLAN_BUDGET_MS as a whole number from 50 to 600000, received "2s"');
   });
 
   it('reads the environment, and the command line wins over it', () => {

@@ -34,6 +34,15 @@
  *   --readyz-cache-ms N   READYZ_CACHE_MS      default 5 000; how long a result is served before the subgraphs are probed again
  *   READINESS_KEY                              a secret (≥ 32 characters) whose holder (header x-readiness-key) sees /readyz's details; unset: analysts only
  *
+ * Planning and caches (gateway/queryPlans.ts, planning/), each cache bounded by estimated bytes:
+ *   --plan-budget-ms N        GRAPHQL_PLAN_BUDGET_MS       default 2 000 (QUERY_TOO_COMPLEX beyond)
+ *   --max-requires-depth N    GRAPHQL_MAX_REQUIRES_DEPTH   default 5 (QUERY_TOO_COMPLEX beyond, before planning)
+ *   --planner-threads N       GATEWAY_PLANNER_THREADS      default 1
+ *   --plan-cache-bytes N      GATEWAY_PLAN_CACHE_BYTES     default 67 108 864 (64 MiB)
+ *   --document-cache-bytes N  GATEWAY_DOCUMENT_CACHE_BYTES default 16 777 216 (16 MiB)
+ *   --refused-cache-bytes N   GATEWAY_REFUSED_CACHE_BYTES  default 1 048 576 (1 MiB)
+ *   --token-cache-bytes N     GATEWAY_TOKEN_CACHE_BYTES    default 4 194 304 (4 MiB)
+ *
  * Authentication (gateway/auth/config.ts) and the subgraphs' trust:
  *   AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL  an external identity provider (required in production)
  *   AUTH_JWKS_COOLDOWN_MS, AUTH_JWKS_MAX_AGE_MS  its JWKS refetch cooldown and cache age
@@ -51,6 +60,10 @@ import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
 import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
+import { DEFAULT_DOCUMENT_CACHE_BYTES } from './documentCache.ts';
+import { DEFAULT_TOKEN_CACHE_BYTES } from './auth/verifiedTokens.ts';
+import { DEFAULT_PLANNING_LIMITS } from './queryPlans.ts';
+import type { PlanningLimits } from './queryPlans.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -71,6 +84,8 @@ export interface GatewayConfig {
   readonly workers: number;
   /** Limits on one GraphQL request (gateway/hardening). */
   readonly hardening: HardeningLimits;
+  /** Planning limits and cache bounds. */
+  readonly engine: EngineLimits;
   /** How users' bearer tokens are verified. */
   readonly auth: AuthConfig;
   /** REGION_INTERNAL_KEY when set; otherwise npm start makes one per run (and the gateway alone sends no internal tokens). */
@@ -88,6 +103,20 @@ export interface ReadinessConfig {
   /** READINESS_KEY: its holder sees the details (which subgraph or check is not ready). */
   readonly key?: string;
 }
+
+/** Planning limits and every cache's byte bound (README "GraphQL hardening"). */
+export interface EngineLimits extends PlanningLimits {
+  /** Estimated bytes of all parsed documents kept (gateway/documentCache.ts). */
+  readonly documentCacheBytes: number;
+  /** Estimated bytes of all verified tokens kept (gateway/auth/verifiedTokens.ts). */
+  readonly tokenCacheBytes: number;
+}
+
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = Object.freeze({
+  ...DEFAULT_PLANNING_LIMITS,
+  documentCacheBytes: DEFAULT_DOCUMENT_CACHE_BYTES,
+  tokenCacheBytes: DEFAULT_TOKEN_CACHE_BYTES,
+});
 
 /** A setting that cannot be used; the message names the setting, never a secret. */
 export class GatewayConfigError extends Error {
@@ -125,6 +154,13 @@ export const GATEWAY_ARG_OPTIONS = {
   'idle-timeout-ms': { type: 'string' },
   'max-connections': { type: 'string' },
   'max-connections-per-ip': { type: 'string' },
+  'plan-budget-ms': { type: 'string' },
+  'max-requires-depth': { type: 'string' },
+  'planner-threads': { type: 'string' },
+  'plan-cache-bytes': { type: 'string' },
+  'document-cache-bytes': { type: 'string' },
+  'refused-cache-bytes': { type: 'string' },
+  'token-cache-bytes': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -152,6 +188,13 @@ export interface GatewayArgValues {
   'idle-timeout-ms'?: string;
   'max-connections'?: string;
   'max-connections-per-ip'?: string;
+  'plan-budget-ms'?: string;
+  'max-requires-depth'?: string;
+  'planner-threads'?: string;
+  'plan-cache-bytes'?: string;
+  'document-cache-bytes'?: string;
+  'refused-cache-bytes'?: string;
+  'token-cache-bytes'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -216,6 +259,7 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     production,
     workers,
     hardening: hardeningLimits(values, env),
+    engine: engineLimits(values, env),
     auth,
     ...(internalKey ? { internalKey } : {}),
     readiness: readinessConfig(values, env),
@@ -293,6 +337,28 @@ function hardeningLimits(values: GatewayArgValues, env: Env): HardeningLimits {
   else if (['off', 'false', '0'].includes(csrf)) out.csrfPrevention = false;
   else throw new GatewayConfigError(`expected ${csrfSetting} as on or off, received ${JSON.stringify(csrf)}`);
   return out as unknown as HardeningLimits;
+}
+
+const GIB = 1024 * 1024 * 1024;
+
+/** One numeric engine setting: its key, flag, variable and range. */
+const ENGINE_SETTINGS = [
+  ['planBudgetMs', 'plan-budget-ms', 'GRAPHQL_PLAN_BUDGET_MS', 50, 600_000],
+  ['maxRequiresDepth', 'max-requires-depth', 'GRAPHQL_MAX_REQUIRES_DEPTH', 1, 1_000],
+  ['plannerThreads', 'planner-threads', 'GATEWAY_PLANNER_THREADS', 1, 16],
+  ['planCacheBytes', 'plan-cache-bytes', 'GATEWAY_PLAN_CACHE_BYTES', 0, 4 * GIB],
+  ['documentCacheBytes', 'document-cache-bytes', 'GATEWAY_DOCUMENT_CACHE_BYTES', 0, 4 * GIB],
+  ['refusedCacheBytes', 'refused-cache-bytes', 'GATEWAY_REFUSED_CACHE_BYTES', 0, GIB],
+  ['tokenCacheBytes', 'token-cache-bytes', 'GATEWAY_TOKEN_CACHE_BYTES', 0, GIB],
+] as const;
+
+/** The planning limits and cache bounds from the command line and the environment (flags win). */
+function engineLimits(values: GatewayArgValues, env: Env): EngineLimits {
+  const out: Record<string, number> = {};
+  for (const [key, flag, variable, min, max] of ENGINE_SETTINGS) {
+    out[key] = wholeNumber(values[flag] ?? env[variable], values[flag] !== undefined ? `--${flag}` : variable, DEFAULT_ENGINE_LIMITS[key], min, max);
+  }
+  return out as unknown as EngineLimits;
 }
 
 /**

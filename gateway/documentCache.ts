@@ -1,8 +1,10 @@
 /**
  * Parsed and validated operations by query text: clients send the same few
  * operations over and over, so each is parsed, validated and hashed once.
+ * The cache is bounded by estimated bytes (planning/byteLru.ts), not entries.
  */
 import { createHash } from 'node:crypto';
+import { ByteLru } from './planning/byteLru.ts';
 import { GraphQLError, parse, validate } from './graphql.ts';
 import type { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql';
 
@@ -19,40 +21,53 @@ export interface PreparedDocument {
 export interface DocumentCacheOptions {
   readonly schema: GraphQLSchema;
   readonly rules: readonly ValidationRule[];
-  /** Most query texts kept; default 1 000. */
-  readonly maxEntries?: number;
+  /** Most estimated bytes of all kept documents (DOCUMENT_BYTES_PER_CHAR × text length each); default 16 MiB. */
+  readonly maxBytes?: number;
+  /** Largest estimated document kept (a larger one is prepared but not kept); default maxBytes / 16. */
+  readonly maxEntryBytes?: number;
   /** Most tokens one query text may have (a bound on parsing work); default 20 000. */
   readonly maxTokens?: number;
 }
 
-/** A least-recently-used cache of prepared documents. */
+export const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Estimated bytes of a kept document per character of its query text: the
+ * text itself (2), the AST with token locations and the validation's output.
+ * Measured: 27–37 bytes of heap per character for the saved examples.
+ */
+export const DOCUMENT_BYTES_PER_CHAR = 40;
+
+/** A least-recently-used cache of prepared documents, bounded by estimated bytes. */
 export class DocumentCache {
-  private readonly entries = new Map<string, PreparedDocument>();
-  private readonly maxEntries: number;
+  private readonly entries: ByteLru<string, PreparedDocument>;
   private readonly maxTokens: number;
 
   constructor(private readonly options: DocumentCacheOptions) {
-    this.maxEntries = options.maxEntries ?? 1_000;
+    this.entries = new ByteLru({
+      maxBytes: options.maxBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES,
+      ...(options.maxEntryBytes !== undefined ? { maxEntryBytes: options.maxEntryBytes } : {}),
+    });
     this.maxTokens = options.maxTokens ?? 20_000;
   }
 
-  /** The prepared document of a query text, parsing and validating it on first sight. */
+  /** The prepared document of a query text, parsing and validating it on first sight (kept unless over the per-entry cap). */
   get(query: string): PreparedDocument {
     const hit = this.entries.get(query);
-    if (hit) {
-      // Re-insert so the Map's insertion order is the recency order.
-      this.entries.delete(query);
-      this.entries.set(query, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const prepared = this.prepare(query);
-    this.entries.set(query, prepared);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(query, prepared, query.length * DOCUMENT_BYTES_PER_CHAR);
     return prepared;
   }
 
+  /** Documents kept. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Estimated bytes of the documents kept; never above maxBytes. */
+  get bytes(): number {
+    return this.entries.bytes;
   }
 
   private prepare(query: string): PreparedDocument {

@@ -5,14 +5,17 @@
  * Not ApolloGateway's `executor`, nor Apollo Server: per request they hash the
  * query, rebuild the operation context, re-coerce the variables and look the
  * plan up by hash; here all of that is done once per operation and kept
- * beside the parsed document (queryPlans.ts), so a repeated operation goes
+ * by normalised operation (queryPlans.ts), so a repeated operation goes
  * straight to `executeQueryPlan` (issue 6's profile, README "Performance").
+ * Plans are built in worker threads within a time budget, never on the event
+ * loop (README "Planning off the event loop").
  */
 import { executeQueryPlan } from '@apollo/gateway';
 import type { GraphQLDataSource, ServiceMap } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { SubgraphDataSource } from './dataSource.ts';
+import { exampleOperations } from './examples.ts';
 import type { GatewayContext } from './dataSource.ts';
 import { DocumentCache } from './documentCache.ts';
 import type { Fetcher } from './fetcher.ts';
@@ -20,7 +23,11 @@ import { formatError } from './errors.ts';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, getVariableValues, specifiedRules } from './graphql.ts';
 import type { GatewayLogger } from './logging.ts';
 import { apolloLogger, safeError } from './logging.ts';
-import { QueryPlans } from './queryPlans.ts';
+import { PlanTooComplexError, PlannerBusyError } from './planning/plannerPool.ts';
+import { requiresFieldsOf } from './planning/requiresDepth.ts';
+import { DEFAULT_PLANNING_LIMITS, QueryPlans } from './queryPlans.ts';
+import type { PlannedOperation, PlanningLimits } from './queryPlans.ts';
+import { PLANNER_BUSY, QUERY_TOO_COMPLEX } from './errors.ts';
 
 /** A GraphQL request as it arrives (POST body or GET parameters), not yet checked. */
 export interface GraphQLRequestBody {
@@ -75,8 +82,12 @@ export interface EngineOptions {
   readonly logger: GatewayLogger;
   /** No introspection and no query plans in answers. */
   readonly production: boolean;
-  /** Most query texts whose parse, validation and plan are kept; default 1 000. */
-  readonly documentCacheSize?: number;
+  /** Most estimated bytes of parsed documents kept (documentCache.ts); default 16 MiB. */
+  readonly documentCacheBytes?: number;
+  /** Planning budget, threads and plan cache bounds; each unset one at its default (queryPlans.ts). */
+  readonly planning?: Partial<PlanningLimits>;
+  /** Query texts each planning worker plans at start; default the saved GraphiQL examples. */
+  readonly planWarmUp?: readonly string[];
 }
 
 /** An override map naming a subgraph the supergraph does not have. */
@@ -105,7 +116,25 @@ export async function createEngine(options: EngineOptions): Promise<GatewayEngin
       `Expected subgraph URL overrides for subgraphs of the supergraph (${[...subgraphs.keys()].join(', ')}), received ${unknown.join(', ')}.`,
     );
   }
-  return new FederationEngine(supergraph, serviceMap, subgraphs, options);
+  const engine = new FederationEngine(supergraph, serviceMap, subgraphs, options);
+  try {
+    await engine.ready();
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  return engine;
+}
+
+/** Planning limits with every unset one at its default. */
+export function resolvePlanningLimits(given?: Partial<PlanningLimits>): PlanningLimits {
+  const out: Record<string, number> = { ...DEFAULT_PLANNING_LIMITS };
+  // Why not a spread of `given`: an explicit `undefined` must not erase a default, and other keys (cache bounds) do not belong.
+  for (const key of Object.keys(DEFAULT_PLANNING_LIMITS) as (keyof PlanningLimits)[]) {
+    const value = given?.[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as unknown as PlanningLimits;
 }
 
 function normaliseName(name: string): string {
@@ -129,13 +158,24 @@ class FederationEngine implements GatewayEngine {
     this.apiSchema = supergraph.apiSchema();
     this.schema = this.apiSchema.toGraphQLJSSchema();
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.plans = new QueryPlans(supergraph, this.schema);
+    this.plans = new QueryPlans({
+      supergraphSdl: options.supergraphSdl,
+      schema: this.schema,
+      limits: resolvePlanningLimits(options.planning),
+      warmUp: options.planWarmUp ?? exampleOperations().map((e) => e.query),
+      requiresFields: requiresFieldsOf(supergraph),
+    });
     this.apolloLog = apolloLogger(options.logger);
     this.documents = new DocumentCache({
       schema: this.schema,
       rules: options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules,
-      ...(options.documentCacheSize !== undefined ? { maxEntries: options.documentCacheSize } : {}),
+      ...(options.documentCacheBytes !== undefined ? { maxBytes: options.documentCacheBytes } : {}),
     });
+  }
+
+  /** Resolves once the planning workers are ready. */
+  ready(): Promise<void> {
+    return this.plans.ready();
   }
 
   async execute(body: GraphQLRequestBody, options: ExecuteOptions): Promise<ExecutionOutcome> {
@@ -168,10 +208,18 @@ class FederationEngine implements GatewayEngine {
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 25 });
     if (coerced.errors) return errorsOutcome(400, coerced.errors, 'BAD_USER_INPUT', name, type);
 
-    let result;
-    let planned;
+    let planned: PlannedOperation;
     try {
-      planned = this.plans.get(document, typeof operationName === 'string' ? operationName : null);
+      planned = await this.plans.get(document, typeof operationName === 'string' ? operationName : null);
+    } catch (err) {
+      // Its messages name a limit and a count, never the query.
+      if (err instanceof PlanTooComplexError) return requestError(400, QUERY_TOO_COMPLEX, err.message, name, type);
+      if (err instanceof PlannerBusyError) return requestError(503, PLANNER_BUSY, 'Expected a free query planner, received none: every planner is busy; try again shortly.', name, type);
+      this.options.logger.error({ ...safeError(err), operationName: name }, 'operation failed');
+      return requestError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.', name, type);
+    }
+    let result;
+    try {
       const requestContext = {
         request: { query, variables: inputs, ...(name ? { operationName: name } : {}) },
         document,
@@ -204,7 +252,8 @@ class FederationEngine implements GatewayEngine {
   }
 
   async close(): Promise<void> {
-    // Nothing of its own to close: the fetcher's connections belong to its creator.
+    // The planning workers; the fetcher's connections belong to its creator.
+    await this.plans.close();
   }
 }
 

@@ -22,6 +22,15 @@ const UNEXPECTED_CODES = new Set(['INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_E
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error.';
 
+/*
+ * Codes of the engine's own refusals (the hardening layer's are in
+ * hardening/limits.ts), each with its meaning:
+ */
+/** 400: the operation's query plan takes longer than the planning budget (or the planner's memory); refused, and refused again at once. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+/** 503: every planning worker is busy and the queue of operations waiting for one is full. */
+export const PLANNER_BUSY = 'PLANNER_BUSY';
+
 /** The client's view of one error; `extensions.code` is always set. */
 export function formatError(error: unknown): GraphQLFormattedError {
   if (!(error instanceof GraphQLError)) return { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -24,6 +24,7 @@ import type { AuthConfig } from './auth/config.ts';
 import { DEMO_USERS } from './auth/demoUsers.ts';
 import { DEV_IDP_TOKEN_PATH, registerDevIdpRoutes } from './auth/routes.ts';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './config.ts';
+import type { EngineLimits } from './config.ts';
 import type { GatewayContext } from './dataSource.ts';
 import { REQUEST_ID_HEADER } from './dataSource.ts';
 import { createEngine } from './engine.ts';
@@ -82,6 +83,8 @@ export interface CreateGatewayOptions {
   readonly auth?: AuthConfig;
   /** The key of the internal tokens sent to the subgraphs; absent: none are sent (the region's subgraphs then refuse every call). */
   readonly internalKey?: InternalKey;
+  /** Planning limits and cache byte bounds (gateway/config.ts); each unset one at its default. */
+  readonly engine?: Partial<EngineLimits>;
 }
 
 /** What the request log line says about a GraphQL request. */
@@ -117,7 +120,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   // Every line's operationName bounded and filtered (a client chooses it), whoever writes the line.
   const logger = withBoundedFields(options.logger);
   // First: a key file that cannot be read fails the start before anything else is opened.
-  const authenticator = options.auth ? await createAuthenticator(options.auth) : anonymousOnly;
+  const tokenCacheBytes = options.engine?.tokenCacheBytes;
+  const authenticator = options.auth ? await createAuthenticator(options.auth, tokenCacheBytes !== undefined ? { maxBytes: tokenCacheBytes } : undefined) : anonymousOnly;
   const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
   const fetcher = options.fetcher ?? ownFetcher!.fetcher;
   let engine: GatewayEngine;
@@ -128,6 +132,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       fetcher,
       logger,
       production,
+      ...(options.engine ? { planning: options.engine } : {}),
+      ...(options.engine?.documentCacheBytes !== undefined ? { documentCacheBytes: options.engine.documentCacheBytes } : {}),
     });
   } catch (err) {
     await ownFetcher?.close();

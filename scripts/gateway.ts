@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       readyCacheMs: config.readiness.cacheMs,
       server: config.server,
       ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
+      engine: config.engine,
       auth: config.auth,
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),

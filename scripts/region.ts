@@ -217,6 +217,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     readyCacheMs: config.readiness.cacheMs,
     server: config.server,
     ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
+    engine: config.engine,
     readyChecks: { personIndex: () => index.ready },
     examples: { today: helsinkiToday(options.clock ?? systemClock) },
     auth: config.auth,

@@ -73,7 +73,7 @@ export interface TokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** "Now"; default the system clock. */
   readonly now?: () => Date;
-  /** How verified tokens are reused (gateway/auth/verifiedTokens.ts); default 5 000 tokens for at most 60 s. */
+  /** How verified tokens are reused (gateway/auth/verifiedTokens.ts); default 4 MiB of tokens for at most 60 s. */
   readonly verifiedTokens?: VerifiedTokensOptions;
 }
 
@@ -181,17 +181,17 @@ export const anonymousOnly: Authenticator = {
  * its remote JWKS (cached; a token naming an unknown key id makes it fetch
  * the set again, at most once per cooldown, so a key rotation needs no restart).
  */
-export async function createAuthenticator(config: AuthConfig): Promise<Authenticator> {
+export async function createAuthenticator(config: AuthConfig, verifiedTokens?: VerifiedTokensOptions): Promise<Authenticator> {
   if (config.kind === 'dev-idp') {
     const devIdp = await DevIdp.open({ dir: config.dir, port: config.port });
-    return createTokenAuthenticator({ issuer: () => devIdp.issuer, audience: devIdp.audience, getKey: devIdp.getKey, algorithms: [DEV_IDP_ALGORITHM] }, devIdp);
+    return createTokenAuthenticator({ issuer: () => devIdp.issuer, audience: devIdp.audience, getKey: devIdp.getKey, algorithms: [DEV_IDP_ALGORITHM], ...(verifiedTokens ? { verifiedTokens } : {}) }, devIdp);
   }
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl), {
     cooldownDuration: config.jwksCooldownMs,
     cacheMaxAge: config.jwksMaxAgeMs,
     timeoutDuration: 5_000,
   });
-  return createTokenAuthenticator({ issuer: config.issuer, audience: config.audience, getKey: jwks, algorithms: EXTERNAL_ALGORITHMS });
+  return createTokenAuthenticator({ issuer: config.issuer, audience: config.audience, getKey: jwks, algorithms: EXTERNAL_ALGORITHMS, ...(verifiedTokens ? { verifiedTokens } : {}) });
 }
 
 function refusal(err: unknown): AuthError {

@@ -21,8 +21,10 @@ describe('VerifiedTokens', () => {
     expect(cache.get('b', 1_000_000 + 60_000)).toBeUndefined();
   });
 
-  it('drops the least recently used token when full', () => {
-    const cache = new VerifiedTokens({ maxEntries: 2 });
+  it('drops the least recently used token once its byte bound is reached', () => {
+    // Each entry: 2 × (1 + identity JSON) + 128 bytes; room for two.
+    const entryBytes = 2 * (1 + JSON.stringify(identity).length) + 128;
+    const cache = new VerifiedTokens({ maxBytes: 2 * entryBytes + 1, maxEntryBytes: entryBytes });
     cache.set('a', identity, 10_000, 0);
     cache.set('b', identity, 10_000, 0);
     cache.get('a', 1);
@@ -30,6 +32,18 @@ describe('VerifiedTokens', () => {
     expect(cache.get('b', 2)).toBeUndefined();
     expect(cache.get('a', 2)).toEqual(identity);
     expect(cache.size).toBe(2);
+  });
+
+  it('never holds more than its byte bound, however many distinct tokens arrive; an oversize token is not kept', () => {
+    const cache = new VerifiedTokens({ maxBytes: 64 * 1024 });
+    for (let i = 0; i < 2_000; i++) {
+      cache.set(`token-${i}-${'x'.repeat(i % 1_000)}`, identity, 10_000, 0);
+      expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    expect(cache.size).toBeGreaterThan(10);
+    // Over a sixteenth of the bound (4 KiB): verified each time, never kept.
+    cache.set('y'.repeat(3_000), identity, 10_000, 0);
+    expect(cache.get('y'.repeat(3_000), 1)).toBeUndefined();
   });
 });
 

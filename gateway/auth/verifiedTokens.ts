@@ -7,30 +7,41 @@
  * verify the same way until the token expires, so the answer is kept — for
  * at most `maxAgeMs` (default 60 s), so a key withdrawn from the identity
  * provider's JWKS stops being honoured within that time, and never past
- * the token's own `exp`.
+ * the token's own `exp`. The cache is bounded by estimated bytes (default
+ * 4 MiB), not entries: tokens vary in length, up to 8 KiB each.
  */
 import type { Identity } from '../../subgraphs/shared/identity.ts';
+import { ByteLru } from '../planning/byteLru.ts';
 
 interface Entry {
   readonly identity: Identity;
   readonly until: number;
 }
 
+export const DEFAULT_TOKEN_CACHE_BYTES = 4 * 1024 * 1024;
+
+/** Bytes of an entry beyond its token and identity texts: the Map entry, the objects, the expiry. */
+const ENTRY_OVERHEAD = 128;
+
 export interface VerifiedTokensOptions {
-  /** Most tokens kept (least recently used dropped first); default 5 000. */
-  readonly maxEntries?: number;
+  /** Most estimated bytes of all kept tokens (least recently used dropped first); default 4 MiB. */
+  readonly maxBytes?: number;
+  /** Largest estimated entry kept (a larger token is verified each time); default maxBytes / 16. */
+  readonly maxEntryBytes?: number;
   /** Longest time a verification is reused, in ms; default 60 000. */
   readonly maxAgeMs?: number;
 }
 
-/** A bounded least-recently-used cache: token → identity, until min(exp, verified + maxAgeMs). */
+/** A least-recently-used cache bounded by bytes: token → identity, until min(exp, verified + maxAgeMs). */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
+  private readonly entries: ByteLru<string, Entry>;
   private readonly maxAgeMs: number;
 
   constructor(options: VerifiedTokensOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 5_000;
+    this.entries = new ByteLru({
+      maxBytes: options.maxBytes ?? DEFAULT_TOKEN_CACHE_BYTES,
+      ...(options.maxEntryBytes !== undefined ? { maxEntryBytes: options.maxEntryBytes } : {}),
+    });
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
   }
 
@@ -38,23 +49,27 @@ export class VerifiedTokens {
   get(token: string, nowMs: number): Identity | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
+    if (entry.until > nowMs) return entry.identity;
     this.entries.delete(token);
-    if (entry.until <= nowMs) return undefined;
-    // Re-inserted: the Map's insertion order is the recency order.
-    this.entries.set(token, entry);
-    return entry.identity;
+    return undefined;
   }
 
   /** Keeps a verified token's identity; `expSeconds` is the token's `exp` claim. */
   set(token: string, identity: Identity, expSeconds: number, nowMs: number): void {
     const until = Math.min(expSeconds * 1000, nowMs + this.maxAgeMs);
-    if (until <= nowMs || this.maxEntries === 0) return;
-    this.entries.delete(token);
-    this.entries.set(token, { identity, until });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (until <= nowMs) return;
+    // Estimated: two bytes a character of the token and of the identity's JSON form.
+    const bytes = 2 * (token.length + JSON.stringify(identity).length) + ENTRY_OVERHEAD;
+    this.entries.set(token, { identity, until }, bytes);
   }
 
+  /** Tokens kept. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Estimated bytes of the tokens kept; never above maxBytes. */
+  get bytes(): number {
+    return this.entries.bytes;
   }
 }

@@ -2,9 +2,14 @@
  * The hostile-input suite: each request gets a 4xx with a clear code, within
  * a time bound, and no subgraph is called.
  */
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SUPERGRAPH_PATH } from '../config.ts';
+import { createGateway } from '../server.ts';
+import { captureLogger } from '../testSupport.ts';
 import type { TestSubgraph } from '../testSupport.ts';
 import { startCountingSubgraphs, startHardenedGateway, subgraphCalls } from './testSupport.ts';
 
@@ -220,5 +225,82 @@ describe('NUL and lone surrogates', () => {
     const ok = await answered(app, { query: echo, variables: { text } });
     expect(ok.body).toEqual({ data: { echo: text } });
     expect(ok.calls).toBe(1);
+  });
+});
+
+describe('planner blow-up: a chain of guardians (issue 11)', () => {
+  // Depth 10, about 156 characters: inside every document limit.
+  const CHAIN = `{ customer(hetu: "${FAKE_HETU}") { ${'guardians { '.repeat(8)}surname${' }'.repeat(8)} } }`;
+  let region: FastifyInstance;
+  /** The @requires nesting limit raised, so only the planning budget stands in the way. */
+  let budgetOnly: FastifyInstance;
+
+  beforeAll(async () => {
+    const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
+    region = await createGateway({ supergraphSdl, logger: captureLogger().logger });
+    budgetOnly = await createGateway({ supergraphSdl, logger: captureLogger().logger, engine: { maxRequiresDepth: 100, planBudgetMs: 500, plannerThreads: 1 } });
+    // `{ __typename }` calls no subgraph; planned here, so later it is a cached operation.
+    for (const gw of [region, budgetOnly]) expect((await gw.inject(json({ query: '{ __typename }' }))).body).toBe('{"data":{"__typename":"Query"}}');
+  });
+
+  afterAll(async () => {
+    await Promise.all([region?.close(), budgetOnly?.close()]);
+  });
+
+  /**
+   * Sends the chain and, until its answer, a cached operation every 20 ms;
+   * returns the chain's answer and time, the other requests' slowest time and
+   * the event loop's longest delay.
+   */
+  async function chainAmidTraffic(gateway: FastifyInstance, query: string): Promise<{ res: LightMyRequestResponse; ms: number; slowestOther: number; others: number; loopMaxMs: number }> {
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const started = performance.now();
+    let done = false;
+    const chain = gateway.inject(json({ query })).then((res) => {
+      done = true;
+      return { res, ms: performance.now() - started };
+    });
+    const latencies: number[] = [];
+    while (!done) {
+      const t = performance.now();
+      const other = await gateway.inject(json({ query: '{ __typename }' }));
+      latencies.push(performance.now() - t);
+      expect(other.statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    loop.disable();
+    const { res, ms } = await chain;
+    return { res, ms, slowestOther: Math.max(...latencies), others: latencies.length, loopMaxMs: loop.max / 1e6 };
+  }
+
+  it('is refused as QUERY_TOO_COMPLEX within a second, before any planning, while other requests keep being served', async () => {
+    const { res, ms, slowestOther, loopMaxMs } = await chainAmidTraffic(region, CHAIN);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toBe(
+      '{"errors":[{"message":"Expected at most 5 nested fields that need another subgraph\'s data (@requires), received 9.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}',
+    );
+    expect(ms).toBeLessThan(1_000);
+    // Generous for this machine (2 cores shared by parallel test files); blocking planning took seconds.
+    expect(slowestOther).toBeLessThan(200);
+    expect(loopMaxMs).toBeLessThan(200);
+  });
+
+  it('with only the planning budget: refused within a second off the event loop, and a repeat with another comment and layout is refused at once', async () => {
+    const { res, ms, slowestOther, others, loopMaxMs } = await chainAmidTraffic(budgetOnly, CHAIN);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toBe('{"errors":[{"message":"Expected an operation the gateway can plan within 500 ms, received one that takes longer.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}');
+    expect(ms).toBeGreaterThanOrEqual(500);
+    expect(ms).toBeLessThan(1_000);
+    // Served throughout the plan's 500 ms, each quickly.
+    expect(others).toBeGreaterThan(5);
+    // Generous for this machine (2 cores shared by parallel test files); blocking planning took seconds.
+    expect(slowestOther).toBeLessThan(200);
+    expect(loopMaxMs).toBeLessThan(200);
+    const started = performance.now();
+    const again = await budgetOnly.inject(json({ query: `# another comment\n${CHAIN.replace(/ \{ /g, '{\n  ')}` }));
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(again.statusCode).toBe(400);
+    expect(again.json().errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 });
