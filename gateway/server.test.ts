@@ -258,12 +258,12 @@ describe('GraphiQL', () => {
     expect(app_js.body).not.toMatch(/https?:\/\//);
   });
 
-  it('opens with the three saved examples', async () => {
+  it('opens with the saved examples, one per demo user they are for', async () => {
     const html = (await app.inject({ method: 'GET', url: '/graphiql' })).body;
     const json = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)![1]!;
     const config = JSON.parse(json) as { endpoint: string; examples: { name: string; query: string }[] };
     expect(config.endpoint).toBe('/graphql');
-    expect(config.examples.map((e) => e.name)).toEqual(['NextAppointments', 'ClientOverview', 'FeesAndCeiling']);
+    expect(config.examples.map((e) => e.name)).toEqual(['NextAppointments', 'FeesAndCeiling', 'ChildOfGuardian', 'ClientOverview', 'RegionStatistics']);
   });
 
   it("takes a list of one's own examples, variables included", async () => {

@@ -72,7 +72,7 @@ describe('startSubgraphs', () => {
 
   it('answers the client overview through a federation gateway, calling only the instances the index names', async () => {
     mediatri.failWith = 'SOURCE_UNAVAILABLE';
-    const r = await gateway.execute(CLIENT_OVERVIEW.query, { ...CLIENT_OVERVIEW.variables, hetu: PARENT });
+    const r = await gateway.execute(CLIENT_OVERVIEW.query, { ...CLIENT_OVERVIEW.variables, hetu: PARENT, year: 2025 });
     mediatri.failWith = undefined;
     expect(customer(r)).toMatchObject({
       hetu: PARENT,
@@ -89,7 +89,7 @@ describe('startSubgraphs', () => {
   });
 
   it('sums the guardian’s fee ceiling with the child’s fees from another municipality', async () => {
-    const r = await gateway.execute(FEES_AND_CEILING.query, { ...FEES_AND_CEILING.variables, hetu: PARENT });
+    const r = await gateway.execute(FEES_AND_CEILING.query, { ...FEES_AND_CEILING.variables, hetu: PARENT, year: 2025 });
     expect(r.errors).toBeUndefined();
     expect(customer(r).feeCeiling).toMatchObject({
       accruedCents: 79_000,
@@ -103,7 +103,7 @@ describe('startSubgraphs', () => {
 
   it('tells which municipality is missing when its subgraph is down', async () => {
     await running.apps.get('lapinjarvi')!.close();
-    const r = await gateway.execute(CLIENT_OVERVIEW.query, { ...CLIENT_OVERVIEW.variables, hetu: PARENT });
+    const r = await gateway.execute(CLIENT_OVERVIEW.query, { ...CLIENT_OVERVIEW.variables, hetu: PARENT, year: 2025 });
     expect(customer(r)).toMatchObject({
       appointments: [{ source: { instance: 'lifecare-porvoo' } }],
       missingSources: [{ instance: 'subgraph:lapinjarvi', code: 'SUBGRAPH_UNAVAILABLE' }],

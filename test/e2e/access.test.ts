@@ -323,14 +323,16 @@ describe('the audit log', () => {
       });
       return res.text();
     };
-    const stamp = Date.now();
+    // Request ids must be UUIDs (anything else is replaced by the gateway), so each lookup gets its own.
+    const known = randomUUID();
+    const unknownId = randomUUID();
     // No care relation between the physician and this person: the lookup still answers, and is audited.
-    expect(await lookup(S.turvakielto, `lookup-known-${stamp}`)).toBe(`{"data":{"customer":{"hetu":"${S.turvakielto}"}}}`);
-    expect(await lookup(unknown, `lookup-unknown-${stamp}`)).toBe('{"data":{"customer":null}}');
+    expect(await lookup(S.turvakielto, known)).toBe(`{"data":{"customer":{"hetu":"${S.turvakielto}"}}}`);
+    expect(await lookup(unknown, unknownId)).toBe('{"data":{"customer":null}}');
     const rows = async (requestId: string) =>
       (await audit.byRequest(requestId)).map((e) => [e.action, e.actorSub, e.subjectHetu, e.dataGroups, e.outcome, e.basis, e.lookupResult]);
-    expect(await rows(`lookup-known-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', S.turvakielto, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'FOUND']]);
-    expect(await rows(`lookup-unknown-${stamp}`)).toEqual([['LOOKUP', 'demo-physician', unknown, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND']]);
+    expect(await rows(known)).toEqual([['LOOKUP', 'demo-physician', S.turvakielto, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'FOUND']]);
+    expect(await rows(unknownId)).toEqual([['LOOKUP', 'demo-physician', unknown, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND']]);
   });
 
   it('a failed audit write blocks the answer: FORBIDDEN AUDIT_UNAVAILABLE and no personal data', async () => {
