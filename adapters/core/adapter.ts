@@ -2,7 +2,6 @@
  * The contract every product adapter implements: read persons by identity
  * code (batched where the interface allows) and list changed persons.
  */
-import type { AnswerLimits } from './answerLimits.ts';
 import type { AdapterError, RecordIssue } from './errors.ts';
 import type { Instant, IsoDate, SourceRecords, VtjPerson } from './model.ts';
 import type { InstanceId, Product } from './region.ts';
@@ -43,18 +42,6 @@ export interface ChangedPage {
   readonly persons: readonly ChangedPerson[];
   /** Listed rows that could not be linked to a valid identity code. */
   readonly issues: readonly RecordIssue[];
-}
-
-/** What every adapter is configured with, parsed and validated by its caller. */
-export interface AdapterConfig {
-  readonly instance: InstanceId;
-  /** Base URL (HTTP), `host:port` (MLLP) or connection string (SQL). */
-  readonly address: string;
-  /** How long one request to the source may take before it counts as unavailable. */
-  readonly timeoutMs: number;
-  readonly clock: Clock;
-  /** This instance's answer limits over its product's defaults (answerLimits.ts; README: Answer limits). */
-  readonly limits?: Partial<AnswerLimits>;
 }
 
 /** A product adapter bound to one instance. */

@@ -15,3 +15,5 @@ export * from './httpEmulator.ts';
 export * from './soapHttp.ts';
 export * from './xmlFast.ts';
 export * from './answerLimits.ts';
+export * from './adapterConfig.ts';
+export * from './soapRequest.ts';

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFloodServer } from './floodServer.ts';
-import { SoapHttpClient, SoapHttpFailure, readLiteralRequest } from './soapHttp.ts';
+import { SoapHttpClient, SoapHttpFailure } from './soapHttp.ts';
+import { readLiteralRequest } from './soapRequest.ts';
 
 let server: Server;
 let base: string;

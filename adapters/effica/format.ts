@@ -121,3 +121,10 @@ export function muuttuneetXml(sivu: number, sivuja: number, hetus: readonly stri
 export const MAINTENANCE_PAGE =
   '<!DOCTYPE html>\n<html lang="fi"><head><meta charset="ISO-8859-1"><title>Huoltokatko</title></head>' +
   '<body><h1>Palvelu on tilapäisesti poissa käytöstä</h1><p>Sosiaali Effica on huoltokatkolla. Yritä myöhemmin uudelleen.</p></body></html>\n';
+
+/** What came back over HTTP, before any reading. */
+export interface EfficaHttpAnswer {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly body: Uint8Array;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readChangedPage, readClientAnswer } from './map.ts';
-import type { EfficaHttpAnswer } from './map.ts';
+import type { EfficaHttpAnswer } from './format.ts';
 
 const HETU = '131052-9085';
 const CHILD = '020516A934K';

@@ -38,13 +38,7 @@ import type {
   XmlNode,
 } from '../core/index.ts';
 import { decodeBody, efficaDateToIso, EL, parseTimestamp, VIRHE } from './format.ts';
-
-/** What came back over HTTP, before any reading. */
-export interface EfficaHttpAnswer {
-  readonly status: number;
-  readonly contentType?: string;
-  readonly body: Uint8Array;
-}
+import type { EfficaHttpAnswer } from './format.ts';
 
 export interface AnswerError {
   readonly kind: 'error';

@@ -9,7 +9,7 @@ import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../co
 import { retryOnReset } from '../core/retry.ts';
 import { TransportFailure } from '../core/transportFailure.ts';
 import { Agent, request } from 'undici';
-import type { EfficaHttpAnswer } from './map.ts';
+import type { EfficaHttpAnswer } from './format.ts';
 
 
 export class EfficaTransport {

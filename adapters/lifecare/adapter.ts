@@ -3,7 +3,8 @@
  * HaeSuunnitelmat and HaeMaksut (one call per fee year) concurrently, the
  * raw responses mapped by map.ts; listChanged pages through HaeMuuttuneet.
  */
-import type { AdapterConfig, ChangedPage, PersonSlot, ReadOptions, SourceAdapter } from '../core/adapter.ts';
+import type { ChangedPage, PersonSlot, ReadOptions, SourceAdapter } from '../core/adapter.ts';
+import type { AdapterConfig } from '../core/adapterConfig.ts';
 import { AdapterError } from '../core/errors.ts';
 import { mapBounded } from '../core/concurrency.ts';
 import { checkHetu } from '../core/hetu.ts';

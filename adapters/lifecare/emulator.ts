@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { Faults, delay, type RunningEmulator } from '../core/faults.ts';
 import { listenEmulator } from '../core/httpEmulator.ts';
-import { readLiteralRequest } from '../core/soapHttp.ts';
+import { readLiteralRequest } from '../core/soapRequest.ts';
 import { checkHetu } from '../core/hetu.ts';
 import { instance as instanceOf, type InstanceId } from '../core/region.ts';
 import { fromHelsinkiLocal, isoDate, parseInstant } from '../core/time.ts';

@@ -80,3 +80,6 @@ export function readFault(op: Operation, fault: XmlNode, instance: InstanceId): 
       return error('SOURCE_ERROR', `${op}: expected a fault with a known Koodi, received ${koodi === undefined ? 'none' : 'an unknown one'}`);
   }
 }
+
+/** What a transport call gave: an exchange, or the transport's own error (timeout, refused, dropped). */
+export type CallResult = Exchange | AdapterError;

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { AdapterError, emptyRecords, type PersonRead, type RecordIssue } from '../core/index.ts';
 import { readResponse } from './envelope.ts';
-import { mapChangedPage, mapPersonResponses, splitV2015Name, type CallResult, type PersonResponses } from './map.ts';
+import type { CallResult } from './envelope.ts';
+import { mapChangedPage, mapPersonResponses, splitV2015Name, type PersonResponses } from './map.ts';
 
 const HETU = '170580-901P';
 const MR = 'urn:lifecare:mr2020:potilaspalvelu';

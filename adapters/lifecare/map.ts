@@ -27,7 +27,7 @@ import { parseEuros } from '../core/money.ts';
 import { instance as instanceOf, recordMunicipality, type InstanceId } from '../core/region.ts';
 import { fromHelsinkiLocal, isValidLocal, isoDate } from '../core/time.ts';
 import { child, children, text, type XmlNode } from '../core/xml.ts';
-import { readResponse, type Exchange } from './envelope.ts';
+import { readResponse, type CallResult } from './envelope.ts';
 import { splitWireDate, splitWireDateTime, type LifecareVersion, type Operation } from './format.ts';
 
 const PRODUCT = 'lifecare' as const;
@@ -56,9 +56,6 @@ const TURVAKIELTO: Readonly<Record<LifecareVersion, Readonly<Record<string, bool
   V2015: { '1': true, '0': false },
 };
 const SEXES: Readonly<Record<string, Sex>> = { '1': 'MALE', '2': 'FEMALE' };
-
-/** What a transport call gave: an exchange, or the transport's own error (timeout, refused, dropped). */
-export type CallResult = Exchange | AdapterError;
 
 /** The raw answers for one person. */
 export interface PersonResponses {

@@ -7,14 +7,14 @@
  * refused, dropped, aborted) or it passed the instance's answer limits
  * (MALFORMED_RESPONSE: too large, too many references; reading stops there).
  */
-import type { AdapterConfig } from '../core/adapter.ts';
+import type { AdapterConfig } from '../core/adapterConfig.ts';
 import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../core/answerLimits.ts';
 import { AdapterError } from '../core/errors.ts';
 import { SoapHttpFailure, SoapHttpClient } from '../core/soapHttp.ts';
 import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
 import type { Exchange } from './envelope.ts';
 import { NAMESPACES, requestEnvelope, soapAction, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
-import type { CallResult } from './map.ts';
+import type { CallResult } from './envelope.ts';
 
 /** Connections per instance: the adapter keeps about 4 persons × 6 calls in flight per readPersons, a caller a few of those. */
 const CONNECTIONS = 32;

@@ -38,8 +38,8 @@ import {
   mapPerson,
   mapPlans,
   parseMuutettu,
-  type Row,
 } from './map.ts';
+import type { Row } from './format.ts';
 import {
   DEPENDENT_ID_COLUMNS,
   EXPECTED_COLUMNS,

@@ -131,3 +131,6 @@ export const SUOSTUMUS_TYYPIT = [
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/** One result row, column name → value. */
+export type Row = Readonly<Record<string, unknown>>;

@@ -4,6 +4,7 @@
  * as null) to the canonical model, with a RecordIssue for every row or
  * value that cannot be mapped. No I/O.
  */
+import type { Row } from './format.ts';
 import {
   fromHelsinkiLocal,
   instance as instanceOf,
@@ -26,8 +27,6 @@ import {
   type SourcePerson,
 } from '../core/index.ts';
 
-/** One result row, column name → value. */
-export type Row = Readonly<Record<string, unknown>>;
 
 /** `PALVELUTEHTAVA_ID` → canonical service task. */
 export const SERVICE_TASKS: Readonly<Record<number, ServiceTask>> = {

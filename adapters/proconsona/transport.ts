@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { AdapterError, answerLimits, type AdapterConfig } from '../core/index.ts';
-import type { Row } from './map.ts';
+import type { Row } from './format.ts';
 
 /** Date/time type OIDs read as the server's text, never as JavaScript Dates. */
 const TEXT_TYPES = new Set([1082 /* date */, 1114 /* timestamp */, 1184 /* timestamptz */, 1083 /* time */]);

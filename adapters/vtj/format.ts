@@ -223,3 +223,10 @@ export function wsdl(location: string): string {
 </wsdl:definitions>
 `;
 }
+
+/** What came back over HTTP, before any reading. */
+export interface VtjHttpAnswer {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly body: Uint8Array;
+}

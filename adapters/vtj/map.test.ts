@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readVtjAnswer } from './map.ts';
-import type { VtjHttpAnswer } from './map.ts';
+import type { VtjHttpAnswer } from './format.ts';
 
 const HETU = '131052-9085';
 const GUARDIAN = '020384-913U';

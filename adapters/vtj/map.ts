@@ -3,16 +3,10 @@
  * the SOAP envelope) into a `VtjPerson`, "no such person", or an error.
  * No I/O here: every quirk of the interface is handled in this module.
  */
+import type { VtjHttpAnswer } from './format.ts';
 import { child, children, isValidIsoDate, parseXmlFast, text } from '../core/index.ts';
 import type { AdapterErrorCode, VtjPerson, XmlNode } from '../core/index.ts';
 import { EL, PALUUKOODI, RESPONSE_ELEMENT, vtjDateToIso } from './format.ts';
-
-/** What came back over HTTP, before any reading. */
-export interface VtjHttpAnswer {
-  readonly status: number;
-  readonly contentType?: string;
-  readonly body: Uint8Array;
-}
 
 export type VtjReading =
   | { readonly kind: 'found'; readonly person: VtjPerson }

@@ -11,7 +11,7 @@ import { AdapterError } from '../core/errors.ts';
 import { SoapHttpClient, SoapHttpFailure } from '../core/soapHttp.ts';
 import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
 import { OPERATION, SOAP_ACTION, VTJ_NS, VTJ_PATH, requestEnvelope } from './format.ts';
-import type { VtjHttpAnswer } from './map.ts';
+import type { VtjHttpAnswer } from './format.ts';
 
 const QUOTED_ACTION = `"${SOAP_ACTION}"`;
 

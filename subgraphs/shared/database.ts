@@ -9,26 +9,9 @@
  * `int` in SQL; `timestamptz` comes back as a `Date` from both.
  */
 import type { DatabaseConfig } from './config.ts';
+import type { Database } from './connection.ts';
 
-/** Something that runs parameterised statements: the database or an open transaction. */
-export interface Queryable {
-  /** Runs one statement with `$1`… parameters and returns its rows. */
-  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /** Runs one or more statements without parameters (DDL, migrations). */
-  exec(sql: string): Promise<void>;
-}
-
-/** A connection to the index database, whichever engine is behind it. */
-export interface Database extends Queryable {
-  readonly kind: DatabaseConfig['kind'];
-  /**
-   * Runs `fn` in one transaction: committed when it resolves, rolled back
-   * (and the rejection passed on) when it rejects.
-   */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Closes the pool or the embedded database. */
-  close(): Promise<void>;
-}
+export type { Database, Queryable } from './connection.ts';
 
 /**
  * Opens the database the config names. The driver modules are imported

@@ -2,7 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Transaction } from '@electric-sql/pglite';
 import type { PgliteConfig } from './config.ts';
-import type { Database, Queryable } from './database.ts';
+import type { Database, Queryable } from './connection.ts';
 
 type Runner = Pick<PGlite, 'query' | 'exec'> | Transaction;
 

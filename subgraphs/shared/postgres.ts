@@ -1,7 +1,7 @@
 /** The Database interface on a PostgreSQL server through a `pg` connection pool. */
 import pg from 'pg';
 import type { PostgresConfig } from './config.ts';
-import type { Database, Queryable } from './database.ts';
+import type { Database, Queryable } from './connection.ts';
 
 type Client = Pick<pg.PoolClient, 'query'> | pg.Pool;
 
