@@ -2,7 +2,8 @@
  * Starts one emulator per instance of the region on a fixtures directory
  * laid out as region.md says, each on its own free port.
  */
-import { INSTANCES, type InstanceId, type RunningEmulator } from './core/index.ts';
+import { INSTANCES, type InstanceId } from '../domain/index.ts';
+import { type RunningEmulator } from './emulator/faults.ts';
 import { startEfficaEmulator } from './effica/index.ts';
 import { startLifecareEmulator } from './lifecare/index.ts';
 import { startMediatriEmulator } from './mediatri/index.ts';

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AdapterError, INSTANCES, type InstanceId, type RunningEmulator } from '../adapters/core/index.ts';
+import { AdapterError, INSTANCES, type InstanceId } from '../domain/index.ts';
+import { type RunningEmulator } from '../adapters/emulator/faults.ts';
 import { closeEmulators, startEmulator } from '../adapters/emulators.ts';
 import { createSources } from '../adapters/sources.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_LIMITS, DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
-import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
+import { DEFAULT_SERVER_LIMITS } from '../contract/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
 

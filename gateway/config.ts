@@ -22,7 +22,7 @@
  *   --max-directives N    GRAPHQL_MAX_DIRECTIVES    default 50
  *   --csrf-prevention on|off  GRAPHQL_CSRF_PREVENTION  default on
  *
- * HTTP server limits (subgraphs/shared/serverLimits.ts), so no slow or numerous client holds the gateway:
+ * HTTP server limits (contract/serverLimits.ts), so no slow or numerous client holds the gateway:
  *   --request-timeout-ms N     GATEWAY_REQUEST_TIMEOUT_MS      default 30 000; the whole request, body included (408)
  *   --headers-timeout-ms N     GATEWAY_HEADERS_TIMEOUT_MS      default 10 000; the headers; at most the request timeout
  *   --keep-alive-timeout-ms N  GATEWAY_KEEP_ALIVE_TIMEOUT_MS   default 5 000; an idle keep-alive connection
@@ -53,11 +53,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { INTERNAL_KEY_ENV, InternalKey, InternalKeyError } from '../subgraphs/shared/internalToken.ts';
+import { INTERNAL_KEY_ENV, InternalKey, InternalKeyError } from '../contract/internalToken.ts';
 import { AuthConfigError, parseAuthConfig } from './auth/config.ts';
 import type { AuthConfig } from './auth/config.ts';
-import { DEFAULT_SERVER_LIMITS } from '../subgraphs/shared/serverLimits.ts';
-import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
+import { DEFAULT_SERVER_LIMITS } from '../contract/serverLimits.ts';
+import type { ServerLimits } from '../contract/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 import { DEFAULT_DOCUMENT_CACHE_BYTES } from './documentCache.ts';

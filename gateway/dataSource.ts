@@ -11,8 +11,8 @@
  * code and the subgraph's name, never the body.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Identity } from '../subgraphs/shared/identity.ts';
-import { INTERNAL_TOKEN_HEADER } from '../subgraphs/shared/internalToken.ts';
+import type { Identity } from '../contract/identity.ts';
+import { INTERNAL_TOKEN_HEADER } from '../contract/internalToken.ts';
 import { GraphQLError } from './graphql.ts';
 import type { Fetcher } from './fetcher.ts';
 

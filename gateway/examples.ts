@@ -9,7 +9,7 @@
  * supergraph and run each as its identity on the bundled fixtures
  * (test/e2e/examples.test.ts).
  */
-import { helsinkiToday, systemClock } from '../adapters/core/time.ts';
+import { helsinkiToday, systemClock } from '../domain/time.ts';
 import { EXAMPLE_CHILD, EXAMPLE_CITIZEN } from './auth/demoUsers.ts';
 
 /** The identity code the citizen examples ask about: the example citizen's (a demo person). */

@@ -6,7 +6,7 @@
  * quote a value). Text a client chooses is bounded and filtered first: an
  * operation name is logged only if it is a GraphQL Name, cut at 100
  * characters; a request id only if it is a UUID or a trace id
- * (subgraphs/shared/requestId.ts).
+ * (contract/requestId.ts).
  */
 import { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';

@@ -5,7 +5,7 @@ import { SUBGRAPH_BAD_RESPONSE, SUBGRAPH_UNAVAILABLE } from './dataSource.ts';
 import { UnknownSubgraphError } from './engine.ts';
 import { GRAPHIQL_CSP } from './graphiql.ts';
 import { createGateway } from './server.ts';
-import { INTERNAL_TOKEN_HEADER, InternalKey } from '../subgraphs/shared/internalToken.ts';
+import { INTERNAL_TOKEN_HEADER, InternalKey } from '../contract/internalToken.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { FAKE_HETU, FAKE_NAME, captureLogger, closedPort, composeSupergraph, startTestRegion } from './testSupport.ts';

@@ -7,18 +7,18 @@
  *
  * Every GraphQL request's bearer token is verified before its body is read
  * (gateway/auth/); every subgraph call carries an internal token for that
- * subgraph with the verified identity (subgraphs/shared/internalToken.ts).
+ * subgraph with the verified identity (contract/internalToken.ts).
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Identity } from '../subgraphs/shared/identity.ts';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../subgraphs/shared/internalToken.ts';
-import { requestIdOf } from '../subgraphs/shared/requestId.ts';
-import { capConnections, resolveServerLimits, serverTimeoutOptions } from '../subgraphs/shared/serverLimits.ts';
-import type { ServerLimits } from '../subgraphs/shared/serverLimits.ts';
-import type { InternalKey } from '../subgraphs/shared/internalToken.ts';
+import type { Identity } from '../contract/identity.ts';
+import { INTERNAL_TOKEN_HEADER, signInternalToken } from '../contract/internalToken.ts';
+import { requestIdOf } from '../contract/requestId.ts';
+import { capConnections, resolveServerLimits, serverTimeoutOptions } from '../contract/serverLimits.ts';
+import type { ServerLimits } from '../contract/serverLimits.ts';
+import type { InternalKey } from '../contract/internalToken.ts';
 import { AuthError, anonymousOnly, createAuthenticator, singleAuthorization } from './auth/authenticator.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { DEMO_USERS } from './auth/demoUsers.ts';
@@ -75,7 +75,7 @@ export interface CreateGatewayOptions {
   readonly createEngine?: (options: EngineOptions) => Promise<GatewayEngine>;
   /** Largest request body in bytes on routes other than /graphql (whose limit is hardening.maxBodyBytes); default 1 MiB. */
   readonly bodyLimit?: number;
-  /** Request, header, keep-alive and idle timeouts and connection caps (subgraphs/shared/serverLimits.ts); each unset one at its default. */
+  /** Request, header, keep-alive and idle timeouts and connection caps (contract/serverLimits.ts); each unset one at its default. */
   readonly server?: Partial<ServerLimits>;
   /** GraphQL hardening limits (gateway/hardening); each unset one at its default. */
   readonly hardening?: Partial<HardeningLimits>;
@@ -104,7 +104,7 @@ const identities = new WeakMap<FastifyRequest, Identity | null>();
 /**
  * A request id: the caller's `x-request-id` when it is a UUID or a W3C trace
  * id (forms that cannot carry personal data), else a new UUID; the caller's
- * other value is never echoed, logged or forwarded (subgraphs/shared/requestId.ts).
+ * other value is never echoed, logged or forwarded (contract/requestId.ts).
  */
 function requestId(req: IncomingMessage): string {
   return requestIdOf(req.headers[REQUEST_ID_HEADER]);
@@ -142,7 +142,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
 
   const serverLimits = resolveServerLimits(options.server);
   const app = Fastify({
-    // Request, header, keep-alive and idle deadlines (subgraphs/shared/serverLimits.ts): a slow client cannot hold a connection.
+    // Request, header, keep-alive and idle deadlines (contract/serverLimits.ts): a slow client cannot hold a connection.
     ...serverTimeoutOptions(serverLimits),
     loggerInstance: logger,
     // Fastify's own request lines log the URL, which for GET holds the query and variables.

@@ -16,7 +16,7 @@ import type { CheckDetails } from './check/aggregate.ts';
 import { BUNDLED_FIXTURES } from './cli.ts';
 import { CONFLICT_KINDS } from './conflicts/compare.ts';
 import type { ConflictsDetails } from './conflicts/aggregate.ts';
-import { readManifest, readResult, runCli, type CliRun } from './testkit.ts';
+import { readManifest, readResult, runCli, type CliRun } from './testSupport.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeEmulators, startEmulators, type RegionEmulators } from '../adapters/emulators.ts';
 import { generateRegion } from '../fixtures/generator/generate.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../fixtures/generator/writers/index.ts';
-import { writeFixtureDir } from '../adapters/proconsona/testFixtures.ts';
+import { writeFixtureDir } from '../adapters/proconsona/testSupport.ts';
 import type { CheckDetails } from './check/aggregate.ts';
 import { BUNDLED_FIXTURES } from './cli.ts';
-import { expectNoPersonalData, personsOf, readHtml, readManifest, readResult, readTruth, runCli, type CliRun } from './testkit.ts';
+import { expectNoPersonalData, personsOf, readHtml, readManifest, readResult, readTruth, runCli, type CliRun } from './testSupport.ts';
 
 const manifest = readManifest();
 const messyOf = (instance: string, kind: string) => manifest.messy.filter((m) => m.instance === instance && m.kind === kind);

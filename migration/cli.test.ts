@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeEmulators, startEmulators, type RegionEmulators } from '../adapters/emulators.ts';
 import { BUNDLED_FIXTURES, parseCommon } from './cli.ts';
-import { runCli } from './testkit.ts';
+import { runCli } from './testSupport.ts';
 
 /** A port nothing listens on: one the OS just handed out and took back. */
 async function closedPort(): Promise<number> {

@@ -28,7 +28,7 @@ import {
   type Clock,
   type InstanceId,
   type IsoDate,
-} from '../adapters/core/index.ts';
+} from '../domain/index.ts';
 import { CommandError, type Command, type CommandIo, type Progress } from './commands/io.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { EXIT, type CommandResult } from './report/types.ts';

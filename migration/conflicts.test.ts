@@ -5,9 +5,9 @@
  * of persons who moved to another municipality.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INSTANCES, type InstanceId } from '../adapters/core/index.ts';
+import { INSTANCES, type InstanceId } from '../domain/index.ts';
 import type { ConflictsDetails } from './conflicts/aggregate.ts';
-import { expectNoPersonalData, personsOf, readHtml, readManifest, readResult, runCli, type CliRun } from './testkit.ts';
+import { expectNoPersonalData, personsOf, readHtml, readManifest, readResult, runCli, type CliRun } from './testSupport.ts';
 
 const manifest = readManifest();
 let run: CliRun;

@@ -17,7 +17,7 @@ import type {
   PlanType,
   ProfessionalKind,
   ServiceTask,
-} from '../adapters/core/model.ts';
+} from '../domain/model.ts';
 
 export interface EnumDef {
   readonly name: string;

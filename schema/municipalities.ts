@@ -4,8 +4,8 @@
  * in the schema (type names, subgraph names, @requires selections) is
  * generated from this one list, never hand-copied seven times.
  */
-import { MUNICIPALITIES } from '../adapters/core/region.ts';
-import type { MunicipalityCode } from '../adapters/core/region.ts';
+import { MUNICIPALITIES } from '../domain/region.ts';
+import type { MunicipalityCode } from '../domain/region.ts';
 
 /** One municipality as the schema names it. */
 export interface SchemaMunicipality {

@@ -9,7 +9,7 @@
  * has representations for it. The lists subgraph merges those records with
  * `@requires`.
  */
-import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from '../subgraphs/region/statistics/schema.ts';
+import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from './statistics.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
 import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType, selectAll } from './model.ts';

@@ -10,7 +10,7 @@
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import type { Logger } from '../subgraphs/shared/logger.ts';
+import type { Logger } from '../subgraphs/server/logger.ts';
 
 export interface ClusterOptions {
   readonly workers: number;

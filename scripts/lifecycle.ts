@@ -3,7 +3,7 @@
  * started service registers how to close it; SIGINT/SIGTERM (or a failed
  * start) closes them in reverse order within a hard deadline, then exits.
  */
-import type { Logger } from '../subgraphs/shared/logger.ts';
+import type { Logger } from '../subgraphs/server/logger.ts';
 
 export interface ShutdownOptions {
   readonly logger: Logger;

@@ -4,7 +4,7 @@
  * and the gateway. Every service is registered with the Lifecycle, so a
  * failed start or a stop closes them in reverse order.
  */
-import { loadUnitRegister } from '../subgraphs/shared/unitRegister.ts';
+import { loadUnitRegister } from '../subgraphs/lists/unitRegister.ts';
 import { StatisticsService, parseStatisticsConfig, personPagesFromStore } from '../subgraphs/region/statistics/index.ts';
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,24 +12,24 @@ import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
 import type { RegionEmulators } from '../adapters/emulators.ts';
 import { createSources } from '../adapters/sources.ts';
 import type { RegionSources } from '../adapters/sources.ts';
-import type { SourceAdapter, VtjAdapter } from '../adapters/core/adapter.ts';
-import type { InstanceId } from '../adapters/core/region.ts';
-import { helsinkiToday, systemClock } from '../adapters/core/time.ts';
-import type { Clock } from '../adapters/core/time.ts';
+import type { SourceAdapter, VtjAdapter } from '../domain/sourceAdapter.ts';
+import type { InstanceId } from '../domain/region.ts';
+import { helsinkiToday, systemClock } from '../domain/time.ts';
+import type { Clock } from '../domain/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
 import { createGateway } from '../gateway/server.ts';
 import { PersonIndex, PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
 import { locatorFromPersonIndex } from '../subgraphs/region/locator.ts';
 import { startSubgraphs } from '../subgraphs/services.ts';
-import { InternalKey } from '../subgraphs/shared/internalToken.ts';
+import { InternalKey } from '../contract/internalToken.ts';
 import type { RunningSubgraphs } from '../subgraphs/services.ts';
-import { parseDatabaseConfig } from '../subgraphs/shared/config.ts';
-import { openDatabase } from '../subgraphs/shared/database.ts';
-import type { Database } from '../subgraphs/shared/database.ts';
-import { systemScheduler } from '../subgraphs/shared/scheduler.ts';
-import { parseEmergencyAccessConfig } from '../subgraphs/shared/audit/index.ts';
-import type { AuditSink } from '../subgraphs/shared/audit/index.ts';
+import { parseDatabaseConfig } from '../subgraphs/database/config.ts';
+import { openDatabase } from '../subgraphs/database/database.ts';
+import type { Database } from '../subgraphs/database/database.ts';
+import { systemScheduler } from '../subgraphs/server/scheduler.ts';
+import { parseEmergencyAccessConfig } from '../subgraphs/audit/index.ts';
+import type { AuditSink } from '../subgraphs/audit/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 export interface RegionOptions {

@@ -9,8 +9,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { INSTANCES } from '../adapters/core/region.ts';
-import type { InstanceId } from '../adapters/core/region.ts';
+import { INSTANCES } from '../domain/region.ts';
+import type { InstanceId } from '../domain/region.ts';
 import { GATEWAY_ARG_OPTIONS, GatewayConfigError, REPOSITORY_ROOT, gatewayConfigFromValues } from '../gateway/config.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 

@@ -13,7 +13,7 @@
  *   curl -H "Authorization: Bearer $(npm run -s token -- --as physician)" …
  */
 import { parseArgs } from 'node:util';
-import { helsinkiToday, systemClock } from '../adapters/core/time.ts';
+import { helsinkiToday, systemClock } from '../domain/time.ts';
 import { AuthConfigError, parseAuthConfig } from '../gateway/auth/config.ts';
 import { DEMO_USERS, demoUser, describeDemoUser } from '../gateway/auth/demoUsers.ts';
 import { DevIdp, MAX_TOKEN_MINUTES } from '../gateway/auth/devIdp.ts';

@@ -4,19 +4,19 @@
  * subgraphs speak federation as the planner expects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHetu } from '../adapters/core/hetu.ts';
-import type { InstanceId, SourceAdapter } from '../adapters/core/index.ts';
+import { makeHetu } from '../domain/hetu.ts';
+import type { InstanceId, SourceAdapter } from '../domain/index.ts';
 import { CLIENT_OVERVIEW, FEES_AND_CEILING } from '../schema/examples.ts';
 import { SUBGRAPH_NAMES } from '../schema/municipalities.ts';
-import { openDatabase } from './shared/database.ts';
-import type { Database } from './shared/database.ts';
+import { openDatabase } from './database/database.ts';
+import type { Database } from './database/database.ts';
 import { startSubgraphs } from './services.ts';
 import type { RunningSubgraphs } from './services.ts';
-import { silentLogger } from './shared/logger.ts';
-import { createMemoryLocator } from './shared/memoryLocator.ts';
-import { federatedExecutor } from './testing/gateway.ts';
-import type { FederatedResult } from './testing/gateway.ts';
-import { appointment, FakeSourceAdapter, FakeVtj, fee, prov, records, vtjPerson } from './testing/fakes.ts';
+import { silentLogger } from './server/logger.ts';
+import { createMemoryLocator } from './region/memoryLocator.ts';
+import { federatedExecutor } from './testSupport/gateway.ts';
+import type { FederatedResult } from './testSupport/gateway.ts';
+import { appointment, FakeSourceAdapter, FakeVtj, fee, prov, records, vtjPerson } from './testSupport/fakes.ts';
 
 const PARENT = makeHetu('1980-04-04', 941);
 const CHILD = makeHetu('2015-04-04', 942, 'A');

@@ -2,24 +2,24 @@
  * Starts the nine subgraph services (region, lists, seven municipalities) on
  * free ports, for the gateway and the start script.
  */
-import type { UnitRegister } from './shared/unitRegister.ts';
+import type { UnitRegister } from './lists/unitRegister.ts';
 import type { StatisticsSource } from './region/statistics/index.ts';
 import type { FastifyInstance } from 'fastify';
-import type { PersonSlot, ReadOptions, SourceAdapter, VtjAdapter, VtjSlot } from '../adapters/core/adapter.ts';
-import { OperationReadCache } from './shared/readCache.ts';
-import { INSTANCES } from '../adapters/core/region.ts';
-import type { InstanceId } from '../adapters/core/region.ts';
-import type { Clock } from '../adapters/core/time.ts';
+import type { PersonSlot, ReadOptions, SourceAdapter, VtjAdapter, VtjSlot } from '../domain/sourceAdapter.ts';
+import { OperationReadCache } from './server/readCache.ts';
+import { INSTANCES } from '../domain/region.ts';
+import type { InstanceId } from '../domain/region.ts';
+import type { Clock } from '../domain/time.ts';
 import { SCHEMA_MUNICIPALITIES } from '../schema/municipalities.ts';
 import { createListsSubgraph } from './lists/subgraph.ts';
 import { createMunicipalitySubgraph } from './municipality/subgraph.ts';
 import { createRegionSubgraph } from './region/subgraph.ts';
-import { InternalKey } from './shared/internalToken.ts';
-import type { Logger } from './shared/logger.ts';
-import type { PersonLocator } from './shared/personLocator.ts';
-import { AuditStore, EmergencyAccessStore } from './shared/audit/index.ts';
-import type { AuditSink, EmergencyAccessConfig } from './shared/audit/index.ts';
-import type { Database } from './shared/database.ts';
+import { InternalKey } from '../contract/internalToken.ts';
+import type { Logger } from './server/logger.ts';
+import type { PersonLocator } from './region/personLocator.ts';
+import { AuditStore, EmergencyAccessStore } from './audit/index.ts';
+import type { AuditSink, EmergencyAccessConfig } from './audit/index.ts';
+import type { Database } from './database/database.ts';
 
 export interface StartSubgraphsOptions {
   /** Record instances' adapters (not VTJ); each municipality subgraph gets those serving it. */

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu } from '../core/index.ts';
-import type { AdapterConfig, InstanceId, PersonRead, RunningEmulator, SourceAdapter } from '../core/index.ts';
-import { startFloodServer } from '../core/floodServer.ts';
+import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu } from '../../domain/index.ts';
+import type { InstanceId, PersonRead, SourceAdapter } from '../../domain/index.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { startFloodServer } from '../wire/testSupport.ts';
 import { createEfficaAdapter } from './adapter.ts';
 import { startEfficaEmulator } from './emulator.ts';
 

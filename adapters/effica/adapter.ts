@@ -2,12 +2,13 @@
  * The Sosiaali Effica adapter: one GET per client (the interface has no
  * batch), a few at a time, and the changed-clients listing paged to its end.
  */
-import { AdapterError, checkHetu, emptyRecords, parseInstant, toHelsinkiLocal } from '../core/index.ts';
-import type { AdapterConfig, ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../core/index.ts';
-import { mapBounded } from '../core/index.ts';
+import { AdapterError, checkHetu, emptyRecords, parseInstant, toHelsinkiLocal } from '../../domain/index.ts';
+import type { ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../../domain/index.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { mapBounded } from '../wire/concurrency.ts';
 import { changedPath, clientPath, formatTimestamp } from './format.ts';
 import { readChangedPage, readClientAnswer } from './map.ts';
-import { TransportFailure } from '../core/index.ts';
+import { TransportFailure } from '../wire/transportFailure.ts';
 import { EfficaTransport } from './transport.ts';
 
 /** Requests in flight at once, per instance. */

@@ -10,8 +10,11 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHetu, delay, Faults, isValidLocal, listenEmulator } from '../core/index.ts';
-import type { InstanceId, RunningEmulator } from '../core/index.ts';
+import { checkHetu, isValidLocal } from '../../domain/index.ts';
+import { delay, Faults } from '../emulator/faults.ts';
+import { listenEmulator } from '../emulator/httpEmulator.ts';
+import type { InstanceId } from '../../domain/index.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
 import { encodeBody, MAINTENANCE_PAGE, muuttuneetXml, PAGE_SIZE, parseTimestamp, VIRHE, virheXml, XML_DECLARATION } from './format.ts';
 import { ClientStore } from './store.ts';
 

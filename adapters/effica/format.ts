@@ -6,8 +6,8 @@
  * and the fixture writer; no canonical mapping here.
  */
 import iconv from 'iconv-lite';
-import { escapeXml } from '../core/index.ts';
-import type { LocalDateTime } from '../core/index.ts';
+import { escapeXml } from '../wire/xml.ts';
+import type { LocalDateTime } from '../../domain/index.ts';
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="ISO-8859-1"?>';
 /** At most this many HETU per page of the changed-clients listing. */

@@ -3,40 +3,10 @@
  * in; canonical records and record issues (or a whole-answer error) out.
  * Every quirk of the interface (effica.md) is handled here; no I/O.
  */
-import {
-  checkHetu,
-  child,
-  children,
-  emptyRecords,
-  fromHelsinkiLocal,
-  instance as instanceOf,
-  issue,
-  isValidIsoDate,
-  parseEuros,
-  parseXml,
-  recordMunicipality,
-  text,
-} from '../core/index.ts';
-import type {
-  AdapterErrorCode,
-  ChangedPerson,
-  Consent,
-  ConsentType,
-  Customership,
-  Decision,
-  DecisionOutcome,
-  Fee,
-  FeeStatus,
-  InstanceId,
-  PersonRead,
-  Plan,
-  PlanType,
-  Provenance,
-  RecordIssue,
-  ServiceTask,
-  SourcePerson,
-  XmlNode,
-} from '../core/index.ts';
+import { checkHetu, emptyRecords, fromHelsinkiLocal, instance as instanceOf, issue, isValidIsoDate, parseEuros, recordMunicipality } from '../../domain/index.ts';
+import { child, children, parseXml, text } from '../wire/xml.ts';
+import type { AdapterErrorCode, ChangedPerson, Consent, ConsentType, Customership, Decision, DecisionOutcome, Fee, FeeStatus, InstanceId, PersonRead, Plan, PlanType, Provenance, RecordIssue, ServiceTask, SourcePerson } from '../../domain/index.ts';
+import type { XmlNode } from '../wire/xml.ts';
 import { decodeBody, efficaDateToIso, EL, parseTimestamp, VIRHE } from './format.ts';
 import type { EfficaHttpAnswer } from './format.ts';
 

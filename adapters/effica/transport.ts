@@ -5,9 +5,9 @@
  * It is counted as it arrives (size, references) and the request abandoned
  * as soon as it passes the instance's answer limits.
  */
-import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../core/answerLimits.ts';
-import { retryOnReset } from '../core/retry.ts';
-import { TransportFailure } from '../core/transportFailure.ts';
+import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../wire/answerLimits.ts';
+import { retryOnReset } from '../wire/retry.ts';
+import { TransportFailure } from '../wire/transportFailure.ts';
 import { Agent, request } from 'undici';
 import type { EfficaHttpAnswer } from './format.ts';
 

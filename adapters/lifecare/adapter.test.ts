@@ -9,21 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AdapterError,
-  BEGINNING_OF_TIME,
-  addDays,
-  collectChanged,
-  emptyRecords,
-  makeHetu,
-  type AdapterConfig,
-  type InstanceId,
-  type PersonRead,
-  type PersonSlot,
-  type RunningEmulator,
-  type SourceAdapter,
-} from '../core/index.ts';
-import { startFloodServer } from '../core/floodServer.ts';
+import { AdapterError, BEGINNING_OF_TIME, addDays, collectChanged, emptyRecords, makeHetu, type InstanceId, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import { type RunningEmulator } from '../emulator/faults.ts';
+import { type AdapterConfig } from '../wire/adapterConfig.ts';
+import { startFloodServer } from '../wire/testSupport.ts';
 import { createLifecareAdapter } from './adapter.ts';
 import { startLifecareEmulator } from './emulator.ts';
 import { lifecareWsdl } from './wsdl.ts';

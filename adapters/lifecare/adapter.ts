@@ -3,14 +3,14 @@
  * HaeSuunnitelmat and HaeMaksut (one call per fee year) concurrently, the
  * raw responses mapped by map.ts; listChanged pages through HaeMuuttuneet.
  */
-import type { ChangedPage, PersonSlot, ReadOptions, SourceAdapter } from '../core/adapter.ts';
-import type { AdapterConfig } from '../core/adapterConfig.ts';
-import { AdapterError } from '../core/errors.ts';
-import { mapBounded } from '../core/concurrency.ts';
-import { checkHetu } from '../core/hetu.ts';
-import type { Instant } from '../core/model.ts';
-import { instance as instanceOf } from '../core/region.ts';
-import { helsinkiToday, isValidIsoDate, p2, parseInstant, toHelsinkiLocal } from '../core/time.ts';
+import type { ChangedPage, PersonSlot, ReadOptions, SourceAdapter } from '../../domain/sourceAdapter.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import { mapBounded } from '../wire/concurrency.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import type { Instant } from '../../domain/model.ts';
+import { instance as instanceOf } from '../../domain/region.ts';
+import { helsinkiToday, isValidIsoDate, p2, parseInstant, toHelsinkiLocal } from '../../domain/time.ts';
 import { formatWireDate, type LifecareVersion } from './format.ts';
 import { mapChangedPage, mapPersonResponses } from './map.ts';
 import { LifecareTransport } from './transport.ts';

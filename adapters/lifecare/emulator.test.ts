@@ -7,7 +7,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, makeHetu, type RunningEmulator } from '../core/index.ts';
+import { addDays, makeHetu } from '../../domain/index.ts';
+import { type RunningEmulator } from '../emulator/faults.ts';
 import { startLifecareEmulator } from './emulator.ts';
 import { loadLifecareStore } from './store.ts';
 

@@ -10,13 +10,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { Faults, delay, type RunningEmulator } from '../core/faults.ts';
-import { listenEmulator } from '../core/httpEmulator.ts';
-import { readLiteralRequest } from '../core/soapRequest.ts';
-import { checkHetu } from '../core/hetu.ts';
-import { instance as instanceOf, type InstanceId } from '../core/region.ts';
-import { fromHelsinkiLocal, isoDate, parseInstant } from '../core/time.ts';
-import { parseXml, text, type XmlNode } from '../core/xml.ts';
+import { Faults, delay, type RunningEmulator } from '../emulator/faults.ts';
+import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { readLiteralRequest } from '../emulator/soapRequest.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import { instance as instanceOf, type InstanceId } from '../../domain/region.ts';
+import { fromHelsinkiLocal, isoDate, parseInstant } from '../../domain/time.ts';
+import { parseXml, text, type XmlNode } from '../wire/xml.ts';
 import {
   CHANGED_ELEMENT,
   FIXTURE_FILES,

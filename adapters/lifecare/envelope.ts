@@ -3,10 +3,10 @@
  * the payload element and the interface version its namespace names, or a
  * fault by its `detail/Virhe/Koodi`, or why the body cannot be read.
  */
-import { AdapterError } from '../core/errors.ts';
-import type { InstanceId } from '../core/region.ts';
-import { child, text, type XmlNode } from '../core/xml.ts';
-import { parseXmlFast } from '../core/xmlFast.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import type { InstanceId } from '../../domain/region.ts';
+import { child, text, type XmlNode } from '../wire/xml.ts';
+import { parseXmlFast } from '../wire/xmlFast.ts';
 import { NAMESPACES, bodyPayloadName, responseElement, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
 
 /** One HTTP exchange as the transport saw it. */

@@ -5,7 +5,7 @@
  * version's date forms. Shared by the emulator, the adapter and the writer;
  * no canonical mapping here.
  */
-import { escapeXml } from '../core/xml.ts';
+import { escapeXml } from '../wire/xml.ts';
 
 export type LifecareVersion = 'MR2020' | 'V2015';
 

@@ -3,7 +3,7 @@
  * both versions, version detection by namespace, faults and hostile XML.
  */
 import { describe, expect, it } from 'vitest';
-import { AdapterError, emptyRecords, type PersonRead, type RecordIssue } from '../core/index.ts';
+import { AdapterError, emptyRecords, type PersonRead, type RecordIssue } from '../../domain/index.ts';
 import { readResponse } from './envelope.ts';
 import type { CallResult } from './envelope.ts';
 import { mapChangedPage, mapPersonResponses, splitV2015Name, type PersonResponses } from './map.ts';

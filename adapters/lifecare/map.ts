@@ -6,9 +6,9 @@
  * and the service's codes. Items that cannot be mapped are left out with a
  * MALFORMED_RECORD issue; the rest is served.
  */
-import type { ChangedPerson, PersonRead } from '../core/adapter.ts';
-import { AdapterError, issue, type RecordIssue } from '../core/errors.ts';
-import { checkHetu } from '../core/hetu.ts';
+import type { ChangedPerson, PersonRead } from '../../domain/sourceAdapter.ts';
+import { AdapterError, issue, type RecordIssue } from '../../domain/errors.ts';
+import { checkHetu } from '../../domain/hetu.ts';
 import {
   emptyRecords,
   type Appointment,
@@ -22,11 +22,11 @@ import {
   type Provenance,
   type Sex,
   type SourcePerson,
-} from '../core/model.ts';
-import { parseEuros } from '../core/money.ts';
-import { instance as instanceOf, recordMunicipality, type InstanceId } from '../core/region.ts';
-import { fromHelsinkiLocal, isValidLocal, isoDate } from '../core/time.ts';
-import { child, children, text, type XmlNode } from '../core/xml.ts';
+} from '../../domain/model.ts';
+import { parseEuros } from '../../domain/money.ts';
+import { instance as instanceOf, recordMunicipality, type InstanceId } from '../../domain/region.ts';
+import { fromHelsinkiLocal, isValidLocal, isoDate } from '../../domain/time.ts';
+import { child, children, text, type XmlNode } from '../wire/xml.ts';
 import { readResponse, type CallResult } from './envelope.ts';
 import { splitWireDate, splitWireDateTime, type LifecareVersion, type Operation } from './format.ts';
 

@@ -1,6 +1,6 @@
 /** The emulator's quick answer for a stored item equals the parser's reading written back, or leaves the item to it. */
 import { describe, expect, it } from 'vitest';
-import { text } from '../core/xml.ts';
+import { text } from '../wire/xml.ts';
 import { StoredItem, parseItems, scanCanonical, serializeElement, servedItem } from './served.ts';
 
 function viaParser(raw: string, item: string, filterChild?: string, omit?: string) {

@@ -13,7 +13,7 @@
  * than `&amp;` `&lt;` `&gt;`, repeated or reserved names, `<X></X>`, a
  * broken item) takes the defining path.
  */
-import { parseXml, text, type XmlNode, type XmlValue } from '../core/xml.ts';
+import { parseXml, text, type XmlNode, type XmlValue } from '../wire/xml.ts';
 import { escapeText } from './format.ts';
 
 /** An item's answer text, and the text of its filter child (undefined when absent or empty). */

@@ -13,7 +13,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
-import { fromHelsinkiLocal } from '../core/time.ts';
+import { fromHelsinkiLocal } from '../../domain/time.ts';
 import { CHANGED_ELEMENT, FIXTURE_FILES, splitIsoLocal, type LifecareVersion } from './format.ts';
 import { StoredItem } from './served.ts';
 

@@ -7,11 +7,11 @@
  * refused, dropped, aborted) or it passed the instance's answer limits
  * (MALFORMED_RESPONSE: too large, too many references; reading stops there).
  */
-import type { AdapterConfig } from '../core/adapterConfig.ts';
-import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../core/answerLimits.ts';
-import { AdapterError } from '../core/errors.ts';
-import { SoapHttpFailure, SoapHttpClient } from '../core/soapHttp.ts';
-import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../wire/answerLimits.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import { SoapHttpFailure, SoapHttpClient } from '../wire/soapHttp.ts';
+import { children, parseXml, type XmlNode, type XmlValue } from '../wire/xml.ts';
 import type { Exchange } from './envelope.ts';
 import { NAMESPACES, requestEnvelope, soapAction, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
 import type { CallResult } from './envelope.ts';

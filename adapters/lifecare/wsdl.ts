@@ -4,7 +4,7 @@
  * types of lifecare.md. Items use `xsd:all` because the service writes the
  * `Hetu` child anywhere among an item's children.
  */
-import { escapeXml } from '../core/xml.ts';
+import { escapeXml } from '../wire/xml.ts';
 import { NAMESPACES, OPERATIONS, requestElement, responseElement, type LifecareVersion, type Operation } from './format.ts';
 
 const REQUEST_CHILDREN: Record<Operation, string> = {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFloodServer } from '../core/floodServer.ts';
-import { AdapterError, BEGINNING_OF_TIME, collectChanged, emptyRecords } from '../core/index.ts';
-import type { AdapterErrorCode, PersonRead, PersonSlot, RunningEmulator, SourceAdapter } from '../core/index.ts';
+import { startFloodServer } from '../wire/testSupport.ts';
+import { AdapterError, BEGINNING_OF_TIME, collectChanged, emptyRecords } from '../../domain/index.ts';
+import type { AdapterErrorCode, PersonRead, PersonSlot, SourceAdapter } from '../../domain/index.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
 import { createMediatriAdapter } from './adapter.ts';
 import { startMediatriEmulator } from './emulator.ts';
 

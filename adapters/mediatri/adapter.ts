@@ -3,8 +3,10 @@
  * ajanvaraus, lasku by `?hetu=`), mapped by map.ts; changed persons by
  * `potilas.csv?muuttunut=`.
  */
-import { AdapterError, checkHetu, mapBounded } from '../core/index.ts';
-import type { AdapterConfig, ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../core/index.ts';
+import { AdapterError, checkHetu } from '../../domain/index.ts';
+import { mapBounded } from '../wire/concurrency.ts';
+import type { ChangedPage, Instant, PersonSlot, ReadOptions, SourceAdapter } from '../../domain/index.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
 import { compactOfInstant } from './format.ts';
 import { mapChanged, mapPerson } from './map.ts';
 import { CONNECTIONS, MediatriTransport } from './transport.ts';

@@ -26,6 +26,7 @@ export function encodeWindows1252(text: string): Buffer {
 }
 
 // Everything outside these ranges needs the (slower) round trip to know whether 1252 holds it.
+// eslint-disable-next-line no-control-regex -- the range deliberately starts at NUL: every ASCII character is plain.
 const PLAIN = /^[\x00-\x7f\xa0-\xff]*$/;
 
 /** The text as it reads back after a Windows-1252 round trip (unrepresentable characters become `?`). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../core/index.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
 import { startMediatriEmulator } from './emulator.ts';
 
 const POTILAS_HEADER = 'HETU;SUKUNIMI;ETUNIMET;SYNT;SUKUP;KOTIKUNTA;KIELI;OSOITE;POSTINRO;POSTITMP;PUHELIN;TURVAKIELTO;MUUTETTU';

@@ -3,8 +3,8 @@
  * paths, and the date/time forms (`D.M.YYYY`, `H.MM`, `D.M.YYYY H.MM.SS`,
  * `YYYYMMDDHHMMSS`), all Helsinki local. No canonical mapping here.
  */
-import { parseInstant, toHelsinkiLocal } from '../core/index.ts';
-import type { LocalDateTime } from '../core/index.ts';
+import { parseInstant, toHelsinkiLocal } from '../../domain/index.ts';
+import type { LocalDateTime } from '../../domain/index.ts';
 
 export const TABLES = ['potilas', 'ajanvaraus', 'lasku'] as const;
 export type Table = (typeof TABLES)[number];

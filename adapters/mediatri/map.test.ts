@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterError, emptyRecords } from '../core/index.ts';
-import type { PersonRead } from '../core/index.ts';
+import { AdapterError, emptyRecords } from '../../domain/index.ts';
+import type { PersonRead } from '../../domain/index.ts';
 import { encodeWindows1252 } from './csv.ts';
 import { mapChanged, mapPerson, professionalKindOf } from './map.ts';
 import type { PersonBodies } from './map.ts';

@@ -15,7 +15,7 @@ import {
   MUNICIPALITIES,
   parseEuros,
   recordMunicipality,
-} from '../core/index.ts';
+} from '../../domain/index.ts';
 import type {
   Appointment,
   AppointmentStatus,
@@ -31,7 +31,7 @@ import type {
   RecordIssue,
   SourcePerson,
   Unit,
-} from '../core/index.ts';
+} from '../../domain/index.ts';
 import { decodeWindows1252, invalidWindows1252, parseCsv } from './csv.ts';
 import type { CsvRow } from './csv.ts';
 import { COLUMNS, fileName, headerRow, parseDate, parseTime, parseTimestamp } from './format.ts';

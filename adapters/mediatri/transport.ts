@@ -5,11 +5,11 @@
  * counted as it arrives and abandoned as soon as it passes the instance's
  * byte limit (MALFORMED_RESPONSE), never buffered whole.
  */
-import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../core/answerLimits.ts';
-import { retryOnReset } from '../core/retry.ts';
+import { AnswerBudget, answerLimits, readWithin, type AnswerLimits } from '../wire/answerLimits.ts';
+import { retryOnReset } from '../wire/retry.ts';
 import { Pool } from 'undici';
-import { AdapterError } from '../core/index.ts';
-import type { AdapterConfig } from '../core/index.ts';
+import { AdapterError } from '../../domain/index.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
 import { exportPath, fileName } from './format.ts';
 import type { Table } from './format.ts';
 

@@ -1,22 +1,11 @@
 import { rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AdapterError,
-  addDays,
-  BEGINNING_OF_TIME,
-  collectChanged,
-  corruptCheckCharacter,
-  emptyRecords,
-  makeHetu,
-  type PersonRead,
-  type PersonSlot,
-  type RunningEmulator,
-  type SourceAdapter,
-} from '../core/index.ts';
+import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import { type RunningEmulator } from '../emulator/faults.ts';
 import { createPegasosAdapter } from './adapter.ts';
 import { startPegasosEmulator } from './emulator.ts';
-import { fixtureDir, HETU_A, HETU_B, HETU_BAD, HETU_UNKNOWN } from './testkit.ts';
+import { fixtureDir, HETU_A, HETU_B, HETU_BAD, HETU_UNKNOWN } from './testSupport.ts';
 
 const instance = 'pegasos-loviisa' as const;
 const clock = { now: () => new Date('2026-01-15T10:00:00+02:00') };

@@ -3,22 +3,10 @@
  * `Q_MAKSUT` per fee year over pooled MLLP connections; changed patients by
  * `Q_MUUTTUNEET` with DSC continuation. Pegasos offers no care plans.
  */
-import {
-  AdapterError,
-  answerLimits,
-  checkHetu,
-  emptyRecords,
-  helsinkiToday,
-  mapBounded,
-  parseInstant,
-  type AdapterConfig,
-  type ChangedPage,
-  type Fee,
-  type PersonSlot,
-  type ReadOptions,
-  type RecordIssue,
-  type SourceAdapter,
-} from '../core/index.ts';
+import { AdapterError, checkHetu, emptyRecords, helsinkiToday, parseInstant, type ChangedPage, type Fee, type PersonSlot, type ReadOptions, type RecordIssue, type SourceAdapter } from '../../domain/index.ts';
+import { type AdapterConfig } from '../wire/adapterConfig.ts';
+import { answerLimits } from '../wire/answerLimits.ts';
+import { mapBounded } from '../wire/concurrency.ts';
 import { readAnswer, type QueryAnswer } from './answer.ts';
 import { buildQuery, CHANGED_PAGE_ROWS, helsinkiStamp, type QueryName } from './format.ts';
 import { mapAppointments, mapChanged, mapFees, mapPatient } from './map.ts';

@@ -3,7 +3,7 @@
  * answer's data segments or the adapter error it amounts to. Pure: text in,
  * result out.
  */
-import { AdapterError, type InstanceId } from '../core/index.ts';
+import { AdapterError, type InstanceId } from '../../domain/index.ts';
 import { ERR_LOCATION_QPD3, type QueryName } from './format.ts';
 import { parseHl7, type Hl7Message, type Hl7Segment } from './hl7.ts';
 

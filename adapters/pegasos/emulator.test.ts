@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../core/index.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
 import { startPegasosEmulator } from './emulator.ts';
 import { buildQuery, frame, type QueryRequest } from './format.ts';
-import { fixtureDir, HETU_A, HETU_UNKNOWN, rawExchange } from './testkit.ts';
+import { fixtureDir, HETU_A, HETU_UNKNOWN, rawExchange } from './testSupport.ts';
 
 const clock = { now: () => new Date('2026-01-15T10:00:00+02:00') };
 const NOW = clock.now().getTime();

@@ -7,7 +7,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { delay, Faults, systemClock, type Clock, type InstanceId, type RunningEmulator } from '../core/index.ts';
+import { systemClock, type Clock, type InstanceId } from '../../domain/index.ts';
+import { delay, Faults, type RunningEmulator } from '../emulator/faults.ts';
 import { decodeWire, ERR, frame } from './format.ts';
 import { parseHl7 } from './hl7.ts';
 import { MllpDecoder } from './mllp.ts';

@@ -3,7 +3,7 @@
  * and the fixture writer: query names, identifier types, the character set,
  * timestamps, and the request and answer messages. No canonical mapping here.
  */
-import { fromHelsinkiLocal, helsinkiOffsetMinutes, isValidLocal, p2, toHelsinkiLocal } from '../core/index.ts';
+import { fromHelsinkiLocal, helsinkiOffsetMinutes, isValidLocal, p2, toHelsinkiLocal } from '../../domain/index.ts';
 import { components, mshSegment, raw, segment, type Part } from './hl7.ts';
 import { encodeFrame } from './mllp.ts';
 
@@ -46,6 +46,7 @@ export const ERR_LOCATION_QPD3 = 'QPD^1^3';
 
 /** Text that is safe to write as ISO-8859-1: characters outside it become `?`. */
 export function latin1Safe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the Latin-1 range deliberately starts at NUL.
   return /[^\u0000-\u00ff]/.test(text) ? text.replace(/[^\u0000-\u00ff]/gu, '?') : text;
 }
 

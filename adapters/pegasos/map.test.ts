@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterError } from '../core/index.ts';
+import { AdapterError } from '../../domain/index.ts';
 import { readAnswer, type QueryAnswer } from './answer.ts';
 import type { QueryName } from './format.ts';
 import { mapAppointments, mapChanged, mapFees, mapPatient } from './map.ts';

@@ -26,7 +26,7 @@ import {
   type RecordIssue,
   type Sex,
   type SourcePerson,
-} from '../core/index.ts';
+} from '../../domain/index.ts';
 import { ID_TYPE_HETU, ID_TYPE_LOCAL, parseOffsetStamp } from './format.ts';
 import type { Hl7Segment } from './hl7.ts';
 

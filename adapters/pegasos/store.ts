@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkHetu } from '../core/index.ts';
+import { checkHetu } from '../../domain/index.ts';
 import { answerHeader, ERR, ERR_LOCATION_QPD3, CHANGED_PAGE_ROWS, ID_TYPE_HETU, parseHelsinkiStamp, WIRE_ENCODING } from './format.ts';
 import { parseHl7, raw, segment, type Hl7Message, type Hl7Segment } from './hl7.ts';
 

@@ -7,7 +7,8 @@
  * anew. A framing error fails the request with MALFORMED_RESPONSE.
  */
 import { connect, type Socket } from 'node:net';
-import { AdapterError, DEFAULT_ANSWER_LIMITS, type InstanceId } from '../core/index.ts';
+import { AdapterError, type InstanceId } from '../../domain/index.ts';
+import { DEFAULT_ANSWER_LIMITS } from '../wire/answerLimits.ts';
 import { decodeWire, frame } from './format.ts';
 import { MllpDecoder } from './mllp.ts';
 

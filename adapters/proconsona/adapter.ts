@@ -3,31 +3,8 @@
  * views in one round of SELECTs per batch, links legacy HETU values
  * (identity.ts) and maps the rows (map.ts).
  */
-import {
-  AdapterError,
-  BEGINNING_OF_TIME,
-  checkHetu,
-  emptyRecords,
-  issue,
-  p2,
-  parseInstant,
-  toHelsinkiLocal,
-  type AdapterConfig,
-  type ChangedPage,
-  type Consent,
-  type Customership,
-  type Decision,
-  type Fee,
-  type Plan,
-  type ChangedPerson,
-  type InstanceId,
-  type PersonDirectory,
-  type PersonSlot,
-  type ReadOptions,
-  type RecordIssue,
-  type SourceAdapter,
-  type SourceRecords,
-} from '../core/index.ts';
+import { AdapterError, BEGINNING_OF_TIME, checkHetu, emptyRecords, issue, p2, parseInstant, toHelsinkiLocal, type ChangedPage, type Consent, type Customership, type Decision, type Fee, type Plan, type ChangedPerson, type InstanceId, type PersonDirectory, type PersonSlot, type ReadOptions, type RecordIssue, type SourceAdapter, type SourceRecords } from '../../domain/index.ts';
+import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { linkRow, signlessCandidates, type DirectoryAnswer, type RowLink } from './identity.ts';
 import {
   asiakasPosition,

@@ -11,7 +11,8 @@
 import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { Faults, type InstanceId, type RunningEmulator } from '../core/index.ts';
+import { type InstanceId } from '../../domain/index.ts';
+import { Faults, type RunningEmulator } from '../emulator/faults.ts';
 import {
   copyText,
   createTablesSql,

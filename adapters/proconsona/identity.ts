@@ -6,7 +6,7 @@
  * otherwise the row is unlinked and its data attached to no one. Pure: the
  * register's answers come in as a map.
  */
-import { normaliseLegacyHetu } from '../core/index.ts';
+import { normaliseLegacyHetu } from '../../domain/index.ts';
 
 /** What the population register said of candidate codes (code → surname or null), or why it could not be asked. */
 export type DirectoryAnswer = ReadonlyMap<string, string | null> | 'none' | 'failed';

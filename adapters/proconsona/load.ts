@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isValidIsoDate, isValidLocal } from '../core/index.ts';
+import { isValidIsoDate, isValidLocal } from '../../domain/index.ts';
 import { fixtureFileName, PALVELUTEHTAVAT, quoteIdent, VIEW_NAMES, VIEWS, type ColumnDef, type ViewName } from './format.ts';
 import { encodeRow, parseTsv, type Field } from './tsv.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordIssue } from '../core/index.ts';
+import type { RecordIssue } from '../../domain/index.ts';
 import { linkRow, sameSurname, signlessCandidates } from './identity.ts';
 import { mapConsents, mapCustomerships, mapDecisions, mapFees, mapPerson, mapPlans, parseMuutettu } from './map.ts';
 import { keysFor, SELECT_ASIAKAS, SELECT_CHANGED } from './sql.ts';

@@ -25,7 +25,7 @@ import {
   type RecordIssue,
   type ServiceTask,
   type SourcePerson,
-} from '../core/index.ts';
+} from '../../domain/index.ts';
 
 
 /** `PALVELUTEHTAVA_ID` → canonical service task. */

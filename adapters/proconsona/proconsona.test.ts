@@ -1,23 +1,16 @@
 /**
  * The adapter against the emulator over a real socket (one PGlite for the
- * file), on the literal fixtures of testFixtures.ts.
+ * file), on the literal fixtures of testSupport.ts.
  */
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AdapterError,
-  BEGINNING_OF_TIME,
-  collectChanged,
-  type AdapterConfig,
-  type PersonRead,
-  type PersonSlot,
-  type SourceAdapter,
-} from '../core/index.ts';
+import { AdapterError, BEGINNING_OF_TIME, collectChanged, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { CHANGED_PAGE_SIZE, createProconsonaAdapter } from './adapter.ts';
 import { startProconsonaEmulator, type ProconsonaEmulator } from './emulator.ts';
 import { toAdapterError } from './transport.ts';
-import { FakeDirectory, REGISTER, writeFixtureDir } from './testFixtures.ts';
+import { FakeDirectory, REGISTER, writeFixtureDir } from './testSupport.ts';
 
 const INSTANCE = 'proconsona-loviisa' as const;
 const clock = { now: () => new Date('2025-11-01T10:00:00Z') };

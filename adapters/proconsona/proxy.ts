@@ -13,7 +13,7 @@
  * `faults.requests` counts.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { delay, type Faults } from '../core/index.ts';
+import { delay, type Faults } from '../emulator/faults.ts';
 import {
   BIND_COMPLETE,
   CANCEL_REQUEST,

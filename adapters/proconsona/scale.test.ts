@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proconsonaWriter } from '../../fixtures/generator/writers/proconsona.ts';
 import type { IntendedRecords } from '../../fixtures/generator/types.ts';
-import { AdapterError, BEGINNING_OF_TIME, collectChanged, instance, makeHetu, type PersonSlot } from '../core/index.ts';
+import { AdapterError, BEGINNING_OF_TIME, collectChanged, instance, makeHetu, type PersonSlot } from '../../domain/index.ts';
 import { createProconsonaAdapter } from './adapter.ts';
 import { startProconsonaEmulator, type ProconsonaEmulator } from './emulator.ts';
 

@@ -6,7 +6,9 @@
  * and the mapping of failures to the adapter error catalogue.
  */
 import pg from 'pg';
-import { AdapterError, answerLimits, type AdapterConfig } from '../core/index.ts';
+import { AdapterError } from '../../domain/index.ts';
+import { type AdapterConfig } from '../wire/adapterConfig.ts';
+import { answerLimits } from '../wire/answerLimits.ts';
 import type { Row } from './format.ts';
 
 /** Date/time type OIDs read as the server's text, never as JavaScript Dates. */

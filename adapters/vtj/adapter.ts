@@ -2,9 +2,10 @@
  * The VTJ adapter: reads persons from the population register, one SOAP
  * query per code (the interface has no batch query), a few at a time.
  */
-import { AdapterError, checkHetu } from '../core/index.ts';
-import type { AdapterConfig, PersonDirectory, VtjAdapter, VtjSlot } from '../core/index.ts';
-import { mapBounded } from '../core/index.ts';
+import { AdapterError, checkHetu } from '../../domain/index.ts';
+import type { PersonDirectory, VtjAdapter, VtjSlot } from '../../domain/index.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { mapBounded } from '../wire/concurrency.ts';
 import { readVtjAnswer } from './map.ts';
 import { VtjTransport } from './transport.ts';
 

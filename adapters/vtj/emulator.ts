@@ -9,8 +9,13 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkHetu, child, delay, Faults, listenEmulator, parseXml, readLiteralRequest, text } from '../core/index.ts';
-import type { RunningEmulator, XmlNode } from '../core/index.ts';
+import { checkHetu } from '../../domain/index.ts';
+import { delay, Faults } from '../emulator/faults.ts';
+import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { readLiteralRequest } from '../emulator/soapRequest.ts';
+import { child, parseXml, text } from '../wire/xml.ts';
+import type { RunningEmulator } from '../emulator/faults.ts';
+import type { XmlNode } from '../wire/xml.ts';
 import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, VTJ_PATH, wsdl } from './format.ts';
 import { loadHenkilot } from './store.ts';
 

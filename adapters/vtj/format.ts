@@ -3,7 +3,7 @@
  * namespace `urn:vtj:henkilotietokysely:1`. Shared by the emulator (which
  * writes envelopes and the WSDL) and the adapter (which reads them).
  */
-import { escapeXml } from '../core/index.ts';
+import { escapeXml } from '../wire/xml.ts';
 
 export const VTJ_NS = 'urn:vtj:henkilotietokysely:1';
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';

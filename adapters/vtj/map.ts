@@ -4,8 +4,11 @@
  * No I/O here: every quirk of the interface is handled in this module.
  */
 import type { VtjHttpAnswer } from './format.ts';
-import { child, children, isValidIsoDate, parseXmlFast, text } from '../core/index.ts';
-import type { AdapterErrorCode, VtjPerson, XmlNode } from '../core/index.ts';
+import { isValidIsoDate } from '../../domain/index.ts';
+import { child, children, text } from '../wire/xml.ts';
+import { parseXmlFast } from '../wire/xmlFast.ts';
+import type { AdapterErrorCode, VtjPerson } from '../../domain/index.ts';
+import type { XmlNode } from '../wire/xml.ts';
 import { EL, PALUUKOODI, RESPONSE_ELEMENT, vtjDateToIso } from './format.ts';
 
 export type VtjReading =

@@ -6,10 +6,10 @@
  * is exactly what the service sent; a query that got no answer is an
  * AdapterError.
  */
-import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../core/answerLimits.ts';
-import { AdapterError } from '../core/errors.ts';
-import { SoapHttpClient, SoapHttpFailure } from '../core/soapHttp.ts';
-import { children, parseXml, type XmlNode, type XmlValue } from '../core/xml.ts';
+import { answerLimits, tooLargeReason, tooManyReferencesReason, type AnswerLimits } from '../wire/answerLimits.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import { SoapHttpClient, SoapHttpFailure } from '../wire/soapHttp.ts';
+import { children, parseXml, type XmlNode, type XmlValue } from '../wire/xml.ts';
 import { OPERATION, SOAP_ACTION, VTJ_NS, VTJ_PATH, requestEnvelope } from './format.ts';
 import type { VtjHttpAnswer } from './format.ts';
 

@@ -5,8 +5,8 @@
  * touching adapter or emulator code: the emulators count requests in their
  * shared Faults object, and the adapters the subgraphs get are wrapped.
  */
-import type { SourceAdapter, VtjAdapter } from '../../adapters/core/adapter.ts';
-import type { InstanceId } from '../../adapters/core/region.ts';
+import type { SourceAdapter, VtjAdapter } from '../../domain/sourceAdapter.ts';
+import type { InstanceId } from '../../domain/region.ts';
 import type { SubgraphSources } from '../../scripts/region.ts';
 
 /** Counts by instance and their total. */

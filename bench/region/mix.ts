@@ -14,7 +14,7 @@
  *   health lists are all served), the service tasks and municipality of
  *   the client's open customerships, SOCIAL_WORKER when the client has child
  *   welfare or extra-sensitive records. Every client is checked with the
- *   access policy itself (subgraphs/shared/access/policy.ts) on the truth
+ *   access policy itself (subgraphs/access/policy.ts) on the truth
  *   records: chosen only when every group and record is allowed. Clients
  *   with guardians or dependants are left out: the overview asks their names
  *   too, which the professional has no care relation for (FORBIDDEN);
@@ -29,19 +29,19 @@
  * turned into variables, as a client would send them.
  */
 import { randomUUID } from 'node:crypto';
-import type { CareArea, ServiceTask } from '../../adapters/core/model.ts';
-import { ageOn, checkHetu } from '../../adapters/core/hetu.ts';
-import { MUNICIPALITIES, instance as instanceOf } from '../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../adapters/core/region.ts';
-import { addDays, helsinkiToday, parseInstant, systemClock } from '../../adapters/core/time.ts';
-import type { Clock } from '../../adapters/core/time.ts';
+import type { CareArea, ServiceTask } from '../../domain/model.ts';
+import { ageOn, checkHetu } from '../../domain/hetu.ts';
+import { MUNICIPALITIES, instance as instanceOf } from '../../domain/region.ts';
+import type { MunicipalityCode } from '../../domain/region.ts';
+import { addDays, helsinkiToday, parseInstant, systemClock } from '../../domain/time.ts';
+import type { Clock } from '../../domain/time.ts';
 import { DevIdp, MAX_TOKEN_MINUTES } from '../../gateway/auth/devIdp.ts';
 import { exampleOperations } from '../../gateway/examples.ts';
 import { FEE_CEILINGS } from '../../subgraphs/lists/ceiling.ts';
-import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../../subgraphs/shared/access/policy.ts';
-import type { RecordGroup } from '../../subgraphs/shared/access/policy.ts';
-import { CARE_AREAS, checkIdentity } from '../../subgraphs/shared/identity.ts';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../../subgraphs/access/policy.ts';
+import type { RecordGroup } from '../../subgraphs/access/policy.ts';
+import { CARE_AREAS, checkIdentity } from '../../contract/identity.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { hashCode, readTruthSample } from './truth.ts';
 import type { TruthPerson, TruthSample } from './truth.ts';
 
@@ -150,7 +150,7 @@ function pick<T>(items: readonly T[], n: number, preferred: (t: T) => boolean): 
 }
 
 /**
- * A unit OID as identities may carry it (subgraphs/shared/identity.ts): no
+ * A unit OID as identities may carry it (contract/identity.ts): no
  * leading zeros. Some fixture units (Askola's `…10.0181`) have them, so no
  * identity can name those units; their clients get no relation through them.
  */

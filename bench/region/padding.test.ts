@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkHetu, makeHetu } from '../../adapters/core/hetu.ts';
-import { INSTANCES, instance as instanceOf } from '../../adapters/core/region.ts';
-import type { InstanceId } from '../../adapters/core/region.ts';
-import { openDatabase } from '../../subgraphs/shared/database.ts';
-import type { Database } from '../../subgraphs/shared/database.ts';
+import { checkHetu, makeHetu } from '../../domain/hetu.ts';
+import { INSTANCES, instance as instanceOf } from '../../domain/region.ts';
+import type { InstanceId } from '../../domain/region.ts';
+import { openDatabase } from '../../subgraphs/database/database.ts';
+import type { Database } from '../../subgraphs/database/database.ts';
 import { PersonIndexStore } from '../../subgraphs/region/personIndex/store.ts';
 import { padPersonIndex } from './padding.ts';
 

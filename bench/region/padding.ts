@@ -15,9 +15,9 @@
  * Padding persons are never queried; they name instances that do not hold
  * them, which only matters if someone queries them (the mix does not).
  */
-import { INSTANCES } from '../../adapters/core/region.ts';
-import { CHECK_CHARS } from '../../adapters/core/hetu.ts';
-import type { Database } from '../../subgraphs/shared/database.ts';
+import { INSTANCES } from '../../domain/region.ts';
+import { CHECK_CHARS } from '../../domain/hetu.ts';
+import type { Database } from '../../subgraphs/database/database.ts';
 
 /** The record instances (not VTJ) and the municipality their padding rows name. */
 const RECORD_INSTANCES = INSTANCES.filter((i) => i.product !== 'vtj');

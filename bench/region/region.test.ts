@@ -18,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { SUBGRAPH_NAMES } from '../../schema/municipalities.ts';
 import { gatewayConfigFromValues } from '../../gateway/config.ts';
 import { createGateway } from '../../gateway/server.ts';
-import { InternalKey } from '../../subgraphs/shared/internalToken.ts';
+import { InternalKey } from '../../contract/internalToken.ts';
 import { answerProblem, send, verifyMix } from './check.ts';
 import type { Counts, ReadCounts } from './counting.ts';
 import { buildDetailedRegionMix, MIX_KINDS } from './mix.ts';

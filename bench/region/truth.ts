@@ -9,8 +9,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Appointment, Consent, Customership, Decision, Fee, Plan, VtjPerson } from '../../adapters/core/model.ts';
-import type { InstanceId } from '../../adapters/core/region.ts';
+import type { Appointment, Consent, Customership, Decision, Fee, Plan, VtjPerson } from '../../domain/model.ts';
+import type { InstanceId } from '../../domain/region.ts';
 
 /** One sampled person: VTJ's data and their records region-wide, by instance. */
 export interface TruthPerson {

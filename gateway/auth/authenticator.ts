@@ -8,7 +8,7 @@
  */
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { identityFromClaims } from './claims.ts';
 import type { AuthConfig } from './config.ts';
 import { DEV_IDP_ALGORITHM, DevIdp } from './devIdp.ts';

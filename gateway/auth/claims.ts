@@ -1,13 +1,13 @@
 /**
- * A user's JWT claims ↔ the region's Identity (subgraphs/shared/identity.ts).
+ * A user's JWT claims ↔ the region's Identity (contract/identity.ts).
  *
  * Claims: `sub`, `role` ('citizen' | 'professional' | 'analyst'); citizens
  * `hetu`; professionals `name`, `profession`, `units`, `care_areas`,
  * `service_tasks`, `municipality`. A token whose claims do not have these
  * shapes is refused (INVALID_CLAIMS), never half-trusted.
  */
-import { checkIdentity } from '../../subgraphs/shared/identity.ts';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import { checkIdentity } from '../../contract/identity.ts';
+import type { Identity } from '../../contract/identity.ts';
 
 export type IdentityFromClaims = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly reason: string };
 

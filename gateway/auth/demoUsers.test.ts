@@ -9,11 +9,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkHetu } from '../../adapters/core/hetu.ts';
-import { municipality } from '../../adapters/core/region.ts';
-import type { SourceRecords, VtjPerson } from '../../adapters/core/model.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import { municipality } from '../../domain/region.ts';
+import type { SourceRecords, VtjPerson } from '../../domain/model.ts';
 import { DEMO_PERSON_CODES } from '../../fixtures/generator/demo.ts';
-import { consentInForce } from '../../subgraphs/shared/access/policy.ts';
+import { consentInForce } from '../../subgraphs/access/policy.ts';
 import { DEMO_PERSONS, DEMO_USERS, EXAMPLE_CHILD, EXAMPLE_CITIZEN, demoUser, describeDemoUser } from './demoUsers.ts';
 
 const TRUTH = fileURLToPath(new URL('../../fixtures/truth', import.meta.url));

@@ -13,10 +13,10 @@
  * a given day (demoUsers.test.ts checks every description against the
  * fixtures).
  */
-import { ageOn, checkHetu } from '../../adapters/core/hetu.ts';
-import { municipality as municipalityOf } from '../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../adapters/core/region.ts';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import { ageOn, checkHetu } from '../../domain/hetu.ts';
+import { municipality as municipalityOf } from '../../domain/region.ts';
+import type { MunicipalityCode } from '../../domain/region.ts';
+import type { Identity } from '../../contract/identity.ts';
 
 /** A person of the bundled fixtures the demo names: as VTJ has them. */
 export interface DemoPerson {

@@ -15,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, calculateJwkThumbprint, createLocalJWKSet, errors as joseErrors, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { JWK, JWTVerifyGetKey } from 'jose';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { claimsFor } from './claims.ts';
 import { DEV_IDP_AUDIENCE, devIdpIssuer } from './config.ts';
 

@@ -8,11 +8,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import Fastify from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { JWK, JWTPayload } from 'jose';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
-import type { InternalKey } from '../../subgraphs/shared/internalToken.ts';
-import { silentLogger } from '../../subgraphs/shared/logger.ts';
-import { createSubgraphServer } from '../../subgraphs/shared/server.ts';
-import type { SubgraphContext } from '../../subgraphs/shared/server.ts';
+import type { Identity } from '../../contract/identity.ts';
+import type { InternalKey } from '../../contract/internalToken.ts';
+import { silentLogger } from '../../subgraphs/server/logger.ts';
+import { createSubgraphServer } from '../../subgraphs/server/server.ts';
+import type { SubgraphContext } from '../../subgraphs/server/server.ts';
 import { parse } from '../graphql.ts';
 import { claimsFor } from './claims.ts';
 

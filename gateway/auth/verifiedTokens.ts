@@ -10,7 +10,7 @@
  * the token's own `exp`. The cache is bounded by estimated bytes (default
  * 4 MiB), not entries: tokens vary in length, up to 8 KiB each.
  */
-import type { Identity } from '../../subgraphs/shared/identity.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { ByteLru } from '../planning/byteLru.ts';
 
 interface Entry {

@@ -44,13 +44,13 @@
     try {
       var saved = window.sessionStorage.getItem(STORAGE_KEY);
       if (saved !== null && picker.querySelector('option[value="' + CSS.escape(saved) + '"]')) picker.value = saved;
-    } catch (e) {
+    } catch {
       /* storage may be off; the picker still works */
     }
     picker.addEventListener('change', function () {
       try {
         window.sessionStorage.setItem(STORAGE_KEY, picker.value);
-      } catch (e) {
+      } catch {
         /* ignore */
       }
       show('', false);

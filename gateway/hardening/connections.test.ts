@@ -3,21 +3,21 @@
  * socket): a body or headers trickled slower than the deadline are cut
  * within the deadline plus slack; connections beyond the caps are closed at
  * once while those already open are served. Small limits, so the suite is
- * quick; the defaults are in subgraphs/shared/serverLimits.ts.
+ * quick; the defaults are in contract/serverLimits.ts.
  */
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../subgraphs/shared/logger.ts';
-import { createSubgraphServer } from '../../subgraphs/shared/server.ts';
-import { TEST_INTERNAL_KEY, gatewayHeaders } from '../../subgraphs/testing/fakes.ts';
+import { silentLogger } from '../../subgraphs/server/logger.ts';
+import { createSubgraphServer } from '../../subgraphs/server/server.ts';
+import { TEST_INTERNAL_KEY, gatewayHeaders } from '../../subgraphs/testSupport/fakes.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from '../graphql.ts';
 import { createGateway } from '../server.ts';
 import { captureLogger, composeSupergraph } from '../testSupport.ts';
 import type { TestSubgraph } from '../testSupport.ts';
-import type { ServerLimits } from '../../subgraphs/shared/serverLimits.ts';
+import type { ServerLimits } from '../../contract/serverLimits.ts';
 import { startCountingSubgraphs } from './testSupport.ts';
 
 const REQUEST_TIMEOUT_MS = 800;

@@ -6,6 +6,7 @@
  */
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one; linear (no nested quantifiers).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses.
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the text holds a NUL character or a lone surrogate. */

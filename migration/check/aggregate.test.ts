@@ -3,7 +3,7 @@
  * lists, and that its sections (terminal and HTML) carry no identity codes.
  */
 import { describe, expect, it } from 'vitest';
-import { AdapterError, emptyRecords, issue, makeHetu, type Appointment, type SourceRecords, type VtjPerson } from '../../adapters/core/index.ts';
+import { AdapterError, emptyRecords, issue, makeHetu, type Appointment, type SourceRecords, type VtjPerson } from '../../domain/index.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import type { CheckDetails } from './aggregate.ts';

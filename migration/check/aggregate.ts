@@ -14,7 +14,7 @@ import {
   type SourceRecords,
   type VtjSlot,
   type PersonSlot,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import type { CommandResult, Section } from '../report/types.ts';
 import { IssueGroups, personLabel, positionsCell, type IssueGroup, type PositionRef } from '../source/issues.ts';
 import { DATA_GROUPS, FieldCounter, OFTEN_ABSENT_BY_DESIGN, type DataGroup } from './fields.ts';

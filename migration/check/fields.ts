@@ -1,9 +1,9 @@
 /**
- * Every canonical field of every data group (adapters/core/model.ts), for
+ * Every canonical field of every data group (domain/model.ts), for
  * counting how often each is empty. Provenance and the identity code are
  * left out: every item has them by contract.
  */
-import type { SourceRecords } from '../../adapters/core/index.ts';
+import type { SourceRecords } from '../../domain/index.ts';
 
 /** The data groups of SourceRecords, `person` being the patient/client record. */
 export const DATA_GROUPS = ['person', 'customerships', 'decisions', 'plans', 'appointments', 'fees', 'consents'] as const;

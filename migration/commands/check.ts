@@ -6,7 +6,7 @@
  * persons not in VTJ, deceased persons with future appointments.
  */
 import { parseArgs } from 'node:util';
-import { INSTANCES, formatInstant, type InstanceId, type ReadOptions } from '../../adapters/core/index.ts';
+import { INSTANCES, formatInstant, type InstanceId, type ReadOptions } from '../../domain/index.ts';
 import { CheckAggregator } from '../check/aggregate.ts';
 import type { CommandResult } from '../report/types.ts';
 import { readInstance } from '../source/read.ts';

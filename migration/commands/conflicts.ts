@@ -5,7 +5,8 @@
  * turvakielto, death.
  */
 import { parseArgs } from 'node:util';
-import { INSTANCES, MUNICIPALITIES, formatInstant, mapBounded, type ChangedPerson, type ReadOptions } from '../../adapters/core/index.ts';
+import { INSTANCES, MUNICIPALITIES, formatInstant, type ChangedPerson, type ReadOptions } from '../../domain/index.ts';
+import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import { ConflictsAggregator } from '../conflicts/aggregate.ts';
 import type { CommandResult } from '../report/types.ts';
 import { readInstance } from '../source/read.ts';

@@ -10,7 +10,7 @@
  * what the target already held (a person's own records and basic data) is
  * not reported as a difference.
  */
-import { formatInstant, municipality as municipalityOf, MUNICIPALITIES, type InstanceId, type ReadOptions } from '../../adapters/core/index.ts';
+import { formatInstant, municipality as municipalityOf, MUNICIPALITIES, type InstanceId, type ReadOptions } from '../../domain/index.ts';
 import type { CommandResult } from '../report/types.ts';
 import { diffInstances } from '../diff/engine.ts';
 import { parseCount, parseFeeYears, parseOptions, recordInstance } from '../diff/options.ts';

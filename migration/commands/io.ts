@@ -10,7 +10,7 @@
  *   writes to stdout and never exits the process: it returns its result (the
  *   CLI renders it) or throws `CommandError` ("could not run", exit 2).
  */
-import type { Clock, InstanceId, IsoDate, PersonDirectory, SourceAdapter, VtjAdapter } from '../../adapters/core/index.ts';
+import type { Clock, InstanceId, IsoDate, PersonDirectory, SourceAdapter, VtjAdapter } from '../../domain/index.ts';
 import type { CommandResult } from '../report/types.ts';
 
 /** The adapters a command asked for, over real sockets. */

@@ -9,7 +9,7 @@
  * adapter to check it (migration/sample/).
  */
 import { resolve } from 'node:path';
-import { formatInstant, type InstanceId, type ReadOptions } from '../../adapters/core/index.ts';
+import { formatInstant, type InstanceId, type ReadOptions } from '../../domain/index.ts';
 import type { CommandResult } from '../report/types.ts';
 import { parseCount, parseFeeYears, parseOptions, recordInstance } from '../diff/options.ts';
 import { sampleResult } from '../sample/report.ts';

@@ -1,5 +1,5 @@
 /** Small helpers the commands share. */
-import { AdapterError, type InstanceId } from '../../adapters/core/index.ts';
+import { AdapterError, type InstanceId } from '../../domain/index.ts';
 import { SourceStopped } from '../source/read.ts';
 import { CommandError } from './io.ts';
 

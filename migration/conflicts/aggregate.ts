@@ -4,7 +4,7 @@
  * the result (charts by kind and municipality, a table keyed by instance and
  * local id; full values in the JSON only). Pure: no I/O.
  */
-import { AdapterError, municipality as municipalityOf, type InstanceId, type PersonSlot, type VtjSlot, type ChangedPerson } from '../../adapters/core/index.ts';
+import { AdapterError, municipality as municipalityOf, type InstanceId, type PersonSlot, type VtjSlot, type ChangedPerson } from '../../domain/index.ts';
 import type { CommandResult, Section } from '../report/types.ts';
 import { IssueGroups, personLabel, positionsCell, type IssueGroup } from '../source/issues.ts';
 import { CONFLICT_KINDS, compareWithVtj, type ConflictKind, type ConflictValue } from './compare.ts';

@@ -1,6 +1,6 @@
 /** Basic data against VTJ, kind by kind, on literal persons. */
 import { describe, expect, it } from 'vitest';
-import { makeHetu, type Product, type SourcePerson, type VtjPerson } from '../../adapters/core/index.ts';
+import { makeHetu, type Product, type SourcePerson, type VtjPerson } from '../../domain/index.ts';
 import { ConflictsAggregator } from './aggregate.ts';
 import { compareWithVtj } from './compare.ts';
 

@@ -16,7 +16,7 @@
  *   ProConsona cannot say it, so saying nothing is no conflict there.
  * A value the source leaves out (unknown) is not compared, except for death.
  */
-import type { Address, IsoDate, Product, SourcePerson, VtjPerson } from '../../adapters/core/index.ts';
+import type { Address, IsoDate, Product, SourcePerson, VtjPerson } from '../../domain/index.ts';
 
 export const CONFLICT_KINDS = ['name', 'address', 'municipality', 'language', 'turvakielto', 'death'] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];

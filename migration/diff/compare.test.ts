@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Appointment, Customership, Decision, Fee, InstanceId, Provenance, SourceRecords } from '../../adapters/core/index.ts';
+import type { Appointment, Customership, Decision, Fee, InstanceId, Provenance, SourceRecords } from '../../domain/index.ts';
 import { comparePerson, comparables, flatten, isIdentical, matchGroup } from './compare.ts';
 
 const HETU = '010190-902E';

@@ -4,7 +4,7 @@
  * natural keys (never by local ids, which the target assigns anew) and
  * compared field by field with provenance left out. Pure: no I/O.
  */
-import { formatInstant, parseInstant, type SourceRecords } from '../../adapters/core/index.ts';
+import { formatInstant, parseInstant, type SourceRecords } from '../../domain/index.ts';
 
 /** The data groups compared, person-level basic data first. */
 export const GROUPS = ['person', 'customerships', 'decisions', 'plans', 'appointments', 'fees', 'consents'] as const;

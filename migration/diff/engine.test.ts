@@ -10,7 +10,7 @@ import {
   type ReadOptions,
   type SourceAdapter,
   type SourceRecords,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import { diffInstances } from './engine.ts';
 import { diffResult } from './report.ts';
 

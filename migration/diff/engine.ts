@@ -4,16 +4,8 @@
  * compares each person's canonical records and keeps counts, plus the
  * findings themselves up to a cap.
  */
-import {
-  AdapterError,
-  BEGINNING_OF_TIME,
-  mapBounded,
-  type PersonRead,
-  type PersonSlot,
-  type ReadOptions,
-  type SourceAdapter,
-  type SourceRecords,
-} from '../../adapters/core/index.ts';
+import { AdapterError, BEGINNING_OF_TIME, type PersonRead, type PersonSlot, type ReadOptions, type SourceAdapter, type SourceRecords } from '../../domain/index.ts';
+import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import { CommandError } from '../commands/io.ts';
 import { comparePerson, GROUPS, isIdentical, type Comparable, type FieldChange, type Group, type Value } from './compare.ts';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRegion } from '../../fixtures/generator/generate.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import { EXIT, type CommandResult } from '../report/types.ts';
-import { readHtml, readResult, runCli } from '../testkit.ts';
+import { readHtml, readResult, runCli } from '../testSupport.ts';
 import type { Finding } from './engine.ts';
 import { mojibake, simulateMigration, type Defect, type SimulatedMigration } from './simulatedMigration.ts';
 

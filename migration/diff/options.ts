@@ -4,7 +4,7 @@
  * one-sentence message naming the option.
  */
 import { parseArgs } from 'node:util';
-import { INSTANCES, isInstanceId, type InstanceId } from '../../adapters/core/index.ts';
+import { INSTANCES, isInstanceId, type InstanceId } from '../../domain/index.ts';
 import { CommandError } from '../commands/io.ts';
 
 const RECORD_INSTANCES = INSTANCES.filter((i) => i.product !== 'vtj').map((i) => i.id);

@@ -21,7 +21,7 @@ import {
   type InstanceId,
   type Provenance,
   type SourceRecords,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import { FIXTURE_FILES } from '../../adapters/lifecare/format.ts';
 import { createLifecareWriter } from '../../fixtures/generator/writers/lifecare.ts';
 import type { IntendedRecords } from '../../fixtures/generator/types.ts';
@@ -62,6 +62,7 @@ function readTruth(dir: string, instance: InstanceId): SourceRecords[] {
     .map((l) => JSON.parse(l) as SourceRecords);
 }
 
+// eslint-disable-next-line no-control-regex -- the ASCII range deliberately starts at NUL.
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Writes the migrated copy of the region into `outDir` and says what was injected. */

@@ -9,15 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  systemClock,
-  type Clock,
-  type InstanceId,
-  type PersonDirectory,
-  type RunningEmulator,
-  type SourceAdapter,
-  type VtjAdapter,
-} from '../../adapters/core/index.ts';
+import { systemClock, type Clock, type InstanceId, type PersonDirectory, type SourceAdapter, type VtjAdapter } from '../../domain/index.ts';
+import { type RunningEmulator } from '../../adapters/emulator/faults.ts';
 import { startEmulator } from '../../adapters/emulators.ts';
 import { createAdapter, DEFAULT_SOURCE_TIMEOUT_MS } from '../../adapters/sources.ts';
 import { createVtjAdapter } from '../../adapters/vtj/index.ts';

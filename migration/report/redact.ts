@@ -6,7 +6,7 @@
  * keep personal data out of what they put in sections; this catches a
  * source message that did not.
  */
-import { checkCharacter } from '../../adapters/core/index.ts';
+import { checkCharacter } from '../../domain/index.ts';
 
 const WITH_SIGN = /(?<![0-9A-Za-z])\d{6}\s?[-+A-FU-Ya-fu-y]\s?\d{3}\s?[0-9A-Ya-y](?![0-9A-Za-z])/g;
 const WITHOUT_SIGN = /(?<![0-9A-Za-z])(\d{6})\s?(\d{3})\s?([0-9A-Ya-y])(?![0-9A-Za-z])/g;

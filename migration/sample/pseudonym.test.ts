@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHetu, makeHetu, type RecordIssue } from '../../adapters/core/index.ts';
+import { checkHetu, makeHetu, type RecordIssue } from '../../domain/index.ts';
 import { maskText, Pseudonymiser } from './pseudonym.ts';
 import { hetuFormOf } from './sample.ts';
 

@@ -7,7 +7,7 @@
  * ones), so equalities and conflicts between records and VTJ survive.
  * Deterministic for a seed. Pure: no I/O.
  */
-import { addDays, checkHetu, makeHetu } from '../../adapters/core/index.ts';
+import { addDays, checkHetu, makeHetu } from '../../domain/index.ts';
 
 /** What the pseudonymiser must never produce: the sample's original codes and name words. */
 export interface Originals {

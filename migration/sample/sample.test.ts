@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PersonRead, SourcePerson } from '../../adapters/core/index.ts';
+import type { PersonRead, SourcePerson } from '../../domain/index.ts';
 import { generateRegion } from '../../fixtures/generator/generate.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import type { CommandResult } from '../report/types.ts';

@@ -8,22 +8,8 @@
  * the issues the adapter reported), codes and dates are kept, and what had
  * no canonical code is written so that it still has none.
  */
-import {
-  AdapterError,
-  BEGINNING_OF_TIME,
-  instance as instanceOf,
-  mapBounded,
-  municipality as municipalityOf,
-  type PersonRead,
-  type Provenance,
-  type ReadOptions,
-  type RecordIssue,
-  type SourceAdapter,
-  type SourcePerson,
-  type SourceRecords,
-  type VtjAdapter,
-  type VtjPerson,
-} from '../../adapters/core/index.ts';
+import { AdapterError, BEGINNING_OF_TIME, instance as instanceOf, municipality as municipalityOf, type PersonRead, type Provenance, type ReadOptions, type RecordIssue, type SourceAdapter, type SourcePerson, type SourceRecords, type VtjAdapter, type VtjPerson } from '../../domain/index.ts';
+import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import type { HetuForm, IntendedRecords } from '../../fixtures/generator/types.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import { Rng } from '../../fixtures/generator/rng.ts';

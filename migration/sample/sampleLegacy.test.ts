@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { instance as instanceOf, makeHetu, type InstanceId, type VtjPerson } from '../../adapters/core/index.ts';
+import { instance as instanceOf, makeHetu, type InstanceId, type VtjPerson } from '../../domain/index.ts';
 import type { HetuForm, IntendedRecords } from '../../fixtures/generator/types.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
 import { main } from '../cli.ts';

@@ -16,10 +16,10 @@ import {
   type InstanceId,
   type PersonRead,
   type SourceRecords,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import { openSources } from '../diff/sources.ts';
 import type { CommandResult } from '../report/types.ts';
-import { readResult, runCli } from '../testkit.ts';
+import { readResult, runCli } from '../testSupport.ts';
 import type { SamplePerson } from './sample.ts';
 
 /** `npm run migration -- sample …` in this process; the sample and its reports go to a fresh directory (`out`). */

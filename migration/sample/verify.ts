@@ -3,7 +3,8 @@
  * and compares it with what was meant to be written: every record (by
  * natural key, all fields) and the issues the adapter reports.
  */
-import { AdapterError, instance as instanceOf, mapBounded, type InstanceId, type ReadOptions } from '../../adapters/core/index.ts';
+import { AdapterError, instance as instanceOf, type InstanceId, type ReadOptions } from '../../domain/index.ts';
+import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import { comparePerson, GROUPS, isIdentical, type Group } from '../diff/compare.ts';
 import { openSources, type OpenOptions } from '../diff/sources.ts';
 import type { SampleOutcome } from './sample.ts';

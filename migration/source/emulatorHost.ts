@@ -12,7 +12,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
-import { instance as instanceOf, isInstanceId, type InstanceId, type RunningEmulator } from '../../adapters/core/index.ts';
+import { instance as instanceOf, isInstanceId, type InstanceId } from '../../domain/index.ts';
+import { type RunningEmulator } from '../../adapters/emulator/faults.ts';
 
 let emulators: RegionEmulators | undefined;
 let control: Server | undefined;

@@ -3,7 +3,7 @@
  * position (the JSON gets them all; tables show the first few), and how a
  * person is named where personal data may not appear.
  */
-import { AdapterError, type AdapterErrorCode } from '../../adapters/core/index.ts';
+import { AdapterError, type AdapterErrorCode } from '../../domain/index.ts';
 
 /** Where one occurrence is. `hetu` goes to the JSON file only. */
 export interface PositionRef {

@@ -16,7 +16,7 @@ import {
   type PersonDirectory,
   type SourceAdapter,
   type VtjAdapter,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import { createAdapter } from '../../adapters/sources.ts';
 import { createVtjAdapter } from '../../adapters/vtj/index.ts';
 import { CommandError, type OpenedSources } from '../commands/io.ts';

@@ -8,7 +8,7 @@ import {
   type SourceAdapter,
   type VtjAdapter,
   type VtjSlot,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import { readInstance, SourceStopped, type ListedRead } from './read.ts';
 
 const unavailable = () => new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaePotilas: expected an answer within 30000 ms, received none');

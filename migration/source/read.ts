@@ -15,7 +15,7 @@ import {
   type SourceAdapter,
   type VtjAdapter,
   type VtjSlot,
-} from '../../adapters/core/index.ts';
+} from '../../domain/index.ts';
 import type { Progress } from '../commands/io.ts';
 
 /** One listed person's read. */

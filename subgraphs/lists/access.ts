@@ -1,7 +1,7 @@
 /**
  * The access point (issue 4): per request, the lists subgraph decides every
  * personal field and record of a Customer with the policy engine
- * (subgraphs/shared/access) and records each decision in the audit log
+ * (subgraphs/access) and records each decision in the audit log
  * BEFORE the data leaves (fail closed: a failed write is AUDIT_UNAVAILABLE
  * and nothing is returned).
  *
@@ -11,16 +11,16 @@
  */
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import type { Clock } from '../../adapters/core/time.ts';
-import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../shared/access/policy.ts';
-import type { AccessContext, AccessDecision, DataGroup, EmergencyGrant, FilteredRecords, RecordGroup, SubjectRecords } from '../shared/access/policy.ts';
-import { forbiddenError } from '../shared/access/errors.ts';
-import { outcomesOf, readEvents } from '../shared/audit/events.ts';
-import type { AuditEventInput, GroupOutcome } from '../shared/audit/events.ts';
-import { AuditBatcher, auditedRead } from '../shared/audit/store.ts';
-import type { AuditSink } from '../shared/audit/store.ts';
-import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
-import type { Identity } from '../shared/identity.ts';
+import type { Clock } from '../../domain/time.ts';
+import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../access/policy.ts';
+import type { AccessContext, AccessDecision, DataGroup, EmergencyGrant, FilteredRecords, RecordGroup, SubjectRecords } from '../access/policy.ts';
+import { forbiddenError } from '../access/errors.ts';
+import { outcomesOf, readEvents } from '../audit/events.ts';
+import type { AuditEventInput, GroupOutcome } from '../audit/events.ts';
+import { AuditBatcher, auditedRead } from '../audit/store.ts';
+import type { AuditSink } from '../audit/store.ts';
+import type { EmergencyAccessStore } from '../audit/emergency.ts';
+import type { Identity } from '../../contract/identity.ts';
 import type { RecordListField } from '../../schema/model.ts';
 import { gatherRecords } from './representation.ts';
 import type { CustomerRepresentation, GatheredRecords } from './representation.ts';

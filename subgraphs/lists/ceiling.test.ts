@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeHetu } from '../../adapters/core/hetu.ts';
-import { fee, prov } from '../testing/fakes.ts';
+import { makeHetu } from '../../domain/hetu.ts';
+import { fee, prov } from '../testSupport/fakes.ts';
 import { feeCeiling, UnknownCeilingYearError } from './ceiling.ts';
 
 const porvoo = (id: string) => prov('lifecare-porvoo', '638', id);

@@ -6,8 +6,8 @@
  * order) first reaches it; accruing fees dated after that day should not
  * have been charged.
  */
-import { ageOn, checkHetu } from '../../adapters/core/hetu.ts';
-import type { Fee } from '../../adapters/core/model.ts';
+import { ageOn, checkHetu } from '../../domain/hetu.ts';
+import type { Fee } from '../../domain/model.ts';
 import { compareSource } from './merge.ts';
 
 /** Ceilings in cents by year (region.md). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Appointment, Fee } from '../../adapters/core/model.ts';
-import { appointment, consent, customership, fee, plan, prov } from '../testing/fakes.ts';
+import type { Appointment, Fee } from '../../domain/model.ts';
+import { appointment, consent, customership, fee, plan, prov } from '../testSupport/fakes.ts';
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 
 const porvoo = (id: string) => prov('lifecare-porvoo', '638', id);

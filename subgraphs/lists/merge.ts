@@ -15,8 +15,8 @@ import type {
   Plan,
   Provenance,
   ServiceTask,
-} from '../../adapters/core/model.ts';
-import { parseInstant } from '../../adapters/core/time.ts';
+} from '../../domain/model.ts';
+import { parseInstant } from '../../domain/time.ts';
 
 /** Compares provenances: by instance, then local id (numeric-aware). */
 export function compareSource(a: Provenance, b: Provenance): number {
@@ -54,7 +54,7 @@ export function mergeAppointments(lists: readonly (readonly Appointment[])[], fi
   const keyed = lists
     .flat()
     .map((a) => ({ a, t: parseInstant(a.start) }))
-    .filter(({ a, t }) => t >= from && t < to && t >= notBefore)
+    .filter(({ t }) => t >= from && t < to && t >= notBefore)
     .filter(({ a }) => !filter.status || filter.status.includes(a.status))
     .filter(({ a }) => !filter.careArea || filter.careArea.includes(a.careArea))
     .sort((x, y) => x.t - y.t || compareSource(x.a.source, y.a.source));

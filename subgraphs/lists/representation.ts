@@ -4,11 +4,11 @@
  * nulls become absent fields and a provenance's municipality object becomes
  * its code again.
  */
-import type { Appointment, Consent, Customership, Decision, Fee, Plan } from '../../adapters/core/model.ts';
+import type { Appointment, Consent, Customership, Decision, Fee, Plan } from '../../domain/model.ts';
 import { municipalityOfType } from '../../schema/municipalities.ts';
 import { RECORD_LISTS } from '../../schema/model.ts';
 import type { RecordListField } from '../../schema/model.ts';
-import type { MissingSource } from '../shared/context.ts';
+import type { MissingSource } from '../server/context.ts';
 
 /** One `sources` entry as it arrives: a records reference with the required lists. */
 export interface SourceRepresentation {

@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeHetu } from '../../adapters/core/hetu.ts';
-import { municipality } from '../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../adapters/core/region.ts';
+import { makeHetu } from '../../domain/hetu.ts';
+import { municipality } from '../../domain/region.ts';
+import type { MunicipalityCode } from '../../domain/region.ts';
 import { RECORD_LISTS, VALUE_TYPES } from '../../schema/model.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
-import { silentLogger } from '../shared/logger.ts';
-import { appointment, customership, fee, gql, prov, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
-import type { AuditEventInput } from '../shared/audit/events.ts';
-import type { Identity } from '../shared/identity.ts';
+import { silentLogger } from '../server/logger.ts';
+import { appointment, customership, fee, gql, prov, TEST_INTERNAL_KEY } from '../testSupport/fakes.ts';
+import type { AuditEventInput } from '../audit/events.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { createListsSubgraph } from './subgraph.ts';
 
 const PERSON = makeHetu('1980-04-04', 921);

@@ -6,27 +6,27 @@
  * decided by the policy engine and audited before it leaves (access.ts). It
  * calls no source itself.
  */
-import type { UnitRegister } from '../shared/unitRegister.ts';
+import type { UnitRegister } from './unitRegister.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { checkHetu } from '../../adapters/core/hetu.ts';
-import type { GroupRecord, RecordGroup } from '../shared/access/policy.ts';
-import type { AuditSink } from '../shared/audit/store.ts';
-import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
-import type { SubgraphContext } from '../shared/server.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import type { GroupRecord, RecordGroup } from '../access/policy.ts';
+import type { AuditSink } from '../audit/store.ts';
+import type { EmergencyAccessStore } from '../audit/emergency.ts';
+import type { SubgraphContext } from '../server/server.ts';
 import { RequestAccess } from './access.ts';
 import type { PersonAccess } from './access.ts';
-import type { AppointmentStatus, CareArea, FeeStatus, ServiceTask } from '../../adapters/core/model.ts';
-import { systemClock } from '../../adapters/core/time.ts';
-import type { Clock } from '../../adapters/core/time.ts';
+import type { AppointmentStatus, CareArea, FeeStatus, ServiceTask } from '../../domain/model.ts';
+import { systemClock } from '../../domain/time.ts';
+import type { Clock } from '../../domain/time.ts';
 import { listsSubgraphSdl } from '../../schema/sdl.ts';
-import type { Logger } from '../shared/logger.ts';
-import { scalarResolvers } from '../shared/scalars.ts';
-import type { InternalKey } from '../shared/internalToken.ts';
-import { createSubgraphServer } from '../shared/server.ts';
-import { valueResolvers } from '../shared/valueResolvers.ts';
+import type { Logger } from '../server/logger.ts';
+import { scalarResolvers } from '../server/scalars.ts';
+import type { InternalKey } from '../../contract/internalToken.ts';
+import { createSubgraphServer } from '../server/server.ts';
+import { valueResolvers } from '../server/valueResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeDecisions, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 import type { CustomerRepresentation } from './representation.ts';
@@ -37,7 +37,7 @@ export interface ListsSubgraphOptions {
   readonly clock?: Clock;
   /** Fee ceilings in cents by year; default region.md's. */
   readonly ceilings?: Readonly<Record<number, number>>;
-  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  /** The key of the gateway's internal tokens (contract/internalToken.ts). */
   readonly internalKey: InternalKey;
   /** The audit log: every personal read is written here before it leaves (the AuditStore of the person index's database). */
   readonly audit: AuditSink;

@@ -7,14 +7,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { PersonSlot } from '../../adapters/core/adapter.ts';
-import { makeHetu } from '../../adapters/core/hetu.ts';
-import type { InstanceId } from '../../adapters/core/region.ts';
-import { silentLogger } from '../shared/logger.ts';
-import type { Identity } from '../shared/identity.ts';
-import { OperationReadCache } from '../shared/readCache.ts';
-import { encodeRecordsRef } from '../shared/recordsRef.ts';
-import { appointment, FakeSourceAdapter, gatewayHeaders, prov, records, TEST_INTERNAL_KEY } from '../testing/fakes.ts';
+import type { PersonSlot } from '../../domain/sourceAdapter.ts';
+import { makeHetu } from '../../domain/hetu.ts';
+import type { InstanceId } from '../../domain/region.ts';
+import { silentLogger } from '../server/logger.ts';
+import type { Identity } from '../../contract/identity.ts';
+import { OperationReadCache } from '../server/readCache.ts';
+import { encodeRecordsRef } from './recordsRef.ts';
+import { appointment, FakeSourceAdapter, gatewayHeaders, prov, records, TEST_INTERNAL_KEY } from '../testSupport/fakes.ts';
 import { sourcesFor } from '../services.ts';
 import { createMunicipalitySubgraph } from './subgraph.ts';
 

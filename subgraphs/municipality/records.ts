@@ -5,16 +5,16 @@
  * records that belong to this municipality.
  */
 import DataLoader from 'dataloader';
-import type { PersonRead, PersonSlot, ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
-import { AdapterError } from '../../adapters/core/errors.ts';
-import type { RecordIssue } from '../../adapters/core/errors.ts';
-import type { Appointment, Consent, Customership, Decision, Fee, Plan, SourceRecords } from '../../adapters/core/model.ts';
-import { instance as instanceOf } from '../../adapters/core/region.ts';
-import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
-import type { MissingSource } from '../shared/context.ts';
-import type { RecordsRef } from '../shared/recordsRef.ts';
-import { readThrough } from '../shared/readCache.ts';
-import type { OperationReadCache } from '../shared/readCache.ts';
+import type { PersonRead, PersonSlot, ReadOptions, SourceAdapter } from '../../domain/sourceAdapter.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import type { RecordIssue } from '../../domain/errors.ts';
+import type { Appointment, Consent, Customership, Decision, Fee, Plan, SourceRecords } from '../../domain/model.ts';
+import { instance as instanceOf } from '../../domain/region.ts';
+import type { InstanceId, MunicipalityCode } from '../../domain/region.ts';
+import type { MissingSource } from '../server/context.ts';
+import type { RecordsRef } from './recordsRef.ts';
+import { readThrough } from '../server/readCache.ts';
+import type { OperationReadCache } from '../server/readCache.ts';
 
 /** The operation-wide read cache and this request's scope in it (readCache.ts). */
 export interface CachedReads {

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeHetu } from '../../adapters/core/hetu.ts';
-import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
-import { silentLogger } from '../shared/logger.ts';
-import { encodeRecordsRef } from '../shared/recordsRef.ts';
-import {appointment, consent, customership, FakeSourceAdapter, fee, gql as gqlAs, prov, records, TEST_INTERNAL_KEY} from '../testing/fakes.ts';
-import type { Identity } from '../shared/identity.ts';
+import { makeHetu } from '../../domain/hetu.ts';
+import type { InstanceId, MunicipalityCode } from '../../domain/region.ts';
+import { silentLogger } from '../server/logger.ts';
+import { encodeRecordsRef } from './recordsRef.ts';
+import {appointment, consent, customership, FakeSourceAdapter, fee, gql as gqlAs, prov, records, TEST_INTERNAL_KEY} from '../testSupport/fakes.ts';
+import type { Identity } from '../../contract/identity.ts';
 import { sourcesFor } from '../services.ts';
 import { createMunicipalitySubgraph } from './subgraph.ts';
 

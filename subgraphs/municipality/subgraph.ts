@@ -6,20 +6,20 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
-import type { PersonSlot, ReadOptions, SourceAdapter } from '../../adapters/core/adapter.ts';
-import { operationScope } from '../shared/readCache.ts';
-import type { OperationReadCache } from '../shared/readCache.ts';
-import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
+import type { PersonSlot, ReadOptions, SourceAdapter } from '../../domain/sourceAdapter.ts';
+import { operationScope } from '../server/readCache.ts';
+import type { OperationReadCache } from '../server/readCache.ts';
+import type { InstanceId, MunicipalityCode } from '../../domain/region.ts';
 import { municipalitySubgraphSdl } from '../../schema/sdl.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
-import type { Logger } from '../shared/logger.ts';
-import { decodeRecordsRef } from '../shared/recordsRef.ts';
-import { forbiddenError } from '../shared/access/errors.ts';
-import { scalarResolvers } from '../shared/scalars.ts';
-import type { InternalKey } from '../shared/internalToken.ts';
-import { createSubgraphServer } from '../shared/server.ts';
-import type { SubgraphContext } from '../shared/server.ts';
-import { valueResolvers } from '../shared/valueResolvers.ts';
+import type { Logger } from '../server/logger.ts';
+import { decodeRecordsRef } from './recordsRef.ts';
+import { forbiddenError } from '../access/errors.ts';
+import { scalarResolvers } from '../server/scalars.ts';
+import type { InternalKey } from '../../contract/internalToken.ts';
+import { createSubgraphServer } from '../server/server.ts';
+import type { SubgraphContext } from '../server/server.ts';
+import { valueResolvers } from '../server/valueResolvers.ts';
 import { loadMunicipalityRecords, PersonLoaders } from './records.ts';
 import type { MunicipalityRecords } from './records.ts';
 
@@ -30,11 +30,11 @@ export interface MunicipalitySubgraphOptions {
   readonly logger: Logger;
   /** Passed to every readPersons call (fee years, appointment window); default: the adapters' defaults. */
   readonly readOptions?: ReadOptions;
-  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  /** The key of the gateway's internal tokens (contract/internalToken.ts). */
   readonly internalKey: InternalKey;
   /**
    * Reads of one gateway operation, shared by the municipality subgraphs of
-   * this process (subgraphs/shared/readCache.ts); absent: each request reads anew.
+   * this process (subgraphs/server/readCache.ts); absent: each request reads anew.
    * Every subgraph sharing it must pass the same `readOptions`.
    */
   readonly readCache?: OperationReadCache<PersonSlot>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeHetu } from '../../adapters/core/hetu.ts';
+import { makeHetu } from '../../domain/hetu.ts';
 import { locatorFromPersonIndex } from './locator.ts';
 
 describe('locatorFromPersonIndex', () => {

@@ -3,7 +3,7 @@
  * PersonLocator the region subgraph codes against. Typed structurally so
  * the two sides can evolve separately.
  */
-import type { IndexEntry, PersonLocator, SourceIndexStatus } from '../shared/personLocator.ts';
+import type { IndexEntry, PersonLocator, SourceIndexStatus } from './personLocator.ts';
 
 /** What the locator needs of the person index. */
 export interface PersonIndexLike {

@@ -5,11 +5,11 @@
  * tell (a shared instance) yields a reference to every municipality the
  * instance serves; each of those subgraphs keeps only its own records.
  */
-import { instance as instanceOf, MUNICIPALITIES } from '../../adapters/core/region.ts';
-import type { InstanceId, MunicipalityCode } from '../../adapters/core/region.ts';
+import { instance as instanceOf, MUNICIPALITIES } from '../../domain/region.ts';
+import type { InstanceId, MunicipalityCode } from '../../domain/region.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
-import type { IndexEntry } from '../shared/personLocator.ts';
-import { encodeRecordsRef } from '../shared/recordsRef.ts';
+import type { IndexEntry } from './personLocator.ts';
+import { encodeRecordsRef } from '../municipality/recordsRef.ts';
 
 export interface RecordsReference {
   readonly __typename: string;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeHetu } from '../../adapters/core/hetu.ts';
-import { silentLogger } from '../shared/logger.ts';
-import { createMemoryLocator } from '../shared/memoryLocator.ts';
-import { decodeRecordsRef } from '../shared/recordsRef.ts';
-import { FakeVtj, gatewayHeaders, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testing/fakes.ts';
-import { openDatabase } from '../shared/database.ts';
-import { AuditStore, EmergencyAccessStore } from '../shared/audit/index.ts';
-import type { Identity } from '../shared/identity.ts';
-import { ManualClock } from '../shared/testSupport.ts';
+import { makeHetu } from '../../domain/hetu.ts';
+import { silentLogger } from '../server/logger.ts';
+import { createMemoryLocator } from './memoryLocator.ts';
+import { decodeRecordsRef } from '../municipality/recordsRef.ts';
+import { FakeVtj, gatewayHeaders, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testSupport/fakes.ts';
+import { openDatabase } from '../database/database.ts';
+import { AuditStore, EmergencyAccessStore } from '../audit/index.ts';
+import type { Identity } from '../../contract/identity.ts';
+import { ManualClock } from '../database/testSupport.ts';
 import { createRegionSubgraph } from './subgraph.ts';
 
 const PARENT = makeHetu('1980-04-04', 931);

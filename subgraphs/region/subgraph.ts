@@ -13,43 +13,43 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
-import type { VtjAdapter, VtjSlot } from '../../adapters/core/adapter.ts';
-import { operationScope, readThrough } from '../shared/readCache.ts';
-import type { OperationReadCache } from '../shared/readCache.ts';
-import { AdapterError } from '../../adapters/core/errors.ts';
-import { checkHetu } from '../../adapters/core/hetu.ts';
-import type { VtjPerson } from '../../adapters/core/model.ts';
-import { MUNICIPALITIES } from '../../adapters/core/region.ts';
+import type { VtjAdapter, VtjSlot } from '../../domain/sourceAdapter.ts';
+import { operationScope, readThrough } from '../server/readCache.ts';
+import type { OperationReadCache } from '../server/readCache.ts';
+import { AdapterError } from '../../domain/errors.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import type { VtjPerson } from '../../domain/model.ts';
+import { MUNICIPALITIES } from '../../domain/region.ts';
 import { schemaMunicipality } from '../../schema/municipalities.ts';
 import { regionSubgraphSdl } from '../../schema/sdl.ts';
-import type { MissingSource } from '../shared/context.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { IndexEntry, PersonLocator } from '../shared/personLocator.ts';
-import { scalarResolvers } from '../shared/scalars.ts';
-import type { InternalKey } from '../shared/internalToken.ts';
-import { createSubgraphServer } from '../shared/server.ts';
-import type { SubgraphContext } from '../shared/server.ts';
-import { municipalityObject } from '../shared/valueResolvers.ts';
+import type { MissingSource } from '../server/context.ts';
+import type { Logger } from '../server/logger.ts';
+import type { IndexEntry, PersonLocator } from './personLocator.ts';
+import { scalarResolvers } from '../server/scalars.ts';
+import type { InternalKey } from '../../contract/internalToken.ts';
+import { createSubgraphServer } from '../server/server.ts';
+import type { SubgraphContext } from '../server/server.ts';
+import { municipalityObject } from '../server/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
-import { formatInstant, systemClock } from '../../adapters/core/time.ts';
-import type { Clock } from '../../adapters/core/time.ts';
-import { forbiddenError } from '../shared/access/errors.ts';
-import { formatAuditInstant, toFhirAuditEvent } from '../shared/audit/fhir.ts';
-import { lookupEvent } from '../shared/audit/events.ts';
-import type { AuditEvent, LookupResult } from '../shared/audit/events.ts';
-import { auditsLookup, decideLookup, lookupNeedsGuardians } from '../shared/access/policy.ts';
-import type { AccessDecision } from '../shared/access/policy.ts';
-import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../shared/audit/store.ts';
-import { ReadLogCursors } from '../shared/audit/cursor.ts';
-import type { AuditSink, AuditStore, ReadLogPosition } from '../shared/audit/store.ts';
-import type { EmergencyAccessStore } from '../shared/audit/emergency.ts';
-import type { Identity } from '../shared/identity.ts';
+import { formatInstant, systemClock } from '../../domain/time.ts';
+import type { Clock } from '../../domain/time.ts';
+import { forbiddenError } from '../access/errors.ts';
+import { formatAuditInstant, toFhirAuditEvent } from '../audit/fhir.ts';
+import { lookupEvent } from '../audit/events.ts';
+import type { AuditEvent, LookupResult } from '../audit/events.ts';
+import { auditsLookup, decideLookup, lookupNeedsGuardians } from '../access/policy.ts';
+import type { AccessDecision } from '../access/policy.ts';
+import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../audit/store.ts';
+import { ReadLogCursors } from '../audit/cursor.ts';
+import type { AuditSink, AuditStore, ReadLogPosition } from '../audit/store.ts';
+import type { EmergencyAccessStore } from '../audit/emergency.ts';
+import type { Identity } from '../../contract/identity.ts';
 
 export interface RegionSubgraphOptions {
   readonly vtj: VtjAdapter;
   readonly locator: PersonLocator;
   readonly logger: Logger;
-  /** The key of the gateway's internal tokens (subgraphs/shared/internalToken.ts). */
+  /** The key of the gateway's internal tokens (contract/internalToken.ts). */
   readonly internalKey: InternalKey;
   /** The audit log (the citizen's own read log reads it). */
   readonly audit: AuditStore;
@@ -61,7 +61,7 @@ export interface RegionSubgraphOptions {
   readonly clock?: Clock;
   /** The analysts' statistics (null until the first refresh completes). */
   readonly statistics?: StatisticsSource;
-  /** VTJ reads of one gateway operation (subgraphs/shared/readCache.ts); absent: each request reads anew. */
+  /** VTJ reads of one gateway operation (subgraphs/server/readCache.ts); absent: each request reads anew. */
   readonly vtjReadCache?: OperationReadCache<VtjSlot>;
 }
 
@@ -152,7 +152,7 @@ function requirePersonalAccess(identity: Identity | null): asserts identity is I
 }
 
 /**
- * The policy's decision on looking `hetu` up (subgraphs/shared/access:
+ * The policy's decision on looking `hetu` up (subgraphs/access:
  * `decideLookup`). VTJ is read only when the decision needs the subject's
  * guardians (a citizen asking for a minor); `hetu` must be well-formed.
  */

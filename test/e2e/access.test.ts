@@ -15,12 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevIdp } from '../../gateway/auth/devIdp.ts';
 import { demoUser } from '../../gateway/auth/demoUsers.ts';
-import { AuditStore } from '../../subgraphs/shared/audit/store.ts';
-import type { AuditEventInput } from '../../subgraphs/shared/audit/events.ts';
-import type { Identity } from '../../subgraphs/shared/identity.ts';
-import { ManualClock } from '../../subgraphs/shared/testSupport.ts';
-import { gql as gqlAs, startE2ERegion } from './support.ts';
-import type { E2ERegion, GraphQLAnswer } from './support.ts';
+import { AuditStore } from '../../subgraphs/audit/store.ts';
+import type { AuditEventInput } from '../../subgraphs/audit/events.ts';
+import { ManualClock } from '../../subgraphs/database/testSupport.ts';
+import { gql as gqlAs, startE2ERegion } from './testSupport/region.ts';
+import type { E2ERegion, GraphQLAnswer } from './testSupport/region.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 /** The bundled fixtures' today at noon in Helsinki. */
@@ -55,20 +54,19 @@ let auditFails = false;
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  let store: AuditStore | undefined;
   region = await startE2ERegion({
     clock,
     writeFixtures: async (dir) => cpSync(FIXTURES, dir, { recursive: true }),
     auditSink: {
       record: async (events: readonly AuditEventInput[]) => {
         if (auditFails) throw new Error('audit insert failed');
-        return store!.record(events);
+        return audit.record(events);
       },
     },
     // The aliased query of forty clients needs more aliases, root fields and fields than the defaults allow.
     gatewayFlags: { 'max-aliases': '100', 'max-root-fields': '100', 'max-fields': '2000', 'max-tokens': '10000', 'max-depth': '12' },
   });
-  store = audit = await AuditStore.open(region.database);
+  audit = await AuditStore.open(region.database);
 }, 90_000);
 
 afterAll(async () => {

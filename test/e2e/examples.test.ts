@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERSONS, EXAMPLE_CHILD, EXAMPLE_CITIZEN, demoUser } from '../../gateway/auth/demoUsers.ts';
 import type { ExampleOperation } from '../../gateway/examples.ts';
-import { ManualClock } from '../../subgraphs/shared/testSupport.ts';
-import { gql, startE2ERegion } from './support.ts';
-import type { E2ERegion, GraphQLAnswer } from './support.ts';
+import { ManualClock } from '../../subgraphs/database/testSupport.ts';
+import { gql, startE2ERegion } from './testSupport/region.ts';
+import type { E2ERegion, GraphQLAnswer } from './testSupport/region.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 /** The bundled fixtures' today (2026-11-23) at noon in Helsinki. */

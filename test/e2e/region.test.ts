@@ -7,12 +7,12 @@
  * the very end, stop an emulator and a subgraph for good.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTANCES, corruptCheckCharacter } from '../../adapters/core/index.ts';
-import type { InstanceId } from '../../adapters/core/index.ts';
-import { HETU } from './fixtures.ts';
-import { checkHetu } from '../../adapters/core/hetu.ts';
-import { delta, gql as gqlAs, startE2ERegion } from './support.ts';
-import type { E2ERegion, GraphQLAnswer, GraphQLErrorBody } from './support.ts';
+import { INSTANCES, corruptCheckCharacter } from '../../domain/index.ts';
+import type { InstanceId } from '../../domain/index.ts';
+import { HETU } from './testSupport/fixtures.ts';
+import { checkHetu } from '../../domain/hetu.ts';
+import { delta, gql as gqlAs, startE2ERegion } from './testSupport/region.ts';
+import type { E2ERegion, GraphQLAnswer, GraphQLErrorBody } from './testSupport/region.ts';
 
 /** Sources given a short timeout, so a slow answer is a missing source within the test's time. */
 const SLOW_TESTED: readonly InstanceId[] = ['lifecare-askola', 'pegasos-loviisa', 'proconsona-askola'];
@@ -126,7 +126,6 @@ const where = (items: readonly (Item & { start?: string; date?: string })[]): [s
 const PORVOO = { code: '638', nameFi: 'Porvoo', nameSv: 'Borgå' };
 const SIPOO = { code: '753', nameFi: 'Sipoo', nameSv: 'Sibbo' };
 const LAPINJARVI = { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' };
-const LOVIISA = { code: '434', nameFi: 'Loviisa', nameSv: 'Lovisa' };
 const MYRSKYLA = { code: '504', nameFi: 'Myrskylä', nameSv: 'Mörskom' };
 
 // ---------------------------------------------------------------- 1–3: one customer across municipalities

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DevIdp } from '../../gateway/auth/devIdp.ts';
-import { HETU, writeE2ERegion } from './fixtures.ts';
+import { HETU, writeE2ERegion } from './testSupport/fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** "Within a few seconds" (issue 3): the Lifecycle's own deadline is 5 s. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeHetu } from '../../adapters/core/hetu.ts';
+import { makeHetu } from '../../domain/hetu.ts';
 
 interface TruthItem {
   readonly source: { readonly municipality: string };

@@ -5,14 +5,14 @@ import { setMaxListeners } from 'node:events';
  * changes on an interval. Sources are independent: one failing is recorded
  * (error code only) and retried next round while the others go on.
  */
-import { BEGINNING_OF_TIME } from '../../../adapters/core/adapter.ts';
-import type { SourceAdapter } from '../../../adapters/core/adapter.ts';
-import { AdapterError } from '../../../adapters/core/errors.ts';
-import type { InstanceId } from '../../../adapters/core/region.ts';
-import { formatInstant } from '../../../adapters/core/time.ts';
-import type { Clock } from '../../../adapters/core/time.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { Scheduler } from '../../shared/scheduler.ts';
+import { BEGINNING_OF_TIME } from '../../../domain/sourceAdapter.ts';
+import type { SourceAdapter } from '../../../domain/sourceAdapter.ts';
+import { AdapterError } from '../../../domain/errors.ts';
+import type { InstanceId } from '../../../domain/region.ts';
+import { formatInstant } from '../../../domain/time.ts';
+import type { Clock } from '../../../domain/time.ts';
+import type { Logger } from '../../server/logger.ts';
+import type { Scheduler } from '../../server/scheduler.ts';
 import { pageRows } from './rows.ts';
 import type { IssueCounts } from './rows.ts';
 import type { IndexEntry, PersonIndexStore, SourceState } from './store.ts';

@@ -3,13 +3,13 @@
  * validates codes, decides the municipality whose subgraph serves each
  * person's records, and counts what could not be indexed (no codes kept).
  */
-import type { ChangedPage, PersonRead, SourceAdapter } from '../../../adapters/core/adapter.ts';
-import { AdapterError } from '../../../adapters/core/errors.ts';
-import { checkHetu } from '../../../adapters/core/hetu.ts';
-import type { SourceRecords } from '../../../adapters/core/model.ts';
-import { instance as instanceOf, recordMunicipality } from '../../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../../adapters/core/region.ts';
-import { parseInstant } from '../../../adapters/core/time.ts';
+import type { ChangedPage, PersonRead, SourceAdapter } from '../../../domain/sourceAdapter.ts';
+import { AdapterError } from '../../../domain/errors.ts';
+import { checkHetu } from '../../../domain/hetu.ts';
+import type { SourceRecords } from '../../../domain/model.ts';
+import { instance as instanceOf, recordMunicipality } from '../../../domain/region.ts';
+import type { MunicipalityCode } from '../../../domain/region.ts';
+import { parseInstant } from '../../../domain/time.ts';
 import type { IndexRow, PersonIndexStore } from './store.ts';
 
 /** Counts of listing problems by code (adapter issue codes plus the index's own). */

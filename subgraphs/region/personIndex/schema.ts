@@ -3,7 +3,7 @@
  * (instance, local id, municipality) and when they were seen, nothing of the
  * records themselves: the data stays at its source (CONTEXT.md).
  */
-import type { Migration } from '../../shared/migrations.ts';
+import type { Migration } from '../../database/migrations.ts';
 
 export const PERSON_INDEX_MIGRATIONS: readonly Migration[] = [
   {

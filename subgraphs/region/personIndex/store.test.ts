@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../shared/database.ts';
-import { BACKENDS, countingDatabase, openTestDatabase } from '../../shared/testSupport.ts';
-import { syntheticHetu } from './fakeSource.ts';
+import type { Database } from '../../database/database.ts';
+import { BACKENDS, countingDatabase, openTestDatabase } from '../../database/testSupport.ts';
+import { syntheticHetu } from './testSupport.ts';
 import { PersonIndexStore } from './store.ts';
 import type { IndexRow } from './store.ts';
 

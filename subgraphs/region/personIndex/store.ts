@@ -3,9 +3,9 @@
  * lookups, counts and per-source state, in SQL that runs unchanged on PGlite
  * and PostgreSQL.
  */
-import type { InstanceId, MunicipalityCode } from '../../../adapters/core/region.ts';
-import type { Database } from '../../shared/database.ts';
-import { migrate } from '../../shared/migrations.ts';
+import type { InstanceId, MunicipalityCode } from '../../../domain/region.ts';
+import type { Database } from '../../database/database.ts';
+import { migrate } from '../../database/migrations.ts';
 import { PERSON_INDEX_MIGRATIONS } from './schema.ts';
 
 /** One person as an instance's listing (and municipality resolution) gave it. */

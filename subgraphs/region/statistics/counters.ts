@@ -14,9 +14,9 @@
  * - clients with services in several care areas are counted per
  *   municipality, by how many care areas they have services in there (2 or 3).
  */
-import type { CareArea, ServiceTask, SourceRecords } from '../../../adapters/core/model.ts';
-import type { MunicipalityCode } from '../../../adapters/core/region.ts';
-import { p2, parseInstant, toHelsinkiLocal } from '../../../adapters/core/time.ts';
+import type { CareArea, ServiceTask, SourceRecords } from '../../../domain/model.ts';
+import type { MunicipalityCode } from '../../../domain/region.ts';
+import { p2, parseInstant, toHelsinkiLocal } from '../../../domain/time.ts';
 
 /** The counts of one completed refresh; read-only once published. */
 export interface StatisticsCounts {

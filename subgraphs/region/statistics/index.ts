@@ -1,5 +1,5 @@
 /** The analysts' aggregate statistics (issue 4): counters from the sources, suppressed below 5, analysts only. */
-export { statisticsSdl, statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from './schema.ts';
+export { statisticsSdl, statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from '../../../schema/statistics.ts';
 export { statisticsResolvers, requireAnalyst } from './resolvers.ts';
 export type { StatisticsSource } from './resolvers.ts';
 export { StatisticsService } from './service.ts';

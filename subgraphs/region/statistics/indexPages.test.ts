@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../shared/database.ts';
-import { BACKENDS, openTestDatabase } from '../../shared/testSupport.ts';
-import { syntheticHetu } from '../personIndex/fakeSource.ts';
+import type { Database } from '../../database/database.ts';
+import { BACKENDS, openTestDatabase } from '../../database/testSupport.ts';
+import { syntheticHetu } from '../personIndex/testSupport.ts';
 import { PersonIndexStore } from '../personIndex/store.ts';
 import { personPagesFromStore } from './indexPages.ts';
 

@@ -4,7 +4,7 @@
  * only; a function of this shape can come from anywhere (tests pass one
  * over a hand-built population).
  */
-import type { InstanceId } from '../../../adapters/core/region.ts';
+import type { InstanceId } from '../../../domain/region.ts';
 import type { PersonIndexStore } from '../personIndex/store.ts';
 
 /** One indexed person: the code and the instances holding their records. */

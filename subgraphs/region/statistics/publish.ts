@@ -2,19 +2,19 @@
  * Publishing the counters to analysts: every cell of a fixed grid (all
  * municipalities × all codes, every month between the first and last month
  * seen), so a missing row can never tell a zero apart from a withheld count,
- * and every count below 5 withheld (subgraphs/shared/access/aggregates.ts).
+ * and every count below 5 withheld (subgraphs/access/aggregates.ts).
  * Breakdowns published with their total (customerships over service tasks,
  * appointments over the two health care areas) get the complementary
  * suppression of `suppressBreakdown`. Filters only pick cells: a cell's
  * published value never depends on the filters, so two queries cannot be
  * subtracted to reveal a withheld count.
  */
-import type { CareArea, ServiceTask } from '../../../adapters/core/model.ts';
-import { MUNICIPALITIES } from '../../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../../adapters/core/region.ts';
-import { suppressBreakdown, suppressCount } from '../../shared/access/aggregates.ts';
-import type { PublishedCount } from '../../shared/access/aggregates.ts';
-import { CARE_AREAS, SERVICE_TASKS } from '../../shared/identity.ts';
+import type { CareArea, ServiceTask } from '../../../domain/model.ts';
+import { MUNICIPALITIES } from '../../../domain/region.ts';
+import type { MunicipalityCode } from '../../../domain/region.ts';
+import { suppressBreakdown, suppressCount } from '../../access/aggregates.ts';
+import type { PublishedCount } from '../../access/aggregates.ts';
+import { CARE_AREAS, SERVICE_TASKS } from '../../../contract/identity.ts';
 import type { StatisticsCounts } from './counters.ts';
 
 export type HealthCareArea = Exclude<CareArea, 'SOCIAL'>;

@@ -4,13 +4,13 @@ import { execute, parse } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { subgraphSdls } from '../../../schema/sdl.ts';
-import type { Identity } from '../../shared/identity.ts';
-import { scalarResolvers } from '../../shared/scalars.ts';
+import type { Identity } from '../../../contract/identity.ts';
+import { scalarResolvers } from '../../server/scalars.ts';
 import { CountersBuilder } from './counters.ts';
 import { statisticsEnumsSdl, statisticsResolvers, statisticsSdl } from './index.ts';
 import type { StatisticsSnapshot } from './service.ts';
-import { recordsOf } from './testFakes.ts';
-import { syntheticHetu } from '../personIndex/fakeSource.ts';
+import { recordsOf } from './testSupport.ts';
+import { syntheticHetu } from '../personIndex/testSupport.ts';
 
 /** A tiny subgraph: what the region SDL provides (DateTime, Municipality, a Query) plus the statistics. */
 const TINY = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@shareable"])

@@ -5,12 +5,12 @@
  * FORBIDDEN NOT_AUTHENTICATED; the service is not touched for them.
  */
 import { GraphQLError } from 'graphql';
-import type { CareArea, ServiceTask } from '../../../adapters/core/model.ts';
-import { municipality as municipalityOf } from '../../../adapters/core/region.ts';
-import type { MunicipalityCode } from '../../../adapters/core/region.ts';
-import { forbiddenError } from '../../shared/access/errors.ts';
-import type { Identity } from '../../shared/identity.ts';
-import { municipalityObject } from '../../shared/valueResolvers.ts';
+import type { CareArea, ServiceTask } from '../../../domain/model.ts';
+import { municipality as municipalityOf } from '../../../domain/region.ts';
+import type { MunicipalityCode } from '../../../domain/region.ts';
+import { forbiddenError } from '../../access/errors.ts';
+import type { Identity } from '../../../contract/identity.ts';
+import { municipalityObject } from '../../server/valueResolvers.ts';
 import { publish, select } from './publish.ts';
 import type { PublishedStatistics, StatisticsFilter } from './publish.ts';
 import type { StatisticsSnapshot } from './service.ts';

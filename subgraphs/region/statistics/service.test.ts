@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticHetu } from '../personIndex/fakeSource.ts';
-import type { Logger } from '../../shared/logger.ts';
-import { ManualClock, ManualScheduler } from '../../shared/testSupport.ts';
+import { syntheticHetu } from '../personIndex/testSupport.ts';
+import type { Logger } from '../../server/logger.ts';
+import { ManualClock, ManualScheduler } from '../../database/testSupport.ts';
 import { helsinkiMonth } from './counters.ts';
 import { publish } from './publish.ts';
 import { StatisticsService } from './service.ts';
-import { FakeRegion } from './testFakes.ts';
+import { FakeRegion } from './testSupport.ts';
 
 const P = 'PRIMARY_HEALTH' as const;
 const O = 'ORAL_HEALTH' as const;

@@ -8,14 +8,14 @@
  * is kept or logged.
  */
 import { setMaxListeners } from 'node:events';
-import type { ReadOptions, SourceAdapter } from '../../../adapters/core/adapter.ts';
-import { AdapterError } from '../../../adapters/core/errors.ts';
-import type { SourceRecords } from '../../../adapters/core/model.ts';
-import type { InstanceId } from '../../../adapters/core/region.ts';
-import { formatInstant } from '../../../adapters/core/time.ts';
-import type { Clock } from '../../../adapters/core/time.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { Scheduler } from '../../shared/scheduler.ts';
+import type { ReadOptions, SourceAdapter } from '../../../domain/sourceAdapter.ts';
+import { AdapterError } from '../../../domain/errors.ts';
+import type { SourceRecords } from '../../../domain/model.ts';
+import type { InstanceId } from '../../../domain/region.ts';
+import { formatInstant } from '../../../domain/time.ts';
+import type { Clock } from '../../../domain/time.ts';
+import type { Logger } from '../../server/logger.ts';
+import type { Scheduler } from '../../server/scheduler.ts';
 import { CountersBuilder } from './counters.ts';
 import type { StatisticsCounts } from './counters.ts';
 import type { IndexedPerson, PersonPages } from './indexPages.ts';
