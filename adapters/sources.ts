@@ -2,7 +2,15 @@
  * Creates one adapter per instance from a typed configuration: the region's
  * sources as the subgraphs and tools read them.
  */
-import { INSTANCES, systemClock, type Clock, type InstanceId, type PersonDirectory, type SourceAdapter, type VtjAdapter } from '../domain/index.ts';
+import {
+  INSTANCES,
+  systemClock,
+  type Clock,
+  type InstanceId,
+  type PersonDirectory,
+  type SourceAdapter,
+  type VtjAdapter,
+} from '../domain/index.ts';
 import { type AdapterConfig } from './wire/adapterConfig.ts';
 import { answerLimitsProblem, type AnswerLimits } from './wire/answerLimits.ts';
 import { createEfficaAdapter } from './effica/index.ts';

@@ -14,7 +14,9 @@ import { type RunningEmulator } from '../adapters/emulator/faults.ts';
 import { closeEmulators, startEmulator } from '../adapters/emulators.ts';
 import { createSources } from '../adapters/sources.ts';
 
-const { values } = parseArgs({ options: { fixtures: { type: 'string', default: 'fixtures' }, persons: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: { fixtures: { type: 'string', default: 'fixtures' }, persons: { type: 'string', default: '100' } },
+});
 const dir = resolve(values.fixtures!);
 const sample = Number(values.persons);
 const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { today: string };
@@ -30,7 +32,9 @@ for (const inst of INSTANCES) {
 const sources = await createSources({ addresses: Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])), clock });
 
 function codesOf(instance: InstanceId): string[] {
-  const lines = readFileSync(join(dir, 'truth', `${instance}.jsonl`), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(dir, 'truth', `${instance}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const step = Math.max(1, Math.floor(lines.length / (sample + 10)));
   const out: string[] = [];
   for (let i = 0; i < lines.length && out.length < sample + 10; i += step) out.push((JSON.parse(lines[i]!) as { hetu: string }).hetu);
@@ -45,7 +49,8 @@ function quantile(xs: number[], q: number): number {
 const rows: string[] = [];
 for (const inst of INSTANCES) {
   const codes = codesOf(inst.id);
-  const read = inst.id === 'vtj' ? (h: string) => sources.vtj.readPersons([h]) : (h: string) => sources.adapters.get(inst.id)!.readPersons([h]);
+  const read =
+    inst.id === 'vtj' ? (h: string) => sources.vtj.readPersons([h]) : (h: string) => sources.adapters.get(inst.id)!.readPersons([h]);
   const times: number[] = [];
   let errors = 0;
   for (let i = 0; i < sample + 10; i++) {

@@ -11,18 +11,31 @@ import type { MunicipalityCode } from '../domain/region.ts';
 
 export type Identity =
   | { kind: 'citizen'; sub: string; hetu: string }
-  | { kind: 'professional'; sub: string; name: string; profession: ProfessionalKind;
-      units: readonly string[];            // unit OIDs where they work
-      careAreas: readonly CareArea[];      // PRIMARY_HEALTH / ORAL_HEALTH / SOCIAL
+  | {
+      kind: 'professional';
+      sub: string;
+      name: string;
+      profession: ProfessionalKind;
+      units: readonly string[]; // unit OIDs where they work
+      careAreas: readonly CareArea[]; // PRIMARY_HEALTH / ORAL_HEALTH / SOCIAL
       serviceTasks: readonly ServiceTask[]; // social workers: their service tasks
-      municipality: MunicipalityCode }
+      municipality: MunicipalityCode;
+    }
   | { kind: 'analyst'; sub: string };
 
 export type IdentityKind = Identity['kind'];
 
 export const IDENTITY_KINDS: readonly IdentityKind[] = ['citizen', 'professional', 'analyst'];
 export const CARE_AREAS: readonly CareArea[] = ['PRIMARY_HEALTH', 'ORAL_HEALTH', 'SOCIAL'];
-export const SERVICE_TASKS: readonly ServiceTask[] = ['OLDER_PEOPLE', 'DISABILITY', 'FAMILIES', 'CHILD_WELFARE', 'ADULT_SOCIAL_WORK', 'SUBSTANCE_ABUSE', 'FAMILY_LAW'];
+export const SERVICE_TASKS: readonly ServiceTask[] = [
+  'OLDER_PEOPLE',
+  'DISABILITY',
+  'FAMILIES',
+  'CHILD_WELFARE',
+  'ADULT_SOCIAL_WORK',
+  'SUBSTANCE_ABUSE',
+  'FAMILY_LAW',
+];
 export const PROFESSIONAL_KINDS: readonly ProfessionalKind[] = [
   'PHYSICIAN',
   'NURSE',
@@ -50,13 +63,15 @@ export type IdentityCheck = { readonly ok: true; readonly identity: Identity } |
  * may be an identity code or a name).
  */
 export function checkIdentity(value: unknown): IdentityCheck {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected the identity as an object, received another value');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('expected the identity as an object, received another value');
   const v = value as Record<string, unknown>;
   if (typeof v.sub !== 'string' || !SUBJECT.test(v.sub)) return fail('expected sub as 1–256 printable characters, received another value');
   const sub = v.sub;
   switch (v.kind) {
     case 'citizen': {
-      if (typeof v.hetu !== 'string' || !checkHetu(v.hetu).ok) return fail('expected hetu as a valid personal identity code in canonical form, received another value');
+      if (typeof v.hetu !== 'string' || !checkHetu(v.hetu).ok)
+        return fail('expected hetu as a valid personal identity code in canonical form, received another value');
       return { ok: true, identity: { kind: 'citizen', sub, hetu: v.hetu } };
     }
     case 'analyst':
@@ -65,14 +80,17 @@ export function checkIdentity(value: unknown): IdentityCheck {
       if (typeof v.name !== 'string' || v.name.trim() === '' || v.name.length > 200 || hasControl(v.name)) {
         return fail('expected name as 1–200 characters of text, received another value');
       }
-      if (!oneOf(v.profession, PROFESSIONAL_KINDS)) return fail(`expected profession as one of ${PROFESSIONAL_KINDS.join(', ')}, received another value`);
+      if (!oneOf(v.profession, PROFESSIONAL_KINDS))
+        return fail(`expected profession as one of ${PROFESSIONAL_KINDS.join(', ')}, received another value`);
       const units = listOf(v.units, (u): u is string => typeof u === 'string' && u.length <= 128 && OID.test(u), MAX_UNITS);
       if (!units) return fail(`expected units as a list of at most ${MAX_UNITS} distinct unit OIDs, received another value`);
       const careAreas = listOf(v.careAreas, (c): c is CareArea => oneOf(c, CARE_AREAS), CARE_AREAS.length);
-      if (!careAreas || careAreas.length === 0) return fail(`expected care areas as a non-empty list of ${CARE_AREAS.join(', ')}, received another value`);
+      if (!careAreas || careAreas.length === 0)
+        return fail(`expected care areas as a non-empty list of ${CARE_AREAS.join(', ')}, received another value`);
       const serviceTasks = listOf(v.serviceTasks, (t): t is ServiceTask => oneOf(t, SERVICE_TASKS), SERVICE_TASKS.length);
       if (!serviceTasks) return fail(`expected service tasks as a list of ${SERVICE_TASKS.join(', ')}, received another value`);
-      if (!oneOf(v.municipality, MUNICIPALITY_CODES)) return fail('expected municipality as a municipality code of the region, received another value');
+      if (!oneOf(v.municipality, MUNICIPALITY_CODES))
+        return fail('expected municipality as a municipality code of the region, received another value');
       return {
         ok: true,
         identity: {

@@ -27,7 +27,9 @@ describe('internal tokens', () => {
     await expect(verifyInternalToken(key, token, 'lists', now)).rejects.toMatchObject({ reason: 'WRONG_AUDIENCE' });
     const anonymous = await signInternalToken(key, { audience: 'lists', requestId: 'req-2', identity: null, now });
     expect(await verifyInternalToken(key, anonymous, 'lists', now)).toEqual({ identity: null, requestId: 'req-2' });
-    await expect(signInternalToken(key, { audience: 'lists', requestId: 'r', identity: null, ttlSeconds: 3600 })).rejects.toThrow(RangeError);
+    await expect(signInternalToken(key, { audience: 'lists', requestId: 'r', identity: null, ttlSeconds: 3600 })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('are refused without a token, with another key, or with a token that is not one', async () => {
@@ -41,15 +43,20 @@ describe('internal tokens', () => {
     const now = new Date('2026-11-23T10:00:00Z');
     const token = await signInternalToken(key, { audience: 'porvoo', requestId: 'req-1', identity: NURSE, now });
     const [header, body, signature] = token.split('.') as [string, string, string];
-    const json = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+    const json = (part: string): Record<string, unknown> =>
+      JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
     const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
     const resign = (h: string, b: string): string => `${h}.${b}.${key.mac(`${h}.${b}`).toString('base64url')}`;
 
     const tampered = `${header}.${b64({ ...json(body), idn: null })}.${signature}`;
     await expect(verifyInternalToken(key, tampered, 'porvoo', now)).rejects.toMatchObject({ reason: 'BAD_SIGNATURE' });
-    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS512', typ: 'JWT' }), body), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
-    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS256', crit: ['x'], x: 1 }), body), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
-    const future = resign(header, b64({ ...json(body), iat: json(body).iat as number + 600, exp: json(body).exp as number + 600 }));
+    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS512', typ: 'JWT' }), body), 'porvoo', now)).rejects.toMatchObject({
+      reason: 'MALFORMED',
+    });
+    await expect(verifyInternalToken(key, resign(b64({ alg: 'HS256', crit: ['x'], x: 1 }), body), 'porvoo', now)).rejects.toMatchObject({
+      reason: 'MALFORMED',
+    });
+    const future = resign(header, b64({ ...json(body), iat: (json(body).iat as number) + 600, exp: (json(body).exp as number) + 600 }));
     await expect(verifyInternalToken(key, future, 'porvoo', now)).rejects.toMatchObject({ reason: 'INVALID_CLAIMS' });
     const otherIssuer = resign(header, b64({ ...json(body), iss: 'someone-else' }));
     await expect(verifyInternalToken(key, otherIssuer, 'porvoo', now)).rejects.toMatchObject({ reason: 'INVALID_CLAIMS' });

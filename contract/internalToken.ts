@@ -63,9 +63,11 @@ export class InternalKey {
   /** A key from its base64url text (REGION_INTERNAL_KEY); throws InternalKeyError for an unusable one. */
   static fromSecret(text: string): InternalKey {
     const trimmed = text.trim();
-    if (!/^[A-Za-z0-9_-]+={0,2}$/.test(trimmed)) throw new InternalKeyError(`expected ${INTERNAL_KEY_ENV} as base64url text, received text with other characters`);
+    if (!/^[A-Za-z0-9_-]+={0,2}$/.test(trimmed))
+      throw new InternalKeyError(`expected ${INTERNAL_KEY_ENV} as base64url text, received text with other characters`);
     const bytes = Buffer.from(trimmed, 'base64url');
-    if (bytes.length < MIN_KEY_BYTES) throw new InternalKeyError(`expected ${INTERNAL_KEY_ENV} of at least ${MIN_KEY_BYTES} bytes, received ${bytes.length}`);
+    if (bytes.length < MIN_KEY_BYTES)
+      throw new InternalKeyError(`expected ${INTERNAL_KEY_ENV} of at least ${MIN_KEY_BYTES} bytes, received ${bytes.length}`);
     return new InternalKey(new Uint8Array(bytes));
   }
 
@@ -134,11 +136,19 @@ export async function signInternalToken(key: InternalKey, input: InternalTokenIn
  * 60 s, a well-formed request id and a valid identity (or null). Throws
  * InternalTokenError otherwise.
  */
-export async function verifyInternalToken(key: InternalKey, token: string | undefined, audience: string, now?: Date): Promise<InternalClaims> {
-  if (token === undefined || token === '') throw new InternalTokenError('MISSING', 'Expected a request from the region gateway with an internal token, received none.');
-  if (token.length > MAX_TOKEN_CHARS) throw new InternalTokenError('MALFORMED', 'Expected an internal token of the gateway, received one that is too long.');
+export async function verifyInternalToken(
+  key: InternalKey,
+  token: string | undefined,
+  audience: string,
+  now?: Date,
+): Promise<InternalClaims> {
+  if (token === undefined || token === '')
+    throw new InternalTokenError('MISSING', 'Expected a request from the region gateway with an internal token, received none.');
+  if (token.length > MAX_TOKEN_CHARS)
+    throw new InternalTokenError('MALFORMED', 'Expected an internal token of the gateway, received one that is too long.');
   const payload = checkedPayload(key, token);
-  if (payload.iss !== INTERNAL_TOKEN_ISSUER) throw new InternalTokenError('INVALID_CLAIMS', 'Expected valid claims in the internal token, received an invalid iss claim.');
+  if (payload.iss !== INTERNAL_TOKEN_ISSUER)
+    throw new InternalTokenError('INVALID_CLAIMS', 'Expected valid claims in the internal token, received an invalid iss claim.');
   const aud = payload.aud;
   if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience)))) {
     throw new InternalTokenError('WRONG_AUDIENCE', 'Expected an internal token for this subgraph, received one for another.');
@@ -149,17 +159,26 @@ export async function verifyInternalToken(key: InternalKey, token: string | unde
     }
   }
   const nowSeconds = Math.floor((now ?? new Date()).getTime() / 1000);
-  if ((payload.exp as number) <= nowSeconds - CLOCK_TOLERANCE_SECONDS) throw new InternalTokenError('EXPIRED', 'Expected an unexpired internal token, received an expired one.');
+  if ((payload.exp as number) <= nowSeconds - CLOCK_TOLERANCE_SECONDS)
+    throw new InternalTokenError('EXPIRED', 'Expected an unexpired internal token, received an expired one.');
   const age = nowSeconds - (payload.iat as number);
-  if (age - CLOCK_TOLERANCE_SECONDS > INTERNAL_TOKEN_MAX_TTL_SECONDS) throw new InternalTokenError('EXPIRED', 'Expected an internal token issued within the last minute, received an older one.');
-  if (age < -CLOCK_TOLERANCE_SECONDS) throw new InternalTokenError('INVALID_CLAIMS', 'Expected valid claims in the internal token, received an invalid iat claim.');
+  if (age - CLOCK_TOLERANCE_SECONDS > INTERNAL_TOKEN_MAX_TTL_SECONDS)
+    throw new InternalTokenError('EXPIRED', 'Expected an internal token issued within the last minute, received an older one.');
+  if (age < -CLOCK_TOLERANCE_SECONDS)
+    throw new InternalTokenError('INVALID_CLAIMS', 'Expected valid claims in the internal token, received an invalid iat claim.');
   if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > nowSeconds + CLOCK_TOLERANCE_SECONDS)) {
     throw new InternalTokenError('INVALID_CLAIMS', 'Expected valid claims in the internal token, received an invalid nbf claim.');
   }
   const { iat, exp, rid, idn } = payload as { iat: number; exp: number; rid?: unknown; idn?: unknown };
-  if (exp - iat > INTERNAL_TOKEN_MAX_TTL_SECONDS) throw new InternalTokenError('INVALID_CLAIMS', `Expected an internal token living at most ${INTERNAL_TOKEN_MAX_TTL_SECONDS} s, received a longer-lived one.`);
-  if (typeof rid !== 'string' || !REQUEST_ID.test(rid)) throw new InternalTokenError('INVALID_CLAIMS', 'Expected a request id in the internal token, received none or a malformed one.');
-  if (!('idn' in payload)) throw new InternalTokenError('INVALID_CLAIMS', 'Expected an identity (or null) in the internal token, received none.');
+  if (exp - iat > INTERNAL_TOKEN_MAX_TTL_SECONDS)
+    throw new InternalTokenError(
+      'INVALID_CLAIMS',
+      `Expected an internal token living at most ${INTERNAL_TOKEN_MAX_TTL_SECONDS} s, received a longer-lived one.`,
+    );
+  if (typeof rid !== 'string' || !REQUEST_ID.test(rid))
+    throw new InternalTokenError('INVALID_CLAIMS', 'Expected a request id in the internal token, received none or a malformed one.');
+  if (!('idn' in payload))
+    throw new InternalTokenError('INVALID_CLAIMS', 'Expected an identity (or null) in the internal token, received none.');
   if (idn === null) return { identity: null, requestId: rid };
   const checked = checkIdentity(idn);
   if (!checked.ok) throw new InternalTokenError('INVALID_CLAIMS', `Expected a valid identity in the internal token: ${checked.reason}.`);
@@ -179,7 +198,10 @@ function checkedPayload(key: InternalKey, token: string): Record<string, unknown
   const expected = key.mac(`${header}.${body}`);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new InternalTokenError('BAD_SIGNATURE', 'Expected an internal token signed by the region gateway, received one with another signature.');
+    throw new InternalTokenError(
+      'BAD_SIGNATURE',
+      'Expected an internal token signed by the region gateway, received one with another signature.',
+    );
   }
   const payload = decodeJson(body);
   if (!payload) throw new InternalTokenError('MALFORMED', MALFORMED);

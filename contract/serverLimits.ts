@@ -56,7 +56,10 @@ export const SUBGRAPH_SERVER_LIMITS: ServerLimits = Object.freeze({
 });
 
 /** Limits with every unset one at its default. */
-export function resolveServerLimits(given: Partial<ServerLimits> | undefined, defaults: ServerLimits = DEFAULT_SERVER_LIMITS): ServerLimits {
+export function resolveServerLimits(
+  given: Partial<ServerLimits> | undefined,
+  defaults: ServerLimits = DEFAULT_SERVER_LIMITS,
+): ServerLimits {
   const out: Record<string, number> = { ...defaults };
   for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) out[key] = value;
   return out as unknown as ServerLimits;
@@ -79,7 +82,10 @@ export function serverTimeoutOptions(limits: ServerLimits): ServerTimeoutOptions
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks the header and request deadlines on this interval (default 30 s, which would let a
       // slow request run up to 30 s past its deadline): at most a quarter of the shorter deadline, at most 1 s.
-      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
+      connectionsCheckingInterval: Math.max(
+        25,
+        Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
     },
   };
 }

@@ -31,7 +31,16 @@ describe('issue and emptyRecords', () => {
 
   it('gives empty lists for a person a source does not know', () => {
     const r = emptyRecords('010594Y9021', 'effica-porvoo');
-    expect(r).toEqual({ hetu: '010594Y9021', instance: 'effica-porvoo', customerships: [], decisions: [], plans: [], appointments: [], fees: [], consents: [] });
+    expect(r).toEqual({
+      hetu: '010594Y9021',
+      instance: 'effica-porvoo',
+      customerships: [],
+      decisions: [],
+      plans: [],
+      appointments: [],
+      fees: [],
+      consents: [],
+    });
     // separate lists each call, so one slot's records cannot leak into another's
     expect(emptyRecords('010594Y9021', 'effica-porvoo').fees).not.toBe(r.fees);
   });

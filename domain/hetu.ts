@@ -13,8 +13,18 @@ export const CHECK_CHARS = '0123456789ABCDEFHJKLMNPRSTUVWXY';
 /** Century signs and the century they denote (the letters exist since 2023). */
 export const CENTURY_SIGNS: Readonly<Record<string, number>> = {
   '+': 1800,
-  '-': 1900, Y: 1900, X: 1900, W: 1900, V: 1900, U: 1900,
-  A: 2000, B: 2000, C: 2000, D: 2000, E: 2000, F: 2000,
+  '-': 1900,
+  Y: 1900,
+  X: 1900,
+  W: 1900,
+  V: 1900,
+  U: 1900,
+  A: 2000,
+  B: 2000,
+  C: 2000,
+  D: 2000,
+  E: 2000,
+  F: 2000,
 };
 
 const HETU_SHAPE = /^(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])$/;
@@ -30,9 +40,7 @@ export interface HetuInfo {
   readonly synthetic: boolean;
 }
 
-export type HetuCheck =
-  | { readonly ok: true; readonly info: HetuInfo }
-  | { readonly ok: false; readonly reason: string };
+export type HetuCheck = { readonly ok: true; readonly info: HetuInfo } | { readonly ok: false; readonly reason: string };
 
 /** The check character for the nine digits DDMMYYNNN. */
 export function checkCharacter(digits9: string): string {

@@ -14,31 +14,14 @@ export type IsoDate = string;
 
 export type CareArea = 'PRIMARY_HEALTH' | 'ORAL_HEALTH' | 'SOCIAL';
 export type ServiceTask =
-  | 'OLDER_PEOPLE'
-  | 'DISABILITY'
-  | 'FAMILIES'
-  | 'CHILD_WELFARE'
-  | 'ADULT_SOCIAL_WORK'
-  | 'SUBSTANCE_ABUSE'
-  | 'FAMILY_LAW';
+  'OLDER_PEOPLE' | 'DISABILITY' | 'FAMILIES' | 'CHILD_WELFARE' | 'ADULT_SOCIAL_WORK' | 'SUBSTANCE_ABUSE' | 'FAMILY_LAW';
 export type AppointmentStatus = 'BOOKED' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW';
 export type ContactMode = 'ON_SITE' | 'PHONE' | 'VIDEO' | 'HOME_VISIT';
 export type ProfessionalKind =
-  | 'PHYSICIAN'
-  | 'NURSE'
-  | 'PUBLIC_HEALTH_NURSE'
-  | 'PHYSIOTHERAPIST'
-  | 'PSYCHOLOGIST'
-  | 'DENTIST'
-  | 'DENTAL_HYGIENIST'
-  | 'SOCIAL_WORKER';
+  'PHYSICIAN' | 'NURSE' | 'PUBLIC_HEALTH_NURSE' | 'PHYSIOTHERAPIST' | 'PSYCHOLOGIST' | 'DENTIST' | 'DENTAL_HYGIENIST' | 'SOCIAL_WORKER';
 export type Sex = 'MALE' | 'FEMALE' | 'UNKNOWN';
 export type FeeStatus = 'OPEN' | 'PAID' | 'VOIDED';
-export type ConsentType =
-  | 'LUOVUTUS_TERVEYDENHUOLTOON'
-  | 'LUOVUTUS_SOSIAALIHUOLTOON'
-  | 'KIELTO_KANTA'
-  | 'KIELTO_HUOLTAJALLE';
+export type ConsentType = 'LUOVUTUS_TERVEYDENHUOLTOON' | 'LUOVUTUS_SOSIAALIHUOLTOON' | 'KIELTO_KANTA' | 'KIELTO_HUOLTAJALLE';
 export type PlanType = 'HEALTH_AND_CARE_PLAN' | 'REHABILITATION_PLAN' | 'CLIENT_PLAN' | 'SERVICE_PLAN';
 export type DecisionOutcome = 'GRANTED' | 'REFUSED';
 

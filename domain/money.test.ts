@@ -56,7 +56,23 @@ describe('parseEuros', () => {
   });
 
   it('refuses text that is not an amount', () => {
-    for (const t of ['', ' ', 'abc', '20,', ',60', '20,600', '20,6a', '€20,60', '20,60 €', '+5', '--5', '1e3', 'NaN', '5,-5', '1234567890']) {
+    for (const t of [
+      '',
+      ' ',
+      'abc',
+      '20,',
+      ',60',
+      '20,600',
+      '20,6a',
+      '€20,60',
+      '20,60 €',
+      '+5',
+      '--5',
+      '1e3',
+      'NaN',
+      '5,-5',
+      '1234567890',
+    ]) {
       expect(parseEuros(t, ','), JSON.stringify(t)).toBeUndefined();
     }
   });

@@ -21,7 +21,7 @@ describe('region tables (region.md)', () => {
     expect(instance('lifecare-askola').version).toBe('V2015');
   });
 
-  it('every municipality\'s instances exist and serve that municipality', () => {
+  it("every municipality's instances exist and serve that municipality", () => {
     for (const m of MUNICIPALITIES) {
       for (const id of [m.primaryHealth, m.social, m.oralHealth]) {
         expect(isInstanceId(id), `${m.code} ${id}`).toBe(true);
@@ -62,7 +62,7 @@ describe('region tables (region.md)', () => {
 });
 
 describe('isInstanceId and instance', () => {
-  it('recognises exactly the region\'s instances', () => {
+  it("recognises exactly the region's instances", () => {
     for (const i of INSTANCES) expect(isInstanceId(i.id)).toBe(true);
     for (const s of ['', 'lifecare', 'Lifecare-porvoo', 'lifecare-porvoo ', 'lifecare-helsinki', '__proto__', 'toString', 'constructor']) {
       expect(isInstanceId(s), JSON.stringify(s)).toBe(false);

@@ -299,8 +299,10 @@ describe('against Intl (ICU time-zone data), 1970–2040, every half hour', () =
     for (let i = 0; i <= steps; i++) {
       offsets[i] = refOffset(i);
       const ms = first + i * HALF_HOUR;
-      if (helsinkiOffsetMinutes(ms) !== offsets[i]) wrong.push(`${new Date(ms).toISOString()}: expected offset ${offsets[i]}, received ${helsinkiOffsetMinutes(ms)}`);
-      else if ((i & 7) === 0 && formatInstant(ms) !== localText(ms, offsets[i]!)) wrong.push(`${new Date(ms).toISOString()}: expected ${localText(ms, offsets[i]!)}, received ${formatInstant(ms)}`);
+      if (helsinkiOffsetMinutes(ms) !== offsets[i])
+        wrong.push(`${new Date(ms).toISOString()}: expected offset ${offsets[i]}, received ${helsinkiOffsetMinutes(ms)}`);
+      else if ((i & 7) === 0 && formatInstant(ms) !== localText(ms, offsets[i]!))
+        wrong.push(`${new Date(ms).toISOString()}: expected ${localText(ms, offsets[i]!)}, received ${formatInstant(ms)}`);
     }
     expect(wrong.length, wrong.slice(0, 5).join('; ')).toBe(0);
   });
@@ -319,7 +321,9 @@ describe('against Intl (ICU time-zone data), 1970–2040, every half hour', () =
       const received = r.ok ? r.epochMs : undefined;
       if (received !== expected) {
         const at = `${isoDate(t)} ${p2(t.hour)}:${p2(t.minute)}`;
-        wrong.push(`local ${at}: expected ${expected === undefined ? 'skipped' : new Date(expected).toISOString()}, received ${received === undefined ? 'skipped' : new Date(received).toISOString()}`);
+        wrong.push(
+          `local ${at}: expected ${expected === undefined ? 'skipped' : new Date(expected).toISOString()}, received ${received === undefined ? 'skipped' : new Date(received).toISOString()}`,
+        );
       }
       if ((t.minute += 30) === 60) {
         t.minute = 0;

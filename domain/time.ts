@@ -143,8 +143,7 @@ export function helsinkiOffsetMinutes(epochMs: number): number {
 }
 
 export type LocalResolution =
-  | { readonly ok: true; readonly epochMs: number; readonly instant: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly epochMs: number; readonly instant: string } | { readonly ok: false; readonly reason: string };
 
 /** True when the parts form a real calendar date and wall-clock time. */
 export function isValidLocal(t: LocalDateTime): boolean {

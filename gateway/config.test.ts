@@ -51,8 +51,12 @@ describe('parseGatewayConfig', () => {
       refusedCacheBytes: 3_000,
       tokenCacheBytes: 0,
     });
-    expect(() => parseGatewayConfig(['--planner-threads', '0'], {})).toThrow('expected --planner-threads as a whole number from 1 to 16, received "0"');
-    expect(() => parseGatewayConfig([], { GRAPHQL_PLAN_BUDGET_MS: '2s' })).toThrow('expected GRAPHQL_PLAN_BUDGET_MS as a whole number from 50 to 600000, received "2s"');
+    expect(() => parseGatewayConfig(['--planner-threads', '0'], {})).toThrow(
+      'expected --planner-threads as a whole number from 1 to 16, received "0"',
+    );
+    expect(() => parseGatewayConfig([], { GRAPHQL_PLAN_BUDGET_MS: '2s' })).toThrow(
+      'expected GRAPHQL_PLAN_BUDGET_MS as a whole number from 50 to 600000, received "2s"',
+    );
   });
 
   it('reads the environment, and the command line wins over it', () => {
@@ -76,9 +80,18 @@ describe('parseGatewayConfig', () => {
       subgraphUrls: { region: 'http://10.0.0.1:4001/graphql', 'my-sub': 'http://10.0.0.2:4002/graphql' },
       logLevel: 'warn',
       production: true,
-      auth: { kind: 'jwks', issuer: 'https://idp.example/realms/region', audience: 'region-graph', jwksUrl: 'https://idp.example/realms/region/certs', jwksCooldownMs: 30_000 },
+      auth: {
+        kind: 'jwks',
+        issuer: 'https://idp.example/realms/region',
+        audience: 'region-graph',
+        jwksUrl: 'https://idp.example/realms/region/certs',
+        jwksCooldownMs: 30_000,
+      },
     });
-    const fromArgs = parseGatewayConfig(['--port', '0', '--supergraph', '/tmp/s.graphql', '--subgraph', 'region=http://127.0.0.1:9/graphql', '--log-level', 'debug'], env);
+    const fromArgs = parseGatewayConfig(
+      ['--port', '0', '--supergraph', '/tmp/s.graphql', '--subgraph', 'region=http://127.0.0.1:9/graphql', '--log-level', 'debug'],
+      env,
+    );
     expect(fromArgs).toMatchObject({
       port: 0,
       supergraphPath: '/tmp/s.graphql',
@@ -113,13 +126,31 @@ describe('HTTP server limits', () => {
       GATEWAY_IDLE_TIMEOUT_MS: '90000',
       GATEWAY_MAX_CONNECTIONS: '4000',
     });
-    expect(config.server).toEqual({ requestTimeoutMs: 20_000, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 90_000, maxConnections: 4_000, maxConnectionsPerIp: 0 });
-    expect(DEFAULT_SERVER_LIMITS).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 60_000, maxConnections: 1_000, maxConnectionsPerIp: 128 });
+    expect(config.server).toEqual({
+      requestTimeoutMs: 20_000,
+      headersTimeoutMs: 5_000,
+      keepAliveTimeoutMs: 65_000,
+      idleTimeoutMs: 90_000,
+      maxConnections: 4_000,
+      maxConnectionsPerIp: 0,
+    });
+    expect(DEFAULT_SERVER_LIMITS).toEqual({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 1_000,
+      maxConnectionsPerIp: 128,
+    });
   });
 
   it('refuse a header deadline past the request deadline, and an idle timeout not above the subgraph timeout', () => {
-    expect(() => parseGatewayConfig(['--headers-timeout-ms', '40000'], {})).toThrow('expected --headers-timeout-ms at most GATEWAY_REQUEST_TIMEOUT_MS (30000), received 40000');
-    expect(() => parseGatewayConfig([], { GATEWAY_IDLE_TIMEOUT_MS: '15000' })).toThrow('expected GATEWAY_IDLE_TIMEOUT_MS above the subgraph timeout (15000), received 15000');
+    expect(() => parseGatewayConfig(['--headers-timeout-ms', '40000'], {})).toThrow(
+      'expected --headers-timeout-ms at most GATEWAY_REQUEST_TIMEOUT_MS (30000), received 40000',
+    );
+    expect(() => parseGatewayConfig([], { GATEWAY_IDLE_TIMEOUT_MS: '15000' })).toThrow(
+      'expected GATEWAY_IDLE_TIMEOUT_MS above the subgraph timeout (15000), received 15000',
+    );
     expect(() => parseGatewayConfig(['--max-connections', '0'], {})).toThrow(/--max-connections as a whole number from 1/);
   });
 });
@@ -127,9 +158,14 @@ describe('HTTP server limits', () => {
 describe('readiness settings', () => {
   it('reads the cache period and the key, and refuses a short key without showing it', () => {
     const key = 'k'.repeat(32);
-    expect(parseGatewayConfig(['--readyz-cache-ms', '2000'], { READYZ_CACHE_MS: '9000', READINESS_KEY: key }).readiness).toEqual({ cacheMs: 2_000, key });
+    expect(parseGatewayConfig(['--readyz-cache-ms', '2000'], { READYZ_CACHE_MS: '9000', READINESS_KEY: key }).readiness).toEqual({
+      cacheMs: 2_000,
+      key,
+    });
     expect(parseGatewayConfig([], { READYZ_CACHE_MS: '9000' }).readiness).toEqual({ cacheMs: 9_000 });
-    expect(() => parseGatewayConfig([], { READINESS_KEY: 'short-secret' })).toThrow('expected READINESS_KEY of at least 32 characters, received 12');
+    expect(() => parseGatewayConfig([], { READINESS_KEY: 'short-secret' })).toThrow(
+      'expected READINESS_KEY of at least 32 characters, received 12',
+    );
     expect(() => parseGatewayConfig(['--readyz-cache-ms', '0'], {})).toThrow(/--readyz-cache-ms as a whole number from 100/);
   });
 });
@@ -138,15 +174,25 @@ describe('authentication settings', () => {
   const external = { AUTH_ISSUER: 'https://idp.example/r', AUTH_AUDIENCE: 'region-graph', AUTH_JWKS_URL: 'https://idp.example/r/certs' };
 
   it('uses the development identity provider by default, its key directory configurable', () => {
-    expect(parseGatewayConfig(['--port', '4100'], { DEV_IDP_DIR: '/var/lib/region/dev-idp' }).auth).toEqual({ kind: 'dev-idp', dir: '/var/lib/region/dev-idp', port: 4100 });
+    expect(parseGatewayConfig(['--port', '4100'], { DEV_IDP_DIR: '/var/lib/region/dev-idp' }).auth).toEqual({
+      kind: 'dev-idp',
+      dir: '/var/lib/region/dev-idp',
+      port: 4100,
+    });
   });
 
   it('refuses the development identity provider in production, and an external one given in part', () => {
     expect(() => parseGatewayConfig(['--production'], {})).toThrow(/AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL in production mode/);
     expect(() => parseGatewayConfig([], { AUTH_ISSUER: 'https://idp.example/r' })).toThrow(/all set .* or none/);
     expect(() => parseGatewayConfig([], { ...external, AUTH_JWKS_URL: 'ftp://idp.example/certs' })).toThrow(/scheme ftp:/);
-    expect(() => parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_URL: 'http://idp.example/certs' })).toThrow(/over https in production/);
-    expect(parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({ kind: 'jwks', jwksCooldownMs: 0, jwksMaxAgeMs: 600_000 });
+    expect(() => parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_URL: 'http://idp.example/certs' })).toThrow(
+      /over https in production/,
+    );
+    expect(parseGatewayConfig(['--production'], { ...external, AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({
+      kind: 'jwks',
+      jwksCooldownMs: 0,
+      jwksMaxAgeMs: 600_000,
+    });
   });
 
   it('refuses to start the development identity provider on an address other machines reach, naming the setting', () => {

@@ -230,7 +230,13 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     throw new GatewayConfigError(`expected the log level as one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
   }
   const production = values.production === true || env.NODE_ENV === 'production';
-  const workers = wholeNumber(values.workers ?? env.GATEWAY_WORKERS, values.workers !== undefined ? '--workers' : 'GATEWAY_WORKERS', 1, 1, 64);
+  const workers = wholeNumber(
+    values.workers ?? env.GATEWAY_WORKERS,
+    values.workers !== undefined ? '--workers' : 'GATEWAY_WORKERS',
+    1,
+    1,
+    64,
+  );
   let auth: AuthConfig;
   let internalKey: InternalKey | undefined;
   try {
@@ -288,11 +294,15 @@ function serverLimits(values: GatewayArgValues, env: Env, subgraphTimeoutMs: num
   const limits = out as unknown as ServerLimits;
   // Node refuses a header deadline past the request deadline.
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new GatewayConfigError(`expected ${name.headersTimeoutMs} at most ${name.requestTimeoutMs} (${limits.requestTimeoutMs}), received ${limits.headersTimeoutMs}`);
+    throw new GatewayConfigError(
+      `expected ${name.headersTimeoutMs} at most ${name.requestTimeoutMs} (${limits.requestTimeoutMs}), received ${limits.headersTimeoutMs}`,
+    );
   }
   // Why: a connection silent for the idle timeout is closed, and a request waiting on a subgraph is silent.
   if (limits.idleTimeoutMs <= subgraphTimeoutMs) {
-    throw new GatewayConfigError(`expected ${name.idleTimeoutMs} above the subgraph timeout (${subgraphTimeoutMs}), received ${limits.idleTimeoutMs}`);
+    throw new GatewayConfigError(
+      `expected ${name.idleTimeoutMs} above the subgraph timeout (${subgraphTimeoutMs}), received ${limits.idleTimeoutMs}`,
+    );
   }
   return limits;
 }
@@ -303,11 +313,18 @@ const MIN_READINESS_KEY_CHARS = 32;
 /** /readyz's cache period and key. */
 function readinessConfig(values: GatewayArgValues, env: Env): ReadinessConfig {
   const flag = values['readyz-cache-ms'];
-  const cacheMs = wholeNumber(flag ?? env.READYZ_CACHE_MS, flag !== undefined ? '--readyz-cache-ms' : 'READYZ_CACHE_MS', DEFAULT_READYZ_CACHE_MS, 100, 600_000);
+  const cacheMs = wholeNumber(
+    flag ?? env.READYZ_CACHE_MS,
+    flag !== undefined ? '--readyz-cache-ms' : 'READYZ_CACHE_MS',
+    DEFAULT_READYZ_CACHE_MS,
+    100,
+    600_000,
+  );
   const key = env.READINESS_KEY?.trim();
   if (key === undefined || key === '') return { cacheMs };
   // The message gives the length only, never the key.
-  if (key.length < MIN_READINESS_KEY_CHARS) throw new GatewayConfigError(`expected READINESS_KEY of at least ${MIN_READINESS_KEY_CHARS} characters, received ${key.length}`);
+  if (key.length < MIN_READINESS_KEY_CHARS)
+    throw new GatewayConfigError(`expected READINESS_KEY of at least ${MIN_READINESS_KEY_CHARS} characters, received ${key.length}`);
   return { cacheMs, key };
 }
 
@@ -356,7 +373,13 @@ const ENGINE_SETTINGS = [
 function engineLimits(values: GatewayArgValues, env: Env): EngineLimits {
   const out: Record<string, number> = {};
   for (const [key, flag, variable, min, max] of ENGINE_SETTINGS) {
-    out[key] = wholeNumber(values[flag] ?? env[variable], values[flag] !== undefined ? `--${flag}` : variable, DEFAULT_ENGINE_LIMITS[key], min, max);
+    out[key] = wholeNumber(
+      values[flag] ?? env[variable],
+      values[flag] !== undefined ? `--${flag}` : variable,
+      DEFAULT_ENGINE_LIMITS[key],
+      min,
+      max,
+    );
   }
   return out as unknown as EngineLimits;
 }
@@ -384,7 +407,10 @@ function subgraphUrls(flags: readonly string[], env: Env): Record<string, string
 
 /** True for a host that only this machine can reach: localhost, 127.0.0.0/8, ::1 (IPv4-mapped forms included). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return true;
   const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
   if (isIPv4(v4)) return v4.split('.')[0] === '127';

@@ -42,7 +42,11 @@ describe('SubgraphDataSource', () => {
         url: 'http://lists/graphql',
         init: {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'x-request-id': 'r-1' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+            'x-request-id': 'r-1',
+          },
           body: '{"query":"{ a }","variables":{"x":1}}',
         },
       },
@@ -50,7 +54,8 @@ describe('SubgraphDataSource', () => {
   });
 
   it("passes a non-2xx GraphQL response on with the subgraph's own codes, list indices as numbers", async () => {
-    const body = '{"data":null,"errors":[{"message":"Expected a valid code.","path":["_entities","12","fees"],"extensions":{"code":"BAD_USER_INPUT"}}]}';
+    const body =
+      '{"data":null,"errors":[{"message":"Expected a valid code.","path":["_entities","12","fees"],"extensions":{"code":"BAD_USER_INPUT"}}]}';
     const source = new SubgraphDataSource('region', 'http://region/graphql', answer(400, body));
     expect(await process(source)).toEqual({
       data: null,

@@ -7,7 +7,12 @@ const schema = buildSchema('type Query { a: Int, b: String }');
 describe('DocumentCache', () => {
   it('parses and validates a query text once, keeping the most recently used within its byte bound', () => {
     // Room for two 5-character texts.
-    const cache = new DocumentCache({ schema, rules: specifiedRules, maxBytes: 10 * DOCUMENT_BYTES_PER_CHAR, maxEntryBytes: 10 * DOCUMENT_BYTES_PER_CHAR });
+    const cache = new DocumentCache({
+      schema,
+      rules: specifiedRules,
+      maxBytes: 10 * DOCUMENT_BYTES_PER_CHAR,
+      maxEntryBytes: 10 * DOCUMENT_BYTES_PER_CHAR,
+    });
     const a = cache.get('{ a }');
     expect(a.errors).toBeUndefined();
     expect(a.queryHash).toMatch(/^[0-9a-f]{64}$/);

@@ -180,7 +180,8 @@ class FederationEngine implements GatewayEngine {
 
   async execute(body: GraphQLRequestBody, options: ExecuteOptions): Promise<ExecutionOutcome> {
     const { query, operationName, variables } = body;
-    if (typeof query !== 'string' || query.trim() === '') return requestError(400, 'BAD_REQUEST', 'Expected a query string, received none.');
+    if (typeof query !== 'string' || query.trim() === '')
+      return requestError(400, 'BAD_REQUEST', 'Expected a query string, received none.');
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
       return requestError(400, 'BAD_REQUEST', 'Expected operationName as a string, received another type.');
     }
@@ -195,15 +196,27 @@ class FederationEngine implements GatewayEngine {
       return requestError(
         400,
         'OPERATION_RESOLUTION_FAILURE',
-        operationName ? 'Expected operationName to name an operation of the document, received another name.' : 'Expected operationName, since the document has several operations.',
+        operationName
+          ? 'Expected operationName to name an operation of the document, received another name.'
+          : 'Expected operationName, since the document has several operations.',
       );
     }
     const name = operation.name?.value ?? null;
     const type = operation.operation;
     if (options.method === 'GET' && type !== 'query') {
-      return { ...requestError(405, 'BAD_REQUEST', `Expected a query over GET, received a ${type}; use POST.`, name, type), headers: { allow: 'POST' } };
+      return {
+        ...requestError(405, 'BAD_REQUEST', `Expected a query over GET, received a ${type}; use POST.`, name, type),
+        headers: { allow: 'POST' },
+      };
     }
-    if (type === 'subscription') return requestError(400, 'BAD_REQUEST', 'Expected a query or mutation, received a subscription, which the gateway does not serve.', name, type);
+    if (type === 'subscription')
+      return requestError(
+        400,
+        'BAD_REQUEST',
+        'Expected a query or mutation, received a subscription, which the gateway does not serve.',
+        name,
+        type,
+      );
     const inputs = (variables ?? {}) as Record<string, unknown>;
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], inputs, { maxErrors: 25 });
     if (coerced.errors) return errorsOutcome(400, coerced.errors, 'BAD_USER_INPUT', name, type);
@@ -214,7 +227,14 @@ class FederationEngine implements GatewayEngine {
     } catch (err) {
       // Its messages name a limit and a count, never the query.
       if (err instanceof PlanTooComplexError) return requestError(400, QUERY_TOO_COMPLEX, err.message, name, type);
-      if (err instanceof PlannerBusyError) return requestError(503, PLANNER_BUSY, 'Expected a free query planner, received none: every planner is busy; try again shortly.', name, type);
+      if (err instanceof PlannerBusyError)
+        return requestError(
+          503,
+          PLANNER_BUSY,
+          'Expected a free query planner, received none: every planner is busy; try again shortly.',
+          name,
+          type,
+        );
       this.options.logger.error({ ...safeError(err), operationName: name }, 'operation failed');
       return requestError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.', name, type);
     }
@@ -232,7 +252,14 @@ class FederationEngine implements GatewayEngine {
         logger: this.apolloLog,
         metrics: {},
       } as unknown as RequestContext;
-      result = await executeQueryPlan(planned.plan, this.serviceMap, requestContext, planned.operationContext, this.supergraphSchema, this.apiSchema);
+      result = await executeQueryPlan(
+        planned.plan,
+        this.serviceMap,
+        requestContext,
+        planned.operationContext,
+        this.supergraphSchema,
+        this.apiSchema,
+      );
     } catch (err) {
       // Why only name and code: an internal error's message may quote data.
       this.options.logger.error({ ...safeError(err), operationName: name }, 'operation failed');

@@ -56,7 +56,10 @@ describe('saved GraphiQL examples', () => {
     });
     try {
       for (const op of exampleOperations()) {
-        expect(validate(engine.schema, parse(op.query)).map((e) => e.message), op.name).toEqual([]);
+        expect(
+          validate(engine.schema, parse(op.query)).map((e) => e.message),
+          op.name,
+        ).toEqual([]);
       }
     } finally {
       await engine.close();

@@ -164,7 +164,11 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     if (this.abortedWith) controller.abort(this.abortedWith);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = statusCode;
     this.headers = headers;
   }

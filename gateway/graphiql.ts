@@ -77,7 +77,10 @@ export function graphiqlAssets(): Map<string, Asset> | { missing: string } {
  */
 export function graphiqlPage(endpoint: string, examples: readonly ExampleOperation[], picker?: IdentityPicker): string {
   // A JSON data block is not executed (CSP allows it); `<` is escaped so no text can close the element.
-  const config = JSON.stringify({ endpoint, examples, identity: picker ? { tokenEndpoint: picker.tokenEndpoint } : null }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ endpoint, examples, identity: picker ? { tokenEndpoint: picker.tokenEndpoint } : null }).replace(
+    /</g,
+    '\\u003c',
+  );
   const bar = picker
     ? `  <div id="identity-bar">
     <label for="identity">Identity</label>
@@ -140,9 +143,16 @@ export function registerGraphiql(
 
   const sendPage = async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!(assets instanceof Map)) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('GraphiQL is not installed: run npm install (packages graphiql, react, react-dom).\n');
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('GraphiQL is not installed: run npm install (packages graphiql, react, react-dom).\n');
     }
-    return reply.header('content-security-policy', GRAPHIQL_CSP).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+    return reply
+      .header('content-security-policy', GRAPHIQL_CSP)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(page);
   };
   app.get(GRAPHIQL_PATH, sendPage);
   app.get(`${GRAPHIQL_PATH}/`, sendPage);

@@ -12,5 +12,14 @@ import { createRequire } from 'node:module';
 
 const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
-export const { GraphQLError, NoSchemaIntrospectionCustomRule, buildSchema, getOperationAST, getVariableValues, parse, specifiedRules, validate } = graphql;
+export const {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  buildSchema,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+} = graphql;
 export type GraphQLError = import('graphql').GraphQLError;

@@ -30,10 +30,20 @@ const PROBE = JSON.stringify({ query: '{ __typename }' });
 export type ProbeHeaders = (subgraph: string) => Promise<Record<string, string>>;
 
 /** Sends `{ __typename }` to one subgraph; ok when it answers 200 with `data.__typename`. */
-export async function probeSubgraph(fetcher: Fetcher, url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<SubgraphHealth> {
+export async function probeSubgraph(
+  fetcher: Fetcher,
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<SubgraphHealth> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: PROBE, signal });
+    const response = await fetcher(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: PROBE,
+      signal,
+    });
     const text = await response.text();
     if (response.status !== 200) return { ok: false, reason: `HTTP_${response.status}` };
     const body = JSON.parse(text) as { data?: { __typename?: unknown } };
@@ -54,7 +64,11 @@ export async function readiness(
   probeHeaders?: ProbeHeaders,
 ): Promise<Readiness> {
   const [probes, results] = await Promise.all([
-    Promise.all([...subgraphs].map(async ([name, url]) => [name, await probeSubgraph(fetcher, url, timeoutMs, probeHeaders ? await probeHeaders(name) : {})] as const)),
+    Promise.all(
+      [...subgraphs].map(
+        async ([name, url]) => [name, await probeSubgraph(fetcher, url, timeoutMs, probeHeaders ? await probeHeaders(name) : {})] as const,
+      ),
+    ),
     Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {

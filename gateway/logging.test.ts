@@ -13,7 +13,8 @@ describe('loggedOperationName', () => {
   });
 
   it('replaces anything that is not a GraphQL Name: an identity code, spaces, a leading digit, a long non-name, another type', () => {
-    for (const name of ['021289-9032', 'Matti Virtanen', '1st', '', `a-${'b'.repeat(200)}`, 'Nimi\u0000', 'Åsa'] as const) expect(loggedOperationName(name), name).toBe(NOT_A_NAME);
+    for (const name of ['021289-9032', 'Matti Virtanen', '1st', '', `a-${'b'.repeat(200)}`, 'Nimi\u0000', 'Åsa'] as const)
+      expect(loggedOperationName(name), name).toBe(NOT_A_NAME);
     expect(loggedOperationName(42)).toBe(NOT_A_NAME);
   });
 });

@@ -52,12 +52,18 @@ const CEILING_QUERY = `query Ceiling($hetu: ID!, $year: Int!) {
   }
 }`;
 
-const chain = (n: number, comment = '') => `${comment}{ customer(hetu: "010150-999K") { ${'guardians { '.repeat(n)}surname${' }'.repeat(n)} } }`;
+const chain = (n: number, comment = '') =>
+  `${comment}{ customer(hetu: "010150-999K") { ${'guardians { '.repeat(n)}surname${' }'.repeat(n)} } }`;
 
 let plans: QueryPlans;
 
 beforeAll(async () => {
-  plans = new QueryPlans({ supergraphSdl: sdl, schema, requiresFields, limits: { ...DEFAULT_PLANNING_LIMITS, plannerThreads: 1, planBudgetMs: 5_000 } });
+  plans = new QueryPlans({
+    supergraphSdl: sdl,
+    schema,
+    requiresFields,
+    limits: { ...DEFAULT_PLANNING_LIMITS, plannerThreads: 1, planBudgetMs: 5_000 },
+  });
   await plans.ready();
 });
 
@@ -104,7 +110,12 @@ describe('plans made in a worker', () => {
 describe('the planning budget', () => {
   let tight: QueryPlans;
   beforeAll(async () => {
-    tight = new QueryPlans({ supergraphSdl: sdl, schema, requiresFields, limits: { ...DEFAULT_PLANNING_LIMITS, planBudgetMs: 150, maxRequiresDepth: 100 } });
+    tight = new QueryPlans({
+      supergraphSdl: sdl,
+      schema,
+      requiresFields,
+      limits: { ...DEFAULT_PLANNING_LIMITS, planBudgetMs: 150, maxRequiresDepth: 100 },
+    });
     await tight.ready();
   });
   afterAll(async () => {
@@ -146,7 +157,13 @@ describe('the nesting of @requires fields', () => {
 describe('the plan cache', () => {
   it('stays within its byte bound; a plan over the per-entry cap is used but not kept', async () => {
     // 16 × 40 KiB: the per-entry cap (a sixteenth) is 40 KiB, below the client overview's plan (~240 KB estimated).
-    const small = new QueryPlans({ supergraphSdl: sdl, schema, requiresFields, limits: { ...DEFAULT_PLANNING_LIMITS, planCacheBytes: 16 * 40 * 1024 }, warmUp: [] });
+    const small = new QueryPlans({
+      supergraphSdl: sdl,
+      schema,
+      requiresFields,
+      limits: { ...DEFAULT_PLANNING_LIMITS, planCacheBytes: 16 * 40 * 1024 },
+      warmUp: [],
+    });
     try {
       await small.ready();
       const overview = exampleOperations({ year: 2026 }).find((e) => e.name === 'ClientOverview')!.query;

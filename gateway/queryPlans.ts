@@ -137,7 +137,9 @@ export class QueryPlans {
       const depth = (operation.requiresDepth ??= requiresDepth(document, operationName, this.options.schema, this.options.requiresFields));
       const max = this.options.limits.maxRequiresDepth;
       if (depth > max) {
-        throw new PlanTooComplexError(`Expected at most ${max} nested fields that need another subgraph's data (@requires), received ${depth}.`);
+        throw new PlanTooComplexError(
+          `Expected at most ${max} nested fields that need another subgraph's data (@requires), received ${depth}.`,
+        );
       }
       cached = await this.plan(operation.key, operationName);
     }
@@ -150,7 +152,13 @@ export class QueryPlans {
 
   /** Cached plans and their estimated bytes (for tests and diagnostics). */
   get cacheStats(): { jobs: number; plans: number; planBytes: number; refused: number; refusedBytes: number } {
-    return { jobs: this.jobs, plans: this.plans.size, planBytes: this.plans.bytes, refused: this.refused.size, refusedBytes: this.refused.bytes };
+    return {
+      jobs: this.jobs,
+      plans: this.plans.size,
+      planBytes: this.plans.bytes,
+      refused: this.refused.size,
+      refusedBytes: this.refused.bytes,
+    };
   }
 
   close(): Promise<void> {
@@ -172,7 +180,11 @@ export class QueryPlans {
     if (!operation) {
       operation = {
         key: normalisedOperationKey(document, operationName),
-        operationContext: buildOperationContext({ schema: this.options.schema, operationDocument: document, ...(operationName ? { operationName } : {}) }),
+        operationContext: buildOperationContext({
+          schema: this.options.schema,
+          operationDocument: document,
+          ...(operationName ? { operationName } : {}),
+        }),
       };
       operations.set(name, operation);
     }

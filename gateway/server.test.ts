@@ -69,7 +69,14 @@ describe('GraphQL through the gateway', () => {
     const res = await post({ query: PERSON_QUERY, variables: { id: 'P2' } });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.data).toEqual({ person: { id: 'P2', name: 'Matti Virtanen', visits: [{ start: '2025-10-26T03:30:00+02:00', unit: 'Porvoon terveysasema' }], fees: null } });
+    expect(body.data).toEqual({
+      person: {
+        id: 'P2',
+        name: 'Matti Virtanen',
+        visits: [{ start: '2025-10-26T03:30:00+02:00', unit: 'Porvoon terveysasema' }],
+        fees: null,
+      },
+    });
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({
       message: 'Source effica-porvoo could not be read.',
@@ -81,10 +88,20 @@ describe('GraphQL through the gateway', () => {
   it('serves queries over GET and refuses a mutation over GET with 405', async () => {
     // A GET needs a header no cross-site page can send (CSRF prevention, gateway/hardening).
     const preflight = { 'apollo-require-preflight': 'true' };
-    const ok = await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) }, headers: preflight });
+    const ok = await app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) },
+      headers: preflight,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().data.person.name).toBe(FAKE_NAME);
-    const mutation = await app.inject({ method: 'GET', url: '/graphql', query: { query: 'mutation { touch(id: "x") }' }, headers: preflight });
+    const mutation = await app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: 'mutation { touch(id: "x") }' },
+      headers: preflight,
+    });
     expect(mutation.statusCode).toBe(405);
     expect(mutation.headers.allow).toBe('POST');
     const viaPost = await post({ query: 'mutation Touch { touch(id: "x") }' });
@@ -107,7 +124,12 @@ describe('GraphQL through the gateway', () => {
     expect(missing.json().errors[0].extensions.code).toBe('BAD_REQUEST');
     const ambiguous = await post({ query: 'query A { __typename } query B { __typename }' });
     expect(ambiguous.json().errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
-    const notJson = await app.inject({ method: 'POST', url: '/graphql', payload: '{"query": ', headers: { 'content-type': 'application/json' } });
+    const notJson = await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: '{"query": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(subgraphs.map((s) => s.requests.length)).toEqual(before);
@@ -128,13 +150,22 @@ describe('a subgraph that is down or answers nonsense', () => {
 
   beforeAll(async () => {
     const port = await closedPort();
-    down = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` }, readinessKey: READINESS_KEY });
+    down = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      subgraphUrls: { fees: `http://127.0.0.1:${port}/graphql` },
+      readinessKey: READINESS_KEY,
+    });
     junk = Fastify({ logger: false });
     junk.post('/graphql', async (_req, reply) => reply.code(502).type('text/html').send('<html>Bad gateway</html>'));
     await junk.listen({ port: 0, host: '127.0.0.1' });
     const address = junk.server.address();
     const junkPort = typeof address === 'object' && address ? address.port : 0;
-    nonsense = await createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { visits: `http://127.0.0.1:${junkPort}/graphql` } });
+    nonsense = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      subgraphUrls: { visits: `http://127.0.0.1:${junkPort}/graphql` },
+    });
   });
 
   afterAll(async () => {
@@ -145,8 +176,15 @@ describe('a subgraph that is down or answers nonsense', () => {
     const res = await down.inject({ method: 'POST', url: '/graphql', payload: { query: PERSON_QUERY, variables: { id: FAKE_HETU } } });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.data.person).toEqual({ id: FAKE_HETU, name: FAKE_NAME, visits: [{ start: '2025-10-26T03:30:00+02:00', unit: 'Porvoon terveysasema' }], fees: null });
-    expect(body.errors).toEqual([{ message: 'Subgraph fees could not be reached.', extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: 'fees' } }]);
+    expect(body.data.person).toEqual({
+      id: FAKE_HETU,
+      name: FAKE_NAME,
+      visits: [{ start: '2025-10-26T03:30:00+02:00', unit: 'Porvoon terveysasema' }],
+      fees: null,
+    });
+    expect(body.errors).toEqual([
+      { message: 'Subgraph fees could not be reached.', extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: 'fees' } },
+    ]);
   });
 
   it('reports a non-GraphQL answer as SUBGRAPH_BAD_RESPONSE without quoting its body', async () => {
@@ -165,11 +203,17 @@ describe('a subgraph that is down or answers nonsense', () => {
     expect(anonymous.body).toBe('{"ready":false}');
     const res = await down.inject({ method: 'GET', url: '/readyz', headers: { 'x-readiness-key': READINESS_KEY } });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ ready: false, notReady: ['subgraph fees'], subgraphs: { fees: { ok: false, reason: 'UNREACHABLE' }, people: { ok: true } } });
+    expect(res.json()).toMatchObject({
+      ready: false,
+      notReady: ['subgraph fees'],
+      subgraphs: { fees: { ok: false, reason: 'UNREACHABLE' }, people: { ok: true } },
+    });
   });
 
   it('refuses a URL override naming no subgraph of the supergraph', async () => {
-    await expect(createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { feez: 'http://127.0.0.1:1/graphql' } })).rejects.toThrow(UnknownSubgraphError);
+    await expect(
+      createGateway({ supergraphSdl, logger: captureLogger().logger, subgraphUrls: { feez: 'http://127.0.0.1:1/graphql' } }),
+    ).rejects.toThrow(UnknownSubgraphError);
   });
 });
 
@@ -185,7 +229,13 @@ describe('health', () => {
     let gw: FastifyInstance;
     const calls = () => subgraphs.reduce((n, s) => n + s.requests.length, 0);
     beforeAll(async () => {
-      gw = await createGateway({ supergraphSdl, logger: captureLogger().logger, readyChecks: { personIndex: () => indexReady }, readinessKey: READINESS_KEY, now: () => now });
+      gw = await createGateway({
+        supergraphSdl,
+        logger: captureLogger().logger,
+        readyChecks: { personIndex: () => indexReady },
+        readinessKey: READINESS_KEY,
+        now: () => now,
+      });
     });
     afterAll(async () => {
       await gw?.close();
@@ -263,7 +313,13 @@ describe('GraphiQL', () => {
     const json = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)![1]!;
     const config = JSON.parse(json) as { endpoint: string; examples: { name: string; query: string }[] };
     expect(config.endpoint).toBe('/graphql');
-    expect(config.examples.map((e) => e.name)).toEqual(['NextAppointments', 'FeesAndCeiling', 'ChildOfGuardian', 'ClientOverview', 'RegionStatistics']);
+    expect(config.examples.map((e) => e.name)).toEqual([
+      'NextAppointments',
+      'FeesAndCeiling',
+      'ChildOfGuardian',
+      'ClientOverview',
+      'RegionStatistics',
+    ]);
   });
 
   it("takes a list of one's own examples, variables included", async () => {
@@ -275,7 +331,9 @@ describe('GraphiQL', () => {
     try {
       const html = (await own.inject({ method: 'GET', url: '/graphiql' })).body;
       const json = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)![1]!;
-      expect(JSON.parse(json).examples).toEqual([{ name: 'Person', query: 'query Person($id: ID!) { person(id: $id) { name } }', variables: { id: 'P2' } }]);
+      expect(JSON.parse(json).examples).toEqual([
+        { name: 'Person', query: 'query Person($id: ID!) { person(id: $id) { name } }', variables: { id: 'P2' } },
+      ]);
     } finally {
       await own.close();
     }
@@ -339,7 +397,12 @@ describe('client-chosen text in the logs', () => {
     const { logger, lines } = captureLogger();
     const gw = await createGateway({ supergraphSdl, logger, fetcher, internalKey });
     try {
-      const res = await gw.inject({ method: 'POST', url: '/graphql', payload: { query: PERSON_QUERY, variables: { id: 'P2' } }, headers: { 'x-request-id': HETU_SHAPED } });
+      const res = await gw.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: PERSON_QUERY, variables: { id: 'P2' } },
+        headers: { 'x-request-id': HETU_SHAPED },
+      });
       expect(res.statusCode).toBe(200);
       const fresh = res.headers['x-request-id'] as string;
       expect(fresh).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -351,7 +414,9 @@ describe('client-chosen text in the logs', () => {
       for (const headers of sent) {
         expect(JSON.stringify(headers)).not.toContain('021289');
         expect(headers['x-request-id']).toBe(fresh);
-        const payload = JSON.parse(Buffer.from(headers[INTERNAL_TOKEN_HEADER]!.split('.')[1]!, 'base64url').toString('utf8')) as { rid: string };
+        const payload = JSON.parse(Buffer.from(headers[INTERNAL_TOKEN_HEADER]!.split('.')[1]!, 'base64url').toString('utf8')) as {
+          rid: string;
+        };
         expect(payload.rid).toBe(fresh);
       }
     } finally {
@@ -381,13 +446,26 @@ describe('client-chosen text in the logs', () => {
 describe('logs', () => {
   it('hold one line per GraphQL request with id, operation, status, duration and error codes, and never variables, query text or data', async () => {
     const start = logLines.length;
-    await post({ query: PERSON_QUERY, variables: { id: FAKE_HETU }, operationName: 'PersonOverview' }, { 'x-request-id': '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' });
+    await post(
+      { query: PERSON_QUERY, variables: { id: FAKE_HETU }, operationName: 'PersonOverview' },
+      { 'x-request-id': '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed' },
+    );
     await post({ query: PERSON_QUERY, variables: { id: 'P2' } }, { 'x-request-id': '4bf92f3577b34da6a3ce929d0e0e4736' });
     // The code in a GET's query string, in an inline literal, and in a body that does not parse.
-    await app.inject({ method: 'GET', url: '/graphql', query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) }, headers: { 'apollo-require-preflight': 'true' } });
+    await app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: PERSON_QUERY, variables: JSON.stringify({ id: FAKE_HETU }) },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     await post({ query: `{ person(id: "${FAKE_HETU}") { name } }` });
     await post({ query: `{ person(id: "${FAKE_HETU}") { nope } }` });
-    await app.inject({ method: 'POST', url: '/graphql', payload: `{"query": "{ person(id: \\"${FAKE_HETU}\\")`, headers: { 'content-type': 'application/json' } });
+    await app.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: `{"query": "{ person(id: \\"${FAKE_HETU}\\")`,
+      headers: { 'content-type': 'application/json' },
+    });
     await app.inject({ method: 'GET', url: `/nowhere?hetu=${FAKE_HETU}` });
     const lines = logLines.slice(start);
     expect(lines.length).toBeGreaterThanOrEqual(7);

@@ -121,8 +121,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   const logger = withBoundedFields(options.logger);
   // First: a key file that cannot be read fails the start before anything else is opened.
   const tokenCacheBytes = options.engine?.tokenCacheBytes;
-  const authenticator = options.auth ? await createAuthenticator(options.auth, tokenCacheBytes !== undefined ? { maxBytes: tokenCacheBytes } : undefined) : anonymousOnly;
-  const ownFetcher = options.fetcher ? undefined : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
+  const authenticator = options.auth
+    ? await createAuthenticator(options.auth, tokenCacheBytes !== undefined ? { maxBytes: tokenCacheBytes } : undefined)
+    : anonymousOnly;
+  const ownFetcher = options.fetcher
+    ? undefined
+    : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
   const fetcher = options.fetcher ?? ownFetcher!.fetcher;
   let engine: GatewayEngine;
   try {
@@ -254,7 +258,11 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
         return typeof v === 'string' ? v : undefined;
       },
     });
-    operationLogs.set(req, { operationName: outcome.operationName, errorCodes: outcome.errorCodes, identity: identity?.kind ?? 'anonymous' });
+    operationLogs.set(req, {
+      operationName: outcome.operationName,
+      errorCodes: outcome.errorCodes,
+      identity: identity?.kind ?? 'anonymous',
+    });
     if (outcome.headers) reply.headers(outcome.headers);
     return reply.code(outcome.status).type('application/json; charset=utf-8').send(outcome.body);
   };
@@ -263,32 +271,40 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
-      return reply.code(400).send({ errors: [{ message: 'Expected a JSON object with a query, received another body.', extensions: { code: 'BAD_REQUEST' } }] });
+      return reply.code(400).send({
+        errors: [{ message: 'Expected a JSON object with a query, received another body.', extensions: { code: 'BAD_REQUEST' } }],
+      });
     }
     return run(req, reply, 'POST', body as GraphQLRequestBody);
   });
 
   // No HEAD twin: the hardening answers HEAD with 405 (gateway/hardening/register.ts).
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(GRAPHQL_PATH, { onRequest: authenticate, exposeHeadRoute: false }, async (req, reply) => {
-    const q = req.query;
-    if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
-      // A person opening the endpoint in a browser wants the IDE.
-      return reply.redirect(GRAPHIQL_PATH, 302);
-    }
-    const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-    let variables: unknown;
-    const rawVariables = one(q.variables);
-    if (rawVariables !== undefined && rawVariables !== '') {
-      try {
-        variables = JSON.parse(rawVariables);
-      } catch {
-        operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
-        return reply.code(400).send({ errors: [{ message: 'Expected variables as JSON, received text that does not parse.', extensions: { code: 'BAD_REQUEST' } }] });
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
+    GRAPHQL_PATH,
+    { onRequest: authenticate, exposeHeadRoute: false },
+    async (req, reply) => {
+      const q = req.query;
+      if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
+        // A person opening the endpoint in a browser wants the IDE.
+        return reply.redirect(GRAPHIQL_PATH, 302);
       }
-    }
-    const operationName = one(q.operationName);
-    return run(req, reply, 'GET', { query: one(q.query), ...(operationName ? { operationName } : {}), variables });
-  });
+      const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+      let variables: unknown;
+      const rawVariables = one(q.variables);
+      if (rawVariables !== undefined && rawVariables !== '') {
+        try {
+          variables = JSON.parse(rawVariables);
+        } catch {
+          operationLogs.set(req, { operationName: null, errorCodes: ['BAD_REQUEST'] });
+          return reply.code(400).send({
+            errors: [{ message: 'Expected variables as JSON, received text that does not parse.', extensions: { code: 'BAD_REQUEST' } }],
+          });
+        }
+      }
+      const operationName = one(q.operationName);
+      return run(req, reply, 'GET', { query: one(q.query), ...(operationName ? { operationName } : {}), variables });
+    },
+  );
 
   app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
 
@@ -307,7 +323,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
         options.readyTimeoutMs ?? 2_000,
         (name, err) => logger.warn({ check: name, ...safeError(err) }, 'readiness check failed'),
         // An anonymous probe, signed like every other subgraph call: subgraphs refuse unsigned requests.
-        probeKey ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId, identity: null }) }) : undefined,
+        probeKey
+          ? async (name) => ({ [INTERNAL_TOKEN_HEADER]: await signInternalToken(probeKey, { audience: name, requestId, identity: null }) })
+          : undefined,
       );
     },
   });
@@ -347,12 +365,16 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   }
 
   if (!production) {
-    const examples = Array.isArray(options.examples) ? (options.examples as readonly ExampleOperation[]) : exampleOperations(options.examples as ExampleOptions | undefined);
+    const examples = Array.isArray(options.examples)
+      ? (options.examples as readonly ExampleOperation[])
+      : exampleOperations(options.examples as ExampleOptions | undefined);
     registerGraphiql(app, {
       endpoint: GRAPHQL_PATH,
       examples,
       logger,
-      ...(devIdp ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } } : {}),
+      ...(devIdp
+        ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } }
+        : {}),
     });
   }
   return app;

@@ -60,7 +60,12 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.length > 0),
+      );
       done();
     },
   });
@@ -143,7 +148,9 @@ type Fee {
         __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
         fees: (person: { id: string }) => {
           if (person.id === 'P2') {
-            throw new GraphQLError('Source effica-porvoo could not be read.', { extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'effica-porvoo' } });
+            throw new GraphQLError('Source effica-porvoo could not be read.', {
+              extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'effica-porvoo' },
+            });
           }
           return [{ amountCents: 4150 }];
         },

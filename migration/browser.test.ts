@@ -19,7 +19,14 @@ import type { ConflictsDetails } from './conflicts/aggregate.ts';
 import { readManifest, readResult, runCli, type CliRun } from './testSupport.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /** The part of playwright-core this test drives (typed here: the package is a test-only dependency). */
 interface Bar {
@@ -66,7 +73,10 @@ describe.skipIf(skip !== undefined)(`HTML reports in headless Chromium${skip ? `
   let conflicts: CliRun;
 
   beforeAll(async () => {
-    emulators = await startEmulators({ fixturesDir: BUNDLED_FIXTURES, only: ['mediatri-sipoo', 'pegasos-loviisa', 'mediatri-loviisa', 'proconsona-loviisa', 'vtj'] });
+    emulators = await startEmulators({
+      fixturesDir: BUNDLED_FIXTURES,
+      only: ['mediatri-sipoo', 'pegasos-loviisa', 'mediatri-loviisa', 'proconsona-loviisa', 'vtj'],
+    });
     const urls = [...emulators].flatMap(([id, e]) => ['--url', `${id}=${e.address}`]);
     const today = readManifest().today;
     [check, conflicts] = await Promise.all([
@@ -135,7 +145,9 @@ describe.skipIf(skip !== undefined)(`HTML reports in headless Chromium${skip ? `
     expect(kind.text).toBe(`${kind.value} %`);
 
     // Every chart is an image with a name and a description; every table has a caption.
-    const charts = await page.$$eval('svg.chart', (svgs) => svgs.map((s) => [s.getAttribute('role'), s.querySelector('title')!.textContent, s.querySelector('desc')!.textContent!.length > 20]));
+    const charts = await page.$$eval('svg.chart', (svgs) =>
+      svgs.map((s) => [s.getAttribute('role'), s.querySelector('title')!.textContent, s.querySelector('desc')!.textContent!.length > 20]),
+    );
     expect(charts).toEqual([
       ['img', 'Records per data group', true],
       ['img', 'Errors by reason', true],
@@ -156,7 +168,9 @@ describe.skipIf(skip !== undefined)(`HTML reports in headless Chromium${skip ? `
     const { page, requests } = await open(conflicts, 'conflicts');
     expect(requests).toEqual([]);
     const count = (kind: string, municipality?: string) =>
-      d.conflicts.filter((c) => c.kind === kind).reduce((n, c) => n + c.records.filter((r) => municipality === undefined || r.municipality === municipality).length, 0);
+      d.conflicts
+        .filter((c) => c.kind === kind)
+        .reduce((n, c) => n + c.records.filter((r) => municipality === undefined || r.municipality === municipality).length, 0);
 
     const byKind = await bars(page, 'by-kind');
     expect(byKind.map((b) => [b.label, b.value])).toEqual(CONFLICT_KINDS.map((k) => [k, count(k)]));

@@ -24,7 +24,10 @@ const readable = (instance: string) => manifest.instances[instance]!.persons - m
 // Most runs read emulators started once here, through --url; the first starts its own on --fixtures (the default).
 let emulators: RegionEmulators;
 beforeAll(async () => {
-  emulators = await startEmulators({ fixturesDir: BUNDLED_FIXTURES, only: ['mediatri-sipoo', 'proconsona-sipoo', 'proconsona-loviisa', 'lifecare-phhyky', 'vtj'] });
+  emulators = await startEmulators({
+    fixturesDir: BUNDLED_FIXTURES,
+    only: ['mediatri-sipoo', 'proconsona-sipoo', 'proconsona-loviisa', 'lifecare-phhyky', 'vtj'],
+  });
 }, 120_000);
 afterAll(async () => {
   if (emulators) await closeEmulators(emulators);
@@ -54,7 +57,13 @@ describe('check on the bundled fixtures', () => {
       // As the clerks wrote them (case varies; matching ignores it).
       expect(['kontrolli', 'återbesök']).toContain(v.value.toLowerCase());
     }
-    expect(d.identity).toMatchObject({ invalid: messyOf('mediatri-sipoo', 'invalidCheckCharacter').length, normalised: 0, unlinked: 0, duplicates: [], notInVtj: [] });
+    expect(d.identity).toMatchObject({
+      invalid: messyOf('mediatri-sipoo', 'invalidCheckCharacter').length,
+      normalised: 0,
+      unlinked: 0,
+      duplicates: [],
+      notInVtj: [],
+    });
     expect(d.records.person).toBe(readable('mediatri-sipoo'));
     expect(d.records.appointments).toBe(readTruth('mediatri-sipoo').reduce((n, r) => n + r.appointments.length, 0));
     expect(d.deceasedWithFutureAppointments).toEqual([]);
@@ -143,13 +152,25 @@ describe('check of a ProConsona instance with a temporary client without an iden
     expect(run.code).toBe(1);
     const { details: d, summary } = readResult<CheckDetails>(run, 'check');
     const temporary = d.unlinkedWithRecords.find((u) => u.position === 'V_ASIAKAS ASIAKAS_ID=7')!;
-    expect(temporary).toMatchObject({ code: 'UNLINKED_RECORD', records: { customerships: 1, decisions: 1, plans: 1, fees: 2, consents: 1 } });
+    expect(temporary).toMatchObject({
+      code: 'UNLINKED_RECORD',
+      records: { customerships: 1, decisions: 1, plans: 1, fees: 2, consents: 1 },
+    });
     expect(temporary.dependents).toContain('V_MAKSU MAKSU_ID=407');
     expect(summary['records of rows linked to no one']).toBe(d.unlinkedWithRecords.reduce((n, u) => n + u.dependents.length, 0));
     const html = readHtml(run, 'check');
     expect(html).toContain('Records linked to no one, with every record that belongs to them');
     expect(html).toContain('V_SUUNNITELMA SUUNNITELMA_ID=304');
-    const loud = await runCli(['check', 'proconsona-loviisa', '--today', '2025-06-01', '--url', `proconsona-loviisa=${own.get('proconsona-loviisa')!.address}`, '--url', `vtj=${emulators.get('vtj')!.address}`]);
+    const loud = await runCli([
+      'check',
+      'proconsona-loviisa',
+      '--today',
+      '2025-06-01',
+      '--url',
+      `proconsona-loviisa=${own.get('proconsona-loviisa')!.address}`,
+      '--url',
+      `vtj=${emulators.get('vtj')!.address}`,
+    ]);
     expect(loud.stdout).toMatch(/V_ASIAKAS ASIAKAS_ID=7\s+UNLINKED_RECORD\s+1\s+1\s+1\s+2\s+1\s+V_ASIAKKUUS ASIAKKUUS_ID=107/);
     expect(loud.stdout).not.toContain('Tilapäinen');
   }, 120_000);
@@ -173,7 +194,9 @@ describe('check on a generated region with deceased persons who still have appoi
     expect(run.code).toBe(1);
     const { details: d, summary } = readResult<CheckDetails>(run, 'check');
     expect(d.today).toBe(m.today);
-    expect(sorted(d.deceasedWithFutureAppointments.map((x) => `${x.hetu} ${x.appointmentLocalId}`))).toEqual(sorted(expected.map((x) => `${x.hetu} ${x.localId}`)));
+    expect(sorted(d.deceasedWithFutureAppointments.map((x) => `${x.hetu} ${x.appointmentLocalId}`))).toEqual(
+      sorted(expected.map((x) => `${x.hetu} ${x.localId}`)),
+    );
     for (const x of d.deceasedWithFutureAppointments) {
       expect(x.deathDateFrom).toBe('vtj');
       expect(x.start.slice(0, 10) >= m.today).toBe(true);

@@ -42,7 +42,10 @@ describe('arguments', () => {
     [['check', 'lifecare-porvoo', '--url', 'lifecare-turku=http://127.0.0.1:1'], /Expected --url as INSTANCE=ADDRESS/],
     [['check', 'lifecare-porvoo', '--today', '23.11.2026'], /Expected --today as YYYY-MM-DD/],
     [['check', 'lifecare-porvoo', '--timeout-ms', 'soon'], /Expected --timeout-ms as a positive integer/],
-    [['check', 'lifecare-porvoo', '--fixtures', '/nonexistent/region'], /Expected --fixtures as a directory, received \/nonexistent\/region/],
+    [
+      ['check', 'lifecare-porvoo', '--fixtures', '/nonexistent/region'],
+      /Expected --fixtures as a directory, received \/nonexistent\/region/,
+    ],
     [['check', 'lifecare-porvoo', '--out'], /Expected a value after --out/],
   ])('%j: exit 2 with one sentence', async (argv, pattern) => {
     const run = await runCli(argv as string[]);
@@ -94,25 +97,66 @@ describe('sources that cannot be read', () => {
 
   it('a source nothing listens on: exit 2 naming it, no report', async () => {
     const port = await closedPort();
-    const run = await runCli(['check', 'lifecare-phhyky', '--url', `lifecare-phhyky=http://127.0.0.1:${port}`, '--url', `vtj=${emulators.get('vtj')!.address}`]);
+    const run = await runCli([
+      'check',
+      'lifecare-phhyky',
+      '--url',
+      `lifecare-phhyky=http://127.0.0.1:${port}`,
+      '--url',
+      `vtj=${emulators.get('vtj')!.address}`,
+    ]);
     expect(run.code).toBe(2);
-    expectOneSentence(run.stderr, new RegExp(`^npm run migration: Could not read lifecare-phhyky at http://127\\.0\\.0\\.1:${port}: SOURCE_UNAVAILABLE, `));
+    expectOneSentence(
+      run.stderr,
+      new RegExp(`^npm run migration: Could not read lifecare-phhyky at http://127\\.0\\.0\\.1:${port}: SOURCE_UNAVAILABLE, `),
+    );
     expect(existsSync(join(run.outDir, 'check.json'))).toBe(false);
   }, 60_000);
 
   it('VTJ nothing listens on: exit 2 naming VTJ', async () => {
     const port = await closedPort();
-    const run = await runCli(['conflicts', '--municipality', 'Myrskylä', '--url', `lifecare-phhyky=${emulators.get('lifecare-phhyky')!.address}`, '--url', `vtj=http://127.0.0.1:${port}`]);
+    const run = await runCli([
+      'conflicts',
+      '--municipality',
+      'Myrskylä',
+      '--url',
+      `lifecare-phhyky=${emulators.get('lifecare-phhyky')!.address}`,
+      '--url',
+      `vtj=http://127.0.0.1:${port}`,
+    ]);
     expect(run.code).toBe(2);
-    expectOneSentence(run.stderr, /^npm run migration: Expected --url for effica-phhyky \(or --fixtures DIR to emulate them\), received none\./);
-    const run2 = await runCli(['check', 'lifecare-phhyky', '--url', `lifecare-phhyky=${emulators.get('lifecare-phhyky')!.address}`, '--url', `vtj=http://127.0.0.1:${port}`]);
+    expectOneSentence(
+      run.stderr,
+      /^npm run migration: Expected --url for effica-phhyky \(or --fixtures DIR to emulate them\), received none\./,
+    );
+    const run2 = await runCli([
+      'check',
+      'lifecare-phhyky',
+      '--url',
+      `lifecare-phhyky=${emulators.get('lifecare-phhyky')!.address}`,
+      '--url',
+      `vtj=http://127.0.0.1:${port}`,
+    ]);
     expect(run2.code).toBe(2);
-    expectOneSentence(run2.stderr, new RegExp(`^npm run migration: Could not read vtj at http://127\\.0\\.0\\.1:${port}: SOURCE_UNAVAILABLE, `));
+    expectOneSentence(
+      run2.stderr,
+      new RegExp(`^npm run migration: Could not read vtj at http://127\\.0\\.0\\.1:${port}: SOURCE_UNAVAILABLE, `),
+    );
   }, 60_000);
 
   it('a source that answers it is overloaded: exit 2; once it recovers, the same run is clean', async () => {
     const lifecare = emulators.get('lifecare-phhyky')!;
-    const args = ['check', 'lifecare-phhyky', '--quiet', '--today', '2026-11-23', '--url', `lifecare-phhyky=${lifecare.address}`, '--url', `vtj=${emulators.get('vtj')!.address}`];
+    const args = [
+      'check',
+      'lifecare-phhyky',
+      '--quiet',
+      '--today',
+      '2026-11-23',
+      '--url',
+      `lifecare-phhyky=${lifecare.address}`,
+      '--url',
+      `vtj=${emulators.get('vtj')!.address}`,
+    ];
     lifecare.faults.set({ mode: 'overload' });
     const busy = await runCli(args);
     lifecare.faults.clear();

@@ -131,7 +131,8 @@ export function parseCommon(argv: readonly string[]): CommonOptions {
         today = value;
         break;
       case '--timeout-ms':
-        if (!/^\d+$/.test(value) || Number(value) < 1) throw new CommandError('Expected --timeout-ms as a positive integer, received another value.');
+        if (!/^\d+$/.test(value) || Number(value) < 1)
+          throw new CommandError('Expected --timeout-ms as a positive integer, received another value.');
         timeoutMs = Number(value);
         break;
       case '--url': {
@@ -169,8 +170,10 @@ export async function main(argv: readonly string[], streams: CliStreams, signal?
       streams.stdout.write(USAGE);
       return EXIT.CLEAN;
     }
-    if (opts.command === undefined) throw new CommandError('Expected a command (check, conflicts, diff or sample), received none; --help lists them.');
-    if (!(opts.command in COMMANDS)) throw new CommandError('Expected a command (check, conflicts, diff or sample), received another word; --help lists them.');
+    if (opts.command === undefined)
+      throw new CommandError('Expected a command (check, conflicts, diff or sample), received none; --help lists them.');
+    if (!(opts.command in COMMANDS))
+      throw new CommandError('Expected a command (check, conflicts, diff or sample), received another word; --help lists them.');
     if (opts.fixturesDir !== undefined && !(existsSync(opts.fixturesDir) && statSync(opts.fixturesDir).isDirectory())) {
       throw new CommandError(`Expected --fixtures as a directory, received ${opts.fixturesDir}, which is not one.`);
     }
@@ -182,10 +185,12 @@ export async function main(argv: readonly string[], streams: CliStreams, signal?
   try {
     module = await COMMANDS[opts.command]!();
   } catch (err) {
-    const missing = (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`commands/${opts.command}.ts`);
+    const missing =
+      (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`commands/${opts.command}.ts`);
     return couldNotRun(missing ? new CommandError(`The ${opts.command} command is not part of this build.`) : err, streams);
   }
-  if (typeof module.run !== 'function') return couldNotRun(new CommandError(`The ${opts.command} command is not part of this build.`), streams);
+  if (typeof module.run !== 'function')
+    return couldNotRun(new CommandError(`The ${opts.command} command is not part of this build.`), streams);
 
   const today = opts.today ?? manifestToday(opts.fixturesDir) ?? helsinkiToday(systemClock);
   const fixed = opts.today !== undefined || manifestToday(opts.fixturesDir) !== undefined;
@@ -195,7 +200,11 @@ export async function main(argv: readonly string[], streams: CliStreams, signal?
   setMaxListeners(0, controller.signal);
   signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   const io: CommandIo = {
-    openSources: (instances) => openSources({ ...(opts.fixturesDir !== undefined && { fixturesDir: opts.fixturesDir }), urls: opts.urls, timeoutMs: opts.timeoutMs, clock }, instances),
+    openSources: (instances) =>
+      openSources(
+        { ...(opts.fixturesDir !== undefined && { fixturesDir: opts.fixturesDir }), urls: opts.urls, timeoutMs: opts.timeoutMs, clock },
+        instances,
+      ),
     today,
     clock,
     ...(opts.fixturesDir !== undefined && { fixturesDir: opts.fixturesDir }),
@@ -212,7 +221,8 @@ export async function main(argv: readonly string[], streams: CliStreams, signal?
   try {
     result = await module.run(opts.args, io);
   } catch (err) {
-    if (controller.signal.aborted) return couldNotRun(new CommandError('Interrupted before the run completed; no report was written.'), streams);
+    if (controller.signal.aborted)
+      return couldNotRun(new CommandError('Interrupted before the run completed; no report was written.'), streams);
     return couldNotRun(err, streams);
   }
   let files: string[];
@@ -221,13 +231,15 @@ export async function main(argv: readonly string[], streams: CliStreams, signal?
   } catch (err) {
     return couldNotRun(new CommandError(`Could not write the reports into ${opts.outDir}: ${(err as Error).message}`), streams);
   }
-  if (opts.quiet) streams.stdout.write(`${result.command}: ${result.status === 'clean' ? 'clean' : 'problems found'}; reports: ${files.join(', ')}\n`);
+  if (opts.quiet)
+    streams.stdout.write(`${result.command}: ${result.status === 'clean' ? 'clean' : 'problems found'}; reports: ${files.join(', ')}\n`);
   else streams.stdout.write(renderTerminal(result, files));
   return result.status === 'clean' ? EXIT.CLEAN : EXIT.PROBLEMS;
 }
 
 function couldNotRun(err: unknown, streams: CliStreams): number {
-  const message = err instanceof CommandError ? err.message : `Could not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  const message =
+    err instanceof CommandError ? err.message : `Could not run: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   streams.stderr.write(`npm run migration: ${message}\n`);
   if (!(err instanceof CommandError) && process.env['MIGRATION_DEBUG'] && err instanceof Error) streams.stderr.write(`${err.stack}\n`);
   return EXIT.COULD_NOT_RUN;

@@ -24,21 +24,31 @@ describe('conflicts on the bundled fixtures', () => {
     const expected = manifest.messy.filter((m) => m.kind === 'addressConflictsWithVtj');
     expect(expected.length).toBeGreaterThan(0);
     const address = d.conflicts.filter((c) => c.kind === 'address');
-    const moved = new Set(d.conflicts.filter((c) => c.kind === 'municipality').flatMap((c) => c.records.map((r) => `${r.instance} ${c.hetu}`)));
+    const moved = new Set(
+      d.conflicts.filter((c) => c.kind === 'municipality').flatMap((c) => c.records.map((r) => `${r.instance} ${c.hetu}`)),
+    );
     // Address conflicts of records whose municipality is VTJ's: exactly the manifest's.
-    const stale = address.flatMap((c) => c.records.filter((r) => !moved.has(`${r.instance} ${c.hetu}`)).map((r) => `${r.instance} ${c.hetu}`));
+    const stale = address.flatMap((c) =>
+      c.records.filter((r) => !moved.has(`${r.instance} ${c.hetu}`)).map((r) => `${r.instance} ${c.hetu}`),
+    );
     expect(stale.sort()).toEqual(expected.map((m) => `${m.instance} ${m.hetu}`).sort());
     for (const c of address.filter((x) => expected.some((m) => m.hetu === x.hetu))) {
       expect(c.vtj).toMatchObject({ postalCode: expect.any(String), cityFi: expect.any(String) });
       expect(c.records[0]!.value).toMatchObject({ street: expect.stringMatching(/^Vanha /) });
     }
     // The rest are persons who moved: their old instance keeps the old address and municipality.
-    for (const c of address) for (const r of c.records) if (moved.has(`${r.instance} ${c.hetu}`)) expect(r.municipality).not.toBe(d.conflicts.find((x) => x.kind === 'municipality' && x.hetu === c.hetu)!.vtj);
+    for (const c of address)
+      for (const r of c.records)
+        if (moved.has(`${r.instance} ${c.hetu}`))
+          expect(r.municipality).not.toBe(d.conflicts.find((x) => x.kind === 'municipality' && x.hetu === c.hetu)!.vtj);
     // Nothing else differs in the generated region.
     expect(new Set(d.conflicts.map((c) => c.kind))).toEqual(new Set(['address', 'municipality']));
     expect(d.notInVtj).toEqual([]);
     expect(d.readErrors).toEqual([]);
-    const records = INSTANCES.filter((i) => i.product !== 'vtj').reduce((n, i) => n + manifest.instances[i.id]!.persons - manifest.instances[i.id]!.unreadable, 0);
+    const records = INSTANCES.filter((i) => i.product !== 'vtj').reduce(
+      (n, i) => n + manifest.instances[i.id]!.persons - manifest.instances[i.id]!.unreadable,
+      0,
+    );
     expect(Object.values(d.compared).reduce((n, x) => n + (x ?? 0), 0)).toBe(records);
   });
 
@@ -67,7 +77,9 @@ describe('conflicts --municipality', () => {
     expect(r.details.instances).toEqual(['mediatri-sipoo', 'proconsona-sipoo']);
     expect(r.details.conflicts.length).toBeGreaterThan(0);
     for (const c of r.details.conflicts) for (const rec of c.records) expect(rec.municipality).toBe('753');
-    const expected = manifest.messy.filter((m) => m.kind === 'addressConflictsWithVtj' && (m.instance === 'mediatri-sipoo' || m.instance === 'proconsona-sipoo'));
+    const expected = manifest.messy.filter(
+      (m) => m.kind === 'addressConflictsWithVtj' && (m.instance === 'mediatri-sipoo' || m.instance === 'proconsona-sipoo'),
+    );
     for (const m of expected) expect(r.details.conflicts.some((c) => c.kind === 'address' && c.hetu === m.hetu)).toBe(true);
   }, 120_000);
 });

@@ -86,7 +86,10 @@ export function expectNoPersonalData(text: string, persons: readonly { hetu: str
 
 /** Persons of an instance's truth, as expectNoPersonalData takes them. */
 export function personsOf(instance: InstanceId, dir = BUNDLED_FIXTURES): { hetu: string; surname?: string; firstNames?: string }[] {
-  return readTruth(instance, dir).map((r) => ({ hetu: r.hetu, ...(r.person && { surname: r.person.surname, firstNames: r.person.firstNames }) }));
+  return readTruth(instance, dir).map((r) => ({
+    hetu: r.hetu,
+    ...(r.person && { surname: r.person.surname, firstNames: r.person.firstNames }),
+  }));
 }
 
 function escapeRegExp(s: string): string {

@@ -54,7 +54,10 @@ export class CompositionError extends Error {
 export function composeRegion(): { supergraphSdl: string; hints: Hint[] } {
   const result = composeServices(subgraphSdls().map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: placeholderUrl(s.name) })));
   if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
-  return { supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`, hints: result.hints.map((h) => ({ code: h.definition.code, message: h.message })) };
+  return {
+    supergraphSdl: `${result.supergraphSdl.trimEnd()}\n`,
+    hints: result.hints.map((h) => ({ code: h.definition.code, message: h.message })),
+  };
 }
 
 /** The hints not in the accepted list. */
@@ -81,7 +84,9 @@ function main(): void {
   const { supergraphSdl, hints } = composeRegion();
   const bad = unacceptedHints(hints);
   if (bad.length > 0) {
-    process.stderr.write(`Composition gave hints not in ACCEPTED_HINTS (schema/compose.ts):\n${bad.map((h) => `${h.code}: ${h.message}`).join('\n')}\n`);
+    process.stderr.write(
+      `Composition gave hints not in ACCEPTED_HINTS (schema/compose.ts):\n${bad.map((h) => `${h.code}: ${h.message}`).join('\n')}\n`,
+    );
     process.exitCode = 1;
     return;
   }

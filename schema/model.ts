@@ -31,34 +31,83 @@ function codes<T extends string>(all: Record<T, true>): T[] {
 }
 
 export const ENUMS: readonly EnumDef[] = [
-  { name: 'CareArea', description: 'Care area (region.md): health (PTH), oral health (STH), social care (SOS).', values: codes<CareArea>({ PRIMARY_HEALTH: true, ORAL_HEALTH: true, SOCIAL: true }) },
+  {
+    name: 'CareArea',
+    description: 'Care area (region.md): health (PTH), oral health (STH), social care (SOS).',
+    values: codes<CareArea>({ PRIMARY_HEALTH: true, ORAL_HEALTH: true, SOCIAL: true }),
+  },
   {
     name: 'ServiceTask',
     description: 'Social care service task.',
-    values: codes<ServiceTask>({ OLDER_PEOPLE: true, DISABILITY: true, FAMILIES: true, CHILD_WELFARE: true, ADULT_SOCIAL_WORK: true, SUBSTANCE_ABUSE: true, FAMILY_LAW: true }),
+    values: codes<ServiceTask>({
+      OLDER_PEOPLE: true,
+      DISABILITY: true,
+      FAMILIES: true,
+      CHILD_WELFARE: true,
+      ADULT_SOCIAL_WORK: true,
+      SUBSTANCE_ABUSE: true,
+      FAMILY_LAW: true,
+    }),
   },
-  { name: 'AppointmentStatus', description: 'Status of an appointment.', values: codes<AppointmentStatus>({ BOOKED: true, COMPLETED: true, CANCELLED: true, NO_SHOW: true }) },
-  { name: 'ContactMode', description: 'How an appointment takes place.', values: codes<ContactMode>({ ON_SITE: true, PHONE: true, VIDEO: true, HOME_VISIT: true }) },
+  {
+    name: 'AppointmentStatus',
+    description: 'Status of an appointment.',
+    values: codes<AppointmentStatus>({ BOOKED: true, COMPLETED: true, CANCELLED: true, NO_SHOW: true }),
+  },
+  {
+    name: 'ContactMode',
+    description: 'How an appointment takes place.',
+    values: codes<ContactMode>({ ON_SITE: true, PHONE: true, VIDEO: true, HOME_VISIT: true }),
+  },
   {
     name: 'ProfessionalKind',
     description: 'Kind of professional an appointment is with.',
-    values: codes<ProfessionalKind>({ PHYSICIAN: true, NURSE: true, PUBLIC_HEALTH_NURSE: true, PHYSIOTHERAPIST: true, PSYCHOLOGIST: true, DENTIST: true, DENTAL_HYGIENIST: true, SOCIAL_WORKER: true }),
+    values: codes<ProfessionalKind>({
+      PHYSICIAN: true,
+      NURSE: true,
+      PUBLIC_HEALTH_NURSE: true,
+      PHYSIOTHERAPIST: true,
+      PSYCHOLOGIST: true,
+      DENTIST: true,
+      DENTAL_HYGIENIST: true,
+      SOCIAL_WORKER: true,
+    }),
   },
   { name: 'FeeStatus', description: 'Status of a client fee.', values: codes<FeeStatus>({ OPEN: true, PAID: true, VOIDED: true }) },
-  { name: 'Register', description: 'The register a record belongs to: health care (PTH, STH) or social care.', values: ['HEALTH', 'SOCIAL'] },
+  {
+    name: 'Register',
+    description: 'The register a record belongs to: health care (PTH, STH) or social care.',
+    values: ['HEALTH', 'SOCIAL'],
+  },
   {
     name: 'ConsentType',
     description: 'Consent or prohibition recorded in the social care systems.',
-    values: codes<ConsentType>({ LUOVUTUS_TERVEYDENHUOLTOON: true, LUOVUTUS_SOSIAALIHUOLTOON: true, KIELTO_KANTA: true, KIELTO_HUOLTAJALLE: true }),
+    values: codes<ConsentType>({
+      LUOVUTUS_TERVEYDENHUOLTOON: true,
+      LUOVUTUS_SOSIAALIHUOLTOON: true,
+      KIELTO_KANTA: true,
+      KIELTO_HUOLTAJALLE: true,
+    }),
   },
-  { name: 'PlanType', description: 'Kind of care or client plan.', values: codes<PlanType>({ HEALTH_AND_CARE_PLAN: true, REHABILITATION_PLAN: true, CLIENT_PLAN: true, SERVICE_PLAN: true }) },
-  { name: 'DecisionOutcome', description: 'Outcome of a social care decision.', values: codes<DecisionOutcome>({ GRANTED: true, REFUSED: true }) },
+  {
+    name: 'PlanType',
+    description: 'Kind of care or client plan.',
+    values: codes<PlanType>({ HEALTH_AND_CARE_PLAN: true, REHABILITATION_PLAN: true, CLIENT_PLAN: true, SERVICE_PLAN: true }),
+  },
+  {
+    name: 'DecisionOutcome',
+    description: 'Outcome of a social care decision.',
+    values: codes<DecisionOutcome>({ GRANTED: true, REFUSED: true }),
+  },
 ];
 
 /** Custom scalars, both serialised as strings. */
 export const SCALARS = [
   { name: 'Date', description: 'A calendar date, `YYYY-MM-DD`.' },
-  { name: 'DateTime', description: 'An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment).' },
+  {
+    name: 'DateTime',
+    description: 'An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment).',
+  },
 ] as const;
 
 export interface FieldDef {
@@ -81,14 +130,26 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
   Provenance: [
     { name: 'instance', type: 'String!', description: 'The source system instance, e.g. `pegasos-loviisa`.' },
     { name: 'product', type: 'String!', description: 'The product of that instance, e.g. `pegasos`.' },
-    { name: 'municipality', type: 'Municipality!', description: 'The municipality the record belongs to (for a shared instance: the one it has for the person).' },
+    {
+      name: 'municipality',
+      type: 'Municipality!',
+      description: 'The municipality the record belongs to (for a shared instance: the one it has for the person).',
+    },
     { name: 'localId', type: 'String!', description: "The source's own id of the item." },
   ],
   Unit: [
     { name: 'oid', type: 'String', description: 'Organisation/unit OID, when the source gives one.' },
     { name: 'name', type: 'String!', description: 'The name as the source writes it (one language).' },
-    { name: 'nameFi', type: 'String', description: "The unit's Finnish name in the organisation register, when the register knows the OID." },
-    { name: 'nameSv', type: 'String', description: "The unit's Swedish name in the organisation register, when the register knows the OID." },
+    {
+      name: 'nameFi',
+      type: 'String',
+      description: "The unit's Finnish name in the organisation register, when the register knows the OID.",
+    },
+    {
+      name: 'nameSv',
+      type: 'String',
+      description: "The unit's Swedish name in the organisation register, when the register knows the OID.",
+    },
   ],
   Professional: [
     { name: 'name', type: 'String!' },
@@ -116,11 +177,15 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'turvakielto', type: 'Boolean!' },
     { name: 'deathDate', type: 'Date' },
     { name: 'guardians', type: '[String!]!', description: "Guardians' identity codes, in VTJ order." },
-    { name: 'dependants', type: '[String!]!', description: "Identity codes of the persons this one is a guardian of." },
+    { name: 'dependants', type: '[String!]!', description: 'Identity codes of the persons this one is a guardian of.' },
   ],
   MissingSource: [
     { name: 'instance', type: 'String!', description: 'The instance that could not be read.' },
-    { name: 'code', type: 'String!', description: 'Why: an adapter error code such as `SOURCE_UNAVAILABLE`, `SOURCE_ERROR` or `MALFORMED_RESPONSE`.' },
+    {
+      name: 'code',
+      type: 'String!',
+      description: 'Why: an adapter error code such as `SOURCE_UNAVAILABLE`, `SOURCE_ERROR` or `MALFORMED_RESPONSE`.',
+    },
   ],
   Appointment: [
     { name: 'careArea', type: 'CareArea!' },

@@ -49,7 +49,11 @@ const INACCESSIBLE_TYPES: readonly string[] = ['VtjData'];
 function sharedTypes(valueTypes: readonly string[], withEnums: boolean): string {
   const parts: string[] = SCALARS.map((s) => `${desc(s.description)}scalar ${s.name}`);
   if (withEnums) parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
-  parts.push(...closure(valueTypes).map((t) => `type ${t} @shareable${INACCESSIBLE_TYPES.includes(t) ? ' @inaccessible' : ''} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`));
+  parts.push(
+    ...closure(valueTypes).map(
+      (t) => `type ${t} @shareable${INACCESSIBLE_TYPES.includes(t) ? ' @inaccessible' : ''} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`,
+    ),
+  );
   return parts.join('\n\n');
 }
 

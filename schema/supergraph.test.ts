@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { FetchNode, FlattenNode, ParallelNode, PlanNode, SequenceNode } from '@apollo/query-planner';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCEPTED_HINTS, CLIENT_OVERVIEW_PLAN_PATH, clientOverviewPlanText, composeRegion, SUPERGRAPH_PATH, unacceptedHints } from './compose.ts';
+import {
+  ACCEPTED_HINTS,
+  CLIENT_OVERVIEW_PLAN_PATH,
+  clientOverviewPlanText,
+  composeRegion,
+  SUPERGRAPH_PATH,
+  unacceptedHints,
+} from './compose.ts';
 import type { Hint } from './compose.ts';
 import { CLIENT_OVERVIEW, EXAMPLE_OPERATIONS, FEES_AND_CEILING } from './examples.ts';
 import { SCHEMA_MUNICIPALITIES, SUBGRAPH_NAMES } from './municipalities.ts';
@@ -35,11 +42,17 @@ describe('supergraph composition', () => {
   });
 
   it('matches the committed schema/supergraph.graphql (run `npm run compose` after changing the schema)', () => {
-    expect(readFileSync(SUPERGRAPH_PATH, 'utf8') === composed.supergraphSdl, 'schema/supergraph.graphql is stale: run npm run compose').toBe(true);
+    expect(
+      readFileSync(SUPERGRAPH_PATH, 'utf8') === composed.supergraphSdl,
+      'schema/supergraph.graphql is stale: run npm run compose',
+    ).toBe(true);
   });
 
   it('matches the committed client overview plan', () => {
-    expect(readFileSync(CLIENT_OVERVIEW_PLAN_PATH, 'utf8') === clientOverviewPlanText(composed.supergraphSdl), 'schema/client-overview.plan.txt is stale: run npm run compose').toBe(true);
+    expect(
+      readFileSync(CLIENT_OVERVIEW_PLAN_PATH, 'utf8') === clientOverviewPlanText(composed.supergraphSdl),
+      'schema/client-overview.plan.txt is stale: run npm run compose',
+    ).toBe(true);
   });
 
   it('generates the seven municipality subgraphs and the lists requirements from one list', () => {
@@ -89,7 +102,9 @@ describe('query plans', () => {
   it('plans the fee ceiling with the dependants’ records fetched alongside the customer’s', () => {
     const outline = outlinePlan(plan(FEES_AND_CEILING.query, FEES_AND_CEILING.name));
     expect(outline).toContain('Fetch lapinjarvi at customer.vtjDependants.@.sources.@');
-    expect(outline.indexOf('Fetch lists at customer')).toBeGreaterThan(outline.indexOf('Fetch pukkila at customer.vtjDependants.@.sources.@'));
+    expect(outline.indexOf('Fetch lists at customer')).toBeGreaterThan(
+      outline.indexOf('Fetch pukkila at customer.vtjDependants.@.sources.@'),
+    );
   });
 
   it('plans every example operation', () => {

@@ -56,7 +56,8 @@ function readRecord(dir: string): IssuerRecord | undefined {
     return undefined;
   }
   const r = value as Partial<IssuerRecord> | null;
-  if (!r || typeof r.port !== 'number' || !Number.isInteger(r.port) || r.port < 1 || r.port > 65_535 || typeof r.pid !== 'number') return undefined;
+  if (!r || typeof r.port !== 'number' || !Number.isInteger(r.port) || r.port < 1 || r.port > 65_535 || typeof r.pid !== 'number')
+    return undefined;
   return { issuer: devIdpIssuer(r.port), port: r.port, pid: r.pid };
 }
 
@@ -69,10 +70,14 @@ export type RunningIssuer = { readonly ok: true; readonly port: number } | { rea
  */
 export function runningIssuer(dir: string, isRunning: IsRunning = processIsRunning): RunningIssuer {
   const record = readRecord(dir);
-  const advice = 'start the region with npm start (or the gateway with npm run gateway), or give --port N to mint a token for a gateway on port N';
+  const advice =
+    'start the region with npm start (or the gateway with npm run gateway), or give --port N to mint a token for a gateway on port N';
   if (!record) return { ok: false, message: `no region is running with the development identity provider of ${dir}: ${advice}` };
   if (!isRunning(record.pid)) {
-    return { ok: false, message: `the region that ran on port ${record.port} with the development identity provider of ${dir} has stopped: ${advice}` };
+    return {
+      ok: false,
+      message: `the region that ran on port ${record.port} with the development identity provider of ${dir} has stopped: ${advice}`,
+    };
   }
   return { ok: true, port: record.port };
 }

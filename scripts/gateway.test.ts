@@ -24,11 +24,17 @@ afterAll(async () => {
 });
 
 /** Starts `npm run gateway`'s script on the test supergraph; resolves with the printed address. */
-async function startGateway(extra: readonly string[] = []): Promise<{ child: ChildProcess; url: string; out: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/gateway.ts', '--supergraph', supergraphFile, '--port', '0', '--log-level', 'warn', ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startGateway(
+  extra: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string; out: () => string; exited: Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/gateway.ts', '--supergraph', supergraphFile, '--port', '0', '--log-level', 'warn', ...extra],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     // A worker's address is printed once, by the primary.
     if (!isClusterWorker()) {
       // So `npm run token` mints for this gateway's issuer (scripts/devIdpIssuer.ts).
-      if (config.auth.kind === 'dev-idp') lifecycle.add('issuer record', recordIssuer(config.auth.dir, Number(new URL(url).port)), (forget) => forget());
+      if (config.auth.kind === 'dev-idp')
+        lifecycle.add('issuer record', recordIssuer(config.auth.dir, Number(new URL(url).port)), (forget) => forget());
       printAddress(url, config.production, 1);
     }
   } catch (err) {

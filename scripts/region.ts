@@ -131,7 +131,9 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   log('emulators').info({ instances: emulators.size }, 'emulators listening');
   phase('emulators');
 
-  const addresses = options.sourceAddresses ?? (Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>);
+  const addresses =
+    options.sourceAddresses ??
+    (Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>);
   const sources = lifecycle.add(
     'adapters',
     await createSources({ addresses, clock, ...(options.sourceTimeoutMs ? { timeoutMs: options.sourceTimeoutMs } : {}) }),
@@ -200,7 +202,10 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
   const { lifecycle } = options;
   const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
-  const services = await startRegionServices({ ...options, ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}) });
+  const services = await startRegionServices({
+    ...options,
+    ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}),
+  });
   const { index, subgraphs, emulators, database: db, internalKey } = services;
 
   // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.

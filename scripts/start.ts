@@ -24,7 +24,14 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle({ logger });
   lifecycle.handleSignals();
   try {
-    const region = await startRegion({ gateway: config.gateway, fixturesDir: config.fixturesDir, sourceTimeoutMs: config.sourceTimeoutMs, env: process.env, logger, lifecycle });
+    const region = await startRegion({
+      gateway: config.gateway,
+      fixturesDir: config.fixturesDir,
+      sourceTimeoutMs: config.sourceTimeoutMs,
+      env: process.env,
+      logger,
+      lifecycle,
+    });
     const port = Number(new URL(region.gatewayUrl).port);
     const auth = config.gateway.auth;
     if (auth.kind === 'dev-idp') {
@@ -50,7 +57,10 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (err) {
-    logger.error({ errorName: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown } | null)?.code }, 'region did not start');
+    logger.error(
+      { errorName: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown } | null)?.code },
+      'region did not start',
+    );
     // The message helps the person starting it (a port in use, a missing directory); it holds no personal data at start.
     process.stderr.write(`npm start: the region did not start: ${err instanceof Error ? err.message : String(err)}\n`);
     await lifecycle.stop('start failed', 1);

@@ -28,18 +28,28 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function parseStartConfig(argv: readonly string[], env: Env, cwd = process.cwd()): StartConfig {
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { ...GATEWAY_ARG_OPTIONS, fixtures: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { ...GATEWAY_ARG_OPTIONS, fixtures: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     throw new GatewayConfigError(err instanceof Error ? err.message : 'expected known options, received another');
   }
-  const fixturesDir = typeof values.fixtures === 'string' && values.fixtures.trim() !== '' ? resolve(cwd, values.fixtures.trim()) : DEFAULT_FIXTURES_DIR;
+  const fixturesDir =
+    typeof values.fixtures === 'string' && values.fixtures.trim() !== '' ? resolve(cwd, values.fixtures.trim()) : DEFAULT_FIXTURES_DIR;
   if (!existsSync(fixturesDir) || !statSync(fixturesDir).isDirectory()) {
-    throw new GatewayConfigError(`expected --fixtures as a directory laid out as region.md says, received ${fixturesDir}, which is not a directory`);
+    throw new GatewayConfigError(
+      `expected --fixtures as a directory laid out as region.md says, received ${fixturesDir}, which is not a directory`,
+    );
   }
   const gateway = gatewayConfigFromValues(values, env, cwd);
   if (gateway.workers > 1) {
     // Why: npm start runs the subgraphs and the index in the gateway's process; several gateway processes are `npm run gateway`'s.
-    throw new GatewayConfigError(`expected --workers 1 for npm start, which runs the whole region in one process, received ${gateway.workers}; run several gateways with npm run gateway -- --workers N`);
+    throw new GatewayConfigError(
+      `expected --workers 1 for npm start, which runs the whole region in one process, received ${gateway.workers}; run several gateways with npm run gateway -- --workers N`,
+    );
   }
   return { gateway, fixturesDir, sourceTimeoutMs: sourceTimeouts(env) };
 }
@@ -59,6 +69,7 @@ function timeout(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 600_000) throw new GatewayConfigError(`expected ${name} as whole milliseconds from 1 to 600000, received ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 600_000)
+    throw new GatewayConfigError(`expected ${name} as whole milliseconds from 1 to 600000, received ${JSON.stringify(raw)}`);
   return n;
 }

@@ -50,13 +50,16 @@ describe('npm run token', () => {
       if ('list' in request) throw new Error('not a token request');
       return mintDemoToken(request, running);
     };
-    const accepted = async (token: Promise<string>) => expect(await gateway.authenticate(`Bearer ${await token}`)).toEqual(demoUser('physician')!.identity);
+    const accepted = async (token: Promise<string>) =>
+      expect(await gateway.authenticate(`Bearer ${await token}`)).toEqual(demoUser('physician')!.identity);
     await accepted(mint(['--as', 'physician', '--port', '4200'], {}));
     await accepted(mint(['--as', 'physician'], { GATEWAY_PORT: '4200' }));
     recordIssuer(dir, 4100);
     await accepted(mint(['--as', 'physician', '--port', '4200'], {}));
     // A running gateway recorded on 4100 wins over GATEWAY_PORT (npm start's --port beats it too).
-    await expect(gateway.authenticate(`Bearer ${await mint(['--as', 'physician'], { GATEWAY_PORT: '4200' })}`)).rejects.toMatchObject({ reason: 'WRONG_ISSUER' });
+    await expect(gateway.authenticate(`Bearer ${await mint(['--as', 'physician'], { GATEWAY_PORT: '4200' })}`)).rejects.toMatchObject({
+      reason: 'WRONG_ISSUER',
+    });
     expect(() => parseTokenArgs(['--as', 'physician', '--port', '70000'], {})).toThrow(/--port/);
     expect(() => parseTokenArgs(['--as', 'physician'], { GATEWAY_PORT: 'x' })).toThrow(/GATEWAY_PORT/);
   });

@@ -45,7 +45,10 @@ export interface TokenRequest {
  */
 export async function mintDemoToken(request: TokenRequest, isRunning: IsRunning = processIsRunning): Promise<string> {
   const user = demoUser(request.as);
-  if (!user) throw new TokenCommandError(`expected --as as one of ${DEMO_USERS.map((u) => u.id).join(', ')}, received ${JSON.stringify(request.as)}`);
+  if (!user)
+    throw new TokenCommandError(
+      `expected --as as one of ${DEMO_USERS.map((u) => u.id).join(', ')}, received ${JSON.stringify(request.as)}`,
+    );
   let port = request.port;
   if (port === undefined) {
     const running = runningIssuer(request.dir, isRunning);
@@ -59,12 +62,21 @@ export async function mintDemoToken(request: TokenRequest, isRunning: IsRunning 
 }
 
 /** Parses the command line and environment once; throws TokenCommandError with a one-sentence reason. */
-export function parseTokenArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): TokenRequest | { readonly list: true } {
+export function parseTokenArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): TokenRequest | { readonly list: true } {
   let values: { as?: string; minutes?: string; port?: string; 'dev-idp-dir'?: string; list?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { as: { type: 'string' }, minutes: { type: 'string' }, port: { type: 'string' }, 'dev-idp-dir': { type: 'string' }, list: { type: 'boolean' } },
+      options: {
+        as: { type: 'string' },
+        minutes: { type: 'string' },
+        port: { type: 'string' },
+        'dev-idp-dir': { type: 'string' },
+        list: { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -76,12 +88,15 @@ export function parseTokenArgs(argv: readonly string[], env: Readonly<Record<str
   const minutesText = values.minutes ?? '60';
   const minutes = Number(minutesText);
   if (!/^\d+$/.test(minutesText) || minutes < 1 || minutes > MAX_TOKEN_MINUTES) {
-    throw new TokenCommandError(`expected --minutes as a whole number from 1 to ${MAX_TOKEN_MINUTES}, received ${JSON.stringify(minutesText)}`);
+    throw new TokenCommandError(
+      `expected --minutes as a whole number from 1 to ${MAX_TOKEN_MINUTES}, received ${JSON.stringify(minutesText)}`,
+    );
   }
   const portOf = (text: string | undefined, setting: string): number | undefined => {
     if (text === undefined || text.trim() === '') return undefined;
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 65_535) throw new TokenCommandError(`expected ${setting} as the gateway's port from 1 to 65535, received ${JSON.stringify(text)}`);
+    if (!/^\d+$/.test(text) || n < 1 || n > 65_535)
+      throw new TokenCommandError(`expected ${setting} as the gateway's port from 1 to 65535, received ${JSON.stringify(text)}`);
     return n;
   };
   const port = portOf(values.port, '--port');
@@ -95,8 +110,17 @@ export function parseTokenArgs(argv: readonly string[], env: Readonly<Record<str
     if (err instanceof AuthConfigError) throw new TokenCommandError(err.message);
     throw err;
   }
-  if (config.kind !== 'dev-idp') throw new TokenCommandError('expected the development identity provider, received AUTH_ISSUER/AUTH_AUDIENCE/AUTH_JWKS_URL: tokens come from that provider');
-  return { as: values.as, minutes, dir: config.dir, ...(port !== undefined ? { port } : {}), ...(fallbackPort !== undefined ? { fallbackPort } : {}) };
+  if (config.kind !== 'dev-idp')
+    throw new TokenCommandError(
+      'expected the development identity provider, received AUTH_ISSUER/AUTH_AUDIENCE/AUTH_JWKS_URL: tokens come from that provider',
+    );
+  return {
+    as: values.as,
+    minutes,
+    dir: config.dir,
+    ...(port !== undefined ? { port } : {}),
+    ...(fallbackPort !== undefined ? { fallbackPort } : {}),
+  };
 }
 
 async function main(): Promise<void> {

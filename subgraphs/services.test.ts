@@ -28,13 +28,18 @@ const porvoo = new FakeSourceAdapter('lifecare-porvoo', {
   }),
 });
 const pegasos = new FakeSourceAdapter('pegasos-loviisa', {
-  [PARENT]: records(PARENT, 'pegasos-loviisa', { appointments: [appointment(prov('pegasos-loviisa', '407', 'A2'), '2029-06-01T10:00:00+03:00')] }),
+  [PARENT]: records(PARENT, 'pegasos-loviisa', {
+    appointments: [appointment(prov('pegasos-loviisa', '407', 'A2'), '2029-06-01T10:00:00+03:00')],
+  }),
   [CHILD]: records(CHILD, 'pegasos-loviisa', { fees: [fee(prov('pegasos-loviisa', '407', 'F2'), '2025-03-01', 9_000)] }),
 });
 const mediatri = new FakeSourceAdapter('mediatri-loviisa');
 const askola = new FakeSourceAdapter('lifecare-askola');
 const adapters = new Map<InstanceId, SourceAdapter>([porvoo, pegasos, mediatri, askola].map((a) => [a.instance, a]));
-const vtj = new FakeVtj({ [PARENT]: vtjPerson(PARENT, { dependants: [CHILD] }), [CHILD]: vtjPerson(CHILD, { firstNames: 'Lapsi', guardians: [PARENT] }) });
+const vtj = new FakeVtj({
+  [PARENT]: vtjPerson(PARENT, { dependants: [CHILD] }),
+  [CHILD]: vtjPerson(CHILD, { firstNames: 'Lapsi', guardians: [PARENT] }),
+});
 const locator = createMemoryLocator({
   [PARENT]: [
     { instance: 'lifecare-porvoo', municipality: '638', localId: '1' },
@@ -78,8 +83,14 @@ describe('startSubgraphs', () => {
       hetu: PARENT,
       dependants: [{ hetu: CHILD, firstNames: 'Lapsi' }],
       appointments: [
-        { start: '2029-06-01T10:00:00+03:00', source: { instance: 'pegasos-loviisa', municipality: { nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } } },
-        { start: '2030-01-01T10:00:00+02:00', source: { instance: 'lifecare-porvoo', municipality: { nameFi: 'Porvoo', nameSv: 'Borgå' } } },
+        {
+          start: '2029-06-01T10:00:00+03:00',
+          source: { instance: 'pegasos-loviisa', municipality: { nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } },
+        },
+        {
+          start: '2030-01-01T10:00:00+02:00',
+          source: { instance: 'lifecare-porvoo', municipality: { nameFi: 'Porvoo', nameSv: 'Borgå' } },
+        },
       ],
       fees: [{ amountCents: 70_000 }],
       missingSources: [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],

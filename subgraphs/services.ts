@@ -79,7 +79,10 @@ export function sourcesFor(code: string, adapters: ReadonlyMap<InstanceId, Sourc
 
 /** Builds all nine apps (not listening), by subgraph name. */
 export function createSubgraphApps(
-  options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey' | 'database'> & { readonly internalKey: InternalKey; readonly stores: AccessStores },
+  options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey' | 'database'> & {
+    readonly internalKey: InternalKey;
+    readonly stores: AccessStores;
+  },
 ): Map<string, FastifyInstance> {
   const { logger, internalKey, stores } = options;
   const clock = options.clock ? { clock: options.clock } : {};
@@ -105,7 +108,14 @@ export function createSubgraphApps(
   );
   apps.set(
     'lists',
-    createListsSubgraph({ logger, internalKey, audit: options.auditSink ?? stores.audit, emergency: stores.emergency, ...clock, ...(options.units ? { units: options.units } : {}) }),
+    createListsSubgraph({
+      logger,
+      internalKey,
+      audit: options.auditSink ?? stores.audit,
+      emergency: stores.emergency,
+      ...clock,
+      ...(options.units ? { units: options.units } : {}),
+    }),
   );
   for (const m of SCHEMA_MUNICIPALITIES) {
     apps.set(

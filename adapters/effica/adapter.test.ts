@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu } from '../../domain/index.ts';
+import {
+  AdapterError,
+  addDays,
+  BEGINNING_OF_TIME,
+  collectChanged,
+  corruptCheckCharacter,
+  emptyRecords,
+  makeHetu,
+} from '../../domain/index.ts';
 import type { InstanceId, PersonRead, SourceAdapter } from '../../domain/index.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
 import type { AdapterConfig } from '../wire/adapterConfig.ts';
@@ -141,10 +149,24 @@ describe('Effica adapter against the emulator', () => {
       },
     ]);
     expect(read.records.fees).toEqual([
-      { careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-01-31', description: 'Kotihoidon asiakasmaksu', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: prov('40') },
+      {
+        careArea: 'SOCIAL',
+        register: 'SOCIAL',
+        date: '2026-01-31',
+        description: 'Kotihoidon asiakasmaksu',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'OPEN',
+        source: prov('40'),
+      },
     ]);
     expect(read.issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: 'effica-porvoo', position: 'ASIAKAS/MAKSUT/MAKSU[2]', reason: 'expected PVM as DD.MM.YYYY, received a value of another form' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'effica-porvoo',
+        position: 'ASIAKAS/MAKSUT/MAKSU[2]',
+        reason: 'expected PVM as DD.MM.YYYY, received a value of another form',
+      },
     ]);
   });
 
@@ -173,18 +195,26 @@ describe('Effica adapter against the emulator', () => {
     expect(recent.persons).toEqual([{ hetu: B }]);
   });
 
-  it.each(['overload', 'maintenance'] as const)('%s: 503 HTML page → SOURCE_UNAVAILABLE naming the instance, not a parse error', async (mode) => {
-    emulator.faults.set({ mode });
-    const slots = await adapter.readPersons([A, B]);
-    for (const s of slots) {
-      const e = s as AdapterError;
-      expect(e).toBeInstanceOf(AdapterError);
-      expect(e.code).toBe('SOURCE_UNAVAILABLE');
-      expect(e.source).toBe('effica-porvoo');
-      expect(e.message).toBe('effica-porvoo: expected an ASIAKAS document, received HTTP 503 with an HTML maintenance page (service down)');
-    }
-    await expect(collectChanged(adapter.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'effica-porvoo' });
-  });
+  it.each(['overload', 'maintenance'] as const)(
+    '%s: 503 HTML page → SOURCE_UNAVAILABLE naming the instance, not a parse error',
+    async (mode) => {
+      emulator.faults.set({ mode });
+      const slots = await adapter.readPersons([A, B]);
+      for (const s of slots) {
+        const e = s as AdapterError;
+        expect(e).toBeInstanceOf(AdapterError);
+        expect(e.code).toBe('SOURCE_UNAVAILABLE');
+        expect(e.source).toBe('effica-porvoo');
+        expect(e.message).toBe(
+          'effica-porvoo: expected an ASIAKAS document, received HTTP 503 with an HTML maintenance page (service down)',
+        );
+      }
+      await expect(collectChanged(adapter.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({
+        code: 'SOURCE_UNAVAILABLE',
+        source: 'effica-porvoo',
+      });
+    },
+  );
 
   it('a dropped connection → SOURCE_UNAVAILABLE', async () => {
     emulator.faults.set({ mode: 'drop' });
@@ -236,10 +266,19 @@ describe('Effica paging and size', () => {
     try {
       const list = codes(1201);
       const body = list
-        .map((h, i) => `<ASIAKAS MUUTETTU="2026${String(1 + (i % 9)).padStart(2, '0')}01120000"><HETU>${h}</HETU><SUKUNIMI>Ström</SUKUNIMI><TURVAKIELTO>E</TURVAKIELTO></ASIAKAS>`)
+        .map(
+          (h, i) =>
+            `<ASIAKAS MUUTETTU="2026${String(1 + (i % 9)).padStart(2, '0')}01120000"><HETU>${h}</HETU><SUKUNIMI>Ström</SUKUNIMI><TURVAKIELTO>E</TURVAKIELTO></ASIAKAS>`,
+        )
         .join('\n');
-      const invalid = [corruptCheckCharacter(list[0]!), 'XYZ'].map((h) => `<ASIAKAS MUUTETTU="20261201120000"><HETU>${h}</HETU><SUKUNIMI>Ström</SUKUNIMI></ASIAKAS>`);
-      writeFixture(root, 'effica-phhyky', `<?xml version="1.0" encoding="ISO-8859-1"?>\n<ASIAKKAAT>\n${body}\n${invalid.join('\n')}\n</ASIAKKAAT>\n`);
+      const invalid = [corruptCheckCharacter(list[0]!), 'XYZ'].map(
+        (h) => `<ASIAKAS MUUTETTU="20261201120000"><HETU>${h}</HETU><SUKUNIMI>Ström</SUKUNIMI></ASIAKAS>`,
+      );
+      writeFixture(
+        root,
+        'effica-phhyky',
+        `<?xml version="1.0" encoding="ISO-8859-1"?>\n<ASIAKKAAT>\n${body}\n${invalid.join('\n')}\n</ASIAKKAAT>\n`,
+      );
       const emu = await startEfficaEmulator({ instance: 'effica-phhyky', fixturesDir: root });
       const a = createEfficaAdapter(config(emu.address, 'effica-phhyky'));
       try {
@@ -305,14 +344,23 @@ describe('answer limits', () => {
   const HEAD = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<ASIAKAS>';
 
   it('a 60 MB answer → MALFORMED_RESPONSE for that source at the default 4 MiB, read stopped near the limit, quickly', async () => {
-    const flood = await startFloodServer({ contentType: 'text/xml; charset=ISO-8859-1', head: HEAD, chunk: '<MAKSU><SUMMA>1,00</SUMMA></MAKSU>', totalBytes: 60 * MIB });
+    const flood = await startFloodServer({
+      contentType: 'text/xml; charset=ISO-8859-1',
+      head: HEAD,
+      chunk: '<MAKSU><SUMMA>1,00</SUMMA></MAKSU>',
+      totalBytes: 60 * MIB,
+    });
     const a = createEfficaAdapter(config(flood.url));
     try {
       const t0 = performance.now();
       const [[slot], [other]] = await Promise.all([a.readPersons([A]), adapter.readPersons([A])]);
       expect(performance.now() - t0).toBeLessThan(2_000);
       expect(slot).toBeInstanceOf(AdapterError);
-      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: 'effica-porvoo', message: 'effica-porvoo: expected an answer of at most 4194304 bytes, received a larger one' });
+      expect(slot).toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+        source: 'effica-porvoo',
+        message: 'effica-porvoo: expected an answer of at most 4194304 bytes, received a larger one',
+      });
       expect(other).not.toBeInstanceOf(AdapterError);
       expect(flood.sentBytes() / flood.floods()).toBeLessThan(4 * MIB + 6 * MIB);
     } finally {
@@ -326,7 +374,10 @@ describe('answer limits', () => {
     const a = createEfficaAdapter({ ...config(flood.url), limits: { maxReferences: 500 } });
     try {
       const [slot] = await a.readPersons([A]);
-      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', message: 'effica-porvoo: expected at most 500 entity or character references in the answer, received more' });
+      expect(slot).toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+        message: 'effica-porvoo: expected at most 500 entity or character references in the answer, received more',
+      });
       await expect(collectChanged(a.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
     } finally {
       await a.close();

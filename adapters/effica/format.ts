@@ -71,7 +71,8 @@ export function decodeBody(bytes: Uint8Array): { ok: true; text: string } | { ok
   const head = buf.subarray(0, 200).toString('latin1');
   const decl = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
   const name = (decl?.[1] ?? 'ISO-8859-1').toLowerCase();
-  if (name === 'iso-8859-1' || name === 'latin1' || name === 'iso_8859-1' || name === 'l1') return { ok: true, text: buf.toString('latin1') };
+  if (name === 'iso-8859-1' || name === 'latin1' || name === 'iso_8859-1' || name === 'l1')
+    return { ok: true, text: buf.toString('latin1') };
   if (name === 'utf-8' || name === 'utf8') {
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };

@@ -107,7 +107,14 @@ describe('readClientAnswer: an ISO-8859-1 ASIAKAS', () => {
         },
       ],
       decisions: [
-        { customershipId: '1000', service: 'Omaishoidon tuki', decisionDate: '2024-02-05', validFrom: '2024-02-06', outcome: 'GRANTED', source: prov('2000') },
+        {
+          customershipId: '1000',
+          service: 'Omaishoidon tuki',
+          decisionDate: '2024-02-05',
+          validFrom: '2024-02-06',
+          outcome: 'GRANTED',
+          source: prov('2000'),
+        },
         {
           customershipId: '1001',
           service: 'Tukihenkilö',
@@ -132,9 +139,36 @@ describe('readClientAnswer: an ISO-8859-1 ASIAKAS', () => {
       ],
       appointments: [],
       fees: [
-        { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-01-31', description: 'Kotihoidon asiakasmaksu', amountCents: 12375, accruesToCeiling: true, status: 'OPEN', source: prov('4000') },
-        { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-02-28', description: 'Ateriapalvelu', amountCents: 50, accruesToCeiling: false, status: 'PAID', source: prov('4001') },
-        { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-03-31', description: '', amountCents: 4000, accruesToCeiling: true, status: 'VOIDED', source: prov('4002') },
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-01-31',
+          description: 'Kotihoidon asiakasmaksu',
+          amountCents: 12375,
+          accruesToCeiling: true,
+          status: 'OPEN',
+          source: prov('4000'),
+        },
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-02-28',
+          description: 'Ateriapalvelu',
+          amountCents: 50,
+          accruesToCeiling: false,
+          status: 'PAID',
+          source: prov('4001'),
+        },
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-03-31',
+          description: '',
+          amountCents: 4000,
+          accruesToCeiling: true,
+          status: 'VOIDED',
+          source: prov('4002'),
+        },
       ],
       consents: [
         { type: 'LUOVUTUS_TERVEYDENHUOLTOON', givenOn: '2024-02-01', source: prov('5000') },
@@ -149,9 +183,20 @@ describe('readClientAnswer: an ISO-8859-1 ASIAKAS', () => {
   });
 
   it('maps every PALVELUTEHTAVA code', () => {
-    const codes = { VANH: 'OLDER_PEOPLE', VAMM: 'DISABILITY', LAPE: 'FAMILIES', LSU: 'CHILD_WELFARE', AIKS: 'ADULT_SOCIAL_WORK', PAIH: 'SUBSTANCE_ABUSE', PEOI: 'FAMILY_LAW' };
+    const codes = {
+      VANH: 'OLDER_PEOPLE',
+      VAMM: 'DISABILITY',
+      LAPE: 'FAMILIES',
+      LSU: 'CHILD_WELFARE',
+      AIKS: 'ADULT_SOCIAL_WORK',
+      PAIH: 'SUBSTANCE_ABUSE',
+      PEOI: 'FAMILY_LAW',
+    };
     const items = Object.keys(codes)
-      .map((c, i) => `<ASIAKKUUS><ASIAKKUUSNRO>${i}</ASIAKKUUSNRO><PALVELUTEHTAVA>${c}</PALVELUTEHTAVA><ALKUPVM>01.01.2024</ALKUPVM><SALASSA>E</SALASSA></ASIAKKUUS>`)
+      .map(
+        (c, i) =>
+          `<ASIAKKUUS><ASIAKKUUSNRO>${i}</ASIAKKUUSNRO><PALVELUTEHTAVA>${c}</PALVELUTEHTAVA><ALKUPVM>01.01.2024</ALKUPVM><SALASSA>E</SALASSA></ASIAKKUUS>`,
+      )
       .join('');
     const doc = `${DECL}<ASIAKAS><HETU>${HETU}</HETU><SUKUNIMI>Virtanen</SUKUNIMI><TURVAKIELTO>E</TURVAKIELTO><ASIAKKUUDET>${items}</ASIAKKUUDET></ASIAKAS>`;
     const r = readClientAnswer(latin1(doc), 'effica-porvoo', HETU);
@@ -164,7 +209,12 @@ describe('readClientAnswer: an ISO-8859-1 ASIAKAS', () => {
     const r = readClientAnswer(latin1(doc), 'effica-porvoo', HETU);
     if (r.kind !== 'read') throw new Error(r.kind);
     expect(r.read.issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: 'effica-porvoo', position: 'ASIAKAS/MAKSUT/MAKSU[2]', reason: 'expected PVM as DD.MM.YYYY, received a value of another form' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'effica-porvoo',
+        position: 'ASIAKAS/MAKSUT/MAKSU[2]',
+        reason: 'expected PVM as DD.MM.YYYY, received a value of another form',
+      },
     ]);
     expect(r.read.records.fees.map((f) => f.source.localId)).toEqual(['4000', '4002']);
     expect(r.read.records.customerships).toHaveLength(2);
@@ -263,18 +313,26 @@ describe('readClientAnswer: errors and the maintenance page', () => {
   });
 
   it('503 with the HTML maintenance page is SOURCE_UNAVAILABLE, not a parse error', () => {
-    const page = '<!DOCTYPE html>\n<html lang="fi"><head><title>Huoltokatko</title></head><body><h1>Palvelu on tilapäisesti poissa käytöstä</h1><br></body></html>';
+    const page =
+      '<!DOCTYPE html>\n<html lang="fi"><head><title>Huoltokatko</title></head><body><h1>Palvelu on tilapäisesti poissa käytöstä</h1><br></body></html>';
     const r = readClientAnswer(latin1(page, 503, 'text/html; charset=ISO-8859-1'), 'effica-porvoo', HETU);
-    expect(r).toEqual({ kind: 'error', code: 'SOURCE_UNAVAILABLE', reason: 'expected an ASIAKAS document, received HTTP 503 with an HTML maintenance page (service down)' });
+    expect(r).toEqual({
+      kind: 'error',
+      code: 'SOURCE_UNAVAILABLE',
+      reason: 'expected an ASIAKAS document, received HTTP 503 with an HTML maintenance page (service down)',
+    });
   });
 
   it('an HTML page with status 200 is a malformed response', () => {
-    expect(readClientAnswer(latin1('<html><body>ok</body></html>', 200, 'text/html'), 'effica-porvoo', HETU)).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(readClientAnswer(latin1('<html><body>ok</body></html>', 200, 'text/html'), 'effica-porvoo', HETU)).toMatchObject({
+      code: 'MALFORMED_RESPONSE',
+    });
   });
 });
 
 describe('readClientAnswer: hostile and broken bodies → MALFORMED_RESPONSE, no crash', () => {
-  const read = (body: string | Buffer) => readClientAnswer(typeof body === 'string' ? latin1(body) : { status: 200, body }, 'effica-porvoo', HETU);
+  const read = (body: string | Buffer) =>
+    readClientAnswer(typeof body === 'string' ? latin1(body) : { status: 200, body }, 'effica-porvoo', HETU);
 
   it('a truncated body', () => {
     expect(read(FULL.slice(0, Math.floor(FULL.length / 2)))).toMatchObject({ kind: 'error', code: 'MALFORMED_RESPONSE' });
@@ -332,7 +390,12 @@ describe('readChangedPage', () => {
       sivuja: 3,
       persons: [{ hetu: HETU }, { hetu: CHILD }],
       issues: [
-        { code: 'INVALID_IDENTITY_CODE', source: 'effica-porvoo', position: 'muuttuneet sivu 2 HETU[2]', reason: 'expected a valid identity code, received one where the check character does not match' },
+        {
+          code: 'INVALID_IDENTITY_CODE',
+          source: 'effica-porvoo',
+          position: 'muuttuneet sivu 2 HETU[2]',
+          reason: 'expected a valid identity code, received one where the check character does not match',
+        },
         {
           code: 'INVALID_IDENTITY_CODE',
           source: 'effica-porvoo',
@@ -344,12 +407,19 @@ describe('readChangedPage', () => {
   });
 
   it('a single HETU and an empty page', () => {
-    expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="1"><HETU>${HETU}</HETU></MUUTTUNEET>`), 'effica-porvoo', 1)).toMatchObject({ persons: [{ hetu: HETU }] });
-    expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="1"></MUUTTUNEET>`), 'effica-porvoo', 1)).toMatchObject({ persons: [], sivuja: 1 });
+    expect(
+      readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="1"><HETU>${HETU}</HETU></MUUTTUNEET>`), 'effica-porvoo', 1),
+    ).toMatchObject({ persons: [{ hetu: HETU }] });
+    expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="1"></MUUTTUNEET>`), 'effica-porvoo', 1)).toMatchObject({
+      persons: [],
+      sivuja: 1,
+    });
   });
 
   it('another page than the one asked, or no page numbers, is malformed; the 503 page is unavailable', () => {
-    expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="3"></MUUTTUNEET>`), 'effica-porvoo', 2)).toMatchObject({ code: 'MALFORMED_RESPONSE' });
+    expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET SIVU="1" SIVUJA="3"></MUUTTUNEET>`), 'effica-porvoo', 2)).toMatchObject({
+      code: 'MALFORMED_RESPONSE',
+    });
     expect(readChangedPage(latin1(`${DECL}<MUUTTUNEET></MUUTTUNEET>`), 'effica-porvoo', 1)).toMatchObject({ code: 'MALFORMED_RESPONSE' });
     expect(readChangedPage(latin1('<html></html>', 503, 'text/html'), 'effica-porvoo', 1)).toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
   });

@@ -3,9 +3,36 @@
  * in; canonical records and record issues (or a whole-answer error) out.
  * Every quirk of the interface (effica.md) is handled here; no I/O.
  */
-import { checkHetu, emptyRecords, fromHelsinkiLocal, instance as instanceOf, issue, isValidIsoDate, parseEuros, recordMunicipality } from '../../domain/index.ts';
+import {
+  checkHetu,
+  emptyRecords,
+  fromHelsinkiLocal,
+  instance as instanceOf,
+  issue,
+  isValidIsoDate,
+  parseEuros,
+  recordMunicipality,
+} from '../../domain/index.ts';
 import { child, children, parseXml, text } from '../wire/xml.ts';
-import type { AdapterErrorCode, ChangedPerson, Consent, ConsentType, Customership, Decision, DecisionOutcome, Fee, FeeStatus, InstanceId, PersonRead, Plan, PlanType, Provenance, RecordIssue, ServiceTask, SourcePerson } from '../../domain/index.ts';
+import type {
+  AdapterErrorCode,
+  ChangedPerson,
+  Consent,
+  ConsentType,
+  Customership,
+  Decision,
+  DecisionOutcome,
+  Fee,
+  FeeStatus,
+  InstanceId,
+  PersonRead,
+  Plan,
+  PlanType,
+  Provenance,
+  RecordIssue,
+  ServiceTask,
+  SourcePerson,
+} from '../../domain/index.ts';
 import type { XmlNode } from '../wire/xml.ts';
 import { decodeBody, efficaDateToIso, EL, parseTimestamp, VIRHE } from './format.ts';
 import type { EfficaHttpAnswer } from './format.ts';
@@ -19,7 +46,13 @@ export interface AnswerError {
 export type ClientReading = { readonly kind: 'read'; readonly read: PersonRead } | { readonly kind: 'notFound' } | AnswerError;
 
 export type ChangedReading =
-  | { readonly kind: 'page'; readonly sivu: number; readonly sivuja: number; readonly persons: ChangedPerson[]; readonly issues: RecordIssue[] }
+  | {
+      readonly kind: 'page';
+      readonly sivu: number;
+      readonly sivuja: number;
+      readonly persons: ChangedPerson[];
+      readonly issues: RecordIssue[];
+    }
   | AnswerError;
 
 const SERVICE_TASKS: ReadonlyMap<string, ServiceTask> = new Map([
@@ -68,11 +101,17 @@ function nonSuccess(answer: EfficaHttpAnswer, expected: string): { virhe?: strin
   if (status === 502 || status === 503 || status === 504) {
     const html = /text\/html/i.test(answer.contentType ?? '');
     return {
-      error: fail('SOURCE_UNAVAILABLE', `expected ${expected}, received HTTP ${status}${html ? ' with an HTML maintenance page' : ''} (service down)`),
+      error: fail(
+        'SOURCE_UNAVAILABLE',
+        `expected ${expected}, received HTTP ${status}${html ? ' with an HTML maintenance page' : ''} (service down)`,
+      ),
     };
   }
   const virhe = readVirhe(answer.body);
-  return { ...(virhe ? { virhe } : {}), error: fail('SOURCE_ERROR', `expected ${expected}, received HTTP ${status}${virhe ? ` with VIRHE ${virhe}` : ''}`) };
+  return {
+    ...(virhe ? { virhe } : {}),
+    error: fail('SOURCE_ERROR', `expected ${expected}, received HTTP ${status}${virhe ? ` with VIRHE ${virhe}` : ''}`),
+  };
 }
 
 /** The KOODI of a `VIRHE` document, or undefined when the body is not one. */
@@ -170,7 +209,11 @@ export function mapAsiakas(a: XmlNode, instanceId: InstanceId, hetu: string): Pe
   let municipality = recordMunicipality(inst, kunta);
   if (!municipality) {
     municipality = inst.municipalities[0]!;
-    note('MUNICIPALITY_OUTSIDE_INSTANCE', 'ASIAKAS/KUNTA', `expected one of the instance's municipalities ${inst.municipalities.join(', ')}, received another or none`);
+    note(
+      'MUNICIPALITY_OUTSIDE_INSTANCE',
+      'ASIAKAS/KUNTA',
+      `expected one of the instance's municipalities ${inst.municipalities.join(', ')}, received another or none`,
+    );
   }
   const prov = (localId: string): Provenance => ({ instance: instanceId, product: 'effica', municipality: municipality!, localId });
 
@@ -287,14 +330,23 @@ function mapPerson(
     const local = parseTimestamp(muutettu);
     const resolved = local ? fromHelsinkiLocal(local) : undefined;
     if (resolved?.ok) changedAt = resolved.instant;
-    else note('MALFORMED_RECORD', 'ASIAKAS/@MUUTETTU', 'expected MUUTETTU as a Helsinki local YYYYMMDDHHMMSS, received a value of another form or a skipped hour');
+    else
+      note(
+        'MALFORMED_RECORD',
+        'ASIAKAS/@MUUTETTU',
+        'expected MUUTETTU as a Helsinki local YYYYMMDDHHMMSS, received a value of another form or a skipped hour',
+      );
   }
 
   let language: string | undefined;
   const kieli = text(a, 'KIELI');
   if (kieli !== undefined) {
     if (/^[A-Za-z]{2}$/.test(kieli)) language = kieli.toLowerCase();
-    else note('UNMAPPED_CODE', 'ASIAKAS/KIELI', 'expected KIELI as a two-letter ISO 639-1 code, received a value of another form', { field: 'ASIAKAS/KIELI', value: kieli });
+    else
+      note('UNMAPPED_CODE', 'ASIAKAS/KIELI', 'expected KIELI as a two-letter ISO 639-1 code, received a value of another form', {
+        field: 'ASIAKAS/KIELI',
+        value: kieli,
+      });
   }
 
   const turva = text(a, 'TURVAKIELTO');
@@ -302,7 +354,10 @@ function mapPerson(
   if (turvakielto === undefined) {
     // Fail safe: an unreadable security prohibition is treated as in force.
     turvakielto = true;
-    note('UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO', 'expected TURVAKIELTO K or E, received another value or none; read as in force', { field: 'ASIAKAS/TURVAKIELTO', value: turva ?? '' });
+    note('UNMAPPED_CODE', 'ASIAKAS/TURVAKIELTO', 'expected TURVAKIELTO K or E, received another value or none; read as in force', {
+      field: 'ASIAKAS/TURVAKIELTO',
+      value: turva ?? '',
+    });
   }
 
   const street = text(a, 'OSOITE');
@@ -342,7 +397,15 @@ export function readChangedPage(answer: EfficaHttpAnswer, instanceId: InstanceId
     const code = text(node, '#text') ?? '';
     const check = checkHetu(code);
     if (check.ok) persons.push({ hetu: code });
-    else issues.push(issue('INVALID_IDENTITY_CODE', instanceId, `muuttuneet sivu ${sivu} HETU[${i + 1}]`, `expected a valid identity code, received one where ${check.reason}`));
+    else
+      issues.push(
+        issue(
+          'INVALID_IDENTITY_CODE',
+          instanceId,
+          `muuttuneet sivu ${sivu} HETU[${i + 1}]`,
+          `expected a valid identity code, received one where ${check.reason}`,
+        ),
+      );
   });
   return { kind: 'page', sivu, sivuja: Number(pages), persons, issues };
 }

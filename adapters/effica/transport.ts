@@ -11,7 +11,6 @@ import { TransportFailure } from '../wire/transportFailure.ts';
 import { Agent, request } from 'undici';
 import type { EfficaHttpAnswer } from './format.ts';
 
-
 export class EfficaTransport {
   private readonly agent: Agent;
   private readonly base: string;
@@ -43,7 +42,12 @@ export class EfficaTransport {
     let answer: EfficaHttpAnswer | { readonly refused: string };
     try {
       answer = await retryOnReset(async () => {
-        const res = await request(this.base + path, { method: 'GET', headers: { accept: 'application/xml, text/xml' }, dispatcher: this.agent, signal: combined });
+        const res = await request(this.base + path, {
+          method: 'GET',
+          headers: { accept: 'application/xml, text/xml' },
+          dispatcher: this.agent,
+          signal: combined,
+        });
         const budget = new AnswerBudget(this.limits, true);
         const declared = budget.declared(res.headers['content-length']);
         if (declared) {

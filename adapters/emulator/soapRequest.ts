@@ -41,7 +41,8 @@ export function readLiteralRequest(body: string): LiteralRequest | undefined {
     const name = f[1]!;
     const value = f[2]!;
     // Repeated, reserved or mismatched names and trimmable text: the parser's reading decides.
-    if (name !== f[3] || Object.hasOwn(fields, name) || name === 'prototype' || name in Object.prototype || EDGE_SPACE.test(value)) return undefined;
+    if (name !== f[3] || Object.hasOwn(fields, name) || name === 'prototype' || name in Object.prototype || EDGE_SPACE.test(value))
+      return undefined;
     fields[name] = value;
   }
   return { element: m[3]!, namespace: m[4]!, fields };

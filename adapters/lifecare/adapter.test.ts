@@ -9,7 +9,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdapterError, BEGINNING_OF_TIME, addDays, collectChanged, emptyRecords, makeHetu, type InstanceId, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import {
+  AdapterError,
+  BEGINNING_OF_TIME,
+  addDays,
+  collectChanged,
+  emptyRecords,
+  makeHetu,
+  type InstanceId,
+  type PersonRead,
+  type PersonSlot,
+  type SourceAdapter,
+} from '../../domain/index.ts';
 import { type RunningEmulator } from '../emulator/faults.ts';
 import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { startFloodServer } from '../wire/testSupport.ts';
@@ -95,7 +106,8 @@ function config(instance: InstanceId, address: string, timeoutMs = 2_000): Adapt
 }
 
 function ok(slot: PersonSlot | undefined): PersonRead {
-  if (!slot || slot instanceof AdapterError) throw new Error(`expected a read, received ${slot instanceof AdapterError ? slot.code : 'nothing'}`);
+  if (!slot || slot instanceof AdapterError)
+    throw new Error(`expected a read, received ${slot instanceof AdapterError ? slot.code : 'nothing'}`);
   return slot;
 }
 
@@ -138,7 +150,9 @@ describe('requests as literal envelopes', () => {
       const r = ok((await adapter.readPersons([HETU], { appointmentsFrom: '2026-01-01' }))[0]);
       const open = REQ_OPEN;
       expect(porvooRequests).toContain(`${open}<HaePotilasPyynto xmlns="${MR}"><Hetu>170580-901P</Hetu></HaePotilasPyynto>${REQ_CLOSE}`);
-      expect(porvooRequests).toContain(`${open}<HaeKaynnitPyynto xmlns="${MR}"><Hetu>170580-901P</Hetu><Alkaen>2026-01-01</Alkaen></HaeKaynnitPyynto>${REQ_CLOSE}`);
+      expect(porvooRequests).toContain(
+        `${open}<HaeKaynnitPyynto xmlns="${MR}"><Hetu>170580-901P</Hetu><Alkaen>2026-01-01</Alkaen></HaeKaynnitPyynto>${REQ_CLOSE}`,
+      );
       const years = porvooRequests.flatMap((b) => [...b.matchAll(/<Vuosi>(\d+)<\/Vuosi>/g)].map((m) => m[1])).sort();
       expect(years).toEqual(['2024', '2025', '2026']);
       expect(r.records.fees.map((f) => f.source.localId)).toEqual(['71']);
@@ -160,7 +174,11 @@ describe('readPersons against the emulator', () => {
     const slots = await adapter.readPersons([HETU, UNKNOWN, '170580-901R', HETU], { feeYears: [2024] });
     expect(slots).toHaveLength(4);
     const first = ok(slots[0]);
-    expect(first.records.person).toMatchObject({ surname: 'Lindström-Aho', serviceLanguage: 'sv', source: { localId: '1001', municipality: '638' } });
+    expect(first.records.person).toMatchObject({
+      surname: 'Lindström-Aho',
+      serviceLanguage: 'sv',
+      source: { localId: '1001', municipality: '638' },
+    });
     expect(first.records.appointments.map((a) => a.start)).toEqual(['2026-10-25T03:30:00+03:00']);
     expect(first.issues).toEqual([
       {
@@ -183,7 +201,13 @@ describe('readPersons against the emulator', () => {
     const v15 = await createLifecareAdapter(config('lifecare-askola', askola.address));
     try {
       const r = ok((await v15.readPersons([HETU], { feeYears: [2026] }))[0]);
-      expect(r.records.person).toMatchObject({ surname: 'Virtanen', firstNames: 'Maija Liisa', birthDate: '1980-05-17', turvakielto: true, serviceLanguage: 'fi' });
+      expect(r.records.person).toMatchObject({
+        surname: 'Virtanen',
+        firstNames: 'Maija Liisa',
+        birthDate: '1980-05-17',
+        turvakielto: true,
+        serviceLanguage: 'fi',
+      });
       expect(r.records.appointments.map((a) => a.start)).toEqual(['2026-10-25T03:30:00+03:00']);
       expect(r.issues.map((i) => i.position)).toEqual(['HaeKaynnit response Kaynti[1]']);
     } finally {
@@ -214,7 +238,10 @@ describe('faults, per source', () => {
   ] as const)('%s → %s in every slot of that source only', async (_, plan, code, message) => {
     porvoo.faults.set(plan);
     try {
-      const [slots, other] = await Promise.all([faulty.readPersons([HETU, UNKNOWN], { feeYears: [2026] }), healthy.readPersons([HETU], { feeYears: [2026] })]);
+      const [slots, other] = await Promise.all([
+        faulty.readPersons([HETU, UNKNOWN], { feeYears: [2026] }),
+        healthy.readPersons([HETU], { feeYears: [2026] }),
+      ]);
       for (const slot of slots) {
         expect(slot).toBeInstanceOf(AdapterError);
         expect((slot as AdapterError).code).toBe(code);
@@ -230,7 +257,10 @@ describe('faults, per source', () => {
 
   it('listChanged throws SOURCE_UNAVAILABLE when the source is busy', async () => {
     porvoo.faults.set({ mode: 'overload', times: 1 });
-    await expect(collectChanged(faulty.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'lifecare-porvoo' });
+    await expect(collectChanged(faulty.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      source: 'lifecare-porvoo',
+    });
   });
 });
 
@@ -246,7 +276,11 @@ describe('listChanged', () => {
       const all = pages.flatMap((p) => p.persons.map((x) => x.hetu));
       expect(new Set(all).size).toBe(PAGED - 1);
       expect(pages.flatMap((p) => p.issues)).toEqual([
-        expect.objectContaining({ code: 'INVALID_IDENTITY_CODE', source: 'lifecare-phhyky', position: expect.stringMatching(/^HaeMuuttuneet page \d response Hetu\[\d+\]$/) }),
+        expect.objectContaining({
+          code: 'INVALID_IDENTITY_CODE',
+          source: 'lifecare-phhyky',
+          position: expect.stringMatching(/^HaeMuuttuneet page \d response Hetu\[\d+\]$/),
+        }),
       ]);
       // After 2026-01-09T07:59 Helsinki time, only those changed at 2026-01-09T08:00.
       const late = await collectChanged(adapter.listChanged('2026-01-09T07:59:00+02:00'));
@@ -336,7 +370,8 @@ describe('version from the WSDL, not the instance name', () => {
       for (const slot of slots) {
         expect(slot).toMatchObject({
           code: 'MALFORMED_RESPONSE',
-          message: 'WSDL: expected target namespace urn:lifecare:mr2020:potilaspalvelu or urn:lifecare:v2015:potilaspalvelu, received another namespace',
+          message:
+            'WSDL: expected target namespace urn:lifecare:mr2020:potilaspalvelu or urn:lifecare:v2015:potilaspalvelu, received another namespace',
         });
       }
       expect(posts).toBe(0);
@@ -347,7 +382,13 @@ describe('version from the WSDL, not the instance name', () => {
   });
 
   it('reuses kept-alive connections across reads', async () => {
-    const stub = await stubService('MR2020', (body) => ({ status: 500, body: ENV(MR, opOf(body), '').replace(/<Hae\w+Vastaus[^>]*><\/Hae\w+Vastaus>/, '<soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail><Virhe xmlns="urn:lifecare:mr2020:potilaspalvelu"><Koodi>POTILAS_EI_LOYDY</Koodi></Virhe></detail></soap:Fault>') }));
+    const stub = await stubService('MR2020', (body) => ({
+      status: 500,
+      body: ENV(MR, opOf(body), '').replace(
+        /<Hae\w+Vastaus[^>]*><\/Hae\w+Vastaus>/,
+        '<soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail><Virhe xmlns="urn:lifecare:mr2020:potilaspalvelu"><Koodi>POTILAS_EI_LOYDY</Koodi></Virhe></detail></soap:Fault>',
+      ),
+    }));
     const adapter = await createLifecareAdapter(config('lifecare-porvoo', stub.address));
     try {
       for (let i = 0; i < 5; i++) expect(ok((await adapter.readPersons([HETU], { feeYears: [2026] }))[0]).records.person).toBeUndefined();
@@ -372,13 +413,23 @@ describe('hostile answers through the client', () => {
       `<!DOCTYPE l [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>${ENV(MR, 'HaePotilas', '&c;')}`,
       /^HaePotilas: expected XML without a DOCTYPE/,
     ],
-    ['deep nesting', ENV(MR, 'HaePotilas', `${'<Osoite>'.repeat(2000)}${'</Osoite>'.repeat(2000)}`), /^HaePotilas: expected XML nested at most 64 deep/],
-    ['__proto__ element', ENV(MR, 'HaePotilas', '<Potilas><__proto__><isAdmin>true</isAdmin></__proto__><Hetu>170580-901P</Hetu></Potilas>'), /__proto__/],
+    [
+      'deep nesting',
+      ENV(MR, 'HaePotilas', `${'<Osoite>'.repeat(2000)}${'</Osoite>'.repeat(2000)}`),
+      /^HaePotilas: expected XML nested at most 64 deep/,
+    ],
+    [
+      '__proto__ element',
+      ENV(MR, 'HaePotilas', '<Potilas><__proto__><isAdmin>true</isAdmin></__proto__><Hetu>170580-901P</Hetu></Potilas>'),
+      /__proto__/,
+    ],
     ['truncated', ENV(MR, 'HaePotilas', '<Potilas><PotilasId>1</PotilasId>').slice(0, 150), /^HaePotilas: expected well-formed XML/],
   ];
 
   it.each(hostile)('%s → MALFORMED_RESPONSE, no crash, no pollution', async (_, body, message) => {
-    const stub = await stubService('MR2020', (req) => (opOf(req) === 'HaePotilas' ? { status: 200, body } : { status: 200, body: ENV(MR, opOf(req), '') }));
+    const stub = await stubService('MR2020', (req) =>
+      opOf(req) === 'HaePotilas' ? { status: 200, body } : { status: 200, body: ENV(MR, opOf(req), '') },
+    );
     const adapter = await createLifecareAdapter(config('lifecare-porvoo', stub.address));
     try {
       const [slot] = await adapter.readPersons([HETU], { feeYears: [2026] });
@@ -419,10 +470,18 @@ describe('a source that is down', () => {
 describe('answer limits', () => {
   const MIB = 1024 * 1024;
   const wsdlFor = (method: string, url: string) =>
-    method === 'GET' && url.endsWith('?wsdl') ? { status: 200, contentType: 'text/xml', body: lifecareWsdl('MR2020', 'http://127.0.0.1/x') } : undefined;
+    method === 'GET' && url.endsWith('?wsdl')
+      ? { status: 200, contentType: 'text/xml', body: lifecareWsdl('MR2020', 'http://127.0.0.1/x') }
+      : undefined;
 
   it('a 60 MB answer → MALFORMED_RESPONSE at the default 4 MiB, read stopped near the limit, quickly', async () => {
-    const flood = await startFloodServer({ contentType: 'text/xml', head: ENV(MR, 'HaePotilas', '').slice(0, 200), chunk: '<Potilas><Sukunimi>x</Sukunimi></Potilas>', totalBytes: 60 * MIB, answer: wsdlFor });
+    const flood = await startFloodServer({
+      contentType: 'text/xml',
+      head: ENV(MR, 'HaePotilas', '').slice(0, 200),
+      chunk: '<Potilas><Sukunimi>x</Sukunimi></Potilas>',
+      totalBytes: 60 * MIB,
+      answer: wsdlFor,
+    });
     const adapter = await createLifecareAdapter(config('lifecare-porvoo', flood.url));
     try {
       const t0 = Date.now();
@@ -442,12 +501,23 @@ describe('answer limits', () => {
   });
 
   it('a million character references under the byte limit → MALFORMED_RESPONSE at the reference budget; limits are per instance', async () => {
-    const flood = await startFloodServer({ contentType: 'text/xml', head: ENV(MR, 'HaePotilas', '').slice(0, 200), chunk: '&#65;', totalBytes: 5 * MIB, answer: wsdlFor });
-    const adapter = await createLifecareAdapter({ ...config('lifecare-porvoo', flood.url), limits: { maxResponseBytes: 8 * MIB, maxReferences: 1_000 } });
+    const flood = await startFloodServer({
+      contentType: 'text/xml',
+      head: ENV(MR, 'HaePotilas', '').slice(0, 200),
+      chunk: '&#65;',
+      totalBytes: 5 * MIB,
+      answer: wsdlFor,
+    });
+    const adapter = await createLifecareAdapter({
+      ...config('lifecare-porvoo', flood.url),
+      limits: { maxResponseBytes: 8 * MIB, maxReferences: 1_000 },
+    });
     try {
       const [slot] = await adapter.readPersons([HETU], { feeYears: [2026] });
       expect((slot as AdapterError).code).toBe('MALFORMED_RESPONSE');
-      expect((slot as AdapterError).message).toMatch(/^Hae\w+: expected at most 1000 entity or character references in the answer, received more$/);
+      expect((slot as AdapterError).message).toMatch(
+        /^Hae\w+: expected at most 1000 entity or character references in the answer, received more$/,
+      );
     } finally {
       await adapter.close();
       await flood.close();

@@ -56,7 +56,13 @@ export async function createLifecareAdapter(config: AdapterConfig): Promise<Sour
     async readPersons(hetus: readonly string[], options: ReadOptions = {}): Promise<PersonSlot[]> {
       const slots: (PersonSlot | undefined)[] = hetus.map((hetu) => {
         const check = checkHetu(hetu);
-        return check.ok ? undefined : new AdapterError('INVALID_IDENTITY_CODE', config.instance, `expected a valid identity code, received one that is not (${check.reason})`);
+        return check.ok
+          ? undefined
+          : new AdapterError(
+              'INVALID_IDENTITY_CODE',
+              config.instance,
+              `expected a valid identity code, received one that is not (${check.reason})`,
+            );
       });
       const pending = slots.flatMap((s, i) => (s === undefined ? [i] : []));
       if (pending.length > 0) {
@@ -104,4 +110,3 @@ function requestDate(version: LifecareVersion, date: string): string {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return formatWireDate(version, { year, month, day });
 }
-

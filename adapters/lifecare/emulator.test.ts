@@ -69,7 +69,10 @@ function fixtureDir(): string {
       '  <Kaynti><KayntiId>2</KayntiId><Hetu>170580-901P</Hetu><Alkuaika>1.2.2026 0:15</Alkuaika></Kaynti>\n' +
       '</Kaynnit>\n',
   );
-  writeFileSync(join(askola, 'suunnitelmat.xml'), `<?xml version="1.0" encoding="UTF-8"?>\n<Suunnitelmat xmlns="${V15}">\n</Suunnitelmat>\n`);
+  writeFileSync(
+    join(askola, 'suunnitelmat.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Suunnitelmat xmlns="${V15}">\n</Suunnitelmat>\n`,
+  );
   writeFileSync(join(askola, 'maksut.xml'), `<?xml version="1.0" encoding="UTF-8"?>\n<Maksut xmlns="${V15}">\n</Maksut>\n`);
   return dir;
 }
@@ -79,7 +82,11 @@ function request(ns: string, op: string, children: string): string {
 }
 
 async function post(emu: RunningEmulator, instance: string, body: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${emu.address}/lifecare/${instance}/PotilasPalvelu`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
+  const res = await fetch(`${emu.address}/lifecare/${instance}/PotilasPalvelu`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8' },
+    body,
+  });
   return { status: res.status, body: await res.text() };
 }
 
@@ -122,7 +129,11 @@ describe('answers', () => {
         '<Kaynti><KayntiId>4</KayntiId><Hetu>170580-901P</Hetu><Alkuaika>2026-03-02T08:00:00</Alkuaika><Tila>PERUTTU</Tila></Kaynti>' +
         `</HaeKaynnitVastaus>${SOAP_CLOSE}`,
     );
-    const feb = await post(porvoo, 'lifecare-porvoo', request(MR, 'HaeKaynnit', '<Hetu>170580-901P</Hetu><Alkaen>2026-02-01</Alkaen><Asti>2026-03-02</Asti>'));
+    const feb = await post(
+      porvoo,
+      'lifecare-porvoo',
+      request(MR, 'HaeKaynnit', '<Hetu>170580-901P</Hetu><Alkaen>2026-02-01</Alkaen><Asti>2026-03-02</Asti>'),
+    );
     expect([...feb.body.matchAll(/<KayntiId>(\d+)<\/KayntiId>/g)].map((m) => m[1])).toEqual(['2', '4']);
     const v15 = await post(askola, 'lifecare-askola', request(V15, 'HaeKaynnit', '<Hetu>170580-901P</Hetu><Asti>31.1.2026</Asti>'));
     expect([...v15.body.matchAll(/<KayntiId>(\d+)<\/KayntiId>/g)].map((m) => m[1])).toEqual(['1']);
@@ -146,7 +157,8 @@ describe('answers', () => {
     expect(res.status).toBe(200);
     expect(wsdl).toContain(`targetNamespace="${V15}"`);
     expect(wsdl).toContain(`<soap:address location="${askola.address}/lifecare/lifecare-askola/PotilasPalvelu"/>`);
-    for (const op of ['HaePotilas', 'HaeKaynnit', 'HaeSuunnitelmat', 'HaeMaksut', 'HaeMuuttuneet']) expect(wsdl).toContain(`<wsdl:operation name="${op}">`);
+    for (const op of ['HaePotilas', 'HaeKaynnit', 'HaeSuunnitelmat', 'HaeMaksut', 'HaeMuuttuneet'])
+      expect(wsdl).toContain(`<wsdl:operation name="${op}">`);
     expect((await fetch(`${askola.address}/lifecare/lifecare-porvoo/PotilasPalvelu?wsdl`)).status).toBe(404);
   });
 });
@@ -209,9 +221,19 @@ describe('faults', () => {
 
 describe('HaeMuuttuneet', () => {
   it('lists codes changed after the moment; unreadable Muutettu always counts as changed', async () => {
-    const r = await post(porvoo, 'lifecare-porvoo', request(MR, 'HaeMuuttuneet', '<MuuttunutJalkeen>2026-01-01T00:00:00</MuuttunutJalkeen><Sivu>1</Sivu>'));
-    expect(r.body).toBe(`${SOAP_OPEN}<HaeMuuttuneetVastaus xmlns="${MR}"><Hetu>170580-901P</Hetu><Hetu>020516A903K</Hetu><Sivuja>1</Sivuja></HaeMuuttuneetVastaus>${SOAP_CLOSE}`);
-    const later = await post(porvoo, 'lifecare-porvoo', request(MR, 'HaeMuuttuneet', '<MuuttunutJalkeen>2026-02-01T10:00:00</MuuttunutJalkeen><Sivu>1</Sivu>'));
+    const r = await post(
+      porvoo,
+      'lifecare-porvoo',
+      request(MR, 'HaeMuuttuneet', '<MuuttunutJalkeen>2026-01-01T00:00:00</MuuttunutJalkeen><Sivu>1</Sivu>'),
+    );
+    expect(r.body).toBe(
+      `${SOAP_OPEN}<HaeMuuttuneetVastaus xmlns="${MR}"><Hetu>170580-901P</Hetu><Hetu>020516A903K</Hetu><Sivuja>1</Sivuja></HaeMuuttuneetVastaus>${SOAP_CLOSE}`,
+    );
+    const later = await post(
+      porvoo,
+      'lifecare-porvoo',
+      request(MR, 'HaeMuuttuneet', '<MuuttunutJalkeen>2026-02-01T10:00:00</MuuttunutJalkeen><Sivu>1</Sivu>'),
+    );
     expect(later.body).toContain('<Hetu>020516A903K</Hetu><Sivuja>1</Sivuja>');
     expect(later.body).not.toContain('170580-901P');
   });
@@ -221,13 +243,20 @@ describe('HaeMuuttuneet', () => {
     mkdirSync(join(big, 'lifecare-phhyky'));
     const codes = Array.from({ length: 1203 }, (_, i) => makeHetu(addDays('1930-01-01', i), 900 + (i % 7)));
     expect(new Set(codes).size).toBe(1203);
-    const rows = codes.map((h, i) => `<Potilas><PotilasId>${i}</PotilasId><Hetu>${h}</Hetu><Muutettu>2026-01-01T00:00:${String(i % 60).padStart(2, '0')}</Muutettu></Potilas>\n`);
+    const rows = codes.map(
+      (h, i) =>
+        `<Potilas><PotilasId>${i}</PotilasId><Hetu>${h}</Hetu><Muutettu>2026-01-01T00:00:${String(i % 60).padStart(2, '0')}</Muutettu></Potilas>\n`,
+    );
     writeFileSync(join(big, 'lifecare-phhyky', 'potilaat.xml'), `<Potilaat xmlns="${MR}">\n${rows.join('')}</Potilaat>\n`);
     const emu = await startLifecareEmulator({ instance: 'lifecare-phhyky', fixturesDir: big });
     try {
       const seen: string[] = [];
       for (const sivu of [1, 2, 3, 4]) {
-        const r = await post(emu, 'lifecare-phhyky', request(MR, 'HaeMuuttuneet', `<MuuttunutJalkeen>1900-01-01T00:00:00</MuuttunutJalkeen><Sivu>${sivu}</Sivu>`));
+        const r = await post(
+          emu,
+          'lifecare-phhyky',
+          request(MR, 'HaeMuuttuneet', `<MuuttunutJalkeen>1900-01-01T00:00:00</MuuttunutJalkeen><Sivu>${sivu}</Sivu>`),
+        );
         const page = [...r.body.matchAll(/<Hetu>([^<]+)<\/Hetu>/g)].map((m) => m[1]!);
         expect(page.length).toBe([500, 500, 203, 0][sivu - 1]);
         expect(r.body).toContain('<Sivuja>3</Sivuja>');

@@ -87,7 +87,7 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
       return;
     }
     if (req.method === 'GET' && url !== undefined && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
-      const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${(req.socket.localPort ?? 0)}`;
+      const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`;
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(lifecareWsdl(version, `http://${host}${path}`));
       return;
     }
@@ -209,13 +209,23 @@ function operate(store: LifecareStore, version: LifecareVersion, op: Operation, 
       const vuosi = text(req, 'Vuosi');
       if (vuosi === undefined || !/^\d{4}$/.test(vuosi)) throw new Fault('SISAINEN_VIRHE', 'Vuosi puuttuu tai on virheellinen');
       const year = Number(vuosi);
-      return concatServed(store.fees.get(hetu), maksut.item, 'Paivays', (paivays) => paivays !== undefined && yearOf(version, paivays) === year);
+      return concatServed(
+        store.fees.get(hetu),
+        maksut.item,
+        'Paivays',
+        (paivays) => paivays !== undefined && yearOf(version, paivays) === year,
+      );
     }
   }
 }
 
 /** The answers of the readable items that pass `keep` (given the text of `filterChild`), concatenated. */
-function concatServed(items: readonly StoredItem[] | undefined, item: string, filterChild?: string, keep?: (filterText: string | undefined) => boolean): string {
+function concatServed(
+  items: readonly StoredItem[] | undefined,
+  item: string,
+  filterChild?: string,
+  keep?: (filterText: string | undefined) => boolean,
+): string {
   let out = '';
   for (const stored of items ?? []) {
     const served = servedItem(stored, item, filterChild);

@@ -43,7 +43,8 @@ export function readResponse(op: Operation, exchange: Exchange, instance: Instan
   }
   const body = child(child(parsed.doc, 'Envelope'), 'Body');
   if (!body) {
-    if (exchange.status >= 500) return fail('SOURCE_UNAVAILABLE', `${op}: expected a SOAP response, received HTTP ${exchange.status} without one`);
+    if (exchange.status >= 500)
+      return fail('SOURCE_UNAVAILABLE', `${op}: expected a SOAP response, received HTTP ${exchange.status} without one`);
     return fail('MALFORMED_RESPONSE', `${op}: expected a SOAP 1.1 Envelope with a Body, received another document`);
   }
   const fault = child(body, 'Fault');
@@ -55,7 +56,10 @@ export function readResponse(op: Operation, exchange: Exchange, instance: Instan
   const ns = bodyPayloadName(exchange.body)?.namespace;
   const version = versionOfNamespace(ns);
   if (!version) {
-    return fail('MALFORMED_RESPONSE', `${op}: expected ${name} in namespace ${NAMESPACES.MR2020} or ${NAMESPACES.V2015}, received another namespace`);
+    return fail(
+      'MALFORMED_RESPONSE',
+      `${op}: expected ${name} in namespace ${NAMESPACES.MR2020} or ${NAMESPACES.V2015}, received another namespace`,
+    );
   }
   return { kind: 'ok', version, payload: child(body, name) ?? {} };
 }
@@ -77,7 +81,10 @@ export function readFault(op: Operation, fault: XmlNode, instance: InstanceId): 
     case 'SISAINEN_VIRHE':
       return error('SOURCE_ERROR', `${op}: the source answered with an internal error (SISAINEN_VIRHE)`);
     default:
-      return error('SOURCE_ERROR', `${op}: expected a fault with a known Koodi, received ${koodi === undefined ? 'none' : 'an unknown one'}`);
+      return error(
+        'SOURCE_ERROR',
+        `${op}: expected a fault with a known Koodi, received ${koodi === undefined ? 'none' : 'an unknown one'}`,
+      );
   }
 }
 

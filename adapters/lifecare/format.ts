@@ -96,7 +96,11 @@ export function soapAction(version: LifecareVersion, op: Operation): string {
  * in the given order (the WSDL's sequence), text escaped; undefined fields
  * are left out.
  */
-export function requestEnvelope(version: LifecareVersion, op: Operation, fields: Readonly<Record<string, string | number | undefined>>): string {
+export function requestEnvelope(
+  version: LifecareVersion,
+  op: Operation,
+  fields: Readonly<Record<string, string | number | undefined>>,
+): string {
   const name = requestElement(op);
   let children = '';
   for (const key of Object.keys(fields)) {

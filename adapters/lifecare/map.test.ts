@@ -152,7 +152,10 @@ describe('Potilas', () => {
     const bad = MR_POTILAS.replace('1980-05-17', '17.5.1980');
     const r = read('lifecare-porvoo', responses(env(MR, 'HaePotilas', bad)));
     expect(r.records.person).toBeUndefined();
-    expect(r.issues[0]).toMatchObject({ code: 'MALFORMED_RECORD', reason: 'expected Syntymaaika as YYYY-MM-DD, received a value of another form' });
+    expect(r.issues[0]).toMatchObject({
+      code: 'MALFORMED_RECORD',
+      reason: 'expected Syntymaaika as YYYY-MM-DD, received a value of another form',
+    });
   });
 
   it('an unknown Sukupuoli is an UNMAPPED_CODE; the patient is served without sex', () => {
@@ -160,7 +163,13 @@ describe('Potilas', () => {
     const r = read('lifecare-porvoo', responses(env(MR, 'HaePotilas', odd)));
     expect(r.records.person).not.toHaveProperty('sex');
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: 'lifecare-porvoo', position: 'HaePotilas response Potilas', reason: 'expected Sukupuoli 1 or 2, received another code', unmapped: { field: 'Potilas/Sukupuoli', value: '9' } },
+      {
+        code: 'UNMAPPED_CODE',
+        source: 'lifecare-porvoo',
+        position: 'HaePotilas response Potilas',
+        reason: 'expected Sukupuoli 1 or 2, received another code',
+        unmapped: { field: 'Potilas/Sukupuoli', value: '9' },
+      },
     ]);
   });
 
@@ -220,15 +229,29 @@ describe('Kaynti', () => {
   });
 
   it('maps every Kayntityyppi, Yhteystapa and Tila code', () => {
-    const kinds = { LAAK: 'PHYSICIAN', HOIT: 'NURSE', TERV: 'PUBLIC_HEALTH_NURSE', FYST: 'PHYSIOTHERAPIST', PSYK: 'PSYCHOLOGIST', HAMM: 'DENTIST', SUHY: 'DENTAL_HYGIENIST' };
+    const kinds = {
+      LAAK: 'PHYSICIAN',
+      HOIT: 'NURSE',
+      TERV: 'PUBLIC_HEALTH_NURSE',
+      FYST: 'PHYSIOTHERAPIST',
+      PSYK: 'PSYCHOLOGIST',
+      HAMM: 'DENTIST',
+      SUHY: 'DENTAL_HYGIENIST',
+    };
     const modes = { VO: 'ON_SITE', PUH: 'PHONE', VID: 'VIDEO', KOTI: 'HOME_VISIT' };
     const statuses = { VARATTU: 'BOOKED', TOTEUTUNUT: 'COMPLETED', PERUTTU: 'CANCELLED', EIS: 'NO_SHOW' };
     const items = Object.keys(kinds).map((k, i) => {
       const mode = Object.keys(modes)[i % 4]!;
       const tila = Object.keys(statuses)[i % 4]!;
-      return kaynti('1.2.2026 9:05').replace('<Kayntityyppi>LAAK', `<Kayntityyppi>${k}`).replace('<Yhteystapa>PUH', `<Yhteystapa>${mode}`).replace('<Tila>VARATTU', `<Tila>${tila}`);
+      return kaynti('1.2.2026 9:05')
+        .replace('<Kayntityyppi>LAAK', `<Kayntityyppi>${k}`)
+        .replace('<Yhteystapa>PUH', `<Yhteystapa>${mode}`)
+        .replace('<Tila>VARATTU', `<Tila>${tila}`);
     });
-    const r = read('lifecare-askola', responses(env(V15, 'HaePotilas', V15_POTILAS), { kaynnit: env(V15, 'HaeKaynnit', items.join('')) }, V15));
+    const r = read(
+      'lifecare-askola',
+      responses(env(V15, 'HaePotilas', V15_POTILAS), { kaynnit: env(V15, 'HaeKaynnit', items.join('')) }, V15),
+    );
     expect(r.records.appointments.map((a) => [a.professionalKind, a.contactMode, a.status])).toEqual(
       Object.values(kinds).map((k, i) => [k, Object.values(modes)[i % 4], Object.values(statuses)[i % 4]]),
     );
@@ -238,7 +261,8 @@ describe('Kaynti', () => {
   });
 
   it('V2015 time in the hour skipped in March is malformed; the repeated October hour reads as summer time', () => {
-    const items = kaynti('29.3.2026 3:30') + kaynti('25.10.2026 3:30').replace('6001', '6002') + kaynti('25.10.2026 4:30').replace('6001', '6003');
+    const items =
+      kaynti('29.3.2026 3:30') + kaynti('25.10.2026 3:30').replace('6001', '6002') + kaynti('25.10.2026 4:30').replace('6001', '6003');
     const r = read('lifecare-askola', responses(env(V15, 'HaePotilas', V15_POTILAS), { kaynnit: env(V15, 'HaeKaynnit', items) }, V15));
     expect(r.records.appointments.map((a) => [a.source.localId, a.start])).toEqual([
       ['6002', '2026-10-25T03:30:00+03:00'],
@@ -259,7 +283,10 @@ describe('Kaynti', () => {
     const r = read('lifecare-porvoo', responses(env(MR, 'HaePotilas', MR_POTILAS), { kaynnit: env(MR, 'HaeKaynnit', items) }));
     expect(r.records.appointments).toEqual([]);
     expect(r.issues.map((i) => [i.position, i.reason])).toEqual([
-      ['HaeKaynnit response Kaynti[1]', 'expected Alkuaika as a Helsinki local time, received one in the hour skipped when summer time begins'],
+      [
+        'HaeKaynnit response Kaynti[1]',
+        'expected Alkuaika as a Helsinki local time, received one in the hour skipped when summer time begins',
+      ],
       ['HaeKaynnit response Kaynti[2]', 'expected Alkuaika as YYYY-MM-DDThh:mm:ss, received a value of another form'],
       ['HaeKaynnit response Kaynti[3]', 'expected Alkuaika as a Helsinki local time, received an impossible date or time'],
     ]);
@@ -280,7 +307,11 @@ describe('Kaynti', () => {
       { field: 'Kaynti/Yhteystapa', value: 'CHAT' },
     ]);
     expect(r.issues.map((i) => [i.code, i.position, i.reason])).toEqual([
-      ['UNMAPPED_CODE', 'HaeKaynnit response Kaynti[1]', 'expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code'],
+      [
+        'UNMAPPED_CODE',
+        'HaeKaynnit response Kaynti[1]',
+        'expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code',
+      ],
       ['UNMAPPED_CODE', 'HaeKaynnit response Kaynti[1]', 'expected Yhteystapa VO, PUH, VID or KOTI, received another code'],
       ['MALFORMED_RECORD', 'HaeKaynnit response Kaynti[2]', 'expected Tila VARATTU, TOTEUTUNUT, PERUTTU or EIS, received another code'],
       ['MALFORMED_RECORD', 'HaeKaynnit response Kaynti[3]', 'expected Palvelualue PTH or STH, received another code'],
@@ -292,7 +323,10 @@ describe('Kaynti', () => {
     const other = kaynti('1.2.2026 9:00').replace('170580-901P', '131052-902Y');
     const r = read('lifecare-askola', responses(env(V15, 'HaePotilas', V15_POTILAS), { kaynnit: env(V15, 'HaeKaynnit', other) }, V15));
     expect(r.records.appointments).toEqual([]);
-    expect(r.issues[0]).toMatchObject({ code: 'MALFORMED_RECORD', reason: 'expected Hetu of the requested patient, received another code' });
+    expect(r.issues[0]).toMatchObject({
+      code: 'MALFORMED_RECORD',
+      reason: 'expected Hetu of the requested patient, received another code',
+    });
   });
 });
 
@@ -302,23 +336,70 @@ const MAKSU_V15 =
 
 describe('Maksu and Suunnitelma', () => {
   it('maps fees: decimal comma, K/E, Tila codes, register HEALTH without care area, one call per year', () => {
-    const y2026 = MAKSU_V15 + MAKSU_V15.replace('9001', '9002').replace('20,60', '51,5').replace('<Maksukattoon>K', '<Maksukattoon>E').replace('AVOIN', 'MITATOITY');
-    const y2025 = MAKSU_V15.replace('9001', '9003').replace('5.1.2026', '31.12.2025').replace('20,60', '1234,05').replace('AVOIN', 'MAKSETTU');
+    const y2026 =
+      MAKSU_V15 +
+      MAKSU_V15.replace('9001', '9002')
+        .replace('20,60', '51,5')
+        .replace('<Maksukattoon>K', '<Maksukattoon>E')
+        .replace('AVOIN', 'MITATOITY');
+    const y2025 = MAKSU_V15.replace('9001', '9003')
+      .replace('5.1.2026', '31.12.2025')
+      .replace('20,60', '1234,05')
+      .replace('AVOIN', 'MAKSETTU');
     const r = read(
       'lifecare-askola',
-      responses(env(V15, 'HaePotilas', V15_POTILAS), { maksut: [{ year: 2026, result: env(V15, 'HaeMaksut', y2026) }, { year: 2025, result: env(V15, 'HaeMaksut', y2025) }] }, V15),
+      responses(
+        env(V15, 'HaePotilas', V15_POTILAS),
+        {
+          maksut: [
+            { year: 2026, result: env(V15, 'HaeMaksut', y2026) },
+            { year: 2025, result: env(V15, 'HaeMaksut', y2025) },
+          ],
+        },
+        V15,
+      ),
     );
     expect(r.issues).toEqual([]);
     expect(r.records.fees).toEqual([
-      { register: 'HEALTH', date: '2026-01-05', description: 'Avosairaanhoidon käyntimaksu', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: { ...ASKOLA, localId: '9001' } },
-      { register: 'HEALTH', date: '2026-01-05', description: 'Avosairaanhoidon käyntimaksu', amountCents: 5150, accruesToCeiling: false, status: 'VOIDED', source: { ...ASKOLA, localId: '9002' } },
-      { register: 'HEALTH', date: '2025-12-31', description: 'Avosairaanhoidon käyntimaksu', amountCents: 123405, accruesToCeiling: true, status: 'PAID', source: { ...ASKOLA, localId: '9003' } },
+      {
+        register: 'HEALTH',
+        date: '2026-01-05',
+        description: 'Avosairaanhoidon käyntimaksu',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'OPEN',
+        source: { ...ASKOLA, localId: '9001' },
+      },
+      {
+        register: 'HEALTH',
+        date: '2026-01-05',
+        description: 'Avosairaanhoidon käyntimaksu',
+        amountCents: 5150,
+        accruesToCeiling: false,
+        status: 'VOIDED',
+        source: { ...ASKOLA, localId: '9002' },
+      },
+      {
+        register: 'HEALTH',
+        date: '2025-12-31',
+        description: 'Avosairaanhoidon käyntimaksu',
+        amountCents: 123405,
+        accruesToCeiling: true,
+        status: 'PAID',
+        source: { ...ASKOLA, localId: '9003' },
+      },
     ]);
   });
 
   it('a decimal point, an unknown Maksukattoon or Tila is malformed, positioned by year and index', () => {
-    const items = MAKSU_V15.replace('20,60', '20.60') + MAKSU_V15.replace('<Maksukattoon>K', '<Maksukattoon>X') + MAKSU_V15.replace('AVOIN', 'LASKUTETTU');
-    const r = read('lifecare-askola', responses(env(V15, 'HaePotilas', V15_POTILAS), { maksut: [{ year: 2026, result: env(V15, 'HaeMaksut', items) }] }, V15));
+    const items =
+      MAKSU_V15.replace('20,60', '20.60') +
+      MAKSU_V15.replace('<Maksukattoon>K', '<Maksukattoon>X') +
+      MAKSU_V15.replace('AVOIN', 'LASKUTETTU');
+    const r = read(
+      'lifecare-askola',
+      responses(env(V15, 'HaePotilas', V15_POTILAS), { maksut: [{ year: 2026, result: env(V15, 'HaeMaksut', items) }] }, V15),
+    );
     expect(r.records.fees).toEqual([]);
     expect(r.issues.map((i) => [i.position, i.reason])).toEqual([
       ['HaeMaksut 2026 response Maksu[1]', 'expected Summa as euros with a decimal comma, received another value'],
@@ -407,7 +488,10 @@ describe('faults', () => {
     ['soap:Server', 'SISAINEN_VIRHE', 'SOURCE_ERROR'],
     ['soap:Server', 'TUNTEMATON', 'SOURCE_ERROR'],
   ] as const)('%s %s → %s for the slot', (code, koodi, expected) => {
-    const e = failure('lifecare-porvoo', responses(env(MR, 'HaePotilas', MR_POTILAS), { maksut: [{ year: 2026, result: fault(code, koodi) }] }));
+    const e = failure(
+      'lifecare-porvoo',
+      responses(env(MR, 'HaePotilas', MR_POTILAS), { maksut: [{ year: 2026, result: fault(code, koodi) }] }),
+    );
     expect(e.code).toBe(expected);
     expect(e.source).toBe('lifecare-porvoo');
   });
@@ -422,26 +506,53 @@ describe('hostile and broken responses', () => {
   const cases: [string, CallResult, string, RegExp][] = [
     [
       'DOCTYPE with an entity',
-      { status: 200, body: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}"><Potilas><Sukunimi>&e;</Sukunimi></Potilas></HaePotilasVastaus>${ENV_CLOSE}` },
+      {
+        status: 200,
+        body: `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}"><Potilas><Sukunimi>&e;</Sukunimi></Potilas></HaePotilasVastaus>${ENV_CLOSE}`,
+      },
       'MALFORMED_RESPONSE',
       /DOCTYPE/,
     ],
     [
       'entity expansion',
-      { status: 200, body: `<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">&b;</HaePotilasVastaus>${ENV_CLOSE}` },
+      {
+        status: 200,
+        body: `<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">&b;</HaePotilasVastaus>${ENV_CLOSE}`,
+      },
       'MALFORMED_RESPONSE',
       /DOCTYPE/,
     ],
-    ['deep nesting', { status: 200, body: `${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">${'<a>'.repeat(500)}${'</a>'.repeat(500)}</HaePotilasVastaus>${ENV_CLOSE}` }, 'MALFORMED_RESPONSE', /nested/],
+    [
+      'deep nesting',
+      {
+        status: 200,
+        body: `${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">${'<a>'.repeat(500)}${'</a>'.repeat(500)}</HaePotilasVastaus>${ENV_CLOSE}`,
+      },
+      'MALFORMED_RESPONSE',
+      /nested/,
+    ],
     [
       '__proto__ element',
-      { status: 200, body: `${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">${MR_POTILAS.replace('</Potilas>', '<__proto__><polluted>yes</polluted></__proto__></Potilas>')}</HaePotilasVastaus>${ENV_CLOSE}` },
+      {
+        status: 200,
+        body: `${ENV_OPEN}<HaePotilasVastaus xmlns="${MR}">${MR_POTILAS.replace('</Potilas>', '<__proto__><polluted>yes</polluted></__proto__></Potilas>')}</HaePotilasVastaus>${ENV_CLOSE}`,
+      },
       'MALFORMED_RESPONSE',
       /HaePotilas: /,
     ],
-    ['truncated body', { status: 200, body: (env(MR, 'HaePotilas', MR_POTILAS) as { body: string }).body.slice(0, 200) }, 'MALFORMED_RESPONSE', /well-formed/],
+    [
+      'truncated body',
+      { status: 200, body: (env(MR, 'HaePotilas', MR_POTILAS) as { body: string }).body.slice(0, 200) },
+      'MALFORMED_RESPONSE',
+      /well-formed/,
+    ],
     ['not XML at all', { status: 200, body: 'Internal Server Error' }, 'MALFORMED_RESPONSE', /HaePotilas: /],
-    ['an HTML busy page from a proxy', { status: 503, body: '<html><body><h1>503 Service Unavailable</h1><hr></body></html>' }, 'SOURCE_UNAVAILABLE', /HTTP 503/],
+    [
+      'an HTML busy page from a proxy',
+      { status: 503, body: '<html><body><h1>503 Service Unavailable</h1><hr></body></html>' },
+      'SOURCE_UNAVAILABLE',
+      /HTTP 503/,
+    ],
     ['XML but no envelope', { status: 200, body: '<Potilas><Hetu>170580-901P</Hetu></Potilas>' }, 'MALFORMED_RESPONSE', /Envelope/],
     ['an envelope with another payload', env(MR, 'HaeKaynnit', ''), 'MALFORMED_RESPONSE', /expected HaePotilasVastaus/],
   ];
@@ -458,7 +569,11 @@ describe('hostile and broken responses', () => {
 
 describe('HaeMuuttuneet pages', () => {
   it('lists valid codes and reports invalid ones as issues with their position', () => {
-    const page = env(MR, 'HaeMuuttuneet', '<Hetu>170580-901P</Hetu><Hetu>170580-901R</Hetu><Hetu>020516A903K</Hetu><Hetu>roska</Hetu><Sivuja>3</Sivuja>');
+    const page = env(
+      MR,
+      'HaeMuuttuneet',
+      '<Hetu>170580-901P</Hetu><Hetu>170580-901R</Hetu><Hetu>020516A903K</Hetu><Hetu>roska</Hetu><Sivuja>3</Sivuja>',
+    );
     const r = mapChangedPage(2, page, 'lifecare-porvoo');
     if (r instanceof AdapterError) throw r;
     expect(r.pages).toBe(3);
@@ -474,13 +589,18 @@ describe('HaeMuuttuneet pages', () => {
         code: 'INVALID_IDENTITY_CODE',
         source: 'lifecare-porvoo',
         position: 'HaeMuuttuneet page 2 response Hetu[4]',
-        reason: 'expected a valid identity code, received one that is not (expected DDMMYY, a century sign, three digits and a check character)',
+        reason:
+          'expected a valid identity code, received one that is not (expected DDMMYY, a century sign, three digits and a check character)',
       },
     ]);
   });
 
   it('an empty listing has no pages; a missing Sivuja is malformed', () => {
-    expect(mapChangedPage(1, env(V15, 'HaeMuuttuneet', '<Sivuja>0</Sivuja>'), 'lifecare-askola')).toEqual({ persons: [], issues: [], pages: 0 });
+    expect(mapChangedPage(1, env(V15, 'HaeMuuttuneet', '<Sivuja>0</Sivuja>'), 'lifecare-askola')).toEqual({
+      persons: [],
+      issues: [],
+      pages: 0,
+    });
     const e = mapChangedPage(1, env(V15, 'HaeMuuttuneet', '<Hetu>170580-901P</Hetu>'), 'lifecare-askola');
     expect(e).toBeInstanceOf(AdapterError);
     expect((e as AdapterError).code).toBe('MALFORMED_RESPONSE');

@@ -90,14 +90,24 @@ export function mapPersonResponses(hetu: string, instanceId: InstanceId, r: Pers
 
   const issues: RecordIssue[] = [];
   const node = child(potilas.payload, 'Potilas');
-  if (!node) return new AdapterError('MALFORMED_RESPONSE', instanceId, 'HaePotilas: expected one Potilas in HaePotilasVastaus, received none or several');
+  if (!node)
+    return new AdapterError(
+      'MALFORMED_RESPONSE',
+      instanceId,
+      'HaePotilas: expected one Potilas in HaePotilasVastaus, received none or several',
+    );
 
   const kotikunta = text(node, 'Kotikunta');
   let municipality = recordMunicipality(inst, kotikunta);
   if (municipality === undefined) {
     municipality = inst.municipalities[0]!;
     issues.push(
-      issue('MUNICIPALITY_OUTSIDE_INSTANCE', instanceId, 'HaePotilas response Potilas', 'expected Kotikunta to be a municipality this instance serves, received another'),
+      issue(
+        'MUNICIPALITY_OUTSIDE_INSTANCE',
+        instanceId,
+        'HaePotilas response Potilas',
+        'expected Kotikunta to be a municipality this instance serves, received another',
+      ),
     );
   }
   const base = { instance: instanceId, product: PRODUCT, municipality };
@@ -172,7 +182,8 @@ const TIME_FORM: Record<LifecareVersion, string> = { MR2020: 'YYYY-MM-DDThh:mm:s
 function readDate(version: LifecareVersion, name: string, value: string): string {
   const parts = splitWireDate(version, value);
   if (!parts) throw new Malformed(`expected ${name} as ${DATE_FORM[version]}, received a value of another form`);
-  if (!isValidLocal({ ...parts, hour: 0, minute: 0, second: 0 })) throw new Malformed(`expected ${name} as a calendar date, received an impossible date`);
+  if (!isValidLocal({ ...parts, hour: 0, minute: 0, second: 0 }))
+    throw new Malformed(`expected ${name} as a calendar date, received an impossible date`);
   return isoDate(parts);
 }
 
@@ -181,7 +192,10 @@ function readTime(version: LifecareVersion, name: string, value: string): string
   const parts = splitWireDateTime(version, value);
   if (!parts) throw new Malformed(`expected ${name} as ${TIME_FORM[version]}, received a value of another form`);
   const r = fromHelsinkiLocal(parts);
-  if (!r.ok) throw new Malformed(`expected ${name} as a Helsinki local time, received ${r.reason.startsWith('the local time') ? 'one in the hour skipped when summer time begins' : 'an impossible date or time'}`);
+  if (!r.ok)
+    throw new Malformed(
+      `expected ${name} as a Helsinki local time, received ${r.reason.startsWith('the local time') ? 'one in the hour skipped when summer time begins' : 'an impossible date or time'}`,
+    );
   return r.instant;
 }
 
@@ -192,9 +206,7 @@ function optionalDate(version: LifecareVersion, node: XmlNode, name: string): st
 
 /** `LINDSTRÖM-AHO` → `Lindström-Aho`: each space- or hyphen-separated part capitalised. */
 export function titleCase(upper: string): string {
-  return upper
-    .toLowerCase()
-    .replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, letter: string) => sep + letter.toUpperCase());
+  return upper.toLowerCase().replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, letter: string) => sep + letter.toUpperCase());
 }
 
 function isUpperWord(w: string): boolean {
@@ -218,7 +230,9 @@ export function splitV2015Name(nimi: string): { surname: string; firstNames: str
 
 function mapPotilas(node: XmlNode, version: LifecareVersion, hetu: string, base: ProvenanceBase, issues: RecordIssue[]): SourcePerson {
   const unmapped: UnmappedSink = (reason, field, value) =>
-    issues.push(issue('UNMAPPED_CODE', base.instance, 'HaePotilas response Potilas', reason, { unmapped: { field: `Potilas/${field}`, value } }));
+    issues.push(
+      issue('UNMAPPED_CODE', base.instance, 'HaePotilas response Potilas', reason, { unmapped: { field: `Potilas/${field}`, value } }),
+    );
   const localId = required(node, 'PotilasId');
   if (required(node, 'Hetu') !== hetu) throw new Malformed('expected Hetu of the requested patient, received another code');
   const names =
@@ -303,7 +317,8 @@ function mapKaynti(node: XmlNode, version: LifecareVersion, base: ProvenanceBase
 
   const tyyppi = text(node, 'Kayntityyppi');
   const professionalKind = tyyppi === undefined ? undefined : lookup(PROFESSIONAL_KINDS, tyyppi);
-  if (tyyppi !== undefined && !professionalKind) unmapped('expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code', 'Kayntityyppi', tyyppi);
+  if (tyyppi !== undefined && !professionalKind)
+    unmapped('expected Kayntityyppi LAAK, HOIT, TERV, FYST, PSYK, HAMM or SUHY, received another code', 'Kayntityyppi', tyyppi);
   const tapa = text(node, 'Yhteystapa');
   const contactMode = tapa === undefined ? undefined : lookup(CONTACT_MODES, tapa);
   if (tapa !== undefined && !contactMode) unmapped('expected Yhteystapa VO, PUH, VID or KOTI, received another code', 'Yhteystapa', tapa);
@@ -382,7 +397,15 @@ export function mapChangedPage(page: number, result: CallResult, instanceId: Ins
     const code = typeof node['#text'] === 'string' ? node['#text'] : '';
     const check = checkHetu(code);
     if (check.ok) persons.push({ hetu: code });
-    else issues.push(issue('INVALID_IDENTITY_CODE', instanceId, `HaeMuuttuneet page ${page} response Hetu[${i + 1}]`, `expected a valid identity code, received one that is not (${check.reason})`));
+    else
+      issues.push(
+        issue(
+          'INVALID_IDENTITY_CODE',
+          instanceId,
+          `HaeMuuttuneet page ${page} response Hetu[${i + 1}]`,
+          `expected a valid identity code, received one that is not (${check.reason})`,
+        ),
+      );
   });
   return { persons, issues, pages: Number(sivuja) };
 }

@@ -20,7 +20,10 @@ describe('scanCanonical', () => {
 
   it('leaves out Muutettu of a Potilas like the parser path', () => {
     const raw = '<Potilas><PotilasId>1</PotilasId><Muutettu>2026-01-01T00:00:00</Muutettu><Hetu>170580-901P</Hetu></Potilas>';
-    expect(scanCanonical(raw, 'Potilas', undefined, 'Muutettu')).toEqual({ xml: '<Potilas><PotilasId>1</PotilasId><Hetu>170580-901P</Hetu></Potilas>', filterText: undefined });
+    expect(scanCanonical(raw, 'Potilas', undefined, 'Muutettu')).toEqual({
+      xml: '<Potilas><PotilasId>1</PotilasId><Hetu>170580-901P</Hetu></Potilas>',
+      filterText: undefined,
+    });
     expect(scanCanonical(raw, 'Potilas', undefined, 'Muutettu')).toEqual(viaParser(raw, 'Potilas', undefined, 'Muutettu'));
   });
 

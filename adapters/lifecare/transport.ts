@@ -57,7 +57,9 @@ export class LifecareTransport {
     const { instance, timeoutMs } = this.config;
     const answer = await this.http.get(`${this.serviceUrl}?wsdl`);
     if (answer instanceof SoapHttpFailure) {
-      return new AdapterError(failureCode(answer), instance, `WSDL: ${describeFailure(answer, timeoutMs, this.limits)}`, { cause: answer.cause });
+      return new AdapterError(failureCode(answer), instance, `WSDL: ${describeFailure(answer, timeoutMs, this.limits)}`, {
+        cause: answer.cause,
+      });
     }
     if (answer.status === 502 || answer.status === 503 || answer.status === 504) {
       return new AdapterError('SOURCE_UNAVAILABLE', instance, `WSDL: expected the service description, received HTTP ${answer.status}`);
@@ -93,10 +95,13 @@ export class LifecareTransport {
     if (this.closed) return new AdapterError('SOURCE_UNAVAILABLE', instance, `${op}: expected an open adapter, received a closed one`);
     const bound = await this.bind();
     if (bound instanceof AdapterError) return bound;
-    if (!bound.operations.has(op)) return new AdapterError('MALFORMED_RESPONSE', instance, `WSDL: expected operation ${op}, received a WSDL without it`);
+    if (!bound.operations.has(op))
+      return new AdapterError('MALFORMED_RESPONSE', instance, `WSDL: expected operation ${op}, received a WSDL without it`);
     const answer = await this.http.post(this.serviceUrl, soapAction(bound.version, op), requestEnvelope(bound.version, op, fields), signal);
     if (answer instanceof SoapHttpFailure) {
-      return new AdapterError(failureCode(answer), instance, `${op}: ${describeFailure(answer, timeoutMs, this.limits)}`, { cause: answer.cause });
+      return new AdapterError(failureCode(answer), instance, `${op}: ${describeFailure(answer, timeoutMs, this.limits)}`, {
+        cause: answer.cause,
+      });
     }
     return { status: answer.status, body: answer.body.toString('utf8') } satisfies Exchange;
   }

@@ -23,8 +23,7 @@ const RESPONSE_CHILDREN: Record<Operation, string> = {
   HaeKaynnit: '<xsd:element name="Kaynti" type="tns:Kaynti" minOccurs="0" maxOccurs="unbounded"/>',
   HaeSuunnitelmat: '<xsd:element name="Suunnitelma" type="tns:Suunnitelma" minOccurs="0" maxOccurs="unbounded"/>',
   HaeMaksut: '<xsd:element name="Maksu" type="tns:Maksu" minOccurs="0" maxOccurs="unbounded"/>',
-  HaeMuuttuneet:
-    '<xsd:element name="Hetu" type="xsd:string" minOccurs="0" maxOccurs="500"/><xsd:element name="Sivuja" type="xsd:int"/>',
+  HaeMuuttuneet: '<xsd:element name="Hetu" type="xsd:string" minOccurs="0" maxOccurs="500"/><xsd:element name="Sivuja" type="xsd:int"/>',
 };
 
 function el(name: string, type: string, optional = false): string {

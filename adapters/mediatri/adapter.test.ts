@@ -84,36 +84,84 @@ function errorCode(slot: PersonSlot | undefined): AdapterErrorCode | undefined {
 }
 
 describe('reading persons over HTTP', () => {
-  it('reads one patient\'s three tables into canonical records, with issues for the odd rows', async () => {
+  it("reads one patient's three tables into canonical records, with issues for the odd rows", async () => {
     const [slot] = await adapter.readPersons([HETU]);
     const r = ok(slot);
     expect(r.records).toEqual({
       hetu: HETU,
       instance: 'mediatri-loviisa',
       person: {
-        hetu: HETU, surname: 'Virtanen', firstNames: 'Matti Johannes', birthDate: '1952-10-13', sex: 'MALE', municipality: '434', language: 'fi',
-        address: { street: 'Mannerheimintie 5 A 3', postalCode: '07900', city: 'Loviisa' }, phone: '040 111 2222', turvakielto: false,
-        changedAt: '2026-03-02T09:15:00+02:00', source: { ...src, localId: HETU },
+        hetu: HETU,
+        surname: 'Virtanen',
+        firstNames: 'Matti Johannes',
+        birthDate: '1952-10-13',
+        sex: 'MALE',
+        municipality: '434',
+        language: 'fi',
+        address: { street: 'Mannerheimintie 5 A 3', postalCode: '07900', city: 'Loviisa' },
+        phone: '040 111 2222',
+        turvakielto: false,
+        changedAt: '2026-03-02T09:15:00+02:00',
+        source: { ...src, localId: HETU },
       },
-      customerships: [], decisions: [], plans: [], consents: [],
+      customerships: [],
+      decisions: [],
+      plans: [],
+      consents: [],
       appointments: [
         {
-          careArea: 'ORAL_HEALTH', professionalKind: 'DENTIST', contactMode: 'ON_SITE', start: '2026-02-03T09:05:00+02:00', durationMinutes: 30,
-          unit: { oid: '1.2.246.10.1234567.10.4341', name: 'Loviisan hammashoitola' }, professional: { name: 'Eero Aho' }, status: 'COMPLETED',
-          note: 'Tuo lista; "tärkeä"\r\nSoita ennen', source: { ...src, localId: '5001' },
+          careArea: 'ORAL_HEALTH',
+          professionalKind: 'DENTIST',
+          contactMode: 'ON_SITE',
+          start: '2026-02-03T09:05:00+02:00',
+          durationMinutes: 30,
+          unit: { oid: '1.2.246.10.1234567.10.4341', name: 'Loviisan hammashoitola' },
+          professional: { name: 'Eero Aho' },
+          status: 'COMPLETED',
+          note: 'Tuo lista; "tärkeä"\r\nSoita ennen',
+          source: { ...src, localId: '5001' },
         },
         {
-          careArea: 'ORAL_HEALTH', contactMode: 'VIDEO', start: '2026-12-14T14:30:00+02:00', durationMinutes: 45,
-          unit: { name: 'Loviisan hammashoitola' }, status: 'BOOKED', source: { ...src, localId: '5003' },
+          careArea: 'ORAL_HEALTH',
+          contactMode: 'VIDEO',
+          start: '2026-12-14T14:30:00+02:00',
+          durationMinutes: 45,
+          unit: { name: 'Loviisan hammashoitola' },
+          status: 'BOOKED',
+          source: { ...src, localId: '5003' },
         },
       ],
       fees: [
-        { careArea: 'ORAL_HEALTH', register: 'HEALTH', date: '2026-02-03', description: 'Suun terveydenhuollon käynti 20,30 €', amountCents: 2030, accruesToCeiling: true, status: 'PAID', source: { ...src, localId: '7001' } },
-        { careArea: 'ORAL_HEALTH', register: 'HEALTH', date: '2024-02-04', description: 'Käyttämättä jätetty aika', amountCents: 5150, accruesToCeiling: false, status: 'VOIDED', source: { ...src, localId: '7002' } },
+        {
+          careArea: 'ORAL_HEALTH',
+          register: 'HEALTH',
+          date: '2026-02-03',
+          description: 'Suun terveydenhuollon käynti 20,30 €',
+          amountCents: 2030,
+          accruesToCeiling: true,
+          status: 'PAID',
+          source: { ...src, localId: '7001' },
+        },
+        {
+          careArea: 'ORAL_HEALTH',
+          register: 'HEALTH',
+          date: '2024-02-04',
+          description: 'Käyttämättä jätetty aika',
+          amountCents: 5150,
+          accruesToCeiling: false,
+          status: 'VOIDED',
+          source: { ...src, localId: '7002' },
+        },
       ],
     });
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 4', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' } },
+      {
+        code: 'UNMAPPED_CODE',
+        source: 'mediatri-loviisa',
+        position: 'ajanvaraus.csv line 4',
+        reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind',
+        unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' },
+      },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 5', reason: 'expected 13 fields, received 3' },
     ]);
   });
@@ -125,7 +173,9 @@ describe('reading persons over HTTP', () => {
     expect(slots.map(errorCode)).toEqual(['INVALID_IDENTITY_CODE', undefined, undefined, 'INVALID_IDENTITY_CODE', undefined]);
     expect((slots[0] as AdapterError).message).not.toContain('131052');
     expect(ok(slots[1]).records.person?.source.municipality).toBe('407');
-    expect(ok(slots[1]).records.appointments.map((a) => [a.start, a.professionalKind])).toEqual([['2026-10-25T03:30:00+03:00', 'DENTAL_HYGIENIST']]);
+    expect(ok(slots[1]).records.appointments.map((a) => [a.start, a.professionalKind])).toEqual([
+      ['2026-10-25T03:30:00+03:00', 'DENTAL_HYGIENIST'],
+    ]);
     expect(ok(slots[2])).toEqual({ records: emptyRecords('010594-9032', 'mediatri-loviisa'), issues: [] });
     expect(ok(slots[4]).records.hetu).toBe(HETU);
   });
@@ -146,7 +196,15 @@ describe('reading persons over HTTP', () => {
   it('leaves careArea out of mediatri-sipoo fees', async () => {
     const [slot] = await sipooAdapter.readPersons([HETU]);
     expect(ok(slot).records.fees).toEqual([
-      { register: 'HEALTH', date: '2026-02-03', description: 'Käynti', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: { instance: 'mediatri-sipoo', product: 'mediatri', municipality: '753', localId: '7001' } },
+      {
+        register: 'HEALTH',
+        date: '2026-02-03',
+        description: 'Käynti',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'OPEN',
+        source: { instance: 'mediatri-sipoo', product: 'mediatri', municipality: '753', localId: '7001' },
+      },
     ]);
   });
 });
@@ -234,7 +292,12 @@ describe('faults', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const a = createMediatriAdapter({ instance: 'mediatri-sipoo', address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 1_000, clock });
+    const a = createMediatriAdapter({
+      instance: 'mediatri-sipoo',
+      address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      timeoutMs: 1_000,
+      clock,
+    });
     try {
       const [slot] = await a.readPersons([HETU]);
       expect(errorCode(slot)).toBe('SOURCE_UNAVAILABLE');
@@ -250,7 +313,12 @@ describe('answer limits', () => {
   const ROW = '"010101-900X";"Meikäläinen";"Matti";"434";"FI"\r\n';
 
   it('a 60 MB export → MALFORMED_RESPONSE at the default 16 MiB, read stopped near the limit; another source is still served', async () => {
-    const flood = await startFloodServer({ contentType: 'text/csv; charset=windows-1252', head: 'HETU;SUKUNIMI\r\n', chunk: ROW, totalBytes: 60 * MIB });
+    const flood = await startFloodServer({
+      contentType: 'text/csv; charset=windows-1252',
+      head: 'HETU;SUKUNIMI\r\n',
+      chunk: ROW,
+      totalBytes: 60 * MIB,
+    });
     const a = createMediatriAdapter({ instance: 'mediatri-loviisa', address: flood.url, timeoutMs: 5_000, clock });
     try {
       const t0 = performance.now();
@@ -269,7 +337,13 @@ describe('answer limits', () => {
 
   it('the limit is per instance: a change listing over a configured 64 KiB → MALFORMED_RESPONSE', async () => {
     const flood = await startFloodServer({ contentType: 'text/csv', head: 'HETU\r\n', chunk: ROW, totalBytes: 8 * MIB });
-    const a = createMediatriAdapter({ instance: 'mediatri-loviisa', address: flood.url, timeoutMs: 5_000, clock, limits: { maxResponseBytes: 65_536 } });
+    const a = createMediatriAdapter({
+      instance: 'mediatri-loviisa',
+      address: flood.url,
+      timeoutMs: 5_000,
+      clock,
+      limits: { maxResponseBytes: 65_536 },
+    });
     try {
       await expect(collectChanged(a.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({
         code: 'MALFORMED_RESPONSE',

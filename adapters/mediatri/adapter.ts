@@ -21,7 +21,12 @@ export function createMediatriAdapter(config: AdapterConfig): SourceAdapter {
 
   async function readOne(hetu: string, options: ReadOptions): Promise<PersonSlot> {
     const check = checkHetu(hetu);
-    if (!check.ok) return new AdapterError('INVALID_IDENTITY_CODE', instance, `Expected a valid identity code, received an invalid one (${check.reason}).`);
+    if (!check.ok)
+      return new AdapterError(
+        'INVALID_IDENTITY_CODE',
+        instance,
+        `Expected a valid identity code, received an invalid one (${check.reason}).`,
+      );
     const query = { hetu };
     const [potilas, ajanvaraus, lasku] = await Promise.allSettled([
       transport.get('potilas', query, options.signal),

@@ -8,7 +8,16 @@ import {
   quoteField,
   toWindows1252Repertoire,
 } from './csv.ts';
-import { compactOfInstant, formatCompact, formatTime, formatTimestamp, parseCompact, parseDate, parseTime, parseTimestamp } from './format.ts';
+import {
+  compactOfInstant,
+  formatCompact,
+  formatTime,
+  formatTimestamp,
+  parseCompact,
+  parseDate,
+  parseTime,
+  parseTimestamp,
+} from './format.ts';
 
 describe('Windows-1252', () => {
   it('encodes ä, ö, å, Ä, Ö, Å and € to their single bytes', () => {
@@ -47,7 +56,7 @@ describe('writing', () => {
 });
 
 describe('reading', () => {
-  it('reads a multi-line quoted field holding ; and doubled quotes, with each record\'s starting line', () => {
+  it("reads a multi-line quoted field holding ; and doubled quotes, with each record's starting line", () => {
     const text = 'A;B;C\r\n1;"Asiakas toivoo ""aamupäivää""\r\nSoita; ennen";x\r\n2;y;z\r\n';
     const { rows, endsWithLineEnd } = parseCsv(text, { fieldCount: 3 });
     expect(endsWithLineEnd).toBe(true);

@@ -148,11 +148,12 @@ export function parseCsv(text: string, options: { fieldCount?: number } = {}): C
     if (problem === undefined && options.fieldCount !== undefined && fields.length !== options.fieldCount) {
       problem = `expected ${options.fieldCount} fields, received ${fields.length}`;
     }
-    const row: CsvRow = problem === undefined
-      ? { line: startLine, raw, fields }
-      : unterminated
-        ? { line: startLine, raw, fields, problem, unterminated }
-        : { line: startLine, raw, fields, problem };
+    const row: CsvRow =
+      problem === undefined
+        ? { line: startLine, raw, fields }
+        : unterminated
+          ? { line: startLine, raw, fields, problem, unterminated }
+          : { line: startLine, raw, fields, problem };
     rows.push(row);
   }
   const endsWithLineEnd = n === 0 || text.endsWith('\n');

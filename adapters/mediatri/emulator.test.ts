@@ -14,7 +14,8 @@ const P1 = '131052-9085;Virtanen;Matti;13.10.1952;M;753;suomi;Kirkkotie 1;04130;
 const P2 = '010594-9021;Ström;Åsa;1.5.1994;N;753;ruotsi;;;;;1;25.10.2026 3.30.15';
 const P3 = '010199+911C;Vanha;Veli;1.1.1899;M;753';
 const P4 = '020516A903K;"Lapsi; ""Liisa""";Liisa;2.5.2016;N;753;suomi;;;;;0;kelvoton';
-const A1 = '5001;131052-9085;3.2.2026;9.05;30;YLE;Lääkäri;K;Sipoon terveysasema;1.2.246.10.1234567.10.7531;Eero Aho;T;"Tuo lista; ""tärkeä""\r\nSoita ennen"';
+const A1 =
+  '5001;131052-9085;3.2.2026;9.05;30;YLE;Lääkäri;K;Sipoon terveysasema;1.2.246.10.1234567.10.7531;Eero Aho;T;"Tuo lista; ""tärkeä""\r\nSoita ennen"';
 const A2 = '5002;010594-9021;4.2.2026;14.30;20;HAM;Tandläkare;K;Sibbo tandklinik;;;V;';
 const A3 = '5003;131052-9085;5.2.2026;8.00;15;YLE;  KONTROLLI ;P;Sipoon terveysasema;;;V;';
 const L1 = '7001;131052-9085;3.2.2026;Käynti 20,60 €;20,60;1;M';
@@ -50,7 +51,7 @@ async function get(path: string): Promise<{ status: number; type: string | null;
 }
 
 describe('the export service', () => {
-  it('answers one patient\'s appointments as stored: Windows-1252, CRLF, header first, multi-line field intact', async () => {
+  it("answers one patient's appointments as stored: Windows-1252, CRLF, header first, multi-line field intact", async () => {
     const r = await get('/mediatri/mediatri-sipoo/export/ajanvaraus.csv?hetu=131052-9085');
     expect(r.status).toBe(200);
     expect(r.type).toBe('text/csv; charset=windows-1252');
@@ -114,7 +115,11 @@ describe('faults', () => {
   it('overload and maintenance answer 500 with a plain-text body, for `times` requests only', async () => {
     emulator.faults.set({ mode: 'overload', times: 1 });
     const o = await get(path);
-    expect([o.status, o.type, o.text]).toEqual([500, 'text/plain; charset=windows-1252', 'Palvelu on ylikuormittunut. Yritä myöhemmin uudelleen.']);
+    expect([o.status, o.type, o.text]).toEqual([
+      500,
+      'text/plain; charset=windows-1252',
+      'Palvelu on ylikuormittunut. Yritä myöhemmin uudelleen.',
+    ]);
     expect((await get(path)).status).toBe(200);
     emulator.faults.set({ mode: 'maintenance' });
     const m = await get(path);

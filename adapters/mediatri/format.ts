@@ -11,8 +11,36 @@ export type Table = (typeof TABLES)[number];
 
 /** Column names of each table, in order. */
 export const COLUMNS = {
-  potilas: ['HETU', 'SUKUNIMI', 'ETUNIMET', 'SYNT', 'SUKUP', 'KOTIKUNTA', 'KIELI', 'OSOITE', 'POSTINRO', 'POSTITMP', 'PUHELIN', 'TURVAKIELTO', 'MUUTETTU'],
-  ajanvaraus: ['VARAUSNRO', 'HETU', 'PVM', 'KLO', 'KESTO', 'ALUE', 'TYYPPI', 'YHTEYS', 'YKSIKKO', 'YKSIKKO_OID', 'TEKIJA', 'TILA', 'LISATIETO'],
+  potilas: [
+    'HETU',
+    'SUKUNIMI',
+    'ETUNIMET',
+    'SYNT',
+    'SUKUP',
+    'KOTIKUNTA',
+    'KIELI',
+    'OSOITE',
+    'POSTINRO',
+    'POSTITMP',
+    'PUHELIN',
+    'TURVAKIELTO',
+    'MUUTETTU',
+  ],
+  ajanvaraus: [
+    'VARAUSNRO',
+    'HETU',
+    'PVM',
+    'KLO',
+    'KESTO',
+    'ALUE',
+    'TYYPPI',
+    'YHTEYS',
+    'YKSIKKO',
+    'YKSIKKO_OID',
+    'TEKIJA',
+    'TILA',
+    'LISATIETO',
+  ],
   lasku: ['LASKUNRO', 'HETU', 'PVM', 'SELITE', 'SUMMA', 'KATTO', 'TILA'],
 } as const satisfies Record<Table, readonly string[]>;
 

@@ -26,10 +26,18 @@ describe('potilas', () => {
   it('maps a Swedish-speaking patient from Windows-1252 bytes (Ö 0xD6, å 0xE5, ä 0xE4)', () => {
     const row = Buffer.concat([
       Buffer.from(`${HETU};`),
-      Buffer.from([0xd6]), Buffer.from('berg;'),
-      Buffer.from([0xc5]), Buffer.from('sa M'), Buffer.from([0xe4]), Buffer.from('rta;13.10.1952;N;407;ruotsi;K'),
-      Buffer.from([0xe4]), Buffer.from('llv'), Buffer.from([0xe4]), Buffer.from('gen 3;07880;Lapptr'),
-      Buffer.from([0xe4]), Buffer.from('sk;040 123 4567;0;25.10.2026 3.30.15\r\n'),
+      Buffer.from([0xd6]),
+      Buffer.from('berg;'),
+      Buffer.from([0xc5]),
+      Buffer.from('sa M'),
+      Buffer.from([0xe4]),
+      Buffer.from('rta;13.10.1952;N;407;ruotsi;K'),
+      Buffer.from([0xe4]),
+      Buffer.from('llv'),
+      Buffer.from([0xe4]),
+      Buffer.from('gen 3;07880;Lapptr'),
+      Buffer.from([0xe4]),
+      Buffer.from('sk;040 123 4567;0;25.10.2026 3.30.15\r\n'),
     ]);
     const r = read(mapPerson('mediatri-loviisa', HETU, { ...bodies(''), potilas: Buffer.concat([Buffer.from(POTILAS), row]) }));
     expect(r.issues).toEqual([]);
@@ -53,8 +61,15 @@ describe('potilas', () => {
   it('maps M, suomi, muu, TURVAKIELTO 1 and leaves empty fields out', () => {
     const r = read(mapPerson('mediatri-sipoo', HETU, bodies(`${POTILAS}${HETU};Virtanen;Matti;13.10.1952;M;753;suomi;;;;;1;\r\n`)));
     expect(r.records.person).toEqual({
-      hetu: HETU, surname: 'Virtanen', firstNames: 'Matti', birthDate: '1952-10-13', sex: 'MALE', municipality: '753', language: 'fi',
-      turvakielto: true, source: { instance: 'mediatri-sipoo', product: 'mediatri', municipality: '753', localId: HETU },
+      hetu: HETU,
+      surname: 'Virtanen',
+      firstNames: 'Matti',
+      birthDate: '1952-10-13',
+      sex: 'MALE',
+      municipality: '753',
+      language: 'fi',
+      turvakielto: true,
+      source: { instance: 'mediatri-sipoo', product: 'mediatri', municipality: '753', localId: HETU },
     });
     const other = read(mapPerson('mediatri-sipoo', HETU, bodies(`${POTILAS}${HETU};Virtanen;Matti;13.10.1952;M;753;muu;;;;;0;\r\n`)));
     expect(other.records.person).not.toHaveProperty('language');
@@ -95,11 +110,16 @@ describe('potilas', () => {
     expect(r.records.person).toBeUndefined();
     expect(r.records.fees.map((f) => f.source.municipality)).toEqual(['407']);
     expect(r.issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'potilas.csv line 2', reason: 'expected SYNT as a calendar date D.M.YYYY, received a value of another form' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'mediatri-loviisa',
+        position: 'potilas.csv line 2',
+        reason: 'expected SYNT as a calendar date D.M.YYYY, received a value of another form',
+      },
     ]);
   });
 
-  it('rows without any patient row are served: the only municipality, or a shared instance\'s first with an issue', () => {
+  it("rows without any patient row are served: the only municipality, or a shared instance's first with an issue", () => {
     const lasku = `${LASKU}7001;${HETU};3.2.2026;Käynti;20,30;1;M\r\n`;
     const sipoo = read(mapPerson('mediatri-sipoo', HETU, bodies(POTILAS, AJANVARAUS, lasku)));
     expect(sipoo.records.person).toBeUndefined();
@@ -138,16 +158,31 @@ describe('ajanvaraus', () => {
       note: 'Tolk behövs; "svenska"\r\nRing före',
       source: { ...loviisa, localId: '5001' },
     });
-    expect(byId.get('5004')).toMatchObject({ careArea: 'PRIMARY_HEALTH', contactMode: 'VIDEO', start: '2026-07-14T14:30:00+03:00', status: 'NO_SHOW' });
-    expect(byId.get('5006')).toMatchObject({ professionalKind: 'PUBLIC_HEALTH_NURSE', status: 'CANCELLED', start: '2026-09-01T08:00:00+03:00' });
+    expect(byId.get('5004')).toMatchObject({
+      careArea: 'PRIMARY_HEALTH',
+      contactMode: 'VIDEO',
+      start: '2026-07-14T14:30:00+03:00',
+      status: 'NO_SHOW',
+    });
+    expect(byId.get('5006')).toMatchObject({
+      professionalKind: 'PUBLIC_HEALTH_NURSE',
+      status: 'CANCELLED',
+      start: '2026-09-01T08:00:00+03:00',
+    });
     expect(byId.get('5006')).not.toHaveProperty('contactMode');
   });
 
   it('reads 3.30 on 25.10.2026 (the repeated hour) as summer time', () => {
     const a = result().records.appointments.find((x) => x.source.localId === '5002');
     expect(a).toEqual({
-      careArea: 'ORAL_HEALTH', professionalKind: 'DENTAL_HYGIENIST', contactMode: 'PHONE', start: '2026-10-25T03:30:00+03:00', durationMinutes: 20,
-      unit: { name: 'Loviisan hammashoitola' }, status: 'BOOKED', source: { ...loviisa, localId: '5002' },
+      careArea: 'ORAL_HEALTH',
+      professionalKind: 'DENTAL_HYGIENIST',
+      contactMode: 'PHONE',
+      start: '2026-10-25T03:30:00+03:00',
+      durationMinutes: 20,
+      unit: { name: 'Loviisan hammashoitola' },
+      status: 'BOOKED',
+      source: { ...loviisa, localId: '5002' },
     });
   });
 
@@ -156,15 +191,34 @@ describe('ajanvaraus', () => {
     expect(r.records.appointments.map((a) => a.source.localId)).toEqual(['5001', '5002', '5004', '5006']);
     expect(r.records.appointments.find((a) => a.source.localId === '5004')).not.toHaveProperty('professionalKind');
     expect(r.issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 5', reason: 'expected PVM and KLO as a Helsinki local time, received one that is the local time falls in the hour skipped when summer time begins' },
-      { code: 'UNMAPPED_CODE', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 6', reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' } },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'mediatri-loviisa',
+        position: 'ajanvaraus.csv line 5',
+        reason:
+          'expected PVM and KLO as a Helsinki local time, received one that is the local time falls in the hour skipped when summer time begins',
+      },
+      {
+        code: 'UNMAPPED_CODE',
+        source: 'mediatri-loviisa',
+        position: 'ajanvaraus.csv line 6',
+        reason: 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind',
+        unmapped: { field: 'ajanvaraus.csv TYYPPI', value: 'Kontrolli' },
+      },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 7', reason: 'expected 13 fields, received 3' },
-      { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'ajanvaraus.csv line 9', reason: 'expected TILA as one of V, T, P, E, received another value' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'mediatri-loviisa',
+        position: 'ajanvaraus.csv line 9',
+        reason: 'expected TILA as one of V, T, P, E, received another value',
+      },
     ]);
   });
 
   it('filters appointments by appointmentsFrom/To (inclusive local dates)', () => {
-    const r = read(mapPerson('mediatri-loviisa', HETU, bodies(potilas, ajanvaraus), { appointmentsFrom: '2026-07-14', appointmentsTo: '2026-09-01' }));
+    const r = read(
+      mapPerson('mediatri-loviisa', HETU, bodies(potilas, ajanvaraus), { appointmentsFrom: '2026-07-14', appointmentsTo: '2026-09-01' }),
+    );
     expect(r.records.appointments.map((a) => a.source.localId)).toEqual(['5004', '5006']);
   });
 
@@ -194,12 +248,44 @@ describe('lasku', () => {
   it('maps decimal-comma euros to cents, KATTO and TILA; ORAL_HEALTH for mediatri-loviisa', () => {
     const r = read(mapPerson('mediatri-loviisa', HETU, bodies(POTILAS, AJANVARAUS, lasku)));
     expect(r.records.fees).toEqual([
-      { careArea: 'ORAL_HEALTH', register: 'HEALTH', date: '2026-02-03', description: 'Suun terveydenhuollon käynti', amountCents: 2030, accruesToCeiling: true, status: 'PAID', source: { ...loviisa, municipality: '434', localId: '7001' } },
-      { careArea: 'ORAL_HEALTH', register: 'HEALTH', date: '2026-02-04', description: 'Käyttämättä jätetty aika; 51,50 €', amountCents: 5150, accruesToCeiling: false, status: 'OPEN', source: { ...loviisa, municipality: '434', localId: '7002' } },
-      { careArea: 'ORAL_HEALTH', register: 'HEALTH', date: '2025-02-05', description: 'Hyvitys', amountCents: -1320, accruesToCeiling: true, status: 'VOIDED', source: { ...loviisa, municipality: '434', localId: '7003' } },
+      {
+        careArea: 'ORAL_HEALTH',
+        register: 'HEALTH',
+        date: '2026-02-03',
+        description: 'Suun terveydenhuollon käynti',
+        amountCents: 2030,
+        accruesToCeiling: true,
+        status: 'PAID',
+        source: { ...loviisa, municipality: '434', localId: '7001' },
+      },
+      {
+        careArea: 'ORAL_HEALTH',
+        register: 'HEALTH',
+        date: '2026-02-04',
+        description: 'Käyttämättä jätetty aika; 51,50 €',
+        amountCents: 5150,
+        accruesToCeiling: false,
+        status: 'OPEN',
+        source: { ...loviisa, municipality: '434', localId: '7002' },
+      },
+      {
+        careArea: 'ORAL_HEALTH',
+        register: 'HEALTH',
+        date: '2025-02-05',
+        description: 'Hyvitys',
+        amountCents: -1320,
+        accruesToCeiling: true,
+        status: 'VOIDED',
+        source: { ...loviisa, municipality: '434', localId: '7003' },
+      },
     ]);
     expect(r.issues.filter((i) => i.code === 'MALFORMED_RECORD')).toEqual([
-      { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'lasku.csv line 5', reason: 'expected SUMMA as euros with a decimal comma, received a value of another form' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'mediatri-loviisa',
+        position: 'lasku.csv line 5',
+        reason: 'expected SUMMA as euros with a decimal comma, received a value of another form',
+      },
     ]);
   });
 
@@ -211,7 +297,11 @@ describe('lasku', () => {
   });
 
   it('the € sign arrives as byte 0x80', () => {
-    const body = Buffer.concat([Buffer.from(`${LASKU}7001;${HETU};3.2.2026;Maksu 20 `), Buffer.from([0x80]), Buffer.from(';20,00;1;M\r\n')]);
+    const body = Buffer.concat([
+      Buffer.from(`${LASKU}7001;${HETU};3.2.2026;Maksu 20 `),
+      Buffer.from([0x80]),
+      Buffer.from(';20,00;1;M\r\n'),
+    ]);
     const r = read(mapPerson('mediatri-sipoo', HETU, { ...bodies(POTILAS), lasku: body }));
     expect(r.records.fees[0]?.description).toBe('Maksu 20 €');
   });
@@ -219,13 +309,29 @@ describe('lasku', () => {
 
 describe('a body that cannot be read as a whole', () => {
   const cases: [string, Uint8Array, string][] = [
-    ['cut inside a quoted field', bytes(`${AJANVARAUS}5001;${HETU};3.2.2026;9.05;30;HAM;Lääkäri;K;"Sipoon terv`), 'Expected ajanvaraus.csv to end with a complete row, received a body cut short.'],
-    ['cut after a complete field', bytes(`${AJANVARAUS}5001;${HETU};3.2.2026;9.05`), 'Expected ajanvaraus.csv to end with a complete row, received a body cut short.'],
+    [
+      'cut inside a quoted field',
+      bytes(`${AJANVARAUS}5001;${HETU};3.2.2026;9.05;30;HAM;Lääkäri;K;"Sipoon terv`),
+      'Expected ajanvaraus.csv to end with a complete row, received a body cut short.',
+    ],
+    [
+      'cut after a complete field',
+      bytes(`${AJANVARAUS}5001;${HETU};3.2.2026;9.05`),
+      'Expected ajanvaraus.csv to end with a complete row, received a body cut short.',
+    ],
     ['empty', new Uint8Array(0), 'Expected ajanvaraus.csv to begin with its header row, received another first line.'],
-    ['another table\'s header', bytes(LASKU), 'Expected ajanvaraus.csv to begin with its header row, received another first line.'],
+    ["another table's header", bytes(LASKU), 'Expected ajanvaraus.csv to begin with its header row, received another first line.'],
     ['UTF-16', Buffer.from(AJANVARAUS, 'utf16le'), 'Expected ajanvaraus.csv as Windows-1252 text, received bytes that are not.'],
-    ['an undefined byte (0x81)', Buffer.concat([Buffer.from(AJANVARAUS), Buffer.from([0x81, 0x0d, 0x0a])]), 'Expected ajanvaraus.csv as Windows-1252 text, received bytes that are not.'],
-    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(AJANVARAUS)]), 'Expected ajanvaraus.csv to begin with its header row, received another first line.'],
+    [
+      'an undefined byte (0x81)',
+      Buffer.concat([Buffer.from(AJANVARAUS), Buffer.from([0x81, 0x0d, 0x0a])]),
+      'Expected ajanvaraus.csv as Windows-1252 text, received bytes that are not.',
+    ],
+    [
+      'UTF-8 with a BOM',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(AJANVARAUS)]),
+      'Expected ajanvaraus.csv to begin with its header row, received another first line.',
+    ],
   ];
   it.each(cases)('%s → MALFORMED_RESPONSE', (_name, body, message) => {
     const r = mapPerson('mediatri-sipoo', HETU, { ...bodies(POTILAS), ajanvaraus: body });
@@ -238,7 +344,9 @@ describe('a body that cannot be read as a whole', () => {
     const lasku = `${LASKU}7001;${HETU};3.2.2026;Käynti;20,30;__proto__;constructor\r\n`;
     const r = read(mapPerson('mediatri-sipoo', HETU, bodies(POTILAS, AJANVARAUS, lasku)));
     expect(r.records.fees).toEqual([]);
-    expect(r.issues.map((i) => [i.code, i.reason])).toEqual([['MALFORMED_RECORD', 'expected KATTO as one of 0, 1, received another value']]);
+    expect(r.issues.map((i) => [i.code, i.reason])).toEqual([
+      ['MALFORMED_RECORD', 'expected KATTO as one of 0, 1, received another value'],
+    ]);
   });
 
   it('rows of another code than the one asked for are not served', () => {
@@ -265,8 +373,18 @@ describe('muuttunut listing', () => {
       { hetu: '020516A903K', localId: '020516A903K' },
     ]);
     expect(page.issues).toEqual([
-      { code: 'INVALID_IDENTITY_CODE', source: 'mediatri-loviisa', position: 'potilas.csv line 3', reason: 'expected HETU as a valid identity code, received an invalid one (the check character does not match)' },
-      { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'potilas.csv line 4', reason: 'expected MUUTETTU as D.M.YYYY H.MM.SS, received a value of another form' },
+      {
+        code: 'INVALID_IDENTITY_CODE',
+        source: 'mediatri-loviisa',
+        position: 'potilas.csv line 3',
+        reason: 'expected HETU as a valid identity code, received an invalid one (the check character does not match)',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: 'mediatri-loviisa',
+        position: 'potilas.csv line 4',
+        reason: 'expected MUUTETTU as D.M.YYYY H.MM.SS, received a value of another form',
+      },
       { code: 'MALFORMED_RECORD', source: 'mediatri-loviisa', position: 'potilas.csv line 6', reason: 'expected 13 fields, received 6' },
     ]);
     for (const i of page.issues) expect(`${i.position} ${i.reason}`).not.toMatch(/\d{6}[-+A-FU-Y]\d{3}/);

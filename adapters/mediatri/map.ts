@@ -133,7 +133,8 @@ function required(value: string, column: string): string {
 
 function code<T>(table: Readonly<Record<string, T>>, value: string, column: string): T {
   const v = value.trim();
-  if (!Object.hasOwn(table, v)) throw new RowProblem(`expected ${column} as one of ${Object.keys(table).join(', ')}, received another value`);
+  if (!Object.hasOwn(table, v))
+    throw new RowProblem(`expected ${column} as one of ${Object.keys(table).join(', ')}, received another value`);
   return table[v]!;
 }
 
@@ -211,10 +212,16 @@ function mapAppointment(instance: InstanceId, row: CsvRow, municipality: Municip
     if (kind) appointment.professionalKind = kind;
     else {
       issues.push(
-        issue('UNMAPPED_CODE', instance, position('ajanvaraus', row), 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind', {
-          // The appointment type, chosen by the clerk: a code-list value, not personal data (the report still shows only code-like values).
-          unmapped: { field: 'ajanvaraus.csv TYYPPI', value: c.TYYPPI.trim() },
-        }),
+        issue(
+          'UNMAPPED_CODE',
+          instance,
+          position('ajanvaraus', row),
+          'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind',
+          {
+            // The appointment type, chosen by the clerk: a code-list value, not personal data (the report still shows only code-like values).
+            unmapped: { field: 'ajanvaraus.csv TYYPPI', value: c.TYYPPI.trim() },
+          },
+        ),
       );
     }
   }
@@ -269,7 +276,9 @@ function each<T>(instance: InstanceId, table: Table, rows: TableRows, hetu: stri
       continue;
     }
     if (row.fields[hetuAt] !== hetu) {
-      issues.push(issue('MALFORMED_RECORD', instance, at, 'expected rows of the requested identity code only, received a row of another code'));
+      issues.push(
+        issue('MALFORMED_RECORD', instance, at, 'expected rows of the requested identity code only, received a row of another code'),
+      );
       continue;
     }
     try {
@@ -289,12 +298,7 @@ function each<T>(instance: InstanceId, table: Table, rows: TableRows, hetu: stri
  * the instance's only municipality, or for a shared instance its first one
  * with a MUNICIPALITY_OUTSIDE_INSTANCE issue.
  */
-export function mapPerson(
-  instance: InstanceId,
-  hetu: string,
-  bodies: PersonBodies,
-  options: MapOptions = {},
-): PersonRead | AdapterError {
+export function mapPerson(instance: InstanceId, hetu: string, bodies: PersonBodies, options: MapOptions = {}): PersonRead | AdapterError {
   const tables = {
     potilas: readTable(instance, 'potilas', bodies.potilas),
     ajanvaraus: readTable(instance, 'ajanvaraus', bodies.ajanvaraus),
@@ -311,7 +315,14 @@ export function mapPerson(
   const m = recordMunicipality(inst, kotikunta) ?? inst.municipalities[0]!;
   const outside = recordMunicipality(inst, kotikunta) === undefined;
   if (outside && patientRow) {
-    issues.push(issue('MUNICIPALITY_OUTSIDE_INSTANCE', instance, position('potilas', patientRow), "expected KOTIKUNTA as one of the instance's municipalities, received another; records go to its first municipality"));
+    issues.push(
+      issue(
+        'MUNICIPALITY_OUTSIDE_INSTANCE',
+        instance,
+        position('potilas', patientRow),
+        "expected KOTIKUNTA as one of the instance's municipalities, received another; records go to its first municipality",
+      ),
+    );
   }
 
   let seenPatient = false;
@@ -333,7 +344,14 @@ export function mapPerson(
     (f) => years === undefined || years.includes(Number(f.date.slice(0, 4))),
   );
   if (outside && !patientRow && appointments.length + fees.length > 0) {
-    issues.unshift(issue('MUNICIPALITY_OUTSIDE_INSTANCE', instance, fileName('potilas'), "expected a patient row naming the municipality, received none; records go to the instance's first municipality"));
+    issues.unshift(
+      issue(
+        'MUNICIPALITY_OUTSIDE_INSTANCE',
+        instance,
+        fileName('potilas'),
+        "expected a patient row naming the municipality, received none; records go to the instance's first municipality",
+      ),
+    );
   }
   const records = { hetu, instance, customerships: [], decisions: [], plans: [], appointments, fees, consents: [] };
   const person = persons[0];
@@ -365,7 +383,9 @@ export function mapChanged(instance: InstanceId, bytes: Uint8Array): ChangedPage
     const c = columns('potilas', row);
     const check = checkHetu(c.HETU);
     if (!check.ok) {
-      issues.push(issue('INVALID_IDENTITY_CODE', instance, at, `expected HETU as a valid identity code, received an invalid one (${check.reason})`));
+      issues.push(
+        issue('INVALID_IDENTITY_CODE', instance, at, `expected HETU as a valid identity code, received an invalid one (${check.reason})`),
+      );
       continue;
     }
     const person: Mutable<ChangedPerson> = { hetu: c.HETU, localId: c.HETU };

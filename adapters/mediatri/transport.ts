@@ -74,13 +74,19 @@ export class MediatriTransport {
     } catch (e) {
       if (e instanceof AdapterError) throw e;
       if (deadline.signal.aborted) {
-        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where} within ${timeoutMs} ms, received no complete answer.`, { cause: e });
+        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where} within ${timeoutMs} ms, received no complete answer.`, {
+          cause: e,
+        });
       }
       if (signal?.aborted) {
-        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received no answer before the request was cancelled.`, { cause: e });
+        throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received no answer before the request was cancelled.`, {
+          cause: e,
+        });
       }
       const name = (e as { code?: string } | null)?.code ?? 'an error';
-      throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a refused or dropped connection (${name}).`, { cause: e });
+      throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a refused or dropped connection (${name}).`, {
+        cause: e,
+      });
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,18 @@
 import { rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdapterError, addDays, BEGINNING_OF_TIME, collectChanged, corruptCheckCharacter, emptyRecords, makeHetu, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import {
+  AdapterError,
+  addDays,
+  BEGINNING_OF_TIME,
+  collectChanged,
+  corruptCheckCharacter,
+  emptyRecords,
+  makeHetu,
+  type PersonRead,
+  type PersonSlot,
+  type SourceAdapter,
+} from '../../domain/index.ts';
 import { type RunningEmulator } from '../emulator/faults.ts';
 import { createPegasosAdapter } from './adapter.ts';
 import { startPegasosEmulator } from './emulator.ts';
@@ -127,7 +138,14 @@ describe('Pegasos adapter against the emulator', () => {
     expect(errorOf(slots[1])).toEqual(['INVALID_IDENTITY_CODE', instance]);
     expect(read(slots[2])).toEqual({ records: emptyRecords(HETU_UNKNOWN, instance), issues: [] });
     const b = read(slots[3]).records;
-    expect(b.person).toMatchObject({ surname: 'Öhman&Lind', firstNames: 'Björn', municipality: '407', language: 'fi', turvakielto: true, source: prov('407', '1002') });
+    expect(b.person).toMatchObject({
+      surname: 'Öhman&Lind',
+      firstNames: 'Björn',
+      municipality: '407',
+      language: 'fi',
+      turvakielto: true,
+      source: prov('407', '1002'),
+    });
     expect(b.appointments).toEqual([
       {
         careArea: 'PRIMARY_HEALTH',
@@ -147,7 +165,11 @@ describe('Pegasos adapter against the emulator', () => {
   });
 
   it('passes the appointment range and fee years to the source', async () => {
-    const [slot] = await adapter().readPersons([HETU_A], { appointmentsFrom: '2025-03-01', appointmentsTo: '2025-03-31', feeYears: [2025] });
+    const [slot] = await adapter().readPersons([HETU_A], {
+      appointmentsFrom: '2025-03-01',
+      appointmentsTo: '2025-03-31',
+      feeYears: [2025],
+    });
     expect(read(slot).records.appointments).toEqual([APPT_5002]);
     expect(read(slot).records.fees).toEqual([fee('F9002', '2025-01-14', 'Avosairaanhoidon käyntimaksu', 2060, true, 'OPEN')]);
   });
@@ -159,7 +181,12 @@ describe('Pegasos adapter against the emulator', () => {
       { hetu: HETU_B, localId: '1002' },
     ]);
     expect(all.issues).toEqual([
-      { code: 'INVALID_IDENTITY_CODE', source: instance, position: 'Q_MUUTTUNEET page 1 PID[1]', reason: 'expected a valid identity code in PID-3, received one where the check character does not match' },
+      {
+        code: 'INVALID_IDENTITY_CODE',
+        source: instance,
+        position: 'Q_MUUTTUNEET page 1 PID[1]',
+        reason: 'expected a valid identity code in PID-3, received one where the check character does not match',
+      },
     ]);
     const recent = await collectChanged(adapter().listChanged('2025-10-26T03:00:00+03:00'));
     expect(recent.persons).toEqual([{ hetu: HETU_B, localId: '1002' }]);
@@ -299,10 +326,26 @@ describe('Pegasos adapter: hostile sources', () => {
 
   it.each([
     ['a truncated frame, then close', 'SOURCE_UNAVAILABLE', (s: Socket) => s.end(Buffer.from('\u000bMSH|^~\\&|PEGASOS|LOV', 'latin1'))],
-    ['bytes without framing, then close', 'SOURCE_UNAVAILABLE', (s: Socket) => s.end(Buffer.from('HTTP/1.1 503 Service Unavailable\r\n\r\n'))],
-    ['a frame whose end byte lacks its CR', 'MALFORMED_RESPONSE', (s: Socket) => s.write(Buffer.from('\u000bMSH|^~\\&|X\u001cX', 'latin1'))],
-    ['a frame of binary garbage', 'MALFORMED_RESPONSE', (s: Socket) => s.write(Buffer.from('\u000b\u0000\u0001\u00ff\u00fe\u001c\r', 'latin1'))],
-    ['an answer to another request', 'MALFORMED_RESPONSE', (s: Socket) => s.write(Buffer.from('\u000bMSH|^~\\&|PEGASOS\rMSA|AA|OTHER\rQAK|T1|OK\r\u001c\r', 'latin1'))],
+    [
+      'bytes without framing, then close',
+      'SOURCE_UNAVAILABLE',
+      (s: Socket) => s.end(Buffer.from('HTTP/1.1 503 Service Unavailable\r\n\r\n')),
+    ],
+    [
+      'a frame whose end byte lacks its CR',
+      'MALFORMED_RESPONSE',
+      (s: Socket) => s.write(Buffer.from('\u000bMSH|^~\\&|X\u001cX', 'latin1')),
+    ],
+    [
+      'a frame of binary garbage',
+      'MALFORMED_RESPONSE',
+      (s: Socket) => s.write(Buffer.from('\u000b\u0000\u0001\u00ff\u00fe\u001c\r', 'latin1')),
+    ],
+    [
+      'an answer to another request',
+      'MALFORMED_RESPONSE',
+      (s: Socket) => s.write(Buffer.from('\u000bMSH|^~\\&|PEGASOS\rMSA|AA|OTHER\rQAK|T1|OK\r\u001c\r', 'latin1')),
+    ],
     ['nothing at all', 'SOURCE_UNAVAILABLE', () => undefined],
   ] as const)('%s → %s, without crashing', async (_what, code, answer) => {
     const address = await fakeSource(answer);
@@ -344,7 +387,9 @@ describe('Pegasos adapter: answer limits', () => {
     const [slot] = await adapter(source.address, 5_000).readPersons([HETU_A]);
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(errorOf(slot)).toEqual(['MALFORMED_RESPONSE', instance]);
-    expect((slot as AdapterError).message).toBe("The answer's MLLP framing was broken: expected a frame of at most 8388608 bytes, received a larger one.");
+    expect((slot as AdapterError).message).toBe(
+      "The answer's MLLP framing was broken: expected a frame of at most 8388608 bytes, received a larger one.",
+    );
     expect(source.sent()).toBeLessThan(8 * MIB + 6 * MIB);
   });
 
@@ -353,6 +398,8 @@ describe('Pegasos adapter: answer limits', () => {
     const a = createPegasosAdapter({ instance, address: source.address, timeoutMs: 5_000, clock, limits: { maxResponseBytes: 100_000 } });
     adapters.push(a);
     const [slot] = await a.readPersons([HETU_A]);
-    expect((slot as AdapterError).message).toBe("The answer's MLLP framing was broken: expected a frame of at most 100000 bytes, received a larger one.");
+    expect((slot as AdapterError).message).toBe(
+      "The answer's MLLP framing was broken: expected a frame of at most 100000 bytes, received a larger one.",
+    );
   });
 });

@@ -3,7 +3,19 @@
  * `Q_MAKSUT` per fee year over pooled MLLP connections; changed patients by
  * `Q_MUUTTUNEET` with DSC continuation. Pegasos offers no care plans.
  */
-import { AdapterError, checkHetu, emptyRecords, helsinkiToday, parseInstant, type ChangedPage, type Fee, type PersonSlot, type ReadOptions, type RecordIssue, type SourceAdapter } from '../../domain/index.ts';
+import {
+  AdapterError,
+  checkHetu,
+  emptyRecords,
+  helsinkiToday,
+  parseInstant,
+  type ChangedPage,
+  type Fee,
+  type PersonSlot,
+  type ReadOptions,
+  type RecordIssue,
+  type SourceAdapter,
+} from '../../domain/index.ts';
 import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { answerLimits } from '../wire/answerLimits.ts';
 import { mapBounded } from '../wire/concurrency.ts';
@@ -30,7 +42,11 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
   let sequence = 0;
 
   /** Sends one query and reads its answer header; rejects with the AdapterError it amounts to. */
-  async function ask(query: QueryName, params: (string | undefined)[], extra: { maxRows?: number; continuation?: string; signal?: AbortSignal } = {}): Promise<QueryAnswer> {
+  async function ask(
+    query: QueryName,
+    params: (string | undefined)[],
+    extra: { maxRows?: number; continuation?: string; signal?: AbortSignal } = {},
+  ): Promise<QueryAnswer> {
     const n = ++sequence;
     const controlId = `RG${n}`;
     const tag = `T${n}`;
@@ -53,7 +69,8 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
 
   async function readOne(hetu: string, options: ReadOptions): Promise<PersonSlot> {
     const check = checkHetu(hetu);
-    if (!check.ok) return new AdapterError('INVALID_IDENTITY_CODE', instance, `Expected a valid identity code, received one where ${check.reason}.`);
+    if (!check.ok)
+      return new AdapterError('INVALID_IDENTITY_CODE', instance, `Expected a valid identity code, received one where ${check.reason}.`);
     const signal = options.signal;
     try {
       const patient = await ask('Q_POTILAS', [hetu], { ...(signal ? { signal } : {}) });
@@ -63,7 +80,9 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
       const ctx = { instance, hetu, municipality: p.municipality };
       const years = options.feeYears ?? defaultFeeYears();
       const [appts, ...fees] = await Promise.all([
-        ask('Q_AJANVARAUKSET', [hetu, compactDate(options.appointmentsFrom), compactDate(options.appointmentsTo)], { ...(signal ? { signal } : {}) }),
+        ask('Q_AJANVARAUKSET', [hetu, compactDate(options.appointmentsFrom), compactDate(options.appointmentsTo)], {
+          ...(signal ? { signal } : {}),
+        }),
         ...years.map((y) => ask('Q_MAKSUT', [hetu, String(y)], { ...(signal ? { signal } : {}) })),
       ]);
       const issues: RecordIssue[] = [...p.issues];
@@ -85,7 +104,12 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
         }
       }
       return {
-        records: { ...emptyRecords(hetu, instance), ...(p.person ? { person: p.person } : {}), appointments: a.appointments, fees: allFees },
+        records: {
+          ...emptyRecords(hetu, instance),
+          ...(p.person ? { person: p.person } : {}),
+          appointments: a.appointments,
+          fees: allFees,
+        },
         issues,
       };
     } catch (err) {
@@ -122,10 +146,19 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
         yield { persons: mapped.persons, issues: mapped.issues };
         const pointer = 'continuation' in mapped ? mapped.continuation : undefined;
         if (pointer === undefined) return;
-        if (pointer === continuation) throw new AdapterError('MALFORMED_RESPONSE', instance, 'Q_MUUTTUNEET answer: expected a new DSC-1 continuation pointer, received the previous one again.');
+        if (pointer === continuation)
+          throw new AdapterError(
+            'MALFORMED_RESPONSE',
+            instance,
+            'Q_MUUTTUNEET answer: expected a new DSC-1 continuation pointer, received the previous one again.',
+          );
         continuation = pointer;
       }
-      throw new AdapterError('MALFORMED_RESPONSE', instance, `Q_MUUTTUNEET answer: expected the listing to end within ${MAX_CHANGED_PAGES} pages, received more.`);
+      throw new AdapterError(
+        'MALFORMED_RESPONSE',
+        instance,
+        `Q_MUUTTUNEET answer: expected the listing to end within ${MAX_CHANGED_PAGES} pages, received more.`,
+      );
     },
 
     close: () => client.close(),

@@ -34,7 +34,9 @@ describe('Pegasos emulator on the wire', () => {
     );
     const r = await rawExchange(emu.port, [frame(request)], 1);
     const answer = r.frames[0]!;
-    expect(text(answer)).toMatch(/^MSH\|\^~\\&\|PEGASOS\|LOVIISA\|ALUEGRAAFI\|ITA-UUSIMAA\|20260115100000\|\|RSP\^K11\^RSP_K11\|PEG\d+\|P\|2\.5\|\|\|\|\|FIN\|8859\/1\r/);
+    expect(text(answer)).toMatch(
+      /^MSH\|\^~\\&\|PEGASOS\|LOVIISA\|ALUEGRAAFI\|ITA-UUSIMAA\|20260115100000\|\|RSP\^K11\^RSP_K11\|PEG\d+\|P\|2\.5\|\|\|\|\|FIN\|8859\/1\r/,
+    );
     expect(text(answer)!.replace(/^MSH[^\r]*\r/, '')).toBe(
       'MSA|AA|RG1\r' +
         'QAK|T1|OK|Q_POTILAS^Potilashaku^PEGASOS\r' +
@@ -50,10 +52,15 @@ describe('Pegasos emulator on the wire', () => {
   it('answers NF for an unknown patient and AE with ERR at QPD-3 for a malformed identity code', async () => {
     const r = await rawExchange(
       emu.port,
-      [frame(query({ controlId: 'RG2', tag: 'T2', query: 'Q_POTILAS', params: [HETU_UNKNOWN] })), frame(query({ controlId: 'RG3', tag: 'T3', query: 'Q_MAKSUT', params: ['131052-908X', '2025'] }))],
+      [
+        frame(query({ controlId: 'RG2', tag: 'T2', query: 'Q_POTILAS', params: [HETU_UNKNOWN] })),
+        frame(query({ controlId: 'RG3', tag: 'T3', query: 'Q_MAKSUT', params: ['131052-908X', '2025'] })),
+      ],
       2,
     );
-    expect(text(r.frames[0])!.replace(/^MSH[^\r]*\r/, '')).toBe('MSA|AA|RG2\rQAK|T2|NF|Q_POTILAS^Potilashaku^PEGASOS\rQPD|Q_POTILAS^Potilashaku^PEGASOS|T2|240238-915D\r');
+    expect(text(r.frames[0])!.replace(/^MSH[^\r]*\r/, '')).toBe(
+      'MSA|AA|RG2\rQAK|T2|NF|Q_POTILAS^Potilashaku^PEGASOS\rQPD|Q_POTILAS^Potilashaku^PEGASOS|T2|240238-915D\r',
+    );
     expect(text(r.frames[1])!.replace(/^MSH[^\r]*\r/, '')).toBe(
       'MSA|AE|RG3\rERR||QPD^1^3|102^Data type error|E\rQAK|T3|AE|Q_MAKSUT^Maksut^PEGASOS\rQPD|Q_MAKSUT^Maksut^PEGASOS|T3|131052-908X|2025\r',
     );
@@ -83,7 +90,16 @@ describe('Pegasos emulator on the wire', () => {
 
   it('lists changes at or after QPD-3 by EVN-2 in pages of RCP-2 rows with DSC continuation', async () => {
     const q = (id: string, continuation?: string) =>
-      frame(query({ controlId: id, tag: id, query: 'Q_MUUTTUNEET', params: ['20240101000000'], maxRows: 2, ...(continuation ? { continuation } : {}) }));
+      frame(
+        query({
+          controlId: id,
+          tag: id,
+          query: 'Q_MUUTTUNEET',
+          params: ['20240101000000'],
+          maxRows: 2,
+          ...(continuation ? { continuation } : {}),
+        }),
+      );
     const first = await rawExchange(emu.port, [q('C1')], 1);
     expect(text(first.frames[0])!.replace(/^MSH[^\r]*\r/, '')).toBe(
       'MSA|AA|C1\rQAK|C1|OK|Q_MUUTTUNEET^Muuttuneet^PEGASOS\rQPD|Q_MUUTTUNEET^Muuttuneet^PEGASOS|C1|20240101000000\r' +
@@ -97,13 +113,20 @@ describe('Pegasos emulator on the wire', () => {
         'PID|||1002^^^PEGASOS^PI~010594-9021^^^&1.2.246.21&ISO^NNFIN\r',
     );
     // The repeated October hour of EVN-2 reads as summer time: 03:30+03:00 is 00:30 UTC.
-    const later = await rawExchange(emu.port, [frame(query({ controlId: 'C3', tag: 'C3', query: 'Q_MUUTTUNEET', params: ['20251026033001'] }))], 1);
+    const later = await rawExchange(
+      emu.port,
+      [frame(query({ controlId: 'C3', tag: 'C3', query: 'Q_MUUTTUNEET', params: ['20251026033001'] }))],
+      1,
+    );
     expect(text(later.frames[0])).toContain('QAK|C3|NF|');
   });
 
   it('answers many requests on one connection, in order, from a request split byte by byte and two in one chunk', async () => {
     const one = frame(query({ controlId: 'S1', tag: 'S1', query: 'Q_POTILAS', params: [HETU_A] }));
-    const two = Buffer.concat([frame(query({ controlId: 'S2', tag: 'S2', query: 'Q_POTILAS', params: [HETU_UNKNOWN] })), frame(query({ controlId: 'S3', tag: 'S3', query: 'Q_POTILAS', params: [HETU_A] }))]);
+    const two = Buffer.concat([
+      frame(query({ controlId: 'S2', tag: 'S2', query: 'Q_POTILAS', params: [HETU_UNKNOWN] })),
+      frame(query({ controlId: 'S3', tag: 'S3', query: 'Q_POTILAS', params: [HETU_A] })),
+    ]);
     const r = await rawExchange(emu.port, [...[...one].map((b) => Buffer.of(b)), two], 3);
     expect(r.frames.map((f) => /MSA\|AA\|(\w+)/.exec(text(f)!)?.[1])).toEqual(['S1', 'S2', 'S3']);
   });
@@ -111,14 +134,25 @@ describe('Pegasos emulator on the wire', () => {
   it('survives garbage: junk between frames, a frame without MSH, a truncated frame, an oversized frame', async () => {
     const garbage = await rawExchange(
       emu.port,
-      [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from('\u000b\u0000\u00ffnot hl7\u001c\r', 'latin1'), frame(query({ controlId: 'G1', tag: 'G1', query: 'Q_POTILAS', params: [HETU_A] }))],
+      [
+        Buffer.from('GET / HTTP/1.1\r\n\r\n'),
+        Buffer.from('\u000b\u0000\u00ffnot hl7\u001c\r', 'latin1'),
+        frame(query({ controlId: 'G1', tag: 'G1', query: 'Q_POTILAS', params: [HETU_A] })),
+      ],
       2,
     );
     expect(text(garbage.frames[0])!.replace(/^MSH[^\r]*\r/, '')).toBe('MSA|AE\rERR|||100^Segment sequence error|E\r');
     expect(text(garbage.frames[1])).toContain('MSA|AA|G1\r');
     const truncated = await rawExchange(emu.port, [Buffer.from('\u000bMSH|^~\\&|ALUEGRAAFI|', 'latin1')], 1, 100);
     expect(truncated.frames).toEqual([]);
-    const huge = await rawExchange(emu.port, [Buffer.concat([Buffer.of(0x0b), Buffer.alloc(2 * 1024 * 1024, 0x41), Buffer.of(0x1c, 0x0d)]), frame(query({ controlId: 'G2', tag: 'G2', query: 'Q_POTILAS', params: [HETU_A] }))], 1);
+    const huge = await rawExchange(
+      emu.port,
+      [
+        Buffer.concat([Buffer.of(0x0b), Buffer.alloc(2 * 1024 * 1024, 0x41), Buffer.of(0x1c, 0x0d)]),
+        frame(query({ controlId: 'G2', tag: 'G2', query: 'Q_POTILAS', params: [HETU_A] })),
+      ],
+      1,
+    );
     expect(text(huge.frames[0])).toContain('MSA|AA|G2\r');
     const after = await rawExchange(emu.port, [frame(query({ controlId: 'G3', tag: 'G3', query: 'Q_POTILAS', params: [HETU_A] }))], 1);
     expect(text(after.frames[0])).toContain('MSA|AA|G3\r');
@@ -126,7 +160,12 @@ describe('Pegasos emulator on the wire', () => {
 
   it('rejects an unsupported message type with AR', async () => {
     const r = await rawExchange(emu.port, [frame('MSH|^~\\&|X|Y|PEGASOS|LOVIISA|20260115100000||ADT^A01^ADT_A01|Z1|P|2.5\rPID|1\r')], 1);
-    expect(text(r.frames[0])).toBe(`${RSP('PEG' + /PEG(\d+)/.exec(text(r.frames[0])!)![1])}MSA|AR|Z1\rERR||MSH^1^9|200^Unsupported message type|E\r`.replace('ALUEGRAAFI|ITA-UUSIMAA', 'X|Y'));
+    expect(text(r.frames[0])).toBe(
+      `${RSP('PEG' + /PEG(\d+)/.exec(text(r.frames[0])!)![1])}MSA|AR|Z1\rERR||MSH^1^9|200^Unsupported message type|E\r`.replace(
+        'ALUEGRAAFI|ITA-UUSIMAA',
+        'X|Y',
+      ),
+    );
   });
 });
 

@@ -49,7 +49,10 @@ export async function startPegasosEmulator(options: PegasosEmulatorOptions): Pro
     }
     if (fault.mode === 'malformed') {
       // Alternate between bytes that are no HL7 at all and a body without its MSH.
-      const body = faults.requests % 2 === 0 ? Buffer.from('\u0000\u00ff<html>503</html>\u001a', 'latin1') : Buffer.from('MSA|AA|x\rQAK|x|OK\r', 'latin1');
+      const body =
+        faults.requests % 2 === 0
+          ? Buffer.from('\u0000\u00ff<html>503</html>\u001a', 'latin1')
+          : Buffer.from('MSA|AA|x\rQAK|x|OK\r', 'latin1');
       socket.write(Buffer.concat([Buffer.of(0x0b), body, Buffer.of(0x1c, 0x0d)]));
       return;
     }
@@ -80,9 +83,11 @@ export async function startPegasosEmulator(options: PegasosEmulatorOptions): Pro
       for (const ev of decoder.push(chunk)) {
         // A broken frame gets no answer: there is no request to answer.
         if (ev.type !== 'frame') continue;
-        queue = queue.then(() => handle(socket, ev.payload)).catch(() => {
-          socket.destroy();
-        });
+        queue = queue
+          .then(() => handle(socket, ev.payload))
+          .catch(() => {
+            socket.destroy();
+          });
       }
     });
     socket.on('error', () => socket.destroy());

@@ -125,7 +125,24 @@ export interface QueryRequest {
 /** The `QBP^Q11` request message (segments end in CR). */
 export function buildQuery(q: QueryRequest): string {
   const segs = [
-    mshSegment('ALUEGRAAFI', 'ITA-UUSIMAA', 'PEGASOS', 'LOVIISA', helsinkiStamp(q.now), undefined, raw('QBP^Q11^QBP_Q11'), q.controlId, 'P', '2.5', undefined, undefined, undefined, undefined, 'FIN', CHARSET),
+    mshSegment(
+      'ALUEGRAAFI',
+      'ITA-UUSIMAA',
+      'PEGASOS',
+      'LOVIISA',
+      helsinkiStamp(q.now),
+      undefined,
+      raw('QBP^Q11^QBP_Q11'),
+      q.controlId,
+      'P',
+      '2.5',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'FIN',
+      CHARSET,
+    ),
     segment('QPD', raw(QUERIES[queryKey(q.query)]), q.tag, ...q.params),
     segment('RCP', 'I', q.maxRows === undefined ? undefined : components(String(q.maxRows), 'RD')),
   ];
@@ -153,9 +170,27 @@ export interface AnswerHeader {
 /** `MSH`, `MSA` (and `ERR`) of an `RSP^K11` answer. */
 export function answerHeader(h: AnswerHeader): string[] {
   const segs = [
-    mshSegment('PEGASOS', 'LOVIISA', h.to?.[0], h.to?.[1], helsinkiStamp(h.now), undefined, raw('RSP^K11^RSP_K11'), h.controlId, 'P', '2.5', undefined, undefined, undefined, undefined, 'FIN', CHARSET),
+    mshSegment(
+      'PEGASOS',
+      'LOVIISA',
+      h.to?.[0],
+      h.to?.[1],
+      helsinkiStamp(h.now),
+      undefined,
+      raw('RSP^K11^RSP_K11'),
+      h.controlId,
+      'P',
+      '2.5',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'FIN',
+      CHARSET,
+    ),
     segment('MSA', h.ack, h.requestControlId),
   ];
-  if (h.error) segs.push(segment('ERR', undefined, h.error.location === undefined ? undefined : raw(h.error.location), raw(h.error.code), 'E'));
+  if (h.error)
+    segs.push(segment('ERR', undefined, h.error.location === undefined ? undefined : raw(h.error.location), raw(h.error.code), 'E'));
   return segs;
 }

@@ -101,9 +101,13 @@ describe('HL7 v2 codec: writing', () => {
   });
 
   it('leaves out empty trailing fields and components', () => {
-    expect(segment('PID', '1', undefined, raw('x'), undefined, components('Virtanen', undefined, undefined), undefined, undefined)).toBe('PID|1||x||Virtanen');
+    expect(segment('PID', '1', undefined, raw('x'), undefined, components('Virtanen', undefined, undefined), undefined, undefined)).toBe(
+      'PID|1||x||Virtanen',
+    );
     expect(segment('ZPT')).toBe('ZPT');
-    expect(components(undefined, undefined, undefined, subcomponents('Terveysasema', '1.2.246.10.1'))).toEqual(raw('^^^Terveysasema&1.2.246.10.1'));
+    expect(components(undefined, undefined, undefined, subcomponents('Terveysasema', '1.2.246.10.1'))).toEqual(
+      raw('^^^Terveysasema&1.2.246.10.1'),
+    );
     expect(repetitions(components('1', 'a'), components('2', 'b'))).toEqual(raw('1^a~2^b'));
     expect(mshSegment('PEGASOS', undefined, undefined)).toBe('MSH|^~\\&|PEGASOS');
     expect(message(['MSH|^~\\&', 'PID|1'])).toBe('MSH|^~\\&\rPID|1\r');

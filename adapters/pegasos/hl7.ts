@@ -194,7 +194,8 @@ export function parseHl7(text: string): Hl7ParseResult {
     if (line === '') continue;
     const fields = line.split(delimiters.field);
     const name = fields[0]!;
-    if (!SEGMENT_NAME.test(name)) return { ok: false, reason: `expected segment ${i + 1} to start with a three-character segment id, received another form` };
+    if (!SEGMENT_NAME.test(name))
+      return { ok: false, reason: `expected segment ${i + 1} to start with a three-character segment id, received another form` };
     if (name === 'MSH') fields.splice(1, 0, delimiters.field);
     segments.push(new Hl7Segment(fields, delimiters));
   }

@@ -50,8 +50,18 @@ describe('Q_POTILAS answer → person', () => {
   });
 
   it('finds the identifiers by type with the local id first, and decodes escaped names', () => {
-    const r = patient('PID|1||1001^^^PEGASOS^PI~131052-9085^^^&1.2.246.21&ISO^NNFIN||O\\E\\Brien\\F\\Kallio^Anna\\S\\Liisa \\T\\ Åke\\R\\||19521013|M\r', 'ZPT|N\r');
-    expect(r.person).toMatchObject({ hetu: HETU, surname: 'O\\Brien|Kallio', firstNames: 'Anna^Liisa & Åke~', sex: 'MALE', turvakielto: false, source: { localId: '1001' } });
+    const r = patient(
+      'PID|1||1001^^^PEGASOS^PI~131052-9085^^^&1.2.246.21&ISO^NNFIN||O\\E\\Brien\\F\\Kallio^Anna\\S\\Liisa \\T\\ Åke\\R\\||19521013|M\r',
+      'ZPT|N\r',
+    );
+    expect(r.person).toMatchObject({
+      hetu: HETU,
+      surname: 'O\\Brien|Kallio',
+      firstNames: 'Anna^Liisa & Åke~',
+      sex: 'MALE',
+      turvakielto: false,
+      source: { localId: '1001' },
+    });
   });
 
   it('reads PID-11.9 when ZPT-2 is empty; no address components means no address; absent fields stay absent', () => {
@@ -74,7 +84,12 @@ describe('Q_POTILAS answer → person', () => {
     expect(r.person?.municipality).toBe('638');
     expect(r.person?.source.municipality).toBe('434');
     expect(r.issues).toEqual([
-      { code: 'MUNICIPALITY_OUTSIDE_INSTANCE', source: instance, position: 'Q_POTILAS response PID ZPT-2', reason: 'expected a municipality the instance serves (434, 407), received another or none' },
+      {
+        code: 'MUNICIPALITY_OUTSIDE_INSTANCE',
+        source: instance,
+        position: 'Q_POTILAS response PID ZPT-2',
+        reason: 'expected a municipality the instance serves (434, 407), received another or none',
+      },
     ]);
   });
 
@@ -88,7 +103,10 @@ describe('Q_POTILAS answer → person', () => {
   });
 
   it('drops bad optional fields with issues and keeps the person', () => {
-    const r = patient('PID|1||131052-9085^^^&1.2.246.21&ISO^NNFIN~1001^^^PEGASOS^PI||Virtanen^Matti||19521345|X|||||||svenska||||||||||||||2024\r', 'ZPT|?|434\r');
+    const r = patient(
+      'PID|1||131052-9085^^^&1.2.246.21&ISO^NNFIN~1001^^^PEGASOS^PI||Virtanen^Matti||19521345|X|||||||svenska||||||||||||||2024\r',
+      'ZPT|?|434\r',
+    );
     expect(r.person).toEqual({
       hetu: HETU,
       surname: 'Virtanen',
@@ -114,7 +132,14 @@ describe('Q_POTILAS answer → person', () => {
   it('reports a patient without a PI id and serves no person', () => {
     const r = patient('PID|1||131052-9085^^^&1.2.246.21&ISO^NNFIN||Virtanen^Matti\r');
     expect(r.person).toBeUndefined();
-    expect(r.issues).toEqual([{ code: 'MALFORMED_RECORD', source: instance, position: 'Q_POTILAS response PID PID-3', reason: 'expected PID-3 to hold a local id of type PI, received none' }]);
+    expect(r.issues).toEqual([
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_POTILAS response PID PID-3',
+        reason: 'expected PID-3 to hold a local id of type PI, received none',
+      },
+    ]);
   });
 
   it('refuses an answer about another identity code (never serves someone else as this person)', () => {
@@ -196,21 +221,51 @@ describe('Q_AJANVARAUKSET answer → appointments', () => {
 
   it('reports unknown codes and unmappable appointments with positions, serving the rest', () => {
     expect(r.issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: instance, position: 'Q_AJANVARAUKSET response SCH[3] AIS-3', reason: 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', unmapped: { field: 'AIS-3', value: 'VO-X' } },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[4]', reason: 'expected SCH-11.4 start as YYYYMMDDHHMM+HHMM, received a value of another form' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[5]', reason: 'expected SCH-25 Booked, Complete, Cancelled or Noshow, received another value' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[6]', reason: 'expected AIL-3.4 unit name, received none' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_AJANVARAUKSET response SCH[7]', reason: 'expected SCH-11.5 end at or after SCH-11.4 start, received an earlier end' },
+      {
+        code: 'UNMAPPED_CODE',
+        source: instance,
+        position: 'Q_AJANVARAUKSET response SCH[3] AIS-3',
+        reason: 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code',
+        unmapped: { field: 'AIS-3', value: 'VO-X' },
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_AJANVARAUKSET response SCH[4]',
+        reason: 'expected SCH-11.4 start as YYYYMMDDHHMM+HHMM, received a value of another form',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_AJANVARAUKSET response SCH[5]',
+        reason: 'expected SCH-25 Booked, Complete, Cancelled or Noshow, received another value',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_AJANVARAUKSET response SCH[6]',
+        reason: 'expected AIL-3.4 unit name, received none',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_AJANVARAUKSET response SCH[7]',
+        reason: 'expected SCH-11.5 end at or after SCH-11.4 start, received an earlier end',
+      },
     ]);
   });
 
   it('reads an unknown SCH-8 code as no contact mode, with an issue', () => {
-    const text = header(AJANVARAUKSET, HETU) + 'SCH|1|||||||POSTI^Kirje|||^^^202501140900+0200^202501140930+0200||||||||||||||Cancelled\rAIL|1||^^^Asema\r';
+    const text =
+      header(AJANVARAUKSET, HETU) +
+      'SCH|1|||||||POSTI^Kirje|||^^^202501140900+0200^202501140930+0200||||||||||||||Cancelled\rAIL|1||^^^Asema\r';
     const m = mapAppointments(answer('Q_AJANVARAUKSET', text).body, ctx);
     if (m instanceof AdapterError) throw m;
     expect(m.appointments[0]).not.toHaveProperty('contactMode');
     expect(m.appointments[0]?.status).toBe('CANCELLED');
-    expect(m.issues.map((i) => [i.code, i.position, i.unmapped])).toEqual([['UNMAPPED_CODE', 'Q_AJANVARAUKSET response SCH[1] SCH-8', { field: 'SCH-8', value: 'POSTI' }]]);
+    expect(m.issues.map((i) => [i.code, i.position, i.unmapped])).toEqual([
+      ['UNMAPPED_CODE', 'Q_AJANVARAUKSET response SCH[1] SCH-8', { field: 'SCH-8', value: 'POSTI' }],
+    ]);
   });
 });
 
@@ -237,18 +292,65 @@ describe('Q_MAKSUT answer → fees', () => {
 
   it('maps FT1 and ZFT: decimal point euros to cents, text of the fee code as description', () => {
     expect(r.fees).toEqual([
-      { careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2025-01-14', description: 'Avosairaanhoidon käyntimaksu', amountCents: 2060, accruesToCeiling: true, status: 'PAID', source: prov('F9001') },
-      { careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2025-03-01', description: 'Käyttämättä jätetty aika | sakko', amountCents: 5150, accruesToCeiling: false, status: 'VOIDED', source: prov('F9002') },
-      { careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2025-03-02', description: 'SARJA', amountCents: 123405, accruesToCeiling: true, status: 'OPEN', source: prov('F9003') },
+      {
+        careArea: 'PRIMARY_HEALTH',
+        register: 'HEALTH',
+        date: '2025-01-14',
+        description: 'Avosairaanhoidon käyntimaksu',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'PAID',
+        source: prov('F9001'),
+      },
+      {
+        careArea: 'PRIMARY_HEALTH',
+        register: 'HEALTH',
+        date: '2025-03-01',
+        description: 'Käyttämättä jätetty aika | sakko',
+        amountCents: 5150,
+        accruesToCeiling: false,
+        status: 'VOIDED',
+        source: prov('F9002'),
+      },
+      {
+        careArea: 'PRIMARY_HEALTH',
+        register: 'HEALTH',
+        date: '2025-03-02',
+        description: 'SARJA',
+        amountCents: 123405,
+        accruesToCeiling: true,
+        status: 'OPEN',
+        source: prov('F9003'),
+      },
     ]);
   });
 
   it('reports fees it cannot map, by year and position', () => {
     expect(r.issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_MAKSUT 2025 response FT1[4]', reason: 'expected FT1-11 amount as euros with a decimal point, received a value of another form' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_MAKSUT 2025 response FT1[5]', reason: 'expected a ZFT segment after FT1, received none' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_MAKSUT 2025 response FT1[6]', reason: 'expected FT1-11 currency EUR, received another currency' },
-      { code: 'MALFORMED_RECORD', source: instance, position: 'Q_MAKSUT 2025 response FT1[7]', reason: 'expected ZFT-2 O, P or V, received another value' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_MAKSUT 2025 response FT1[4]',
+        reason: 'expected FT1-11 amount as euros with a decimal point, received a value of another form',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_MAKSUT 2025 response FT1[5]',
+        reason: 'expected a ZFT segment after FT1, received none',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_MAKSUT 2025 response FT1[6]',
+        reason: 'expected FT1-11 currency EUR, received another currency',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: instance,
+        position: 'Q_MAKSUT 2025 response FT1[7]',
+        reason: 'expected ZFT-2 O, P or V, received another value',
+      },
     ]);
   });
 });
@@ -266,8 +368,18 @@ describe('Q_MUUTTUNEET answer → changed persons', () => {
     expect(r.persons).toEqual([{ hetu: HETU, localId: '1001' }, { hetu: '010594-9021' }]);
     expect(r.continuation).toBe('500');
     expect(r.issues).toEqual([
-      { code: 'INVALID_IDENTITY_CODE', source: instance, position: 'Q_MUUTTUNEET page 2 PID[2]', reason: 'expected a valid identity code in PID-3, received one where the check character does not match' },
-      { code: 'INVALID_IDENTITY_CODE', source: instance, position: 'Q_MUUTTUNEET page 2 PID[3]', reason: 'expected PID-3 to hold an identity code of type NNFIN, received none' },
+      {
+        code: 'INVALID_IDENTITY_CODE',
+        source: instance,
+        position: 'Q_MUUTTUNEET page 2 PID[2]',
+        reason: 'expected a valid identity code in PID-3, received one where the check character does not match',
+      },
+      {
+        code: 'INVALID_IDENTITY_CODE',
+        source: instance,
+        position: 'Q_MUUTTUNEET page 2 PID[3]',
+        reason: 'expected PID-3 to hold an identity code of type NNFIN, received none',
+      },
     ]);
   });
 });
@@ -289,15 +401,21 @@ describe('answer header', () => {
   });
 
   it('maps AE at QPD-3 to INVALID_IDENTITY_CODE and other AE to SOURCE_ERROR', () => {
-    expect(code(read(`${MSH}MSA|AE|RG1\rERR||QPD^1^3|102^Data type error|E\rQAK|T1|AE|${POTILAS}\r`))).toEqual(['INVALID_IDENTITY_CODE', instance]);
-    expect(code(read(`${MSH}MSA|AE|RG1\rERR|||207^Application internal error|E\rQAK|T1|AE|${POTILAS}\r`))).toEqual(['SOURCE_ERROR', instance]);
+    expect(code(read(`${MSH}MSA|AE|RG1\rERR||QPD^1^3|102^Data type error|E\rQAK|T1|AE|${POTILAS}\r`))).toEqual([
+      'INVALID_IDENTITY_CODE',
+      instance,
+    ]);
+    expect(code(read(`${MSH}MSA|AE|RG1\rERR|||207^Application internal error|E\rQAK|T1|AE|${POTILAS}\r`))).toEqual([
+      'SOURCE_ERROR',
+      instance,
+    ]);
   });
 
   it.each([
     ['garbage', '\u0000\u00ffnot hl7'],
     ['no MSH', 'MSA|AA|RG1\rQAK|T1|OK\r'],
     ['no MSA', `${MSH}QAK|T1|OK\r`],
-    ['another request\'s answer', `${MSH}MSA|AA|RG9\rQAK|T1|OK\r`],
+    ["another request's answer", `${MSH}MSA|AA|RG9\rQAK|T1|OK\r`],
     ['another query tag', `${MSH}MSA|AA|RG1\rQAK|T9|OK\r`],
     ['no QAK', `${MSH}MSA|AA|RG1\r`],
     ['an unknown QAK-2', `${MSH}MSA|AA|RG1\rQAK|T1|MAYBE\r`],

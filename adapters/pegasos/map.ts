@@ -38,7 +38,12 @@ const KINDS: Readonly<Record<string, ProfessionalKind>> = {
   'VO-F': 'PHYSIOTHERAPIST',
   'VO-P': 'PSYCHOLOGIST',
 };
-const STATUSES: Readonly<Record<string, AppointmentStatus>> = { booked: 'BOOKED', complete: 'COMPLETED', cancelled: 'CANCELLED', noshow: 'NO_SHOW' };
+const STATUSES: Readonly<Record<string, AppointmentStatus>> = {
+  booked: 'BOOKED',
+  complete: 'COMPLETED',
+  cancelled: 'CANCELLED',
+  noshow: 'NO_SHOW',
+};
 const SEXES: Readonly<Record<string, Sex>> = { M: 'MALE', F: 'FEMALE', U: 'UNKNOWN' };
 const FEE_STATUSES: Readonly<Record<string, FeeStatus>> = { O: 'OPEN', P: 'PAID', V: 'VOIDED' };
 
@@ -119,7 +124,10 @@ export function mapPatient(body: readonly Hl7Segment[], ctx: MapContext): Patien
   const street = pid.get(11, 1);
   const city = pid.get(11, 3);
   const postalCode = pid.get(11, 5);
-  const phone = pid.repetitions(13).map((r) => r.get(1) || r.get(12)).find((p) => p !== '');
+  const phone = pid
+    .repetitions(13)
+    .map((r) => r.get(1) || r.get(12))
+    .find((p) => p !== '');
   const turvaRaw = zpt?.get(1) ?? '';
   if (turvaRaw !== '' && turvaRaw !== 'Y' && turvaRaw !== 'N') {
     unmapped('ZPT-1', turvaRaw, 'expected ZPT-1 Y or N, received another value; read as a prohibition to be safe');
@@ -148,7 +156,12 @@ function belongsTo(inst: InstanceId, field: string | undefined, pos: string, iss
   const m = recordMunicipality(i, field);
   if (m) return m;
   issues.push(
-    issue('MUNICIPALITY_OUTSIDE_INSTANCE', inst, `${pos} ZPT-2`, `expected a municipality the instance serves (${i.municipalities.join(', ')}), received another or none`),
+    issue(
+      'MUNICIPALITY_OUTSIDE_INSTANCE',
+      inst,
+      `${pos} ZPT-2`,
+      `expected a municipality the instance serves (${i.municipalities.join(', ')}), received another or none`,
+    ),
   );
   return i.municipalities[0]!;
 }
@@ -172,7 +185,12 @@ export function mapAppointments(
   return { appointments, issues };
 }
 
-function mapAppointment(g: Group, ctx: MapContext & { readonly municipality: MunicipalityCode }, pos: string, issues: RecordIssue[]): Appointment | string {
+function mapAppointment(
+  g: Group,
+  ctx: MapContext & { readonly municipality: MunicipalityCode },
+  pos: string,
+  issues: RecordIssue[],
+): Appointment | string {
   const sch = g.head;
   const ais = g.segment('AIS');
   const ail = g.segment('AIL');
@@ -193,13 +211,19 @@ function mapAppointment(g: Group, ctx: MapContext & { readonly municipality: Mun
   const modeCode = sch.get(8, 1);
   const contactMode = CONTACT_MODES[modeCode];
   if (modeCode !== '' && !contactMode) {
-    issues.push(issue('UNMAPPED_CODE', ctx.instance, `${pos} SCH-8`, 'expected SCH-8 VO, PUH, ETA or KOTI, received another code', { unmapped: { field: 'SCH-8', value: modeCode } }));
+    issues.push(
+      issue('UNMAPPED_CODE', ctx.instance, `${pos} SCH-8`, 'expected SCH-8 VO, PUH, ETA or KOTI, received another code', {
+        unmapped: { field: 'SCH-8', value: modeCode },
+      }),
+    );
   }
   const kindCode = ais?.get(3, 1) ?? '';
   const professionalKind = KINDS[kindCode];
   if (kindCode !== '' && !professionalKind) {
     issues.push(
-      issue('UNMAPPED_CODE', ctx.instance, `${pos} AIS-3`, 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', { unmapped: { field: 'AIS-3', value: kindCode } }),
+      issue('UNMAPPED_CODE', ctx.instance, `${pos} AIS-3`, 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', {
+        unmapped: { field: 'AIS-3', value: kindCode },
+      }),
     );
   }
   const name = aip ? [aip.get(3, 3), aip.get(3, 2)].filter((s) => s !== '').join(' ') : '';
@@ -288,12 +312,16 @@ export function mapChanged(
     const pos = `Q_MUUTTUNEET page ${ctx.page} PID[${k}]`;
     const { hetu, localId } = pidIdentifiers(seg);
     if (hetu === undefined) {
-      issues.push(issue('INVALID_IDENTITY_CODE', ctx.instance, pos, 'expected PID-3 to hold an identity code of type NNFIN, received none'));
+      issues.push(
+        issue('INVALID_IDENTITY_CODE', ctx.instance, pos, 'expected PID-3 to hold an identity code of type NNFIN, received none'),
+      );
       continue;
     }
     const check = checkHetu(hetu);
     if (!check.ok) {
-      issues.push(issue('INVALID_IDENTITY_CODE', ctx.instance, pos, `expected a valid identity code in PID-3, received one where ${check.reason}`));
+      issues.push(
+        issue('INVALID_IDENTITY_CODE', ctx.instance, pos, `expected a valid identity code in PID-3, received one where ${check.reason}`),
+      );
       continue;
     }
     persons.push({ hetu, ...(localId !== undefined ? { localId } : {}) });
@@ -319,8 +347,18 @@ function groups(body: readonly Hl7Segment[], headName: string): Group[] {
 /** An answer about another person than the one asked must not be served as theirs. */
 function checkAbout(pid: Hl7Segment, ctx: MapContext, query: string): AdapterError | undefined {
   const { hetu } = pidIdentifiers(pid);
-  if (hetu === undefined) return new AdapterError('MALFORMED_RESPONSE', ctx.instance, `${query} answer: expected PID-3 to hold an identifier of type NNFIN, received none`);
-  if (hetu !== ctx.hetu) return new AdapterError('MALFORMED_RESPONSE', ctx.instance, `${query} answer: expected PID-3 to hold the identity code asked for, received another`);
+  if (hetu === undefined)
+    return new AdapterError(
+      'MALFORMED_RESPONSE',
+      ctx.instance,
+      `${query} answer: expected PID-3 to hold an identifier of type NNFIN, received none`,
+    );
+  if (hetu !== ctx.hetu)
+    return new AdapterError(
+      'MALFORMED_RESPONSE',
+      ctx.instance,
+      `${query} answer: expected PID-3 to hold the identity code asked for, received another`,
+    );
   return undefined;
 }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeWire, encodeWire, frame } from './format.ts';
 import { encodeFrame, MllpDecoder, type MllpEvent } from './mllp.ts';
 
-const frames = (events: MllpEvent[]) => events.filter((e) => e.type === 'frame').map((e) => (e.type === 'frame' ? e.payload.toString('latin1') : ''));
+const frames = (events: MllpEvent[]) =>
+  events.filter((e) => e.type === 'frame').map((e) => (e.type === 'frame' ? e.payload.toString('latin1') : ''));
 const errors = (events: MllpEvent[]) => events.filter((e) => e.type === 'error');
 
 describe('MLLP framing', () => {
@@ -22,7 +23,13 @@ describe('MLLP framing', () => {
 
   it('yields two frames from one chunk, skipping junk before, between and after them', () => {
     const d = new MllpDecoder(1024);
-    const chunk = Buffer.concat([Buffer.from('junk\r\n'), frame('MSH|^~\\&|A\r'), Buffer.from('xx'), frame('MSH|^~\\&|B\r'), Buffer.from('tail')]);
+    const chunk = Buffer.concat([
+      Buffer.from('junk\r\n'),
+      frame('MSH|^~\\&|A\r'),
+      Buffer.from('xx'),
+      frame('MSH|^~\\&|B\r'),
+      Buffer.from('tail'),
+    ]);
     const events = d.push(chunk);
     expect(frames(events)).toEqual(['MSH|^~\\&|A\r', 'MSH|^~\\&|B\r']);
     expect(errors(events)).toEqual([]);
@@ -38,7 +45,11 @@ describe('MLLP framing', () => {
 
   it('drops a frame larger than the limit and decodes the next one', () => {
     const d = new MllpDecoder(16);
-    const events = [...d.push(frame(`MSH|^~\\&|${'x'.repeat(20)}`).subarray(0, 10)), ...d.push(frame(`MSH|^~\\&|${'x'.repeat(20)}`).subarray(10)), ...d.push(frame('MSH|^~\\&|ok'))];
+    const events = [
+      ...d.push(frame(`MSH|^~\\&|${'x'.repeat(20)}`).subarray(0, 10)),
+      ...d.push(frame(`MSH|^~\\&|${'x'.repeat(20)}`).subarray(10)),
+      ...d.push(frame('MSH|^~\\&|ok')),
+    ];
     expect(errors(events)).toHaveLength(1);
     expect(errors(events)[0]).toMatchObject({ reason: expect.stringContaining('at most 16 bytes') });
     expect(frames(events)).toEqual(['MSH|^~\\&|ok']);
@@ -46,7 +57,14 @@ describe('MLLP framing', () => {
 
   it('reports a frame cut short by the start of another, and one whose end byte lacks its CR', () => {
     const d = new MllpDecoder(1024);
-    const events = d.push(Buffer.concat([Buffer.from('\u000bMSH|trunc', 'latin1'), frame('MSH|^~\\&|A'), Buffer.from('\u000bMSH|bad\u001cX', 'latin1'), frame('MSH|^~\\&|B')]));
+    const events = d.push(
+      Buffer.concat([
+        Buffer.from('\u000bMSH|trunc', 'latin1'),
+        frame('MSH|^~\\&|A'),
+        Buffer.from('\u000bMSH|bad\u001cX', 'latin1'),
+        frame('MSH|^~\\&|B'),
+      ]),
+    );
     expect(frames(events)).toEqual(['MSH|^~\\&|A', 'MSH|^~\\&|B']);
     expect(errors(events).map((e) => (e.type === 'error' ? e.reason : ''))).toEqual([
       'expected the end of a frame, received the start of another frame',

@@ -10,9 +10,7 @@ export const END_BLOCK = 0x1c;
 export const CARRIAGE_RETURN = 0x0d;
 
 /** What a chunk of bytes yielded: a whole frame's payload, or a framing error. */
-export type MllpEvent =
-  | { readonly type: 'frame'; readonly payload: Buffer }
-  | { readonly type: 'error'; readonly reason: string };
+export type MllpEvent = { readonly type: 'frame'; readonly payload: Buffer } | { readonly type: 'error'; readonly reason: string };
 
 /** Frames one payload (already encoded bytes). */
 export function encodeFrame(payload: Buffer): Buffer {

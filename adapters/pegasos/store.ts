@@ -147,13 +147,19 @@ export class PegasosStore {
     const msh = req.segment('MSH')!;
     const requestControlId = msh.get(10);
     const to = [msh.get(3), msh.get(4)] as const;
-    if (msh.get(9, 1) !== 'QBP' || msh.get(9, 2) !== 'Q11') return reply(ctx, requestControlId, 'AR', { code: ERR.unsupportedMessage, location: 'MSH^1^9' }, to);
+    if (msh.get(9, 1) !== 'QBP' || msh.get(9, 2) !== 'Q11')
+      return reply(ctx, requestControlId, 'AR', { code: ERR.unsupportedMessage, location: 'MSH^1^9' }, to);
     const qpd = req.segment('QPD');
     if (!qpd) return reply(ctx, requestControlId, 'AE', { code: ERR.requiredMissing, location: 'QPD' }, to);
     const query = qpd.get(1, 1);
     const tag = qpd.get(2);
     const answer = (status: 'OK' | 'NF', body: string[]) =>
-      [...answerHeader({ controlId: ctx.controlId, requestControlId, now: ctx.now, ack: 'AA', to }), segment('QAK', tag, status, raw(qpd.raw(1))), qpd.toString(), ...body]
+      [
+        ...answerHeader({ controlId: ctx.controlId, requestControlId, now: ctx.now, ack: 'AA', to }),
+        segment('QAK', tag, status, raw(qpd.raw(1))),
+        qpd.toString(),
+        ...body,
+      ]
         .map((s) => `${s}\r`)
         .join('');
     const error = (code: string, location: string) =>
@@ -198,7 +204,9 @@ export class PegasosStore {
       if (lastDay !== '' && !/^\d{8}$/.test(lastDay)) return error(ERR.dataType, 'QPD^1^5');
       if (!this.pid3.has(hetu)) return answer('NF', []);
       // An unreadable start is served to every range: the reader reports it rather than it vanishing.
-      const list = (this.appointments.get(hetu) ?? []).filter((a) => a.day === undefined || ((firstDay === '' || a.day >= firstDay) && (lastDay === '' || a.day <= lastDay)));
+      const list = (this.appointments.get(hetu) ?? []).filter(
+        (a) => a.day === undefined || ((firstDay === '' || a.day >= firstDay) && (lastDay === '' || a.day <= lastDay)),
+      );
       return answer('OK', [onlyPid3(), ...list.flatMap((a) => a.segments)]);
     }
     const year = qpd.get(4);

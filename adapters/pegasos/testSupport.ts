@@ -38,7 +38,8 @@ export const POTILAAT =
   'PID|1||no identity code here\r';
 
 const pid3A = '131052-9085^^^&1.2.246.21&ISO^NNFIN~1001^^^PEGASOS^PI';
-const resources = (unit: string) => `AIS|1||VO-L^Lääkärin vastaanotto^PEGASOS\rAIL|1||^^^${unit}&1.2.246.10.2345678.10.4341\rAIP|1||H12^Virtanen^Anna Liisa|Lääkäri\r`;
+const resources = (unit: string) =>
+  `AIS|1||VO-L^Lääkärin vastaanotto^PEGASOS\rAIL|1||^^^${unit}&1.2.246.10.2345678.10.4341\rAIP|1||H12^Virtanen^Anna Liisa|Lääkäri\r`;
 
 /** `ajanvaraukset.hl7`: HETU_A's appointments on both sides of both DST changes, one of HETU_B. */
 export const AJANVARAUKSET =
@@ -72,7 +73,13 @@ export const MAKSUT =
   'FT1|1|F9003||20260102||CG|PTHMAKSU^Käyttämättä jätetty aika||||51.50^EUR\rZFT|N|V\r';
 
 /** Writes the files (ISO-8859-1) into `{dir}/pegasos-loviisa/` of a new temporary region directory; returns the region directory. */
-export function fixtureDir(files: { potilaat?: string; ajanvaraukset?: string; maksut?: string } = { potilaat: POTILAAT, ajanvaraukset: AJANVARAUKSET, maksut: MAKSUT }): string {
+export function fixtureDir(
+  files: { potilaat?: string; ajanvaraukset?: string; maksut?: string } = {
+    potilaat: POTILAAT,
+    ajanvaraukset: AJANVARAUKSET,
+    maksut: MAKSUT,
+  },
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'pegasos-'));
   const inst = join(dir, 'pegasos-loviisa');
   mkdirSync(inst, { recursive: true });

@@ -3,19 +3,33 @@
  * views in one round of SELECTs per batch, links legacy HETU values
  * (identity.ts) and maps the rows (map.ts).
  */
-import { AdapterError, BEGINNING_OF_TIME, checkHetu, emptyRecords, issue, p2, parseInstant, toHelsinkiLocal, type ChangedPage, type Consent, type Customership, type Decision, type Fee, type Plan, type ChangedPerson, type InstanceId, type PersonDirectory, type PersonSlot, type ReadOptions, type RecordIssue, type SourceAdapter, type SourceRecords } from '../../domain/index.ts';
+import {
+  AdapterError,
+  BEGINNING_OF_TIME,
+  checkHetu,
+  emptyRecords,
+  issue,
+  p2,
+  parseInstant,
+  toHelsinkiLocal,
+  type ChangedPage,
+  type Consent,
+  type Customership,
+  type Decision,
+  type Fee,
+  type Plan,
+  type ChangedPerson,
+  type InstanceId,
+  type PersonDirectory,
+  type PersonSlot,
+  type ReadOptions,
+  type RecordIssue,
+  type SourceAdapter,
+  type SourceRecords,
+} from '../../domain/index.ts';
 import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { linkRow, signlessCandidates, type DirectoryAnswer, type RowLink } from './identity.ts';
-import {
-  asiakasPosition,
-  mapConsents,
-  mapCustomerships,
-  mapDecisions,
-  mapFees,
-  mapPerson,
-  mapPlans,
-  parseMuutettu,
-} from './map.ts';
+import { asiakasPosition, mapConsents, mapCustomerships, mapDecisions, mapFees, mapPerson, mapPlans, parseMuutettu } from './map.ts';
 import type { Row } from './format.ts';
 import {
   DEPENDENT_ID_COLUMNS,
@@ -78,7 +92,12 @@ class ProconsonaAdapter implements SourceAdapter {
     hetus.forEach((h, i) => {
       const c = checkHetu(h);
       if (c.ok) wanted.add(h);
-      else slots[i] = new AdapterError('INVALID_IDENTITY_CODE', this.instance, `expected a personal identity code, received one where ${c.reason}`);
+      else
+        slots[i] = new AdapterError(
+          'INVALID_IDENTITY_CODE',
+          this.instance,
+          `expected a personal identity code, received one where ${c.reason}`,
+        );
     });
     if (wanted.size === 0) return slots;
 
@@ -121,7 +140,11 @@ class ProconsonaAdapter implements SourceAdapter {
       if (link.kind === 'valid' || link.kind === 'normalised') {
         if (!wanted.has(link.hetu)) continue; // a sign-less row restored to someone else
         if (typeof row.ASIAKAS_ID !== 'number' || !Number.isInteger(row.ASIAKAS_ID)) {
-          push(malformed, link.hetu, issue('MALFORMED_RECORD', this.instance, position, 'expected ASIAKAS_ID as an integer, received a value of another type'));
+          push(
+            malformed,
+            link.hetu,
+            issue('MALFORMED_RECORD', this.instance, position, 'expected ASIAKAS_ID as an integer, received a value of another type'),
+          );
           continue;
         }
         push(linked, link.hetu, { row, link });
@@ -219,7 +242,9 @@ class ProconsonaAdapter implements SourceAdapter {
       const extra = { dependents: (typeof row.ASIAKAS_ID === 'number' && dependents.get(row.ASIAKAS_ID)) || [] };
       switch (link.kind) {
         case 'missing':
-          issues.push(issue('UNLINKED_RECORD', this.instance, position, 'expected HETU, received NULL, so the client is attached to no one', extra));
+          issues.push(
+            issue('UNLINKED_RECORD', this.instance, position, 'expected HETU, received NULL, so the client is attached to no one', extra),
+          );
           return;
         case 'invalid':
           issues.push(issue('INVALID_IDENTITY_CODE', this.instance, position, link.reason, extra));

@@ -51,7 +51,8 @@ export async function startProconsonaEmulator(options: ProconsonaEmulatorOptions
   const maxConnections = options.maxConnections ?? 64;
   const loaded = await readInstanceFixtures(join(options.fixturesDir, options.instance));
   const faults = new Faults();
-  if (options.databaseUrl) return startOnServer(options.databaseUrl, options.instance, loaded, faults, host, options.port ?? 0, maxConnections);
+  if (options.databaseUrl)
+    return startOnServer(options.databaseUrl, options.instance, loaded, faults, host, options.port ?? 0, maxConnections);
 
   const db = await createPglite();
   try {

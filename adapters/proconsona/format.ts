@@ -13,14 +13,7 @@ export interface ColumnDef {
   readonly type: ColumnType;
 }
 
-export type ViewName =
-  | 'V_ASIAKAS'
-  | 'V_PALVELUTEHTAVA'
-  | 'V_ASIAKKUUS'
-  | 'V_PAATOS'
-  | 'V_SUUNNITELMA'
-  | 'V_MAKSU'
-  | 'V_SUOSTUMUS';
+export type ViewName = 'V_ASIAKAS' | 'V_PALVELUTEHTAVA' | 'V_ASIAKKUUS' | 'V_PAATOS' | 'V_SUUNNITELMA' | 'V_MAKSU' | 'V_SUOSTUMUS';
 
 const c = (name: string, type: ColumnType): ColumnDef => ({ name, type });
 
@@ -76,13 +69,7 @@ export const VIEWS: Readonly<Record<ViewName, readonly ColumnDef[]>> = {
     c('KATTOON', 'smallint'),
     c('TILA', 'char(1)'),
   ],
-  V_SUOSTUMUS: [
-    c('SUOSTUMUS_ID', 'integer'),
-    c('ASIAKAS_ID', 'integer'),
-    c('TYYPPI', 'text'),
-    c('ANNETTU', 'date'),
-    c('PERUTTU', 'date'),
-  ],
+  V_SUOSTUMUS: [c('SUOSTUMUS_ID', 'integer'), c('ASIAKAS_ID', 'integer'), c('TYYPPI', 'text'), c('ANNETTU', 'date'), c('PERUTTU', 'date')],
 };
 
 export const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
@@ -120,12 +107,7 @@ export const SUUNNITELMA_TYYPIT = ['Asiakassuunnitelma', 'Palvelusuunnitelma'] a
 /** `V_MAKSU.TILA` values: open, paid, voided. */
 export const MAKSU_TILAT = ['A', 'M', 'X'] as const;
 /** `V_SUOSTUMUS.TYYPPI` values (the same as Effica's). */
-export const SUOSTUMUS_TYYPIT = [
-  'LUOVUTUS_TERVEYDENHUOLTOON',
-  'LUOVUTUS_SOSIAALIHUOLTOON',
-  'KIELTO_KANTA',
-  'KIELTO_HUOLTAJALLE',
-] as const;
+export const SUOSTUMUS_TYYPIT = ['LUOVUTUS_TERVEYDENHUOLTOON', 'LUOVUTUS_SOSIAALIHUOLTOON', 'KIELTO_KANTA', 'KIELTO_HUOLTAJALLE'] as const;
 
 /** Quotes an SQL identifier (`"V_ASIAKAS"`). */
 export function quoteIdent(name: string): string {

@@ -174,11 +174,7 @@ export function copyText(rows: readonly Field[][]): string {
  * Multi-row INSERT statements with parameters, for a server that is not
  * PGlite (no COPY FROM a blob there without an extra client library).
  */
-export function insertStatements(
-  schemas: Schemas,
-  view: ViewName,
-  rows: readonly Field[][],
-): { text: string; values: Field[] }[] {
+export function insertStatements(schemas: Schemas, view: ViewName, rows: readonly Field[][]): { text: string; values: Field[] }[] {
   const columns = VIEWS[view];
   const perStatement = Math.max(1, Math.floor(60_000 / columns.length));
   const out: { text: string; values: Field[] }[] = [];

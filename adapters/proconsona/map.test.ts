@@ -49,7 +49,13 @@ describe('V_ASIAKAS → person', () => {
     expect(issues).toEqual([]);
     expect(mapPerson(LOV, '131052-9085', asiakas({ KIELI_KOODI: 3 }), issues).person).not.toHaveProperty('language');
     expect(issues).toEqual([
-      { code: 'UNMAPPED_CODE', source: LOV, position: 'V_ASIAKAS ASIAKAS_ID=12', reason: 'expected KIELI_KOODI 1, 2 or 9, received another value', unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: '3' } },
+      {
+        code: 'UNMAPPED_CODE',
+        source: LOV,
+        position: 'V_ASIAKAS ASIAKAS_ID=12',
+        reason: 'expected KIELI_KOODI 1, 2 or 9, received another value',
+        unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: '3' },
+      },
     ]);
   });
 
@@ -65,7 +71,8 @@ describe('V_ASIAKAS → person', () => {
         code: 'MALFORMED_RECORD',
         source: LOV,
         position: 'V_ASIAKAS ASIAKAS_ID=12',
-        reason: 'expected MUUTETTU as a Helsinki local time, received one where the local time falls in the hour skipped when summer time begins',
+        reason:
+          'expected MUUTETTU as a Helsinki local time, received one where the local time falls in the hour skipped when summer time begins',
       },
     ]);
   });
@@ -130,40 +137,124 @@ describe('child views', () => {
 
   it('unmappable rows are left out with MALFORMED_RECORD and a position; the rest is served', () => {
     const issues: RecordIssue[] = [];
-    const ok = { ASIAKKUUS_ID: 1, ASIAKAS_ID: 12, PALVELUTEHTAVA_ID: 1, YKSIKKO_NIMI: null, TYONTEKIJA_NIMI: null, ALKAA: '2024-01-01', PAATTYY: null, SALAINEN: null };
+    const ok = {
+      ASIAKKUUS_ID: 1,
+      ASIAKAS_ID: 12,
+      PALVELUTEHTAVA_ID: 1,
+      YKSIKKO_NIMI: null,
+      TYONTEKIJA_NIMI: null,
+      ALKAA: '2024-01-01',
+      PAATTYY: null,
+      SALAINEN: null,
+    };
     const out = mapCustomerships(
       LOV,
       '434',
-      [ok, { ...ok, ASIAKKUUS_ID: 2, PALVELUTEHTAVA_ID: 8 }, { ...ok, ASIAKKUUS_ID: 3, ALKAA: null }, { ...ok, ASIAKKUUS_ID: 4, SALAINEN: 2 }, { ...ok, ASIAKKUUS_ID: 'x' }],
+      [
+        ok,
+        { ...ok, ASIAKKUUS_ID: 2, PALVELUTEHTAVA_ID: 8 },
+        { ...ok, ASIAKKUUS_ID: 3, ALKAA: null },
+        { ...ok, ASIAKKUUS_ID: 4, SALAINEN: 2 },
+        { ...ok, ASIAKKUUS_ID: 'x' },
+      ],
       issues,
     );
     expect(out.map((c) => c.source.localId)).toEqual(['1']);
     expect(out[0]).not.toHaveProperty('unit');
     expect(issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: LOV, position: 'V_ASIAKKUUS ASIAKKUUS_ID=2', reason: 'expected PALVELUTEHTAVA_ID 1 to 7, received another number' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: LOV,
+        position: 'V_ASIAKKUUS ASIAKKUUS_ID=2',
+        reason: 'expected PALVELUTEHTAVA_ID 1 to 7, received another number',
+      },
       { code: 'MALFORMED_RECORD', source: LOV, position: 'V_ASIAKKUUS ASIAKKUUS_ID=3', reason: 'expected ALKAA, received NULL' },
-      { code: 'MALFORMED_RECORD', source: LOV, position: 'V_ASIAKKUUS ASIAKKUUS_ID=4', reason: 'expected SALAINEN as 0 or 1, received another number' },
-      { code: 'MALFORMED_RECORD', source: LOV, position: 'V_ASIAKKUUS ASIAKKUUS_ID=?', reason: 'expected ASIAKKUUS_ID as an integer, received a value of another type' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: LOV,
+        position: 'V_ASIAKKUUS ASIAKKUUS_ID=4',
+        reason: 'expected SALAINEN as 0 or 1, received another number',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: LOV,
+        position: 'V_ASIAKKUUS ASIAKKUUS_ID=?',
+        reason: 'expected ASIAKKUUS_ID as an integer, received a value of another type',
+      },
     ]);
   });
 
   it('V_PAATOS: MYONTEINEN 1 granted, 0 refused, anything else malformed', () => {
     const issues: RecordIssue[] = [];
-    const row = { PAATOS_ID: 201, ASIAKKUUS_ID: 101, ASIAKAS_ID: 12, PALVELU: 'Kotihoito', PAATOSPVM: '2024-01-10', ALKAA: '2024-01-15', PAATTYY: null, MYONTEINEN: 1 };
-    const out = mapDecisions(LOV, '434', [row, { ...row, PAATOS_ID: 202, PAATTYY: '2025-12-31', MYONTEINEN: 0 }, { ...row, PAATOS_ID: 203, MYONTEINEN: 2 }], issues);
+    const row = {
+      PAATOS_ID: 201,
+      ASIAKKUUS_ID: 101,
+      ASIAKAS_ID: 12,
+      PALVELU: 'Kotihoito',
+      PAATOSPVM: '2024-01-10',
+      ALKAA: '2024-01-15',
+      PAATTYY: null,
+      MYONTEINEN: 1,
+    };
+    const out = mapDecisions(
+      LOV,
+      '434',
+      [row, { ...row, PAATOS_ID: 202, PAATTYY: '2025-12-31', MYONTEINEN: 0 }, { ...row, PAATOS_ID: 203, MYONTEINEN: 2 }],
+      issues,
+    );
     expect(out).toEqual([
-      { customershipId: '101', service: 'Kotihoito', decisionDate: '2024-01-10', validFrom: '2024-01-15', outcome: 'GRANTED', source: src('201') },
-      { customershipId: '101', service: 'Kotihoito', decisionDate: '2024-01-10', validFrom: '2024-01-15', validTo: '2025-12-31', outcome: 'REFUSED', source: src('202') },
+      {
+        customershipId: '101',
+        service: 'Kotihoito',
+        decisionDate: '2024-01-10',
+        validFrom: '2024-01-15',
+        outcome: 'GRANTED',
+        source: src('201'),
+      },
+      {
+        customershipId: '101',
+        service: 'Kotihoito',
+        decisionDate: '2024-01-10',
+        validFrom: '2024-01-15',
+        validTo: '2025-12-31',
+        outcome: 'REFUSED',
+        source: src('202'),
+      },
     ]);
     expect(issues.map((i) => i.position)).toEqual(['V_PAATOS PAATOS_ID=203']);
   });
 
   it('V_SUUNNITELMA: the two plan types; others malformed', () => {
     const issues: RecordIssue[] = [];
-    const row = { SUUNNITELMA_ID: 301, ASIAKKUUS_ID: 101, ASIAKAS_ID: 12, TYYPPI: 'Asiakassuunnitelma', LAADITTU: '2024-01-20', TARKISTETAAN: '2025-01-20', LAATIJA: 'Sari Salo' };
-    const out = mapPlans(LOV, '434', [row, { ...row, SUUNNITELMA_ID: 302, TYYPPI: 'Palvelusuunnitelma', TARKISTETAAN: null, LAATIJA: null }, { ...row, SUUNNITELMA_ID: 303, TYYPPI: 'ASIAKASSUUNNITELMA' }], issues);
+    const row = {
+      SUUNNITELMA_ID: 301,
+      ASIAKKUUS_ID: 101,
+      ASIAKAS_ID: 12,
+      TYYPPI: 'Asiakassuunnitelma',
+      LAADITTU: '2024-01-20',
+      TARKISTETAAN: '2025-01-20',
+      LAATIJA: 'Sari Salo',
+    };
+    const out = mapPlans(
+      LOV,
+      '434',
+      [
+        row,
+        { ...row, SUUNNITELMA_ID: 302, TYYPPI: 'Palvelusuunnitelma', TARKISTETAAN: null, LAATIJA: null },
+        { ...row, SUUNNITELMA_ID: 303, TYYPPI: 'ASIAKASSUUNNITELMA' },
+      ],
+      issues,
+    );
     expect(out).toEqual([
-      { careArea: 'SOCIAL', type: 'CLIENT_PLAN', startDate: '2024-01-20', reviewDate: '2025-01-20', responsible: 'Sari Salo', customershipId: '101', source: src('301') },
+      {
+        careArea: 'SOCIAL',
+        type: 'CLIENT_PLAN',
+        startDate: '2024-01-20',
+        reviewDate: '2025-01-20',
+        responsible: 'Sari Salo',
+        customershipId: '101',
+        source: src('301'),
+      },
       { careArea: 'SOCIAL', type: 'SERVICE_PLAN', startDate: '2024-01-20', customershipId: '101', source: src('302') },
     ]);
     expect(issues.map((i) => i.position)).toEqual(['V_SUUNNITELMA SUUNNITELMA_ID=303']);
@@ -171,7 +262,15 @@ describe('child views', () => {
 
   it('V_MAKSU: SUMMA_SNT is integer cents as is (no decimals), KATTOON, TILA A/M/X', () => {
     const issues: RecordIssue[] = [];
-    const row = { MAKSU_ID: 401, ASIAKAS_ID: 12, PVM: '2025-02-01', SELITE: 'Kotihoidon asiakasmaksu', SUMMA_SNT: 2060, KATTOON: 1, TILA: 'A' };
+    const row = {
+      MAKSU_ID: 401,
+      ASIAKAS_ID: 12,
+      PVM: '2025-02-01',
+      SELITE: 'Kotihoidon asiakasmaksu',
+      SUMMA_SNT: 2060,
+      KATTOON: 1,
+      TILA: 'A',
+    };
     const out = mapFees(
       LOV,
       '434',
@@ -264,11 +363,13 @@ describe('legacy identity codes', () => {
   it('ambiguous, surname mismatch, unknown, no register or a failing register: unlinked', () => {
     expect(linkRow('0303019143', 'Nieminen', register)).toMatchObject({
       kind: 'unlinked',
-      reason: 'expected HETU with a century sign, received one without it, and 2 population-register persons fit, so it is attached to no one',
+      reason:
+        'expected HETU with a century sign, received one without it, and 2 population-register persons fit, so it is attached to no one',
     });
     expect(linkRow('150180911H', 'Virtanen', register)).toMatchObject({
       kind: 'unlinked',
-      reason: 'expected HETU with a century sign, received one without it, and no population-register person with a code it could be has the same surname, so it is attached to no one',
+      reason:
+        'expected HETU with a century sign, received one without it, and no population-register person with a code it could be has the same surname, so it is attached to no one',
     });
     expect(linkRow('060666933U', 'Kuka', register)).toMatchObject({ kind: 'unlinked' });
     expect(linkRow('150180911H', 'Mäkinen', 'none')).toMatchObject({ kind: 'unlinked' });

@@ -27,7 +27,6 @@ import {
   type SourcePerson,
 } from '../../domain/index.ts';
 
-
 /** `PALVELUTEHTAVA_ID` → canonical service task. */
 export const SERVICE_TASKS: Readonly<Record<number, ServiceTask>> = {
   1: 'OLDER_PEOPLE',
@@ -173,16 +172,18 @@ export function mapPerson(instanceId: InstanceId, hetu: string, row: Row, issues
   if (kieli === 1) language = 'fi';
   else if (kieli === 2) language = 'sv';
   else if (kieli !== 9 && kieli !== null && kieli !== undefined) {
-    issues.push(issue('UNMAPPED_CODE', instanceId, position, 'expected KIELI_KOODI 1, 2 or 9, received another value', { unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: String(kieli) } }));
+    issues.push(
+      issue('UNMAPPED_CODE', instanceId, position, 'expected KIELI_KOODI 1, 2 or 9, received another value', {
+        unmapped: { field: 'V_ASIAKAS KIELI_KOODI', value: String(kieli) },
+      }),
+    );
   }
 
   const street = row.LAHIOSOITE;
   const postalCode = row.POSTINUMERO;
   const city = row.POSTITOIMIPAIKKA;
   const address =
-    typeof street === 'string' && typeof postalCode === 'string' && typeof city === 'string'
-      ? { street, postalCode, city }
-      : undefined;
+    typeof street === 'string' && typeof postalCode === 'string' && typeof city === 'string' ? { street, postalCode, city } : undefined;
 
   let changedAt: string | undefined;
   if (typeof row.MUUTETTU === 'string') {
@@ -333,12 +334,7 @@ export function mapFees(instance: InstanceId, municipality: MunicipalityCode, ro
 }
 
 /** Maps V_SUOSTUMUS rows. */
-export function mapConsents(
-  instance: InstanceId,
-  municipality: MunicipalityCode,
-  rows: readonly Row[],
-  issues: RecordIssue[],
-): Consent[] {
+export function mapConsents(instance: InstanceId, municipality: MunicipalityCode, rows: readonly Row[], issues: RecordIssue[]): Consent[] {
   const out: Consent[] = [];
   for (const row of rows) {
     const item = attempt(instance, `V_SUOSTUMUS SUOSTUMUS_ID=${idText(row.SUOSTUMUS_ID)}`, issues, (): Consent => {

@@ -5,7 +5,14 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AdapterError, BEGINNING_OF_TIME, collectChanged, type PersonRead, type PersonSlot, type SourceAdapter } from '../../domain/index.ts';
+import {
+  AdapterError,
+  BEGINNING_OF_TIME,
+  collectChanged,
+  type PersonRead,
+  type PersonSlot,
+  type SourceAdapter,
+} from '../../domain/index.ts';
 import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { CHANGED_PAGE_SIZE, createProconsonaAdapter } from './adapter.ts';
 import { startProconsonaEmulator, type ProconsonaEmulator } from './emulator.ts';
@@ -88,11 +95,13 @@ describe('emulator', () => {
   });
 
   it('keeps concurrent extended-protocol queries of several connections apart', async () => {
-    const clients = await Promise.all([1, 2, 3].map(async () => {
-      const c = new pg.Client({ connectionString: emulator.address });
-      await c.connect();
-      return c;
-    }));
+    const clients = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const c = new pg.Client({ connectionString: emulator.address });
+        await c.connect();
+        return c;
+      }),
+    );
     try {
       const answers = await Promise.all(
         Array.from({ length: 30 }, (_, i) => {
@@ -109,7 +118,11 @@ describe('emulator', () => {
   });
 
   it('refuses connections beyond its limit with 53300', async () => {
-    const small = await startProconsonaEmulator({ instance: 'proconsona-askola', fixturesDir: writeFixtureDir('proconsona-askola'), maxConnections: 1 });
+    const small = await startProconsonaEmulator({
+      instance: 'proconsona-askola',
+      fixturesDir: writeFixtureDir('proconsona-askola'),
+      maxConnections: 1,
+    });
     const a = new pg.Client({ connectionString: small.address });
     const b = new pg.Client({ connectionString: small.address });
     try {
@@ -143,26 +156,90 @@ describe('reading persons', () => {
         source: prov('1'),
       },
       customerships: [
-        { careArea: 'SOCIAL', serviceTask: 'OLDER_PEOPLE', unit: 'Kotihoito Loviisa', responsibleWorker: 'Sari Salo', startDate: '2024-01-15', extraSensitive: false, source: prov('101') },
-        { careArea: 'SOCIAL', serviceTask: 'CHILD_WELFARE', unit: 'Lastensuojelu', startDate: '2023-06-01', endDate: '2024-12-31', extraSensitive: true, source: prov('102') },
+        {
+          careArea: 'SOCIAL',
+          serviceTask: 'OLDER_PEOPLE',
+          unit: 'Kotihoito Loviisa',
+          responsibleWorker: 'Sari Salo',
+          startDate: '2024-01-15',
+          extraSensitive: false,
+          source: prov('101'),
+        },
+        {
+          careArea: 'SOCIAL',
+          serviceTask: 'CHILD_WELFARE',
+          unit: 'Lastensuojelu',
+          startDate: '2023-06-01',
+          endDate: '2024-12-31',
+          extraSensitive: true,
+          source: prov('102'),
+        },
       ],
       decisions: [
-        { customershipId: '101', service: 'Kotihoito', decisionDate: '2024-01-10', validFrom: '2024-01-15', outcome: 'GRANTED', source: prov('201') },
+        {
+          customershipId: '101',
+          service: 'Kotihoito',
+          decisionDate: '2024-01-10',
+          validFrom: '2024-01-15',
+          outcome: 'GRANTED',
+          source: prov('201'),
+        },
       ],
       plans: [
-        { careArea: 'SOCIAL', type: 'CLIENT_PLAN', startDate: '2024-01-20', reviewDate: '2025-01-20', responsible: 'Sari Salo', customershipId: '101', source: prov('301') },
+        {
+          careArea: 'SOCIAL',
+          type: 'CLIENT_PLAN',
+          startDate: '2024-01-20',
+          reviewDate: '2025-01-20',
+          responsible: 'Sari Salo',
+          customershipId: '101',
+          source: prov('301'),
+        },
       ],
       appointments: [],
       fees: [
-        { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-02-01', description: 'Kotihoidon asiakasmaksu', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: prov('401') },
-        { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-03-01', description: 'Ateriapalvelu\tkevät', amountCents: 1234567, accruesToCeiling: false, status: 'PAID', source: prov('402') },
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-02-01',
+          description: 'Kotihoidon asiakasmaksu',
+          amountCents: 2060,
+          accruesToCeiling: true,
+          status: 'OPEN',
+          source: prov('401'),
+        },
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-03-01',
+          description: 'Ateriapalvelu\tkevät',
+          amountCents: 1234567,
+          accruesToCeiling: false,
+          status: 'PAID',
+          source: prov('402'),
+        },
       ],
       consents: [{ type: 'LUOVUTUS_TERVEYDENHUOLTOON', givenOn: '2024-01-15', source: prov('501') }],
     });
     expect(issues).toEqual([
-      { code: 'MALFORMED_RECORD', source: INSTANCE, position: 'V_ASIAKKUUS ASIAKKUUS_ID=106', reason: 'expected PALVELUTEHTAVA_ID 1 to 7, received another number' },
-      { code: 'MALFORMED_RECORD', source: INSTANCE, position: 'V_SUUNNITELMA SUUNNITELMA_ID=303', reason: 'expected TYYPPI Asiakassuunnitelma or Palvelusuunnitelma, received another value' },
-      { code: 'MALFORMED_RECORD', source: INSTANCE, position: 'V_MAKSU MAKSU_ID=404', reason: 'expected TILA A, M or X, received another value' },
+      {
+        code: 'MALFORMED_RECORD',
+        source: INSTANCE,
+        position: 'V_ASIAKKUUS ASIAKKUUS_ID=106',
+        reason: 'expected PALVELUTEHTAVA_ID 1 to 7, received another number',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: INSTANCE,
+        position: 'V_SUUNNITELMA SUUNNITELMA_ID=303',
+        reason: 'expected TYYPPI Asiakassuunnitelma or Palvelusuunnitelma, received another value',
+      },
+      {
+        code: 'MALFORMED_RECORD',
+        source: INSTANCE,
+        position: 'V_MAKSU MAKSU_ID=404',
+        reason: 'expected TILA A, M or X, received another value',
+      },
     ]);
   });
 
@@ -217,7 +294,8 @@ describe('reading persons', () => {
         code: 'NORMALISED_IDENTITY_CODE',
         source: INSTANCE,
         position: 'V_ASIAKAS ASIAKAS_ID=4',
-        reason: 'expected HETU with a century sign, received one without it; restored the sign of the one population-register person whose code and surname fit',
+        reason:
+          'expected HETU with a century sign, received one without it; restored the sign of the one population-register person whose code and surname fit',
       },
     ]);
   });
@@ -254,7 +332,7 @@ describe('reading persons', () => {
   it('reads a batch in one round of six queries and one register call; one slot per key, in order', async () => {
     const before = emulator.faults.requests;
     const calls = directory.calls;
-    const keys = ['131052-9085', 'bad', '010594Y9021', '150180-911H', '120345-901U', '131052-9085', "'; DROP VIEW \"V_ASIAKAS\"; --"];
+    const keys = ['131052-9085', 'bad', '010594Y9021', '150180-911H', '120345-901U', '131052-9085', '\'; DROP VIEW "V_ASIAKAS"; --'];
     const slots = await adapter.readPersons(keys);
     expect(emulator.faults.requests - before).toBe(6);
     expect(directory.calls - calls).toBe(1);
@@ -266,7 +344,16 @@ describe('reading persons', () => {
     expect(read(slots[3]).records.person?.source.localId).toBe('4');
     // Not known to the instance: empty records, not an error.
     expect(read(slots[4])).toEqual({
-      records: { hetu: '120345-901U', instance: INSTANCE, customerships: [], decisions: [], plans: [], appointments: [], fees: [], consents: [] },
+      records: {
+        hetu: '120345-901U',
+        instance: INSTANCE,
+        customerships: [],
+        decisions: [],
+        plans: [],
+        appointments: [],
+        fees: [],
+        consents: [],
+      },
       issues: [],
     });
     expect(read(slots[5]).records).toEqual(read(slots[0]).records);
@@ -406,7 +493,11 @@ describe('faults', () => {
     });
     const down = open({ instance: 'proconsona-sipoo', address: `postgres://postgres@127.0.0.1:${port}/postgres` });
     const [slot] = await down.readPersons(['131052-9085']);
-    expect(slot).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'proconsona-sipoo', message: 'proconsona-sipoo refused the connection' });
+    expect(slot).toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      source: 'proconsona-sipoo',
+      message: 'proconsona-sipoo refused the connection',
+    });
   });
 
   it('a peer that answers garbage or truncates its answer yields an error, never a crash', async () => {
@@ -442,11 +533,15 @@ describe('faults', () => {
 });
 
 describe('answer limits', () => {
-  it('a query result over the instance\'s byte limit → MALFORMED_RESPONSE for that source; the same source under the default limit is served', async () => {
+  it("a query result over the instance's byte limit → MALFORMED_RESPONSE for that source; the same source under the default limit is served", async () => {
     const small = open({ limits: { maxResponseBytes: 200 } }, { directory });
     const [slot] = await small.readPersons(['131052-9085']);
     expect(slot).toBeInstanceOf(AdapterError);
-    expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: INSTANCE, message: `${INSTANCE}: expected a query result of at most 200 bytes, received a larger one` });
+    expect(slot).toMatchObject({
+      code: 'MALFORMED_RESPONSE',
+      source: INSTANCE,
+      message: `${INSTANCE}: expected a query result of at most 200 bytes, received a larger one`,
+    });
     await expect(collectChanged(small.listChanged(BEGINNING_OF_TIME))).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE' });
     // The connection dropped at the limit was discarded: the default adapter, and this one within its limit, still read.
     expect(read((await adapter.readPersons(['131052-9085']))[0]).records.person).toBeDefined();

@@ -54,7 +54,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const sessions = new Set<Session>();
   const lock = new Mutex();
   const server: Server = createServer((socket) => {
-    const session = new Session(socket, options, lock, () => sessions.size, () => sessions.delete(session));
+    const session = new Session(
+      socket,
+      options,
+      lock,
+      () => sessions.size,
+      () => sessions.delete(session),
+    );
     sessions.add(session);
   });
   await new Promise<void>((resolve, reject) => {

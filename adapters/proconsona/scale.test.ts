@@ -28,14 +28,59 @@ function person(i: number): IntendedRecords {
     hetu,
     instance: INST.id,
     hetuForm: i % 10 === 0 ? 'lowercase' : i % 10 === 1 ? 'spaces' : 'canonical',
-    person: { hetu, surname: `Sukunimi${i}`, firstNames: 'Etu', municipality: '753', language: 'fi', turvakielto: false, changedAt: '2025-06-01T12:00:00+03:00', source: src(`p${i}`) },
-    customerships: [{ careArea: 'SOCIAL', serviceTask: 'OLDER_PEOPLE', unit: 'Kotihoito', startDate: '2024-01-01', extraSensitive: false, source: src(`c${i}`) }],
-    decisions: [{ customershipId: `c${i}`, service: 'Kotihoito', decisionDate: '2024-01-01', validFrom: '2024-01-01', outcome: 'GRANTED', source: src(`d${i}`) }],
+    person: {
+      hetu,
+      surname: `Sukunimi${i}`,
+      firstNames: 'Etu',
+      municipality: '753',
+      language: 'fi',
+      turvakielto: false,
+      changedAt: '2025-06-01T12:00:00+03:00',
+      source: src(`p${i}`),
+    },
+    customerships: [
+      {
+        careArea: 'SOCIAL',
+        serviceTask: 'OLDER_PEOPLE',
+        unit: 'Kotihoito',
+        startDate: '2024-01-01',
+        extraSensitive: false,
+        source: src(`c${i}`),
+      },
+    ],
+    decisions: [
+      {
+        customershipId: `c${i}`,
+        service: 'Kotihoito',
+        decisionDate: '2024-01-01',
+        validFrom: '2024-01-01',
+        outcome: 'GRANTED',
+        source: src(`d${i}`),
+      },
+    ],
     plans: [],
     appointments: [],
     fees: [
-      { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-02-01', description: 'Kotihoito', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: src(`f${i}a`) },
-      { careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-03-01', description: 'Kotihoito', amountCents: 2060, accruesToCeiling: true, status: 'PAID', source: src(`f${i}b`) },
+      {
+        careArea: 'SOCIAL',
+        register: 'SOCIAL',
+        date: '2025-02-01',
+        description: 'Kotihoito',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'OPEN',
+        source: src(`f${i}a`),
+      },
+      {
+        careArea: 'SOCIAL',
+        register: 'SOCIAL',
+        date: '2025-03-01',
+        description: 'Kotihoito',
+        amountCents: 2060,
+        accruesToCeiling: true,
+        status: 'PAID',
+        source: src(`f${i}b`),
+      },
     ],
     consents: [{ type: 'LUOVUTUS_TERVEYDENHUOLTOON', givenOn: '2024-01-01', source: src(`s${i}`) }],
   };
@@ -85,7 +130,11 @@ describe('a 50 000-client instance', () => {
 
 describe.skipIf(!process.env.PROCONSONA_TEST_DATABASE_URL)('on a real PostgreSQL server', () => {
   it('loads into a schema named after the instance and is read through the returned connection string', async () => {
-    const emulator = await startProconsonaEmulator({ instance: INST.id, fixturesDir: dir, databaseUrl: process.env.PROCONSONA_TEST_DATABASE_URL! });
+    const emulator = await startProconsonaEmulator({
+      instance: INST.id,
+      fixturesDir: dir,
+      databaseUrl: process.env.PROCONSONA_TEST_DATABASE_URL!,
+    });
     const adapter = createProconsonaAdapter({ instance: INST.id, address: emulator.address, timeoutMs: 10_000, clock });
     try {
       expect(emulator.address).toContain('search_path');

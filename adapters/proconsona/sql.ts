@@ -47,13 +47,14 @@ export const SELECT_CHANGED = `SELECT "ASIAKAS_ID", "HETU", "SUKUNIMI", "KUNTA_K
  * Asked only for listed clients that link to no one (a temporary client
  * with HETU NULL), so their records are reported with them.
  */
-export const SELECT_DEPENDENTS = [
-  `SELECT 'V_ASIAKKUUS' AS "VIEW", "ASIAKAS_ID", "ASIAKKUUS_ID" AS "ID" FROM "V_ASIAKKUUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
-  `SELECT 'V_PAATOS', a."ASIAKAS_ID", p."PAATOS_ID" FROM "V_PAATOS" p JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = p."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
-  `SELECT 'V_SUUNNITELMA', a."ASIAKAS_ID", s."SUUNNITELMA_ID" FROM "V_SUUNNITELMA" s JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = s."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
-  `SELECT 'V_MAKSU', "ASIAKAS_ID", "MAKSU_ID" FROM "V_MAKSU" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
-  `SELECT 'V_SUOSTUMUS', "ASIAKAS_ID", "SUOSTUMUS_ID" FROM "V_SUOSTUMUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
-].join(' UNION ALL ') + ' ORDER BY 2, 1, 3';
+export const SELECT_DEPENDENTS =
+  [
+    `SELECT 'V_ASIAKKUUS' AS "VIEW", "ASIAKAS_ID", "ASIAKKUUS_ID" AS "ID" FROM "V_ASIAKKUUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+    `SELECT 'V_PAATOS', a."ASIAKAS_ID", p."PAATOS_ID" FROM "V_PAATOS" p JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = p."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
+    `SELECT 'V_SUUNNITELMA', a."ASIAKAS_ID", s."SUUNNITELMA_ID" FROM "V_SUUNNITELMA" s JOIN "V_ASIAKKUUS" a ON a."ASIAKKUUS_ID" = s."ASIAKKUUS_ID" WHERE a."ASIAKAS_ID" = ANY($1::integer[])`,
+    `SELECT 'V_MAKSU', "ASIAKAS_ID", "MAKSU_ID" FROM "V_MAKSU" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+    `SELECT 'V_SUOSTUMUS', "ASIAKAS_ID", "SUOSTUMUS_ID" FROM "V_SUOSTUMUS" WHERE "ASIAKAS_ID" = ANY($1::integer[])`,
+  ].join(' UNION ALL ') + ' ORDER BY 2, 1, 3';
 
 /** The id column of each dependent view, for positions (`V_MAKSU MAKSU_ID=7`). */
 export const DEPENDENT_ID_COLUMNS: Readonly<Record<string, string>> = {
@@ -66,7 +67,19 @@ export const DEPENDENT_ID_COLUMNS: Readonly<Record<string, string>> = {
 
 /** The columns each statement must answer with; anything else is a malformed response. */
 export const EXPECTED_COLUMNS = {
-  V_ASIAKAS: ['ASIAKAS_ID', 'HETU', 'SUKUNIMI', 'ETUNIMET', 'KUNTA_KOODI', 'KIELI_KOODI', 'LAHIOSOITE', 'POSTINUMERO', 'POSTITOIMIPAIKKA', 'TURVAKIELTO', 'MUUTETTU'],
+  V_ASIAKAS: [
+    'ASIAKAS_ID',
+    'HETU',
+    'SUKUNIMI',
+    'ETUNIMET',
+    'KUNTA_KOODI',
+    'KIELI_KOODI',
+    'LAHIOSOITE',
+    'POSTINUMERO',
+    'POSTITOIMIPAIKKA',
+    'TURVAKIELTO',
+    'MUUTETTU',
+  ],
   V_ASIAKKUUS: ['ASIAKKUUS_ID', 'ASIAKAS_ID', 'PALVELUTEHTAVA_ID', 'YKSIKKO_NIMI', 'TYONTEKIJA_NIMI', 'ALKAA', 'PAATTYY', 'SALAINEN'],
   V_PAATOS: ['PAATOS_ID', 'ASIAKKUUS_ID', 'ASIAKAS_ID', 'PALVELU', 'PAATOSPVM', 'ALKAA', 'PAATTYY', 'MYONTEINEN'],
   V_SUUNNITELMA: ['SUUNNITELMA_ID', 'ASIAKKUUS_ID', 'ASIAKAS_ID', 'TYYPPI', 'LAADITTU', 'TARKISTETAAN', 'LAATIJA'],

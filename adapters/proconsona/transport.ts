@@ -102,7 +102,13 @@ export class SqlTransport {
         bytes += row.length;
         if (bytes > limit && !settled) {
           abandon();
-          refuse?.(new AdapterError('MALFORMED_RESPONSE', instance, `${instance}: expected a query result of at most ${limit} bytes, received a larger one`));
+          refuse?.(
+            new AdapterError(
+              'MALFORMED_RESPONSE',
+              instance,
+              `${instance}: expected a query result of at most ${limit} bytes, received a larger one`,
+            ),
+          );
         }
       };
       connection.on('dataRow', onRow);

@@ -92,7 +92,10 @@ describe('fixture directory', () => {
     writeFileSync(join(dir, 'x', 'V_ASIAKAS.tsv'), latin1);
     const loaded = await readInstanceFixtures(join(dir, 'x'));
     const asiakas = loaded.views.find((v) => v.view === 'V_ASIAKAS')!;
-    expect(asiakas.rows.map((r) => [r[0], r[2]])).toEqual([['1', 'M\uFFFDkinen'], ['2', 'Virta']]);
+    expect(asiakas.rows.map((r) => [r[0], r[2]])).toEqual([
+      ['1', 'M\uFFFDkinen'],
+      ['2', 'Virta'],
+    ]);
     expect(loaded.views.find((v) => v.view === 'V_PALVELUTEHTAVA')!.rows).toHaveLength(7);
     expect(loaded.views.find((v) => v.view === 'V_MAKSU')!.rows).toEqual([]);
     const truncated: SkippedRow[] = [];

@@ -61,10 +61,14 @@ export function errorResponse(severity: 'ERROR' | 'FATAL', sqlState: string, tex
   return message(
     'E',
     Buffer.concat([
-      Buffer.from('S'), cstring(severity),
-      Buffer.from('V'), cstring(severity),
-      Buffer.from('C'), cstring(sqlState),
-      Buffer.from('M'), cstring(text),
+      Buffer.from('S'),
+      cstring(severity),
+      Buffer.from('V'),
+      cstring(severity),
+      Buffer.from('C'),
+      cstring(sqlState),
+      Buffer.from('M'),
+      cstring(text),
       Buffer.from([0]),
     ]),
   );

@@ -247,7 +247,11 @@ describe('VTJ adapter and an absent or odd service', () => {
             res.end(wsdl(`${base}/vtj/HenkilotietoPalvelu`));
             return;
           }
-          received.push({ body: Buffer.concat(chunks).toString('utf8'), soapAction: req.headers.soapaction as string | undefined, contentType: req.headers['content-type'] });
+          received.push({
+            body: Buffer.concat(chunks).toString('utf8'),
+            soapAction: req.headers.soapaction as string | undefined,
+            contentType: req.headers['content-type'],
+          });
           inFlight++;
           maxInFlight = Math.max(maxInFlight, inFlight);
           setTimeout(() => {
@@ -319,7 +323,15 @@ describe('VTJ emulator fixtures', () => {
       const a = await createVtjAdapter(config(emu.address));
       try {
         const [b, cut] = await a.readPersons([B, A]);
-        expect(b).toEqual({ hetu: B, hetuInForce: true, surname: 'Öhman', firstNames: '', turvakielto: false, guardians: [], dependants: [] });
+        expect(b).toEqual({
+          hetu: B,
+          hetuInForce: true,
+          surname: 'Öhman',
+          firstNames: '',
+          turvakielto: false,
+          guardians: [],
+          dependants: [],
+        });
         expect(cut).toBeNull();
       } finally {
         await a.close();
@@ -334,16 +346,28 @@ describe('VTJ emulator fixtures', () => {
 describe('answer limits', () => {
   const MIB = 1024 * 1024;
   const wsdlFor = (method: string, url: string) =>
-    method === 'GET' && url.endsWith('?wsdl') ? { status: 200, contentType: 'text/xml', body: wsdl('http://127.0.0.1/vtj/HenkilotietoPalvelu') } : undefined;
+    method === 'GET' && url.endsWith('?wsdl')
+      ? { status: 200, contentType: 'text/xml', body: wsdl('http://127.0.0.1/vtj/HenkilotietoPalvelu') }
+      : undefined;
   const HEAD = responseEnvelope('0000').slice(0, 200);
 
   it('a 60 MB answer → MALFORMED_RESPONSE for that key at the default 1 MiB, read stopped near the limit', async () => {
-    const flood = await startFloodServer({ contentType: 'text/xml', head: HEAD, chunk: '<Sukunimi>x</Sukunimi>', totalBytes: 60 * MIB, answer: wsdlFor });
+    const flood = await startFloodServer({
+      contentType: 'text/xml',
+      head: HEAD,
+      chunk: '<Sukunimi>x</Sukunimi>',
+      totalBytes: 60 * MIB,
+      answer: wsdlFor,
+    });
     const a = await createVtjAdapter(config(flood.url));
     try {
       const [slot] = await a.readPersons([persons[0]!.hetu]);
       expect(slot).toBeInstanceOf(AdapterError);
-      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', source: 'vtj', message: 'VTJ: expected an answer of at most 1048576 bytes, received a larger one' });
+      expect(slot).toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+        source: 'vtj',
+        message: 'VTJ: expected an answer of at most 1048576 bytes, received a larger one',
+      });
       expect(flood.sentBytes() / flood.floods()).toBeLessThan(1 * MIB + 6 * MIB);
     } finally {
       await a.close();
@@ -356,7 +380,10 @@ describe('answer limits', () => {
     const a = await createVtjAdapter(config(flood.url));
     try {
       const [slot] = await a.readPersons([persons[0]!.hetu]);
-      expect(slot).toMatchObject({ code: 'MALFORMED_RESPONSE', message: 'VTJ: expected at most 4096 entity or character references in the answer, received more' });
+      expect(slot).toMatchObject({
+        code: 'MALFORMED_RESPONSE',
+        message: 'VTJ: expected at most 4096 entity or character references in the answer, received more',
+      });
     } finally {
       await a.close();
       await flood.close();

@@ -23,7 +23,8 @@ export async function createVtjAdapter(config: AdapterConfig): Promise<VtjAdapte
 
   const readOne = async (hetu: string, signal?: AbortSignal): Promise<VtjSlot> => {
     const check = checkHetu(hetu);
-    if (!check.ok) return new AdapterError('INVALID_IDENTITY_CODE', 'vtj', `expected a valid identity code, received one where ${check.reason}`);
+    if (!check.ok)
+      return new AdapterError('INVALID_IDENTITY_CODE', 'vtj', `expected a valid identity code, received one where ${check.reason}`);
     const answer = await transport.query(hetu, signal);
     if (answer instanceof AdapterError) return answer;
     const reading = readVtjAnswer(answer, hetu);

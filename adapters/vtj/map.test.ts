@@ -42,7 +42,13 @@ describe('readVtjAnswer: found persons', () => {
         hetuInForce: true,
         surname: 'Åkerlund-Mäkinen',
         firstNames: 'Sören Öljy',
-        address: { streetFi: 'Mannerheiminkatu 3 A 4', streetSv: 'Mannerheimgatan 3 A 4', postalCode: '06100', cityFi: 'Porvoo', citySv: 'Borgå' },
+        address: {
+          streetFi: 'Mannerheiminkatu 3 A 4',
+          streetSv: 'Mannerheimgatan 3 A 4',
+          postalCode: '06100',
+          cityFi: 'Porvoo',
+          citySv: 'Borgå',
+        },
         municipality: { code: '018', nameFi: 'Askola', nameSv: 'Askola' },
         language: 'sv',
         turvakielto: true,
@@ -140,7 +146,11 @@ describe('readVtjAnswer: return codes and faults', () => {
   it('a Kuolinpvm that is not YYYYMMDD makes the record malformed, without personal data in the reason', () => {
     const bad = FULL_HENKILO.replace('20250330', '30.03.2025');
     const r = readVtjAnswer(ok(envelope(`<Paluukoodi>0000</Paluukoodi>${bad}`)), HETU);
-    expect(r).toEqual({ kind: 'error', code: 'MALFORMED_RECORD', reason: 'expected Kuolinpvm as YYYYMMDD, received a value of another form' });
+    expect(r).toEqual({
+      kind: 'error',
+      code: 'MALFORMED_RECORD',
+      reason: 'expected Kuolinpvm as YYYYMMDD, received a value of another form',
+    });
   });
 
   it('a Henkilo without a surname is a malformed record', () => {

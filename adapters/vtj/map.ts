@@ -116,7 +116,8 @@ export function mapHenkilo(h: XmlNode): Mapped {
   const death = text(child(h, EL.deathGroup), EL.deathDate);
   if (death !== undefined) {
     deathDate = vtjDateToIso(death);
-    if (!deathDate || !isValidIsoDate(deathDate)) return { ok: false, reason: 'expected Kuolinpvm as YYYYMMDD, received a value of another form' };
+    if (!deathDate || !isValidIsoDate(deathDate))
+      return { ok: false, reason: 'expected Kuolinpvm as YYYYMMDD, received a value of another form' };
   }
 
   const a = child(h, EL.address);

@@ -80,8 +80,6 @@ function ownCode(henkilo: string): string | undefined {
   // Why: the service writes the person's own code first; a code wholly before any list is the answer without copying the record.
   const lists = henkilo.indexOf('<Huol');
   if (m && (lists < 0 || m.index + m[0].length <= lists)) return m[1];
-  const own = henkilo
-    .replace(/<Huoltajat[\s>][\s\S]*?<\/Huoltajat>/g, '')
-    .replace(/<Huollettavat[\s>][\s\S]*?<\/Huollettavat>/g, '');
+  const own = henkilo.replace(/<Huoltajat[\s>][\s\S]*?<\/Huoltajat>/g, '').replace(/<Huollettavat[\s>][\s\S]*?<\/Huollettavat>/g, '');
   return OWN_CODE.exec(own)?.[1];
 }

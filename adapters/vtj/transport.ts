@@ -56,14 +56,19 @@ export class VtjTransport {
 
   private async readWsdl(): Promise<true | AdapterError> {
     const answer = await this.http.get(`${this.endpoint}?wsdl`);
-    if (answer instanceof SoapHttpFailure && answer.kind !== 'tooLarge' && answer.kind !== 'tooManyReferences') return this.unavailable(answer);
+    if (answer instanceof SoapHttpFailure && answer.kind !== 'tooLarge' && answer.kind !== 'tooManyReferences')
+      return this.unavailable(answer);
     const parsed = answer instanceof SoapHttpFailure || answer.status !== 200 ? undefined : parseXml(answer.body.toString('utf8'));
     const definitions = parsed?.ok ? element(parsed.doc['definitions']) : undefined;
     const offers =
       definitions?.['@_targetNamespace'] === VTJ_NS &&
       children(definitions, 'portType').some((pt) => children(pt, 'operation').some((op) => op['@_name'] === OPERATION));
     if (!offers) {
-      return new AdapterError('SOURCE_ERROR', 'vtj', 'VTJ: expected a usable service description (WSDL), received one that could not be read or lacks the operation');
+      return new AdapterError(
+        'SOURCE_ERROR',
+        'vtj',
+        'VTJ: expected a usable service description (WSDL), received one that could not be read or lacks the operation',
+      );
     }
     return true;
   }
@@ -75,7 +80,8 @@ export class VtjTransport {
     const answer = await this.http.post(this.endpoint, QUOTED_ACTION, requestEnvelope(hetu), signal);
     if (answer instanceof SoapHttpFailure) {
       if (answer.kind === 'tooLarge' || answer.kind === 'tooManyReferences') {
-        const why = answer.kind === 'tooLarge' ? tooLargeReason(this.limits.maxResponseBytes) : tooManyReferencesReason(this.limits.maxReferences);
+        const why =
+          answer.kind === 'tooLarge' ? tooLargeReason(this.limits.maxResponseBytes) : tooManyReferencesReason(this.limits.maxReferences);
         return new AdapterError('MALFORMED_RESPONSE', 'vtj', `VTJ: ${why}`, { cause: answer.cause });
       }
       return this.unavailable(answer);

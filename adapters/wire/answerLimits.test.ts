@@ -32,7 +32,9 @@ describe('answerLimits', () => {
   it('refuses settings that are not whole positive numbers, saying which', () => {
     expect(answerLimitsProblem({ maxResponseBytes: 1, maxReferences: 0 })).toBeUndefined();
     expect(answerLimitsProblem({ maxResponseBytes: 0 })).toBe('expected maxResponseBytes as a positive whole number of bytes, received 0');
-    expect(answerLimitsProblem({ maxResponseBytes: 1.5 })).toBe('expected maxResponseBytes as a positive whole number of bytes, received 1.5');
+    expect(answerLimitsProblem({ maxResponseBytes: 1.5 })).toBe(
+      'expected maxResponseBytes as a positive whole number of bytes, received 1.5',
+    );
     expect(answerLimitsProblem({ maxReferences: -1 })).toBe('expected maxReferences as a whole number of at least 0, received -1');
   });
 });

@@ -18,10 +18,20 @@ describe('retryOnReset', () => {
   it('does not retry a refusal, a timeout or a second reset', async () => {
     let calls = 0;
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
-    await expect(retryOnReset(async () => { calls++; throw refused; })).rejects.toBe(refused);
+    await expect(
+      retryOnReset(async () => {
+        calls++;
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
     expect(calls).toBe(1);
     calls = 0;
-    await expect(retryOnReset(async () => { calls++; throw reset; })).rejects.toBe(reset);
+    await expect(
+      retryOnReset(async () => {
+        calls++;
+        throw reset;
+      }),
+    ).rejects.toBe(reset);
     expect(calls).toBe(2);
   });
 
@@ -29,12 +39,19 @@ describe('retryOnReset', () => {
     const controller = new AbortController();
     controller.abort();
     let calls = 0;
-    await expect(retryOnReset(async () => { calls++; throw reset; }, controller.signal)).rejects.toBe(reset);
+    await expect(
+      retryOnReset(async () => {
+        calls++;
+        throw reset;
+      }, controller.signal),
+    ).rejects.toBe(reset);
     expect(calls).toBe(1);
   });
 
   it('recognises undici socket errors through their causes', () => {
-    expect(isConnectionReset(new Error('x', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }))).toBe(true);
+    expect(isConnectionReset(new Error('x', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }))).toBe(
+      true,
+    );
     expect(isConnectionReset(new Error('plain'))).toBe(false);
   });
 });

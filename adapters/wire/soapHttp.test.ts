@@ -70,7 +70,11 @@ describe('readLiteralRequest', () => {
     `${decl}<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
 
   it('reads the plain form: element, its namespace, simple children', () => {
-    expect(readLiteralRequest(env('<HaeMaksutPyynto xmlns="urn:x"><Hetu>131052-9085</Hetu><Vuosi>2026</Vuosi><Tyhja></Tyhja></HaeMaksutPyynto>'))).toEqual({
+    expect(
+      readLiteralRequest(
+        env('<HaeMaksutPyynto xmlns="urn:x"><Hetu>131052-9085</Hetu><Vuosi>2026</Vuosi><Tyhja></Tyhja></HaeMaksutPyynto>'),
+      ),
+    ).toEqual({
       element: 'HaeMaksutPyynto',
       namespace: 'urn:x',
       fields: { Hetu: '131052-9085', Vuosi: '2026', Tyhja: '' },
@@ -87,7 +91,10 @@ describe('readLiteralRequest', () => {
     ['a comment', env('<Q xmlns="urn:x"><!-- c --><Hetu>1</Hetu></Q>')],
     ['a DOCTYPE', `<!DOCTYPE e [<!ENTITY x "y">]>${env('<Q xmlns="urn:x"><Hetu>1</Hetu></Q>', '')}`],
     ['a mismatched tag', env('<Q xmlns="urn:x"><Hetu>1</Vuosi></Q>')],
-    ['a declaration twice', env('<Q xmlns="urn:x"></Q>').replace('xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"', 'xmlns:soap="a" xmlns:soap="b"')],
+    [
+      'a declaration twice',
+      env('<Q xmlns="urn:x"></Q>').replace('xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"', 'xmlns:soap="a" xmlns:soap="b"'),
+    ],
   ])('leaves %s to the parser', (_, body) => {
     expect(readLiteralRequest(body)).toBeUndefined();
   });
@@ -117,13 +124,21 @@ describe('SoapHttpClient answer limits', () => {
     await c.close();
     await flood.close();
     expect((a as SoapHttpFailure).kind).toBe('tooManyReferences');
-    expect(((a as SoapHttpFailure).cause as Error).message).toBe('expected at most 1000 entity or character references in the answer, received more');
+    expect(((a as SoapHttpFailure).cause as Error).message).toBe(
+      'expected at most 1000 entity or character references in the answer, received more',
+    );
     expect(flood.sentBytes()).toBeLessThan(8 * MIB);
   });
 
   it('reads an answer exactly at the limits', async () => {
     const body = `<a>${'&amp;'.repeat(10)}</a>`;
-    const flood = await startFloodServer({ contentType: 'text/xml', head: '', chunk: '', totalBytes: 0, answer: () => ({ status: 200, contentType: 'text/xml', body }) });
+    const flood = await startFloodServer({
+      contentType: 'text/xml',
+      head: '',
+      chunk: '',
+      totalBytes: 0,
+      answer: () => ({ status: 200, contentType: 'text/xml', body }),
+    });
     const c = new SoapHttpClient({ timeoutMs: 5_000, connections: 1, maxResponseBytes: body.length, maxReferences: 10 });
     const a = await c.post(`${flood.url}/svc`, '""', '<e/>');
     await c.close();

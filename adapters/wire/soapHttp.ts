@@ -210,7 +210,11 @@ class PendingExchange implements Dispatcher.DispatchHandler {
     if (this.aborted) controller.abort(this.aborted);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = statusCode;
     const ct = headers['content-type'];
     this.contentType = Array.isArray(ct) ? ct[0] : ct;
@@ -255,9 +259,13 @@ function watch(signal: AbortSignal, exchange: PendingExchange): void {
     const created = new Set<PendingExchange>();
     set = created;
     watched.set(signal, created);
-    signal.addEventListener('abort', () => {
-      for (const e of [...created]) e.abort(new Cancelled());
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const e of [...created]) e.abort(new Cancelled());
+      },
+      { once: true },
+    );
   }
   set.add(exchange);
 }

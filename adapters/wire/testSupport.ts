@@ -19,7 +19,10 @@ export interface FloodOptions {
   /** Bytes to send in each flood answer, unless the client closes first. */
   readonly totalBytes: number;
   /** A plain answer for a request (a WSDL, say); undefined floods. */
-  readonly answer?: (method: string, url: string) => { readonly status: number; readonly contentType: string; readonly body: string } | undefined;
+  readonly answer?: (
+    method: string,
+    url: string,
+  ) => { readonly status: number; readonly contentType: string; readonly body: string } | undefined;
 }
 
 /** Resolves when the response can take more or is closed (the client resets the connection at its limit): never rejects. */

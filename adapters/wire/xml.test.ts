@@ -19,7 +19,9 @@ const nested = (depth: number) => '<x>'.repeat(depth) + 'v' + '</x>'.repeat(dept
 
 describe('parseXml: values and names', () => {
   it('keeps values as strings (municipality 018 stays 018)', () => {
-    const d = doc(parseXml('<Potilas><Kunta>018</Kunta><Vuosi>2026</Vuosi><Summa>20.60</Summa><Tosi>true</Tosi><Hetu>010594Y9021</Hetu></Potilas>'));
+    const d = doc(
+      parseXml('<Potilas><Kunta>018</Kunta><Vuosi>2026</Vuosi><Summa>20.60</Summa><Tosi>true</Tosi><Hetu>010594Y9021</Hetu></Potilas>'),
+    );
     expect(d).toEqual({ Potilas: { Kunta: '018', Vuosi: '2026', Summa: '20.60', Tosi: 'true', Hetu: '010594Y9021' } });
   });
 
@@ -84,7 +86,9 @@ describe('parseXml: alwaysArray', () => {
   });
 
   it('returns repeated elements as arrays in document order', () => {
-    const d = doc(parseXml('<K><Kaynti><Id>1</Id></Kaynti><Kaynti><Id>2</Id></Kaynti><Kaynti><Id>3</Id></Kaynti></K>', new Set(['Kaynti'])));
+    const d = doc(
+      parseXml('<K><Kaynti><Id>1</Id></Kaynti><Kaynti><Id>2</Id></Kaynti><Kaynti><Id>3</Id></Kaynti></K>', new Set(['Kaynti'])),
+    );
     expect(children(child(d, 'K'), 'Kaynti').map((k) => text(k, 'Id'))).toEqual(['1', '2', '3']);
   });
 

@@ -30,10 +30,13 @@ export type XmlResult = { readonly ok: true; readonly doc: XmlNode } | { readonl
  * `alwaysArray` names elements that are always returned as arrays.
  */
 export function parseXml(text: string, alwaysArray: ReadonlySet<string> = new Set(), limits: XmlLimits = DEFAULT_XML_LIMITS): XmlResult {
-  if (text.length > limits.maxChars) return { ok: false, reason: `expected at most ${limits.maxChars} characters of XML, received ${text.length}` };
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return { ok: false, reason: 'expected XML without a DOCTYPE, received a DOCTYPE or entity declaration' };
+  if (text.length > limits.maxChars)
+    return { ok: false, reason: `expected at most ${limits.maxChars} characters of XML, received ${text.length}` };
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    return { ok: false, reason: 'expected XML without a DOCTYPE, received a DOCTYPE or entity declaration' };
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (valid !== true) return { ok: false, reason: `expected well-formed XML, received an error at line ${valid.err.line}: ${valid.err.code}` };
+  if (valid !== true)
+    return { ok: false, reason: `expected well-formed XML, received an error at line ${valid.err.line}: ${valid.err.code}` };
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',

@@ -11,12 +11,44 @@ const ENV = (inner: string): string =>
   `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`;
 
 const inSubset: [string, string, string[]][] = [
-  ['a Lifecare answer', ENV('<HaePotilasVastaus xmlns="urn:lifecare:mr2020:potilaspalvelu"><Potilas><PotilasId>1</PotilasId><Sukunimi>Åberg &amp; Öhman &lt;x&gt;</Sukunimi><Puhelin/><Osoite><Lahiosoite>Kirkkotie 1</Lahiosoite></Osoite></Potilas></HaePotilasVastaus>'), []],
-  ['repeated items, one and many', ENV('<HaeKaynnitVastaus xmlns="urn:x"><Kaynti><KayntiId>1</KayntiId></Kaynti><Kaynti><KayntiId>2</KayntiId></Kaynti><Kaynti><KayntiId>3</KayntiId></Kaynti></HaeKaynnitVastaus>'), []],
-  ['a single item as an always-array', ENV('<V xmlns="urn:x"><Huoltajat><Huoltaja><Henkilotunnus>1</Henkilotunnus></Huoltaja></Huoltajat></V>'), ['Huoltaja']],
-  ['attributes with and without prefix, text beside them', ENV('<V xmlns="urn:x" xmlns:p="urn:p"><Henkilotunnus voimassaolokoodi="1">131052-9085</Henkilotunnus><E p:a="x"/><F b="2"></F><G c=" y ">  t  </G></V>'), []],
-  ['prefixed elements and pretty whitespace', '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/">\n  <S:Body>\n    <v:R xmlns:v="urn:v">\n      <v:A>1</v:A>\n      <v:B> two words </v:B>\n      <v:C>  </v:C>\n    </v:R>\n  </S:Body>\n</S:Envelope>\n', []],
-  ['a fault', ENV('<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Potilasta ei löydy</faultstring><detail><Virhe xmlns="urn:x"><Koodi>POTILAS_EI_LOYDY</Koodi></Virhe></detail></soap:Fault>'), []],
+  [
+    'a Lifecare answer',
+    ENV(
+      '<HaePotilasVastaus xmlns="urn:lifecare:mr2020:potilaspalvelu"><Potilas><PotilasId>1</PotilasId><Sukunimi>Åberg &amp; Öhman &lt;x&gt;</Sukunimi><Puhelin/><Osoite><Lahiosoite>Kirkkotie 1</Lahiosoite></Osoite></Potilas></HaePotilasVastaus>',
+    ),
+    [],
+  ],
+  [
+    'repeated items, one and many',
+    ENV(
+      '<HaeKaynnitVastaus xmlns="urn:x"><Kaynti><KayntiId>1</KayntiId></Kaynti><Kaynti><KayntiId>2</KayntiId></Kaynti><Kaynti><KayntiId>3</KayntiId></Kaynti></HaeKaynnitVastaus>',
+    ),
+    [],
+  ],
+  [
+    'a single item as an always-array',
+    ENV('<V xmlns="urn:x"><Huoltajat><Huoltaja><Henkilotunnus>1</Henkilotunnus></Huoltaja></Huoltajat></V>'),
+    ['Huoltaja'],
+  ],
+  [
+    'attributes with and without prefix, text beside them',
+    ENV(
+      '<V xmlns="urn:x" xmlns:p="urn:p"><Henkilotunnus voimassaolokoodi="1">131052-9085</Henkilotunnus><E p:a="x"/><F b="2"></F><G c=" y ">  t  </G></V>',
+    ),
+    [],
+  ],
+  [
+    'prefixed elements and pretty whitespace',
+    '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/">\n  <S:Body>\n    <v:R xmlns:v="urn:v">\n      <v:A>1</v:A>\n      <v:B> two words </v:B>\n      <v:C>  </v:C>\n    </v:R>\n  </S:Body>\n</S:Envelope>\n',
+    [],
+  ],
+  [
+    'a fault',
+    ENV(
+      '<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Potilasta ei löydy</faultstring><detail><Virhe xmlns="urn:x"><Koodi>POTILAS_EI_LOYDY</Koodi></Virhe></detail></soap:Fault>',
+    ),
+    [],
+  ],
   ['no declaration, upper-case declaration', '<?xml version="1.0" encoding="UTF-8"?><a><b>1</b><c/><b>2</b></a>', []],
   ['an empty root', '<a/>', []],
 ];
@@ -43,7 +75,7 @@ const outside: [string, string][] = [
 ];
 
 describe('parseXmlFast', () => {
-  it.each(inSubset)('%s: the quick path, with parseXml\'s tree', (_, xml, arrays) => {
+  it.each(inSubset)("%s: the quick path, with parseXml's tree", (_, xml, arrays) => {
     const set = new Set(arrays);
     const slow = parseXml(xml, set);
     expect(slow.ok).toBe(true);
@@ -58,7 +90,7 @@ describe('parseXmlFast', () => {
     expect(parseXmlFast(xml)).toEqual(parseXml(xml));
   });
 
-  it('refuses hostile input with the safe parser\'s reasons', () => {
+  it("refuses hostile input with the safe parser's reasons", () => {
     const r = parseXmlFast(`<!DOCTYPE l [<!ENTITY a "ha">]>${ENV('&a;')}`);
     expect(r).toEqual({ ok: false, reason: 'expected XML without a DOCTYPE, received a DOCTYPE or entity declaration' });
     expect(({} as Record<string, unknown>)['isAdmin']).toBeUndefined();
@@ -91,7 +123,30 @@ function samples(): string[] {
 }
 
 /** Pieces a mutation inserts: line ends of every kind, whitespace, markup and escapes. */
-const PIECES = ['\r', '\n', '\r\n', '\n\r', '\t', ' ', '<', '>', '/', '"', '=', ':', '&', '&amp;', '&lt;', '&#13;', '&#xD;', 'ä', 'x', '<b/>', '</b>', '__proto__'];
+const PIECES = [
+  '\r',
+  '\n',
+  '\r\n',
+  '\n\r',
+  '\t',
+  ' ',
+  '<',
+  '>',
+  '/',
+  '"',
+  '=',
+  ':',
+  '&',
+  '&amp;',
+  '&lt;',
+  '&#13;',
+  '&#xD;',
+  'ä',
+  'x',
+  '<b/>',
+  '</b>',
+  '__proto__',
+];
 
 /** A small seeded generator (mulberry32), so a failing case replays from its seed. */
 function generator(seed: number): () => number {

@@ -26,7 +26,18 @@ const EQUALS = 0x3d;
 const COLON = 0x3a;
 
 /** Names the parser refuses or renames (prototype pollution guards): the safe parser decides. */
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const RESERVED = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 const DECLARATIONS = ['<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0" encoding="UTF-8"?>'];
 
@@ -81,7 +92,6 @@ export function quick(text: string, alwaysArray: ReadonlySet<string>): XmlNode |
   while (pos < end && isSpace(s.charCodeAt(pos))) pos++;
   const stack: Frame[] = [];
   let root: XmlNode | undefined;
-
 
   while (pos < end) {
     const c = s.charCodeAt(pos);

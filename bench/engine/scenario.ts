@@ -140,7 +140,11 @@ export async function runEngineScenario(options: BenchOptions, driver: Driver, l
                 // Its development identity provider keeps its key here, not in the repository's .data/.
                 env: { ...process.env, DEV_IDP_DIR: join(tmp, 'dev-idp') },
               }
-            : { args: tsxArgs(file(`./targets/${name}.ts`), name === 'plain' ? [] : ['--supergraph', supergraphPath]), ready: readyUrl, env: process.env };
+            : {
+                args: tsxArgs(file(`./targets/${name}.ts`), name === 'plain' ? [] : ['--supergraph', supergraphPath]),
+                ready: readyUrl,
+                env: process.env,
+              };
         const service = await startService({ name, command: process.execPath, cwd: ROOT, ...spec });
         services.push(service);
         url = service.info.url;
@@ -163,7 +167,9 @@ export async function runEngineScenario(options: BenchOptions, driver: Driver, l
     const loads1m: number[] = [];
     for (let r = 0; r < options.rounds; r++) {
       for (const t of rotate(targets, r)) {
-        const loads = (durationS: number): LoadSpec[] => [{ label: t.name, origin: t.origin, connections: options.connections, durationS, requests: t.requests }];
+        const loads = (durationS: number): LoadSpec[] => [
+          { label: t.name, origin: t.origin, connections: options.connections, durationS, requests: t.requests },
+        ];
         const m = await measureRun(driver, loads, { warmupS: options.warmupS, durationS: options.durationS, pid: t.pid });
         const load = m.loads[0]!;
         loads1m.push(loadavg()[0]!);
@@ -172,7 +178,9 @@ export async function runEngineScenario(options: BenchOptions, driver: Driver, l
           load,
           ...(m.usage ? { rssMaxBytes: m.usage.rssMaxBytes, rssEndBytes: m.usage.rssEndBytes, cpuSeconds: m.usage.cpuSeconds } : {}),
         });
-        log(`engine: round ${r + 1}/${options.rounds} ${t.name.padEnd(6)} ${Math.round(load.rps)} req/s, p99 ${load.latencyMs.p99.toFixed(1)} ms, ${load.errors} errors`);
+        log(
+          `engine: round ${r + 1}/${options.rounds} ${t.name.padEnd(6)} ${Math.round(load.rps)} req/s, p99 ${load.latencyMs.p99.toFixed(1)} ms, ${load.errors} errors`,
+        );
       }
     }
     for (const t of targets) await verifyTarget(t, 'after the load');

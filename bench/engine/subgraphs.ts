@@ -88,7 +88,6 @@ export function graphqlHandler(schema: GraphQLSchema): (req: IncomingMessage, re
   };
 }
 
-
 async function main(): Promise<void> {
   const servers: Server[] = [];
   const urls = {} as Record<EngineSubgraph, string>;

@@ -65,4 +65,5 @@ export interface ErrorSample {
   readonly errors: readonly { readonly code?: string; readonly message?: string; readonly path?: readonly (string | number)[] }[];
 }
 
-export type DriverReply = { readonly id: number; readonly results: readonly LoadResult[] } | { readonly id: number; readonly error: string };
+export type DriverReply =
+  { readonly id: number; readonly results: readonly LoadResult[] } | { readonly id: number; readonly error: string };

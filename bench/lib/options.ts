@@ -53,14 +53,19 @@ export const USAGE = `npm run bench -- [options]
 function whole(raw: string | undefined, flag: string, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || n < min) throw new BenchUsageError(`expected --${flag} as a whole number ≥ ${min}, received ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw.trim()) || n < min)
+    throw new BenchUsageError(`expected --${flag} as a whole number ≥ ${min}, received ${JSON.stringify(raw)}`);
   return n;
 }
 
 function list<T extends string>(raw: string, flag: string, allowed: readonly T[]): T[] {
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw new BenchUsageError(`expected --${flag} from ${allowed.join(', ')}, received ${JSON.stringify(item)}`);
+    if (!(allowed as readonly string[]).includes(item))
+      throw new BenchUsageError(`expected --${flag} from ${allowed.join(', ')}, received ${JSON.stringify(item)}`);
   }
   if (items.length === 0) throw new BenchUsageError(`expected --${flag} to name at least one, received none`);
   return [...new Set(items)] as T[];
@@ -68,7 +73,10 @@ function list<T extends string>(raw: string, flag: string, allowed: readonly T[]
 
 /** A filesystem-safe timestamp, e.g. `2026-11-23T10-04-05Z`. */
 export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /** Parses `npm run bench`'s arguments; throws BenchUsageError for an unusable one. */

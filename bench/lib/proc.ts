@@ -101,7 +101,11 @@ export function startService<T>(options: StartOptions<T>): Promise<Service<T>> {
   return new Promise<Service<T>>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`expected ${options.name} to be ready within ${(options.timeoutMs ?? 60_000) / 1000} s, received no ready line; stderr: ${stderrTail}`));
+      reject(
+        new Error(
+          `expected ${options.name} to be ready within ${(options.timeoutMs ?? 60_000) / 1000} s, received no ready line; stderr: ${stderrTail}`,
+        ),
+      );
     }, options.timeoutMs ?? 60_000);
     let done = false;
     const lines = createInterface({ input: child.stdout! });

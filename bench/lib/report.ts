@@ -28,14 +28,24 @@ export function summaryRow(name: string, s: Summary): string[] {
 
 /** Rows of named summaries as a table, then a line per row with errors: their kinds and a few samples. */
 export function summaryTable(rows: readonly (readonly [string, Summary])[]): string {
-  const lines = [formatTable(SUMMARY_HEADER, rows.map(([name, s]) => summaryRow(name, s)))];
+  const lines = [
+    formatTable(
+      SUMMARY_HEADER,
+      rows.map(([name, s]) => summaryRow(name, s)),
+    ),
+  ];
   for (const [name, s] of rows) {
     if (s.errors === 0) continue;
     const b = s.errorBreakdown;
     const samples = s.errorSamples
-      .map((e) => `${e.status} ${e.errors.map((x) => `${x.code ?? ''}${x.path ? ` at ${x.path.join('.')}` : ''}${x.message ? ` "${x.message}"` : ''}`).join('; ')}`)
+      .map(
+        (e) =>
+          `${e.status} ${e.errors.map((x) => `${x.code ?? ''}${x.path ? ` at ${x.path.join('.')}` : ''}${x.message ? ` "${x.message}"` : ''}`).join('; ')}`,
+      )
       .join(' | ');
-    lines.push(`  ${name} errors: ${b.non2xx} non-2xx, ${b.graphqlErrors} GraphQL errors, ${b.connErrors} connection errors (${b.timeouts} timeouts)${samples ? `; e.g. ${samples}` : ''}`);
+    lines.push(
+      `  ${name} errors: ${b.non2xx} non-2xx, ${b.graphqlErrors} GraphQL errors, ${b.connErrors} connection errors (${b.timeouts} timeouts)${samples ? `; e.g. ${samples}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -44,7 +54,13 @@ export function summaryTable(rows: readonly (readonly [string, Summary])[]): str
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   return formatTable(
     ['ours ÷', 'req/s', 'per round', 'p99', 'CPU/req'],
-    comparisons.map((c) => [c.against, fmtRatio(c.rps), c.rpsByRound.map((x) => fmtRatio(x)).join(' '), fmtRatio(c.p99), fmtRatio(c.cpuPerRequest)]),
+    comparisons.map((c) => [
+      c.against,
+      fmtRatio(c.rps),
+      c.rpsByRound.map((x) => fmtRatio(x)).join(' '),
+      fmtRatio(c.p99),
+      fmtRatio(c.cpuPerRequest),
+    ]),
   );
 }
 
@@ -72,7 +88,9 @@ export function formatEngineReport(report: EngineReport, cpuCount = cpus().lengt
   out.push(
     '',
     `Machine load average (1 min) after the runs: ${fmt(report.loadAverage.min, 1)}–${fmt(report.loadAverage.max, 1)}` +
-      (report.loadAverage.max > cpuCount ? ` on ${cpuCount} cores: other work competed; req/s are low and noisy, CPU ms/req much less so.` : ` on ${cpuCount} cores.`),
+      (report.loadAverage.max > cpuCount
+        ? ` on ${cpuCount} cores: other work competed; req/s are low and noisy, CPU ms/req much less so.`
+        : ` on ${cpuCount} cores.`),
     ...report.notes.map((n) => `Note: ${n}`),
   );
   return out.join('\n');
@@ -134,7 +152,10 @@ export function formatScaleReport(report: ScaleReport): string {
     summaryTable(report.sizes.map((s) => [`index ${fmtRps(s.indexPersons)}`, s.summary] as const)),
     '',
     `Services start (padding load) per round: ${report.sizes
-      .map((s) => `${fmtRps(s.indexPersons)}: ${s.servicesStartMs.map((ms) => fmt(ms / 1000, 1)).join('/')} s (${s.paddingMs.map((ms) => fmt(ms / 1000, 1)).join('/')} s)`)
+      .map(
+        (s) =>
+          `${fmtRps(s.indexPersons)}: ${s.servicesStartMs.map((ms) => fmt(ms / 1000, 1)).join('/')} s (${s.paddingMs.map((ms) => fmt(ms / 1000, 1)).join('/')} s)`,
+      )
       .join('; ')}`,
     `Services process CPU cores per round (RSS/CPU columns above: the gateway's): ${report.sizes.map((s) => `${fmtRps(s.indexPersons)}: ${s.servicesCpuCores.map((c) => fmt(c, 2)).join('/')}`).join('; ')}`,
     `Largest ÷ smallest index req/s: ${fmtRatio(report.largestToSmallest)} (per round ${report.largestToSmallestByRound.map((x) => fmtRatio(x)).join(' ')}; target ≥ ${fmtRatio(report.target)}): ${

@@ -31,7 +31,12 @@ export async function measureRun(
 }
 
 /** A GraphQL POST as the driver sends it (content-type application/json: our gateway's CSRF prevention wants it, all get it). */
-export function graphqlPost(path: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): BenchRequest {
+export function graphqlPost(
+  path: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): BenchRequest {
   return { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) };
 }
 
@@ -57,6 +62,8 @@ export async function sendOnce(origin: string, request: BenchRequest): Promise<{
 /** JSON with object keys sorted, so two answers compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

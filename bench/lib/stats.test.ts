@@ -81,7 +81,13 @@ describe('compare', () => {
     expect(c!.cpuPerRequest).toBeCloseTo(0.25);
   });
   it('is null for a round the other target did not run', () => {
-    const [c] = compare([{ round: 0, load: load(100, 1) }, { round: 1, load: load(100, 1) }], { hive: [{ round: 0, load: load(50, 1) }] });
+    const [c] = compare(
+      [
+        { round: 0, load: load(100, 1) },
+        { round: 1, load: load(100, 1) },
+      ],
+      { hive: [{ round: 0, load: load(50, 1) }] },
+    );
     expect(c!.rpsByRound).toEqual([2, null]);
     expect(c!.cpuPerRequest).toBeNull();
   });
@@ -97,7 +103,12 @@ describe('rssTrend', () => {
     expect(t.maxMB).toBe(120);
   });
   it('is flat for a flat run', () => {
-    expect(rssTrend([{ tS: 0, bytes: 5e6 }, { tS: 60, bytes: 5e6 }]).slopeMBPerMin).toBe(0);
+    expect(
+      rssTrend([
+        { tS: 0, bytes: 5e6 },
+        { tS: 60, bytes: 5e6 },
+      ]).slopeMBPerMin,
+    ).toBe(0);
   });
 });
 

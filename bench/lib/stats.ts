@@ -41,7 +41,12 @@ export interface Summary {
   /** Responses and errors over all rounds. */
   readonly requests: number;
   readonly errors: number;
-  readonly errorBreakdown: { readonly non2xx: number; readonly graphqlErrors: number; readonly connErrors: number; readonly timeouts: number };
+  readonly errorBreakdown: {
+    readonly non2xx: number;
+    readonly graphqlErrors: number;
+    readonly connErrors: number;
+    readonly timeouts: number;
+  };
   /** The first few failed answers over the rounds (status, error codes and messages; no data). */
   readonly errorSamples: readonly ErrorSample[];
   /** Largest RSS seen in any round and the last round's end RSS, MB (10^6 bytes); null when not measured. */
@@ -84,7 +89,9 @@ export function summarize(rounds: readonly RoundMeasurement[]): Summary {
     rssMaxMB: rss.length ? Math.max(...rss.map((r) => r.rssMaxBytes!)) / MB : null,
     rssEndMB: last.rssEndBytes !== undefined ? last.rssEndBytes / MB : null,
     cpuCores: cpu.length ? median(cpu.map((r) => r.cpuSeconds! / r.load.durationS)) : null,
-    cpuMsPerRequest: cpu.length ? median(cpu.filter((r) => r.load.completed > 0).map((r) => (r.cpuSeconds! * 1000) / r.load.completed)) : null,
+    cpuMsPerRequest: cpu.length
+      ? median(cpu.filter((r) => r.load.completed > 0).map((r) => (r.cpuSeconds! * 1000) / r.load.completed))
+      : null,
   };
 }
 

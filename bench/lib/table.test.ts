@@ -5,7 +5,15 @@ import { fmt, fmtRatio, fmtRps, formatTable } from './table.ts';
 
 describe('formatTable', () => {
   it('pads the first column left-aligned and the others right-aligned, under a rule', () => {
-    expect(formatTable(['', 'req/s'], [['ours', '4 812'], ['stock', '512']])).toBe(['       req/s', '-----  -----', 'ours   4 812', 'stock    512'].join('\n'));
+    expect(
+      formatTable(
+        ['', 'req/s'],
+        [
+          ['ours', '4 812'],
+          ['stock', '512'],
+        ],
+      ),
+    ).toBe(['       req/s', '-----  -----', 'ours   4 812', 'stock    512'].join('\n'));
   });
 });
 

@@ -23,7 +23,9 @@ export function answerProblem(kind: MixKind, status: number, body: unknown): str
   const answer = obj(body) as Answer | undefined;
   if (!answer) return 'expected a JSON object, received another value';
   if (answer.errors && answer.errors.length > 0) {
-    const codes = answer.errors.map((e) => `${String(e.extensions?.code ?? 'no code')}${e.extensions?.reason ? `/${String(e.extensions.reason)}` : ''}`);
+    const codes = answer.errors.map(
+      (e) => `${String(e.extensions?.code ?? 'no code')}${e.extensions?.reason ? `/${String(e.extensions.reason)}` : ''}`,
+    );
     return `expected no errors, received ${answer.errors.length}: ${[...new Set(codes)].join(', ')}`;
   }
   const data = obj(answer.data);
@@ -38,7 +40,9 @@ export function answerProblem(kind: MixKind, status: number, body: unknown): str
       return nonEmpty(c.appointments) ? null : 'expected upcoming appointments, received none';
     case 'clientOverview':
       if (typeof c.surname !== 'string') return 'expected the client’s name, received none';
-      return ['appointments', 'customerships', 'decisions', 'plans', 'consents'].some((k) => nonEmpty(c[k])) ? null : 'expected some records, received empty lists';
+      return ['appointments', 'customerships', 'decisions', 'plans', 'consents'].some((k) => nonEmpty(c[k]))
+        ? null
+        : 'expected some records, received empty lists';
     case 'feeCeiling':
       return nonEmpty(c.fees) && obj(c.feeCeiling) ? null : 'expected fees and a fee ceiling, received none';
   }

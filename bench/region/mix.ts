@@ -107,7 +107,9 @@ function parameterised(name: string, variables: { hetu: true; year?: true }): st
   if (!op) throw new Error(`expected the GraphiQL example ${name} in gateway/examples.ts, received none`);
   const declared = /^query \w+\(([^)]*)\)/m.exec(op.query)?.[1] ?? '';
   if (!declared.includes('$hetu: ID!') || (variables.year && !declared.includes('$year: Int!'))) {
-    throw new Error(`expected the GraphiQL example ${name} to take $hetu${variables.year ? ' and $year' : ''} as variables, received another shape`);
+    throw new Error(
+      `expected the GraphiQL example ${name} to take $hetu${variables.year ? ' and $year' : ''} as variables, received another shape`,
+    );
   }
   return op.query;
 }
@@ -168,7 +170,9 @@ export function professionalFor(p: TruthPerson, today: string, index: number): I
   const open = p.records.customerships.filter((c) => c.endDate === undefined || c.endDate >= today);
   const tasks = [...new Set(open.map((c) => c.serviceTask).filter((t): t is ServiceTask => t !== undefined))];
   const restricted = p.records.customerships.some((c) => c.extraSensitive || c.serviceTask === 'CHILD_WELFARE');
-  const municipality = (open[0]?.source.municipality ?? p.records.appointments[0]?.source.municipality ?? instanceOf(p.instances[0]!).municipalities[0]) as MunicipalityCode;
+  const municipality = (open[0]?.source.municipality ??
+    p.records.appointments[0]?.source.municipality ??
+    instanceOf(p.instances[0]!).municipalities[0]) as MunicipalityCode;
   const checked = checkIdentity({
     kind: 'professional',
     sub: `bench-professional-${index}`,
@@ -217,7 +221,9 @@ export function allowsEverything(identity: Identity, p: TruthPerson, now: Date):
 /** The fee year of the mix: the current Helsinki year, or the latest year with a known ceiling before it. */
 export function feeYear(today: string): number {
   const year = Number(today.slice(0, 4));
-  const known = Object.keys(FEE_CEILINGS).map(Number).filter((y) => y <= year);
+  const known = Object.keys(FEE_CEILINGS)
+    .map(Number)
+    .filter((y) => y <= year);
   return known.includes(year) || known.length === 0 ? year : Math.max(...known);
 }
 
@@ -263,7 +269,11 @@ export async function buildDetailedRegionMix(options: RegionMixOptions): Promise
     n,
     (p) => municipalitiesOf(p).size >= 2,
   );
-  for (const [kind, list] of [['citizenAppointments', citizens], ['clientOverview', clients], ['feeCeiling', payers]] as const) {
+  for (const [kind, list] of [
+    ['citizenAppointments', citizens],
+    ['clientOverview', clients],
+    ['feeCeiling', payers],
+  ] as const) {
     if (list.length === 0) throw new Error(`expected persons for ${kind} in the fixtures' truth files, received none that fit`);
   }
 
@@ -285,7 +295,11 @@ export async function buildDetailedRegionMix(options: RegionMixOptions): Promise
   });
   return {
     mix,
-    subjects: { citizenAppointments: citizens.map(subject), clientOverview: clients.map(({ p }) => subject(p)), feeCeiling: payers.map(withDependants) },
+    subjects: {
+      citizenAppointments: citizens.map(subject),
+      clientOverview: clients.map(({ p }) => subject(p)),
+      feeCeiling: payers.map(withDependants),
+    },
     complete: truth.complete,
   };
 }

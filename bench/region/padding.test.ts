@@ -25,7 +25,9 @@ describe('padPersonIndex', () => {
   it('fills the index to the number of persons asked, with valid synthetic codes, one or two instances each, leaving existing persons as they were', async () => {
     const result = await padPersonIndex(db, 3_000);
     expect(result).toEqual({ before: 2, inserted: 2_998, persons: 3_000, rows: expect.any(Number) });
-    const rows = await db.query<{ hetu: string; instance: InstanceId; municipality: string; local_id: string | null }>('SELECT hetu, instance, municipality, local_id FROM person_index');
+    const rows = await db.query<{ hetu: string; instance: InstanceId; municipality: string; local_id: string | null }>(
+      'SELECT hetu, instance, municipality, local_id FROM person_index',
+    );
     expect(rows).toHaveLength(2 + result.rows);
     const byHetu = new Map<string, typeof rows>();
     for (const r of rows) byHetu.set(r.hetu, [...(byHetu.get(r.hetu) ?? []), r]);

@@ -55,11 +55,13 @@ export interface PaddingResult {
  * prune them.
  */
 export async function padPersonIndex(db: Database, target: number): Promise<PaddingResult> {
-  if (!Number.isSafeInteger(target) || target < 0) throw new RangeError(`expected the index size as a whole number of at least 0, received ${target}`);
+  if (!Number.isSafeInteger(target) || target < 0)
+    throw new RangeError(`expected the index size as a whole number of at least 0, received ${target}`);
   const before = (await db.query<{ n: number }>('SELECT count(DISTINCT hetu)::int AS n FROM person_index'))[0]?.n ?? 0;
   const need = target - before;
   if (need <= 0) return { before, inserted: 0, persons: before, rows: 0 };
-  if (need > MAX_PADDING - before) throw new RangeError(`expected at most ${MAX_PADDING} padding persons, received a target needing ${need}`);
+  if (need > MAX_PADDING - before)
+    throw new RangeError(`expected at most ${MAX_PADDING} padding persons, received a target needing ${need}`);
   // Candidates: `need` codes plus one per existing person (at most that many can collide with the index).
   const candidates = need + before;
   const n = RECORD_INSTANCES.length;

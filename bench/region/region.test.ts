@@ -40,11 +40,15 @@ let detailed: DetailedRegionMix;
 
 /** Starts the services process and resolves with its one stdout line. */
 function startServices(): Promise<ReadyLine> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'bench/region/services.ts', '--fixtures', FIXTURES, '--index-persons', String(INDEX_PERSONS)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DATABASE_URL: '' },
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/region/services.ts', '--fixtures', FIXTURES, '--index-persons', String(INDEX_PERSONS)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '' },
+    },
+  );
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
@@ -92,7 +96,16 @@ describe('bench/region/services.ts', () => {
     expect(ready.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.indexPersons).toBe(INDEX_PERSONS);
     // `retries` only when a source missed its first listing.
-    expect(Object.keys(ready.startMs).filter((k) => k !== 'retries')).toEqual(['database', 'emulators', 'adapters', 'personIndex', 'subgraphs', 'statistics', 'padding', 'total']);
+    expect(Object.keys(ready.startMs).filter((k) => k !== 'retries')).toEqual([
+      'database',
+      'emulators',
+      'adapters',
+      'personIndex',
+      'subgraphs',
+      'statistics',
+      'padding',
+      'total',
+    ]);
   });
 
   it('counts the emulators’ wire requests and the subgraphs’ reads, and refuses other paths', async () => {
@@ -111,7 +124,8 @@ describe('the region mix', () => {
       const requests = detailed.mix[kind];
       expect(requests.length).toBeGreaterThan(CHECKED);
       expect(new Set(requests.map((r) => r.body)).size).toBe(requests.length);
-      for (const r of requests) expect(r.headers).toMatchObject({ 'content-type': 'application/json', authorization: expect.stringMatching(/^Bearer /) });
+      for (const r of requests)
+        expect(r.headers).toMatchObject({ 'content-type': 'application/json', authorization: expect.stringMatching(/^Bearer /) });
     }
     expect(new Set(detailed.subjects.clientOverview.map((s) => s.hetu)).size).toBe(detailed.subjects.clientOverview.length);
   });
@@ -137,11 +151,17 @@ describe('the region mix', () => {
 
 /** Differences of two counters, keeping only the keys that moved. */
 function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 }
 
 /** Reads (persons asked, by instance) and wire requests one request causes. */
-async function account(req: (typeof detailed.mix)['clientOverview'][number]): Promise<{ reads: Record<string, number>; wire: Record<string, number> }> {
+async function account(
+  req: (typeof detailed.mix)['clientOverview'][number],
+): Promise<{ reads: Record<string, number>; wire: Record<string, number> }> {
   const before = { r: await control<ReadCounts>('/reads'), w: await control<Counts>('/legacy-calls') };
   const { status, body } = await send(gatewayUrl, req);
   expect(status).toBe(200);
@@ -156,15 +176,18 @@ function target(s: MixSubject): Record<string, number> {
 }
 
 describe('legacy calls per query (lean sources)', () => {
-  it.each(['clientOverview', 'citizenAppointments'] as const)('%s: each instance holding the person’s records read once, VTJ once, no other source touched', async (kind) => {
-    for (const [i, req] of detailed.mix[kind].slice(0, CHECKED).entries()) {
-      const subject = detailed.subjects[kind][i]!;
-      const { reads, wire } = await account(req);
-      expect(reads).toEqual(target(subject));
-      // On the wire, only those sources (Lifecare needs several SOAP operations for one read).
-      expect(Object.keys(wire).sort()).toEqual(Object.keys(target(subject)).sort());
-    }
-  });
+  it.each(['clientOverview', 'citizenAppointments'] as const)(
+    '%s: each instance holding the person’s records read once, VTJ once, no other source touched',
+    async (kind) => {
+      for (const [i, req] of detailed.mix[kind].slice(0, CHECKED).entries()) {
+        const subject = detailed.subjects[kind][i]!;
+        const { reads, wire } = await account(req);
+        expect(reads).toEqual(target(subject));
+        // On the wire, only those sources (Lifecare needs several SOAP operations for one read).
+        expect(Object.keys(wire).sort()).toEqual(Object.keys(target(subject)).sort());
+      }
+    },
+  );
 
   it('feeCeiling: each person (the customer and every VTJ dependant) read once from each of their instances and once from VTJ', async () => {
     expect(detailed.complete).toBe(true);

@@ -37,15 +37,23 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   let values: { fixtures?: string; 'index-persons'?: string };
   try {
-    ({ values } = parseArgs({ args: process.argv.slice(2), options: { fixtures: { type: 'string' }, 'index-persons': { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { fixtures: { type: 'string' }, 'index-persons': { type: 'string' } },
+      strict: true,
+    }));
   } catch (err) {
     fail(err instanceof Error ? err.message : 'expected known options, received others');
   }
   if (!values.fixtures) fail('expected --fixtures DIR, received none');
   const raw = values['index-persons'];
-  if (raw !== undefined && (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))) fail(`expected --index-persons as a whole number, received ${JSON.stringify(raw)}`);
+  if (raw !== undefined && (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))))
+    fail(`expected --index-persons as a whole number, received ${JSON.stringify(raw)}`);
 
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } }, pino.destination(2));
+  const logger = pino(
+    { level: process.env.LOG_LEVEL ?? 'warn', timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } },
+    pino.destination(2),
+  );
   const lifecycle = new Lifecycle({ logger, deadlineMs: 10_000 });
   lifecycle.handleSignals();
   try {

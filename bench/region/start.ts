@@ -87,7 +87,14 @@ export async function startBenchRegion(options: BenchRegionOptions): Promise<Ben
   // The emulated legacy systems run in child processes, as the real ones run on other machines:
   // in the services' own thread they took about half of its CPU, and the subgraphs' latency with it.
   let mark = Date.now();
-  const hosts = lifecycle.add('emulator processes', await startEmulatorHosts(options.fixturesDir, INSTANCES.map((i) => i.id)), (h) => h.stop());
+  const hosts = lifecycle.add(
+    'emulator processes',
+    await startEmulatorHosts(
+      options.fixturesDir,
+      INSTANCES.map((i) => i.id),
+    ),
+    (h) => h.stop(),
+  );
   const emulatorsMs = Date.now() - mark;
   const reads = new ReadCounter();
   const services = await startRegionServices({
@@ -109,7 +116,10 @@ export async function startBenchRegion(options: BenchRegionOptions): Promise<Ben
     mark = Date.now();
     for (let round = 0; round < MAX_INDEX_RETRIES && !services.index.ready; round++) await services.index.poll();
     const missing = (await services.index.status()).sources.filter((s) => !s.built).map((s) => s.instance);
-    if (missing.length > 0) throw new Error(`expected the person index built from every source, received none from ${missing.join(', ')} after ${MAX_INDEX_RETRIES} more tries`);
+    if (missing.length > 0)
+      throw new Error(
+        `expected the person index built from every source, received none from ${missing.join(', ')} after ${MAX_INDEX_RETRIES} more tries`,
+      );
     await services.statistics.refresh();
     startMs.retries = Date.now() - mark;
   }
@@ -118,15 +128,21 @@ export async function startBenchRegion(options: BenchRegionOptions): Promise<Ben
   const padding = await padPersonIndex(services.database, options.indexPersons ?? 0);
   startMs.padding = Date.now() - mark;
   if (options.indexPersons !== undefined && padding.persons > options.indexPersons) {
-    options.logger.warn({ requested: options.indexPersons, persons: padding.persons }, 'the fixtures alone hold more persons than requested; the index holds them all');
+    options.logger.warn(
+      { requested: options.indexPersons, persons: padding.persons },
+      'the fixtures alone hold more persons than requested; the index holds them all',
+    );
   }
 
   const control = await listenControl(hosts, reads);
-  lifecycle.add('control endpoint', control.server, (s) =>
-    new Promise<void>((r) => {
-      s.close(() => r());
-      s.closeAllConnections();
-    }),
+  lifecycle.add(
+    'control endpoint',
+    control.server,
+    (s) =>
+      new Promise<void>((r) => {
+        s.close(() => r());
+        s.closeAllConnections();
+      }),
   );
   startMs.total = Date.now() - started;
   return {
@@ -148,7 +164,14 @@ export async function startBenchRegion(options: BenchRegionOptions): Promise<Ben
 async function listenControl(hosts: EmulatorHost, reads: ReadCounter): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    const body = req.method !== 'GET' ? undefined : path === '/legacy-calls' ? legacyCalls(await hosts.requests()) : path === '/reads' ? reads.counts() : undefined;
+    const body =
+      req.method !== 'GET'
+        ? undefined
+        : path === '/legacy-calls'
+          ? legacyCalls(await hosts.requests())
+          : path === '/reads'
+            ? reads.counts()
+            : undefined;
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"expected GET /legacy-calls or GET /reads"}');
       return;

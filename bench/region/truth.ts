@@ -102,7 +102,12 @@ export async function readTruthSample(fixturesDir: string, size: number): Promis
       if (!sampled) continue;
       let p = byHetu.get(t.hetu);
       if (!p) {
-        p = { hetu: t.hetu, vtj: vtj.get(t.hetu), instances: [], records: { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [] } };
+        p = {
+          hetu: t.hetu,
+          vtj: vtj.get(t.hetu),
+          instances: [],
+          records: { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [] },
+        };
         byHetu.set(t.hetu, p);
       }
       if (!p.instances.includes(t.instance)) p.instances.push(t.instance);

@@ -127,7 +127,10 @@ export async function measureLegacyCalls(
   const out = {} as Record<QueryKind, LegacyCallsPerQuery>;
   for (const kind of QUERY_KINDS) {
     const persons = subjects[kind];
-    const target = persons && persons.length > 0 ? Array.from({ length: count }, (_, i) => persons[i % persons.length]!.instances.length + 1).reduce((a, b) => a + b, 0) / count : null;
+    const target =
+      persons && persons.length > 0
+        ? Array.from({ length: count }, (_, i) => persons[i % persons.length]!.instances.length + 1).reduce((a, b) => a + b, 0) / count
+        : null;
     const requests = Array.from({ length: count }, (_, i) => mix[kind][i % mix[kind].length]!);
     const [callsBefore, readsBefore] = [await stack.legacyCalls(), await stack.reads()];
     const failed = await sendAll(stack.gatewayOrigin, requests);
@@ -165,12 +168,24 @@ export async function runRegionScenario(options: BenchOptions, driver: Driver, l
     const gatewayRounds: RoundMeasurement[] = [];
     const servicesRounds: RoundMeasurement[] = [];
     for (let r = 0; r < options.rounds; r++) {
-      const m = await measureRun(driver, loads, { warmupS: options.warmupS, durationS: options.durationS, pid: stack.gateway.pid, alsoPid: stack.services.pid });
+      const m = await measureRun(driver, loads, {
+        warmupS: options.warmupS,
+        durationS: options.durationS,
+        pid: stack.gateway.pid,
+        alsoPid: stack.services.pid,
+      });
       const usage = m.usage ? { rssMaxBytes: m.usage.rssMaxBytes, rssEndBytes: m.usage.rssEndBytes, cpuSeconds: m.usage.cpuSeconds } : {};
       for (const load of m.loads) rounds[load.label as QueryKind].push({ round: r, load, ...usage });
       const total = m.loads.reduce((a, l) => a + l.rps, 0);
       gatewayRounds.push({ round: r, load: { ...m.loads[0]!, rps: total, durationS: m.loads[0]!.durationS }, ...usage });
-      if (m.alsoUsage) servicesRounds.push({ round: r, load: m.loads[0]!, rssMaxBytes: m.alsoUsage.rssMaxBytes, rssEndBytes: m.alsoUsage.rssEndBytes, cpuSeconds: m.alsoUsage.cpuSeconds });
+      if (m.alsoUsage)
+        servicesRounds.push({
+          round: r,
+          load: m.loads[0]!,
+          rssMaxBytes: m.alsoUsage.rssMaxBytes,
+          rssEndBytes: m.alsoUsage.rssEndBytes,
+          cpuSeconds: m.alsoUsage.cpuSeconds,
+        });
       log(
         `region: round ${r + 1}/${options.rounds} ${Math.round(total)} req/s in all; ` +
           m.loads.map((l) => `${l.label} ${Math.round(l.rps)} req/s p99 ${l.latencyMs.p99.toFixed(0)} ms ${l.errors} err`).join('; '),
@@ -198,7 +213,9 @@ export async function runRegionScenario(options: BenchOptions, driver: Driver, l
         rss: rssTrend(samples),
         kinds: Object.fromEntries(results.map((l) => [l.label, l])) as Record<QueryKind, LoadResult>,
       };
-      log(`region: soak RSS ${soak.rss.startMB.toFixed(0)} → ${soak.rss.endMB.toFixed(0)} MB (max ${soak.rss.maxMB.toFixed(0)}), slope ${soak.rss.slopeMBPerMin.toFixed(2)} MB/min`);
+      log(
+        `region: soak RSS ${soak.rss.startMB.toFixed(0)} → ${soak.rss.endMB.toFixed(0)} MB (max ${soak.rss.maxMB.toFixed(0)}), slope ${soak.rss.slopeMBPerMin.toFixed(2)} MB/min`,
+      );
     }
 
     return {
@@ -209,7 +226,9 @@ export async function runRegionScenario(options: BenchOptions, driver: Driver, l
       indexPersons: stack.services.info.indexPersons,
       start: { servicesMs: stack.servicesStartMs, gatewayMs: stack.gatewayStartMs, servicesPhasesMs: stack.services.info.startMs },
       connections,
-      kinds: Object.fromEntries(QUERY_KINDS.map((k) => [k, { rounds: rounds[k], summary: summarize(rounds[k]) }])) as unknown as RegionReport['kinds'],
+      kinds: Object.fromEntries(
+        QUERY_KINDS.map((k) => [k, { rounds: rounds[k], summary: summarize(rounds[k]) }]),
+      ) as unknown as RegionReport['kinds'],
       totalRps: gatewaySummary.rps,
       gateway: { rssMaxMB: gatewaySummary.rssMaxMB, cpuCores: gatewaySummary.cpuCores },
       services: { rssMaxMB: servicesSummary?.rssMaxMB ?? null, cpuCores: servicesSummary?.cpuCores ?? null },

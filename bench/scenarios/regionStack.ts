@@ -40,7 +40,12 @@ export interface MixSubject {
 export type MixSubjects = Partial<Record<QueryKind, readonly MixSubject[]>>;
 
 interface MixModule {
-  buildDetailedRegionMix?(options: { fixturesDir: string; devIdpDir: string; persons?: number; gatewayPort?: number }): Promise<{ mix: RegionMix; subjects: MixSubjects }>;
+  buildDetailedRegionMix?(options: {
+    fixturesDir: string;
+    devIdpDir: string;
+    persons?: number;
+    gatewayPort?: number;
+  }): Promise<{ mix: RegionMix; subjects: MixSubjects }>;
   buildRegionMix(options: { fixturesDir: string; devIdpDir: string; persons?: number; gatewayPort?: number }): Promise<RegionMix>;
   verifyMix?(gatewayUrl: string, mix: RegionMix): Promise<void>;
 }
@@ -76,11 +81,22 @@ export async function ensureFixtures(dir: string, persons: number, log: (line: s
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      tsxArgs(join(ROOT, 'fixtures/generator/cli.ts'), ['--persons', String(persons), '--seed', '1', '--today', '2026-11-23', '--out', dir]),
+      tsxArgs(join(ROOT, 'fixtures/generator/cli.ts'), [
+        '--persons',
+        String(persons),
+        '--seed',
+        '1',
+        '--today',
+        '2026-11-23',
+        '--out',
+        dir,
+      ]),
       { cwd: ROOT, stdio: ['ignore', process.stderr, 'inherit'] },
     );
     child.once('error', reject);
-    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`expected the fixtures generator to exit 0, received ${signal ?? code}`))));
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`expected the fixtures generator to exit 0, received ${signal ?? code}`)),
+    );
   });
   const seconds = (Date.now() - started) / 1000;
   log(`region: generated in ${seconds.toFixed(0)} s`);
@@ -107,19 +123,29 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 /** Starts the region's services (index padded to `indexPersons` when given) and our gateway over them. */
-export async function startRegionStack(options: { fixturesDir: string; indexPersons?: number; log: (line: string) => void }): Promise<RegionStack> {
+export async function startRegionStack(options: {
+  fixturesDir: string;
+  indexPersons?: number;
+  log: (line: string) => void;
+}): Promise<RegionStack> {
   let started = Date.now();
   const services = await startService({
     name: 'region services',
     command: process.execPath,
-    args: tsxArgs(SERVICES_FILE, ['--fixtures', options.fixturesDir, ...(options.indexPersons !== undefined ? ['--index-persons', String(options.indexPersons)] : [])]),
+    args: tsxArgs(SERVICES_FILE, [
+      '--fixtures',
+      options.fixturesDir,
+      ...(options.indexPersons !== undefined ? ['--index-persons', String(options.indexPersons)] : []),
+    ]),
     cwd: ROOT,
     ready: (line) => jsonReadyLine<ServicesReady>(line),
     // 100 000 fixtures persons and a 1 M padded index take minutes on 2 cores.
     timeoutMs: 20 * 60_000,
   });
   const servicesStartMs = Date.now() - started;
-  options.log(`region: services up in ${(servicesStartMs / 1000).toFixed(1)} s (pid ${services.pid}, index ${services.info.indexPersons} persons)`);
+  options.log(
+    `region: services up in ${(servicesStartMs / 1000).toFixed(1)} s (pid ${services.pid}, index ${services.info.indexPersons} persons)`,
+  );
   let gateway: Service<{ url: string }>;
   try {
     const port = await freePort();
@@ -166,7 +192,11 @@ export async function startRegionStack(options: { fixturesDir: string; indexPers
  * request's persons when the module tells them, and checks one request of
  * each kind (bench/region/check.ts).
  */
-export async function buildAndVerifyMix(stack: RegionStack, fixturesDir: string, persons?: number): Promise<{ mix: RegionMix; subjects: MixSubjects }> {
+export async function buildAndVerifyMix(
+  stack: RegionStack,
+  fixturesDir: string,
+  persons?: number,
+): Promise<{ mix: RegionMix; subjects: MixSubjects }> {
   const mixModule = (await import(new URL(`file://${MIX_FILE}`).href)) as MixModule;
   const mixOptions = {
     fixturesDir,
@@ -178,9 +208,12 @@ export async function buildAndVerifyMix(stack: RegionStack, fixturesDir: string,
     ? await mixModule.buildDetailedRegionMix(mixOptions)
     : { mix: await mixModule.buildRegionMix(mixOptions), subjects: {} };
   for (const kind of QUERY_KINDS) {
-    if (!Array.isArray(mix[kind]) || mix[kind].length === 0) throw new Error(`expected the region mix to hold ${kind} requests, received none`);
+    if (!Array.isArray(mix[kind]) || mix[kind].length === 0)
+      throw new Error(`expected the region mix to hold ${kind} requests, received none`);
   }
-  const verify = mixModule.verifyMix ?? (existsSync(CHECK_FILE) ? ((await import(new URL(`file://${CHECK_FILE}`).href)) as CheckModule).verifyMix : undefined);
+  const verify =
+    mixModule.verifyMix ??
+    (existsSync(CHECK_FILE) ? ((await import(new URL(`file://${CHECK_FILE}`).href)) as CheckModule).verifyMix : undefined);
   if (!verify) throw new Error('expected bench/region/check.ts (or mix.ts) to export verifyMix, received neither');
   await verify(stack.gatewayUrl, mix);
   return { mix, subjects };

@@ -77,7 +77,11 @@ describe('formatRegionReport', () => {
       analystAggregate: legacy(0, 0, null),
     },
     clientOverviewP99TargetMs: 100,
-    soak: { seconds: 600, rss: { samples: 121, startMB: 140, endMB: 142, maxMB: 150, slopeMBPerMin: 0.1 }, kinds: { citizenAppointments: load('citizenAppointments', 290, 70) } as NonNullable<RegionReport['soak']>['kinds'] },
+    soak: {
+      seconds: 600,
+      rss: { samples: 121, startMB: 140, endMB: 142, maxMB: 150, slopeMBPerMin: 0.1 },
+      kinds: { citizenAppointments: load('citizenAppointments', 290, 70) } as NonNullable<RegionReport['soak']>['kinds'],
+    },
   };
   it('prints each kind, the client overview’s p99 against its target, the legacy calls and the soak', () => {
     const text = formatRegionReport(report);
@@ -93,7 +97,15 @@ describe('formatRegionReport', () => {
 describe('formatScaleReport', () => {
   const size = (n: number, rps: number) => {
     const rounds = [{ round: 0, load: load('clientOverview', rps, 50) }];
-    return { requested: n, indexPersons: n, servicesStartMs: [20_000], paddingMs: [n / 100], servicesCpuCores: [1], rounds, summary: summarize(rounds) };
+    return {
+      requested: n,
+      indexPersons: n,
+      servicesStartMs: [20_000],
+      paddingMs: [n / 100],
+      servicesCpuCores: [1],
+      rounds,
+      summary: summarize(rounds),
+    };
   };
   it('prints each size and the largest-to-smallest ratio against the target', () => {
     const report: ScaleReport = {

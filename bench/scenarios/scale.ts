@@ -45,7 +45,18 @@ export interface ScaleReport {
 export async function runScaleScenario(options: BenchOptions, driver: Driver, log: (line: string) => void): Promise<ScaleReport> {
   const started = Date.now();
   const sizes = [...options.indexSizes];
-  const per = new Map(sizes.map((s) => [s, { indexPersons: 0, servicesStartMs: [] as number[], paddingMs: [] as number[], servicesCpuCores: [] as number[], rounds: [] as RoundMeasurement[] }]));
+  const per = new Map(
+    sizes.map((s) => [
+      s,
+      {
+        indexPersons: 0,
+        servicesStartMs: [] as number[],
+        paddingMs: [] as number[],
+        servicesCpuCores: [] as number[],
+        rounds: [] as RoundMeasurement[],
+      },
+    ]),
+  );
   for (let r = 0; r < options.rounds; r++) {
     for (const size of rotate(sizes, r)) {
       const entry = per.get(size)!;
@@ -56,13 +67,30 @@ export async function runScaleScenario(options: BenchOptions, driver: Driver, lo
         entry.paddingMs.push(stack.services.info.startMs.padding ?? 0);
         const { mix } = await buildAndVerifyMix(stack, SCALE_FIXTURES);
         const loads = (durationS: number) => [
-          { label: 'clientOverview', origin: stack.gatewayOrigin, connections: options.connections, durationS, requests: mix.clientOverview },
+          {
+            label: 'clientOverview',
+            origin: stack.gatewayOrigin,
+            connections: options.connections,
+            durationS,
+            requests: mix.clientOverview,
+          },
         ];
-        const m = await measureRun(driver, loads, { warmupS: options.warmupS, durationS: options.durationS, pid: stack.gateway.pid, alsoPid: stack.services.pid });
+        const m = await measureRun(driver, loads, {
+          warmupS: options.warmupS,
+          durationS: options.durationS,
+          pid: stack.gateway.pid,
+          alsoPid: stack.services.pid,
+        });
         const load = m.loads[0]!;
         if (m.alsoUsage) entry.servicesCpuCores.push(m.alsoUsage.cpuSeconds / load.durationS);
-        entry.rounds.push({ round: r, load, ...(m.usage ? { rssMaxBytes: m.usage.rssMaxBytes, rssEndBytes: m.usage.rssEndBytes, cpuSeconds: m.usage.cpuSeconds } : {}) });
-        log(`scale: round ${r + 1}/${options.rounds} index ${entry.indexPersons}: ${Math.round(load.rps)} req/s, p99 ${load.latencyMs.p99.toFixed(1)} ms, ${load.errors} errors`);
+        entry.rounds.push({
+          round: r,
+          load,
+          ...(m.usage ? { rssMaxBytes: m.usage.rssMaxBytes, rssEndBytes: m.usage.rssEndBytes, cpuSeconds: m.usage.cpuSeconds } : {}),
+        });
+        log(
+          `scale: round ${r + 1}/${options.rounds} index ${entry.indexPersons}: ${Math.round(load.rps)} req/s, p99 ${load.latencyMs.p99.toFixed(1)} ms, ${load.errors} errors`,
+        );
       } finally {
         await stack.stop();
       }
@@ -72,7 +100,15 @@ export async function runScaleScenario(options: BenchOptions, driver: Driver, lo
   const largest = Math.max(...sizes);
   const reports = sizes.map((size) => {
     const e = per.get(size)!;
-    return { requested: size, indexPersons: e.indexPersons, servicesStartMs: e.servicesStartMs, paddingMs: e.paddingMs, servicesCpuCores: e.servicesCpuCores, rounds: e.rounds, summary: summarize(e.rounds) };
+    return {
+      requested: size,
+      indexPersons: e.indexPersons,
+      servicesStartMs: e.servicesStartMs,
+      paddingMs: e.paddingMs,
+      servicesCpuCores: e.servicesCpuCores,
+      rounds: e.rounds,
+      summary: summarize(e.rounds),
+    };
   });
   const small = per.get(smallest)!.rounds;
   const large = per.get(largest)!.rounds;

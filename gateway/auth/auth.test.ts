@@ -32,7 +32,14 @@ let logLines: string[];
 let supergraphSdl: string;
 const internalKey = InternalKey.generate();
 
-const auth = (): JwksAuthConfig => ({ kind: 'jwks', issuer: ISSUER, audience: AUDIENCE, jwksUrl: jwks.url, jwksCooldownMs: 0, jwksMaxAgeMs: 600_000 });
+const auth = (): JwksAuthConfig => ({
+  kind: 'jwks',
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  jwksUrl: jwks.url,
+  jwksCooldownMs: 0,
+  jwksMaxAgeMs: 600_000,
+});
 
 beforeAll(async () => {
   [keyA, keyB, stranger] = await Promise.all([testSigningKey('key-a'), testSigningKey('key-b'), testSigningKey('key-a')]);
@@ -65,7 +72,12 @@ describe('a valid bearer token', () => {
 
   it('works over GET too, and for a citizen', async () => {
     const t = await token({ identity: CITIZEN });
-    const res = await gateway.inject({ method: 'GET', url: '/graphql', query: { query: '{ whoami }' }, headers: { ...bearer(t), 'apollo-require-preflight': 'true' } });
+    const res = await gateway.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: '{ whoami }' },
+      headers: { ...bearer(t), 'apollo-require-preflight': 'true' },
+    });
     expect(res.json()).toEqual({ data: { whoami: JSON.stringify(CITIZEN) } });
   });
 
@@ -139,10 +151,14 @@ describe('a token that is not valid', () => {
     await ask({ ...bearer(t), 'x-request-id': '6ba7b811-9dad-41d1-80b4-00c04fd430c8' });
     const lines = logLines.slice(start);
     expect(lines.join('\n')).not.toContain(t.split('.')[1]!);
-    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b811-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
+    const line = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.reqId === '6ba7b811-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(line).toMatchObject({ statusCode: 401, errorCodes: ['UNAUTHENTICATED'], authReason: 'TOKEN_EXPIRED' });
     await ask({ ...bearer(await token()), 'x-request-id': '6ba7b812-9dad-41d1-80b4-00c04fd430c8' });
-    const ok = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '6ba7b812-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
+    const ok = logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.reqId === '6ba7b812-9dad-41d1-80b4-00c04fd430c8' && l.msg === 'request');
     expect(ok).toMatchObject({ statusCode: 200, identity: 'professional' });
     expect(JSON.stringify(ok)).not.toContain('Kallioniemi');
   });
@@ -150,29 +166,50 @@ describe('a token that is not valid', () => {
 
 describe('two Authorization headers', () => {
   // Node's typings allow one Authorization value; light-my-request sends each of an array as its own header line.
-  const twoAuthorizations = (values: string[]): OutgoingHttpHeaders => ({ 'content-type': 'application/json', authorization: values }) as unknown as OutgoingHttpHeaders;
+  const twoAuthorizations = (values: string[]): OutgoingHttpHeaders =>
+    ({ 'content-type': 'application/json', authorization: values }) as unknown as OutgoingHttpHeaders;
 
   it('are refused with 400 BAD_REQUEST (reason DUPLICATE_AUTHORIZATION_HEADER) before either is verified, even when both are valid', async () => {
     const before = subgraph.requests();
     const valid = `Bearer ${await token()}`;
-    for (const pair of [[valid, valid], [valid, `Bearer ${await token({ identity: CITIZEN })}`], [valid, 'Basic dXNlcjpwYXNz']]) {
-      const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations(pair) });
+    for (const pair of [
+      [valid, valid],
+      [valid, `Bearer ${await token({ identity: CITIZEN })}`],
+      [valid, 'Basic dXNlcjpwYXNz'],
+    ]) {
+      const res = await gateway.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ whoami }' },
+        headers: twoAuthorizations(pair),
+      });
       expect(res.statusCode).toBe(400);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="region-graph", error="invalid_request"');
-      expect(res.body).toBe('{"errors":[{"message":"Expected one Authorization header, received several.","extensions":{"code":"BAD_REQUEST","reason":"DUPLICATE_AUTHORIZATION_HEADER"}}]}');
+      expect(res.body).toBe(
+        '{"errors":[{"message":"Expected one Authorization header, received several.","extensions":{"code":"BAD_REQUEST","reason":"DUPLICATE_AUTHORIZATION_HEADER"}}]}',
+      );
     }
     expect(subgraph.requests()).toBe(before);
   });
 
   it('one of them is still served', async () => {
-    const res = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: twoAuthorizations([`Bearer ${await token()}`]) });
+    const res = await gateway.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: { query: '{ whoami }' },
+      headers: twoAuthorizations([`Bearer ${await token()}`]),
+    });
     expect(res.json()).toEqual({ data: { whoami: JSON.stringify(PHYSICIAN) } });
   });
 });
 
 describe('/readyz details', () => {
   it('are shown to an analyst; a professional, a bad token and no token get the status alone', async () => {
-    const analyst = await gateway.inject({ method: 'GET', url: '/readyz', headers: bearer(await token({ identity: demoUser('analyst')!.identity })) });
+    const analyst = await gateway.inject({
+      method: 'GET',
+      url: '/readyz',
+      headers: bearer(await token({ identity: demoUser('analyst')!.identity })),
+    });
     expect(analyst.statusCode).toBe(200);
     expect(analyst.json()).toMatchObject({ ready: true, subgraphs: { whoami: { ok: true } }, notReady: [] });
     for (const headers of [bearer(await token()), bearer(await token({ expiresInSeconds: -120 })), {}]) {
@@ -201,7 +238,12 @@ describe('key rotation', () => {
 
   it('answers 503 AUTHENTICATION_UNAVAILABLE when the JWKS cannot be fetched, and anonymous requests still work', async () => {
     const port = await closedPort();
-    const down = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { ...auth(), jwksUrl: `http://127.0.0.1:${port}/certs` }, internalKey });
+    const down = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      auth: { ...auth(), jwksUrl: `http://127.0.0.1:${port}/certs` },
+      internalKey,
+    });
     try {
       const res = await down.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: bearer(await token()) });
       expect(res.statusCode).toBe(503);
@@ -223,7 +265,9 @@ describe('no way around the gateway', () => {
     for (const headers of attempts) {
       const res = await direct(headers, { query: '{ whoami }' });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED_INTERNAL');
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'UNAUTHENTICATED_INTERNAL',
+      );
     }
   });
 
@@ -234,7 +278,10 @@ describe('no way around the gateway', () => {
       [{ [INTERNAL_TOKEN_HEADER]: forged }, { query: '{ whoami }' }],
       [{}, entities],
       [{ [INTERNAL_TOKEN_HEADER]: forged }, entities],
-      [{ [INTERNAL_TOKEN_HEADER]: await signInternalToken(internalKey, { audience: 'region', requestId: 'x', identity: PHYSICIAN }) }, entities],
+      [
+        { [INTERNAL_TOKEN_HEADER]: await signInternalToken(internalKey, { audience: 'region', requestId: 'x', identity: PHYSICIAN }) },
+        entities,
+      ],
     ] as const) {
       const res = await direct(headers, payload);
       expect(res.status).toBe(401);
@@ -248,7 +295,10 @@ describe('no way around the gateway', () => {
     const keyless = await createGateway({ supergraphSdl, logger: captureLogger().logger });
     try {
       const res = await keyless.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' } });
-      expect(res.json()).toMatchObject({ data: { whoami: null }, errors: [{ extensions: { code: 'UNAUTHENTICATED_INTERNAL', serviceName: 'whoami' } }] });
+      expect(res.json()).toMatchObject({
+        data: { whoami: null },
+        errors: [{ extensions: { code: 'UNAUTHENTICATED_INTERNAL', serviceName: 'whoami' } }],
+      });
     } finally {
       await keyless.close();
     }

@@ -48,7 +48,12 @@ export class AuthError extends Error {
   ) {
     super(message);
     this.status = reason === 'KEYS_UNAVAILABLE' ? 503 : reason === 'DUPLICATE_AUTHORIZATION_HEADER' ? 400 : 401;
-    this.code = reason === 'KEYS_UNAVAILABLE' ? AUTHENTICATION_UNAVAILABLE : reason === 'DUPLICATE_AUTHORIZATION_HEADER' ? BAD_REQUEST : UNAUTHENTICATED;
+    this.code =
+      reason === 'KEYS_UNAVAILABLE'
+        ? AUTHENTICATION_UNAVAILABLE
+        : reason === 'DUPLICATE_AUTHORIZATION_HEADER'
+          ? BAD_REQUEST
+          : UNAUTHENTICATED;
   }
 }
 
@@ -61,7 +66,19 @@ export interface Authenticator {
 }
 
 /** Asymmetric algorithms an external identity provider may sign with; never `none`, never HS*. */
-export const EXTERNAL_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export const EXTERNAL_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
 
 export interface TokenVerifierOptions {
   /** The expected `iss` (a function: the development provider's depends on the port it listens on). */
@@ -109,7 +126,8 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
     const now = options.now ? options.now().getTime() : Date.now();
     const known = verified.get(token, now);
     if (known) return known;
-    if (token.length > MAX_TOKEN_CHARS) throw new AuthError('MALFORMED_TOKEN', `Expected a bearer token of at most ${MAX_TOKEN_CHARS} characters, received a longer one.`);
+    if (token.length > MAX_TOKEN_CHARS)
+      throw new AuthError('MALFORMED_TOKEN', `Expected a bearer token of at most ${MAX_TOKEN_CHARS} characters, received a longer one.`);
     let alg: unknown;
     try {
       ({ alg } = decodeProtectedHeader(token));
@@ -117,7 +135,10 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
       throw new AuthError('MALFORMED_TOKEN', 'Expected a signed JWT as the bearer token, received a value that is not one.');
     }
     if (typeof alg !== 'string' || !allowed.has(alg)) {
-      throw new AuthError('UNSUPPORTED_ALGORITHM', `Expected a token signed with ${[...allowed].join(', ')}, received one with another algorithm.`);
+      throw new AuthError(
+        'UNSUPPORTED_ALGORITHM',
+        `Expected a token signed with ${[...allowed].join(', ')}, received one with another algorithm.`,
+      );
     }
     let payload;
     try {
@@ -133,7 +154,8 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
       throw refusal(err);
     }
     const mapped = identityFromClaims(payload);
-    if (!mapped.ok) throw new AuthError('INVALID_CLAIMS', `Expected the region's identity claims in the token, received invalid ones: ${mapped.reason}.`);
+    if (!mapped.ok)
+      throw new AuthError('INVALID_CLAIMS', `Expected the region's identity claims in the token, received invalid ones: ${mapped.reason}.`);
     verified.set(token, mapped.identity, payload.exp!, now);
     return mapped.identity;
   };
@@ -143,7 +165,11 @@ export function createTokenAuthenticator(options: TokenVerifierOptions, devIdp?:
     async authenticate(authorization) {
       if (authorization === undefined) return null;
       const m = BEARER.exec(authorization);
-      if (!m) throw new AuthError('INVALID_AUTHORIZATION_HEADER', 'Expected an Authorization header of the form "Bearer <token>", received another form.');
+      if (!m)
+        throw new AuthError(
+          'INVALID_AUTHORIZATION_HEADER',
+          'Expected an Authorization header of the form "Bearer <token>", received another form.',
+        );
       return verify(m[1]!);
     },
   };
@@ -184,19 +210,38 @@ export const anonymousOnly: Authenticator = {
 export async function createAuthenticator(config: AuthConfig, verifiedTokens?: VerifiedTokensOptions): Promise<Authenticator> {
   if (config.kind === 'dev-idp') {
     const devIdp = await DevIdp.open({ dir: config.dir, port: config.port });
-    return createTokenAuthenticator({ issuer: () => devIdp.issuer, audience: devIdp.audience, getKey: devIdp.getKey, algorithms: [DEV_IDP_ALGORITHM], ...(verifiedTokens ? { verifiedTokens } : {}) }, devIdp);
+    return createTokenAuthenticator(
+      {
+        issuer: () => devIdp.issuer,
+        audience: devIdp.audience,
+        getKey: devIdp.getKey,
+        algorithms: [DEV_IDP_ALGORITHM],
+        ...(verifiedTokens ? { verifiedTokens } : {}),
+      },
+      devIdp,
+    );
   }
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl), {
     cooldownDuration: config.jwksCooldownMs,
     cacheMaxAge: config.jwksMaxAgeMs,
     timeoutDuration: 5_000,
   });
-  return createTokenAuthenticator({ issuer: config.issuer, audience: config.audience, getKey: jwks, algorithms: EXTERNAL_ALGORITHMS, ...(verifiedTokens ? { verifiedTokens } : {}) });
+  return createTokenAuthenticator({
+    issuer: config.issuer,
+    audience: config.audience,
+    getKey: jwks,
+    algorithms: EXTERNAL_ALGORITHMS,
+    ...(verifiedTokens ? { verifiedTokens } : {}),
+  });
 }
 
 function refusal(err: unknown): AuthError {
   if (err instanceof AuthError) return err;
-  if (err instanceof KeysUnavailable) return new AuthError('KEYS_UNAVAILABLE', "Expected the identity provider's keys, received none: they could not be fetched; try again shortly.");
+  if (err instanceof KeysUnavailable)
+    return new AuthError(
+      'KEYS_UNAVAILABLE',
+      "Expected the identity provider's keys, received none: they could not be fetched; try again shortly.",
+    );
   if (err instanceof joseErrors.JWTExpired) return new AuthError('TOKEN_EXPIRED', 'Expected an unexpired token, received an expired one.');
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     switch (err.claim) {
@@ -207,15 +252,25 @@ function refusal(err: unknown): AuthError {
       case 'nbf':
         return new AuthError('TOKEN_NOT_YET_VALID', 'Expected a token valid now, received one not valid yet.');
       default:
-        return new AuthError('INVALID_CLAIMS', `Expected the standard claims in the token, received a missing or invalid ${err.claim} claim.`);
+        return new AuthError(
+          'INVALID_CLAIMS',
+          `Expected the standard claims in the token, received a missing or invalid ${err.claim} claim.`,
+        );
     }
   }
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new AuthError('BAD_SIGNATURE', 'Expected a token signed by the identity provider, received one whose signature does not verify.');
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new AuthError(
+      'BAD_SIGNATURE',
+      'Expected a token signed by the identity provider, received one whose signature does not verify.',
+    );
   if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) {
     return new AuthError('UNSUPPORTED_ALGORITHM', 'Expected a token signed with an accepted algorithm, received one with another.');
   }
   if (err instanceof joseErrors.JWKSNoMatchingKey || err instanceof joseErrors.JWKSMultipleMatchingKeys) {
-    return new AuthError('UNKNOWN_KEY', "Expected a token signed with one of the identity provider's keys, received one with an unknown key.");
+    return new AuthError(
+      'UNKNOWN_KEY',
+      "Expected a token signed with one of the identity provider's keys, received one with an unknown key.",
+    );
   }
   return new AuthError('MALFORMED_TOKEN', 'Expected a signed JWT as the bearer token, received a value that is not one.');
 }

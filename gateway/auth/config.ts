@@ -54,13 +54,18 @@ export function devIdpIssuer(port: number): string {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses the auth settings; throws AuthConfigError for an unusable or, in production, a missing value. */
-export function parseAuthConfig(env: Env, options: { readonly port: number; readonly production: boolean; readonly cwd?: string }): AuthConfig {
+export function parseAuthConfig(
+  env: Env,
+  options: { readonly port: number; readonly production: boolean; readonly cwd?: string },
+): AuthConfig {
   const issuer = env.AUTH_ISSUER?.trim() ?? '';
   const audience = env.AUTH_AUDIENCE?.trim() ?? '';
   const jwksUrl = env.AUTH_JWKS_URL?.trim() ?? '';
   const given = [issuer, audience, jwksUrl].filter((v) => v !== '').length;
   if (given > 0 && given < 3) {
-    throw new AuthConfigError('expected AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL all set (an external identity provider) or none (the development one), received only some');
+    throw new AuthConfigError(
+      'expected AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL all set (an external identity provider) or none (the development one), received only some',
+    );
   }
   if (given === 3) {
     let url: URL;
@@ -69,7 +74,8 @@ export function parseAuthConfig(env: Env, options: { readonly port: number; read
     } catch {
       throw new AuthConfigError('expected AUTH_JWKS_URL as an http(s) URL, received a value that is not a URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AuthConfigError(`expected AUTH_JWKS_URL as an http(s) URL, received scheme ${url.protocol}`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new AuthConfigError(`expected AUTH_JWKS_URL as an http(s) URL, received scheme ${url.protocol}`);
     if (options.production && url.protocol !== 'https:' && !isLoopback(url.hostname)) {
       throw new AuthConfigError('expected AUTH_JWKS_URL over https in production mode, received an http URL to another host');
     }
@@ -88,7 +94,11 @@ export function parseAuthConfig(env: Env, options: { readonly port: number; read
     );
   }
   const dir = env.DEV_IDP_DIR?.trim();
-  return { kind: 'dev-idp', dir: dir ? (isAbsolute(dir) ? dir : resolve(options.cwd ?? process.cwd(), dir)) : DEFAULT_DEV_IDP_DIR, port: options.port };
+  return {
+    kind: 'dev-idp',
+    dir: dir ? (isAbsolute(dir) ? dir : resolve(options.cwd ?? process.cwd(), dir)) : DEFAULT_DEV_IDP_DIR,
+    port: options.port,
+  };
 }
 
 function isLoopback(host: string): boolean {
@@ -99,6 +109,7 @@ function wholeNumber(raw: string | undefined, setting: string, fallback: number,
   if (raw === undefined || raw.trim() === '') return fallback;
   const text = raw.trim();
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new AuthConfigError(`expected ${setting} as a whole number from ${min} to ${max}, received ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new AuthConfigError(`expected ${setting} as a whole number from ${min} to ${max}, received ${JSON.stringify(text)}`);
   return n;
 }

@@ -38,7 +38,12 @@ beforeAll(async () => {
   subgraph = await startWhoamiSubgraph(internalKey);
   supergraphSdl = composeSupergraph([subgraph]);
   idpDir = tempDir();
-  gateway = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { kind: 'dev-idp', dir: idpDir, port: 4000 }, internalKey });
+  gateway = await createGateway({
+    supergraphSdl,
+    logger: captureLogger().logger,
+    auth: { kind: 'dev-idp', dir: idpDir, port: 4000 },
+    internalKey,
+  });
 });
 
 afterAll(async () => {
@@ -105,8 +110,19 @@ describe('the gateway with the development identity provider', () => {
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     const payload = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(payload).toMatchObject({ iss: 'http://localhost:4000/dev-idp', aud: 'region-graph', sub: 'demo-social-worker-child-welfare', role: 'professional', service_tasks: ['CHILD_WELFARE', 'FAMILIES'] });
-    const who = await gateway.inject({ method: 'POST', url: '/graphql', payload: { query: '{ whoami }' }, headers: { authorization: `Bearer ${body.token}` } });
+    expect(payload).toMatchObject({
+      iss: 'http://localhost:4000/dev-idp',
+      aud: 'region-graph',
+      sub: 'demo-social-worker-child-welfare',
+      role: 'professional',
+      service_tasks: ['CHILD_WELFARE', 'FAMILIES'],
+    });
+    const who = await gateway.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: { query: '{ whoami }' },
+      headers: { authorization: `Bearer ${body.token}` },
+    });
     expect(who.json()).toEqual({ data: { whoami: JSON.stringify(demoUser('social-worker-child-welfare')!.identity) } });
   });
 
@@ -119,7 +135,12 @@ describe('the gateway with the development identity provider', () => {
 
   it('names the port it listens on in the issuer when started on port 0', async () => {
     const dir = tempDir();
-    const app = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { kind: 'dev-idp', dir, port: 0 }, internalKey });
+    const app = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      auth: { kind: 'dev-idp', dir, port: 0 },
+      internalKey,
+    });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const port = (app.server.address() as { port: number }).port;
@@ -139,7 +160,12 @@ describe('the gateway with the development identity provider', () => {
   // Why in-process: a test must not send traffic to any address but loopback, so the request "arrives on
   // another interface" by giving its socket a documentation address (RFC 5737) before the route's check runs.
   it('mints tokens only on a loopback interface, should a caller of createGateway listen on every interface', async () => {
-    const app = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { kind: 'dev-idp', dir: idpDir, port: 4000 }, internalKey });
+    const app = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      auth: { kind: 'dev-idp', dir: idpDir, port: 4000 },
+      internalKey,
+    });
     let arrivedOn: string | undefined;
     app.addHook('onRequest', async (req) => {
       if (arrivedOn !== undefined) Object.defineProperty(req.socket, 'localAddress', { value: arrivedOn, configurable: true });
@@ -163,7 +189,13 @@ describe('the gateway with the development identity provider', () => {
   });
 
   it('has no token endpoint in production', async () => {
-    const prod = await createGateway({ supergraphSdl, logger: captureLogger().logger, auth: { kind: 'dev-idp', dir: idpDir, port: 4000 }, internalKey, production: true });
+    const prod = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      auth: { kind: 'dev-idp', dir: idpDir, port: 4000 },
+      internalKey,
+      production: true,
+    });
     try {
       expect((await prod.inject({ method: 'GET', url: '/dev-idp/token?as=physician' })).statusCode).toBe(404);
       expect((await prod.inject({ method: 'GET', url: '/dev-idp/users' })).statusCode).toBe(404);
@@ -205,7 +237,11 @@ describe('GraphiQL', () => {
 describe('npm run token', () => {
   const run = (args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_JWKS_URL: '' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/token.ts', ...args], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_JWKS_URL: '' },
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -220,7 +256,11 @@ describe('npm run token', () => {
   beforeAll(async () => {
     dir = tempDir();
     // In parallel: each start of tsx costs seconds.
-    [minted, list, unknown] = await Promise.all([run(['--as', 'physician', '--minutes', '10', '--dev-idp-dir', dir, '--port', '4321']), run(['--list']), run(['--as', 'root'])]);
+    [minted, list, unknown] = await Promise.all([
+      run(['--as', 'physician', '--minutes', '10', '--dev-idp-dir', dir, '--port', '4321']),
+      run(['--list']),
+      run(['--as', 'root']),
+    ]);
   });
 
   it('prints a token for a demo user that the gateway’s verifier accepts', async () => {

@@ -153,7 +153,10 @@ async function loadOrCreateKey(dir: string): Promise<SigningKey> {
     // 'wx': two processes starting together (npm start, npm run token) must not overwrite each other's key.
     await writeFile(file, text, { flag: 'wx', mode: 0o600 });
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'EEXIST') throw new DevIdpKeyError(`expected to write the key file ${file}, received an error (${(err as { code?: string }).code ?? 'unknown'})`);
+    if ((err as { code?: unknown }).code !== 'EEXIST')
+      throw new DevIdpKeyError(
+        `expected to write the key file ${file}, received an error (${(err as { code?: string }).code ?? 'unknown'})`,
+      );
   }
   return readKey(file);
 }
@@ -166,14 +169,25 @@ async function readKey(file: string): Promise<SigningKey> {
   } catch {
     throw new DevIdpKeyError(`expected ${file} to hold a JSON Web Key, received text that does not parse; delete it to make a new key`);
   }
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || typeof jwk.kid !== 'string') {
-    throw new DevIdpKeyError(`expected ${file} to hold a P-256 private key with a key id, received another key; delete it to make a new key`);
+  if (
+    jwk.kty !== 'EC' ||
+    jwk.crv !== 'P-256' ||
+    typeof jwk.d !== 'string' ||
+    typeof jwk.x !== 'string' ||
+    typeof jwk.y !== 'string' ||
+    typeof jwk.kid !== 'string'
+  ) {
+    throw new DevIdpKeyError(
+      `expected ${file} to hold a P-256 private key with a key id, received another key; delete it to make a new key`,
+    );
   }
   let privateKey: SigningKey['privateKey'];
   try {
     privateKey = await importJWK({ ...jwk, alg: DEV_IDP_ALGORITHM }, DEV_IDP_ALGORITHM);
   } catch {
-    throw new DevIdpKeyError(`expected ${file} to hold a usable P-256 private key, received one that does not import; delete it to make a new key`);
+    throw new DevIdpKeyError(
+      `expected ${file} to hold a usable P-256 private key, received one that does not import; delete it to make a new key`,
+    );
   }
   const { kty, crv, x, y, kid } = jwk;
   return { kid, privateKey, publicJwk: { kty, crv, x, y, kid, alg: DEV_IDP_ALGORITHM, use: 'sig' } };

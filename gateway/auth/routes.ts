@@ -35,27 +35,52 @@ export function registerDevIdpRoutes(app: FastifyInstance, devIdp: DevIdp, optio
     return reply
       .code(403)
       .header('cache-control', 'no-store')
-      .send({ error: { code: DEV_IDP_LOOPBACK_ONLY, message: 'Expected a request to the development identity provider on a loopback address, received one on another interface.' } });
+      .send({
+        error: {
+          code: DEV_IDP_LOOPBACK_ONLY,
+          message: 'Expected a request to the development identity provider on a loopback address, received one on another interface.',
+        },
+      });
   };
 
   app.get(DEV_IDP_USERS_PATH, { onRequest: loopbackOnly }, async (_req, reply) =>
     reply.header('cache-control', 'no-store').send({ users: DEMO_USERS.map(({ id, label, note }) => ({ id, label, note })) }),
   );
 
-  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(DEV_IDP_TOKEN_PATH, { onRequest: loopbackOnly }, async (req, reply) => {
-    const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-    const as = one(req.query.as) ?? '';
-    const user = demoUser(as);
-    reply.header('cache-control', 'no-store');
-    if (!user) {
-      return reply.code(404).send({ error: { code: 'UNKNOWN_DEMO_USER', message: `Expected as= one of ${DEMO_USERS.map((u) => u.id).join(', ')}, received another value.` } });
-    }
-    const rawMinutes = one(req.query.minutes);
-    const minutes = rawMinutes === undefined || rawMinutes === '' ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(rawMinutes) ? Number(rawMinutes) : NaN;
-    if (!(minutes >= 1 && minutes <= MAX_TOKEN_MINUTES)) {
-      return reply.code(400).send({ error: { code: 'BAD_REQUEST', message: `Expected minutes as a whole number from 1 to ${MAX_TOKEN_MINUTES}, received another value.` } });
-    }
-    const minted = await devIdp.mint(user.identity, { minutes });
-    return reply.send({ token: minted.token, tokenType: 'Bearer', expiresAt: minted.expiresAt.toISOString(), user: { id: user.id, label: user.label } });
-  });
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(
+    DEV_IDP_TOKEN_PATH,
+    { onRequest: loopbackOnly },
+    async (req, reply) => {
+      const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+      const as = one(req.query.as) ?? '';
+      const user = demoUser(as);
+      reply.header('cache-control', 'no-store');
+      if (!user) {
+        return reply.code(404).send({
+          error: {
+            code: 'UNKNOWN_DEMO_USER',
+            message: `Expected as= one of ${DEMO_USERS.map((u) => u.id).join(', ')}, received another value.`,
+          },
+        });
+      }
+      const rawMinutes = one(req.query.minutes);
+      const minutes =
+        rawMinutes === undefined || rawMinutes === '' ? DEFAULT_TOKEN_MINUTES : /^\d{1,4}$/.test(rawMinutes) ? Number(rawMinutes) : NaN;
+      if (!(minutes >= 1 && minutes <= MAX_TOKEN_MINUTES)) {
+        return reply.code(400).send({
+          error: {
+            code: 'BAD_REQUEST',
+            message: `Expected minutes as a whole number from 1 to ${MAX_TOKEN_MINUTES}, received another value.`,
+          },
+        });
+      }
+      const minted = await devIdp.mint(user.identity, { minutes });
+      return reply.send({
+        token: minted.token,
+        tokenType: 'Bearer',
+        expiresAt: minted.expiresAt.toISOString(),
+        user: { id: user.id, label: user.label },
+      });
+    },
+  );
 }

@@ -80,7 +80,9 @@ type Query {
  * the JSON of `context.identity` and `requestId` with `context.requestId`;
  * `requests` counts every request it received (refused ones too).
  */
-export async function startWhoamiSubgraph(internalKey: InternalKey): Promise<{ name: string; typeDefs: string; url: string; requests: () => number; close: () => Promise<void> }> {
+export async function startWhoamiSubgraph(
+  internalKey: InternalKey,
+): Promise<{ name: string; typeDefs: string; url: string; requests: () => number; close: () => Promise<void> }> {
   const schema = buildSubgraphSchema({
     typeDefs: parse(WHOAMI_SDL),
     resolvers: {
@@ -97,5 +99,11 @@ export async function startWhoamiSubgraph(internalKey: InternalKey): Promise<{ n
   app.server.on('request', () => void (requests += 1));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { name: 'whoami', typeDefs: WHOAMI_SDL, url: `http://127.0.0.1:${port}/graphql`, requests: () => requests, close: () => app.close() };
+  return {
+    name: 'whoami',
+    typeDefs: WHOAMI_SDL,
+    url: `http://127.0.0.1:${port}/graphql`,
+    requests: () => requests,
+    close: () => app.close(),
+  };
 }

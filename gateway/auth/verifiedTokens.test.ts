@@ -57,7 +57,14 @@ describe('a token authenticator with verified tokens', () => {
       return jwks(header, token);
     };
     let now = new Date();
-    const auth = createTokenAuthenticator({ issuer: ISSUER, audience: AUDIENCE, getKey, algorithms: ['ES256'], now: () => now, verifiedTokens: { maxAgeMs: 10_000 } });
+    const auth = createTokenAuthenticator({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      getKey,
+      algorithms: ['ES256'],
+      now: () => now,
+      verifiedTokens: { maxAgeMs: 10_000 },
+    });
     const token = await signTestToken(key, { issuer: ISSUER, audience: AUDIENCE, identity });
     expect(await auth.authenticate(`Bearer ${token}`)).toEqual(identity);
     expect(await auth.authenticate(`Bearer ${token}`)).toEqual(identity);
@@ -70,7 +77,14 @@ describe('a token authenticator with verified tokens', () => {
   it('never reuses a verification past the token’s expiry', async () => {
     const key = await testSigningKey('k1');
     let now = new Date();
-    const auth = createTokenAuthenticator({ issuer: ISSUER, audience: AUDIENCE, getKey: createLocalJWKSet({ keys: [key.publicJwk] }), algorithms: ['ES256'], now: () => now, clockToleranceSeconds: 0 });
+    const auth = createTokenAuthenticator({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      getKey: createLocalJWKSet({ keys: [key.publicJwk] }),
+      algorithms: ['ES256'],
+      now: () => now,
+      clockToleranceSeconds: 0,
+    });
     const token = await signTestToken(key, { issuer: ISSUER, audience: AUDIENCE, identity, expiresInSeconds: 5 });
     expect(await auth.authenticate(`Bearer ${token}`)).toEqual(identity);
     now = new Date(now.getTime() + 6_000);

@@ -38,7 +38,24 @@ describe('hardening settings', () => {
       maxDirectives: 4,
       csrfPrevention: false,
     });
-    const args = ['--max-body-bytes', '4096', '--max-tokens', '900', '--max-depth', '12', '--max-aliases', '100', '--max-root-fields', '50', '--max-fields', '600', '--max-directives', '9', '--csrf-prevention', 'on'];
+    const args = [
+      '--max-body-bytes',
+      '4096',
+      '--max-tokens',
+      '900',
+      '--max-depth',
+      '12',
+      '--max-aliases',
+      '100',
+      '--max-root-fields',
+      '50',
+      '--max-fields',
+      '600',
+      '--max-directives',
+      '9',
+      '--csrf-prevention',
+      'on',
+    ];
     expect(parseGatewayConfig(args, env).hardening).toEqual({
       maxBodyBytes: 4096,
       maxTokens: 900,

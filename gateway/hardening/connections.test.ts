@@ -129,14 +129,26 @@ describe('a slow client', () => {
   });
 
   it('holding a subgraph server with a trickled body is cut there too', async () => {
-    const schema = buildSubgraphSchema({ typeDefs: parse('type Query { ok: Boolean }'), resolvers: { Query: { ok: () => true } } as never });
-    const app = createSubgraphServer({ name: 'slow', schema, logger: silentLogger, createLoaders: () => undefined, internalKey: TEST_INTERNAL_KEY, server: LIMITS });
+    const schema = buildSubgraphSchema({
+      typeDefs: parse('type Query { ok: Boolean }'),
+      resolvers: { Query: { ok: () => true } } as never,
+    });
+    const app = createSubgraphServer({
+      name: 'slow',
+      schema,
+      logger: silentLogger,
+      createLoaders: () => undefined,
+      internalKey: TEST_INTERNAL_KEY,
+      server: LIMITS,
+    });
     try {
       const port = await listening(app);
       const c = await open(port);
       const started = performance.now();
       // With the gateway's internal token, so that the subgraph reads the body.
-      const token = Object.entries(await gatewayHeaders(app)).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const token = Object.entries(await gatewayHeaders(app))
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
       c.socket.write(POST_HEAD.replace('Host: x\r\n', `Host: x\r\n${token}`));
       trickle(c.socket, BODY, 150);
       const closedAt = await c.closed;
@@ -152,7 +164,8 @@ describe('connection caps', () => {
   const GET = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
 
   /** Whether a connection is closed by the server (without a byte) within `ms`. */
-  const closedWithin = (c: { closed: Promise<number> }, ms: number) => Promise.race([c.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+  const closedWithin = (c: { closed: Promise<number> }, ms: number) =>
+    Promise.race([c.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
   for (const [label, limits] of [
     ['in all (maxConnections)', { maxConnections: 3, maxConnectionsPerIp: 0 }],

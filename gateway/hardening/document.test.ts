@@ -6,7 +6,8 @@ import { DEFAULT_HARDENING_LIMITS } from './limits.ts';
 import type { HardeningLimits } from './limits.ts';
 import { hasUnsafeCharacters, jsonHasUnsafeCharacters } from './text.ts';
 
-const check = (query: string, limits: Partial<HardeningLimits> = {}) => checkDocument(parse(query, { noLocation: true }), { ...DEFAULT_HARDENING_LIMITS, ...limits });
+const check = (query: string, limits: Partial<HardeningLimits> = {}) =>
+  checkDocument(parse(query, { noLocation: true }), { ...DEFAULT_HARDENING_LIMITS, ...limits });
 const code = (query: string, limits: Partial<HardeningLimits> = {}) => check(query, limits)?.code ?? null;
 
 /** `{ person { friends { … id } } }` with `depth` levels of fields in all. */
@@ -25,7 +26,13 @@ describe('depth', () => {
   });
 
   it("lets GraphiQL's schema query through (15 levels, of which the ofType chain does not count)", () => {
-    const introspection = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true });
+    const introspection = getIntrospectionQuery({
+      descriptions: true,
+      inputValueDeprecation: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+    });
     expect(code(introspection)).toBeNull();
     // Only inside introspection: a field of the region's own schema called ofType counts.
     expect(code(`{ thing { ${'ofType { '.repeat(10)}id${' }'.repeat(10)} } }`)).toBe('QUERY_TOO_DEEP');
@@ -38,8 +45,13 @@ describe('aliases, root fields, fields and directives', () => {
   it('counts aliases in the operation, each fragment once per spread', () => {
     const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: id`).join(' ');
     expect(code(`{ person(id: "1") { ${aliases(30)} } }`)).toBeNull();
-    expect(check(`{ person(id: "1") { ${aliases(31)} } }`)).toEqual({ code: 'TOO_MANY_ALIASES', message: 'Expected at most 30 aliases in an operation, received 31.' });
-    expect(code(`{ a: person(id: "1") { ...F } b: person(id: "2") { ...F } } fragment F on Person { ${aliases(15)} }`)).toBe('TOO_MANY_ALIASES');
+    expect(check(`{ person(id: "1") { ${aliases(31)} } }`)).toEqual({
+      code: 'TOO_MANY_ALIASES',
+      message: 'Expected at most 30 aliases in an operation, received 31.',
+    });
+    expect(code(`{ a: person(id: "1") { ...F } b: person(id: "2") { ...F } } fragment F on Person { ${aliases(15)} }`)).toBe(
+      'TOO_MANY_ALIASES',
+    );
   });
 
   it('counts a fan-out of fragments by its expansion, without expanding it', () => {
@@ -48,14 +60,19 @@ describe('aliases, root fields, fields and directives', () => {
     const started = performance.now();
     const result = check(`{ ...F0 }\n${fragments}\nfragment F40 on Query { a: __typename }`);
     expect(performance.now() - started).toBeLessThan(50);
-    expect(result).toEqual({ code: 'TOO_MANY_ALIASES', message: 'Expected at most 30 aliases in an operation, received more than a billion.' });
+    expect(result).toEqual({
+      code: 'TOO_MANY_ALIASES',
+      message: 'Expected at most 30 aliases in an operation, received more than a billion.',
+    });
   });
 
   it('counts root fields through fragments', () => {
     const roots = (n: number) => Array.from({ length: n }, (_, i) => `p${i}: person(id: "${i}") { id }`).join(' ');
     expect(code(`{ ${roots(20)} }`, { maxAliases: 100 })).toBeNull();
     expect(code(`{ ${roots(21)} }`, { maxAliases: 100 })).toBe('TOO_MANY_ROOT_FIELDS');
-    expect(code(`{ ...R ... on Query { x: __typename } } fragment R on Query { ${roots(20)} }`, { maxAliases: 100 })).toBe('TOO_MANY_ROOT_FIELDS');
+    expect(code(`{ ...R ... on Query { x: __typename } } fragment R on Query { ${roots(20)} }`, { maxAliases: 100 })).toBe(
+      'TOO_MANY_ROOT_FIELDS',
+    );
   });
 
   it('counts fields at every level', () => {
@@ -73,7 +90,10 @@ describe('aliases, root fields, fields and directives', () => {
     expect(code(`{ person(id: "1") { ${'id @skip(if: false) '.repeat(51)} } }`)).toBe('TOO_MANY_DIRECTIVES');
     const everywhere = `query Q($v: Int @d) @d { person(id: "1") @d { ...F @d ... @d { id @d } } } fragment F on Person @d { id @d }`;
     expect(check(everywhere, { maxDirectives: 8 })).toBeNull();
-    expect(check(everywhere, { maxDirectives: 7 })).toEqual({ code: 'TOO_MANY_DIRECTIVES', message: 'Expected at most 7 directives in an operation, received 8.' });
+    expect(check(everywhere, { maxDirectives: 7 })).toEqual({
+      code: 'TOO_MANY_DIRECTIVES',
+      message: 'Expected at most 7 directives in an operation, received 8.',
+    });
   });
 });
 
@@ -83,7 +103,9 @@ describe('fragment cycles', () => {
       code: 'GRAPHQL_VALIDATION_FAILED',
       message: 'Expected fragments without cycles, received fragment "A" spread within itself.',
     });
-    expect(code('{ person(id: "1") { ...A } } fragment A on Person { friends { ...B } } fragment B on Person { ... on Person { ...A } }')).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      code('{ person(id: "1") { ...A } } fragment A on Person { friends { ...B } } fragment B on Person { ... on Person { ...A } }'),
+    ).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(code('{ __typename } fragment A on Query { ...B } fragment B on Query { ...A }')).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 

@@ -11,7 +11,14 @@
  */
 import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import type { HardeningLimits } from './limits.ts';
-import { GRAPHQL_VALIDATION_FAILED, QUERY_TOO_DEEP, TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES, TOO_MANY_FIELDS, TOO_MANY_ROOT_FIELDS } from './limits.ts';
+import {
+  GRAPHQL_VALIDATION_FAILED,
+  QUERY_TOO_DEEP,
+  TOO_MANY_ALIASES,
+  TOO_MANY_DIRECTIVES,
+  TOO_MANY_FIELDS,
+  TOO_MANY_ROOT_FIELDS,
+} from './limits.ts';
 import { hasUnsafeCharacters } from './text.ts';
 
 /** Why a document is refused: a code and a one-sentence message. */
@@ -136,24 +143,40 @@ export function checkDocument(
         return { code: QUERY_TOO_DEEP, message: `Expected fields nested at most ${limits.maxDepth} deep, received ${figures.height}.` };
       }
       if (figures.aliases > limits.maxAliases) {
-        return { code: TOO_MANY_ALIASES, message: `Expected at most ${limits.maxAliases} aliases in an operation, received ${count(figures.aliases)}.` };
+        return {
+          code: TOO_MANY_ALIASES,
+          message: `Expected at most ${limits.maxAliases} aliases in an operation, received ${count(figures.aliases)}.`,
+        };
       }
       if (figures.fields > limits.maxRootFields) {
-        return { code: TOO_MANY_ROOT_FIELDS, message: `Expected at most ${limits.maxRootFields} root fields in an operation, received ${count(figures.fields)}.` };
+        return {
+          code: TOO_MANY_ROOT_FIELDS,
+          message: `Expected at most ${limits.maxRootFields} root fields in an operation, received ${count(figures.fields)}.`,
+        };
       }
       if (figures.total > limits.maxFields) {
-        return { code: TOO_MANY_FIELDS, message: `Expected at most ${limits.maxFields} fields in an operation, received ${count(figures.total)}.` };
+        return {
+          code: TOO_MANY_FIELDS,
+          message: `Expected at most ${limits.maxFields} fields in an operation, received ${count(figures.total)}.`,
+        };
       }
       if (directives > limits.maxDirectives) {
-        return { code: TOO_MANY_DIRECTIVES, message: `Expected at most ${limits.maxDirectives} directives in an operation, received ${count(directives)}.` };
+        return {
+          code: TOO_MANY_DIRECTIVES,
+          message: `Expected at most ${limits.maxDirectives} directives in an operation, received ${count(directives)}.`,
+        };
       }
     }
   } catch (err) {
     if (err instanceof FragmentCycle) {
-      return { code: GRAPHQL_VALIDATION_FAILED, message: `Expected fragments without cycles, received fragment "${err.fragment}" spread within itself.` };
+      return {
+        code: GRAPHQL_VALIDATION_FAILED,
+        message: `Expected fragments without cycles, received fragment "${err.fragment}" spread within itself.`,
+      };
     }
     // Nesting too deep for the stack: only reachable with a token limit raised far above the default.
-    if (err instanceof RangeError) return { code: QUERY_TOO_DEEP, message: `Expected fields nested at most ${limits.maxDepth} deep, received far deeper.` };
+    if (err instanceof RangeError)
+      return { code: QUERY_TOO_DEEP, message: `Expected fields nested at most ${limits.maxDepth} deep, received far deeper.` };
     throw err;
   }
   return null;

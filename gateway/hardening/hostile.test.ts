@@ -27,7 +27,8 @@ beforeAll(async () => {
   ({ app } = await startHardenedGateway(subgraphs));
   ({ app: relaxed } = await startHardenedGateway(subgraphs, { hardening: { maxTokens: 100_000, maxBodyBytes: 10_000_000 } }));
   // Warm up both (the first request compiles the parse and plan paths).
-  for (const gw of [app, relaxed]) await gw.inject({ method: 'POST', url: '/graphql', payload: { query: '{ person(id: "1") { name visits { unit } } }' } });
+  for (const gw of [app, relaxed])
+    await gw.inject({ method: 'POST', url: '/graphql', payload: { query: '{ person(id: "1") { name visits { unit } } }' } });
 });
 
 afterAll(async () => {
@@ -35,7 +36,12 @@ afterAll(async () => {
   await Promise.all((subgraphs ?? []).map((s) => s.close()));
 });
 
-const json = (payload: unknown) => ({ method: 'POST' as const, url: '/graphql', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+const json = (payload: unknown) => ({
+  method: 'POST' as const,
+  url: '/graphql',
+  payload: JSON.stringify(payload),
+  headers: { 'content-type': 'application/json' },
+});
 
 /** Sends one request and checks: the status, the code, the time, and that no subgraph was called. */
 async function refused(gateway: FastifyInstance, request: InjectOptions, status: number, code: string): Promise<LightMyRequestResponse> {
@@ -82,7 +88,12 @@ describe('deep nesting', () => {
   });
 
   it('is refused over GET too', async () => {
-    await refused(app, { method: 'GET', url: '/graphql', query: { query: nested(11) }, headers: { 'apollo-require-preflight': 'true' } }, 400, 'QUERY_TOO_DEEP');
+    await refused(
+      app,
+      { method: 'GET', url: '/graphql', query: { query: nested(11) }, headers: { 'apollo-require-preflight': 'true' } },
+      400,
+      'QUERY_TOO_DEEP',
+    );
   });
 });
 
@@ -93,7 +104,12 @@ describe('10 000 aliases', () => {
     await refused(app, json({ query: aliases(10_000) }), 400, 'TOO_MANY_TOKENS');
     const res = await refused(relaxed, json({ query: aliases(10_000) }), 400, 'TOO_MANY_ALIASES');
     expect(res.json().errors[0].message).toBe('Expected at most 30 aliases in an operation, received 10000.');
-    await refused(relaxed, json({ query: `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` }), 400, 'TOO_MANY_ALIASES');
+    await refused(
+      relaxed,
+      json({ query: `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` }),
+      400,
+      'TOO_MANY_ALIASES',
+    );
   });
 
   it('at the limit (30) are answered', async () => {
@@ -130,10 +146,27 @@ describe('root fields and fields', () => {
 
 describe('circular fragments', () => {
   it('are refused as GRAPHQL_VALIDATION_FAILED: direct, through others, and unused', async () => {
-    const direct = await refused(app, json({ query: '{ person(id: "1") { ...A } } fragment A on Person { name ...A }' }), 400, 'GRAPHQL_VALIDATION_FAILED');
+    const direct = await refused(
+      app,
+      json({ query: '{ person(id: "1") { ...A } } fragment A on Person { name ...A }' }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    );
     expect(direct.json().errors[0].message).toBe('Expected fragments without cycles, received fragment "A" spread within itself.');
-    await refused(app, json({ query: '{ person(id: "1") { ...A } } fragment A on Person { friends { ...B } } fragment B on Person { ... on Person { ...A } }' }), 400, 'GRAPHQL_VALIDATION_FAILED');
-    await refused(app, json({ query: '{ __typename } fragment A on Query { ...B } fragment B on Query { ...A }' }), 400, 'GRAPHQL_VALIDATION_FAILED');
+    await refused(
+      app,
+      json({
+        query: '{ person(id: "1") { ...A } } fragment A on Person { friends { ...B } } fragment B on Person { ... on Person { ...A } }',
+      }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+    await refused(
+      app,
+      json({ query: '{ __typename } fragment A on Query { ...B } fragment B on Query { ...A }' }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   });
 });
 
@@ -152,20 +185,37 @@ describe('a 5 MB body', () => {
   const big = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } });
 
   it('is refused as 413 REQUEST_TOO_LARGE, by its Content-Length, before it is read', async () => {
-    const res = await refused(app, { method: 'POST', url: '/graphql', payload: big, headers: { 'content-type': 'application/json' } }, 413, 'REQUEST_TOO_LARGE');
+    const res = await refused(
+      app,
+      { method: 'POST', url: '/graphql', payload: big, headers: { 'content-type': 'application/json' } },
+      413,
+      'REQUEST_TOO_LARGE',
+    );
     expect(res.json().errors[0].message).toBe('Expected a request body of at most 102400 bytes, received a larger one.');
   });
 
   it('is refused as 413 when streamed without a Content-Length', async () => {
     const chunks = Array.from({ length: 80 }, (_, i) => big.slice(i * 65_536, (i + 1) * 65_536));
-    await refused(app, { method: 'POST', url: '/graphql', payload: Readable.from(chunks), headers: { 'content-type': 'application/json' } }, 413, 'REQUEST_TOO_LARGE');
+    await refused(
+      app,
+      { method: 'POST', url: '/graphql', payload: Readable.from(chunks), headers: { 'content-type': 'application/json' } },
+      413,
+      'REQUEST_TOO_LARGE',
+    );
   });
 
   it('is logged with its code only', async () => {
     const { app: logged, logLines } = await startHardenedGateway(subgraphs);
     try {
-      await logged.inject({ method: 'POST', url: '/graphql', payload: big, headers: { 'content-type': 'application/json', 'x-request-id': 'c9bf9e57-1685-4c89-bafb-ff5af830be8a' } });
-      const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === 'c9bf9e57-1685-4c89-bafb-ff5af830be8a' && l.msg === 'request');
+      await logged.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: big,
+        headers: { 'content-type': 'application/json', 'x-request-id': 'c9bf9e57-1685-4c89-bafb-ff5af830be8a' },
+      });
+      const line = logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.reqId === 'c9bf9e57-1685-4c89-bafb-ff5af830be8a' && l.msg === 'request');
       expect(line).toMatchObject({ statusCode: 413, errorCodes: ['REQUEST_TOO_LARGE'] });
       expect(logLines.join('\n')).not.toContain('xxxxxxxx');
     } finally {
@@ -184,10 +234,20 @@ describe('a batch of 1 000 operations', () => {
 
 describe('wrong variable types', () => {
   it('are refused as BAD_USER_INPUT, without echoing the value', async () => {
-    const res = await refused(app, json({ query: 'query Q($n: Int!) { count(n: $n) }', variables: { n: FAKE_HETU } }), 400, 'BAD_USER_INPUT');
+    const res = await refused(
+      app,
+      json({ query: 'query Q($n: Int!) { count(n: $n) }', variables: { n: FAKE_HETU } }),
+      400,
+      'BAD_USER_INPUT',
+    );
     expect(res.body).not.toContain(FAKE_HETU);
     expect(res.json().errors[0].message).toBe('Variable "$n" got a value that is not of its type.');
-    await refused(app, json({ query: 'query Q($id: ID!) { person(id: $id) { name } }', variables: { id: { hetu: FAKE_HETU } } }), 400, 'BAD_USER_INPUT');
+    await refused(
+      app,
+      json({ query: 'query Q($id: ID!) { person(id: $id) { name } }', variables: { id: { hetu: FAKE_HETU } } }),
+      400,
+      'BAD_USER_INPUT',
+    );
     await refused(app, json({ query: 'query Q($c: Color!) { color(c: $c) }', variables: { c: 'BLUE' } }), 400, 'BAD_USER_INPUT');
     await refused(app, json({ query: 'query Q($id: ID!) { person(id: $id) { name } }', variables: {} }), 400, 'BAD_USER_INPUT');
     await refused(app, json({ query: 'query Q($n: Int!) { count(n: $n) }', variables: { n: 2 ** 40 } }), 400, 'BAD_USER_INPUT');
@@ -214,7 +274,12 @@ describe('NUL and lone surrogates', () => {
   it('in a GET request are refused too', async () => {
     await refused(
       app,
-      { method: 'GET', url: '/graphql', query: { query: echo, variables: JSON.stringify({ text: 'a\u0000b' }) }, headers: { 'apollo-require-preflight': 'true' } },
+      {
+        method: 'GET',
+        url: '/graphql',
+        query: { query: echo, variables: JSON.stringify({ text: 'a\u0000b' }) },
+        headers: { 'apollo-require-preflight': 'true' },
+      },
       400,
       'BAD_USER_INPUT',
     );
@@ -238,9 +303,14 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
   beforeAll(async () => {
     const supergraphSdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
     region = await createGateway({ supergraphSdl, logger: captureLogger().logger });
-    budgetOnly = await createGateway({ supergraphSdl, logger: captureLogger().logger, engine: { maxRequiresDepth: 100, planBudgetMs: 500, plannerThreads: 1 } });
+    budgetOnly = await createGateway({
+      supergraphSdl,
+      logger: captureLogger().logger,
+      engine: { maxRequiresDepth: 100, planBudgetMs: 500, plannerThreads: 1 },
+    });
     // `{ __typename }` calls no subgraph; planned here, so later it is a cached operation.
-    for (const gw of [region, budgetOnly]) expect((await gw.inject(json({ query: '{ __typename }' }))).body).toBe('{"data":{"__typename":"Query"}}');
+    for (const gw of [region, budgetOnly])
+      expect((await gw.inject(json({ query: '{ __typename }' }))).body).toBe('{"data":{"__typename":"Query"}}');
   });
 
   afterAll(async () => {
@@ -252,7 +322,10 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
    * returns the chain's answer and time, the other requests' slowest time and
    * the event loop's longest delay.
    */
-  async function chainAmidTraffic(gateway: FastifyInstance, query: string): Promise<{ res: LightMyRequestResponse; ms: number; slowestOther: number; others: number; loopMaxMs: number }> {
+  async function chainAmidTraffic(
+    gateway: FastifyInstance,
+    query: string,
+  ): Promise<{ res: LightMyRequestResponse; ms: number; slowestOther: number; others: number; loopMaxMs: number }> {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const started = performance.now();
@@ -289,7 +362,9 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
   it('with only the planning budget: refused within a second off the event loop, and a repeat with another comment and layout is refused at once', async () => {
     const { res, ms, slowestOther, others, loopMaxMs } = await chainAmidTraffic(budgetOnly, CHAIN);
     expect(res.statusCode).toBe(400);
-    expect(res.body).toBe('{"errors":[{"message":"Expected an operation the gateway can plan within 500 ms, received one that takes longer.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}');
+    expect(res.body).toBe(
+      '{"errors":[{"message":"Expected an operation the gateway can plan within 500 ms, received one that takes longer.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}',
+    );
     expect(ms).toBeGreaterThanOrEqual(500);
     expect(ms).toBeLessThan(1_000);
     // Served throughout the plan's 500 ms, each quickly.

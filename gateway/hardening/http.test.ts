@@ -31,7 +31,13 @@ const codeOf = (res: { json(): unknown }) => (res.json() as { errors?: { extensi
 describe('CSRF prevention', () => {
   it('refuses POSTs a cross-site form or fetch could send unasked, before reading them, and calls nothing', async () => {
     const before = subgraphCalls(subgraphs);
-    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'TEXT/PLAIN']) {
+    for (const type of [
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'TEXT/PLAIN',
+    ]) {
       const res = await dev.inject({ method: 'POST', url: '/graphql', payload: body, headers: { 'content-type': type } });
       expect(res.statusCode, type).toBe(400);
       expect(codeOf(res), type).toBe('CSRF_PREVENTED');
@@ -47,7 +53,12 @@ describe('CSRF prevention', () => {
       const res = await dev.inject({ method: 'POST', url: '/graphql', payload: body, headers: { 'content-type': type } });
       expect(res.json(), type).toEqual({ data: { person: { name: 'Person 1' } } });
     }
-    const plain = await dev.inject({ method: 'POST', url: '/graphql', payload: body, headers: { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' } });
+    const plain = await dev.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: body,
+      headers: { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' },
+    });
     expect(plain.statusCode).toBe(400);
     expect(codeOf(plain)).toBe('BAD_REQUEST');
   });
@@ -65,7 +76,12 @@ describe('CSRF prevention', () => {
         },
       ],
     });
-    const empty = await dev.inject({ method: 'GET', url: '/graphql', query: { query: QUERY }, headers: { 'apollo-require-preflight': '' } });
+    const empty = await dev.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: QUERY },
+      headers: { 'apollo-require-preflight': '' },
+    });
     expect(codeOf(empty)).toBe('CSRF_PREVENTED');
     expect(subgraphCalls(subgraphs)).toBe(before);
     for (const header of ['apollo-require-preflight', 'x-apollo-operation-name']) {
@@ -78,7 +94,12 @@ describe('CSRF prevention', () => {
     const before = subgraphCalls(subgraphs);
     const bare = await dev.inject({ method: 'GET', url: '/graphql', query: { query: 'mutation { touch(id: "1") }' } });
     expect(codeOf(bare)).toBe('CSRF_PREVENTED');
-    const preflighted = await dev.inject({ method: 'GET', url: '/graphql', query: { query: 'mutation { touch(id: "1") }' }, headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await dev.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: 'mutation { touch(id: "1") }' },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(preflighted.statusCode).toBe(405);
     expect(preflighted.headers.allow).toBe('POST');
     expect(subgraphCalls(subgraphs)).toBe(before);
@@ -90,8 +111,15 @@ describe('CSRF prevention', () => {
   });
 
   it('logs the refusal with its code', async () => {
-    await dev.inject({ method: 'GET', url: '/graphql', query: { query: QUERY }, headers: { 'x-request-id': '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' } });
-    const line = devLog.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reqId === '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' && l.msg === 'request');
+    await dev.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: QUERY },
+      headers: { 'x-request-id': '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' },
+    });
+    const line = devLog
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.reqId === '9f0a7c2e-5b1d-4c3e-8a6f-2d4b6c8e0a1f' && l.msg === 'request');
     expect(line).toMatchObject({ method: 'GET', route: '/graphql', statusCode: 400, errorCodes: ['CSRF_PREVENTED'] });
   });
 
@@ -111,7 +139,16 @@ describe('introspection and suggestions', () => {
     app.inject({ method: 'POST', url: '/graphql', payload: { query, ...(variables ? { variables } : {}) } });
 
   it("serve GraphiQL's schema query outside production, within the default limits", async () => {
-    const res = await post(dev, getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }));
+    const res = await post(
+      dev,
+      getIntrospectionQuery({
+        descriptions: true,
+        inputValueDeprecation: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+      }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json().data.__schema.queryType).toMatchObject({ name: 'Query' });
   });
@@ -124,7 +161,13 @@ describe('introspection and suggestions', () => {
       expect(res.body, query).not.toContain('Person"');
     }
     const typo = await post(prod, '{ person(id: "1") { nme } }');
-    expect(typo.json().errors).toEqual([{ message: 'Cannot query field "nme" on type "Person".', locations: [{ line: 1, column: 21 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(typo.json().errors).toEqual([
+      {
+        message: 'Cannot query field "nme" on type "Person".',
+        locations: [{ line: 1, column: 21 }],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
+    ]);
     const argument = await post(prod, '{ person(idd: "1") { name } }');
     expect(argument.body).not.toContain('Did you mean');
     const enumValue = await post(prod, 'query Q($c: Color!) { color(c: $c) }', { c: 'GREN' });
@@ -137,7 +180,8 @@ describe('introspection and suggestions', () => {
 });
 
 describe('error masking', () => {
-  const boom = (app: FastifyInstance) => app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ boom person(id: "1") { name } }' } });
+  const boom = (app: FastifyInstance) =>
+    app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ boom person(id: "1") { name } }' } });
 
   it('drops stack frames, URLs and addresses from a subgraph error, keeping the rest of the answer', async () => {
     const res = await boom(dev);

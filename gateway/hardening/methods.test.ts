@@ -42,7 +42,12 @@ function rawExchange(port: number, request: string): Promise<string> {
 
 describe('HTTP methods on /graphql', () => {
   it('GET (preflighted) and POST execute the operation', async () => {
-    const get = await app.inject({ method: 'GET', url: '/graphql', query: { query: QUERY }, headers: { 'apollo-require-preflight': 'true' } });
+    const get = await app.inject({
+      method: 'GET',
+      url: '/graphql',
+      query: { query: QUERY },
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(get.statusCode).toBe(200);
     expect(get.body).toBe('{"data":{"person":{"name":"Person 1"}}}');
     const post = await app.inject({ method: 'POST', url: '/graphql', payload: { query: QUERY } });
@@ -57,7 +62,12 @@ describe('HTTP methods on /graphql', () => {
       expect(res.headers.allow).toBe('GET, POST');
       expect(res.body).toBe('');
       // And with the header that gets a GET past CSRF prevention: still not executed.
-      const preflighted = await app.inject({ method: 'HEAD', url: '/graphql', query: { query }, headers: { 'apollo-require-preflight': 'true' } });
+      const preflighted = await app.inject({
+        method: 'HEAD',
+        url: '/graphql',
+        query: { query },
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       expect(preflighted.statusCode).toBe(405);
     }
     expect(subgraphCalls(subgraphs)).toBe(before);
@@ -66,20 +76,39 @@ describe('HTTP methods on /graphql', () => {
   it('PUT, PATCH, DELETE, OPTIONS, TRACE and QUERY are 405 with Allow and one error, before the body is read', async () => {
     const before = subgraphCalls(subgraphs);
     for (const method of ['PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'QUERY'] as const) {
-      const res = await app.inject({ method, url: '/graphql', payload: JSON.stringify({ query: QUERY }), headers: { 'content-type': 'application/json' } });
+      const res = await app.inject({
+        method,
+        url: '/graphql',
+        payload: JSON.stringify({ query: QUERY }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.statusCode, method).toBe(405);
       expect(res.headers.allow, method).toBe('GET, POST');
-      expect(res.body, method).toBe(`{"errors":[{"message":"Expected GET or POST, received ${method}.","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`);
+      expect(res.body, method).toBe(
+        `{"errors":[{"message":"Expected GET or POST, received ${method}.","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}`,
+      );
       // CORS is not configured: nothing is allowed cross-origin, a preflight included.
-      expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-')), method).toEqual([]);
+      expect(
+        Object.keys(res.headers).filter((h) => h.startsWith('access-control-')),
+        method,
+      ).toEqual([]);
     }
     // A body larger than the limit is not even read: 405, not 413.
-    const big = await app.inject({ method: 'PUT', url: '/graphql', payload: 'x'.repeat(200_000), headers: { 'content-type': 'application/json' } });
+    const big = await app.inject({
+      method: 'PUT',
+      url: '/graphql',
+      payload: 'x'.repeat(200_000),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(big.statusCode).toBe(405);
     const preflight = await app.inject({
       method: 'OPTIONS',
       url: '/graphql',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
     });
     expect(preflight.statusCode).toBe(405);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
@@ -98,11 +127,19 @@ describe('HTTP methods on /graphql', () => {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const before = subgraphCalls(subgraphs);
-    const propfind = await rawExchange(port, `PROPFIND /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const propfind = await rawExchange(
+      port,
+      `PROPFIND /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
     expect(propfind).toMatch(/^HTTP\/1\.1 405 /);
     expect(propfind).toMatch(/\r\nallow: GET, POST\r\n/i);
-    expect(propfind).toContain('{"errors":[{"message":"Expected GET or POST, received PROPFIND.","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}');
-    const unknown = await rawExchange(port, `FROB /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(propfind).toContain(
+      '{"errors":[{"message":"Expected GET or POST, received PROPFIND.","extensions":{"code":"METHOD_NOT_ALLOWED"}}]}',
+    );
+    const unknown = await rawExchange(
+      port,
+      `FROB /graphql?query=${encodeURIComponent(QUERY)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
     expect(unknown).toMatch(/^HTTP\/1\.1 400 /);
     expect(subgraphCalls(subgraphs)).toBe(before);
   });

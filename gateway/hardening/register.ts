@@ -60,8 +60,15 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
 
   const refuse = (req: FastifyRequest, reply: FastifyReply, refusal: Refusal): FastifyReply => {
     options.onRefused?.(req, refusal.code);
-    const error = { message: refusal.message, ...(refusal.locations ? { locations: refusal.locations } : {}), extensions: { code: refusal.code } };
-    return reply.code(refusal.status).type('application/json; charset=utf-8').send({ errors: [error] });
+    const error = {
+      message: refusal.message,
+      ...(refusal.locations ? { locations: refusal.locations } : {}),
+      extensions: { code: refusal.code },
+    };
+    return reply
+      .code(refusal.status)
+      .type('application/json; charset=utf-8')
+      .send({ errors: [error] });
   };
 
   app.addHook('onRoute', (route) => {
@@ -70,7 +77,11 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     const own = route.errorHandler;
     route.errorHandler = function (this: FastifyInstance, err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
       if (err.statusCode === 413) {
-        return refuse(req, reply, { status: 413, code: REQUEST_TOO_LARGE, message: `Expected a request body of at most ${limits.maxBodyBytes} bytes, received a larger one.` });
+        return refuse(req, reply, {
+          status: 413,
+          code: REQUEST_TOO_LARGE,
+          message: `Expected a request body of at most ${limits.maxBodyBytes} bytes, received a larger one.`,
+        });
       }
       if (own) return own.call(this, err, req, reply);
       // Anything else goes to the app's own error handler.
@@ -105,7 +116,11 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     let request: OperationRequest;
     if (req.method === 'POST') {
       if (Array.isArray(req.body)) {
-        return refuse(req, reply, { status: 400, code: BATCHING_NOT_SUPPORTED, message: 'Expected one operation as a JSON object, received an array of operations (batching is not supported).' });
+        return refuse(req, reply, {
+          status: 400,
+          code: BATCHING_NOT_SUPPORTED,
+          message: 'Expected one operation as a JSON object, received an array of operations (batching is not supported).',
+        });
       }
       if (typeof req.body !== 'object' || req.body === null) return;
       request = req.body as OperationRequest;
@@ -118,7 +133,9 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
     if (refusal) return refuse(req, reply, refusal);
   });
 
-  app.addHook('preSerialization', async (req, _reply, payload) => (isGraphql(req) ? maskResponseErrors(payload, { production: options.production }) : payload));
+  app.addHook('preSerialization', async (req, _reply, payload) =>
+    isGraphql(req) ? maskResponseErrors(payload, { production: options.production }) : payload,
+  );
 }
 
 /** A GET's operation, its variables parsed when they parse (else the route answers the JSON error). */

@@ -45,12 +45,14 @@ export class RequestChecker {
   /** The first check the request fails, or null. A request that is not even shaped right is left to the engine to answer. */
   check(request: OperationRequest): Refusal | null {
     const { query, operationName, variables } = request;
-    if (typeof operationName === 'string' && hasUnsafeCharacters(operationName)) return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('an operation name'));
+    if (typeof operationName === 'string' && hasUnsafeCharacters(operationName))
+      return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('an operation name'));
     if (typeof query === 'string') {
       const refused = this.checkQuery(query);
       if (refused) return refused;
     }
-    if (variables !== undefined && variables !== null && jsonHasUnsafeCharacters(variables)) return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('a variable'));
+    if (variables !== undefined && variables !== null && jsonHasUnsafeCharacters(variables))
+      return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('a variable'));
     return null;
   }
 
@@ -71,14 +73,19 @@ export class RequestChecker {
         if (/contains more tha[nt] \d+ tokens/.test(err.message)) {
           return refusal(TOO_MANY_TOKENS, `Expected a query text of at most ${this.limits.maxTokens} tokens, received more.`);
         }
-        return { ...refusal(GRAPHQL_PARSE_FAILED, err.message), ...(err.locations ? { locations: err.locations.map(({ line, column }) => ({ line, column })) } : {}) };
+        return {
+          ...refusal(GRAPHQL_PARSE_FAILED, err.message),
+          ...(err.locations ? { locations: err.locations.map(({ line, column }) => ({ line, column })) } : {}),
+        };
       }
       // graphql's parser is recursive: nesting beyond the stack (only with a token limit raised far above the default).
-      if (err instanceof RangeError) return refusal(QUERY_TOO_DEEP, `Expected fields nested at most ${this.limits.maxDepth} deep, received far deeper.`);
+      if (err instanceof RangeError)
+        return refusal(QUERY_TOO_DEEP, `Expected fields nested at most ${this.limits.maxDepth} deep, received far deeper.`);
       throw err;
     }
     // An escape such as \u0000 puts a NUL into a string value that the raw text does not show.
-    if (query.includes('\\u') && documentHasUnsafeStrings(document)) return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('a string in the query text'));
+    if (query.includes('\\u') && documentHasUnsafeStrings(document))
+      return refusal(BAD_USER_INPUT, UNSAFE_MESSAGE('a string in the query text'));
     const violation = checkDocument(document, this.limits);
     if (violation) return refusal(violation.code, violation.message);
     this.remember(query);

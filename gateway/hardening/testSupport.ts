@@ -12,7 +12,8 @@ import type { HardeningLimits } from './limits.ts';
 const FED = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])';
 
 /** A message with internals a subgraph might leak: an address, a URL, a stack frame. */
-export const LEAKY_MESSAGE = 'connect ECONNREFUSED 10.20.30.40:5432 for http://people.internal:4001/graphql\n    at Socket.onConnect (/srv/app/pg.js:12:7)';
+export const LEAKY_MESSAGE =
+  'connect ECONNREFUSED 10.20.30.40:5432 for http://people.internal:4001/graphql\n    at Socket.onConnect (/srv/app/pg.js:12:7)';
 
 type Resolvers = Parameters<typeof startTestSubgraph>[2];
 

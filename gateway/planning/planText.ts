@@ -20,7 +20,8 @@ export function serialisePlan(plan: QueryPlan): string {
 /** The plan serialisePlan wrote; usable by @apollo/gateway's executeQueryPlan. */
 export function revivePlan(text: string): QueryPlan {
   const plan = JSON.parse(text) as QueryPlan;
-  if (plan === null || typeof plan !== 'object' || plan.kind !== 'QueryPlan') throw new TypeError('Expected a serialised query plan, received other JSON.');
+  if (plan === null || typeof plan !== 'object' || plan.kind !== 'QueryPlan')
+    throw new TypeError('Expected a serialised query plan, received other JSON.');
   return plan;
 }
 

@@ -42,7 +42,11 @@ if (parentPort) {
   const apiSchema = supergraph.apiSchema();
   const planner = new QueryPlanner(supergraph);
   const plan = (document: string, operationName: string | null): string =>
-    serialisePlan(planner.buildQueryPlan(operationFromDocument(apiSchema, parse(document, { noLocation: true }), operationName ? { operationName } : {})));
+    serialisePlan(
+      planner.buildQueryPlan(
+        operationFromDocument(apiSchema, parse(document, { noLocation: true }), operationName ? { operationName } : {}),
+      ),
+    );
   for (const document of data.warmUp) {
     try {
       plan(document, null);
@@ -54,7 +58,10 @@ if (parentPort) {
     let reply: PlanReply;
     try {
       const text = plan(job.document, job.operationName);
-      reply = text.length > data.maxPlanChars ? { id: job.id, ok: false, errorName: 'PlanTooLarge', tooLarge: true } : { id: job.id, ok: true, plan: text };
+      reply =
+        text.length > data.maxPlanChars
+          ? { id: job.id, ok: false, errorName: 'PlanTooLarge', tooLarge: true }
+          : { id: job.id, ok: true, plan: text };
     } catch (err) {
       reply = { id: job.id, ok: false, errorName: err instanceof Error ? err.name : typeof err };
     }

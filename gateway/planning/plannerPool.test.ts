@@ -22,7 +22,9 @@ describe('PlannerPool', () => {
       const waiting = pool.plan('{ __typename }', null);
       expect(pool.waiting).toBe(1);
       await expect(pool.plan('{ __typename }', null)).rejects.toBeInstanceOf(PlannerBusyError);
-      await expect(runaway).rejects.toThrow(new PlanTooComplexError('Expected an operation the gateway can plan within 400 ms, received one that takes longer.'));
+      await expect(runaway).rejects.toThrow(
+        new PlanTooComplexError('Expected an operation the gateway can plan within 400 ms, received one that takes longer.'),
+      );
       // The waiting job runs on the replacement worker.
       expect(revivePlan(await waiting).kind).toBe('QueryPlan');
     } finally {

@@ -70,7 +70,9 @@ const MAX_FAILED_STARTS = 3;
  * require.resolve names the CommonJS one), then imports planWorker.ts.
  */
 function workerBootstrap(): string {
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
   const entry = new URL('./planWorker.ts', import.meta.url).href;
   return `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }
@@ -89,7 +91,11 @@ export class PlannerPool {
   private readonly readyWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
   constructor(private readonly options: PlannerPoolOptions) {
-    this.data = { supergraphSdl: options.supergraphSdl, warmUp: options.warmUp ?? [], maxPlanChars: options.maxPlanChars ?? 8 * 1024 * 1024 };
+    this.data = {
+      supergraphSdl: options.supergraphSdl,
+      warmUp: options.warmUp ?? [],
+      maxPlanChars: options.maxPlanChars ?? 8 * 1024 * 1024,
+    };
     this.maxQueue = options.maxQueue ?? 16 * options.threads;
     for (let i = 0; i < Math.max(1, options.threads); i++) this.slots.push(this.spawn());
   }
@@ -105,7 +111,8 @@ export class PlannerPool {
   plan(document: string, operationName: string | null): Promise<string> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.closed) return Promise.reject(new PlanFailedError('pool closed'));
-    if (this.queue.length >= this.maxQueue) return Promise.reject(new PlannerBusyError(`Expected at most ${this.maxQueue} operations waiting for a planner, received more.`));
+    if (this.queue.length >= this.maxQueue)
+      return Promise.reject(new PlannerBusyError(`Expected at most ${this.maxQueue} operations waiting for a planner, received more.`));
     return new Promise((resolve, reject) => {
       this.queue.push({ job: { id: this.nextId++, document, operationName }, resolve, reject });
       this.dispatch();
@@ -160,7 +167,12 @@ export class PlannerPool {
     slot.running = undefined;
     slot.timer = undefined;
     if (message.ok) running.resolve(message.plan);
-    else running.reject(message.tooLarge ? new PlanTooComplexError(`Expected a query plan of at most ${this.data.maxPlanChars} characters, received a larger one.`) : new PlanFailedError(message.errorName));
+    else
+      running.reject(
+        message.tooLarge
+          ? new PlanTooComplexError(`Expected a query plan of at most ${this.data.maxPlanChars} characters, received a larger one.`)
+          : new PlanFailedError(message.errorName),
+      );
     this.dispatch();
   }
 
@@ -173,7 +185,11 @@ export class PlannerPool {
     slot.running = undefined;
     if (running) {
       const outOfMemory = (err as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      running.reject(outOfMemory ? new PlanTooComplexError("Expected an operation whose query plan fits the planner's memory, received one that does not.") : new PlanFailedError(err?.name ?? 'worker exit'));
+      running.reject(
+        outOfMemory
+          ? new PlanTooComplexError("Expected an operation whose query plan fits the planner's memory, received one that does not.")
+          : new PlanFailedError(err?.name ?? 'worker exit'),
+      );
     }
     if (!slot.ready && ++this.failedStarts >= MAX_FAILED_STARTS) {
       this.broken = new PlanFailedError(err?.name ?? 'worker exit at start');
@@ -203,7 +219,11 @@ export class PlannerPool {
     const index = this.slots.indexOf(slot);
     slot.running = undefined;
     slot.timer = undefined;
-    running?.reject(new PlanTooComplexError(`Expected an operation the gateway can plan within ${this.options.budgetMs} ms, received one that takes longer.`));
+    running?.reject(
+      new PlanTooComplexError(
+        `Expected an operation the gateway can plan within ${this.options.budgetMs} ms, received one that takes longer.`,
+      ),
+    );
     if (index >= 0 && !this.closed) {
       // Replaced first: the old worker's exit event then finds it gone from the pool.
       this.slots[index] = this.spawn();

@@ -19,7 +19,9 @@ export function requiresFieldsOf(supergraph: Supergraph): Set<string> {
   for (const type of supergraph.schema.types()) {
     if (type.kind !== 'ObjectType' && type.kind !== 'InterfaceType') continue;
     for (const field of type.fields()) {
-      const requires = field.appliedDirectivesOf<{ requires?: string }>('join__field').some((d) => typeof d.arguments().requires === 'string');
+      const requires = field
+        .appliedDirectivesOf<{ requires?: string }>('join__field')
+        .some((d) => typeof d.arguments().requires === 'string');
       if (requires) out.add(`${type.name}.${field.name}`);
     }
   }
@@ -31,13 +33,19 @@ export function requiresFieldsOf(supergraph: Supergraph): Set<string> {
  * followed). The document must be valid: validation has rejected unknown
  * fields and fragment cycles already.
  */
-export function requiresDepth(document: DocumentNode, operationName: string | null, schema: GraphQLSchema, requiresFields: ReadonlySet<string>): number {
+export function requiresDepth(
+  document: DocumentNode,
+  operationName: string | null,
+  schema: GraphQLSchema,
+  requiresFields: ReadonlySet<string>,
+): number {
   if (requiresFields.size === 0) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operation;
   for (const definition of document.definitions) {
     if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
-    else if (definition.kind === 'OperationDefinition' && (operationName === null || definition.name?.value === operationName)) operation ??= definition;
+    else if (definition.kind === 'OperationDefinition' && (operationName === null || definition.name?.value === operationName))
+      operation ??= definition;
   }
   if (!operation) return 0;
   const root = schema.getRootType(operation.operation);

@@ -48,11 +48,44 @@ function records(hetu: string, localId: string, appointments: Appointment[] = []
 describe('CheckAggregator', () => {
   it('counts records per group, empty fields, persons not in VTJ, duplicates and deceased persons with future appointments', () => {
     const agg = new CheckAggregator('lifecare-porvoo', '2026-11-23');
-    agg.listingIssues([issue('INVALID_IDENTITY_CODE', 'lifecare-porvoo', 'HaeMuuttuneet page 1 Hetu[3]', 'the check character does not match')]);
-    agg.person({ hetu: HETU_A }, 1, { records: records(HETU_A, '1001', [appointment('5001', '2026-11-20T09:00:00+02:00'), appointment('5002', '2026-12-01T09:00:00+02:00', 'CANCELLED')]), issues: [] }, vtj(HETU_A, { deathDate: '2026-10-01' }));
-    agg.person({ hetu: HETU_B }, 2, { records: records(HETU_B, '1002'), issues: [issue('MALFORMED_RECORD', 'lifecare-porvoo', 'HaeKaynnit response Kaynti[2]', 'expected Alkuaika as YYYY-MM-DDThh:mm:ss, received a value of another form')] }, null);
+    agg.listingIssues([
+      issue('INVALID_IDENTITY_CODE', 'lifecare-porvoo', 'HaeMuuttuneet page 1 Hetu[3]', 'the check character does not match'),
+    ]);
+    agg.person(
+      { hetu: HETU_A },
+      1,
+      {
+        records: records(HETU_A, '1001', [
+          appointment('5001', '2026-11-20T09:00:00+02:00'),
+          appointment('5002', '2026-12-01T09:00:00+02:00', 'CANCELLED'),
+        ]),
+        issues: [],
+      },
+      vtj(HETU_A, { deathDate: '2026-10-01' }),
+    );
+    agg.person(
+      { hetu: HETU_B },
+      2,
+      {
+        records: records(HETU_B, '1002'),
+        issues: [
+          issue(
+            'MALFORMED_RECORD',
+            'lifecare-porvoo',
+            'HaeKaynnit response Kaynti[2]',
+            'expected Alkuaika as YYYY-MM-DDThh:mm:ss, received a value of another form',
+          ),
+        ],
+      },
+      null,
+    );
     agg.duplicate({ hetu: HETU_B, localId: '1002' }, 3);
-    agg.person({ hetu: HETU_C }, 4, new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaePotilas: expected an answer within 5000 ms, received none'), vtj(HETU_C));
+    agg.person(
+      { hetu: HETU_C },
+      4,
+      new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaePotilas: expected an answer within 5000 ms, received none'),
+      vtj(HETU_C),
+    );
 
     const d = agg.details();
     expect(d.records).toEqual({ person: 2, customerships: 0, decisions: 0, plans: 0, appointments: 2, fees: 0, consents: 0 });
@@ -61,10 +94,23 @@ describe('CheckAggregator', () => {
     expect(d.identity.duplicates).toEqual([{ person: 'person 1002', hetu: HETU_B, localId: '1002', ordinal: 3 }]);
     expect(d.identity.temporary).toBe(3);
     expect(d.deceasedWithFutureAppointments).toEqual([
-      { person: 'person 1001', hetu: HETU_A, deathDate: '2026-10-01', deathDateFrom: 'vtj', appointmentLocalId: '5002', start: '2026-12-01T09:00:00+02:00', status: 'CANCELLED' },
+      {
+        person: 'person 1001',
+        hetu: HETU_A,
+        deathDate: '2026-10-01',
+        deathDateFrom: 'vtj',
+        appointmentLocalId: '5002',
+        start: '2026-12-01T09:00:00+02:00',
+        status: 'CANCELLED',
+      },
     ]);
     expect(d.readErrors).toEqual([
-      { code: 'SOURCE_UNAVAILABLE', reason: 'HaePotilas: expected an answer within 5000 ms, received none', count: 1, positions: [{ position: 'readPersons', person: 'listed person #4', hetu: HETU_C }] },
+      {
+        code: 'SOURCE_UNAVAILABLE',
+        reason: 'HaePotilas: expected an answer within 5000 ms, received none',
+        count: 1,
+        positions: [{ position: 'readPersons', person: 'listed person #4', hetu: HETU_C }],
+      },
     ]);
     const byField = Object.fromEntries(d.completeness.map((r) => [`${r.group}.${r.field}`, r]));
     expect(byField['person.phone']).toMatchObject({ items: 2, empty: 2, percentEmpty: 100 });
@@ -84,9 +130,19 @@ describe('CheckAggregator', () => {
 
   it('reports an identity issue the listing and the reads both give once, and keeps per-person positions apart', () => {
     const agg = new CheckAggregator('proconsona-sipoo', '2026-11-23');
-    const unlinked = issue('UNLINKED_RECORD', 'proconsona-sipoo', 'V_ASIAKAS ASIAKAS_ID=1012', 'expected HETU with a century sign, received one without it');
+    const unlinked = issue(
+      'UNLINKED_RECORD',
+      'proconsona-sipoo',
+      'V_ASIAKAS ASIAKAS_ID=1012',
+      'expected HETU with a century sign, received one without it',
+    );
     agg.listingIssues([unlinked]);
-    const line3 = issue('UNMAPPED_CODE', 'proconsona-sipoo', 'ajanvaraus.csv line 3', 'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind');
+    const line3 = issue(
+      'UNMAPPED_CODE',
+      'proconsona-sipoo',
+      'ajanvaraus.csv line 3',
+      'expected TYYPPI as a known professional type in Finnish or Swedish, received free text of another kind',
+    );
     agg.person({ hetu: HETU_A }, 1, { records: emptyRecords(HETU_A, 'proconsona-sipoo'), issues: [unlinked, line3] }, vtj(HETU_A));
     agg.person({ hetu: HETU_B }, 2, { records: emptyRecords(HETU_B, 'proconsona-sipoo'), issues: [unlinked, line3] }, vtj(HETU_B));
     const d = agg.details();
@@ -98,7 +154,12 @@ describe('CheckAggregator', () => {
 
   it('is clean when nothing is wrong', () => {
     const agg = new CheckAggregator('lifecare-porvoo', '2026-11-23');
-    agg.person({ hetu: HETU_A }, 1, { records: records(HETU_A, '1001', [appointment('5001', '2026-11-20T09:00:00+02:00')]), issues: [] }, vtj(HETU_A));
+    agg.person(
+      { hetu: HETU_A },
+      1,
+      { records: records(HETU_A, '1001', [appointment('5001', '2026-11-20T09:00:00+02:00')]), issues: [] },
+      vtj(HETU_A),
+    );
     expect(agg.result({ startedAt: '2026-11-23T10:00:00+02:00', durationMs: 1 }).status).toBe('clean');
   });
 
@@ -112,13 +173,41 @@ describe('CheckAggregator', () => {
   it('lists each unmapped value with its field, instance and count, in the terminal, JSON and HTML; free text is not quoted', () => {
     const agg = new CheckAggregator('pegasos-loviisa', '2026-11-23');
     const ais = (k: number, value: string) =>
-      issue('UNMAPPED_CODE', 'pegasos-loviisa', `Q_AJANVARAUKSET response SCH[${k}] AIS-3`, 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', { unmapped: { field: 'AIS-3', value } });
-    const lang = issue('UNMAPPED_CODE', 'pegasos-loviisa', 'Q_POTILAS response PID PID-15', 'expected PID-15 as a two-letter ISO 639-1 code, received another value', { unmapped: { field: 'PID-15', value: 'svenska' } });
-    const typed = issue('UNMAPPED_CODE', 'pegasos-loviisa', 'Q_AJANVARAUKSET response SCH[9] AIS-3', 'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code', {
-      unmapped: { field: 'AIS-3', value: `Soita ${HETU_B} numeroon 040 123 4567, asiakas toivoo aamupäivää` },
-    });
-    agg.person({ hetu: HETU_A, localId: '11' }, 1, { records: records(HETU_A, '11'), issues: [ais(1, 'VO-X'), ais(2, 'VO-X'), lang] }, vtj(HETU_A));
-    agg.person({ hetu: HETU_B, localId: '12' }, 2, { records: records(HETU_B, '12'), issues: [ais(1, 'VO-X'), ais(2, 'VO-LAB'), typed] }, vtj(HETU_B));
+      issue(
+        'UNMAPPED_CODE',
+        'pegasos-loviisa',
+        `Q_AJANVARAUKSET response SCH[${k}] AIS-3`,
+        'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code',
+        { unmapped: { field: 'AIS-3', value } },
+      );
+    const lang = issue(
+      'UNMAPPED_CODE',
+      'pegasos-loviisa',
+      'Q_POTILAS response PID PID-15',
+      'expected PID-15 as a two-letter ISO 639-1 code, received another value',
+      { unmapped: { field: 'PID-15', value: 'svenska' } },
+    );
+    const typed = issue(
+      'UNMAPPED_CODE',
+      'pegasos-loviisa',
+      'Q_AJANVARAUKSET response SCH[9] AIS-3',
+      'expected AIS-3 VO-L, VO-H, VO-TH, VO-F or VO-P, received another code',
+      {
+        unmapped: { field: 'AIS-3', value: `Soita ${HETU_B} numeroon 040 123 4567, asiakas toivoo aamupäivää` },
+      },
+    );
+    agg.person(
+      { hetu: HETU_A, localId: '11' },
+      1,
+      { records: records(HETU_A, '11'), issues: [ais(1, 'VO-X'), ais(2, 'VO-X'), lang] },
+      vtj(HETU_A),
+    );
+    agg.person(
+      { hetu: HETU_B, localId: '12' },
+      2,
+      { records: records(HETU_B, '12'), issues: [ais(1, 'VO-X'), ais(2, 'VO-LAB'), typed] },
+      vtj(HETU_B),
+    );
 
     const d = agg.details();
     expect(d.unmappedValues.map(({ instance, field, value, count }) => ({ instance, field, value, count }))).toEqual([
@@ -160,10 +249,25 @@ describe('CheckAggregator', () => {
   it('reports a temporary client without an identity code together with every record that belongs to it', () => {
     const agg = new CheckAggregator('proconsona-loviisa', '2026-11-23');
     agg.listingIssues([
-      issue('UNLINKED_RECORD', 'proconsona-loviisa', 'V_ASIAKAS ASIAKAS_ID=7', 'expected HETU, received NULL, so the client is attached to no one', {
-        dependents: ['V_ASIAKKUUS ASIAKKUUS_ID=107', 'V_MAKSU MAKSU_ID=406', 'V_MAKSU MAKSU_ID=407', 'V_PAATOS PAATOS_ID=203', 'V_SUOSTUMUS SUOSTUMUS_ID=503', 'V_SUUNNITELMA SUUNNITELMA_ID=304'],
+      issue(
+        'UNLINKED_RECORD',
+        'proconsona-loviisa',
+        'V_ASIAKAS ASIAKAS_ID=7',
+        'expected HETU, received NULL, so the client is attached to no one',
+        {
+          dependents: [
+            'V_ASIAKKUUS ASIAKKUUS_ID=107',
+            'V_MAKSU MAKSU_ID=406',
+            'V_MAKSU MAKSU_ID=407',
+            'V_PAATOS PAATOS_ID=203',
+            'V_SUOSTUMUS SUOSTUMUS_ID=503',
+            'V_SUUNNITELMA SUUNNITELMA_ID=304',
+          ],
+        },
+      ),
+      issue('INVALID_IDENTITY_CODE', 'proconsona-loviisa', 'V_ASIAKAS ASIAKAS_ID=8', 'the check character does not match', {
+        dependents: [],
       }),
-      issue('INVALID_IDENTITY_CODE', 'proconsona-loviisa', 'V_ASIAKAS ASIAKAS_ID=8', 'the check character does not match', { dependents: [] }),
     ]);
     const d = agg.details();
     expect(d.unlinkedWithRecords.map((u) => [u.position, u.records])).toEqual([

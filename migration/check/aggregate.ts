@@ -133,7 +133,13 @@ export class CheckAggregator {
     for (const i of issues) {
       this.issue(i, undefined);
       if (i.dependents !== undefined) {
-        this.unlinked.push({ code: i.code, reason: i.reason, position: i.position, records: countByGroup(i.dependents), dependents: i.dependents });
+        this.unlinked.push({
+          code: i.code,
+          reason: i.reason,
+          position: i.position,
+          records: countByGroup(i.dependents),
+          dependents: i.dependents,
+        });
       }
     }
   }
@@ -141,7 +147,12 @@ export class CheckAggregator {
   /** A code the listing gave again. */
   duplicate(listed: ChangedPerson, ordinal: number): void {
     this.listingRows++;
-    this.duplicates.push({ person: personLabel(listed.localId, ordinal), hetu: listed.hetu, ordinal, ...(listed.localId !== undefined && { localId: listed.localId }) });
+    this.duplicates.push({
+      person: personLabel(listed.localId, ordinal),
+      hetu: listed.hetu,
+      ordinal,
+      ...(listed.localId !== undefined && { localId: listed.localId }),
+    });
   }
 
   /** One listed person's read from the instance and from VTJ. */
@@ -165,7 +176,8 @@ export class CheckAggregator {
     }
 
     if (vtj === null) this.notInVtj.push(ref);
-    else if (vtj instanceof AdapterError) this.vtjErrors.add(vtj.code, vtj.message, { position: 'VTJ', person: ref.person, hetu: ref.hetu });
+    else if (vtj instanceof AdapterError)
+      this.vtjErrors.add(vtj.code, vtj.message, { position: 'VTJ', person: ref.person, hetu: ref.hetu });
     else if (vtj !== undefined && !vtj.hetuInForce) this.retired.push(ref);
   }
 
@@ -252,7 +264,13 @@ export class CheckAggregator {
     const vtjUnreadable = d.vtjErrors.reduce((n, g) => n + g.count, 0);
     const records = DATA_GROUPS.reduce((n, g) => n + d.records[g], 0);
     const problems =
-      issueCount + unreadable + vtjUnreadable + d.identity.duplicates.length + d.identity.notInVtj.length + d.identity.retiredInVtj.length + d.deceasedWithFutureAppointments.length;
+      issueCount +
+      unreadable +
+      vtjUnreadable +
+      d.identity.duplicates.length +
+      d.identity.notInVtj.length +
+      d.identity.retiredInVtj.length +
+      d.deceasedWithFutureAppointments.length;
     return {
       command: `check ${this.instance}`,
       status: problems > 0 ? 'problems' : 'clean',
@@ -377,7 +395,9 @@ function sections(d: CheckDetails): Section[] {
         chart: {
           kind: 'bars' as const,
           unit: 'occurrences',
-          bars: [...all].sort((a, b) => a.code.localeCompare(b.code) || b.count - a.count).map((g) => ({ label: g.reason, value: g.count, group: g.code })),
+          bars: [...all]
+            .sort((a, b) => a.code.localeCompare(b.code) || b.count - a.count)
+            .map((g) => ({ label: g.reason, value: g.count, group: g.code })),
         },
       }),
       table: { columns: ['code', 'reason', 'count', 'first positions'], rows: issueRows(all) },
@@ -397,7 +417,14 @@ function sections(d: CheckDetails): Section[] {
         columns: ['data group', 'field', 'items', 'empty', '% empty', 'empty by design'],
         rows: d.completeness
           .filter((r) => r.items > 0)
-          .map((r) => [r.group, r.field, r.items, r.empty, r.percentEmpty, OFTEN_ABSENT_BY_DESIGN.has(`${r.group}.${r.field}`) ? 'often' : '']),
+          .map((r) => [
+            r.group,
+            r.field,
+            r.items,
+            r.empty,
+            r.percentEmpty,
+            OFTEN_ABSENT_BY_DESIGN.has(`${r.group}.${r.field}`) ? 'often' : '',
+          ]),
       },
     },
     {
@@ -409,7 +436,9 @@ function sections(d: CheckDetails): Section[] {
           : 'Source values no mapping rule matches (UNMAPPED_CODE), each with its field, instance and count, so the mapping can be extended; the item is served with that field empty. Code-list values are shown; a value that does not look like a code (free text) is not.',
       table: {
         columns: ['instance', 'field', 'value', 'count', 'first positions'],
-        rows: d.unmappedValues.slice(0, ROWS_SHOWN).map((v) => [v.instance, v.field, v.value, v.count, positionsCell(v.positions, POSITIONS_SHOWN)]),
+        rows: d.unmappedValues
+          .slice(0, ROWS_SHOWN)
+          .map((v) => [v.instance, v.field, v.value, v.count, positionsCell(v.positions, POSITIONS_SHOWN)]),
         ...(d.unmappedValues.length > ROWS_SHOWN && { truncated: d.unmappedValues.length - ROWS_SHOWN }),
       },
     },
@@ -432,7 +461,8 @@ function sections(d: CheckDetails): Section[] {
             u.records.plans ?? 0,
             u.records.fees ?? 0,
             u.records.consents ?? 0,
-            u.dependents.slice(0, POSITIONS_SHOWN).join('; ') + (u.dependents.length > POSITIONS_SHOWN ? `; … ${u.dependents.length - POSITIONS_SHOWN} more in the JSON file` : ''),
+            u.dependents.slice(0, POSITIONS_SHOWN).join('; ') +
+              (u.dependents.length > POSITIONS_SHOWN ? `; … ${u.dependents.length - POSITIONS_SHOWN} more in the JSON file` : ''),
           ]),
         ...(d.unlinkedWithRecords.length > ROWS_SHOWN && { truncated: d.unlinkedWithRecords.length - ROWS_SHOWN }),
       },
@@ -455,7 +485,9 @@ function sections(d: CheckDetails): Section[] {
           : `Appointments on or after ${d.today} of persons VTJ records as deceased (cancelled ones included, with their status).`,
       table: {
         columns: ['person', 'appointment', 'date', 'status'],
-        rows: d.deceasedWithFutureAppointments.slice(0, ROWS_SHOWN).map((x) => [x.person, x.appointmentLocalId, x.start.slice(0, 10), x.status]),
+        rows: d.deceasedWithFutureAppointments
+          .slice(0, ROWS_SHOWN)
+          .map((x) => [x.person, x.appointmentLocalId, x.start.slice(0, 10), x.status]),
         ...(d.deceasedWithFutureAppointments.length > ROWS_SHOWN && { truncated: d.deceasedWithFutureAppointments.length - ROWS_SHOWN }),
       },
     },
@@ -466,10 +498,21 @@ function sections(d: CheckDetails): Section[] {
 function identitySection(d: CheckDetails): Section {
   const groupsOf = (code: AdapterErrorCode) => d.issues.filter((g) => g.code === code).flatMap((g) => g.positions);
   const people = (refs: readonly PersonRef[]): string =>
-    refs.slice(0, POSITIONS_SHOWN).map((r) => r.person).join('; ') + (refs.length > POSITIONS_SHOWN ? `; … ${refs.length - POSITIONS_SHOWN} more in the JSON file` : '');
+    refs
+      .slice(0, POSITIONS_SHOWN)
+      .map((r) => r.person)
+      .join('; ') + (refs.length > POSITIONS_SHOWN ? `; … ${refs.length - POSITIONS_SHOWN} more in the JSON file` : '');
   const rows: [string, number, string][] = [
-    ['invalid identity codes (INVALID_IDENTITY_CODE)', d.identity.invalid, positionsCell(groupsOf('INVALID_IDENTITY_CODE'), POSITIONS_SHOWN)],
-    ['legacy forms read after normalisation (NORMALISED_IDENTITY_CODE)', d.identity.normalised, positionsCell(groupsOf('NORMALISED_IDENTITY_CODE'), POSITIONS_SHOWN)],
+    [
+      'invalid identity codes (INVALID_IDENTITY_CODE)',
+      d.identity.invalid,
+      positionsCell(groupsOf('INVALID_IDENTITY_CODE'), POSITIONS_SHOWN),
+    ],
+    [
+      'legacy forms read after normalisation (NORMALISED_IDENTITY_CODE)',
+      d.identity.normalised,
+      positionsCell(groupsOf('NORMALISED_IDENTITY_CODE'), POSITIONS_SHOWN),
+    ],
     ['linked to no one (UNLINKED_RECORD)', d.identity.unlinked, positionsCell(groupsOf('UNLINKED_RECORD'), POSITIONS_SHOWN)],
     ['the same person listed twice', d.identity.duplicates.length, people(d.identity.duplicates)],
     ['retired in VTJ', d.identity.retiredInVtj.length, people(d.identity.retiredInVtj)],

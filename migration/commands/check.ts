@@ -61,7 +61,9 @@ function parse(args: readonly string[]): { instance: InstanceId; readOptions: Re
   }
   const [instance, ...rest] = parsed.positionals;
   if (instance === undefined || rest.length > 0) {
-    throw new CommandError(`check: expected one instance (${RECORD_INSTANCES.join(', ')}), received ${instance === undefined ? 'none' : parsed.positionals.length}.`);
+    throw new CommandError(
+      `check: expected one instance (${RECORD_INSTANCES.join(', ')}), received ${instance === undefined ? 'none' : parsed.positionals.length}.`,
+    );
   }
   if (!RECORD_INSTANCES.includes(instance as InstanceId)) {
     throw new CommandError(`check: expected an instance of the region (${RECORD_INSTANCES.join(', ')}), received another name.`);

@@ -24,9 +24,9 @@ const INSTANCES_AT_ONCE = 3;
 /** Runs `conflicts`. */
 export async function run(args: readonly string[], io: CommandIo): Promise<CommandResult> {
   const { municipality, batchSize, concurrency } = parse(args);
-  const instances = INSTANCES.filter((i) => i.product !== 'vtj' && (municipality === undefined || i.municipalities.includes(municipality as never))).map(
-    (i) => i.id,
-  );
+  const instances = INSTANCES.filter(
+    (i) => i.product !== 'vtj' && (municipality === undefined || i.municipalities.includes(municipality as never)),
+  ).map((i) => i.id);
   const started = Date.now();
   const sources = await io.openSources(instances);
   try {
@@ -42,7 +42,8 @@ export async function run(args: readonly string[], io: CommandIo): Promise<Comma
         concurrency,
         signal: io.signal,
         // A shared instance's listing may say the municipality; then the others' persons need not be read at all.
-        ...(municipality !== undefined && shared && { include: (p: ChangedPerson) => p.municipality === undefined || p.municipality === municipality }),
+        ...(municipality !== undefined &&
+          shared && { include: (p: ChangedPerson) => p.municipality === undefined || p.municipality === municipality }),
         onBatch: (reads) => {
           for (const r of reads) agg.person(instance, r.listed, r.ordinal, r.slot, r.vtj);
         },
@@ -73,9 +74,13 @@ function parse(args: readonly string[]): { municipality?: string; batchSize?: nu
   let municipality: string | undefined;
   if (v.municipality !== undefined) {
     const want = v.municipality.trim().toLocaleLowerCase('fi-FI');
-    const m = MUNICIPALITIES.find((x) => x.code === want || x.nameFi.toLocaleLowerCase('fi-FI') === want || x.nameSv.toLocaleLowerCase('fi-FI') === want);
+    const m = MUNICIPALITIES.find(
+      (x) => x.code === want || x.nameFi.toLocaleLowerCase('fi-FI') === want || x.nameSv.toLocaleLowerCase('fi-FI') === want,
+    );
     if (!m) {
-      throw new CommandError(`conflicts: expected --municipality as one of the region's codes or names (${MUNICIPALITIES.map((x) => `${x.code} ${x.nameFi}`).join(', ')}), received another.`);
+      throw new CommandError(
+        `conflicts: expected --municipality as one of the region's codes or names (${MUNICIPALITIES.map((x) => `${x.code} ${x.nameFi}`).join(', ')}), received another.`,
+      );
     }
     municipality = m.code;
   }
@@ -85,4 +90,3 @@ function parse(args: readonly string[]): { municipality?: string; batchSize?: nu
     ...(v.concurrency !== undefined && { concurrency: positiveInt('--concurrency', v.concurrency) }),
   };
 }
-

@@ -48,7 +48,9 @@ export function parseDiffOptions(args: readonly string[]): DiffOptions {
   let municipality: string | undefined;
   if (values.municipality !== undefined) {
     if (!municipalityOf(values.municipality)) {
-      throw new CommandError(`Expected --municipality as one of ${MUNICIPALITIES.map((m) => m.code).join(', ')}, received ${values.municipality}.`);
+      throw new CommandError(
+        `Expected --municipality as one of ${MUNICIPALITIES.map((m) => m.code).join(', ')}, received ${values.municipality}.`,
+      );
     }
     municipality = values.municipality;
   }

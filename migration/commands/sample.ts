@@ -57,7 +57,9 @@ export function parseSampleOptions(args: readonly string[]): SampleOptions {
 export async function run(args: readonly string[], io: CommandIo): Promise<CommandResult> {
   const options = parseSampleOptions(args);
   if (io.fixturesDir !== undefined && resolve(io.outDir) === resolve(io.fixturesDir)) {
-    throw new CommandError('Expected --out to differ from the fixtures directory, which the sample would overwrite, received the same directory.');
+    throw new CommandError(
+      'Expected --out to differ from the fixtures directory, which the sample would overwrite, received the same directory.',
+    );
   }
   const started = Date.now();
   const readOptions: ReadOptions = { ...(options.feeYears && { feeYears: options.feeYears }), signal: io.signal };
@@ -80,7 +82,9 @@ export async function run(args: readonly string[], io: CommandIo): Promise<Comma
     await sources.close();
   }
   if (options.verify) io.note(`sample: reading the ${outcome.persons.length} written persons back from ${io.outDir}`);
-  const verification = options.verify ? await verifySample(io.outDir, outcome, readOptions, { timeoutMs: io.timeoutMs, clock: io.clock }) : undefined;
+  const verification = options.verify
+    ? await verifySample(io.outDir, outcome, readOptions, { timeoutMs: io.timeoutMs, clock: io.clock })
+    : undefined;
   return sampleResult(outcome, verification, {
     command: `sample ${options.instance} --persons ${options.persons}`,
     outDir: io.outDir,

@@ -6,7 +6,9 @@ import { CommandError } from './io.ts';
 /** Turns a failed whole-instance read into the sentence the CLI prints (exit 2); other errors pass through. */
 export function readFailure(instance: InstanceId, err: unknown): unknown {
   if (err instanceof SourceStopped) {
-    return new CommandError(`${instance} stopped answering after ${err.afterPersons} persons: ${err.lastError.code}, ${tidy(err.lastError.message)}.`);
+    return new CommandError(
+      `${instance} stopped answering after ${err.afterPersons} persons: ${err.lastError.code}, ${tidy(err.lastError.message)}.`,
+    );
   }
   if (err instanceof AdapterError) {
     return new CommandError(`Could not list the persons of ${instance}: ${err.code}, ${tidy(err.message)}.`);

@@ -4,7 +4,14 @@
  * the result (charts by kind and municipality, a table keyed by instance and
  * local id; full values in the JSON only). Pure: no I/O.
  */
-import { AdapterError, municipality as municipalityOf, type InstanceId, type PersonSlot, type VtjSlot, type ChangedPerson } from '../../domain/index.ts';
+import {
+  AdapterError,
+  municipality as municipalityOf,
+  type InstanceId,
+  type PersonSlot,
+  type VtjSlot,
+  type ChangedPerson,
+} from '../../domain/index.ts';
 import type { CommandResult, Section } from '../report/types.ts';
 import { IssueGroups, personLabel, positionsCell, type IssueGroup } from '../source/issues.ts';
 import { CONFLICT_KINDS, compareWithVtj, type ConflictKind, type ConflictValue } from './compare.ts';
@@ -132,24 +139,38 @@ export class ConflictsAggregator {
           columns: ['kind', 'records', 'persons', 'instances'],
           rows: CONFLICT_KINDS.map((k) => {
             const of = records.filter((r) => r.kind === k);
-            return [KIND_TITLES[k], of.length, new Set(of.map((r) => r.conflict.hetu)).size, [...new Set(of.map((r) => r.instance))].sort().join(', ')];
+            return [
+              KIND_TITLES[k],
+              of.length,
+              new Set(of.map((r) => r.conflict.hetu)).size,
+              [...new Set(of.map((r) => r.instance))].sort().join(', '),
+            ];
           }),
         },
       },
       {
         id: 'by-municipality',
         title: 'Conflicts by municipality',
-        description: 'The same conflicts by the municipality each record belongs to (for a shared instance, the one it has for the person).',
+        description:
+          'The same conflicts by the municipality each record belongs to (for a shared instance, the one it has for the person).',
         chart: {
           kind: 'bars',
           unit: 'records',
           bars: municipalities.flatMap((m) =>
-            CONFLICT_KINDS.filter((k) => cell(m, k) > 0).map((k) => ({ label: KIND_TITLES[k], value: cell(m, k), group: municipalityName(m) })),
+            CONFLICT_KINDS.filter((k) => cell(m, k) > 0).map((k) => ({
+              label: KIND_TITLES[k],
+              value: cell(m, k),
+              group: municipalityName(m),
+            })),
           ),
         },
         table: {
           columns: ['municipality', ...CONFLICT_KINDS.map((k) => KIND_TITLES[k]), 'all'],
-          rows: municipalities.map((m) => [municipalityName(m), ...CONFLICT_KINDS.map((k) => cell(m, k)), records.filter((r) => r.municipality === m).length]),
+          rows: municipalities.map((m) => [
+            municipalityName(m),
+            ...CONFLICT_KINDS.map((k) => cell(m, k)),
+            records.filter((r) => r.municipality === m).length,
+          ]),
         },
       },
       {
@@ -161,7 +182,12 @@ export class ConflictsAggregator {
           columns: ['instance', 'person', 'municipality', 'kind', 'also in'],
           rows: records
             .slice()
-            .sort((a, b) => a.instance.localeCompare(b.instance) || a.person.localeCompare(b.person, 'en', { numeric: true }) || a.kind.localeCompare(b.kind))
+            .sort(
+              (a, b) =>
+                a.instance.localeCompare(b.instance) ||
+                a.person.localeCompare(b.person, 'en', { numeric: true }) ||
+                a.kind.localeCompare(b.kind),
+            )
             .slice(0, ROWS_SHOWN)
             .map((r) => [
               r.instance,
@@ -179,7 +205,8 @@ export class ConflictsAggregator {
       {
         id: 'compared',
         title: 'Records compared per instance',
-        description: 'Persons read from each instance and compared with VTJ; persons VTJ does not know, and reads that failed, are not compared.',
+        description:
+          'Persons read from each instance and compared with VTJ; persons VTJ does not know, and reads that failed, are not compared.',
         table: {
           columns: ['instance', 'compared', 'not in VTJ', 'not readable'],
           rows: d.instances.map((i) => [

@@ -68,7 +68,13 @@ describe('compareWithVtj', () => {
   });
 
   it('leaves out what the source does not say, and counts an address VTJ does not hold', () => {
-    const bare: SourcePerson = { hetu: HETU, surname: 'Åberg', firstNames: 'Karl Erik', turvakielto: false, source: person('effica').source };
+    const bare: SourcePerson = {
+      hetu: HETU,
+      surname: 'Åberg',
+      firstNames: 'Karl Erik',
+      turvakielto: false,
+      source: person('effica').source,
+    };
     expect(compareWithVtj(bare, VTJ)).toEqual([]);
     const { address: _drop, ...noAddress } = VTJ;
     expect(compareWithVtj(person('effica'), noAddress).map((x) => x.kind)).toEqual(['address']);
@@ -79,9 +85,24 @@ describe('ConflictsAggregator', () => {
   it('groups a person’s conflict of one kind across instances and shows no codes or values in its sections', () => {
     const agg = new ConflictsAggregator(['lifecare-porvoo', 'effica-porvoo']);
     const moved = { address: { street: 'Vanha Rantatie 5', postalCode: '06100', city: 'Porvoo' } };
-    agg.person('lifecare-porvoo', { hetu: HETU }, 1, { records: { ...emptyOf('lifecare-porvoo'), person: person('lifecare', moved) }, issues: [] }, VTJ);
-    const efficaPerson = person('effica', { ...moved, source: { instance: 'effica-porvoo', product: 'effica', municipality: '638', localId: HETU } });
-    agg.person('effica-porvoo', { hetu: HETU, localId: HETU }, 4, { records: { ...emptyOf('effica-porvoo'), person: efficaPerson }, issues: [] }, VTJ);
+    agg.person(
+      'lifecare-porvoo',
+      { hetu: HETU },
+      1,
+      { records: { ...emptyOf('lifecare-porvoo'), person: person('lifecare', moved) }, issues: [] },
+      VTJ,
+    );
+    const efficaPerson = person('effica', {
+      ...moved,
+      source: { instance: 'effica-porvoo', product: 'effica', municipality: '638', localId: HETU },
+    });
+    agg.person(
+      'effica-porvoo',
+      { hetu: HETU, localId: HETU },
+      4,
+      { records: { ...emptyOf('effica-porvoo'), person: efficaPerson }, issues: [] },
+      VTJ,
+    );
     const d = agg.details();
     expect(d.conflicts).toHaveLength(1);
     expect(d.conflicts[0]!.records.map((r) => [r.instance, r.person])).toEqual([

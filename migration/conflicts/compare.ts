@@ -32,12 +32,7 @@ export const CARRIES_DEATH_DATE: Readonly<Record<Product, boolean>> = {
 };
 
 export type ConflictValue =
-  | { readonly surname: string; readonly firstNames: string }
-  | Address
-  | NonNullable<VtjPerson['address']>
-  | string
-  | boolean
-  | null;
+  { readonly surname: string; readonly firstNames: string } | Address | NonNullable<VtjPerson['address']> | string | boolean | null;
 
 export interface Difference {
   readonly kind: ConflictKind;
@@ -60,7 +55,11 @@ function norm(s: string): string {
 export function compareWithVtj(person: SourcePerson, vtj: VtjPerson): Difference[] {
   const out: Difference[] = [];
   if (!sameText(person.surname, vtj.surname) || !sameText(person.firstNames, vtj.firstNames)) {
-    out.push({ kind: 'name', source: { surname: person.surname, firstNames: person.firstNames }, vtj: { surname: vtj.surname, firstNames: vtj.firstNames } });
+    out.push({
+      kind: 'name',
+      source: { surname: person.surname, firstNames: person.firstNames },
+      vtj: { surname: vtj.surname, firstNames: vtj.firstNames },
+    });
   }
   if (person.address && !sameAddress(person.address, vtj.address)) {
     out.push({ kind: 'address', source: person.address, vtj: vtj.address ?? null });

@@ -48,7 +48,16 @@ function appointment(instance: InstanceId, localId: string, start: string, extra
 }
 
 function fee(instance: InstanceId, localId: string, date: string, amountCents: number, extra: Partial<Fee> = {}): Fee {
-  return { register: 'HEALTH', date, description: 'Avosairaanhoidon käyntimaksu', amountCents, accruesToCeiling: true, status: 'PAID', source: prov(instance, localId), ...extra };
+  return {
+    register: 'HEALTH',
+    date,
+    description: 'Avosairaanhoidon käyntimaksu',
+    amountCents,
+    accruesToCeiling: true,
+    status: 'PAID',
+    source: prov(instance, localId),
+    ...extra,
+  };
 }
 
 const A: InstanceId = 'lifecare-phhyky';
@@ -71,7 +80,10 @@ describe('flatten', () => {
 describe('comparePerson', () => {
   it('ignores local ids, provenance and the change stamp: the same records under new ids are identical', () => {
     const a = records(A, { appointments: [appointment(A, '1', '2026-06-01T10:00:00+03:00')], fees: [fee(A, '5', '2026-06-01', 2060)] });
-    const b = records(B, { appointments: [appointment(B, '9001', '2026-06-01T10:00:00+03:00')], fees: [fee(B, '9002', '2026-06-01', 2060)] });
+    const b = records(B, {
+      appointments: [appointment(B, '9001', '2026-06-01T10:00:00+03:00')],
+      fees: [fee(B, '9002', '2026-06-01', 2060)],
+    });
     const c = comparePerson(a, b);
     expect(isIdentical(c)).toBe(true);
     expect(c.appointments.matched).toBe(1);
@@ -86,10 +98,16 @@ describe('comparePerson', () => {
 
   it('an appointment shifted by an hour is one changed record with field start, not one missing and one extra', () => {
     const a = records(A, {
-      appointments: [appointment(A, '1', '2026-06-01T10:00:00+03:00'), appointment(A, '2', '2026-06-01T13:00:00+03:00', { status: 'BOOKED' })],
+      appointments: [
+        appointment(A, '1', '2026-06-01T10:00:00+03:00'),
+        appointment(A, '2', '2026-06-01T13:00:00+03:00', { status: 'BOOKED' }),
+      ],
     });
     const b = records(B, {
-      appointments: [appointment(B, '8', '2026-06-01T11:00:00+03:00'), appointment(B, '9', '2026-06-01T13:00:00+03:00', { status: 'BOOKED' })],
+      appointments: [
+        appointment(B, '8', '2026-06-01T11:00:00+03:00'),
+        appointment(B, '9', '2026-06-01T13:00:00+03:00', { status: 'BOOKED' }),
+      ],
     });
     const c = comparePerson(a, b).appointments;
     expect(c.matched).toBe(1);
@@ -113,11 +131,23 @@ describe('comparePerson', () => {
   });
 
   it('a lost record is missing, an added one extra; records too different are never paired', () => {
-    const a = records(A, { fees: [fee(A, '1', '2026-01-10', 2060), fee(A, '2', '2026-02-10', 5150, { description: 'Käyttämättä jätetty vastaanottoaika', accruesToCeiling: false })] });
-    const b = records(B, { fees: [fee(B, '3', '2026-01-10', 2060), fee(B, '4', '2026-03-10', 1140, { status: 'OPEN', accruesToCeiling: false, careArea: 'PRIMARY_HEALTH', register: 'SOCIAL' })] });
+    const a = records(A, {
+      fees: [
+        fee(A, '1', '2026-01-10', 2060),
+        fee(A, '2', '2026-02-10', 5150, { description: 'Käyttämättä jätetty vastaanottoaika', accruesToCeiling: false }),
+      ],
+    });
+    const b = records(B, {
+      fees: [
+        fee(B, '3', '2026-01-10', 2060),
+        fee(B, '4', '2026-03-10', 1140, { status: 'OPEN', accruesToCeiling: false, careArea: 'PRIMARY_HEALTH', register: 'SOCIAL' }),
+      ],
+    });
     const c = comparePerson(a, b).fees;
     expect(c.matched).toBe(1);
-    expect(c.missing.map((x) => x.key)).toEqual([{ date: '2026-02-10', amountCents: 5150, description: 'Käyttämättä jätetty vastaanottoaika' }]);
+    expect(c.missing.map((x) => x.key)).toEqual([
+      { date: '2026-02-10', amountCents: 5150, description: 'Käyttämättä jätetty vastaanottoaika' },
+    ]);
     expect(c.extra.map((x) => x.key)).toEqual([{ date: '2026-03-10', amountCents: 1140, description: 'Avosairaanhoidon käyntimaksu' }]);
   });
 
@@ -150,24 +180,44 @@ describe('comparePerson', () => {
 
   it('decisions refer to customerships by natural key, not by local id', () => {
     const cust = (i: InstanceId, id: string, startDate: string): Customership => ({
-      careArea: 'SOCIAL', serviceTask: 'OLDER_PEOPLE', startDate, extraSensitive: false, source: prov(i, id),
+      careArea: 'SOCIAL',
+      serviceTask: 'OLDER_PEOPLE',
+      startDate,
+      extraSensitive: false,
+      source: prov(i, id),
     });
     const dec = (i: InstanceId, id: string, customershipId: string): Decision => ({
-      customershipId, service: 'Säännöllinen kotihoito', decisionDate: '2025-05-02', validFrom: '2025-05-02', outcome: 'GRANTED', source: prov(i, id),
+      customershipId,
+      service: 'Säännöllinen kotihoito',
+      decisionDate: '2025-05-02',
+      validFrom: '2025-05-02',
+      outcome: 'GRANTED',
+      source: prov(i, id),
     });
-    const a = records('effica-phhyky', { customerships: [cust('effica-phhyky', 'C1', '2025-05-01'), cust('effica-phhyky', 'C2', '2024-01-01')], decisions: [dec('effica-phhyky', 'D1', 'C1')] });
-    const same = records('effica-porvoo', { customerships: [cust('effica-porvoo', '77', '2025-05-01'), cust('effica-porvoo', '78', '2024-01-01')], decisions: [dec('effica-porvoo', '99', '77')] });
+    const a = records('effica-phhyky', {
+      customerships: [cust('effica-phhyky', 'C1', '2025-05-01'), cust('effica-phhyky', 'C2', '2024-01-01')],
+      decisions: [dec('effica-phhyky', 'D1', 'C1')],
+    });
+    const same = records('effica-porvoo', {
+      customerships: [cust('effica-porvoo', '77', '2025-05-01'), cust('effica-porvoo', '78', '2024-01-01')],
+      decisions: [dec('effica-porvoo', '99', '77')],
+    });
     expect(isIdentical(comparePerson(a, same))).toBe(true);
     const wrong = records('effica-porvoo', { customerships: same.customerships, decisions: [dec('effica-porvoo', '99', '78')] });
     expect(comparePerson(a, wrong).decisions.changed[0]!.changes).toEqual([
       { field: 'customership', before: 'OLDER_PEOPLE 2025-05-01', after: 'OLDER_PEOPLE 2024-01-01' },
     ]);
-    expect(comparables(records('effica-porvoo', { decisions: [dec('effica-porvoo', '1', 'nowhere')] })).decisions[0]!.fields['customership']).toBe('(no such customership)');
+    expect(
+      comparables(records('effica-porvoo', { decisions: [dec('effica-porvoo', '1', 'nowhere')] })).decisions[0]!.fields['customership'],
+    ).toBe('(no such customership)');
   });
 
   it('with a baseline, B keeps its own records and basic data out of the comparison', () => {
     const own = appointment(B, '500', '2026-03-01T09:00:00+02:00', { unit: { name: 'Porvoon terveysasema' } });
-    const targetBefore = records(B, { person: { ...records(B).person!, municipality: '638', address: { street: 'Mannerheimgatan 1', postalCode: '06100', city: 'Borgå' } }, appointments: [own] });
+    const targetBefore = records(B, {
+      person: { ...records(B).person!, municipality: '638', address: { street: 'Mannerheimgatan 1', postalCode: '06100', city: 'Borgå' } },
+      appointments: [own],
+    });
     const a = records(A, { appointments: [appointment(A, '1', '2026-06-01T10:00:00+03:00')] });
     const after = { ...targetBefore, appointments: [own, appointment(B, '9001', '2026-06-01T10:00:00+03:00')] };
     expect(isIdentical(comparePerson(a, after, targetBefore))).toBe(true);
@@ -176,7 +226,9 @@ describe('comparePerson', () => {
     expect(withoutBaseline.person.changed).toHaveLength(1);
     // The migration overwrote the target's basic data: a change against the baseline.
     const overwritten = { ...after, person: { ...after.person!, municipality: '504' } };
-    expect(comparePerson(a, overwritten, targetBefore).person.changed[0]!.changes).toEqual([{ field: 'municipality', before: '638', after: '504' }]);
+    expect(comparePerson(a, overwritten, targetBefore).person.changed[0]!.changes).toEqual([
+      { field: 'municipality', before: '638', after: '504' },
+    ]);
   });
 });
 

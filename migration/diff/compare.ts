@@ -150,7 +150,11 @@ export function fieldChanges(a: Readonly<Record<string, Value>>, b: Readonly<Rec
 }
 
 function signature(values: Readonly<Record<string, Value>>): string {
-  return JSON.stringify(Object.keys(values).sort().map((k) => [k, values[k]]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]]),
+  );
 }
 
 /** Key components that differ between two records of one group. */
@@ -218,7 +222,8 @@ export function matchGroup(as: readonly Comparable[], bs: readonly Comparable[],
     leftA.sort(order);
     leftB.sort(order);
     const n = Math.min(leftA.length, leftB.length);
-    for (let i = 0; i < n; i++) changed.push({ before: leftA[i]!, after: leftB[i]!, changes: fieldChanges(leftA[i]!.fields, leftB[i]!.fields) });
+    for (let i = 0; i < n; i++)
+      changed.push({ before: leftA[i]!, after: leftB[i]!, changes: fieldChanges(leftA[i]!.fields, leftB[i]!.fields) });
     restA.push(...leftA.slice(n));
     restB.push(...leftB.slice(n));
   }

@@ -15,7 +15,11 @@ import { diffInstances } from './engine.ts';
 import { diffResult } from './report.ts';
 
 /** An in-memory adapter: records by code, a listing that may or may not say municipalities. */
-function fakeAdapter(id: InstanceId, people: SourceRecords[], opts: { listMunicipality?: boolean; failFor?: string; failListing?: boolean } = {}) {
+function fakeAdapter(
+  id: InstanceId,
+  people: SourceRecords[],
+  opts: { listMunicipality?: boolean; failFor?: string; failListing?: boolean } = {},
+) {
   const byHetu = new Map(people.map((p) => [p.hetu, p]));
   const reads: { hetus: string[]; options: ReadOptions }[] = [];
   const adapter: SourceAdapter = {
@@ -34,7 +38,10 @@ function fakeAdapter(id: InstanceId, people: SourceRecords[], opts: { listMunici
     async *listChanged(): AsyncIterable<ChangedPage> {
       if (opts.failListing) throw new AdapterError('SOURCE_UNAVAILABLE', id, 'expected an answer, received a refused connection');
       yield {
-        persons: people.map((p) => ({ hetu: p.hetu, ...(opts.listMunicipality && p.person?.municipality && { municipality: p.person.municipality }) })),
+        persons: people.map((p) => ({
+          hetu: p.hetu,
+          ...(opts.listMunicipality && p.person?.municipality && { municipality: p.person.municipality }),
+        })),
         issues: [{ code: 'INVALID_IDENTITY_CODE', source: id, position: 'row 3', reason: 'check character' }],
       };
     },
@@ -45,18 +52,37 @@ function fakeAdapter(id: InstanceId, people: SourceRecords[], opts: { listMunici
 
 function person(instance: InstanceId, n: number, municipality: '504' | '616' | '638', extra: Partial<SourceRecords> = {}): SourceRecords {
   const hetu = makeHetu('1980-01-01', 900 + n);
-  const prov = { instance, product: instanceOf(instance).product, municipality: instance === 'lifecare-porvoo' ? '638' : municipality, localId: String(n) } as const;
+  const prov = {
+    instance,
+    product: instanceOf(instance).product,
+    municipality: instance === 'lifecare-porvoo' ? '638' : municipality,
+    localId: String(n),
+  } as const;
   return {
     ...emptyRecords(hetu, instance),
     person: { hetu, surname: `S${n}`, firstNames: 'F', municipality, turvakielto: false, source: prov },
-    fees: [{ register: 'HEALTH', date: '2026-01-01', description: 'Maksu', amountCents: 1000 + n, accruesToCeiling: true, status: 'PAID', source: prov }],
+    fees: [
+      {
+        register: 'HEALTH',
+        date: '2026-01-01',
+        description: 'Maksu',
+        amountCents: 1000 + n,
+        accruesToCeiling: true,
+        status: 'PAID',
+        source: prov,
+      },
+    ],
     ...extra,
   };
 }
 
 describe('diffInstances', () => {
   it('restricts to the municipality, placing persons only B lists by reading them lightly', async () => {
-    const a = fakeAdapter('lifecare-phhyky', [person('lifecare-phhyky', 1, '504'), person('lifecare-phhyky', 2, '616'), person('lifecare-phhyky', 3, '504')]);
+    const a = fakeAdapter('lifecare-phhyky', [
+      person('lifecare-phhyky', 1, '504'),
+      person('lifecare-phhyky', 2, '616'),
+      person('lifecare-phhyky', 3, '504'),
+    ]);
     const b = fakeAdapter('lifecare-porvoo', [
       person('lifecare-porvoo', 1, '504'),
       person('lifecare-porvoo', 3, '504'),
@@ -88,7 +114,11 @@ describe('diffInstances', () => {
     const b = fakeAdapter('lifecare-porvoo', [person('lifecare-porvoo', 1, '504'), person('lifecare-porvoo', 4, '504')]);
     const o = await diffInstances({ from: a.adapter, to: b.adapter, municipality: '504', targetScan: false });
     expect(o.persons).toMatchObject({ compared: 1, notScanned: 1, withDifferences: 0 });
-    const listing = fakeAdapter('lifecare-porvoo', [person('lifecare-porvoo', 1, '504'), person('lifecare-porvoo', 4, '504'), person('lifecare-porvoo', 5, '638')], { listMunicipality: true });
+    const listing = fakeAdapter(
+      'lifecare-porvoo',
+      [person('lifecare-porvoo', 1, '504'), person('lifecare-porvoo', 4, '504'), person('lifecare-porvoo', 5, '638')],
+      { listMunicipality: true },
+    );
     const o2 = await diffInstances({ from: a.adapter, to: listing.adapter, municipality: '504', targetScan: false });
     expect(o2.persons).toMatchObject({ compared: 2, notScanned: 0, withDifferences: 1 });
     expect(listing.reads.flatMap((r) => r.hetus)).not.toContain(makeHetu('1980-01-01', 905));
@@ -100,8 +130,17 @@ describe('diffInstances', () => {
     const b = fakeAdapter('lifecare-porvoo', [person('lifecare-porvoo', 1, '504'), person('lifecare-porvoo', 3, '504')], { failFor: hetu });
     const o = await diffInstances({ from: a.adapter, to: b.adapter });
     expect(o.persons).toMatchObject({ compared: 1, unreadable: 1, withDifferences: 0 });
-    expect(o.findings).toEqual([{ hetu, kind: 'unreadable', side: 'to', code: 'SOURCE_UNAVAILABLE', message: 'expected an answer within 5000 ms, received none' }]);
-    const r = diffResult(o, { command: 'diff', from: 'lifecare-phhyky', to: 'lifecare-porvoo', baseline: false, startedAt: '2026-11-23T10:00:00+02:00', durationMs: 5 });
+    expect(o.findings).toEqual([
+      { hetu, kind: 'unreadable', side: 'to', code: 'SOURCE_UNAVAILABLE', message: 'expected an answer within 5000 ms, received none' },
+    ]);
+    const r = diffResult(o, {
+      command: 'diff',
+      from: 'lifecare-phhyky',
+      to: 'lifecare-porvoo',
+      baseline: false,
+      startedAt: '2026-11-23T10:00:00+02:00',
+      durationMs: 5,
+    });
     expect(r.status).toBe('problems');
     expect(r.summary.personsUnreadable).toBe(1);
     expect(r.sections.find((s) => s.id === 'issues')!.table!.rows).toContainEqual(['B (to)', 'SOURCE_UNAVAILABLE', 1]);
@@ -116,7 +155,10 @@ describe('diffInstances', () => {
   });
 
   it('keeps findings up to the cap and counts the rest', async () => {
-    const a = fakeAdapter('lifecare-phhyky', [1, 2, 3].map((n) => person('lifecare-phhyky', n, '504')));
+    const a = fakeAdapter(
+      'lifecare-phhyky',
+      [1, 2, 3].map((n) => person('lifecare-phhyky', n, '504')),
+    );
     const b = fakeAdapter('lifecare-porvoo', []);
     const o = await diffInstances({ from: a.adapter, to: b.adapter, maxFindings: 4 });
     expect(o.groups.person.missing).toBe(3);

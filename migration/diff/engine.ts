@@ -4,7 +4,15 @@
  * compares each person's canonical records and keeps counts, plus the
  * findings themselves up to a cap.
  */
-import { AdapterError, BEGINNING_OF_TIME, type PersonRead, type PersonSlot, type ReadOptions, type SourceAdapter, type SourceRecords } from '../../domain/index.ts';
+import {
+  AdapterError,
+  BEGINNING_OF_TIME,
+  type PersonRead,
+  type PersonSlot,
+  type ReadOptions,
+  type SourceAdapter,
+  type SourceRecords,
+} from '../../domain/index.ts';
 import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import { CommandError } from '../commands/io.ts';
 import { comparePerson, GROUPS, isIdentical, type Comparable, type FieldChange, type Group, type Value } from './compare.ts';
@@ -92,7 +100,11 @@ const DEFAULT_CONCURRENCY = 4;
 const PROBE: ReadOptions = { feeYears: [], appointmentsFrom: '1900-01-01', appointmentsTo: '1900-01-01' };
 
 /** Lists every person of an instance: code → municipality the listing gives (or undefined). */
-async function listPersons(adapter: SourceAdapter, issues: Record<string, number>, signal?: AbortSignal): Promise<Map<string, string | undefined>> {
+async function listPersons(
+  adapter: SourceAdapter,
+  issues: Record<string, number>,
+  signal?: AbortSignal,
+): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   try {
     for await (const page of adapter.listChanged(BEGINNING_OF_TIME, signal ? { signal } : {})) {
@@ -112,7 +124,12 @@ function inMunicipality(records: SourceRecords | undefined, m: string): boolean 
 }
 
 /** Reads `hetus` from an adapter, or gives nothing for those it does not list. */
-async function readSide(adapter: SourceAdapter | undefined, listed: ReadonlyMap<string, unknown> | undefined, hetus: readonly string[], options: ReadOptions): Promise<Map<string, PersonSlot>> {
+async function readSide(
+  adapter: SourceAdapter | undefined,
+  listed: ReadonlyMap<string, unknown> | undefined,
+  hetus: readonly string[],
+  options: ReadOptions,
+): Promise<Map<string, PersonSlot>> {
   const out = new Map<string, PersonSlot>();
   if (!adapter || !listed) return out;
   const wanted = hetus.filter((h) => listed.has(h));
@@ -135,10 +152,21 @@ export async function diffInstances(input: DiffInput): Promise<DiffOutcome> {
   const batchSize = input.batchSize ?? DEFAULT_BATCH;
   const concurrency = input.concurrency ?? DEFAULT_CONCURRENCY;
   const maxFindings = input.maxFindings ?? DEFAULT_MAX_FINDINGS;
-  const groups = Object.fromEntries(GROUPS.map((g) => [g, { matched: 0, missing: 0, extra: 0, changed: 0, fields: {} }])) as Record<Group, GroupCounts>;
+  const groups = Object.fromEntries(GROUPS.map((g) => [g, { matched: 0, missing: 0, extra: 0, changed: 0, fields: {} }])) as Record<
+    Group,
+    GroupCounts
+  >;
   const issues: Record<Side, Record<string, number>> = { from: {}, to: {}, baseline: {} };
   const outcome: DiffOutcome = {
-    persons: { listed: { from: 0, to: 0, baseline: 0 }, compared: 0, outOfScope: 0, withDifferences: 0, preExisting: 0, unreadable: 0, notScanned: 0 },
+    persons: {
+      listed: { from: 0, to: 0, baseline: 0 },
+      compared: 0,
+      outOfScope: 0,
+      withDifferences: 0,
+      preExisting: 0,
+      unreadable: 0,
+      notScanned: 0,
+    },
     groups,
     issues,
     findings: [],
@@ -204,7 +232,11 @@ export async function diffInstances(input: DiffInput): Promise<DiffOutcome> {
       done++;
       const reads: Partial<Record<Side, PersonRead>> = {};
       let failed = false;
-      for (const [side, slots] of [['from', a], ['to', b], ['baseline', z]] as const) {
+      for (const [side, slots] of [
+        ['from', a],
+        ['to', b],
+        ['baseline', z],
+      ] as const) {
         const slot = slots.get(hetu);
         if (slot === undefined) continue;
         if (slot instanceof AdapterError) {

@@ -28,8 +28,21 @@ let runs: { defective: DiffRun; clean: DiffRun; defectiveWithoutBaseline: DiffRu
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'migration-diff-'));
-  await generateRegion({ persons: 2000, seed: 1, today: TODAY, outDir: join(root, 'region'), writers: PRODUCT_WRITERS, vtjWriter: createVtjWriter });
-  const plan = { regionDir: join(root, 'region'), from: 'lifecare-phhyky', to: 'lifecare-porvoo', municipality: '504', today: TODAY } as const;
+  await generateRegion({
+    persons: 2000,
+    seed: 1,
+    today: TODAY,
+    outDir: join(root, 'region'),
+    writers: PRODUCT_WRITERS,
+    vtjWriter: createVtjWriter,
+  });
+  const plan = {
+    regionDir: join(root, 'region'),
+    from: 'lifecare-phhyky',
+    to: 'lifecare-porvoo',
+    municipality: '504',
+    today: TODAY,
+  } as const;
   clean = await simulateMigration({ ...plan, outDir: join(root, 'clean'), defects: false });
   defective = await simulateMigration({ ...plan, outDir: join(root, 'defective'), defects: true });
   const [a, b, c] = await Promise.all([diff('defective', true), diff('clean', true), diff('defective', false)]);
@@ -44,10 +57,14 @@ afterAll(() => {
 async function diff(dir: string, baseline: boolean): Promise<{ code: number; result: CommandResult; html: string }> {
   const cli = await runCli([
     'diff',
-    '--from', 'lifecare-phhyky',
-    '--to', 'lifecare-porvoo',
-    '--municipality', '504',
-    '--fixtures', join(root, dir),
+    '--from',
+    'lifecare-phhyky',
+    '--to',
+    'lifecare-porvoo',
+    '--municipality',
+    '504',
+    '--fixtures',
+    join(root, dir),
     ...(baseline ? ['--baseline-fixtures', join(root, 'region')] : []),
     // Placing every Porvoo patient not in phhyky would read all of them; the scan has its own test.
     '--no-target-scan',
@@ -83,8 +100,19 @@ describe('diff of a simulated migration of Myrskylä from lifecare-phhyky into l
     expect(clean.persons.length).toBeGreaterThan(20);
     // This seed has persons who moved between the two municipalities, so the baseline matters.
     expect(clean.preExisting.length).toBeGreaterThan(0);
-    const kinds = defective.defects.map((d) => (d.kind === 'mangled' ? `${d.kind}:${d.field}` : d.kind === 'lost' ? `${d.kind}:${d.group}` : d.kind));
-    expect(kinds.sort()).toEqual(['lost:appointments', 'lost:appointments', 'lost:fees', 'mangled:firstNames', 'mangled:surname', 'mangled:surname', 'shifted', 'shifted']);
+    const kinds = defective.defects.map((d) =>
+      d.kind === 'mangled' ? `${d.kind}:${d.field}` : d.kind === 'lost' ? `${d.kind}:${d.group}` : d.kind,
+    );
+    expect(kinds.sort()).toEqual([
+      'lost:appointments',
+      'lost:appointments',
+      'lost:fees',
+      'mangled:firstNames',
+      'mangled:surname',
+      'mangled:surname',
+      'shifted',
+      'shifted',
+    ]);
   });
 
   it('finds exactly each injected defect, with the fields concerned', () => {
@@ -92,7 +120,13 @@ describe('diff of a simulated migration of Myrskylä from lifecare-phhyky into l
     expect(code).toBe(EXIT.PROBLEMS);
     expect(r.status).toBe('problems');
     expect(r.command).toBe('diff --from lifecare-phhyky --to lifecare-porvoo --municipality 504');
-    expect(r.summary).toMatchObject({ personsCompared: clean.persons.length, personsUnreadable: 0, missingInB: 3, extraInB: 0, changed: 5 });
+    expect(r.summary).toMatchObject({
+      personsCompared: clean.persons.length,
+      personsUnreadable: 0,
+      missingInB: 3,
+      extraInB: 0,
+      changed: 5,
+    });
     const found = findings(r);
     expect(found).toHaveLength(defective.defects.length);
     for (const d of defective.defects) expect(found).toContainEqual(expect.objectContaining(expected(d)));
@@ -126,7 +160,13 @@ describe('diff of a simulated migration of Myrskylä from lifecare-phhyky into l
     const { code, result: r } = runs.clean;
     expect(code).toBe(0);
     expect(r.status).toBe('clean');
-    expect(r.summary).toMatchObject({ personsCompared: clean.persons.length, personsWithDifferences: 0, missingInB: 0, extraInB: 0, changed: 0 });
+    expect(r.summary).toMatchObject({
+      personsCompared: clean.persons.length,
+      personsWithDifferences: 0,
+      missingInB: 0,
+      extraInB: 0,
+      changed: 0,
+    });
     expect(findings(r)).toEqual([]);
     expect(r.sections.find((s) => s.id === 'fields')).toBeUndefined();
     expect(r.summary.recordsEqual).toBeGreaterThan(100);

@@ -8,8 +8,17 @@ describe('diff options', () => {
   it('reads the instances, municipality, baseline and fee years', () => {
     expect(
       parseDiffOptions([
-        '--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--municipality', '504',
-        '--baseline-fixtures', '/tmp/before', '--fee-years', '2024-2026', '--no-target-scan',
+        '--from',
+        'lifecare-phhyky',
+        '--to',
+        'lifecare-porvoo',
+        '--municipality',
+        '504',
+        '--baseline-fixtures',
+        '/tmp/before',
+        '--fee-years',
+        '2024-2026',
+        '--no-target-scan',
       ]),
     ).toEqual({
       from: 'lifecare-phhyky',
@@ -31,9 +40,18 @@ describe('diff options', () => {
     [[], 'Expected --from INSTANCE, received nothing.'],
     [['--from', 'lifecare-phhyky'], 'Expected --to INSTANCE, received nothing.'],
     [['--from', 'vtj', '--to', 'lifecare-porvoo'], /^Expected --from to name a record instance \(lifecare-porvoo, .*\), received vtj\.$/],
-    [['--from', 'lifecare-porvoo', '--to', 'lifecare-porvoo'], 'Expected --from and --to to name two instances, received lifecare-porvoo for both.'],
-    [['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--municipality', '999'], 'Expected --municipality as one of 638, 753, 434, 018, 407, 504, 616, received 999.'],
-    [['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--baseline-fixtures', 'x', '--baseline-url', 'y'], 'Expected either --baseline-fixtures DIR or --baseline-url ADDRESS, received both.'],
+    [
+      ['--from', 'lifecare-porvoo', '--to', 'lifecare-porvoo'],
+      'Expected --from and --to to name two instances, received lifecare-porvoo for both.',
+    ],
+    [
+      ['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--municipality', '999'],
+      'Expected --municipality as one of 638, 753, 434, 018, 407, 504, 616, received 999.',
+    ],
+    [
+      ['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--baseline-fixtures', 'x', '--baseline-url', 'y'],
+      'Expected either --baseline-fixtures DIR or --baseline-url ADDRESS, received both.',
+    ],
     [['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--fee-years', '2026-2024'], /^Expected --fee-years as YYYY-YYYY/],
     [['--from', 'lifecare-phhyky', '--to', 'lifecare-porvoo', '--colour'], 'diff does not take --colour.'],
     [['--from'], 'Expected --from with a value, received none.'],
@@ -53,7 +71,12 @@ describe('sample options', () => {
       feeYears: [2025, 2026],
       verify: true,
     });
-    expect(parseSampleOptions(['mediatri-sipoo', '--persons', '5', '--no-verify'])).toEqual({ instance: 'mediatri-sipoo', persons: 5, seed: 1, verify: false });
+    expect(parseSampleOptions(['mediatri-sipoo', '--persons', '5', '--no-verify'])).toEqual({
+      instance: 'mediatri-sipoo',
+      persons: 5,
+      seed: 1,
+      verify: false,
+    });
   });
 
   it.each([

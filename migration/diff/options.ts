@@ -63,7 +63,9 @@ export function parseOptions<T extends OptionSpec>(command: string, args: readon
         throw new CommandError(`${command} takes no argument ${quoted}.`);
       case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
         const missing = /argument missing/.test(e.message);
-        throw new CommandError(`Expected ${quoted.split(' ')[0]} ${missing ? 'with a value' : 'without a value'}, received ${missing ? 'none' : 'one'}.`);
+        throw new CommandError(
+          `Expected ${quoted.split(' ')[0]} ${missing ? 'with a value' : 'without a value'}, received ${missing ? 'none' : 'one'}.`,
+        );
       }
       default:
         throw new CommandError(`${command}: ${e.message.split('. ')[0]!.replace(/\.$/, '')}.`);

@@ -46,7 +46,11 @@ export function diffResult(o: DiffOutcome, meta: DiffMeta): CommandResult {
   const bars: BarChart['bars'][number][] = [];
   for (const g of GROUPS) {
     const c = o.groups[g];
-    for (const [kind, value] of [['missing in B', c.missing], ['extra in B', c.extra], ['changed', c.changed]] as const) {
+    for (const [kind, value] of [
+      ['missing in B', c.missing],
+      ['extra in B', c.extra],
+      ['changed', c.changed],
+    ] as const) {
       if (value > 0) bars.push({ label: kind, value, group: GROUP_LABELS[g] });
     }
   }

@@ -30,7 +30,13 @@ import type { Group, Value } from './compare.ts';
 export type Defect =
   | { readonly kind: 'lost'; readonly hetu: string; readonly group: Group; readonly key: Readonly<Record<string, Value>> }
   | { readonly kind: 'shifted'; readonly hetu: string; readonly before: string; readonly after: string }
-  | { readonly kind: 'mangled'; readonly hetu: string; readonly field: 'surname' | 'firstNames'; readonly before: string; readonly after: string };
+  | {
+      readonly kind: 'mangled';
+      readonly hetu: string;
+      readonly field: 'surname' | 'firstNames';
+      readonly before: string;
+      readonly after: string;
+    };
 
 export interface MigrationPlan {
   readonly regionDir: string;
@@ -88,12 +94,22 @@ export async function simulateMigration(plan: MigrationPlan): Promise<SimulatedM
     for (const r of pick((r) => r.appointments.length >= 2, 2)) {
       const a = r.appointments[0]!;
       lostAppointment.add(a.source.localId);
-      defects.push({ kind: 'lost', hetu: r.hetu, group: 'appointments', key: { start: a.start, careArea: a.careArea, unit: a.unit.oid ?? a.unit.name } });
+      defects.push({
+        kind: 'lost',
+        hetu: r.hetu,
+        group: 'appointments',
+        key: { start: a.start, careArea: a.careArea, unit: a.unit.oid ?? a.unit.name },
+      });
     }
     for (const r of pick((r) => r.fees.length >= 1, 1)) {
       const f = r.fees[0]!;
       lostFee.add(f.source.localId);
-      defects.push({ kind: 'lost', hetu: r.hetu, group: 'fees', key: { date: f.date, amountCents: f.amountCents, description: f.description } });
+      defects.push({
+        kind: 'lost',
+        hetu: r.hetu,
+        group: 'fees',
+        key: { date: f.date, amountCents: f.amountCents, description: f.description },
+      });
     }
     // Summer-time appointments written as if the offset were winter's: one hour later.
     for (const r of pick((r) => r.appointments.some((a) => a.start.endsWith('+03:00')), 2)) {
@@ -107,7 +123,13 @@ export async function simulateMigration(plan: MigrationPlan): Promise<SimulatedM
     }
     for (const r of pick((r) => NON_ASCII.test(r.person!.firstNames), 1)) {
       mangle.set(r.hetu, 'firstNames');
-      defects.push({ kind: 'mangled', hetu: r.hetu, field: 'firstNames', before: r.person!.firstNames, after: mojibake(r.person!.firstNames) });
+      defects.push({
+        kind: 'mangled',
+        hetu: r.hetu,
+        field: 'firstNames',
+        before: r.person!.firstNames,
+        after: mojibake(r.person!.firstNames),
+      });
     }
   }
 
@@ -115,7 +137,12 @@ export async function simulateMigration(plan: MigrationPlan): Promise<SimulatedM
   try {
     const writer = createLifecareWriter({ outDir: staging, instance: target, today: plan.today });
     let nextId = 900_000;
-    const prov = (): Provenance => ({ instance: target.id, product: target.product, municipality: target.municipalities[0]!, localId: String(nextId++) });
+    const prov = (): Provenance => ({
+      instance: target.id,
+      product: target.product,
+      municipality: target.municipalities[0]!,
+      localId: String(nextId++),
+    });
     for (const r of migrated) {
       const p = r.person!;
       const field = mangle.get(r.hetu);
@@ -130,7 +157,11 @@ export async function simulateMigration(plan: MigrationPlan): Promise<SimulatedM
         plans: r.plans.map((x) => ({ ...x, source: prov() })),
         appointments: r.appointments
           .filter((a) => !lostAppointment.has(a.source.localId))
-          .map((a) => ({ ...a, ...(shifted.has(a.source.localId) && { start: formatInstant(parseInstant(a.start) + 3_600_000) }), source: prov() })),
+          .map((a) => ({
+            ...a,
+            ...(shifted.has(a.source.localId) && { start: formatInstant(parseInstant(a.start) + 3_600_000) }),
+            source: prov(),
+          })),
         fees: r.fees.filter((f) => !lostFee.has(f.source.localId)).map((f) => ({ ...f, source: prov() })),
       };
       writer.write(intended);

@@ -43,7 +43,11 @@ function describe(err: unknown): string {
  * one-sentence CommandError (and leaves nothing running) when an
  * instance's fixtures are missing or an emulator or adapter cannot start.
  */
-export async function openSources(requests: readonly { instance: InstanceId; endpoint: Endpoint }[], vtjEndpoint: Endpoint | undefined, options: OpenOptions = {}): Promise<OpenedSources> {
+export async function openSources(
+  requests: readonly { instance: InstanceId; endpoint: Endpoint }[],
+  vtjEndpoint: Endpoint | undefined,
+  options: OpenOptions = {},
+): Promise<OpenedSources> {
   const emulators: RunningEmulator[] = [];
   const adapters: SourceAdapter[] = [];
   let vtj: (VtjAdapter & PersonDirectory) | undefined;

@@ -91,7 +91,10 @@ function renderSection(s: Section): string {
     if (!s.table) {
       parts.push(
         `<details><summary>The chart's data as a table</summary>${renderTable(
-          { columns: [...(s.chart.bars.some((b) => b.group) ? ['group'] : []), 'item', s.chart.unit], rows: s.chart.bars.map((b) => [...(b.group !== undefined ? [b.group] : []), b.label, b.value]) },
+          {
+            columns: [...(s.chart.bars.some((b) => b.group) ? ['group'] : []), 'item', s.chart.unit],
+            rows: s.chart.bars.map((b) => [...(b.group !== undefined ? [b.group] : []), b.label, b.value]),
+          },
           `${s.title}: chart data`,
         )}</details>`,
       );
@@ -108,7 +111,10 @@ function renderSection(s: Section): string {
 function renderTable(t: Table, caption: string): string {
   const head = t.columns.map((c) => `<th scope="col">${esc(redact(c))}</th>`).join('');
   const body = t.rows
-    .map((r) => `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="num">${esc(formatNumber(c))}</td>` : `<td>${esc(redact(c))}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="num">${esc(formatNumber(c))}</td>` : `<td>${esc(redact(c))}</td>`)).join('')}</tr>`,
+    )
     .join('\n');
   const more = t.truncated ? `<p class="note">${formatNumber(t.truncated)} more rows are in the JSON file.</p>` : '';
   return `<table><caption>${esc(redact(caption))}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;

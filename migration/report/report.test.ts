@@ -61,7 +61,9 @@ describe('HTML report', () => {
 
   it('is one self-contained document: inline style, no script, nothing fetched, a policy that forbids fetching', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
     expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
     // The only URL is the SVG namespace, which is a name, not a fetch.
     expect(html.match(/https?:\/\/[^"\s]+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
@@ -74,7 +76,9 @@ describe('HTML report', () => {
     expect(html).toContain('<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 ');
     expect(html).toContain('role="img" aria-labelledby="errors-chart-title errors-chart-desc"');
     expect(html).toContain('<title id="errors-chart-title">Errors by reason</title>');
-    expect(html).toMatch(/<desc id="errors-chart-desc">Bar chart, one bar per item, values in occurrences\. UNMAPPED_CODE: expected TYYPPI [^<]*: 2; MALFORMED_RECORD: expected a date: 1\.<\/desc>/);
+    expect(html).toMatch(
+      /<desc id="errors-chart-desc">Bar chart, one bar per item, values in occurrences\. UNMAPPED_CODE: expected TYYPPI [^<]*: 2; MALFORMED_RECORD: expected a date: 1\.<\/desc>/,
+    );
     expect(html.match(/<g class="bar" /g)).toHaveLength(4);
     expect(html).toContain('<g class="bar" data-label="MALFORMED_RECORD: expected a date" data-value="1">');
     // A chart without a table carries its data as a table too.
@@ -101,7 +105,18 @@ describe('HTML report', () => {
 
 describe('bar chart', () => {
   it('scales bars to round ticks and percentages to 100, and groups bars under their group', () => {
-    const svg = barChartSvg({ kind: 'bars', unit: 'records', bars: [{ label: 'a', value: 21 }, { label: 'b', value: 0 }] }, 'c', 'Counts');
+    const svg = barChartSvg(
+      {
+        kind: 'bars',
+        unit: 'records',
+        bars: [
+          { label: 'a', value: 21 },
+          { label: 'b', value: 0 },
+        ],
+      },
+      'c',
+      'Counts',
+    );
     // Ticks 0, 10, 20, 30: the longest bar ends at 21/30 of the 340 px bar area.
     expect(svg.match(/class="tick"[^>]*>([^<]*)</g)!.map((t) => t.replace(/.*>/, '').replace('<', ''))).toEqual(['0', '10', '20', '30']);
     expect(svg).toContain('<rect class="bar-rect" x="330" y="27" width="238.0" height="16"');
@@ -147,9 +162,13 @@ describe('terminal summary', () => {
 
 describe('redact', () => {
   it('replaces identity-code shapes, canonical or legacy, and leaves dates, times and ids alone', () => {
-    expect(redact('a 131052-308T b 131052a308t c 131052 308T d 131052308t')).toBe('a [identity code] b [identity code] c [identity code] d [identity code]');
+    expect(redact('a 131052-308T b 131052a308t c 131052 308T d 131052308t')).toBe(
+      'a [identity code] b [identity code] c [identity code] d [identity code]',
+    );
     // Ten digits whose last does not check are not a code.
     expect(redact('1311231015')).toBe('1311231015');
-    expect(redact('2026-11-23T10:00:00+02:00 ASIAKAS_ID=1005 line 14 20261123101500')).toBe('2026-11-23T10:00:00+02:00 ASIAKAS_ID=1005 line 14 20261123101500');
+    expect(redact('2026-11-23T10:00:00+02:00 ASIAKAS_ID=1005 line 14 20261123101500')).toBe(
+      '2026-11-23T10:00:00+02:00 ASIAKAS_ID=1005 line 14 20261123101500',
+    );
   });
 });

@@ -66,7 +66,7 @@ describe('Pseudonymiser names and numbers', () => {
     expect(['Maija', 'Liisa', 'Åström']).not.toContain(ps.name('Liisa'));
   });
 
-  it('never maps a word to an original word or to another word\'s pseudonym', () => {
+  it("never maps a word to an original word or to another word's pseudonym", () => {
     const words = ['Aho', 'Eko', 'Ari', 'Uki', 'Oli', 'Ida', 'Emu'];
     const ps = new Pseudonymiser(11, { codes: [], words });
     const out = words.map((w) => ps.name(w));
@@ -100,12 +100,27 @@ describe('maskText', () => {
 });
 
 describe('hetuFormOf', () => {
-  const normalised = (reason: string): RecordIssue => ({ code: 'NORMALISED_IDENTITY_CODE', source: 'proconsona-sipoo', position: 'V_ASIAKAS ASIAKAS_ID=1', reason });
-  it('reads the legacy form from the adapter\'s normalisation reasons', () => {
+  const normalised = (reason: string): RecordIssue => ({
+    code: 'NORMALISED_IDENTITY_CODE',
+    source: 'proconsona-sipoo',
+    position: 'V_ASIAKAS ASIAKAS_ID=1',
+    reason,
+  });
+  it("reads the legacy form from the adapter's normalisation reasons", () => {
     expect(hetuFormOf([])).toBe('canonical');
-    expect(hetuFormOf([normalised('expected HETU in canonical form, received it in lower case; read it upper-cased without spaces')])).toBe('lowercase');
-    expect(hetuFormOf([normalised('expected HETU in canonical form, received it with spaces; read it upper-cased without spaces')])).toBe('spaces');
-    expect(hetuFormOf([normalised('expected HETU with a century sign, received one without it; restored the sign of the one population-register person whose code and surname fit')])).toBe('noCentury');
+    expect(hetuFormOf([normalised('expected HETU in canonical form, received it in lower case; read it upper-cased without spaces')])).toBe(
+      'lowercase',
+    );
+    expect(hetuFormOf([normalised('expected HETU in canonical form, received it with spaces; read it upper-cased without spaces')])).toBe(
+      'spaces',
+    );
+    expect(
+      hetuFormOf([
+        normalised(
+          'expected HETU with a century sign, received one without it; restored the sign of the one population-register person whose code and surname fit',
+        ),
+      ]),
+    ).toBe('noCentury');
     expect(hetuFormOf([{ code: 'UNMAPPED_CODE', source: 'mediatri-sipoo', position: 'x', reason: 'y' }])).toBe('canonical');
   });
 });

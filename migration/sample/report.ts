@@ -71,8 +71,16 @@ export function sampleResult(o: SampleOutcome, v: Verification | undefined, meta
   sections.push({
     id: 'vtj',
     title: 'VTJ entries of the sample persons',
-    description: 'Pseudonymised from VTJ; derived from the instance where VTJ could not be asked; absent where VTJ does not know the person (kept so).',
-    table: { columns: ['source', 'persons'], rows: [['VTJ', vtj.vtj], ['derived from the instance', vtj.derived], ['absent from VTJ', vtj.absent]] },
+    description:
+      'Pseudonymised from VTJ; derived from the instance where VTJ could not be asked; absent where VTJ does not know the person (kept so).',
+    table: {
+      columns: ['source', 'persons'],
+      rows: [
+        ['VTJ', vtj.vtj],
+        ['derived from the instance', vtj.derived],
+        ['absent from VTJ', vtj.absent],
+      ],
+    },
   });
   return {
     command: meta.command,

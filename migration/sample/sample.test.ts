@@ -31,7 +31,13 @@ describe('sample of a generated Mediatri instance', () => {
   it('writes 20 persons in the native format and its own check reads them back equal', () => {
     expect(code).toBe(0);
     expect(result.status).toBe('clean');
-    expect(result.summary).toMatchObject({ instance: 'mediatri-sipoo', persons: 20, unreadable: 0, readBackEqual: 20, readBackDiffering: 0 });
+    expect(result.summary).toMatchObject({
+      instance: 'mediatri-sipoo',
+      persons: 20,
+      unreadable: 0,
+      readBackEqual: 20,
+      readBackDiffering: 0,
+    });
     expect(readdirSync(join(out, 'mediatri-sipoo')).sort()).toEqual(['ajanvaraus.csv', 'lasku.csv', 'potilas.csv']);
     expect(readdirSync(join(out, 'vtj'))).toEqual(['henkilot.xml']);
     for (const p of samplePersons(result)) expect(p.hetu).toMatch(/^\d{6}[-+A-FU-Y]9\d{2}[0-9A-Y]$/);
@@ -39,7 +45,11 @@ describe('sample of a generated Mediatri instance', () => {
 
   it('each sample person reads back with the records, dates and codes of one original person; no original code or name is in the files', async () => {
     const originals = await readAll(region, 'mediatri-sipoo');
-    const sample = await readAll(out, 'mediatri-sipoo', samplePersons(result).map((p) => p.hetu));
+    const sample = await readAll(
+      out,
+      'mediatri-sipoo',
+      samplePersons(result).map((p) => p.hetu),
+    );
     expect(sample).toHaveLength(20);
     const bySignature = new Map<string, PersonRead[]>();
     for (const o of originals) bySignature.set(signature(o.records), [...(bySignature.get(signature(o.records)) ?? []), o]);
@@ -67,10 +77,9 @@ describe('sample of a generated Mediatri instance', () => {
     const names = (p: SourcePerson) => [p.surname, p.firstNames, p.callName, p.address?.street, p.phone];
     for (const o of matched) {
       const p = o.records.person!;
-      const words = [
-        ...names(p),
-        ...o.records.appointments.map((a) => a.professional?.name),
-      ].flatMap((w) => (w ? w.split(/\s+/) : [])).filter((w) => /\p{L}{2}/u.test(w));
+      const words = [...names(p), ...o.records.appointments.map((a) => a.professional?.name)]
+        .flatMap((w) => (w ? w.split(/\s+/) : []))
+        .filter((w) => /\p{L}{2}/u.test(w));
       for (const w of words) expect(hasWord(text, w), `original word ${w} absent`).toBe(false);
       if (p.phone) expect(text).not.toContain(p.phone);
     }

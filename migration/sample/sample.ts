@@ -8,7 +8,21 @@
  * the issues the adapter reported), codes and dates are kept, and what had
  * no canonical code is written so that it still has none.
  */
-import { AdapterError, BEGINNING_OF_TIME, instance as instanceOf, municipality as municipalityOf, type PersonRead, type Provenance, type ReadOptions, type RecordIssue, type SourceAdapter, type SourcePerson, type SourceRecords, type VtjAdapter, type VtjPerson } from '../../domain/index.ts';
+import {
+  AdapterError,
+  BEGINNING_OF_TIME,
+  instance as instanceOf,
+  municipality as municipalityOf,
+  type PersonRead,
+  type Provenance,
+  type ReadOptions,
+  type RecordIssue,
+  type SourceAdapter,
+  type SourcePerson,
+  type SourceRecords,
+  type VtjAdapter,
+  type VtjPerson,
+} from '../../domain/index.ts';
 import { mapBounded } from '../../adapters/wire/concurrency.ts';
 import type { HetuForm, IntendedRecords } from '../../fixtures/generator/types.ts';
 import { PRODUCT_WRITERS, createVtjWriter } from '../../fixtures/generator/writers/index.ts';
@@ -69,7 +83,12 @@ export function hetuFormOf(issues: readonly RecordIssue[]): HetuForm {
 }
 
 /** Reservoir sampling over a listing: at most `n` codes, in listing order, seeded. */
-async function choose(adapter: SourceAdapter, n: number, seed: number, signal?: AbortSignal): Promise<{ chosen: string[]; listed: Set<string> }> {
+async function choose(
+  adapter: SourceAdapter,
+  n: number,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<{ chosen: string[]; listed: Set<string> }> {
   const rng = new Rng(seed);
   const reservoir: { hetu: string; at: number }[] = [];
   const seen = new Set<string>();
@@ -118,7 +137,11 @@ function originalWords(r: SourceRecords, v: VtjPerson | undefined): string[] {
 const squeeze = (s: string): string => s.replace(/\s+/g, '').toUpperCase();
 
 /** The person's records with identity, names, addresses, phones and free text replaced; dates, codes and local ids kept. */
-function pseudonymise(r: SourceRecords & { person: SourcePerson }, code: string, ps: Pseudonymiser): SourceRecords & { person: SourcePerson } {
+function pseudonymise(
+  r: SourceRecords & { person: SourcePerson },
+  code: string,
+  ps: Pseudonymiser,
+): SourceRecords & { person: SourcePerson } {
   // Effica and Mediatri use the identity code as the person's local id.
   const src = <T extends { source: Provenance }>(x: T): T =>
     squeeze(x.source.localId) === r.hetu ? { ...x, source: { ...x.source, localId: code } } : x;
@@ -132,10 +155,14 @@ function pseudonymise(r: SourceRecords & { person: SourcePerson }, code: string,
       surname: ps.name(p.surname),
       firstNames: ps.name(p.firstNames),
       ...(p.callName !== undefined && { callName: ps.name(p.callName) }),
-      ...(p.address && { address: { street: ps.name(p.address.street), postalCode: ps.postalCode(p.address.postalCode), city: p.address.city } }),
+      ...(p.address && {
+        address: { street: ps.name(p.address.street), postalCode: ps.postalCode(p.address.postalCode), city: p.address.city },
+      }),
       ...(p.phone !== undefined && { phone: ps.phone(p.phone) }),
     }),
-    customerships: r.customerships.map((c) => src({ ...c, ...(c.responsibleWorker !== undefined && { responsibleWorker: ps.name(c.responsibleWorker) }) })),
+    customerships: r.customerships.map((c) =>
+      src({ ...c, ...(c.responsibleWorker !== undefined && { responsibleWorker: ps.name(c.responsibleWorker) }) }),
+    ),
     decisions: r.decisions.map(src),
     plans: r.plans.map((x) => src({ ...x, ...(x.responsible !== undefined && { responsible: ps.name(x.responsible) }) })),
     appointments: r.appointments.map((a) =>
@@ -229,7 +256,10 @@ export async function takeSample(input: SampleInput): Promise<SampleOutcome> {
 
   // Synthetic codes avoid every code the instance lists (not only the sample's), and family members' codes.
   const ps = new Pseudonymiser(input.seed, {
-    codes: [...listed, ...reads.flatMap((r) => [...(found(r.records.hetu)?.guardians ?? []), ...(found(r.records.hetu)?.dependants ?? [])])],
+    codes: [
+      ...listed,
+      ...reads.flatMap((r) => [...(found(r.records.hetu)?.guardians ?? []), ...(found(r.records.hetu)?.dependants ?? [])]),
+    ],
     words: reads.flatMap((r) => originalWords(r.records, found(r.records.hetu))),
   });
   const forms = reads.map((r) => hetuFormOf(r.issues));
@@ -251,7 +281,8 @@ export async function takeSample(input: SampleInput): Promise<SampleOutcome> {
       expected.push(records);
       const v = vtjOf.get(original);
       let source: SamplePerson['vtj'];
-      if (v === null) source = 'absent'; // the instance holds a person VTJ does not know: kept so
+      if (v === null)
+        source = 'absent'; // the instance holds a person VTJ does not know: kept so
       else if (v === undefined || v instanceof AdapterError) {
         if (v instanceof AdapterError) vtjUnreadable++;
         vtjWriter.write(derivedVtj(records.person));

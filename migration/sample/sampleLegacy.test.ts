@@ -48,17 +48,55 @@ describe('sample of a ProConsona instance with legacy identity codes', () => {
         changedAt: '2025-10-26T03:30:00+03:00',
         source: prov,
       },
-      customerships: [{ careArea: 'SOCIAL', serviceTask: 'OLDER_PEOPLE', unit: 'Hemvård Lovisa', responsibleWorker: 'Åsa Öberg', startDate: '2024-01-15', extraSensitive: false, source: { ...prov, localId: `${n}1` } }],
-      decisions: [{ customershipId: `${n}1`, service: 'Hemvård', decisionDate: '2024-01-10', validFrom: '2024-01-15', outcome: 'GRANTED', source: { ...prov, localId: `${n}2` } }],
+      customerships: [
+        {
+          careArea: 'SOCIAL',
+          serviceTask: 'OLDER_PEOPLE',
+          unit: 'Hemvård Lovisa',
+          responsibleWorker: 'Åsa Öberg',
+          startDate: '2024-01-15',
+          extraSensitive: false,
+          source: { ...prov, localId: `${n}1` },
+        },
+      ],
+      decisions: [
+        {
+          customershipId: `${n}1`,
+          service: 'Hemvård',
+          decisionDate: '2024-01-10',
+          validFrom: '2024-01-15',
+          outcome: 'GRANTED',
+          source: { ...prov, localId: `${n}2` },
+        },
+      ],
       plans: [],
       appointments: [],
-      fees: [{ careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-02-01', description: 'Hemvårdsavgift', amountCents: 2060, accruesToCeiling: true, status: 'OPEN', source: { ...prov, localId: `${n}3` } }],
+      fees: [
+        {
+          careArea: 'SOCIAL',
+          register: 'SOCIAL',
+          date: '2025-02-01',
+          description: 'Hemvårdsavgift',
+          amountCents: 2060,
+          accruesToCeiling: true,
+          status: 'OPEN',
+          source: { ...prov, localId: `${n}3` },
+        },
+      ],
       consents: [],
     };
   }
 
   function vtj(c: (typeof cases)[number]): VtjPerson {
-    return { hetu: c.hetu, hetuInForce: true, surname: c.surname, firstNames: 'Sofia Linnéa', turvakielto: false, guardians: [], dependants: [] };
+    return {
+      hetu: c.hetu,
+      hetuInForce: true,
+      surname: c.surname,
+      firstNames: 'Sofia Linnéa',
+      turvakielto: false,
+      guardians: [],
+      dependants: [],
+    };
   }
 
   beforeAll(async () => {
@@ -82,7 +120,10 @@ describe('sample of a ProConsona instance with legacy identity codes', () => {
     expect(sample.map((p) => p.hetuForm).sort()).toEqual(['canonical', 'canonical', 'lowercase', 'noCentury', 'spaces']);
     const rows = readFileSync(join(out, INSTANCE, 'V_ASIAKAS.tsv'), 'utf8');
     for (const p of sample) {
-      const written = { canonical: p.hetu, lowercase: p.hetu.toLowerCase(), noCentury: p.hetu.slice(0, 6) + p.hetu.slice(7) } as Record<string, string>;
+      const written = { canonical: p.hetu, lowercase: p.hetu.toLowerCase(), noCentury: p.hetu.slice(0, 6) + p.hetu.slice(7) } as Record<
+        string,
+        string
+      >;
       if (p.hetuForm === 'spaces') expect(rows).toMatch(new RegExp(`\t ?${p.hetu.slice(0, 6)} ?${p.hetu.slice(6).replace('+', '\\+')} \t`));
       else expect(rows).toContain(`\t${written[p.hetuForm]}\t`);
       if (p.hetuForm === 'lowercase') expect(p.hetu).not.toBe(p.hetu.toLowerCase()); // lower case shows only in a code with a letter
@@ -107,6 +148,8 @@ describe('sample of a ProConsona instance with legacy identity codes', () => {
       stderr: { write: (s: string) => (stderr += s) },
     });
     expect(exit).toBe(2);
-    expect(stderr).toBe('npm run migration: Expected --out to differ from the fixtures directory, which the sample would overwrite, received the same directory.\n');
+    expect(stderr).toBe(
+      'npm run migration: Expected --out to differ from the fixtures directory, which the sample would overwrite, received the same directory.\n',
+    );
   });
 });

@@ -57,7 +57,11 @@ export function signature(r: SourceRecords): string {
   const sorted = (xs: string[]) => xs.sort().join('|');
   return JSON.stringify([
     [p.birthDate, p.sex, p.municipality, p.language, p.serviceLanguage, p.turvakielto, p.deathDate, p.address?.city],
-    sorted(r.appointments.map((a) => [a.start, a.careArea, a.status, a.professionalKind, a.contactMode, a.durationMinutes, a.unit.oid, a.unit.name].join())),
+    sorted(
+      r.appointments.map((a) =>
+        [a.start, a.careArea, a.status, a.professionalKind, a.contactMode, a.durationMinutes, a.unit.oid, a.unit.name].join(),
+      ),
+    ),
     sorted(r.fees.map((f) => [f.date, f.amountCents, f.status, f.accruesToCeiling, f.description, f.careArea, f.register].join())),
     sorted(r.plans.map((x) => [x.type, x.startDate, x.endDate, x.reviewDate, x.title].join())),
     sorted(r.customerships.map((c) => [c.serviceTask, c.startDate, c.endDate, c.extraSensitive, c.unit].join())),
@@ -75,7 +79,11 @@ export function sampleText(dir: string): { bytes: string; text: string } {
     const raw = readFileSync(join(entry.parentPath, entry.name));
     bytes += `${raw.toString('latin1')}\n`;
     const product = entry.parentPath.slice(dir.length);
-    text += /mediatri/.test(product) ? iconv.decode(raw, 'windows-1252') : /effica|pegasos/.test(product) ? raw.toString('latin1') : raw.toString('utf8');
+    text += /mediatri/.test(product)
+      ? iconv.decode(raw, 'windows-1252')
+      : /effica|pegasos/.test(product)
+        ? raw.toString('latin1')
+        : raw.toString('utf8');
     text += '\n';
   }
   return { bytes, text };

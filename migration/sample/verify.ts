@@ -23,10 +23,19 @@ export interface Verification {
 }
 
 /** Starts the emulators on the sample directory, reads every sample person and compares. */
-export async function verifySample(outDir: string, outcome: SampleOutcome, readOptions: ReadOptions = {}, open: OpenOptions = {}): Promise<Verification> {
+export async function verifySample(
+  outDir: string,
+  outcome: SampleOutcome,
+  readOptions: ReadOptions = {},
+  open: OpenOptions = {},
+): Promise<Verification> {
   const id = outcome.instance as InstanceId;
   const needsVtj = instanceOf(id).product === 'proconsona';
-  const sources = await openSources([{ instance: id, endpoint: { fixturesDir: outDir } }], needsVtj ? { fixturesDir: outDir } : undefined, open);
+  const sources = await openSources(
+    [{ instance: id, endpoint: { fixturesDir: outDir } }],
+    needsVtj ? { fixturesDir: outDir } : undefined,
+    open,
+  );
   try {
     const adapter = sources.adapters[0]!;
     const zero = () => Object.fromEntries(GROUPS.map((g) => [g, 0])) as Record<Group, number>;
@@ -42,7 +51,10 @@ export async function verifySample(outDir: string, outcome: SampleOutcome, readO
     for (let i = 0; i < outcome.expected.length; i += 20) starts.push(i);
     await mapBounded(starts, 4, async (i) => {
       const want = outcome.expected.slice(i, i + 20);
-      const slots = await adapter.readPersons(want.map((r) => r.hetu), readOptions);
+      const slots = await adapter.readPersons(
+        want.map((r) => r.hetu),
+        readOptions,
+      );
       slots.forEach((slot, k) => {
         const wanted = want[k]!;
         if (slot instanceof AdapterError) {

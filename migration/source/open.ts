@@ -123,7 +123,8 @@ export async function startEmulatorHosts(fixturesDir: string, instances: readonl
     await stop();
     throw failed.reason;
   }
-  const requests = async (): Promise<Partial<Record<InstanceId, number>>> => Object.assign({}, ...(await Promise.all(hosts.map((h) => h.requests()))));
+  const requests = async (): Promise<Partial<Record<InstanceId, number>>> =>
+    Object.assign({}, ...(await Promise.all(hosts.map((h) => h.requests()))));
   return { addresses: Object.assign({}, ...hosts.map((h) => h.addresses)) as EmulatorHost['addresses'], requests, stop };
 }
 
@@ -170,7 +171,10 @@ async function startEmulatorHost(fixturesDir: string, instances: readonly Instan
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new CommandError(`Expected the emulators to start within ${EMULATOR_START_TIMEOUT_MS / 1000} s, they did not.`)), EMULATOR_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new CommandError(`Expected the emulators to start within ${EMULATOR_START_TIMEOUT_MS / 1000} s, they did not.`)),
+      EMULATOR_START_TIMEOUT_MS,
+    );
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       buffer += chunk;

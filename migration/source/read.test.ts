@@ -11,9 +11,14 @@ import {
 } from '../../domain/index.ts';
 import { readInstance, SourceStopped, type ListedRead } from './read.ts';
 
-const unavailable = () => new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaePotilas: expected an answer within 30000 ms, received none');
+const unavailable = () =>
+  new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaePotilas: expected an answer within 30000 ms, received none');
 
-function fakeAdapter(pages: string[][], answer: (hetu: string, attempt: number) => PersonSlot, failListingAfter?: number): SourceAdapter & { calls: string[][] } {
+function fakeAdapter(
+  pages: string[][],
+  answer: (hetu: string, attempt: number) => PersonSlot,
+  failListingAfter?: number,
+): SourceAdapter & { calls: string[][] } {
   const attempts = new Map<string, number>();
   const calls: string[][] = [];
   return {
@@ -30,7 +35,8 @@ function fakeAdapter(pages: string[][], answer: (hetu: string, attempt: number) 
     },
     async *listChanged(): AsyncIterable<ChangedPage> {
       for (let i = 0; i < pages.length; i++) {
-        if (failListingAfter !== undefined && i >= failListingAfter) throw new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaeMuuttuneet: expected a connection, received a refusal');
+        if (failListingAfter !== undefined && i >= failListingAfter)
+          throw new AdapterError('SOURCE_UNAVAILABLE', 'lifecare-porvoo', 'HaeMuuttuneet: expected a connection, received a refusal');
         await new Promise((r) => setTimeout(r, 1));
         yield { persons: pages[i]!.map((hetu) => ({ hetu, localId: `L${hetu}` })), issues: [] };
       }

@@ -41,9 +41,7 @@ export function suppressBreakdown<K extends string>(
   }
   const withheld = keys.filter((k) => out[k].suppressed);
   if (withheld.length === 1) {
-    const next = keys
-      .filter((k) => !out[k].suppressed)
-      .sort((a, b) => cells[a] - cells[b] || a.localeCompare(b))[0];
+    const next = keys.filter((k) => !out[k].suppressed).sort((a, b) => cells[a] - cells[b] || a.localeCompare(b))[0];
     if (next !== undefined) out[next] = { value: null, suppressed: true };
   }
   return { cells: out, total: suppressCount(total, threshold) };

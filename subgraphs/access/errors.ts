@@ -9,7 +9,7 @@ import type { DataGroup, DenyReason } from './policy.ts';
 const MESSAGES: Readonly<Record<DenyReason | 'AUDIT_UNAVAILABLE', string>> = {
   NOT_AUTHENTICATED: 'Personal data requires a valid sign-in.',
   NOT_OWN_DATA: 'This data belongs to another person.',
-  GUARDIAN_PROHIBITED: "The minor has prohibited disclosure of this data to guardians.",
+  GUARDIAN_PROHIBITED: 'The minor has prohibited disclosure of this data to guardians.',
   NO_CARE_RELATION: 'No care relation in your units and care areas gives access to this data.',
   NO_CONSENT: 'The client has not consented to disclosing this data to your register.',
   CHILD_WELFARE_RESTRICTED: 'Child welfare data reaches only social workers of that service task.',

@@ -7,7 +7,19 @@ import { describe, expect, it } from 'vitest';
 import type { Appointment, CareArea, Consent, ConsentType, Customership, Decision, Fee, Plan, ServiceTask } from '../../domain/model.ts';
 import { makeHetu } from '../../domain/hetu.ts';
 import type { Identity } from '../../contract/identity.ts';
-import { accessContext, addMonths, aggregateAccess, auditsLookup, consentInForce, decideGroup, decideLookup, decideRecord, filterRecords, lookupNeedsGuardians, subjectFromVtj } from './policy.ts';
+import {
+  accessContext,
+  addMonths,
+  aggregateAccess,
+  auditsLookup,
+  consentInForce,
+  decideGroup,
+  decideLookup,
+  decideRecord,
+  filterRecords,
+  lookupNeedsGuardians,
+  subjectFromVtj,
+} from './policy.ts';
 import type { AccessDecision, DataGroup, EmergencyGrant, RecordGroup, SubjectBasics, SubjectRecords } from './policy.ts';
 
 // ------------------------------------------------------------------ fixtures
@@ -131,10 +143,23 @@ function consent(localId: string, type: ConsentType, givenOn: string, withdrawnO
 }
 
 function grant(sub: string, hetu: string, startedAt: Date, hours = 4): EmergencyGrant {
-  return { id: `g-${sub}`, sub, hetu, reason: 'Tajuton potilas päivystyksessä', startedAt, expiresAt: new Date(startedAt.getTime() + hours * HOUR) };
+  return {
+    id: `g-${sub}`,
+    sub,
+    hetu,
+    reason: 'Tajuton potilas päivystyksessä',
+    startedAt,
+    expiresAt: new Date(startedAt.getTime() + hours * HOUR),
+  };
 }
 
-const adult = (over: Partial<SubjectBasics> = {}): SubjectBasics => ({ hetu: ADULT, birthDate: '1980-05-01', guardians: [], turvakielto: false, ...over });
+const adult = (over: Partial<SubjectBasics> = {}): SubjectBasics => ({
+  hetu: ADULT,
+  birthDate: '1980-05-01',
+  guardians: [],
+  turvakielto: false,
+  ...over,
+});
 const minor = (over: Partial<SubjectBasics> = {}): SubjectBasics => ({
   hetu: MINOR,
   birthDate: '2012-03-10',
@@ -203,13 +228,25 @@ const MATRIX: readonly Row[] = [
   { case: 'no token, appointments', who: WHO.anonymous, group: 'APPOINTMENTS', expect: deny('NOT_AUTHENTICATED') },
   { case: 'no token, one appointment', who: WHO.anonymous, group: 'APPOINTMENTS', item: 'A-RECENT', expect: deny('NOT_AUTHENTICATED') },
   { case: 'analyst asks a name', who: WHO.analyst, group: 'BASIC', expect: deny('AGGREGATES_ONLY') },
-  { case: 'analyst asks an address under turvakielto', who: WHO.analyst, subject: adult({ turvakielto: true }), group: 'CONTACT', expect: deny('AGGREGATES_ONLY') },
+  {
+    case: 'analyst asks an address under turvakielto',
+    who: WHO.analyst,
+    subject: adult({ turvakielto: true }),
+    group: 'CONTACT',
+    expect: deny('AGGREGATES_ONLY'),
+  },
   { case: 'analyst asks fees', who: WHO.analyst, group: 'FEES', expect: deny('AGGREGATES_ONLY') },
   { case: 'analyst asks one customership', who: WHO.analyst, group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: deny('AGGREGATES_ONLY') },
 
   // ---- citizen: own data
   { case: 'self, basic', who: WHO.self, group: 'BASIC', expect: allow('SELF') },
-  { case: 'self, contact under own turvakielto', who: WHO.self, subject: adult({ turvakielto: true }), group: 'CONTACT', expect: allow('SELF') },
+  {
+    case: 'self, contact under own turvakielto',
+    who: WHO.self,
+    subject: adult({ turvakielto: true }),
+    group: 'CONTACT',
+    expect: allow('SELF'),
+  },
   { case: 'self, appointments', who: WHO.self, group: 'APPOINTMENTS', expect: allow('SELF') },
   { case: 'self, own child welfare customership', who: WHO.self, group: 'CUSTOMERSHIPS', item: 'C-CW', expect: allow('SELF') },
   { case: 'self, decision of own child welfare customership', who: WHO.self, group: 'DECISIONS', item: 'D-CW', expect: allow('SELF') },
@@ -221,102 +258,482 @@ const MATRIX: readonly Row[] = [
   { case: 'guardian, minor basic', who: WHO.guardian1, subject: minor(), group: 'BASIC', expect: allow('GUARDIAN') },
   { case: 'second guardian, minor appointments', who: WHO.guardian2, subject: minor(), group: 'APPOINTMENTS', expect: allow('GUARDIAN') },
   { case: 'guardian, minor contact', who: WHO.guardian1, subject: minor(), group: 'CONTACT', expect: allow('GUARDIAN') },
-  { case: 'guardian, minor contact under turvakielto', who: WHO.guardian1, subject: minor({ turvakielto: true }), group: 'CONTACT', expect: deny('TURVAKIELTO') },
+  {
+    case: 'guardian, minor contact under turvakielto',
+    who: WHO.guardian1,
+    subject: minor({ turvakielto: true }),
+    group: 'CONTACT',
+    expect: deny('TURVAKIELTO'),
+  },
   { case: 'guardian, minor fee', who: WHO.guardian1, subject: minor(), group: 'FEES', item: 'F-SOCIAL', expect: allow('GUARDIAN') },
-  { case: 'guardian, minor child welfare customership', who: WHO.guardian1, subject: minor(), group: 'CUSTOMERSHIPS', item: 'C-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'guardian, minor child welfare decision', who: WHO.guardian1, subject: minor(), group: 'DECISIONS', item: 'D-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'guardian, minor other customership', who: WHO.guardian1, subject: minor(), group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('GUARDIAN') },
-  { case: 'guardian, prohibiting minor: appointments', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'APPOINTMENTS', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: one appointment', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'APPOINTMENTS', item: 'A-RECENT', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: customerships', who: WHO.guardian2, subject: minor(), records: { consents: [KIELTO] }, group: 'CUSTOMERSHIPS', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: fees', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'FEES', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: consents', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'CONSENTS', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: record index', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'RECORD_INDEX', expect: deny('GUARDIAN_PROHIBITED') },
-  { case: 'guardian, prohibiting minor: basic (VTJ) stays', who: WHO.guardian1, subject: minor(), records: { consents: [KIELTO] }, group: 'BASIC', expect: allow('GUARDIAN') },
-  { case: 'guardian, prohibition withdrawn', who: WHO.guardian1, subject: minor(), records: { consents: [consent('K-3', 'KIELTO_HUOLTAJALLE', '2025-01-15', '2025-05-01')] }, group: 'APPOINTMENTS', expect: allow('GUARDIAN') },
-  { case: 'guardian, prohibition given tomorrow', who: WHO.guardian1, subject: minor(), records: { consents: [consent('K-3', 'KIELTO_HUOLTAJALLE', '2025-06-16')] }, group: 'APPOINTMENTS', expect: allow('GUARDIAN') },
-  { case: 'the prohibiting minor reads own data', who: WHO.minorSelf, subject: minor(), records: { consents: [KIELTO] }, group: 'APPOINTMENTS', expect: allow('SELF') },
-  { case: 'guardian, child turned 18 today', who: WHO.guardian1, subject: minor({ hetu: EIGHTEEN_TODAY, birthDate: '2007-06-15' }), group: 'BASIC', expect: deny('NOT_OWN_DATA') },
-  { case: 'guardian, child turns 18 tomorrow', who: WHO.guardian1, subject: minor({ hetu: EIGHTEEN_TOMORROW, birthDate: '2007-06-16' }), group: 'APPOINTMENTS', expect: allow('GUARDIAN') },
-  { case: 'guardian listed for an adult', who: WHO.guardian1, subject: adult({ guardians: [GUARDIAN_1] }), group: 'BASIC', expect: deny('NOT_OWN_DATA') },
+  {
+    case: 'guardian, minor child welfare customership',
+    who: WHO.guardian1,
+    subject: minor(),
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'guardian, minor child welfare decision',
+    who: WHO.guardian1,
+    subject: minor(),
+    group: 'DECISIONS',
+    item: 'D-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'guardian, minor other customership',
+    who: WHO.guardian1,
+    subject: minor(),
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('GUARDIAN'),
+  },
+  {
+    case: 'guardian, prohibiting minor: appointments',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'APPOINTMENTS',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: one appointment',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'APPOINTMENTS',
+    item: 'A-RECENT',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: customerships',
+    who: WHO.guardian2,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'CUSTOMERSHIPS',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: fees',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'FEES',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: consents',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'CONSENTS',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: record index',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'RECORD_INDEX',
+    expect: deny('GUARDIAN_PROHIBITED'),
+  },
+  {
+    case: 'guardian, prohibiting minor: basic (VTJ) stays',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'BASIC',
+    expect: allow('GUARDIAN'),
+  },
+  {
+    case: 'guardian, prohibition withdrawn',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [consent('K-3', 'KIELTO_HUOLTAJALLE', '2025-01-15', '2025-05-01')] },
+    group: 'APPOINTMENTS',
+    expect: allow('GUARDIAN'),
+  },
+  {
+    case: 'guardian, prohibition given tomorrow',
+    who: WHO.guardian1,
+    subject: minor(),
+    records: { consents: [consent('K-3', 'KIELTO_HUOLTAJALLE', '2025-06-16')] },
+    group: 'APPOINTMENTS',
+    expect: allow('GUARDIAN'),
+  },
+  {
+    case: 'the prohibiting minor reads own data',
+    who: WHO.minorSelf,
+    subject: minor(),
+    records: { consents: [KIELTO] },
+    group: 'APPOINTMENTS',
+    expect: allow('SELF'),
+  },
+  {
+    case: 'guardian, child turned 18 today',
+    who: WHO.guardian1,
+    subject: minor({ hetu: EIGHTEEN_TODAY, birthDate: '2007-06-15' }),
+    group: 'BASIC',
+    expect: deny('NOT_OWN_DATA'),
+  },
+  {
+    case: 'guardian, child turns 18 tomorrow',
+    who: WHO.guardian1,
+    subject: minor({ hetu: EIGHTEEN_TOMORROW, birthDate: '2007-06-16' }),
+    group: 'APPOINTMENTS',
+    expect: allow('GUARDIAN'),
+  },
+  {
+    case: 'guardian listed for an adult',
+    who: WHO.guardian1,
+    subject: adult({ guardians: [GUARDIAN_1] }),
+    group: 'BASIC',
+    expect: deny('NOT_OWN_DATA'),
+  },
 
   // ---- professionals: the care relation window (appointments in the physician's unit)
-  { case: 'physician, appointment exactly 12 months ago', who: WHO.physician, records: onlyAppointment('2024-06-15T08:00:00+03:00'), group: 'APPOINTMENTS', expect: allow('CARE_RELATION') },
-  { case: 'physician, appointment 12 months and a day ago', who: WHO.physician, records: onlyAppointment('2024-06-14T15:00:00+03:00'), group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'physician, appointment 13 months ago', who: WHO.physician, records: onlyAppointment('2024-05-15T10:00:00+03:00'), group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'physician, appointment in 90 days', who: WHO.physician, records: onlyAppointment('2025-09-13T16:00:00+03:00'), group: 'BASIC', expect: allow('CARE_RELATION') },
-  { case: 'physician, appointment in 91 days', who: WHO.physician, records: onlyAppointment('2025-09-14T08:00:00+03:00'), group: 'BASIC', expect: deny('NO_CARE_RELATION') },
-  { case: 'physician, cancelled appointment in own unit', who: WHO.physician, records: onlyAppointment('2025-06-01T08:00:00+03:00', { status: 'CANCELLED' }), group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'physician, booked appointment next week', who: WHO.physician, records: onlyAppointment('2025-06-22T08:00:00+03:00', { status: 'BOOKED' }), group: 'APPOINTMENTS', expect: allow('CARE_RELATION') },
+  {
+    case: 'physician, appointment exactly 12 months ago',
+    who: WHO.physician,
+    records: onlyAppointment('2024-06-15T08:00:00+03:00'),
+    group: 'APPOINTMENTS',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'physician, appointment 12 months and a day ago',
+    who: WHO.physician,
+    records: onlyAppointment('2024-06-14T15:00:00+03:00'),
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'physician, appointment 13 months ago',
+    who: WHO.physician,
+    records: onlyAppointment('2024-05-15T10:00:00+03:00'),
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'physician, appointment in 90 days',
+    who: WHO.physician,
+    records: onlyAppointment('2025-09-13T16:00:00+03:00'),
+    group: 'BASIC',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'physician, appointment in 91 days',
+    who: WHO.physician,
+    records: onlyAppointment('2025-09-14T08:00:00+03:00'),
+    group: 'BASIC',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'physician, cancelled appointment in own unit',
+    who: WHO.physician,
+    records: onlyAppointment('2025-06-01T08:00:00+03:00', { status: 'CANCELLED' }),
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'physician, booked appointment next week',
+    who: WHO.physician,
+    records: onlyAppointment('2025-06-22T08:00:00+03:00', { status: 'BOOKED' }),
+    group: 'APPOINTMENTS',
+    expect: allow('CARE_RELATION'),
+  },
   { case: 'physician of another unit', who: WHO.physicianElsewhere, group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'physician, unit matched by name when the source has no OID', who: professional('p-name', 'PHYSICIAN', ['porvoon  TERVEYSASEMA'], ['PRIMARY_HEALTH']), records: onlyAppointment('2025-06-01T08:00:00+03:00', { unit: { name: 'Porvoon terveysasema' } }), group: 'APPOINTMENTS', expect: allow('CARE_RELATION') },
+  {
+    case: 'physician, unit matched by name when the source has no OID',
+    who: professional('p-name', 'PHYSICIAN', ['porvoon  TERVEYSASEMA'], ['PRIMARY_HEALTH']),
+    records: onlyAppointment('2025-06-01T08:00:00+03:00', { unit: { name: 'Porvoon terveysasema' } }),
+    group: 'APPOINTMENTS',
+    expect: allow('CARE_RELATION'),
+  },
   { case: 'nurse, basic', who: WHO.nurse, group: 'BASIC', expect: allow('CARE_RELATION') },
   { case: 'public health nurse, one appointment', who: WHO.phn, group: 'APPOINTMENTS', item: 'A-RECENT', expect: allow('CARE_RELATION') },
-  { case: 'physician, an oral health appointment (not their care area)', who: WHO.physician, group: 'APPOINTMENTS', item: 'A-ORAL', expect: deny('NO_CARE_RELATION') },
+  {
+    case: 'physician, an oral health appointment (not their care area)',
+    who: WHO.physician,
+    group: 'APPOINTMENTS',
+    item: 'A-ORAL',
+    expect: deny('NO_CARE_RELATION'),
+  },
   { case: 'dentist, oral health appointment', who: WHO.dentist, group: 'APPOINTMENTS', item: 'A-ORAL', expect: allow('CARE_RELATION') },
-  { case: 'dentist, primary health appointment', who: WHO.dentist, group: 'APPOINTMENTS', item: 'A-RECENT', expect: deny('NO_CARE_RELATION') },
-  { case: 'dental hygienist, no oral appointment at all', who: WHO.hygienist, records: { appointments: [RECENT_PTH] }, group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'dentist, health fee without care area', who: WHO.dentist, group: 'FEES', item: 'F-HEALTH-NOAREA', expect: allow('CARE_RELATION') },
+  {
+    case: 'dentist, primary health appointment',
+    who: WHO.dentist,
+    group: 'APPOINTMENTS',
+    item: 'A-RECENT',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'dental hygienist, no oral appointment at all',
+    who: WHO.hygienist,
+    records: { appointments: [RECENT_PTH] },
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'dentist, health fee without care area',
+    who: WHO.dentist,
+    group: 'FEES',
+    item: 'F-HEALTH-NOAREA',
+    expect: allow('CARE_RELATION'),
+  },
   { case: 'physician, contact details', who: WHO.physician, group: 'CONTACT', expect: allow('CARE_RELATION') },
-  { case: 'physician, contact details under turvakielto (sees the flag)', who: WHO.physician, subject: adult({ turvakielto: true }), group: 'CONTACT', expect: allow('CARE_RELATION', true) },
-  { case: 'physician without relation, contact under turvakielto', who: WHO.physicianElsewhere, subject: adult({ turvakielto: true }), group: 'CONTACT', expect: deny('NO_CARE_RELATION') },
+  {
+    case: 'physician, contact details under turvakielto (sees the flag)',
+    who: WHO.physician,
+    subject: adult({ turvakielto: true }),
+    group: 'CONTACT',
+    expect: allow('CARE_RELATION', true),
+  },
+  {
+    case: 'physician without relation, contact under turvakielto',
+    who: WHO.physicianElsewhere,
+    subject: adult({ turvakielto: true }),
+    group: 'CONTACT',
+    expect: deny('NO_CARE_RELATION'),
+  },
   { case: 'physician, consents', who: WHO.physician, group: 'CONSENTS', expect: allow('CARE_RELATION') },
 
   // ---- social workers
-  { case: 'social worker, open customership in own unit', who: WHO.swAdult, group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('CARE_RELATION') },
-  { case: 'social worker, customership ended yesterday', who: WHO.swAdult, records: { customerships: [cust('C-ADULT', { endDate: '2025-06-14' })] }, group: 'CUSTOMERSHIPS', expect: deny('NO_CARE_RELATION') },
-  { case: 'social worker, customership ending today', who: WHO.swAdult, records: { customerships: [cust('C-ADULT', { endDate: '2025-06-15' })] }, group: 'CUSTOMERSHIPS', expect: allow('CARE_RELATION') },
-  { case: 'social worker, customership in another unit', who: WHO.swAdult, records: { customerships: [cust('C-ADULT', { unit: 'Vammaispalvelut Porvoo' })] }, group: 'DECISIONS', expect: deny('NO_CARE_RELATION') },
-  { case: 'social worker, unit name in other case and spacing', who: WHO.swAdult, records: { customerships: [cust('C-ADULT', { unit: '  aikuissosiaalityö   porvoo ' })] }, group: 'CUSTOMERSHIPS', expect: allow('CARE_RELATION') },
-  { case: 'social worker without unit names: open customership of their task in their municipality', who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['ADULT_SOCIAL_WORK']), group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('CARE_RELATION') },
-  { case: 'social worker without unit names: their task, another municipality', who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['ADULT_SOCIAL_WORK'], '753'), group: 'CUSTOMERSHIPS', expect: deny('NO_CARE_RELATION') },
-  { case: 'social worker without unit names: their municipality, another task', who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['OLDER_PEOPLE']), group: 'CUSTOMERSHIPS', expect: deny('NO_CARE_RELATION') },
-  { case: 'child welfare social worker without unit names: the child welfare customership of their municipality', who: professional('sw-cw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['CHILD_WELFARE']), records: { customerships: [CW] }, group: 'CUSTOMERSHIPS', item: 'C-CW', expect: allow('CARE_RELATION') },
+  {
+    case: 'social worker, open customership in own unit',
+    who: WHO.swAdult,
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'social worker, customership ended yesterday',
+    who: WHO.swAdult,
+    records: { customerships: [cust('C-ADULT', { endDate: '2025-06-14' })] },
+    group: 'CUSTOMERSHIPS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'social worker, customership ending today',
+    who: WHO.swAdult,
+    records: { customerships: [cust('C-ADULT', { endDate: '2025-06-15' })] },
+    group: 'CUSTOMERSHIPS',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'social worker, customership in another unit',
+    who: WHO.swAdult,
+    records: { customerships: [cust('C-ADULT', { unit: 'Vammaispalvelut Porvoo' })] },
+    group: 'DECISIONS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'social worker, unit name in other case and spacing',
+    who: WHO.swAdult,
+    records: { customerships: [cust('C-ADULT', { unit: '  aikuissosiaalityö   porvoo ' })] },
+    group: 'CUSTOMERSHIPS',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'social worker without unit names: open customership of their task in their municipality',
+    who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['ADULT_SOCIAL_WORK']),
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'social worker without unit names: their task, another municipality',
+    who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['ADULT_SOCIAL_WORK'], '753'),
+    group: 'CUSTOMERSHIPS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'social worker without unit names: their municipality, another task',
+    who: professional('sw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['OLDER_PEOPLE']),
+    group: 'CUSTOMERSHIPS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'child welfare social worker without unit names: the child welfare customership of their municipality',
+    who: professional('sw-cw-team', 'SOCIAL_WORKER', [], ['SOCIAL'], ['CHILD_WELFARE']),
+    records: { customerships: [CW] },
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: allow('CARE_RELATION'),
+  },
   { case: 'social worker, social plan', who: WHO.swAdult, group: 'PLANS', item: 'P-SOCIAL', expect: allow('CARE_RELATION') },
   { case: 'social worker, social fee', who: WHO.swAdult, group: 'FEES', item: 'F-SOCIAL', expect: allow('CARE_RELATION') },
 
   // ---- consent between registers
   { case: 'physician, customerships without consent', who: WHO.physician, group: 'CUSTOMERSHIPS', expect: deny('NO_CONSENT') },
-  { case: 'physician, customerships with consent to health care', who: WHO.physician, records: { consents: [TO_HEALTH] }, group: 'CUSTOMERSHIPS', expect: allow('CONSENT') },
-  { case: 'physician, one customership with consent', who: WHO.physician, records: { consents: [TO_HEALTH] }, group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('CONSENT') },
-  { case: 'physician, consent withdrawn', who: WHO.physician, records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-09-01', '2025-03-01')] }, group: 'DECISIONS', expect: deny('NO_CONSENT') },
-  { case: 'physician, consent withdrawn today', who: WHO.physician, records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-09-01', '2025-06-15')] }, group: 'DECISIONS', expect: deny('NO_CONSENT') },
-  { case: 'physician, consent given today', who: WHO.physician, records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2025-06-15')] }, group: 'DECISIONS', expect: allow('CONSENT') },
+  {
+    case: 'physician, customerships with consent to health care',
+    who: WHO.physician,
+    records: { consents: [TO_HEALTH] },
+    group: 'CUSTOMERSHIPS',
+    expect: allow('CONSENT'),
+  },
+  {
+    case: 'physician, one customership with consent',
+    who: WHO.physician,
+    records: { consents: [TO_HEALTH] },
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('CONSENT'),
+  },
+  {
+    case: 'physician, consent withdrawn',
+    who: WHO.physician,
+    records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-09-01', '2025-03-01')] },
+    group: 'DECISIONS',
+    expect: deny('NO_CONSENT'),
+  },
+  {
+    case: 'physician, consent withdrawn today',
+    who: WHO.physician,
+    records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-09-01', '2025-06-15')] },
+    group: 'DECISIONS',
+    expect: deny('NO_CONSENT'),
+  },
+  {
+    case: 'physician, consent given today',
+    who: WHO.physician,
+    records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2025-06-15')] },
+    group: 'DECISIONS',
+    expect: allow('CONSENT'),
+  },
   {
     case: 'physician, consent withdrawn in one system, given again in another',
     who: WHO.physician,
-    records: { consents: [consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2023-01-01', '2024-01-01'), consent('K-9', 'LUOVUTUS_TERVEYDENHUOLTOON', '2025-02-01')] },
+    records: {
+      consents: [
+        consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2023-01-01', '2024-01-01'),
+        consent('K-9', 'LUOVUTUS_TERVEYDENHUOLTOON', '2025-02-01'),
+      ],
+    },
     group: 'CUSTOMERSHIPS',
     expect: allow('CONSENT'),
   },
   {
     case: 'physician, given in one system, withdrawn later in another',
     who: WHO.physician,
-    records: { consents: [consent('K-9', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-02-01'), consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2023-01-01', '2025-01-01')] },
+    records: {
+      consents: [
+        consent('K-9', 'LUOVUTUS_TERVEYDENHUOLTOON', '2024-02-01'),
+        consent('K-1', 'LUOVUTUS_TERVEYDENHUOLTOON', '2023-01-01', '2025-01-01'),
+      ],
+    },
     group: 'CUSTOMERSHIPS',
     expect: deny('NO_CONSENT'),
   },
-  { case: 'physician, only the consent of the other direction', who: WHO.physician, records: { consents: [TO_SOCIAL] }, group: 'CUSTOMERSHIPS', expect: deny('NO_CONSENT') },
+  {
+    case: 'physician, only the consent of the other direction',
+    who: WHO.physician,
+    records: { consents: [TO_SOCIAL] },
+    group: 'CUSTOMERSHIPS',
+    expect: deny('NO_CONSENT'),
+  },
   { case: 'physician, social plan without consent', who: WHO.physician, group: 'PLANS', item: 'P-SOCIAL', expect: deny('NO_CONSENT') },
   { case: 'physician, health plan', who: WHO.physician, group: 'PLANS', item: 'P-HEALTH', expect: allow('CARE_RELATION') },
-  { case: 'physician, social plan with consent', who: WHO.physician, records: { consents: [TO_HEALTH] }, group: 'PLANS', item: 'P-SOCIAL', expect: allow('CONSENT') },
+  {
+    case: 'physician, social plan with consent',
+    who: WHO.physician,
+    records: { consents: [TO_HEALTH] },
+    group: 'PLANS',
+    item: 'P-SOCIAL',
+    expect: allow('CONSENT'),
+  },
   { case: 'physician, social fee without consent', who: WHO.physician, group: 'FEES', item: 'F-SOCIAL', expect: deny('NO_CONSENT') },
   { case: 'social worker, appointments without consent', who: WHO.swAdult, group: 'APPOINTMENTS', expect: deny('NO_CONSENT') },
-  { case: 'social worker, appointments with consent to social care', who: WHO.swAdult, records: { consents: [TO_SOCIAL] }, group: 'APPOINTMENTS', expect: allow('CONSENT') },
-  { case: 'social worker, oral appointment with consent to social care', who: WHO.swAdult, records: { consents: [TO_SOCIAL] }, group: 'APPOINTMENTS', item: 'A-ORAL', expect: allow('CONSENT') },
-  { case: 'social worker, health fee without care area, no consent', who: WHO.swAdult, group: 'FEES', item: 'F-HEALTH-NOAREA', expect: deny('NO_CONSENT') },
-  { case: 'social worker, consent withdrawn', who: WHO.swAdult, records: { consents: [consent('K-2', 'LUOVUTUS_SOSIAALIHUOLTOON', '2024-09-01', '2025-06-01')] }, group: 'APPOINTMENTS', expect: deny('NO_CONSENT') },
+  {
+    case: 'social worker, appointments with consent to social care',
+    who: WHO.swAdult,
+    records: { consents: [TO_SOCIAL] },
+    group: 'APPOINTMENTS',
+    expect: allow('CONSENT'),
+  },
+  {
+    case: 'social worker, oral appointment with consent to social care',
+    who: WHO.swAdult,
+    records: { consents: [TO_SOCIAL] },
+    group: 'APPOINTMENTS',
+    item: 'A-ORAL',
+    expect: allow('CONSENT'),
+  },
+  {
+    case: 'social worker, health fee without care area, no consent',
+    who: WHO.swAdult,
+    group: 'FEES',
+    item: 'F-HEALTH-NOAREA',
+    expect: deny('NO_CONSENT'),
+  },
+  {
+    case: 'social worker, consent withdrawn',
+    who: WHO.swAdult,
+    records: { consents: [consent('K-2', 'LUOVUTUS_SOSIAALIHUOLTOON', '2024-09-01', '2025-06-01')] },
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CONSENT'),
+  },
 
   // ---- child welfare
-  { case: 'child welfare social worker, child welfare customership', who: WHO.swChildWelfare, group: 'CUSTOMERSHIPS', item: 'C-CW', expect: allow('CARE_RELATION') },
-  { case: 'child welfare social worker, its decision', who: WHO.swChildWelfare, group: 'DECISIONS', item: 'D-CW', expect: allow('CARE_RELATION') },
+  {
+    case: 'child welfare social worker, child welfare customership',
+    who: WHO.swChildWelfare,
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'child welfare social worker, its decision',
+    who: WHO.swChildWelfare,
+    group: 'DECISIONS',
+    item: 'D-CW',
+    expect: allow('CARE_RELATION'),
+  },
   { case: 'child welfare social worker, its plan', who: WHO.swChildWelfare, group: 'PLANS', item: 'P-CW', expect: allow('CARE_RELATION') },
-  { case: 'child welfare social worker, decision of an unknown customership', who: WHO.swChildWelfare, group: 'DECISIONS', item: 'D-ORPHAN', expect: allow('CARE_RELATION') },
-  { case: 'adult social worker, child welfare customership', who: WHO.swAdult, group: 'CUSTOMERSHIPS', item: 'C-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'adult social worker, child welfare decision', who: WHO.swAdult, group: 'DECISIONS', item: 'D-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'adult social worker, child welfare plan', who: WHO.swAdult, group: 'PLANS', item: 'P-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'adult social worker, decision of an unknown customership (fail closed)', who: WHO.swAdult, group: 'DECISIONS', item: 'D-ORPHAN', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'adult social worker, own customership', who: WHO.swAdult, group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('CARE_RELATION') },
+  {
+    case: 'child welfare social worker, decision of an unknown customership',
+    who: WHO.swChildWelfare,
+    group: 'DECISIONS',
+    item: 'D-ORPHAN',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'adult social worker, child welfare customership',
+    who: WHO.swAdult,
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'adult social worker, child welfare decision',
+    who: WHO.swAdult,
+    group: 'DECISIONS',
+    item: 'D-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'adult social worker, child welfare plan',
+    who: WHO.swAdult,
+    group: 'PLANS',
+    item: 'P-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'adult social worker, decision of an unknown customership (fail closed)',
+    who: WHO.swAdult,
+    group: 'DECISIONS',
+    item: 'D-ORPHAN',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'adult social worker, own customership',
+    who: WHO.swAdult,
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('CARE_RELATION'),
+  },
   {
     case: 'families social worker: a child welfare customership in their unit gives no relation',
     who: WHO.swFamilies,
@@ -332,8 +749,22 @@ const MATRIX: readonly Row[] = [
     item: 'C-CW2',
     expect: deny('CHILD_WELFARE_RESTRICTED'),
   },
-  { case: 'physician with consent, child welfare customership', who: WHO.physician, records: { consents: [TO_HEALTH] }, group: 'CUSTOMERSHIPS', item: 'C-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'physician with consent, child welfare decision', who: WHO.physician, records: { consents: [TO_HEALTH] }, group: 'DECISIONS', item: 'D-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
+  {
+    case: 'physician with consent, child welfare customership',
+    who: WHO.physician,
+    records: { consents: [TO_HEALTH] },
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'physician with consent, child welfare decision',
+    who: WHO.physician,
+    records: { consents: [TO_HEALTH] },
+    group: 'DECISIONS',
+    item: 'D-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
   {
     case: 'a nurse claiming the child welfare task is still no social worker',
     who: professional('nurse-cw', 'NURSE', [CW_UNIT, PTH_UNIT], ['PRIMARY_HEALTH', 'SOCIAL'], ['CHILD_WELFARE']),
@@ -343,11 +774,45 @@ const MATRIX: readonly Row[] = [
   },
 
   // ---- emergency access
-  { case: 'emergency: physician without relation, active grant', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', expect: allow('EMERGENCY') },
-  { case: 'emergency: one appointment', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', item: 'A-ORAL', expect: allow('EMERGENCY') },
-  { case: 'emergency: social data without consent', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'CUSTOMERSHIPS', item: 'C-ADULT', expect: allow('EMERGENCY') },
-  { case: 'emergency: never a child welfare customership', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'CUSTOMERSHIPS', item: 'C-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
-  { case: 'emergency: never a child welfare decision', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'DECISIONS', item: 'D-CW', expect: deny('CHILD_WELFARE_RESTRICTED') },
+  {
+    case: 'emergency: physician without relation, active grant',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: one appointment',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    item: 'A-ORAL',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: social data without consent',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'CUSTOMERSHIPS',
+    item: 'C-ADULT',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: never a child welfare customership',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'CUSTOMERSHIPS',
+    item: 'C-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
+  {
+    case: 'emergency: never a child welfare decision',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'DECISIONS',
+    item: 'D-CW',
+    expect: deny('CHILD_WELFARE_RESTRICTED'),
+  },
   {
     case: 'emergency: a child welfare social worker without relation gets no child welfare record either',
     who: professional('sw-cw-2', 'SOCIAL_WORKER', ['Lastensuojelu Sipoo'], ['SOCIAL'], ['CHILD_WELFARE'], '753'),
@@ -356,27 +821,107 @@ const MATRIX: readonly Row[] = [
     item: 'C-CW',
     expect: deny('CHILD_WELFARE_RESTRICTED'),
   },
-  { case: 'emergency: contact details', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'CONTACT', expect: allow('EMERGENCY') },
-  { case: 'emergency: contact details under turvakielto', who: WHO.physicianElsewhere, subject: adult({ turvakielto: true }), grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))], group: 'CONTACT', expect: deny('TURVAKIELTO') },
-  { case: 'emergency: relation but no consent, grant opens it', who: WHO.physician, grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))], group: 'CUSTOMERSHIPS', expect: allow('EMERGENCY') },
-  { case: 'emergency: relation basis preferred over the grant', who: WHO.physician, grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', expect: allow('CARE_RELATION') },
-  { case: 'emergency: grant expired exactly now', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 4 * HOUR))], group: 'APPOINTMENTS', expect: deny('EMERGENCY_EXPIRED') },
-  { case: 'emergency: one minute before expiry', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 4 * HOUR + 60_000))], group: 'BASIC', expect: allow('EMERGENCY') },
-  { case: 'emergency: expired grant, no consent either', who: WHO.physician, grants: [grant('physician', ADULT, new Date(NOW.getTime() - 5 * HOUR))], group: 'CUSTOMERSHIPS', expect: deny('EMERGENCY_EXPIRED') },
-  { case: 'emergency: grant of another professional', who: WHO.physicianElsewhere, grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'emergency: grant for another person', who: WHO.physicianElsewhere, grants: [grant('physician-2', STRANGER, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'emergency: grant starting later', who: WHO.physicianElsewhere, grants: [grant('physician-2', ADULT, new Date(NOW.getTime() + HOUR))], group: 'APPOINTMENTS', expect: deny('NO_CARE_RELATION') },
-  { case: 'emergency: a citizen holding a grant gets nothing from it', who: WHO.stranger, grants: [grant('c-stranger', ADULT, new Date(NOW.getTime() - HOUR))], group: 'APPOINTMENTS', expect: deny('NOT_OWN_DATA') },
+  {
+    case: 'emergency: contact details',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'CONTACT',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: contact details under turvakielto',
+    who: WHO.physicianElsewhere,
+    subject: adult({ turvakielto: true }),
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'CONTACT',
+    expect: deny('TURVAKIELTO'),
+  },
+  {
+    case: 'emergency: relation but no consent, grant opens it',
+    who: WHO.physician,
+    grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'CUSTOMERSHIPS',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: relation basis preferred over the grant',
+    who: WHO.physician,
+    grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    expect: allow('CARE_RELATION'),
+  },
+  {
+    case: 'emergency: grant expired exactly now',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 4 * HOUR))],
+    group: 'APPOINTMENTS',
+    expect: deny('EMERGENCY_EXPIRED'),
+  },
+  {
+    case: 'emergency: one minute before expiry',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 4 * HOUR + 60_000))],
+    group: 'BASIC',
+    expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: expired grant, no consent either',
+    who: WHO.physician,
+    grants: [grant('physician', ADULT, new Date(NOW.getTime() - 5 * HOUR))],
+    group: 'CUSTOMERSHIPS',
+    expect: deny('EMERGENCY_EXPIRED'),
+  },
+  {
+    case: 'emergency: grant of another professional',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'emergency: grant for another person',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', STRANGER, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'emergency: grant starting later',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() + HOUR))],
+    group: 'APPOINTMENTS',
+    expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'emergency: a citizen holding a grant gets nothing from it',
+    who: WHO.stranger,
+    grants: [grant('c-stranger', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'APPOINTMENTS',
+    expect: deny('NOT_OWN_DATA'),
+  },
 ];
 
 function groupItems(r: SubjectRecords, group: RecordGroup): readonly { source: { localId: string } }[] {
-  const lists = { APPOINTMENTS: r.appointments, CUSTOMERSHIPS: r.customerships, DECISIONS: r.decisions, PLANS: r.plans, FEES: r.fees, CONSENTS: r.consents };
+  const lists = {
+    APPOINTMENTS: r.appointments,
+    CUSTOMERSHIPS: r.customerships,
+    DECISIONS: r.decisions,
+    PLANS: r.plans,
+    FEES: r.fees,
+    CONSENTS: r.consents,
+  };
   return lists[group];
 }
 
 function decide(row: Row): AccessDecision {
   const recs = records(row.records);
-  const ctx = accessContext({ identity: row.who, subject: row.subject ?? adult(), records: recs, grants: row.grants ?? [], now: row.now ?? NOW });
+  const ctx = accessContext({
+    identity: row.who,
+    subject: row.subject ?? adult(),
+    records: recs,
+    grants: row.grants ?? [],
+    now: row.now ?? NOW,
+  });
   if (row.item === undefined) return decideGroup(ctx, row.group);
   const group = row.group as RecordGroup;
   const item = groupItems(recs, group).find((x) => x.source.localId === row.item);
@@ -391,7 +936,22 @@ describe('access policy matrix', () => {
 
   it('covers every deny reason except ROLE_NOT_PERMITTED and every basis', () => {
     const seen = new Set(MATRIX.map((r) => (r.expect.allowed ? r.expect.basis : r.expect.reason)));
-    for (const k of ['SELF', 'GUARDIAN', 'CARE_RELATION', 'CONSENT', 'EMERGENCY', 'NOT_AUTHENTICATED', 'NOT_OWN_DATA', 'GUARDIAN_PROHIBITED', 'NO_CARE_RELATION', 'NO_CONSENT', 'CHILD_WELFARE_RESTRICTED', 'TURVAKIELTO', 'AGGREGATES_ONLY', 'EMERGENCY_EXPIRED']) {
+    for (const k of [
+      'SELF',
+      'GUARDIAN',
+      'CARE_RELATION',
+      'CONSENT',
+      'EMERGENCY',
+      'NOT_AUTHENTICATED',
+      'NOT_OWN_DATA',
+      'GUARDIAN_PROHIBITED',
+      'NO_CARE_RELATION',
+      'NO_CONSENT',
+      'CHILD_WELFARE_RESTRICTED',
+      'TURVAKIELTO',
+      'AGGREGATES_ONLY',
+      'EMERGENCY_EXPIRED',
+    ]) {
       expect(seen, k).toContain(k);
     }
   });
@@ -421,8 +981,14 @@ describe('lookups by identity code (decideLookup)', () => {
   });
 
   it('audits every professional’s lookup and no one else’s', () => {
-    expect(Object.entries(WHO).filter(([, who]) => auditsLookup(who)).map(([k]) => k)).toEqual(
-      Object.entries(WHO).filter(([, who]) => who?.kind === 'professional').map(([k]) => k),
+    expect(
+      Object.entries(WHO)
+        .filter(([, who]) => auditsLookup(who))
+        .map(([k]) => k),
+    ).toEqual(
+      Object.entries(WHO)
+        .filter(([, who]) => who?.kind === 'professional')
+        .map(([k]) => k),
     );
     expect(auditsLookup(WHO.physician)).toBe(true);
     expect(auditsLookup(WHO.self)).toBe(false);
@@ -433,7 +999,16 @@ describe('emergency access expires by the clock', () => {
   it('allows during the grant and denies EMERGENCY_EXPIRED from its end on', () => {
     const g = grant('physician-2', ADULT, NOW);
     const at = (ms: number) =>
-      decideGroup(accessContext({ identity: WHO.physicianElsewhere, subject: adult(), records: records(), grants: [g], now: new Date(NOW.getTime() + ms) }), 'APPOINTMENTS');
+      decideGroup(
+        accessContext({
+          identity: WHO.physicianElsewhere,
+          subject: adult(),
+          records: records(),
+          grants: [g],
+          now: new Date(NOW.getTime() + ms),
+        }),
+        'APPOINTMENTS',
+      );
     expect(at(0)).toEqual(allow('EMERGENCY'));
     expect(at(4 * HOUR - 1)).toEqual(allow('EMERGENCY'));
     expect(at(4 * HOUR)).toEqual(deny('EMERGENCY_EXPIRED'));

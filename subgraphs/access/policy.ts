@@ -59,7 +59,18 @@
  *   field keeps the rules above), and each professional lookup is audited
  *   with whether the person was found (`auditsLookup`).
  */
-import type { Appointment, CareArea, Consent, ConsentType, Customership, Decision, Fee, IsoDate, Plan, VtjPerson } from '../../domain/model.ts';
+import type {
+  Appointment,
+  CareArea,
+  Consent,
+  ConsentType,
+  Customership,
+  Decision,
+  Fee,
+  IsoDate,
+  Plan,
+  VtjPerson,
+} from '../../domain/model.ts';
 import { ageOn, checkHetu } from '../../domain/hetu.ts';
 import { addDays, isoDate, parseInstant, toHelsinkiLocal } from '../../domain/time.ts';
 import type { Identity } from '../../contract/identity.ts';
@@ -227,10 +238,7 @@ export function accessContext(input: PolicyInput): AccessContext {
   const today = helsinkiDate(now.getTime());
   const isSelf = identity?.kind === 'citizen' && identity.hetu === subject.hetu;
   const isGuardianOfMinor =
-    identity?.kind === 'citizen' &&
-    !isSelf &&
-    subject.guardians.includes(identity.hetu) &&
-    ageOn(subject.birthDate, today) < 18;
+    identity?.kind === 'citizen' && !isSelf && subject.guardians.includes(identity.hetu) && ageOn(subject.birthDate, today) < 18;
   const customershipsByKey = new Map<string, Customership>();
   for (const c of records.customerships) customershipsByKey.set(key(c.source.instance, c.source.localId), c);
 
@@ -317,10 +325,7 @@ export function decideRecord<G extends RecordGroup>(ctx: AccessContext, group: G
   if (!byArea.allowed || !restricted) return byArea;
   const task = restrictedTask(ctx, group, record);
   const entitled =
-    id.profession === 'SOCIAL_WORKER' &&
-    id.careAreas.includes('SOCIAL') &&
-    task !== undefined &&
-    id.serviceTasks.includes(task);
+    id.profession === 'SOCIAL_WORKER' && id.careAreas.includes('SOCIAL') && task !== undefined && id.serviceTasks.includes(task);
   // Emergency access never opens child welfare records.
   return entitled && byArea.basis !== 'EMERGENCY' ? byArea : deny('CHILD_WELFARE_RESTRICTED');
 }
@@ -373,7 +378,11 @@ export function filterRecords<G extends RecordGroup>(
  * citizen's lookups only those `lookupNeedsGuardians` names need the
  * subject's guardians; pass none for the others.
  */
-export function decideLookup(identity: Identity | null, subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians'>, now: Date): AccessDecision {
+export function decideLookup(
+  identity: Identity | null,
+  subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians'>,
+  now: Date,
+): AccessDecision {
   if (!identity) return deny('NOT_AUTHENTICATED');
   if (identity.kind === 'analyst') return deny('AGGREGATES_ONLY');
   if (identity.kind === 'professional') return allow('PROFESSIONAL_ROLE');

@@ -88,7 +88,11 @@ export class EmergencyAccessStore {
   async start(req: StartEmergencyAccess): Promise<EmergencyGrant> {
     const { identity } = req;
     if (!checkHetu(req.hetu).ok) {
-      throw new EmergencyAccessError('BAD_USER_INPUT', 'INVALID_IDENTITY_CODE', 'expected a valid personal identity code, received another value');
+      throw new EmergencyAccessError(
+        'BAD_USER_INPUT',
+        'INVALID_IDENTITY_CODE',
+        'expected a valid personal identity code, received another value',
+      );
     }
     if (identity?.kind !== 'professional') {
       const reason = identity ? 'ROLE_NOT_PERMITTED' : 'NOT_AUTHENTICATED';

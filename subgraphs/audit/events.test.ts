@@ -88,13 +88,21 @@ describe('readEvents', () => {
     const ctx = accessContext({ identity: null, subject, records, grants: [], now: NOW });
     const [event, ...rest] = readEvents({ requestId: 'r', at: NOW }, ctx, [{ group: 'FEES', decision: decideGroup(ctx, 'FEES') }]);
     expect(rest).toEqual([]);
-    expect(event).toMatchObject({ actorSub: null, actorRole: 'anonymous', outcome: 'DENIED', reason: 'NOT_AUTHENTICATED', dataGroups: ['FEES'] });
+    expect(event).toMatchObject({
+      actorSub: null,
+      actorRole: 'anonymous',
+      outcome: 'DENIED',
+      reason: 'NOT_AUTHENTICATED',
+      dataGroups: ['FEES'],
+    });
     expect(event).not.toHaveProperty('actorName');
   });
 
   it('refuses an EMERGENCY decision without an active grant', () => {
     expect(() =>
-      readEvents({ requestId: 'r', at: NOW }, { identity: physician, subject }, [{ group: 'BASIC', decision: { allowed: true, basis: 'EMERGENCY' } }]),
+      readEvents({ requestId: 'r', at: NOW }, { identity: physician, subject }, [
+        { group: 'BASIC', decision: { allowed: true, basis: 'EMERGENCY' } },
+      ]),
     ).toThrow(TypeError);
   });
 

@@ -69,7 +69,28 @@ function r4AuditEventProblems(r: unknown): Problems {
   if (!isObj(r)) return ['not an object'];
   keysOnly(
     r,
-    ['resourceType', 'id', 'meta', 'implicitRules', 'language', 'text', 'contained', 'extension', 'modifierExtension', 'type', 'subtype', 'action', 'period', 'recorded', 'outcome', 'outcomeDesc', 'purposeOfEvent', 'agent', 'source', 'entity'],
+    [
+      'resourceType',
+      'id',
+      'meta',
+      'implicitRules',
+      'language',
+      'text',
+      'contained',
+      'extension',
+      'modifierExtension',
+      'type',
+      'subtype',
+      'action',
+      'period',
+      'recorded',
+      'outcome',
+      'outcomeDesc',
+      'purposeOfEvent',
+      'agent',
+      'source',
+      'entity',
+    ],
     'AuditEvent',
     p,
   );
@@ -94,7 +115,10 @@ function r4AuditEventProblems(r: unknown): Problems {
       if (a.role !== undefined) array(a.role, `${w}.role`, p, concept);
       if (a.who !== undefined) reference(a.who, `${w}.who`, p);
       if (a.name !== undefined) string(a.name, `${w}.name`, p);
-      if (a.policy !== undefined) array(a.policy, `${w}.policy`, p, (x, w2, p2) => (typeof x === 'string' && URI.test(x) ? undefined : p2.push(`${w2}: expected a uri`)));
+      if (a.policy !== undefined)
+        array(a.policy, `${w}.policy`, p, (x, w2, p2) =>
+          typeof x === 'string' && URI.test(x) ? undefined : p2.push(`${w2}: expected a uri`),
+        );
       if (a.purposeOfUse !== undefined) array(a.purposeOfUse, `${w}.purposeOfUse`, p, concept);
     },
     1,
@@ -171,8 +195,14 @@ describe('toFhirAuditEvent', () => {
       outcome: '0',
       agent: [
         {
-          type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/extra-security-role-type', code: 'humanuser', display: 'human user' }] },
-          role: [{ coding: [{ system: 'urn:region-graph:actor-role', code: 'professional', display: 'Health or social care professional' }] }],
+          type: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/extra-security-role-type', code: 'humanuser', display: 'human user' },
+            ],
+          },
+          role: [
+            { coding: [{ system: 'urn:region-graph:actor-role', code: 'professional', display: 'Health or social care professional' }] },
+          ],
           who: { identifier: { system: 'urn:region-graph:sub', value: 'physician-1' }, display: 'Demo Lääkäri' },
           name: 'Demo Lääkäri',
           requestor: true,
@@ -226,16 +256,33 @@ describe('toFhirAuditEvent', () => {
   });
 
   it('the start of emergency access: Security Alert / Emergency Override Started, action E, no data groups', () => {
-    const r = toFhirAuditEvent({ ...base, action: 'EMERGENCY_ACCESS', dataGroups: [], basis: 'EMERGENCY', emergency: true, emergencyReason: 'Elvytys käynnissä, tarvitaan lääkitys' });
+    const r = toFhirAuditEvent({
+      ...base,
+      action: 'EMERGENCY_ACCESS',
+      dataGroups: [],
+      basis: 'EMERGENCY',
+      emergency: true,
+      emergencyReason: 'Elvytys käynnissä, tarvitaan lääkitys',
+    });
     expect(r4AuditEventProblems(r)).toEqual([]);
     expect(r.type).toEqual({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110113', display: 'Security Alert' });
-    expect(r.subtype).toEqual([{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' }]);
+    expect(r.subtype).toEqual([
+      { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' },
+    ]);
     expect(r.action).toBe('E');
     expect(r.entity![0]!.detail).toEqual([{ type: 'requestId', valueString: 'req-7f3a' }]);
   });
 
   it('an anonymous caller has no `who`; a citizen has no name', () => {
-    const anon = toFhirAuditEvent({ ...base, actorSub: null, actorRole: 'anonymous', actorName: undefined, outcome: 'DENIED', basis: undefined, reason: 'NOT_AUTHENTICATED' } as AuditEvent);
+    const anon = toFhirAuditEvent({
+      ...base,
+      actorSub: null,
+      actorRole: 'anonymous',
+      actorName: undefined,
+      outcome: 'DENIED',
+      basis: undefined,
+      reason: 'NOT_AUTHENTICATED',
+    } as AuditEvent);
     expect(r4AuditEventProblems(anon)).toEqual([]);
     expect(anon.agent[0]).not.toHaveProperty('who');
     const { actorName: _n, ...noName } = base;

@@ -92,8 +92,16 @@ const ROLE_DISPLAY: Readonly<Record<AuditEvent['actorRole'], string>> = {
 
 /** The FHIR type, subtype and action of each audit action. */
 const KINDS: Readonly<Record<AuditEvent['action'], { type: Coding; subtype: Coding; action: 'R' | 'E' }>> = {
-  READ: { type: { system: DCM, code: '110110', display: 'Patient Record' }, subtype: { system: RESTFUL, code: 'read', display: 'read' }, action: 'R' },
-  LOOKUP: { type: { system: DCM, code: '110112', display: 'Query' }, subtype: { system: RESTFUL, code: 'search-type', display: 'search type' }, action: 'E' },
+  READ: {
+    type: { system: DCM, code: '110110', display: 'Patient Record' },
+    subtype: { system: RESTFUL, code: 'read', display: 'read' },
+    action: 'R',
+  },
+  LOOKUP: {
+    type: { system: DCM, code: '110112', display: 'Query' },
+    subtype: { system: RESTFUL, code: 'search-type', display: 'search type' },
+    action: 'E',
+  },
   EMERGENCY_ACCESS: {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },

@@ -129,7 +129,14 @@ export class AuditStore implements AuditSink {
           AND ($5::text IS NULL OR outcome = $5::text)
         ORDER BY audit_event.at DESC, audit_event.id DESC
         LIMIT $6`,
-      [hetu, after ? after.atMicros.toString() : null, after ? after.id.toString() : null, options.excludeSelf ?? false, options.outcome ?? null, limit + 1],
+      [
+        hetu,
+        after ? after.atMicros.toString() : null,
+        after ? after.id.toString() : null,
+        options.excludeSelf ?? false,
+        options.outcome ?? null,
+        limit + 1,
+      ],
     );
     return {
       entries: rows.slice(0, limit).map((r) => ({ event: fromRow(r), position: { atMicros: BigInt(r.at_us), id: BigInt(r.id) } })),
@@ -247,7 +254,8 @@ export function validate(e: AuditEventInput): void {
   } else bad('an outcome ALLOWED or DENIED');
   if (e.emergency && !e.emergencyReason) bad('the emergency reason of an emergency event');
   const lookupAllowed = e.action === 'LOOKUP' && e.outcome === 'ALLOWED';
-  if (lookupAllowed ? !LOOKUP_RESULTS.includes(e.lookupResult as LookupResult) : e.lookupResult !== undefined) bad('a lookup result exactly for an allowed LOOKUP');
+  if (lookupAllowed ? !LOOKUP_RESULTS.includes(e.lookupResult as LookupResult) : e.lookupResult !== undefined)
+    bad('a lookup result exactly for an allowed LOOKUP');
   if (e.action === 'LOOKUP' && e.dataGroups.length > 0) bad('no data groups in a LOOKUP');
 }
 

@@ -42,75 +42,86 @@ describe('parseDatabaseConfig', () => {
 });
 
 for (const backend of BACKENDS) {
-  describe.skipIf(!backend.available)(`Database on ${backend.name}${backend.available ? '' : ' (skipped: TEST_DATABASE_URL not set)'}`, () => {
-    let db: Database;
-    let cleanup: () => Promise<void>;
-    beforeAll(async () => {
-      ({ db, cleanup } = await openTestDatabase(backend.name));
-      await db.exec('CREATE TABLE t (k text PRIMARY KEY, v text); CREATE TABLE u (n int)');
-    });
-    afterAll(() => cleanup?.());
-
-    it('says which engine it is', () => {
-      expect(db.kind).toBe(backend.name);
-    });
-
-    it('runs $n parameters, arrays with nulls, and int casts the same way', async () => {
-      await db.query('INSERT INTO t SELECT * FROM unnest($1::text[], $2::text[])', [['a', 'b'], ['ä', null]]);
-      expect(await db.query('SELECT k, v FROM t WHERE k = ANY($1::text[]) ORDER BY k', [['a', 'b', 'z']])).toEqual([
-        { k: 'a', v: 'ä' },
-        { k: 'b', v: null },
-      ]);
-      expect(await db.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 2 }]);
-      const [row] = await db.query<{ at: Date }>("SELECT '2025-10-26T03:30:00+03:00'::timestamptz AS at");
-      expect(row!.at).toBeInstanceOf(Date);
-      expect(row!.at.toISOString()).toBe('2025-10-26T00:30:00.000Z');
-    });
-
-    it('commits a transaction that resolves', async () => {
-      const out = await db.transaction(async (tx) => {
-        await tx.query('INSERT INTO u VALUES ($1)', [1]);
-        return (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM u'))[0]!.n;
+  describe.skipIf(!backend.available)(
+    `Database on ${backend.name}${backend.available ? '' : ' (skipped: TEST_DATABASE_URL not set)'}`,
+    () => {
+      let db: Database;
+      let cleanup: () => Promise<void>;
+      beforeAll(async () => {
+        ({ db, cleanup } = await openTestDatabase(backend.name));
+        await db.exec('CREATE TABLE t (k text PRIMARY KEY, v text); CREATE TABLE u (n int)');
       });
-      expect(out).toBe(1);
-      expect(await db.query('SELECT n FROM u')).toEqual([{ n: 1 }]);
-    });
+      afterAll(() => cleanup?.());
 
-    it('rolls back a transaction that rejects and passes the rejection on', async () => {
-      await expect(
-        db.transaction(async (tx) => {
-          await tx.query('INSERT INTO u VALUES ($1)', [2]);
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      expect(await db.query('SELECT n FROM u ORDER BY n')).toEqual([{ n: 1 }]);
-    });
+      it('says which engine it is', () => {
+        expect(db.kind).toBe(backend.name);
+      });
 
-    it('applies each migration once, in order, and records it', async () => {
-      const first = [
-        { name: 'test-001', sql: 'CREATE TABLE m1 (x int); INSERT INTO m1 VALUES (1)' },
-        { name: 'test-002', sql: 'ALTER TABLE m1 ADD COLUMN y int' },
-      ];
-      expect(await migrate(db, first)).toEqual(['test-001', 'test-002']);
-      expect(await migrate(db, first)).toEqual([]);
-      // Another module (e.g. the audit log) adds its own list later.
-      expect(await migrate(db, [...first, { name: 'audit-001', sql: 'CREATE TABLE a1 (x int)' }])).toEqual(['audit-001']);
-      expect(await db.query('SELECT x, y FROM m1')).toEqual([{ x: 1, y: null }]);
-      const names = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
-      expect(names.map((r) => r.name)).toEqual(['audit-001', 'test-001', 'test-002']);
-    });
+      it('runs $n parameters, arrays with nulls, and int casts the same way', async () => {
+        await db.query('INSERT INTO t SELECT * FROM unnest($1::text[], $2::text[])', [
+          ['a', 'b'],
+          ['ä', null],
+        ]);
+        expect(await db.query('SELECT k, v FROM t WHERE k = ANY($1::text[]) ORDER BY k', [['a', 'b', 'z']])).toEqual([
+          { k: 'a', v: 'ä' },
+          { k: 'b', v: null },
+        ]);
+        expect(await db.query('SELECT count(*)::int AS n FROM t')).toEqual([{ n: 2 }]);
+        const [row] = await db.query<{ at: Date }>("SELECT '2025-10-26T03:30:00+03:00'::timestamptz AS at");
+        expect(row!.at).toBeInstanceOf(Date);
+        expect(row!.at.toISOString()).toBe('2025-10-26T00:30:00.000Z');
+      });
 
-    it('leaves a failing migration unapplied and unrecorded', async () => {
-      const list = [{ name: 'test-bad', sql: 'CREATE TABLE bad1 (x int); SELECT * FROM no_such_table' }];
-      await expect(migrate(db, list)).rejects.toThrow();
-      expect(await db.query("SELECT name FROM schema_migrations WHERE name = 'test-bad'")).toEqual([]);
-      expect(await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'bad1'")).toEqual([{ n: 0 }]);
-    });
+      it('commits a transaction that resolves', async () => {
+        const out = await db.transaction(async (tx) => {
+          await tx.query('INSERT INTO u VALUES ($1)', [1]);
+          return (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM u'))[0]!.n;
+        });
+        expect(out).toBe(1);
+        expect(await db.query('SELECT n FROM u')).toEqual([{ n: 1 }]);
+      });
 
-    it('refuses a list naming one migration twice', async () => {
-      await expect(migrate(db, [{ name: 'dup', sql: 'SELECT 1' }, { name: 'dup', sql: 'SELECT 2' }])).rejects.toThrow('listed twice');
-    });
-  });
+      it('rolls back a transaction that rejects and passes the rejection on', async () => {
+        await expect(
+          db.transaction(async (tx) => {
+            await tx.query('INSERT INTO u VALUES ($1)', [2]);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await db.query('SELECT n FROM u ORDER BY n')).toEqual([{ n: 1 }]);
+      });
+
+      it('applies each migration once, in order, and records it', async () => {
+        const first = [
+          { name: 'test-001', sql: 'CREATE TABLE m1 (x int); INSERT INTO m1 VALUES (1)' },
+          { name: 'test-002', sql: 'ALTER TABLE m1 ADD COLUMN y int' },
+        ];
+        expect(await migrate(db, first)).toEqual(['test-001', 'test-002']);
+        expect(await migrate(db, first)).toEqual([]);
+        // Another module (e.g. the audit log) adds its own list later.
+        expect(await migrate(db, [...first, { name: 'audit-001', sql: 'CREATE TABLE a1 (x int)' }])).toEqual(['audit-001']);
+        expect(await db.query('SELECT x, y FROM m1')).toEqual([{ x: 1, y: null }]);
+        const names = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+        expect(names.map((r) => r.name)).toEqual(['audit-001', 'test-001', 'test-002']);
+      });
+
+      it('leaves a failing migration unapplied and unrecorded', async () => {
+        const list = [{ name: 'test-bad', sql: 'CREATE TABLE bad1 (x int); SELECT * FROM no_such_table' }];
+        await expect(migrate(db, list)).rejects.toThrow();
+        expect(await db.query("SELECT name FROM schema_migrations WHERE name = 'test-bad'")).toEqual([]);
+        expect(await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'bad1'")).toEqual([{ n: 0 }]);
+      });
+
+      it('refuses a list naming one migration twice', async () => {
+        await expect(
+          migrate(db, [
+            { name: 'dup', sql: 'SELECT 1' },
+            { name: 'dup', sql: 'SELECT 2' },
+          ]),
+        ).rejects.toThrow('listed twice');
+      });
+    },
+  );
 }
 
 describe('PGlite with a data directory', () => {

@@ -25,9 +25,7 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
     if (names.has(m.name)) throw new Error(`Migration ${m.name} is listed twice.`);
     names.add(m.name);
   }
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.transaction(async (tx) => {

@@ -13,7 +13,15 @@ import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Clock } from '../../domain/time.ts';
 import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../access/policy.ts';
-import type { AccessContext, AccessDecision, DataGroup, EmergencyGrant, FilteredRecords, RecordGroup, SubjectRecords } from '../access/policy.ts';
+import type {
+  AccessContext,
+  AccessDecision,
+  DataGroup,
+  EmergencyGrant,
+  FilteredRecords,
+  RecordGroup,
+  SubjectRecords,
+} from '../access/policy.ts';
 import { forbiddenError } from '../access/errors.ts';
 import { outcomesOf, readEvents } from '../audit/events.ts';
 import type { AuditEventInput, GroupOutcome } from '../audit/events.ts';
@@ -49,7 +57,17 @@ export interface PersonAccess {
 export function mergeEvents(events: readonly AuditEventInput[]): AuditEventInput[] {
   const byKey = new Map<string, { event: AuditEventInput; groups: Set<DataGroup> }>();
   for (const e of events) {
-    const k = JSON.stringify([e.requestId, e.action, e.actorSub, e.subjectHetu, e.outcome, e.basis ?? '', e.reason ?? '', e.emergency, e.emergencyReason ?? '']);
+    const k = JSON.stringify([
+      e.requestId,
+      e.action,
+      e.actorSub,
+      e.subjectHetu,
+      e.outcome,
+      e.basis ?? '',
+      e.reason ?? '',
+      e.emergency,
+      e.emergencyReason ?? '',
+    ]);
     const entry = byKey.get(k);
     if (entry) e.dataGroups.forEach((g) => entry.groups.add(g));
     else byKey.set(k, { event: e, groups: new Set(e.dataGroups) });

@@ -34,7 +34,14 @@ describe('feeCeiling', () => {
       [],
       2025,
     );
-    expect(r).toMatchObject({ year: 2025, ceilingCents: 76_200, accruedCents: 79_250, reached: true, reachedOn: '2025-04-10', includesDependants: [] });
+    expect(r).toMatchObject({
+      year: 2025,
+      ceilingCents: 76_200,
+      accruedCents: 79_250,
+      reached: true,
+      reachedOn: '2025-04-10',
+      includesDependants: [],
+    });
     // Same-day fees are not "after that day".
     expect(r.feesAfterCeiling.map((f) => f.source.localId)).toEqual(['8']);
     expect(r.countedFees.map((c) => [c.fee.source.localId, c.runningTotalCents])).toEqual([
@@ -54,7 +61,11 @@ describe('feeCeiling', () => {
   });
 
   it('counts a minor’s fees towards the guardian listed first in VTJ, and the reached date may be the minor’s fee', () => {
-    const child = { hetu: CHILD, guardians: [GUARDIAN, OTHER_GUARDIAN], fees: [fee(lapinjarvi('c1'), '2025-03-03', 20_000), fee(lapinjarvi('c2'), '2025-09-09', 5_000)] };
+    const child = {
+      hetu: CHILD,
+      guardians: [GUARDIAN, OTHER_GUARDIAN],
+      fees: [fee(lapinjarvi('c1'), '2025-03-03', 20_000), fee(lapinjarvi('c2'), '2025-09-09', 5_000)],
+    };
     const guardian = { hetu: GUARDIAN, guardians: [], fees: [fee(porvoo('g1'), '2025-01-10', 60_000)] };
     const r = feeCeiling(guardian, [child], 2025);
     expect(r).toMatchObject({ accruedCents: 85_000, reached: true, reachedOn: '2025-03-03', includesDependants: [CHILD] });
@@ -73,7 +84,11 @@ describe('feeCeiling', () => {
   });
 
   it('counts a dependant’s fees only while a minor: from the 18th birthday they are the person’s own', () => {
-    const teen = { hetu: TEEN, guardians: [GUARDIAN], fees: [fee(porvoo('t1'), '2025-06-30', 1_000), fee(porvoo('t2'), '2025-07-01', 2_000)] };
+    const teen = {
+      hetu: TEEN,
+      guardians: [GUARDIAN],
+      fees: [fee(porvoo('t1'), '2025-06-30', 1_000), fee(porvoo('t2'), '2025-07-01', 2_000)],
+    };
     expect(feeCeiling({ hetu: GUARDIAN, guardians: [], fees: [] }, [teen], 2025).accruedCents).toBe(1_000);
     expect(feeCeiling(teen, [], 2025)).toMatchObject({ accruedCents: 2_000, minorFeesCountTowards: GUARDIAN });
     // In 2026 the teen is an adult all year: nothing goes to the guardian.

@@ -63,7 +63,12 @@ function counts(fee: Fee, year: number): boolean {
 }
 
 /** Computes a person's fee ceiling status for one year; throws UnknownCeilingYearError for a year without a ceiling. */
-export function feeCeiling(person: CeilingPerson, dependants: readonly CeilingPerson[], year: number, ceilings: Readonly<Record<number, number>> = FEE_CEILINGS): CeilingResult {
+export function feeCeiling(
+  person: CeilingPerson,
+  dependants: readonly CeilingPerson[],
+  year: number,
+  ceilings: Readonly<Record<number, number>> = FEE_CEILINGS,
+): CeilingResult {
   const ceilingCents = ceilings[year];
   if (ceilingCents === undefined) {
     throw new UnknownCeilingYearError(`expected a year with a known fee ceiling (${Object.keys(ceilings).join(', ')}), received ${year}`);

@@ -23,7 +23,11 @@ describe('mergeAppointments', () => {
   });
 
   it('filters by window (from inclusive, to exclusive), status and care area', () => {
-    expect(ids(mergeAppointments([a, b, c], { from: '2025-06-01T12:00:00+03:00', to: '2025-10-26T03:15:00+02:00' }))).toEqual(['S1', 'P1', 'L1']);
+    expect(ids(mergeAppointments([a, b, c], { from: '2025-06-01T12:00:00+03:00', to: '2025-10-26T03:15:00+02:00' }))).toEqual([
+      'S1',
+      'P1',
+      'L1',
+    ]);
     expect(ids(mergeAppointments([a, b, c], { status: ['COMPLETED', 'CANCELLED'] }))).toEqual(['L2', 'L1']);
     expect(ids(mergeAppointments([a, b, c], { careArea: ['ORAL_HEALTH'] }))).toEqual(['L1']);
     expect(ids(mergeAppointments([a, b, c], { notBefore: Date.parse('2025-06-01T09:00:01Z') }))).toEqual(['P1', 'L1', 'P2']);
@@ -74,7 +78,10 @@ describe('the other lists', () => {
     expect(
       mergeMissing([
         [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
-        [{ instance: 'effica-porvoo', code: 'MALFORMED_RESPONSE' }, { instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
+        [
+          { instance: 'effica-porvoo', code: 'MALFORMED_RESPONSE' },
+          { instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' },
+        ],
       ]),
     ).toEqual([
       { instance: 'effica-porvoo', code: 'MALFORMED_RESPONSE' },

@@ -92,7 +92,9 @@ export function mergeFees(lists: readonly (readonly Fee[])[], filter: { year?: n
 
 /** Consents by the date given; `inForce` true: not withdrawn, false: withdrawn. */
 export function mergeConsents(lists: readonly (readonly Consent[])[], filter: { inForce?: boolean } = {}): Consent[] {
-  return mergeByDate(lists, (c) => c.givenOn).filter((c) => filter.inForce === undefined || (c.withdrawnOn === undefined) === filter.inForce);
+  return mergeByDate(lists, (c) => c.givenOn).filter(
+    (c) => filter.inForce === undefined || (c.withdrawnOn === undefined) === filter.inForce,
+  );
 }
 
 /** Missing sources without duplicates, sorted by instance. */

@@ -75,8 +75,19 @@ export function itemFromGraph<T>(item: unknown): T {
  * lists did not arrive (its municipality subgraph failed) is reported as a
  * missing source `subgraph:{name}` with code SUBGRAPH_UNAVAILABLE.
  */
-export function gatherRecords(customer: CustomerRepresentation, lists: readonly RecordListField[] = RECORD_LISTS.map((l) => l.field)): GatheredRecords {
-  const out: GatheredRecords = { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [], missingSources: [] };
+export function gatherRecords(
+  customer: CustomerRepresentation,
+  lists: readonly RecordListField[] = RECORD_LISTS.map((l) => l.field),
+): GatheredRecords {
+  const out: GatheredRecords = {
+    appointments: [],
+    customerships: [],
+    decisions: [],
+    plans: [],
+    fees: [],
+    consents: [],
+    missingSources: [],
+  };
   out.missingSources.push(...(customer.regionMissingSources ?? []));
   for (const source of customer.sources ?? []) {
     const arrived = lists.every((l) => Array.isArray(source[l])) && Array.isArray(source.missingSources);

@@ -40,9 +40,19 @@ function sourceEntry(code: MunicipalityCode, lists: Partial<Record<string, objec
 const clock = { now: () => new Date('2025-06-01T09:00:00Z') };
 /** The audit events the lists subgraph wrote (an in-memory sink). */
 const written: AuditEventInput[][] = [];
-const app = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY, audit: { record: async (events) => void written.push([...events]) } });
+const app = createListsSubgraph({
+  logger: silentLogger,
+  clock,
+  internalKey: TEST_INTERNAL_KEY,
+  audit: { record: async (events) => void written.push([...events]) },
+});
 /** The same subgraph over an audit log whose every write fails. */
-const failing = createListsSubgraph({ logger: silentLogger, clock, internalKey: TEST_INTERNAL_KEY, audit: { record: async () => Promise.reject(new Error('disk full')) } });
+const failing = createListsSubgraph({
+  logger: silentLogger,
+  clock,
+  internalKey: TEST_INTERNAL_KEY,
+  audit: { record: async () => Promise.reject(new Error('disk full')) },
+});
 afterAll(async () => {
   await app.close();
   await failing.close();
@@ -68,12 +78,30 @@ const representation = {
   __typename: 'Customer',
   hetu: PERSON,
   regionMissingSources: [],
-  vtj: { hetuInForce: true, surname: 'Testaaja', firstNames: 'Teemu', address: null, municipality: null, language: 'fi', turvakielto: false, deathDate: null, guardians: [], dependants: [CHILD] },
+  vtj: {
+    hetuInForce: true,
+    surname: 'Testaaja',
+    firstNames: 'Teemu',
+    address: null,
+    municipality: null,
+    language: 'fi',
+    turvakielto: false,
+    deathDate: null,
+    guardians: [],
+    dependants: [CHILD],
+  },
   sources: [
     sourceEntry('638', {
-      appointments: [appointment(prov('lifecare-porvoo', '638', 'P1'), '2025-06-03T08:00:00+03:00', { unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' } })],
+      appointments: [
+        appointment(prov('lifecare-porvoo', '638', 'P1'), '2025-06-03T08:00:00+03:00', {
+          unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' },
+        }),
+      ],
       fees: [fee(prov('lifecare-porvoo', '638', 'F1'), '2025-03-01', 70_000)],
-      customerships: [customership(prov('effica-porvoo', '638', 'C1'), '2024-01-01'), customership(prov('effica-porvoo', '638', 'C2'), '2020-01-01', { endDate: '2021-01-01' })],
+      customerships: [
+        customership(prov('effica-porvoo', '638', 'C1'), '2024-01-01'),
+        customership(prov('effica-porvoo', '638', 'C2'), '2020-01-01', { endDate: '2021-01-01' }),
+      ],
     }),
     sourceEntry(
       '407',
@@ -112,11 +140,25 @@ describe('lists subgraph', () => {
     expect(r.errors).toBeUndefined();
     const c = (r.data!._entities as Record<string, unknown>[])[0]!;
     expect(c.upcoming).toEqual([
-      { start: '2025-06-02T10:00:00+03:00', careArea: 'ORAL_HEALTH', note: 'Tarkastus', unit: { oid: null, name: 'Terveysasema' }, source: { instance: 'pegasos-loviisa', localId: 'L1', municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } } },
-      { start: '2025-06-03T08:00:00+03:00', careArea: 'PRIMARY_HEALTH', note: null, unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' }, source: { instance: 'lifecare-porvoo', localId: 'P1', municipality: { code: '638', nameFi: 'Porvoo', nameSv: 'Borgå' } } },
+      {
+        start: '2025-06-02T10:00:00+03:00',
+        careArea: 'ORAL_HEALTH',
+        note: 'Tarkastus',
+        unit: { oid: null, name: 'Terveysasema' },
+        source: { instance: 'pegasos-loviisa', localId: 'L1', municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } },
+      },
+      {
+        start: '2025-06-03T08:00:00+03:00',
+        careArea: 'PRIMARY_HEALTH',
+        note: null,
+        unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' },
+        source: { instance: 'lifecare-porvoo', localId: 'P1', municipality: { code: '638', nameFi: 'Porvoo', nameSv: 'Borgå' } },
+      },
     ]);
     expect(c.oral).toEqual([{ source: { localId: 'L1' } }]);
-    expect(c.customerships).toEqual([{ serviceTask: 'OLDER_PEOPLE', startDate: '2024-01-01', endDate: null, source: { instance: 'effica-porvoo' } }]);
+    expect(c.customerships).toEqual([
+      { serviceTask: 'OLDER_PEOPLE', startDate: '2024-01-01', endDate: null, source: { instance: 'effica-porvoo' } },
+    ]);
     expect(c.fees).toEqual([
       { date: '2025-03-01', amountCents: 70_000, source: { localId: 'F1' } },
       { date: '2025-04-01', amountCents: 10_000, source: { localId: 'F2' } },
@@ -152,29 +194,56 @@ describe('lists subgraph', () => {
   });
 
   it('refuses a year without a ceiling and a negative limit as BAD_USER_INPUT', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2019) { reached } } } }`, { r: [representation] }, SELF);
+    const r = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2019) { reached } } } }`,
+      { r: [representation] },
+      SELF,
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.errors?.[0]?.message).toContain('received 2019');
-    const l = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(first: -1) { start } } } }`, { r: [representation] }, SELF);
+    const l = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(first: -1) { start } } } }`,
+      { r: [representation] },
+      SELF,
+    );
     expect(l.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses a malformed DateTime argument', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(from: "2025-13-01") { start } } } }`, { r: [representation] }, SELF);
+    const r = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { appointments(from: "2025-13-01") { start } } } }`,
+      { r: [representation] },
+      SELF,
+    );
     expect(r.data ?? null).toBeNull();
     expect(JSON.stringify(r.errors)).toContain('expected DateTime as an ISO 8601 date and time with offset');
   });
 
   it('serves the person their own data and writes one audit event per basis before it leaves', async () => {
     written.length = 0;
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`, { r: [representation] }, SELF);
+    const r = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`,
+      { r: [representation] },
+      SELF,
+    );
     expect(r.errors).toBeUndefined();
-    expect(written.flat().map((e) => [e.subjectHetu === PERSON, e.outcome, e.basis, e.dataGroups])).toEqual([[true, 'ALLOWED', 'SELF', ['BASIC', 'FEES']]]);
+    expect(written.flat().map((e) => [e.subjectHetu === PERSON, e.outcome, e.basis, e.dataGroups])).toEqual([
+      [true, 'ALLOWED', 'SELF', ['BASIC', 'FEES']],
+    ]);
   });
 
   it('denies another citizen every field with FORBIDDEN NOT_OWN_DATA, audited as denied', async () => {
     written.length = 0;
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`, { r: [representation] }, OTHER);
+    const r = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`,
+      { r: [representation] },
+      OTHER,
+    );
     expect(r.data?._entities).toEqual([{ surname: null, fees: [] }]);
     expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason]).sort()).toEqual([
       ['_entities.0.fees', 'FORBIDDEN', 'NOT_OWN_DATA'],
@@ -185,7 +254,12 @@ describe('lists subgraph', () => {
   });
 
   it('returns nothing when the audit log cannot be written (fail closed)', async () => {
-    const r = await gql(failing, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname } } }`, { r: [representation] }, SELF);
+    const r = await gql(
+      failing,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname } } }`,
+      { r: [representation] },
+      SELF,
+    );
     expect(r.data?._entities).toEqual([{ surname: null }]);
     expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AUDIT_UNAVAILABLE']]);
     expect(JSON.stringify(r)).not.toContain('Testaaja');

@@ -63,7 +63,13 @@ function groupField<T>(group: 'BASIC' | 'CONTACT' | 'RECORD_INDEX', pick: (c: Cu
 }
 
 /** Filters a record list with the policy; denied records become errors at the field's path, the allowed ones are served. */
-async function allowedRecords<G extends RecordGroup>(c: CustomerRepresentation, ctx: Context, info: GraphQLResolveInfo, group: G, items: GroupRecord[G][]): Promise<GroupRecord[G][]> {
+async function allowedRecords<G extends RecordGroup>(
+  c: CustomerRepresentation,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  group: G,
+  items: GroupRecord[G][],
+): Promise<GroupRecord[G][]> {
   const person = await ctx.loaders.person(c);
   const { allowed, errors } = await ctx.loaders.filter(person, group, items, responsePathAsArray(info.path));
   ctx.accessErrors.push(...errors);
@@ -110,7 +116,15 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
       municipality: groupField('CONTACT', (c) => vtj(c)?.municipality ?? null),
       async appointments(
         c: CustomerRepresentation,
-        args: { from?: string; to?: string; upcoming?: boolean; status?: AppointmentStatus[]; careArea?: CareArea[]; order?: 'ASC' | 'DESC'; first?: number },
+        args: {
+          from?: string;
+          to?: string;
+          upcoming?: boolean;
+          status?: AppointmentStatus[];
+          careArea?: CareArea[];
+          order?: 'ASC' | 'DESC';
+          first?: number;
+        },
         ctx: Context,
         info: GraphQLResolveInfo,
       ) {
@@ -126,19 +140,51 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
         const allowed = await allowedRecords(c, ctx, info, 'APPOINTMENTS', candidates);
         return args.first != null ? allowed.slice(0, args.first) : allowed;
       },
-      customerships: async (c: CustomerRepresentation, args: { serviceTask?: ServiceTask[]; open?: boolean }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(c, ctx, info, 'CUSTOMERSHIPS', mergeCustomerships((await records(c, ctx)).customerships, {
-          ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
-          ...(args.open != null ? { open: args.open } : {}),
-        })),
+      customerships: async (
+        c: CustomerRepresentation,
+        args: { serviceTask?: ServiceTask[]; open?: boolean },
+        ctx: Context,
+        info: GraphQLResolveInfo,
+      ) =>
+        allowedRecords(
+          c,
+          ctx,
+          info,
+          'CUSTOMERSHIPS',
+          mergeCustomerships((await records(c, ctx)).customerships, {
+            ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
+            ...(args.open != null ? { open: args.open } : {}),
+          }),
+        ),
       decisions: async (c: CustomerRepresentation, _a: unknown, ctx: Context, info: GraphQLResolveInfo) =>
         allowedRecords(c, ctx, info, 'DECISIONS', mergeDecisions((await records(c, ctx)).decisions)),
       plans: async (c: CustomerRepresentation, args: { careArea?: CareArea[] }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(c, ctx, info, 'PLANS', mergePlans((await records(c, ctx)).plans, args.careArea != null ? { careArea: args.careArea } : {})),
+        allowedRecords(
+          c,
+          ctx,
+          info,
+          'PLANS',
+          mergePlans((await records(c, ctx)).plans, args.careArea != null ? { careArea: args.careArea } : {}),
+        ),
       fees: async (c: CustomerRepresentation, args: { year?: number; status?: FeeStatus[] }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(c, ctx, info, 'FEES', mergeFees((await records(c, ctx)).fees, { ...(args.year != null ? { year: args.year } : {}), ...(args.status != null ? { status: args.status } : {}) })),
+        allowedRecords(
+          c,
+          ctx,
+          info,
+          'FEES',
+          mergeFees((await records(c, ctx)).fees, {
+            ...(args.year != null ? { year: args.year } : {}),
+            ...(args.status != null ? { status: args.status } : {}),
+          }),
+        ),
       consents: async (c: CustomerRepresentation, args: { inForce?: boolean }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(c, ctx, info, 'CONSENTS', mergeConsents((await records(c, ctx)).consents, args.inForce != null ? { inForce: args.inForce } : {})),
+        allowedRecords(
+          c,
+          ctx,
+          info,
+          'CONSENTS',
+          mergeConsents((await records(c, ctx)).consents, args.inForce != null ? { inForce: args.inForce } : {}),
+        ),
       // Which sources hold (or failed to give) the person's records tells where they are a client: the record index.
       missingSources: groupField('RECORD_INDEX', (_c, person) => mergeMissing([person.gathered.missingSources])),
       async feeCeiling(c: CustomerRepresentation, args: { year: number }, ctx: Context, info: GraphQLResolveInfo) {
@@ -169,7 +215,10 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
         // Only the dependants whose fees are counted can make this sum incomplete (or hide fees from it).
         const counted = new Set(result.includesDependants);
         for (const x of dependants) if (counted.has(x.d.hetu)) ctx.accessErrors.push(...x.errors);
-        const missingSources = mergeMissing([person.gathered.missingSources, ...dependants.filter(({ d }) => counted.has(d.hetu)).map((x) => x.missing)]);
+        const missingSources = mergeMissing([
+          person.gathered.missingSources,
+          ...dependants.filter(({ d }) => counted.has(d.hetu)).map((x) => x.missing),
+        ]);
         return {
           ...result,
           reachedOn: result.reachedOn ?? null,

@@ -33,7 +33,13 @@ const pegasos = new FakeSourceAdapter('pegasos-loviisa', {
 const adapters = new Map<InstanceId, FakeSourceAdapter>([['pegasos-loviisa', pegasos]]);
 const cache = new OperationReadCache<PersonSlot>();
 const make = (code: '434' | '407') =>
-  createMunicipalitySubgraph({ municipality: code, sources: sourcesFor(code, adapters), logger: silentLogger, internalKey: TEST_INTERNAL_KEY, readCache: cache });
+  createMunicipalitySubgraph({
+    municipality: code,
+    sources: sourcesFor(code, adapters),
+    logger: silentLogger,
+    internalKey: TEST_INTERNAL_KEY,
+    readCache: cache,
+  });
 const loviisa = make('434');
 const lapinjarvi = make('407');
 afterAll(async () => {
@@ -41,7 +47,13 @@ afterAll(async () => {
 });
 
 /** One _entities fetch of the person's records, as the gateway sends it for operation `requestId`. */
-async function fetchRecords(app: FastifyInstance, typename: string, municipality: '434' | '407', requestId: string, identity: Identity): Promise<unknown> {
+async function fetchRecords(
+  app: FastifyInstance,
+  typename: string,
+  municipality: '434' | '407',
+  requestId: string,
+  identity: Identity,
+): Promise<unknown> {
   const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { appointments { start } missingSources { instance } } } }`;
   const r = [{ __typename: typename, id: encodeRecordsRef({ hetu: PERSON, municipality, instances: ['pegasos-loviisa'] }) }];
   const res = await app.inject({

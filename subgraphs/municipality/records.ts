@@ -57,7 +57,9 @@ export class PersonLoaders {
     // An AdapterError in a slot is an Error, so DataLoader rejects that key alone.
     const read = (hetus: readonly string[]): Promise<PersonSlot[]> => adapter.readPersons(hetus, this.readOptions);
     const cached = this.cached;
-    loader = new DataLoader<string, PersonRead>((hetus) => (cached ? readThrough(cached.cache, cached.scope, id, hetus, read) : read(hetus)));
+    loader = new DataLoader<string, PersonRead>((hetus) =>
+      cached ? readThrough(cached.cache, cached.scope, id, hetus, read) : read(hetus),
+    );
     this.loaders.set(id, loader);
     return loader;
   }
@@ -80,7 +82,11 @@ export interface LoadResult {
  * adapter error code, or NOT_CONFIGURED when this subgraph has no adapter
  * for it); the others are still served.
  */
-export async function loadMunicipalityRecords(ref: RecordsRef, municipality: MunicipalityCode, loaders: PersonLoaders): Promise<LoadResult> {
+export async function loadMunicipalityRecords(
+  ref: RecordsRef,
+  municipality: MunicipalityCode,
+  loaders: PersonLoaders,
+): Promise<LoadResult> {
   const foreign: InstanceId[] = [];
   const instances = ref.instances.filter((id) => {
     const serves = instanceOf(id).municipalities.includes(municipality);
@@ -99,7 +105,15 @@ export async function loadMunicipalityRecords(ref: RecordsRef, municipality: Mun
       }
     }),
   );
-  const records: MunicipalityRecords = { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [], missingSources: [] };
+  const records: MunicipalityRecords = {
+    appointments: [],
+    customerships: [],
+    decisions: [],
+    plans: [],
+    fees: [],
+    consents: [],
+    missingSources: [],
+  };
   const issues: Partial<Record<InstanceId, IssueCounts>> = {};
   for (const r of reads) {
     if (r.missing) {
@@ -114,7 +128,8 @@ export async function loadMunicipalityRecords(ref: RecordsRef, municipality: Mun
 
 /** Appends the items of one instance that belong to `municipality` (region.md: a shared instance's records go to the municipality it has for the person). */
 export function addRecords(into: MunicipalityRecords, from: SourceRecords, municipality: MunicipalityCode): void {
-  const mine = <T extends { source: { municipality: string } }>(items: readonly T[]): T[] => items.filter((i) => i.source.municipality === municipality);
+  const mine = <T extends { source: { municipality: string } }>(items: readonly T[]): T[] =>
+    items.filter((i) => i.source.municipality === municipality);
   into.appointments.push(...mine(from.appointments));
   into.customerships.push(...mine(from.customerships));
   into.decisions.push(...mine(from.decisions));

@@ -7,8 +7,16 @@ const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 
 describe('records reference ids', () => {
   it('round-trips, with instances sorted and deduplicated', () => {
-    const id = encodeRecordsRef({ hetu: HETU, municipality: '407', instances: ['proconsona-loviisa', 'pegasos-loviisa', 'pegasos-loviisa'] });
-    expect(JSON.parse(Buffer.from(id, 'base64url').toString())).toEqual({ h: HETU, m: '407', i: ['pegasos-loviisa', 'proconsona-loviisa'] });
+    const id = encodeRecordsRef({
+      hetu: HETU,
+      municipality: '407',
+      instances: ['proconsona-loviisa', 'pegasos-loviisa', 'pegasos-loviisa'],
+    });
+    expect(JSON.parse(Buffer.from(id, 'base64url').toString())).toEqual({
+      h: HETU,
+      m: '407',
+      i: ['pegasos-loviisa', 'proconsona-loviisa'],
+    });
     expect(decodeRecordsRef(id)).toEqual({ hetu: HETU, municipality: '407', instances: ['pegasos-loviisa', 'proconsona-loviisa'] });
   });
 

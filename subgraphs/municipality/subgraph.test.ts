@@ -3,14 +3,29 @@ import { makeHetu } from '../../domain/hetu.ts';
 import type { InstanceId, MunicipalityCode } from '../../domain/region.ts';
 import { silentLogger } from '../server/logger.ts';
 import { encodeRecordsRef } from './recordsRef.ts';
-import {appointment, consent, customership, FakeSourceAdapter, fee, gql as gqlAs, prov, records, TEST_INTERNAL_KEY} from '../testSupport/fakes.ts';
+import {
+  appointment,
+  consent,
+  customership,
+  FakeSourceAdapter,
+  fee,
+  gql as gqlAs,
+  prov,
+  records,
+  TEST_INTERNAL_KEY,
+} from '../testSupport/fakes.ts';
 import type { Identity } from '../../contract/identity.ts';
 import { sourcesFor } from '../services.ts';
 import { createMunicipalitySubgraph } from './subgraph.ts';
 
 /** The planner's calls carry a signed-in identity (anonymous callers and analysts are refused before any source is read). */
 const READER: Identity = { kind: 'citizen', sub: 'reader', hetu: '010101-900R' };
-const gql = (app: Parameters<typeof gqlAs>[0], query: string, variables: Record<string, unknown> = {}, identity: Identity | null = READER) => gqlAs(app, query, variables, identity);
+const gql = (
+  app: Parameters<typeof gqlAs>[0],
+  query: string,
+  variables: Record<string, unknown> = {},
+  identity: Identity | null = READER,
+) => gqlAs(app, query, variables, identity);
 
 const LAPINJARVI_PERSON = makeHetu('1950-06-01', 901);
 const LOVIISA_PERSON = makeHetu('1962-02-11', 902);
@@ -45,8 +60,18 @@ const adapters = new Map<InstanceId, FakeSourceAdapter>([
   ['mediatri-loviisa', mediatri],
   ['proconsona-loviisa', proconsona],
 ]);
-const loviisa = createMunicipalitySubgraph({ municipality: '434', sources: sourcesFor('434', adapters), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
-const lapinjarvi = createMunicipalitySubgraph({ municipality: '407', sources: sourcesFor('407', adapters), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
+const loviisa = createMunicipalitySubgraph({
+  municipality: '434',
+  sources: sourcesFor('434', adapters),
+  logger: silentLogger,
+  internalKey: TEST_INTERNAL_KEY,
+});
+const lapinjarvi = createMunicipalitySubgraph({
+  municipality: '407',
+  sources: sourcesFor('407', adapters),
+  logger: silentLogger,
+  internalKey: TEST_INTERNAL_KEY,
+});
 afterAll(async () => {
   await Promise.all([loviisa.close(), lapinjarvi.close()]);
 });
@@ -82,7 +107,12 @@ describe('municipality subgraph', () => {
             {
               start: '2025-10-26T03:30:00+03:00',
               careArea: 'PRIMARY_HEALTH',
-              source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K1', municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' } },
+              source: {
+                instance: 'pegasos-loviisa',
+                product: 'pegasos',
+                localId: 'K1',
+                municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' },
+              },
             },
           ],
           customerships: [],
@@ -112,7 +142,13 @@ describe('municipality subgraph', () => {
     expect(mediatri.calls).toEqual([]);
     const [first, second] = (r.data!._entities as Record<string, unknown>[])!;
     expect(first).toMatchObject({
-      appointments: [{ start: '2025-03-30T04:30:00+03:00', careArea: 'PRIMARY_HEALTH', source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K2', municipality: { nameFi: 'Loviisa', nameSv: 'Lovisa' } } }],
+      appointments: [
+        {
+          start: '2025-03-30T04:30:00+03:00',
+          careArea: 'PRIMARY_HEALTH',
+          source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K2', municipality: { nameFi: 'Loviisa', nameSv: 'Lovisa' } },
+        },
+      ],
       customerships: [{ startDate: '2024-05-01' }],
       consents: [{ type: 'LUOVUTUS_TERVEYDENHUOLTOON' }],
     });
@@ -146,10 +182,21 @@ describe('municipality subgraph', () => {
 
   it('reports an instance it has no adapter for as missing, never a silent gap', async () => {
     resetCalls();
-    const alone = createMunicipalitySubgraph({ municipality: '434', sources: new Map([['pegasos-loviisa', pegasos]]), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
+    const alone = createMunicipalitySubgraph({
+      municipality: '434',
+      sources: new Map([['pegasos-loviisa', pegasos]]),
+      logger: silentLogger,
+      internalKey: TEST_INTERNAL_KEY,
+    });
     const r = await gql(alone, LOVIISA, { r: [ref('LoviisaRecords', LOVIISA_PERSON, '434', ['pegasos-loviisa', 'mediatri-loviisa'])] });
-    expect(r.data).toMatchObject({ _entities: [{ appointments: [{ source: { localId: 'K2' } }], missingSources: [{ instance: 'mediatri-loviisa', code: 'NOT_CONFIGURED' }] }] });
-    expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'mediatri-loviisa', reason: 'NOT_CONFIGURED' } }]);
+    expect(r.data).toMatchObject({
+      _entities: [
+        { appointments: [{ source: { localId: 'K2' } }], missingSources: [{ instance: 'mediatri-loviisa', code: 'NOT_CONFIGURED' }] },
+      ],
+    });
+    expect(r.errors).toMatchObject([
+      { extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'mediatri-loviisa', reason: 'NOT_CONFIGURED' } },
+    ]);
     await alone.close();
   });
 
@@ -166,8 +213,18 @@ describe('municipality subgraph', () => {
   it('ignores instances of the reference that do not serve the municipality', async () => {
     resetCalls();
     const porvooAdapter = new FakeSourceAdapter('lifecare-porvoo');
-    const app = createMunicipalitySubgraph({ municipality: '407', sources: new Map([['pegasos-loviisa', pegasos], ['lifecare-porvoo', porvooAdapter]]), logger: silentLogger, internalKey: TEST_INTERNAL_KEY });
-    const r = await gql(app, LAPINJARVI, { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['lifecare-porvoo', 'pegasos-loviisa'])] });
+    const app = createMunicipalitySubgraph({
+      municipality: '407',
+      sources: new Map([
+        ['pegasos-loviisa', pegasos],
+        ['lifecare-porvoo', porvooAdapter],
+      ]),
+      logger: silentLogger,
+      internalKey: TEST_INTERNAL_KEY,
+    });
+    const r = await gql(app, LAPINJARVI, {
+      r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['lifecare-porvoo', 'pegasos-loviisa'])],
+    });
     expect(r.errors).toBeUndefined();
     expect(porvooAdapter.calls).toEqual([]);
     await app.close();

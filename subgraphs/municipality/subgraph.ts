@@ -62,13 +62,18 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     }
     return loadMunicipalityRecords(ref, municipality, ctx.loaders).then(({ records, issues, foreign }) => {
       for (const missing of records.missingSources) ctx.missing.add(missing);
-      if (Object.keys(issues).length > 0) logger.warn({ service: m.subgraph, requestId: ctx.requestId, issues }, 'records left out or served incomplete');
-      if (foreign.length > 0) logger.warn({ service: m.subgraph, requestId: ctx.requestId, foreign }, 'reference named instances outside the municipality');
+      if (Object.keys(issues).length > 0)
+        logger.warn({ service: m.subgraph, requestId: ctx.requestId, issues }, 'records left out or served incomplete');
+      if (foreign.length > 0)
+        logger.warn({ service: m.subgraph, requestId: ctx.requestId, foreign }, 'reference named instances outside the municipality');
       return records;
     });
   };
 
-  const field = <K extends keyof MunicipalityRecords>(key: K) => async (parent: RecordsObject) => (await parent.records)[key];
+  const field =
+    <K extends keyof MunicipalityRecords>(key: K) =>
+    async (parent: RecordsObject) =>
+      (await parent.records)[key];
 
   const resolvers = {
     ...scalarResolvers,
@@ -99,7 +104,11 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     schema,
     logger,
     createLoaders: ({ identity, requestId }) =>
-      new PersonLoaders(sources, options.readOptions, options.readCache ? { cache: options.readCache, scope: operationScope(requestId, identity) } : undefined),
+      new PersonLoaders(
+        sources,
+        options.readOptions,
+        options.readCache ? { cache: options.readCache, scope: operationScope(requestId, identity) } : undefined,
+      ),
     internalKey: options.internalKey,
   });
 }

@@ -6,7 +6,16 @@ describe('locatorFromPersonIndex', () => {
   it('passes lookups through and reports the per-source status', async () => {
     const hetu = makeHetu('1970-01-01', 960);
     const calls: string[][] = [];
-    const status = { instance: 'effica-porvoo' as const, state: 'failing', built: true, persons: 3, lastSuccessfulPoll: null, lastChangeSeen: null, lagSeconds: null, lastErrorCode: 'SOURCE_UNAVAILABLE' };
+    const status = {
+      instance: 'effica-porvoo' as const,
+      state: 'failing',
+      built: true,
+      persons: 3,
+      lastSuccessfulPoll: null,
+      lastChangeSeen: null,
+      lagSeconds: null,
+      lastErrorCode: 'SOURCE_UNAVAILABLE',
+    };
     const locator = locatorFromPersonIndex({
       ready: false,
       lookup: async (hetus) => {

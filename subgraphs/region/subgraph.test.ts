@@ -36,7 +36,18 @@ const locator = createMemoryLocator(
     // A shared instance whose municipality for the person the index could not tell.
     [ONLY_IN_SOURCES]: [{ instance: 'mediatri-loviisa', municipality: null, localId: null }],
   },
-  [{ instance: 'lifecare-porvoo', state: 'ready', built: true, persons: 10, lastSuccessfulPoll: '2025-06-01T12:00:00+03:00', lastChangeSeen: null, lagSeconds: 4, lastErrorCode: null }],
+  [
+    {
+      instance: 'lifecare-porvoo',
+      state: 'ready',
+      built: true,
+      persons: 10,
+      lastSuccessfulPoll: '2025-06-01T12:00:00+03:00',
+      lastChangeSeen: null,
+      lagSeconds: 4,
+      lastErrorCode: null,
+    },
+  ],
 );
 const NOW = new Date('2025-06-01T09:00:00Z');
 const clock = new ManualClock(NOW.getTime());
@@ -144,25 +155,36 @@ describe('region subgraph', () => {
     expect(c).toMatchObject({ vtj: null, vtjDependants: [], regionMissingSources: [{ instance: 'vtj', code: 'SOURCE_UNAVAILABLE' }] });
     expect((c.sources as unknown[]).length).toBe(2);
     expect(r.errors).toEqual([
-      { message: 'Source vtj could not be read (SOURCE_UNAVAILABLE); the answer lacks its data.', extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'vtj', reason: 'SOURCE_UNAVAILABLE' } },
+      {
+        message: 'Source vtj could not be read (SOURCE_UNAVAILABLE); the answer lacks its data.',
+        extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'vtj', reason: 'SOURCE_UNAVAILABLE' },
+      },
     ]);
   });
 
   it('reports a failing person index as a missing source, never an empty silence', async () => {
     locator.failing = true;
     const r = await gql(app, CUSTOMER, { h: PARENT });
-    expect(r.data!.customer).toMatchObject({ vtj: { surname: 'Åkerberg' }, sources: [], regionMissingSources: [{ instance: 'person-index', code: 'SOURCE_UNAVAILABLE' }] });
+    expect(r.data!.customer).toMatchObject({
+      vtj: { surname: 'Åkerberg' },
+      sources: [],
+      regionMissingSources: [{ instance: 'person-index', code: 'SOURCE_UNAVAILABLE' }],
+    });
     expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'person-index' } }]);
   });
 
   it('resolves Customer references through _entities, batching VTJ and the index', async () => {
-    const r = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { hetu vtj { surname } sources { __typename } } } }`, {
-      r: [
-        { __typename: 'Customer', hetu: PARENT },
-        { __typename: 'Customer', hetu: CHILD },
-        { __typename: 'Customer', hetu: NOBODY },
-      ],
-    });
+    const r = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { hetu vtj { surname } sources { __typename } } } }`,
+      {
+        r: [
+          { __typename: 'Customer', hetu: PARENT },
+          { __typename: 'Customer', hetu: CHILD },
+          { __typename: 'Customer', hetu: NOBODY },
+        ],
+      },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!._entities).toEqual([
       { hetu: PARENT, vtj: { surname: 'Åkerberg' }, sources: [{ __typename: 'PorvooRecords' }, { __typename: 'LoviisaRecords' }] },
@@ -186,7 +208,12 @@ describe('region subgraph', () => {
     expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
     const analyst = await gql(app, CUSTOMER, { h: PARENT }, { kind: 'analyst', sub: 'a' });
     expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
-    const entities = await gql(app, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { vtj { surname } } } }`, { r: [{ __typename: 'Customer', hetu: PARENT }] }, null);
+    const entities = await gql(
+      app,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { vtj { surname } } } }`,
+      { r: [{ __typename: 'Customer', hetu: PARENT }] },
+      null,
+    );
     expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_AUTHENTICATED' });
     expect(vtj.calls).toEqual([]);
     expect(locator.calls).toEqual([]);
@@ -207,23 +234,57 @@ describe('region subgraph', () => {
   it('starts emergency access for professionals with a reason, refuses others, and shows it in the citizen’s read log', async () => {
     const M = `mutation ($h: ID!, $r: String!) { startEmergencyAccess(hetu: $h, reason: $r) { hetu reason startedAt expiresAt } }`;
     const ok = await gql(app, M, { h: PARENT, r: 'Unconscious patient brought in' });
-    expect(ok.data?.startEmergencyAccess).toEqual({ hetu: PARENT, reason: 'Unconscious patient brought in', startedAt: '2025-06-01T12:00:00+03:00', expiresAt: '2025-06-01T16:00:00+03:00' });
+    expect(ok.data?.startEmergencyAccess).toEqual({
+      hetu: PARENT,
+      reason: 'Unconscious patient brought in',
+      startedAt: '2025-06-01T12:00:00+03:00',
+      expiresAt: '2025-06-01T16:00:00+03:00',
+    });
     const short = await gql(app, M, { h: PARENT, r: 'because' });
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EMERGENCY_REASON_REQUIRED' });
     const citizen = await gql(app, M, { h: PARENT, r: 'Unconscious patient brought in' }, { kind: 'citizen', sub: 'c', hetu: CHILD });
     expect(citizen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
     const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
-    const reads = await gql(app, `{ myDataReads { edges { node { action readerRole readerName outcome basis emergency emergencyReason } } } myDataReadsFhir }`, {}, me);
+    const reads = await gql(
+      app,
+      `{ myDataReads { edges { node { action readerRole readerName outcome basis emergency emergencyReason } } } myDataReadsFhir }`,
+      {},
+      me,
+    );
     // The professional's earlier lookups of this person are in the log too (LOOKUP); here only the emergency events.
-    const emergencyReads = (reads.data?.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node).filter((n) => n.action === 'EMERGENCY_ACCESS');
+    const emergencyReads = (reads.data?.myDataReads as { edges: { node: Obj }[] }).edges
+      .map((e) => e.node)
+      .filter((n) => n.action === 'EMERGENCY_ACCESS');
     expect(emergencyReads).toEqual([
       // Newest first: the refused attempt by a citizen is in the log too.
-      { action: 'EMERGENCY_ACCESS', readerRole: 'citizen', readerName: null, outcome: 'DENIED', basis: null, emergency: false, emergencyReason: null },
-      { action: 'EMERGENCY_ACCESS', readerRole: 'professional', readerName: 'Testi Ammattilainen', outcome: 'ALLOWED', basis: 'EMERGENCY', emergency: true, emergencyReason: 'Unconscious patient brought in' },
+      {
+        action: 'EMERGENCY_ACCESS',
+        readerRole: 'citizen',
+        readerName: null,
+        outcome: 'DENIED',
+        basis: null,
+        emergency: false,
+        emergencyReason: null,
+      },
+      {
+        action: 'EMERGENCY_ACCESS',
+        readerRole: 'professional',
+        readerName: 'Testi Ammattilainen',
+        outcome: 'ALLOWED',
+        basis: 'EMERGENCY',
+        emergency: true,
+        emergencyReason: 'Unconscious patient brought in',
+      },
     ]);
-    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as { resourceType: string; entry: { resource: { resourceType: string; action: string; type: { code: string } } }[] };
+    const bundle = JSON.parse(reads.data?.myDataReadsFhir as string) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string; action: string; type: { code: string } } }[];
+    };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.filter((e) => e.resource.type.code === '110113').map((e) => [e.resource.resourceType, e.resource.action])).toEqual([['AuditEvent', 'E'], ['AuditEvent', 'E']]);
+    expect(bundle.entry.filter((e) => e.resource.type.code === '110113').map((e) => [e.resource.resourceType, e.resource.action])).toEqual([
+      ['AuditEvent', 'E'],
+      ['AuditEvent', 'E'],
+    ]);
     const pro = await gql(app, `{ myDataReads { edges { node { at } } } }`, {}, PRO);
     expect(pro.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
   });
@@ -268,7 +329,12 @@ describe('region subgraph', () => {
 
     it('shows the lookup in the citizen’s read log', async () => {
       const me: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
-      const r = await gql(app, `{ myDataReads(first: 100) { edges { node { action readerName basis dataGroups outcome lookupResult } } } }`, {}, me);
+      const r = await gql(
+        app,
+        `{ myDataReads(first: 100) { edges { node { action readerName basis dataGroups outcome lookupResult } } } }`,
+        {},
+        me,
+      );
       expect((r.data!.myDataReads as { edges: { node: Obj }[] }).edges.map((e) => e.node)).toContainEqual({
         action: 'LOOKUP',
         readerName: 'Lotta Etsijä',
@@ -297,7 +363,9 @@ describe('region subgraph', () => {
         expect(await lookup(down, PARENT, LOOKER, 'lookup-down-1')).toBe(refusal);
         expect(await lookup(down, UNKNOWN, LOOKER, 'lookup-down-2')).toBe(refusal);
         // A citizen's own lookup is not a lookup the log records (their field reads are): still answered.
-        expect(await lookup(down, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-down-3')).toBe(`{"data":{"customer":{"hetu":"${PARENT}"}}}`);
+        expect(await lookup(down, PARENT, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-down-3')).toBe(
+          `{"data":{"customer":{"hetu":"${PARENT}"}}}`,
+        );
       } finally {
         await down.close();
       }
@@ -308,7 +376,8 @@ describe('region subgraph', () => {
       await lookup(app, CHILD, { kind: 'citizen', sub: 'c-parent', hetu: PARENT }, 'lookup-guardian');
       await lookup(app, PARENT, { kind: 'citizen', sub: 'c-child', hetu: CHILD }, 'lookup-not-own');
       await lookup(app, PARENT, { kind: 'analyst', sub: 'a' }, 'lookup-analyst');
-      for (const r of ['lookup-citizen', 'lookup-guardian', 'lookup-not-own', 'lookup-analyst']) expect(await audit.byRequest(r), r).toEqual([]);
+      for (const r of ['lookup-citizen', 'lookup-guardian', 'lookup-not-own', 'lookup-analyst'])
+        expect(await audit.byRequest(r), r).toEqual([]);
     });
 
     it('writes the lookups of an aliased query together, one per code', async () => {
@@ -317,7 +386,9 @@ describe('region subgraph', () => {
           method: 'POST',
           url: '/graphql',
           headers: { ...(await gatewayHeaders(app, LOOKER, 'lookup-aliased')), 'content-type': 'application/json' },
-          payload: JSON.stringify({ query: `{ a: customer(hetu: "${PARENT}") { hetu } b: customer(hetu: "${UNKNOWN}") { hetu } c: customer(hetu: "${CHILD}") { hetu } }` }),
+          payload: JSON.stringify({
+            query: `{ a: customer(hetu: "${PARENT}") { hetu } b: customer(hetu: "${UNKNOWN}") { hetu } c: customer(hetu: "${CHILD}") { hetu } }`,
+          }),
         })
       ).body;
       expect(body).toBe(`{"data":{"a":{"hetu":"${PARENT}"},"b":null,"c":{"hetu":"${CHILD}"}}}`);
@@ -334,7 +405,10 @@ describe('region subgraph', () => {
     const me: Identity = { kind: 'citizen', sub: 'c-subject', hetu: SUBJECT };
     const PAGE = `query ($first: Int, $after: String) { myDataReads(first: $first, after: $after) {
       edges { cursor node { at readerName } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { edges: { cursor: string; node: { at: string; readerName: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    type Page = {
+      edges: { cursor: string; node: { at: string; readerName: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
     const written: string[] = [];
 
     beforeAll(async () => {
@@ -381,10 +455,14 @@ describe('region subgraph', () => {
         method: 'POST',
         url: '/graphql',
         headers: { ...(await gatewayHeaders(app, me)), 'content-type': 'application/json' },
-        payload: JSON.stringify({ query: '{ myDataReads(first: 1) { edges { cursor node { at readerName } } pageInfo { hasNextPage endCursor } } }' }),
+        payload: JSON.stringify({
+          query: '{ myDataReads(first: 1) { edges { cursor node { at readerName } } pageInfo { hasNextPage endCursor } } }',
+        }),
       });
       const cursor = JSON.parse(res.body).data.myDataReads.pageInfo.endCursor as string;
-      expect(Buffer.from(cursor, 'base64url').toString()).toMatch(new RegExp(`^r1\\.1748768400250000\\.${written.at(-1)}\\.[A-Za-z0-9_-]{16}$`));
+      expect(Buffer.from(cursor, 'base64url').toString()).toMatch(
+        new RegExp(`^r1\\.1748768400250000\\.${written.at(-1)}\\.[A-Za-z0-9_-]{16}$`),
+      );
       expect(res.body).toBe(
         `{"data":{"myDataReads":{"edges":[{"cursor":"${cursor}","node":{"at":"2025-06-01T12:00:00.250+03:00","readerName":"Reader 12"}}],"pageInfo":{"hasNextPage":true,"endCursor":"${cursor}"}}}}`,
       );
@@ -398,7 +476,11 @@ describe('region subgraph', () => {
       for (let i = 0; i < 10; i++) {
         const r = await gql(app, `query ($after: String) { myDataReadsFhir(first: 5, after: $after) }`, { after }, me);
         expect(r.errors).toBeUndefined();
-        const bundle = JSON.parse(r.data!.myDataReadsFhir as string) as { type: string; link?: { relation: string; url: string }[]; entry: { resource: { id: string; recorded: string } }[] };
+        const bundle = JSON.parse(r.data!.myDataReadsFhir as string) as {
+          type: string;
+          link?: { relation: string; url: string }[];
+          entry: { resource: { id: string; recorded: string } }[];
+        };
         expect(bundle.type).toBe('searchset');
         ids.push(...bundle.entry.map((e) => e.resource.id));
         expect(bundle.entry.every((e) => e.resource.recorded === '2025-06-01T12:00:00.250+03:00')).toBe(true);
@@ -414,11 +496,22 @@ describe('region subgraph', () => {
       for (const first of [0, 101, -1]) {
         const r = await gql(app, PAGE, { first }, me);
         expect(r.data).toBeNull();
-        expect(r.errors).toEqual([{ message: `expected first as a whole number from 1 to 100, received ${first}`, locations: expect.any(Array), path: ['myDataReads'], extensions: { code: 'BAD_USER_INPUT' } }]);
+        expect(r.errors).toEqual([
+          {
+            message: `expected first as a whole number from 1 to 100, received ${first}`,
+            locations: expect.any(Array),
+            path: ['myDataReads'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ]);
       }
       const good = ((await gql(app, PAGE, { first: 1 }, me)).data!.myDataReads as Page).pageInfo.endCursor!;
       // Another row number under the same check: edited.
-      const tampered = Buffer.from(Buffer.from(good, 'base64url').toString().replace(/^(r1\.\d+\.)\d+/, '$11')).toString('base64url');
+      const tampered = Buffer.from(
+        Buffer.from(good, 'base64url')
+          .toString()
+          .replace(/^(r1\.\d+\.)\d+/, '$11'),
+      ).toString('base64url');
       const stranger: Identity = { kind: 'citizen', sub: 'c-other', hetu: PARENT };
       const borrowed = ((await gql(app, PAGE, { first: 1 }, stranger)).data!.myDataReads as Page).pageInfo.endCursor!;
       expect(borrowed).not.toBeNull();

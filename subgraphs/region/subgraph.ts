@@ -116,7 +116,10 @@ function createLoaders(
       try {
         return (await locator.locate(hetus)).map((entries): LocateResult => ({ entries }));
       } catch (err) {
-        logger.error({ source: PERSON_INDEX_SOURCE, errorName: err instanceof Error ? err.name : typeof err }, 'person index lookup failed');
+        logger.error(
+          { source: PERSON_INDEX_SOURCE, errorName: err instanceof Error ? err.name : typeof err },
+          'person index lookup failed',
+        );
         return hetus.map((): LocateResult => ({ missing: { instance: PERSON_INDEX_SOURCE, code: 'SOURCE_UNAVAILABLE' } }));
       }
     }),
@@ -227,7 +230,9 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     if (id.kind !== 'citizen') throw forbiddenError('ROLE_NOT_PERMITTED');
     const first = args.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > READ_LOG_MAX_PAGE) {
-      throw badUserInput(`expected first as a whole number from 1 to ${READ_LOG_MAX_PAGE}, received ${Number.isInteger(first) ? first : 'another value'}`);
+      throw badUserInput(
+        `expected first as a whole number from 1 to ${READ_LOG_MAX_PAGE}, received ${Number.isInteger(first) ? first : 'another value'}`,
+      );
     }
     let after: ReadLogPosition | undefined;
     if (args.after !== undefined && args.after !== null) {
@@ -236,7 +241,11 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       if (!after) throw badUserInput('expected a cursor from a previous page (endCursor or an edge cursor), received another value');
     }
     const page = await options.audit.readsOf(id.hetu, { limit: first, ...(after ? { after } : {}), excludeSelf: !args.includeOwn });
-    return { first, hasNextPage: page.hasNextPage, entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(id.hetu, e.position) })) };
+    return {
+      first,
+      hasNextPage: page.hasNextPage,
+      entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(id.hetu, e.position) })),
+    };
   };
   const stats = statisticsResolvers(options.statistics ?? { current: () => null });
   const resolvers = {
@@ -248,9 +257,12 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         const check = checkHetu(args.hetu);
         if (!check.ok) {
           // The message names what is wrong with the form, never the value.
-          throw new GraphQLError(`expected a personal identity code (DDMMYY, century sign, three digits, check character), received a value that is not one: ${check.reason}`, {
-            extensions: { code: 'BAD_USER_INPUT' },
-          });
+          throw new GraphQLError(
+            `expected a personal identity code (DDMMYY, century sign, three digits, check character), received a value that is not one: ${check.reason}`,
+            {
+              extensions: { code: 'BAD_USER_INPUT' },
+            },
+          );
         }
         const identity = ctx.identity;
         requirePersonalAccess(identity);
@@ -258,7 +270,11 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         // A lookup tells whether the person exists: the policy decides it, before any source is read (but a minor's guardians).
         const decision = await lookupDecision(identity, args.hetu, check.info.birthDate, ctx, now);
         const audit = (result?: LookupResult) =>
-          auditedRead(ctx.loaders.audit, [lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)], () => undefined);
+          auditedRead(
+            ctx.loaders.audit,
+            [lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)],
+            () => undefined,
+          );
         if (!decision.allowed) {
           if (auditsLookup(identity)) await audit();
           throw forbiddenError(decision.reason);
@@ -289,14 +305,26 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
           resourceType: 'Bundle',
           type: 'searchset',
           timestamp: formatAuditInstant(clock.now().getTime()),
-          ...(page.hasNextPage && last ? { link: [{ relation: 'next', url: fhirPageLink(page.first, last.cursor, args.includeOwn === true) }] } : {}),
-          entry: page.entries.map((e) => ({ fullUrl: `urn:region-graph:audit-event:${e.event.id}`, resource: toFhirAuditEvent(e.event), search: { mode: 'match' } })),
+          ...(page.hasNextPage && last
+            ? { link: [{ relation: 'next', url: fhirPageLink(page.first, last.cursor, args.includeOwn === true) }] }
+            : {}),
+          entry: page.entries.map((e) => ({
+            fullUrl: `urn:region-graph:audit-event:${e.event.id}`,
+            resource: toFhirAuditEvent(e.event),
+            search: { mode: 'match' },
+          })),
         });
       },
     },
     Mutation: {
       async startEmergencyAccess(_r: unknown, args: { hetu: string; reason: string }, ctx: Context) {
-        const grant = await options.emergency.start({ identity: ctx.identity, hetu: args.hetu, reason: args.reason, requestId: ctx.requestId, now: clock.now() });
+        const grant = await options.emergency.start({
+          identity: ctx.identity,
+          hetu: args.hetu,
+          reason: args.reason,
+          requestId: ctx.requestId,
+          now: clock.now(),
+        });
         logger.info({ service: 'region', requestId: ctx.requestId, grant: grant.id }, 'emergency access started');
         return {
           id: grant.id,
@@ -365,7 +393,13 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     schema,
     logger,
     createLoaders: ({ identity, requestId }) =>
-      createLoaders(vtj, locator, logger, auditSink, options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined),
+      createLoaders(
+        vtj,
+        locator,
+        logger,
+        auditSink,
+        options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined,
+      ),
     internalKey: options.internalKey,
   });
 }

@@ -9,7 +9,9 @@ import { isValidIsoDate, parseInstant } from '../../domain/time.ts';
 function scalar(name: string, expected: string, valid: (s: string) => boolean): GraphQLScalarType {
   const parse = (value: unknown): string => {
     if (typeof value !== 'string' || !valid(value)) {
-      throw new GraphQLError(`expected ${name} as ${expected}, received a value of another form`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError(`expected ${name} as ${expected}, received a value of another form`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     return value;
   };
@@ -22,7 +24,9 @@ function scalar(name: string, expected: string, valid: (s: string) => boolean): 
     parseValue: parse,
     parseLiteral(ast) {
       if (ast.kind !== Kind.STRING) {
-        throw new GraphQLError(`expected ${name} as a string literal, received a ${ast.kind} literal`, { extensions: { code: 'BAD_USER_INPUT' } });
+        throw new GraphQLError(`expected ${name} as a string literal, received a ${ast.kind} literal`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
       }
       return parse(ast.value);
     },

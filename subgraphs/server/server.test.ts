@@ -54,13 +54,18 @@ function app(logged: object[]) {
   return createSubgraphServer({ name: 'test', schema, logger, createLoaders: () => undefined, internalKey: TEST_INTERNAL_KEY });
 }
 
-const ENTITIES = { query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { secret } } }', variables: { r: [{ __typename: 'Person', id: '1' }] } };
+const ENTITIES = {
+  query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { secret } } }',
+  variables: { r: [{ __typename: 'Person', id: '1' }] },
+};
 
 describe('subgraph server', () => {
   it('masks an unexpected error’s message (it might hold data) and logs only its name', async () => {
     const logged: object[] = [];
     const r = await gql(app(logged), '{ boom }');
-    expect(r.errors).toMatchObject([{ message: 'Internal error in the subgraph.', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['boom'] }]);
+    expect(r.errors).toMatchObject([
+      { message: 'Internal error in the subgraph.', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: ['boom'] },
+    ]);
     expect(JSON.stringify(logged)).not.toContain('131052');
     expect(logged).toMatchObject([{ service: 'test', errorName: 'Error' }]);
   });
@@ -69,22 +74,30 @@ describe('subgraph server', () => {
     const r = await gql(app([]), '{ partial }');
     expect(r.data).toEqual({ partial: 'what the others gave' });
     expect(r.errors).toEqual([
-      { message: 'Source effica-porvoo could not be read (MALFORMED_RESPONSE); the answer lacks its data.', extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'effica-porvoo', reason: 'MALFORMED_RESPONSE' } },
+      {
+        message: 'Source effica-porvoo could not be read (MALFORMED_RESPONSE); the answer lacks its data.',
+        extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'effica-porvoo', reason: 'MALFORMED_RESPONSE' },
+      },
     ]);
   });
 
   it('takes the request id from the gateway’s signed token', async () => {
     const a = app([]);
     const ask = async (id: string) =>
-      (await a.inject({ method: 'POST', url: '/graphql', payload: { query: '{ requestId }' }, headers: await gatewayHeaders(a, null, id) })).json().data.requestId as string;
+      (
+        await a.inject({ method: 'POST', url: '/graphql', payload: { query: '{ requestId }' }, headers: await gatewayHeaders(a, null, id) })
+      ).json().data.requestId as string;
     expect(await ask('gw-42')).toBe('gw-42');
   });
 });
 
 describe('the gateway’s internal token', () => {
   const a = app([]);
-  const post = (headers: Record<string, string>, payload: object = { query: '{ identity }' }) => a.inject({ method: 'POST', url: '/graphql', payload, headers });
-  const refusal = (reason: string) => ({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED_INTERNAL', reason } }] });
+  const post = (headers: Record<string, string>, payload: object = { query: '{ identity }' }) =>
+    a.inject({ method: 'POST', url: '/graphql', payload, headers });
+  const refusal = (reason: string) => ({
+    errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED_INTERNAL', reason } }],
+  });
 
   it('puts the verified identity into the resolvers’ context, and null for an anonymous request', async () => {
     expect((await gql(a, '{ identity }', {}, PHYSICIAN)).data).toEqual({ identity: JSON.stringify(PHYSICIAN) });
@@ -110,8 +123,19 @@ describe('the gateway’s internal token', () => {
     const cases: [string, string][] = [
       ['BAD_SIGNATURE', await signInternalToken(other, { audience: 'test', requestId: 'r', identity: PHYSICIAN })],
       ['WRONG_AUDIENCE', await signInternalToken(TEST_INTERNAL_KEY, { audience: 'region', requestId: 'r', identity: PHYSICIAN })],
-      ['EXPIRED', await signInternalToken(TEST_INTERNAL_KEY, { audience: 'test', requestId: 'r', identity: null, now: new Date(Date.now() - 120_000) })],
-      ['MALFORMED', `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: 'region-gateway', aud: 'test', iat: now(), exp: now() + 30, rid: 'r', idn: PHYSICIAN })}.`],
+      [
+        'EXPIRED',
+        await signInternalToken(TEST_INTERNAL_KEY, {
+          audience: 'test',
+          requestId: 'r',
+          identity: null,
+          now: new Date(Date.now() - 120_000),
+        }),
+      ],
+      [
+        'MALFORMED',
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: 'region-gateway', aud: 'test', iat: now(), exp: now() + 30, rid: 'r', idn: PHYSICIAN })}.`,
+      ],
       ['MALFORMED', 'not a token'],
       [
         'INVALID_CLAIMS',
@@ -125,7 +149,11 @@ describe('the gateway’s internal token', () => {
       ],
       [
         'INVALID_CLAIMS',
-        await signInternalToken(TEST_INTERNAL_KEY, { audience: 'test', requestId: 'r', identity: { kind: 'citizen', sub: 'x', hetu: 'not-a-code' } as Identity }),
+        await signInternalToken(TEST_INTERNAL_KEY, {
+          audience: 'test',
+          requestId: 'r',
+          identity: { kind: 'citizen', sub: 'x', hetu: 'not-a-code' } as Identity,
+        }),
       ],
     ];
     for (const [reason, token] of cases) {
@@ -168,10 +196,18 @@ describe('a request id the caller chose', () => {
     const logged: object[] = [];
     const server = app(logged);
     for (const id of ['021289-9032', '4bf92f3577b34da6a3ce929d0e0e4736']) {
-      const res = await server.inject({ method: 'POST', url: '/graphql', payload: { query: '{ identity }' }, headers: { 'x-request-id': id } });
+      const res = await server.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ identity }' },
+        headers: { 'x-request-id': id },
+      });
       expect(res.statusCode).toBe(401);
     }
     expect(JSON.stringify(logged)).not.toContain('021289');
-    expect(logged.map((l) => (l as { requestId: string }).requestId)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), '4bf92f3577b34da6a3ce929d0e0e4736']);
+    expect(logged.map((l) => (l as { requestId: string }).requestId)).toEqual([
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    ]);
   });
 });

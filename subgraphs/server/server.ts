@@ -99,7 +99,8 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
       context: (request): RequestContext<Loaders> => {
         const claims = verified.get(request);
         // Unreachable without claims (the hook refused the request); fail closed all the same.
-        if (!claims) throw new GraphQLError('Expected a verified internal token, received none.', { extensions: { code: UNAUTHENTICATED_INTERNAL } });
+        if (!claims)
+          throw new GraphQLError('Expected a verified internal token, received none.', { extensions: { code: UNAUTHENTICATED_INTERNAL } });
         return {
           // The gateway's request id, signed: audit entries name it.
           requestId: claims.requestId,
@@ -126,7 +127,10 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
       // Why here: the resolvers that met the failure already returned what the other sources gave.
       const appended = missing.errors().map((e) => e.toJSON());
       (execution as { errors?: unknown[] }).errors = [...(execution.errors ?? []), ...appended];
-      logger.warn({ service: name, requestId: (context as unknown as SubgraphContext<Loaders>).requestId, missing: list }, 'answered without some sources');
+      logger.warn(
+        { service: name, requestId: (context as unknown as SubgraphContext<Loaders>).requestId, missing: list },
+        'answered without some sources',
+      );
     });
   });
   return app;

@@ -22,10 +22,17 @@ export const TEST_INTERNAL_KEY = InternalKey.generate();
  * token (signed with TEST_INTERNAL_KEY for the app's subgraph name) and the
  * request id.
  */
-export async function gatewayHeaders(app: FastifyInstance, identity: Identity | null = null, requestId = 'test-request'): Promise<Record<string, string>> {
+export async function gatewayHeaders(
+  app: FastifyInstance,
+  identity: Identity | null = null,
+  requestId = 'test-request',
+): Promise<Record<string, string>> {
   const audience = subgraphNameOf(app);
   if (!audience) throw new Error('expected an app made by createSubgraphServer, received another');
-  return { [INTERNAL_TOKEN_HEADER]: await signInternalToken(TEST_INTERNAL_KEY, { audience, requestId, identity }), 'x-request-id': requestId };
+  return {
+    [INTERNAL_TOKEN_HEADER]: await signInternalToken(TEST_INTERNAL_KEY, { audience, requestId, identity }),
+    'x-request-id': requestId,
+  };
 }
 
 /** A provenance of `instance`, belonging to `municipality`. */
@@ -106,7 +113,9 @@ export class FakeVtj implements VtjAdapter {
 
   async readPersons(hetus: readonly string[]): Promise<VtjSlot[]> {
     this.calls.push([...hetus]);
-    return hetus.map((h) => (this.failWith ? new AdapterError(this.failWith, 'vtj', 'expected an answer, received none') : (this.persons[h] ?? null)));
+    return hetus.map((h) =>
+      this.failWith ? new AdapterError(this.failWith, 'vtj', 'expected an answer, received none') : (this.persons[h] ?? null),
+    );
   }
 
   async close(): Promise<void> {}
@@ -122,7 +131,12 @@ export interface GraphQLResponse {
  * Posts a GraphQL operation to `/graphql` in-process, as the gateway would:
  * with an internal token for `identity` (default anonymous).
  */
-export async function gql(app: FastifyInstance, query: string, variables: Record<string, unknown> = {}, identity: Identity | null = null): Promise<GraphQLResponse> {
+export async function gql(
+  app: FastifyInstance,
+  query: string,
+  variables: Record<string, unknown> = {},
+  identity: Identity | null = null,
+): Promise<GraphQLResponse> {
   const headers = { 'content-type': 'application/json', ...(await gatewayHeaders(app, identity)) };
   const res = await app.inject({ method: 'POST', url: '/graphql', payload: { query, variables }, headers });
   const body = res.json() as { data?: Record<string, unknown> | null; errors?: GraphQLResponse['errors'] };

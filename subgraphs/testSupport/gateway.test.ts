@@ -18,7 +18,7 @@ const telemetry = require(join(dirname(require.resolve('@apollo/gateway')), 'uti
   createDataCollectionExporter: () => { shutdown(): Promise<void> };
 };
 
-describe('stock @apollo/gateway built the project\'s way', () => {
+describe("stock @apollo/gateway built the project's way", () => {
   const original = telemetry.createDataCollectionExporter;
   const savedEnv = process.env.APOLLO_TELEMETRY_DISABLED;
   let exporters = 0;
@@ -44,7 +44,10 @@ describe('stock @apollo/gateway built the project\'s way', () => {
   });
 
   it('does not start it in federatedExecutor', async () => {
-    const { stop } = await federatedExecutor(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, `http://127.0.0.1:9/${n}`])), InternalKey.generate());
+    const { stop } = await federatedExecutor(
+      Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, `http://127.0.0.1:9/${n}`])),
+      InternalKey.generate(),
+    );
     expect(exporters).toBe(0);
     await stop();
   });

@@ -41,10 +41,46 @@ const S = {
 
 /** Persons with a physician's care relation (appointments in Porvoo terveysasema/vastaanotto within the window), for the aliased query. */
 const PHYSICIAN_PATIENTS = [
-  '250622A964R', '291225A949E', '140849-923W', '260263-936U', '231142-986B', '110642-9082', '220450-941N', '161040-935V', '130292-9114', '260189-954A',
-  '040200A934A', '130124A936K', '280946-906D', '070671-965T', '081075-9142', '080481-918W', '060239-964M', '240175-9720', '200863-964P', '100295-996P',
-  '140828-966V', '111291-936E', '051192-995X', '141288-9546', '080112A9667', '130291-9825', '180482-917K', '030218A9284', '290518A998K', '020405A9703',
-  '030522A988H', '300134-9973', '060373-987Y', '120346-9389', '100276-982B', '240816A9900', '230819A9638', '281093-924X', '160809A914K', '230714A9679',
+  '250622A964R',
+  '291225A949E',
+  '140849-923W',
+  '260263-936U',
+  '231142-986B',
+  '110642-9082',
+  '220450-941N',
+  '161040-935V',
+  '130292-9114',
+  '260189-954A',
+  '040200A934A',
+  '130124A936K',
+  '280946-906D',
+  '070671-965T',
+  '081075-9142',
+  '080481-918W',
+  '060239-964M',
+  '240175-9720',
+  '200863-964P',
+  '100295-996P',
+  '140828-966V',
+  '111291-936E',
+  '051192-995X',
+  '141288-9546',
+  '080112A9667',
+  '130291-9825',
+  '180482-917K',
+  '030218A9284',
+  '290518A998K',
+  '020405A9703',
+  '030522A988H',
+  '300134-9973',
+  '060373-987Y',
+  '120346-9389',
+  '100276-982B',
+  '240816A9900',
+  '230819A9638',
+  '281093-924X',
+  '160809A914K',
+  '230714A9679',
 ];
 
 let region: E2ERegion;
@@ -97,14 +133,27 @@ const PERSONAL = `hetu surname firstNames turvakielto address { streetFi } munic
   fees { amountCents } consents { type withdrawnOn }`;
 
 /** Asks `fields` of one customer as a demo user (or anonymously); returns the customer and the denials by path. */
-async function ask(user: string | null, hetu: string, fields = PERSONAL): Promise<{ answer: GraphQLAnswer<{ customer: Customer }>; c: Customer; denials: Denial[] }> {
-  const answer = await gqlAs<{ customer: Customer }>(region, `query ($h: ID!) { customer(hetu: $h) { ${fields} } }`, { h: hetu }, user ? await token(user) : undefined);
+async function ask(
+  user: string | null,
+  hetu: string,
+  fields = PERSONAL,
+): Promise<{ answer: GraphQLAnswer<{ customer: Customer }>; c: Customer; denials: Denial[] }> {
+  const answer = await gqlAs<{ customer: Customer }>(
+    region,
+    `query ($h: ID!) { customer(hetu: $h) { ${fields} } }`,
+    { h: hetu },
+    user ? await token(user) : undefined,
+  );
   expect(answer.status).toBe(200);
   const denials = (answer.errors ?? []).map((e) => {
     expect(e.extensions?.code, e.message).toBe('FORBIDDEN');
     // Messages never carry the identity code or a name.
     expect(e.message).not.toContain(hetu);
-    return { path: (e.path ?? []).join('.'), reason: e.extensions?.reason, ...(e.extensions?.count !== undefined ? { count: e.extensions.count } : {}) };
+    return {
+      path: (e.path ?? []).join('.'),
+      reason: e.extensions?.reason,
+      ...(e.extensions?.count !== undefined ? { count: e.extensions.count } : {}),
+    };
   });
   return { answer, c: answer.data?.customer ?? null, denials };
 }
@@ -126,7 +175,9 @@ describe('citizens', () => {
     expect(units.length).toBeGreaterThan(0);
     for (const { unit } of units) {
       expect(unit.nameFi).toBe(unit.name);
-      expect(unit.nameSv).toMatch(/^(Lovisa|Sibbo|Borgå|Lappträsk|Mörskom|Pukkila|Askola) (hälsostation|mottagning|hemsjukvård|tandklinik)$/);
+      expect(unit.nameSv).toMatch(
+        /^(Lovisa|Sibbo|Borgå|Lappträsk|Mörskom|Pukkila|Askola) (hälsostation|mottagning|hemsjukvård|tandklinik)$/,
+      );
     }
   });
 
@@ -156,7 +207,8 @@ describe('citizens', () => {
   it('a prohibiting minor’s guardian sees her basic data only (GUARDIAN_PROHIBITED); she sees her own prohibition', async () => {
     const { c, denials } = await ask('guardian-prohibited', S.prohibitingMinor);
     expect(c).toMatchObject({ surname: 'Saarinen', appointments: [], fees: [], consents: [] });
-    for (const list of ['appointments', 'customerships', 'decisions', 'plans', 'fees', 'consents']) expect(reasonsAt(denials, `customer.${list}`)).toEqual(['GUARDIAN_PROHIBITED']);
+    for (const list of ['appointments', 'customerships', 'decisions', 'plans', 'fees', 'consents'])
+      expect(reasonsAt(denials, `customer.${list}`)).toEqual(['GUARDIAN_PROHIBITED']);
     const own = await ask('prohibiting-minor', S.prohibitingMinor);
     expect(own.denials).toEqual([]);
     expect(own.c!.consents).toContainEqual({ type: 'KIELTO_HUOLTAJALLE', withdrawnOn: null });
@@ -205,11 +257,17 @@ describe('professionals', () => {
     expect(withdrawn.c).toMatchObject({ surname: expect.any(String), customerships: [] });
     expect(withdrawn.denials).toEqual([{ path: 'customer.customerships', reason: 'NO_CONSENT' }]);
     const events = (await audit.readsOf(S.consentGiven, { limit: 20 })).entries.map((x) => x.event);
-    expect(events.some((e) => e.actorSub === 'demo-physician' && e.basis === 'CONSENT' && e.dataGroups.includes('CUSTOMERSHIPS'))).toBe(true);
+    expect(events.some((e) => e.actorSub === 'demo-physician' && e.basis === 'CONSENT' && e.dataGroups.includes('CUSTOMERSHIPS'))).toBe(
+      true,
+    );
   });
 
   it('health data reaches a social worker of the client’s service task with the consent to social care (CONSENT)', async () => {
-    const { c, denials } = await ask('social-worker-older-people', S.olderPeopleClient, 'customerships { serviceTask } appointments { careArea }');
+    const { c, denials } = await ask(
+      'social-worker-older-people',
+      S.olderPeopleClient,
+      'customerships { serviceTask } appointments { careArea }',
+    );
     expect(denials).toEqual([]);
     expect((c!.appointments as unknown[]).length).toBeGreaterThan(0);
   });
@@ -225,10 +283,16 @@ describe('professionals', () => {
 
 describe('no personal data without a valid sign-in, and analysts get aggregates only', () => {
   it('anonymous: FORBIDDEN NOT_AUTHENTICATED for personal fields; public fields still served', async () => {
-    const a = await gqlAs<{ customer: Customer; municipalities: unknown[] }>(region, `query ($h: ID!) { municipalities { code } customer(hetu: $h) { surname } }`, { h: S.citizen });
+    const a = await gqlAs<{ customer: Customer; municipalities: unknown[] }>(
+      region,
+      `query ($h: ID!) { municipalities { code } customer(hetu: $h) { surname } }`,
+      { h: S.citizen },
+    );
     expect(a.data?.municipalities).toHaveLength(7);
     expect(a.data?.customer).toBeNull();
-    expect(a.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason])).toEqual([['customer', 'FORBIDDEN', 'NOT_AUTHENTICATED']]);
+    expect(a.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason])).toEqual([
+      ['customer', 'FORBIDDEN', 'NOT_AUTHENTICATED'],
+    ]);
   });
 
   it('an analyst asking for a personal field: FORBIDDEN AGGREGATES_ONLY', async () => {
@@ -262,10 +326,15 @@ describe('no personal data without a valid sign-in, and analysts get aggregates 
       const res = await fetch(region.subgraphs.urls[name]!, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, variables: { r: [{ __typename: 'Customer', hetu: S.citizen }] } }),
+        body: JSON.stringify({
+          query: `query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+          variables: { r: [{ __typename: 'Customer', hetu: S.citizen }] },
+        }),
       });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED_INTERNAL');
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+        'UNAUTHENTICATED_INTERNAL',
+      );
     }
   });
 });
@@ -295,7 +364,10 @@ describe('the audit log', () => {
 
   it('shows the citizen who read their data, and exports it as FHIR AuditEvents', async () => {
     await ask('nurse', S.turvakielto, 'surname');
-    type Reads = { myDataReads: { edges: { node: { readerName: string | null; basis: string | null; dataGroups: string[] } }[] }; myDataReadsFhir: string };
+    type Reads = {
+      myDataReads: { edges: { node: { readerName: string | null; basis: string | null; dataGroups: string[] } }[] };
+      myDataReadsFhir: string;
+    };
     const r = await gqlAs<Reads>(
       region,
       `{ myDataReads(first: 50) { edges { node { readerName basis dataGroups outcome } } } myDataReadsFhir(first: 50) }`,
@@ -328,7 +400,15 @@ describe('the audit log', () => {
     expect(await lookup(S.turvakielto, known)).toBe(`{"data":{"customer":{"hetu":"${S.turvakielto}"}}}`);
     expect(await lookup(unknown, unknownId)).toBe('{"data":{"customer":null}}');
     const rows = async (requestId: string) =>
-      (await audit.byRequest(requestId)).map((e) => [e.action, e.actorSub, e.subjectHetu, e.dataGroups, e.outcome, e.basis, e.lookupResult]);
+      (await audit.byRequest(requestId)).map((e) => [
+        e.action,
+        e.actorSub,
+        e.subjectHetu,
+        e.dataGroups,
+        e.outcome,
+        e.basis,
+        e.lookupResult,
+      ]);
     expect(await rows(known)).toEqual([['LOOKUP', 'demo-physician', S.turvakielto, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'FOUND']]);
     expect(await rows(unknownId)).toEqual([['LOOKUP', 'demo-physician', unknown, [], 'ALLOWED', 'PROFESSIONAL_ROLE', 'NOT_FOUND']]);
   });
@@ -336,7 +416,12 @@ describe('the audit log', () => {
   it('a failed audit write blocks the answer: FORBIDDEN AUDIT_UNAVAILABLE and no personal data', async () => {
     auditFails = true;
     try {
-      const r = await gqlAs<{ customer: Customer }>(region, `query ($h: ID!) { customer(hetu: $h) { surname address { streetFi } appointments { start } } }`, { h: S.citizen }, await token('citizen'));
+      const r = await gqlAs<{ customer: Customer }>(
+        region,
+        `query ($h: ID!) { customer(hetu: $h) { surname address { streetFi } appointments { start } } }`,
+        { h: S.citizen },
+        await token('citizen'),
+      );
       expect(JSON.stringify(r.data ?? null)).not.toContain('Rantala');
       expect(r.data?.customer ?? null).toBeNull();
       expect(r.errors?.some((e) => e.extensions?.reason === 'AUDIT_UNAVAILABLE')).toBe(true);
@@ -351,10 +436,20 @@ describe('emergency access', () => {
     const M = `mutation ($h: ID!, $r: String!) { startEmergencyAccess(hetu: $h, reason: $r) { expiresAt } }`;
     const short = await gqlAs<Record<string, unknown>>(region, M, { h: S.turvakielto, r: 'urgent' }, await token('physician'));
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const citizen = await gqlAs<Record<string, unknown>>(region, M, { h: S.turvakielto, r: 'I want to see it now' }, await token('citizen'));
+    const citizen = await gqlAs<Record<string, unknown>>(
+      region,
+      M,
+      { h: S.turvakielto, r: 'I want to see it now' },
+      await token('citizen'),
+    );
     expect(citizen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_PERMITTED' });
 
-    const started = await gqlAs<{ startEmergencyAccess: { expiresAt: string } }>(region, M, { h: S.turvakielto, r: 'Unconscious patient in the emergency room' }, await token('physician'));
+    const started = await gqlAs<{ startEmergencyAccess: { expiresAt: string } }>(
+      region,
+      M,
+      { h: S.turvakielto, r: 'Unconscious patient in the emergency room' },
+      await token('physician'),
+    );
     expect(started.errors).toBeUndefined();
     expect(started.data!.startEmergencyAccess.expiresAt).toBe('2026-11-23T16:00:00+02:00');
 
@@ -362,9 +457,15 @@ describe('emergency access', () => {
     expect(during.c).toMatchObject({ surname: 'Holmström', address: null });
     expect((during.c!.appointments as unknown[]).length).toBeGreaterThan(0);
     expect(during.denials).toEqual([{ path: 'customer.address', reason: 'TURVAKIELTO' }]);
-    const flagged = (await audit.readsOf(S.turvakielto, { limit: 20 })).entries.map((x) => x.event).filter((e) => e.actorSub === 'demo-physician' && e.emergency);
+    const flagged = (await audit.readsOf(S.turvakielto, { limit: 20 })).entries
+      .map((x) => x.event)
+      .filter((e) => e.actorSub === 'demo-physician' && e.emergency);
     expect(flagged.some((e) => e.action === 'EMERGENCY_ACCESS')).toBe(true);
-    expect(flagged.some((e) => e.action === 'READ' && e.basis === 'EMERGENCY' && e.emergencyReason === 'Unconscious patient in the emergency room')).toBe(true);
+    expect(
+      flagged.some(
+        (e) => e.action === 'READ' && e.basis === 'EMERGENCY' && e.emergencyReason === 'Unconscious patient in the emergency room',
+      ),
+    ).toBe(true);
 
     clock.advance(4 * 3_600_000);
     const after = await ask('physician', S.turvakielto, 'surname appointments { start }');

@@ -55,7 +55,13 @@ const customer = (name: string): Record<string, unknown> => answers.get(name)!.d
 
 describe('GraphiQL examples on the bundled region', () => {
   it('name only the demo persons, the example citizen and her son among them', () => {
-    expect(examples.map((e) => e.name)).toEqual(['NextAppointments', 'FeesAndCeiling', 'ChildOfGuardian', 'ClientOverview', 'RegionStatistics']);
+    expect(examples.map((e) => e.name)).toEqual([
+      'NextAppointments',
+      'FeesAndCeiling',
+      'ChildOfGuardian',
+      'ClientOverview',
+      'RegionStatistics',
+    ]);
     const codes = new Set(JSON.stringify(examples).match(HETU) ?? []);
     expect([...codes].sort()).toEqual([EXAMPLE_CHILD.hetu, EXAMPLE_CITIZEN.hetu].sort());
     for (const code of codes) expect(DEMO_PERSONS.map((p) => p.hetu)).toContain(code);
@@ -80,7 +86,11 @@ describe('GraphiQL examples on the bundled region', () => {
     const appointments = customer('NextAppointments').appointments as Sourced[];
     const fees = customer('FeesAndCeiling').fees as Sourced[];
     const customerships = customer('ClientOverview').customerships as Sourced[];
-    for (const [list, items] of [['appointments', appointments], ['fees', fees], ['customerships', customerships]] as const) {
+    for (const [list, items] of [
+      ['appointments', appointments],
+      ['fees', fees],
+      ['customerships', customerships],
+    ] as const) {
       expect(new Set(items.map((i) => i.source.municipality.nameFi)), list).toEqual(new Set(['Porvoo', 'Sipoo']));
     }
     const products = new Set([...appointments, ...fees, ...customerships].map((i) => i.source.product));

@@ -26,7 +26,11 @@ let region: E2ERegion;
  * own data sees all of it: test/e2e/access.test.ts tests everyone else); a
  * malformed code is asked by a citizen signed in with a valid one.
  */
-async function gql<T = Record<string, unknown>>(r: E2ERegion, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer<T>> {
+async function gql<T = Record<string, unknown>>(
+  r: E2ERegion,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLAnswer<T>> {
   const hetu = typeof variables.hetu === 'string' && checkHetu(variables.hetu).ok ? variables.hetu : HETU.moved;
   return gqlAs<T>(r, query, variables, await r.tokenFor({ kind: 'citizen', sub: `e2e-${hetu}`, hetu }));
 }
@@ -192,9 +196,15 @@ describe('a Lapinjärvi (407) person', () => {
       ['2026-10-20T12:30:00+03:00', 'mediatri-loviisa', '407'],
     ]);
     expect(where(c.fees)).toEqual([['2026-09-14', 'pegasos-loviisa', '407']]);
-    expect(c.customerships.map((x) => [x.serviceTask, x.source.instance, x.source.municipality.code])).toEqual([['ADULT_SOCIAL_WORK', 'proconsona-loviisa', '407']]);
-    expect(c.decisions.map((x) => [x.decisionDate, x.source.instance, x.source.municipality.code])).toEqual([['2025-04-03', 'proconsona-loviisa', '407']]);
-    expect(c.consents.map((x) => [x.type, x.source.instance, x.source.municipality.code])).toEqual([['LUOVUTUS_TERVEYDENHUOLTOON', 'proconsona-loviisa', '407']]);
+    expect(c.customerships.map((x) => [x.serviceTask, x.source.instance, x.source.municipality.code])).toEqual([
+      ['ADULT_SOCIAL_WORK', 'proconsona-loviisa', '407'],
+    ]);
+    expect(c.decisions.map((x) => [x.decisionDate, x.source.instance, x.source.municipality.code])).toEqual([
+      ['2025-04-03', 'proconsona-loviisa', '407'],
+    ]);
+    expect(c.consents.map((x) => [x.type, x.source.instance, x.source.municipality.code])).toEqual([
+      ['LUOVUTUS_TERVEYDENHUOLTOON', 'proconsona-loviisa', '407'],
+    ]);
     const all = [...c.appointments, ...c.fees, ...c.customerships, ...c.decisions, ...c.consents];
     for (const item of all) expect(item.source.municipality).toEqual(LAPINJARVI);
     expect(c.missingSources).toEqual([]);
@@ -205,7 +215,9 @@ describe('a Lapinjärvi (407) person', () => {
     const c = ok(await customer(HETU.loviisa));
     expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, loviisa: 1, lists: 1 });
     expect(where(c.appointments)).toEqual([['2026-09-15T11:00:00+03:00', 'pegasos-loviisa', '434']]);
-    expect(c.customerships.map((x) => [x.serviceTask, x.source.instance, x.source.municipality.code])).toEqual([['DISABILITY', 'proconsona-loviisa', '434']]);
+    expect(c.customerships.map((x) => [x.serviceTask, x.source.instance, x.source.municipality.code])).toEqual([
+      ['DISABILITY', 'proconsona-loviisa', '434'],
+    ]);
   });
 });
 
@@ -288,14 +300,26 @@ describe('the region-wide fee ceiling', () => {
       ['2026-06-12', 26450, true, 'PAID', 'pegasos-loviisa', '434'],
       ['2026-08-03', 4130, true, 'OPEN', 'pegasos-loviisa', '434'],
     ]);
-    expect(fc).toMatchObject({ year: 2026, ceilingCents: 81500, accruedCents: 85630, reached: true, reachedOn: '2026-06-12', complete: true, missingSources: [] });
-    expect(fc.countedFees.map((c) => [c.fee.date, c.fee.amountCents, c.fee.source.instance, c.runningTotalCents, c.customer.hetu])).toEqual([
-      ['2026-02-10', 30000, 'effica-porvoo', 30000, HETU.ceiling],
-      ['2026-04-01', 25050, 'pegasos-loviisa', 55050, HETU.ceiling],
-      ['2026-06-12', 26450, 'pegasos-loviisa', 81500, HETU.ceiling],
-      ['2026-08-03', 4130, 'pegasos-loviisa', 85630, HETU.ceiling],
+    expect(fc).toMatchObject({
+      year: 2026,
+      ceilingCents: 81500,
+      accruedCents: 85630,
+      reached: true,
+      reachedOn: '2026-06-12',
+      complete: true,
+      missingSources: [],
+    });
+    expect(fc.countedFees.map((c) => [c.fee.date, c.fee.amountCents, c.fee.source.instance, c.runningTotalCents, c.customer.hetu])).toEqual(
+      [
+        ['2026-02-10', 30000, 'effica-porvoo', 30000, HETU.ceiling],
+        ['2026-04-01', 25050, 'pegasos-loviisa', 55050, HETU.ceiling],
+        ['2026-06-12', 26450, 'pegasos-loviisa', 81500, HETU.ceiling],
+        ['2026-08-03', 4130, 'pegasos-loviisa', 85630, HETU.ceiling],
+      ],
+    );
+    expect(fc.feesAfterCeiling.map((f) => [f.date, f.amountCents, f.source.instance, f.source.municipality.code])).toEqual([
+      ['2026-08-03', 4130, 'pegasos-loviisa', '434'],
     ]);
-    expect(fc.feesAfterCeiling.map((f) => [f.date, f.amountCents, f.source.instance, f.source.municipality.code])).toEqual([['2026-08-03', 4130, 'pegasos-loviisa', '434']]);
     expect(fc.includesDependants).toEqual([]);
     expect(fc.minorFeesCountTowards).toBeNull();
   });
@@ -303,19 +327,39 @@ describe('the region-wide fee ceiling', () => {
   it('counts each year apart: 2025 (ceiling 762 €) holds one fee and is not reached', async () => {
     const answer = await ceiling(HETU.ceiling, 2025);
     expect(answer.errors).toBeUndefined();
-    expect(answer.data!.customer!.feeCeiling).toMatchObject({ year: 2025, ceilingCents: 76200, accruedCents: 12000, reached: false, reachedOn: null, feesAfterCeiling: [] });
+    expect(answer.data!.customer!.feeCeiling).toMatchObject({
+      year: 2025,
+      ceilingCents: 76200,
+      accruedCents: 12000,
+      reached: false,
+      reachedOn: null,
+      feesAfterCeiling: [],
+    });
   });
 
   it("includes a minor's fees in the ceiling of the guardian VTJ lists first, not in the second guardian's", async () => {
-    const [first, second, child] = await Promise.all([ceiling(HETU.guardian1, 2026), ceiling(HETU.guardian2, 2026), ceiling(HETU.child, 2026)]);
+    const [first, second, child] = await Promise.all([
+      ceiling(HETU.guardian1, 2026),
+      ceiling(HETU.guardian2, 2026),
+      ceiling(HETU.child, 2026),
+    ]);
     for (const a of [first, second, child]) expect(a.errors).toBeUndefined();
 
     const g1 = first.data!.customer!.feeCeiling;
-    expect(g1).toMatchObject({ accruedCents: 82000, reached: true, reachedOn: '2026-03-03', complete: true, includesDependants: [{ hetu: HETU.child }], minorFeesCountTowards: null });
-    expect(g1.countedFees.map((c) => [c.customer.hetu, c.fee.date, c.fee.amountCents, c.fee.source.instance, c.runningTotalCents])).toEqual([
-      [HETU.guardian1, '2026-01-20', 70000, 'effica-porvoo', 70000],
-      [HETU.child, '2026-03-03', 12000, 'lifecare-porvoo', 82000],
-    ]);
+    expect(g1).toMatchObject({
+      accruedCents: 82000,
+      reached: true,
+      reachedOn: '2026-03-03',
+      complete: true,
+      includesDependants: [{ hetu: HETU.child }],
+      minorFeesCountTowards: null,
+    });
+    expect(g1.countedFees.map((c) => [c.customer.hetu, c.fee.date, c.fee.amountCents, c.fee.source.instance, c.runningTotalCents])).toEqual(
+      [
+        [HETU.guardian1, '2026-01-20', 70000, 'effica-porvoo', 70000],
+        [HETU.child, '2026-03-03', 12000, 'lifecare-porvoo', 82000],
+      ],
+    );
 
     const g2 = second.data!.customer!.feeCeiling;
     expect(g2).toMatchObject({ accruedCents: 5000, reached: false, reachedOn: null, includesDependants: [], minorFeesCountTowards: null });
@@ -431,34 +475,39 @@ describe('partial results: each source stopped in turn', () => {
     expect(baseline.missingSources).toEqual([]);
   });
 
-  const cases = [...RECORD_INSTANCES, 'vtj' as const].flatMap((instance) => (['maintenance', 'drop'] as const).map((mode) => [instance, mode] as const));
+  const cases = [...RECORD_INSTANCES, 'vtj' as const].flatMap((instance) =>
+    (['maintenance', 'drop'] as const).map((mode) => [instance, mode] as const),
+  );
 
-  it.each(cases)('%s in %s: everything the other sources gave, one SOURCE_UNAVAILABLE error naming it, and missingSources naming it', async (instance, mode) => {
-    const emulator = region.emulators.get(instance)!;
-    emulator.faults.set({ mode });
-    let answer: CustomerAnswer;
-    try {
-      answer = await customer(HETU.wanderer);
-    } finally {
-      emulator.faults.clear();
-    }
-    expect(answer.status).toBe(200);
-    expect(sourceErrors(answer.errors)).toEqual([{ code: 'SOURCE_UNAVAILABLE', instance }]);
-    // Messages name the instance, never the person.
-    expect(JSON.stringify(answer.errors)).not.toContain(HETU.wanderer);
-    const c = answer.data!.customer!;
-    expect(c.missingSources).toEqual([{ instance, code: 'SOURCE_UNAVAILABLE' }]);
-    expect(listsWithout(c)).toEqual(listsWithout(baseline, instance));
-    if (instance === 'vtj') {
-      // VTJ's basic data is what is missing; the records are all there.
-      expect(c.surname).toBeNull();
-      expect(c.municipality).toBeNull();
-    } else {
-      expect(c.surname).toBe('Grönroos');
-      // Something of that instance was there before: the gap is real, and told.
-      expect(listsWithout(baseline, instance)).not.toEqual(listsWithout(baseline));
-    }
-  });
+  it.each(cases)(
+    '%s in %s: everything the other sources gave, one SOURCE_UNAVAILABLE error naming it, and missingSources naming it',
+    async (instance, mode) => {
+      const emulator = region.emulators.get(instance)!;
+      emulator.faults.set({ mode });
+      let answer: CustomerAnswer;
+      try {
+        answer = await customer(HETU.wanderer);
+      } finally {
+        emulator.faults.clear();
+      }
+      expect(answer.status).toBe(200);
+      expect(sourceErrors(answer.errors)).toEqual([{ code: 'SOURCE_UNAVAILABLE', instance }]);
+      // Messages name the instance, never the person.
+      expect(JSON.stringify(answer.errors)).not.toContain(HETU.wanderer);
+      const c = answer.data!.customer!;
+      expect(c.missingSources).toEqual([{ instance, code: 'SOURCE_UNAVAILABLE' }]);
+      expect(listsWithout(c)).toEqual(listsWithout(baseline, instance));
+      if (instance === 'vtj') {
+        // VTJ's basic data is what is missing; the records are all there.
+        expect(c.surname).toBeNull();
+        expect(c.municipality).toBeNull();
+      } else {
+        expect(c.surname).toBe('Grönroos');
+        // Something of that instance was there before: the gap is real, and told.
+        expect(listsWithout(baseline, instance)).not.toEqual(listsWithout(baseline));
+      }
+    },
+  );
 
   it("marks a guardian's fee ceiling incomplete when the minor's source is down, and counts what it could read", async () => {
     const emulator = region.emulators.get('lifecare-porvoo')!;
@@ -519,7 +568,12 @@ describe('partial results: each source stopped in turn', () => {
       { instance: 'subgraph:myrskyla', code: 'SUBGRAPH_UNAVAILABLE' },
     ]);
     const lost = (i: Item) => i.source.instance === 'mediatri-sipoo' || i.source.municipality.code === '504';
-    const expected = listsWithout({ ...baseline, appointments: baseline.appointments.filter((a) => !lost(a)), customerships: baseline.customerships.filter((x) => !lost(x)), fees: baseline.fees.filter((f) => !lost(f)) });
+    const expected = listsWithout({
+      ...baseline,
+      appointments: baseline.appointments.filter((a) => !lost(a)),
+      customerships: baseline.customerships.filter((x) => !lost(x)),
+      fees: baseline.fees.filter((f) => !lost(f)),
+    });
     expect(listsWithout(c)).toEqual(expected);
     // One error for the unreachable subgraph (from the gateway), one for the closed emulator.
     expect((answer.errors ?? []).map((e) => e.extensions?.code).sort()).toEqual(['SOURCE_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE']);

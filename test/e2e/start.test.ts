@@ -49,7 +49,9 @@ async function startRegionProcess(name: string, command: string, args: readonly 
   let out = '';
   child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => void (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`expected the GraphiQL address within 80 s, received:\n${out.slice(-2_000)}`)), 80_000);
     const look = () => {
@@ -102,8 +104,18 @@ afterAll(() => {
 
 // Concurrent: each test waits mostly on its own child process's start.
 describe.concurrent('npm start', () => {
-  it('runs the whole region on the bundled fixtures, and Ctrl-C (SIGINT to its process group) stops it within a few seconds with code 0, leaving no process', async ({ expect }) => {
-    const region = await startRegionProcess('sigint', process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--log-level', 'warn']);
+  it('runs the whole region on the bundled fixtures, and Ctrl-C (SIGINT to its process group) stops it within a few seconds with code 0, leaving no process', async ({
+    expect,
+  }) => {
+    const region = await startRegionProcess('sigint', process.execPath, [
+      '--import',
+      'tsx',
+      'scripts/start.ts',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ]);
     expect(region.output()).toContain(`GraphQL:  ${region.url}/graphql`);
     // Up means every subgraph answers and the person index is built. Soft: the stop below is tested either way.
     const ready = await fetch(`${region.url}/readyz`);
@@ -119,15 +131,29 @@ describe.concurrent('npm start', () => {
     await expect(fetch(`${region.url}/healthz`)).rejects.toThrow();
   }, 120_000);
 
-  it('runs on any directory given with --fixtures, and SIGTERM to the npm process (as a process manager sends it) stops everything within a few seconds, leaving no process', async ({ expect }) => {
-    const region = await startRegionProcess('sigterm', 'npm', ['start', '--', '--fixtures', fixturesDir, '--port', '0', '--log-level', 'warn']);
+  it('runs on any directory given with --fixtures, and SIGTERM to the npm process (as a process manager sends it) stops everything within a few seconds, leaving no process', async ({
+    expect,
+  }) => {
+    const region = await startRegionProcess('sigterm', 'npm', [
+      'start',
+      '--',
+      '--fixtures',
+      fixturesDir,
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ]);
     // Signed in as the person asked about, with a token of the child's development identity provider (same key directory and port).
     const idp = await DevIdp.open({ dir: join(fixturesDir, '.dev-idp-sigterm'), port: Number(new URL(region.url).port) });
     const { token } = await idp.mint({ kind: 'citizen', sub: 'e2e-start', hetu: HETU.moved });
     const res = await fetch(`${region.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'query($h: ID!) { customer(hetu: $h) { surname appointments { source { instance } } } }', variables: { h: HETU.moved } }),
+      body: JSON.stringify({
+        query: 'query($h: ID!) { customer(hetu: $h) { surname appointments { source { instance } } } }',
+        variables: { h: HETU.moved },
+      }),
     });
     const body = (await res.json()) as { data?: { customer: { surname: string; appointments: unknown[] } } };
     expect(body.data?.customer.surname).toBe('Äijälä');

@@ -64,7 +64,8 @@ export interface RunningHive {
 /** Starts Hive Gateway on 127.0.0.1, port 0. */
 export async function startHiveGateway(options: HiveOptions): Promise<RunningHive> {
   const { createGatewayRuntime } = (await import(HIVE_RUNTIME)) as HiveRuntimeModule;
-  const handler = options.planner === 'router' ? ((await import(ROUTER_RUNTIME)) as { unifiedGraphHandler: unknown }).unifiedGraphHandler : undefined;
+  const handler =
+    options.planner === 'router' ? ((await import(ROUTER_RUNTIME)) as { unifiedGraphHandler: unknown }).unifiedGraphHandler : undefined;
   const nameByUrl = new Map(Object.entries(options.subgraphUrls).map(([name, url]) => [url, name]));
   const subgraphHeaders = options.subgraphHeaders;
   const runtime = createGatewayRuntime({

@@ -107,26 +107,46 @@ interface Case {
  * planner cannot plan that ("Expected a single parent"): pinned below.
  */
 function withFlatCustomers(query: string): string {
-  return query.replace(/\{ hetu (?:surname firstNames|firstNames surname|firstNames) \}/g, '{ hetu }').replace(/customer \{ hetu firstNames \}/g, 'customer { hetu }');
+  return query
+    .replace(/\{ hetu (?:surname firstNames|firstNames surname|firstNames) \}/g, '{ hetu }')
+    .replace(/customer \{ hetu firstNames \}/g, 'customer { hetu }');
 }
 
-const CASES: readonly Case[] = ([
-  { name: 'client overview, records in two municipalities', query: CLIENT_OVERVIEW.query, variables: { hetu: persons.twoMunicipalities, year } },
-  { name: 'client overview, Lapinjärvi person (Loviisa instances)', query: CLIENT_OVERVIEW.query, variables: { hetu: persons.lapinjarvi, year } },
-  { name: 'client overview, Myrskylä person (phhyky instances)', query: CLIENT_OVERVIEW.query, variables: { hetu: persons.myrskyla, year } },
-  { name: "a citizen's next appointments", query: NEXT_APPOINTMENTS.query, variables: { hetu: persons.twoMunicipalities } },
-  {
-    name: 'appointments in a window, filtered and ordered',
-    query: APPOINTMENTS_IN_WINDOW,
-    variables: { hetu: persons.twoMunicipalities, from: `${year - 1}-01-01T00:00:00+02:00`, to: `${year + 2}-01-01T00:00:00+02:00` },
-  },
-  { name: 'fees and fee ceiling across municipalities', query: FEES_AND_CEILING.query, variables: { hetu: persons.twoMunicipalities, year } },
-  { name: "fees and fee ceiling with a minor's fees", query: FEES_AND_CEILING.query, variables: { hetu: persons.firstGuardian, year } },
-  { name: 'two persons in one operation', query: TWO_PERSONS, variables: { a: persons.lapinjarvi, b: persons.myrskyla, year } },
-  { name: 'basic data and the municipalities', query: BASIC_DATA, variables: { hetu: persons.firstGuardian }, regionOnly: true },
-  { name: 'a person unknown to every source', query: CLIENT_OVERVIEW.query, variables: { hetu: persons.unknown, year } },
-  { name: 'a malformed identity code', query: CLIENT_OVERVIEW.query, variables: { hetu: '010594Y902X', year }, regionOnly: true },
-] as Case[]).map((c) => ({ ...c, query: withFlatCustomers(c.query) }));
+const CASES: readonly Case[] = (
+  [
+    {
+      name: 'client overview, records in two municipalities',
+      query: CLIENT_OVERVIEW.query,
+      variables: { hetu: persons.twoMunicipalities, year },
+    },
+    {
+      name: 'client overview, Lapinjärvi person (Loviisa instances)',
+      query: CLIENT_OVERVIEW.query,
+      variables: { hetu: persons.lapinjarvi, year },
+    },
+    {
+      name: 'client overview, Myrskylä person (phhyky instances)',
+      query: CLIENT_OVERVIEW.query,
+      variables: { hetu: persons.myrskyla, year },
+    },
+    { name: "a citizen's next appointments", query: NEXT_APPOINTMENTS.query, variables: { hetu: persons.twoMunicipalities } },
+    {
+      name: 'appointments in a window, filtered and ordered',
+      query: APPOINTMENTS_IN_WINDOW,
+      variables: { hetu: persons.twoMunicipalities, from: `${year - 1}-01-01T00:00:00+02:00`, to: `${year + 2}-01-01T00:00:00+02:00` },
+    },
+    {
+      name: 'fees and fee ceiling across municipalities',
+      query: FEES_AND_CEILING.query,
+      variables: { hetu: persons.twoMunicipalities, year },
+    },
+    { name: "fees and fee ceiling with a minor's fees", query: FEES_AND_CEILING.query, variables: { hetu: persons.firstGuardian, year } },
+    { name: 'two persons in one operation', query: TWO_PERSONS, variables: { a: persons.lapinjarvi, b: persons.myrskyla, year } },
+    { name: 'basic data and the municipalities', query: BASIC_DATA, variables: { hetu: persons.firstGuardian }, regionOnly: true },
+    { name: 'a person unknown to every source', query: CLIENT_OVERVIEW.query, variables: { hetu: persons.unknown, year } },
+    { name: 'a malformed identity code', query: CLIENT_OVERVIEW.query, variables: { hetu: '010594Y902X', year }, regionOnly: true },
+  ] as Case[]
+).map((c) => ({ ...c, query: withFlatCustomers(c.query) }));
 
 interface Answer {
   readonly status: number;
@@ -141,7 +161,10 @@ async function ask(url: string, c: Case): Promise<Answer> {
     headers: { ...CALLER.headers, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ query: c.query, variables: c.variables }),
   });
-  const body = (await res.json()) as { data?: Record<string, unknown> | null; errors?: { path?: unknown[]; extensions?: { code?: unknown } }[] };
+  const body = (await res.json()) as {
+    data?: Record<string, unknown> | null;
+    errors?: { path?: unknown[]; extensions?: { code?: unknown } }[];
+  };
   return {
     status: res.status,
     data: body.data,
@@ -173,10 +196,19 @@ beforeAll(async () => {
   const emergency = await EmergencyAccessStore.open(region.database);
   const asked = CASES.flatMap((c) => Object.values(c.variables)).filter((v): v is string => typeof v === 'string' && checkHetu(v).ok);
   // Their dependants too: the fee ceiling counts a minor's fees, each decided for the minor.
-  const vtjTruth = readFileSync(`${FIXTURES}/truth/vtj.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { hetu: string; dependants?: string[] });
+  const vtjTruth = readFileSync(`${FIXTURES}/truth/vtj.jsonl`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { hetu: string; dependants?: string[] });
   const dependants = vtjTruth.filter((p) => asked.includes(p.hetu)).flatMap((p) => p.dependants ?? []);
   for (const hetu of new Set([...asked, ...dependants])) {
-    await emergency.start({ identity: PHYSICIAN, hetu, reason: 'Interop test: the same answers from both gateways', requestId: randomUUID(), now: clock.now() });
+    await emergency.start({
+      identity: PHYSICIAN,
+      hetu,
+      reason: 'Interop test: the same answers from both gateways',
+      requestId: randomUUID(),
+      now: clock.now(),
+    });
   }
   const urls = region.subgraphs.urls;
   const { internalKey } = region.subgraphs;
@@ -189,7 +221,11 @@ beforeAll(async () => {
         subgraphUrls: urls,
         // What our gateway sends each subgraph: a token for that subgraph, carrying the caller.
         subgraphHeaders: async (name) => ({
-          [INTERNAL_TOKEN_HEADER]: await signInternalToken(internalKey, { audience: name, requestId: randomUUID(), identity: CALLER.identity }),
+          [INTERNAL_TOKEN_HEADER]: await signInternalToken(internalKey, {
+            audience: name,
+            requestId: randomUUID(),
+            identity: CALLER.identity,
+          }),
         }),
       }),
     );
@@ -216,12 +252,18 @@ describe('our gateway answers the interop cases with real content', () => {
   it('gives records of two municipalities, a fee ceiling with dependants and a clear BAD_USER_INPUT', () => {
     const overview = customer(CASES[0]!.name);
     const window = customer('appointments in a window, filtered and ordered');
-    const items = [...(['fees', 'customerships', 'decisions', 'plans', 'consents'] as const).flatMap((l) => overview[l] as Sourced[]), ...(window.appointments as Sourced[])];
+    const items = [
+      ...(['fees', 'customerships', 'decisions', 'plans', 'consents'] as const).flatMap((l) => overview[l] as Sourced[]),
+      ...(window.appointments as Sourced[]),
+    ];
     expect(new Set(items.map((i) => i.source.municipality.nameFi)).size).toBeGreaterThanOrEqual(2);
     expect((overview.fees as unknown[]).length).toBeGreaterThan(0);
     expect((window.appointments as unknown[]).length).toBeGreaterThan(0);
     expect(overview.missingSources).toEqual([]);
-    const ceiling = customer("fees and fee ceiling with a minor's fees").feeCeiling as { includesDependants: unknown[]; countedFees: unknown[] };
+    const ceiling = customer("fees and fee ceiling with a minor's fees").feeCeiling as {
+      includesDependants: unknown[];
+      countedFees: unknown[];
+    };
     expect(ceiling.includesDependants.length).toBeGreaterThan(0);
     expect(ceiling.countedFees.length).toBeGreaterThan(0);
     expect(answer('a malformed identity code').errors).toEqual(['customer: BAD_USER_INPUT']);
@@ -246,7 +288,11 @@ describe('Hive Router planner limits (pinned)', () => {
   // drop withFlatCustomers and this test.
   it('still cannot plan a nested customer’s name through the access point, which our gateway answers', async () => {
     const c: Case = { name: 'nested', query: BASIC_DATA, variables: { hetu: persons.firstGuardian } };
-    const res = await fetch(hives.get('router')!.url, { method: 'POST', headers: { ...CALLER.headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: c.query, variables: c.variables }) });
+    const res = await fetch(hives.get('router')!.url, {
+      method: 'POST',
+      headers: { ...CALLER.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: c.query, variables: c.variables }),
+    });
     expect(JSON.stringify(await res.json())).toContain('Failed to plan query');
     const mine = await ask(`${region.gatewayUrl}/graphql`, c);
     expect((mine.data as { customer: { dependants: { firstNames: string | null }[] } }).customer.dependants.length).toBeGreaterThan(0);
@@ -271,10 +317,13 @@ describe('Hive Gateway with its default stitching runtime (@graphql-tools/federa
   // answers right, drop this test and run every case on this runtime too.
   it("still has the @requires bug: a citizen's next appointments come back empty, municipalities 'unavailable'", async () => {
     const c = CASES.find((x) => x.name === "a citizen's next appointments")!;
-    const theirs = (await ask(hives.get('stitching')!.url, c)).data as { customer: { appointments: unknown[]; missingSources: { instance: string; code: string }[] } };
+    const theirs = (await ask(hives.get('stitching')!.url, c)).data as {
+      customer: { appointments: unknown[]; missingSources: { instance: string; code: string }[] };
+    };
     expect((customer(c.name).appointments as unknown[]).length).toBeGreaterThan(0);
     expect(theirs.customer.appointments).toEqual([]);
     expect(theirs.customer.missingSources.length).toBeGreaterThan(0);
-    for (const m of theirs.customer.missingSources) expect(m).toEqual({ instance: expect.stringMatching(/^subgraph:/), code: 'SUBGRAPH_UNAVAILABLE' });
+    for (const m of theirs.customer.missingSources)
+      expect(m).toEqual({ instance: expect.stringMatching(/^subgraph:/), code: 'SUBGRAPH_UNAVAILABLE' });
   });
 });

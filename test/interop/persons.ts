@@ -64,7 +64,9 @@ export function pickPersons(fixturesDir: string): InteropPersons {
   const items = new Map<string, number>();
   const feesInYear = new Map<string, number>();
   const upcoming = new Map<string, number>();
-  for (const file of readdirSync(truth).filter((f) => f.endsWith('.jsonl') && f !== 'vtj.jsonl').sort()) {
+  for (const file of readdirSync(truth)
+    .filter((f) => f.endsWith('.jsonl') && f !== 'vtj.jsonl')
+    .sort()) {
     for (const r of jsonLines<TruthRecords>(join(truth, file))) {
       const ms = municipalities.get(r.hetu) ?? new Set<string>();
       for (const list of LISTS) for (const item of r[list]) ms.add(item.source.municipality);

@@ -86,7 +86,9 @@ describe('loopback-only guard', () => {
   });
 
   it('knows loopback from the rest', () => {
-    for (const h of ['127.0.0.1', '127.5.0.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1', undefined]) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['10.0.0.1', '169.254.169.254', 'example.com', '::ffff:8.8.8.8', 'fd00::1', '128.0.0.1']) expect(isLoopbackHost(h)).toBe(false);
+    for (const h of ['127.0.0.1', '127.5.0.1', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1', undefined])
+      expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['10.0.0.1', '169.254.169.254', 'example.com', '::ffff:8.8.8.8', 'fd00::1', '128.0.0.1'])
+      expect(isLoopbackHost(h)).toBe(false);
   });
 });

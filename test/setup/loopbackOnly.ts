@@ -17,7 +17,7 @@ import net from 'node:net';
 import { syncBuiltinESMExports } from 'node:module';
 
 /** The error's message prefix, for tests that check the guard fired. */
-export const BLOCKED = 'Blocked by the test suite\'s loopback-only guard (test/setup/loopbackOnly.ts)';
+export const BLOCKED = "Blocked by the test suite's loopback-only guard (test/setup/loopbackOnly.ts)";
 
 /** Whether a host names this machine: `localhost`, 127.0.0.0/8, ::1 (also IPv4-mapped), or the unspecified address. */
 export function isLoopbackHost(host: string | undefined | null): boolean {

@@ -36,7 +36,12 @@ interface LogCall {
 }
 
 function persons(from: number, to: number, over: (i: number) => Partial<FakePerson> = () => ({})): FakePerson[] {
-  return Array.from({ length: to - from }, (_, k) => ({ hetu: syntheticHetu(from + k), localId: `L${from + k}`, changedAt: CHANGED, ...over(from + k) }));
+  return Array.from({ length: to - from }, (_, k) => ({
+    hetu: syntheticHetu(from + k),
+    localId: `L${from + k}`,
+    changedAt: CHANGED,
+    ...over(from + k),
+  }));
 }
 
 function setup(adapters: FakeSource[], options: Partial<PersonIndexOptions> = {}) {
@@ -49,15 +54,24 @@ function setup(adapters: FakeSource[], options: Partial<PersonIndexOptions> = {}
     error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
   };
   const index = new PersonIndex({ store, adapters, clock, scheduler, logger, ...options });
-  const source = async (instance: InstanceId): Promise<SourceStatus> => (await index.status()).sources.find((s) => s.instance === instance)!;
+  const source = async (instance: InstanceId): Promise<SourceStatus> =>
+    (await index.status()).sources.find((s) => s.instance === instance)!;
   return { index, clock, scheduler, logs, source };
 }
 
 describe('PersonIndex build', () => {
   it('builds from every source, page by page, and says where each person is', async () => {
     const porvoo = new FakeSource('lifecare-porvoo', persons(0, 50), { pageSize: 7 });
-    const efficaPorvoo = new FakeSource('effica-porvoo', persons(40, 60, (i) => ({ localId: syntheticHetu(i) })), { pageSize: 5 });
-    const sipoo = new FakeSource('mediatri-sipoo', persons(100, 123, (i) => ({ changedAt: `2025-02-2${i % 7}T08:00:00+02:00` })), { pageSize: 10 });
+    const efficaPorvoo = new FakeSource(
+      'effica-porvoo',
+      persons(40, 60, (i) => ({ localId: syntheticHetu(i) })),
+      { pageSize: 5 },
+    );
+    const sipoo = new FakeSource(
+      'mediatri-sipoo',
+      persons(100, 123, (i) => ({ changedAt: `2025-02-2${i % 7}T08:00:00+02:00` })),
+      { pageSize: 10 },
+    );
     const { index, source } = setup([porvoo, efficaPorvoo, sipoo]);
     expect(index.ready).toBe(false);
     expect((await index.status()).sources.map((s) => s.state)).toEqual(['building', 'building', 'building']);
@@ -65,7 +79,11 @@ describe('PersonIndex build', () => {
     await index.start();
 
     expect(index.ready).toBe(true);
-    expect([porvoo.listCalls, efficaPorvoo.listCalls, sipoo.listCalls]).toEqual([[BEGINNING_OF_TIME], [BEGINNING_OF_TIME], [BEGINNING_OF_TIME]]);
+    expect([porvoo.listCalls, efficaPorvoo.listCalls, sipoo.listCalls]).toEqual([
+      [BEGINNING_OF_TIME],
+      [BEGINNING_OF_TIME],
+      [BEGINNING_OF_TIME],
+    ]);
     expect(await source('lifecare-porvoo')).toEqual({
       instance: 'lifecare-porvoo',
       state: 'ready',
@@ -100,7 +118,10 @@ describe('PersonIndex build', () => {
   });
 
   it('gives a single-municipality instance its municipality whatever the listing says', async () => {
-    const porvoo = new FakeSource('lifecare-porvoo', persons(0, 3, () => ({ municipality: '753' })));
+    const porvoo = new FakeSource(
+      'lifecare-porvoo',
+      persons(0, 3, () => ({ municipality: '753' })),
+    );
     const { index } = setup([porvoo]);
     await index.start();
     expect((await index.lookup([syntheticHetu(0)]))[0]).toEqual([{ instance: 'lifecare-porvoo', localId: 'L0', municipality: '638' }]);
@@ -153,7 +174,10 @@ describe('PersonIndex polling', () => {
   });
 
   it('uses its own last poll when the source gives no change instants', async () => {
-    const src = new FakeSource('effica-porvoo', persons(0, 3, () => ({ changedAt: undefined })));
+    const src = new FakeSource(
+      'effica-porvoo',
+      persons(0, 3, () => ({ changedAt: undefined })),
+    );
     const { index, clock } = setup([src], { overlapMs: 60_000 });
     await index.start();
     clock.advance(30_000);
@@ -194,7 +218,11 @@ describe('PersonIndex polling', () => {
     expect((await source('mediatri-sipoo')).persons).toBe(10);
     expect((await index.lookup([syntheticHetu(15)]))[0]!.map((e) => e.instance)).toEqual(['lifecare-porvoo']);
     expect(logs.filter((l) => l.level === 'warn')).toEqual([
-      { level: 'warn', obj: { instance: 'effica-porvoo', full: true, code: 'SOURCE_UNAVAILABLE', errorName: 'AdapterError' }, msg: 'person index source failed' },
+      {
+        level: 'warn',
+        obj: { instance: 'effica-porvoo', full: true, code: 'SOURCE_UNAVAILABLE', errorName: 'AdapterError' },
+        msg: 'person index source failed',
+      },
     ]);
 
     // It comes back: still a full build, since it never completed one.
@@ -223,7 +251,11 @@ describe('PersonIndex polling', () => {
 
     porvoo.failure = null;
     await index.poll();
-    expect(logs.at(-1)).toMatchObject({ level: 'info', msg: 'person index source recovered', obj: { instance: 'lifecare-porvoo', full: false } });
+    expect(logs.at(-1)).toMatchObject({
+      level: 'info',
+      msg: 'person index source recovered',
+      obj: { instance: 'lifecare-porvoo', full: false },
+    });
   });
 
   it('keeps the pages a failed listing gave and lists in full again next round', async () => {
@@ -239,7 +271,10 @@ describe('PersonIndex polling', () => {
   });
 
   it('removes persons gone from a source at the periodic full listing', async () => {
-    const porvoo = new FakeSource('lifecare-phhyky', persons(0, 5, (i) => ({ municipality: i % 2 ? '504' : '616' })));
+    const porvoo = new FakeSource(
+      'lifecare-phhyky',
+      persons(0, 5, (i) => ({ municipality: i % 2 ? '504' : '616' })),
+    );
     const { index, clock, logs } = setup([porvoo], { fullRefreshMs: 60_000 });
     await index.start();
     porvoo.persons.delete(syntheticHetu(2));
@@ -279,9 +314,13 @@ describe('PersonIndex municipalities of shared instances', () => {
   });
 
   it('reads persons in batches where the listing does not say, and re-reads only changed ones', async () => {
-    const pegasos = new FakeSource('pegasos-loviisa', persons(0, 25, (i) => ({ municipality: i % 2 ? '407' : '434' })), {
-      listsMunicipality: false,
-    });
+    const pegasos = new FakeSource(
+      'pegasos-loviisa',
+      persons(0, 25, (i) => ({ municipality: i % 2 ? '407' : '434' })),
+      {
+        listsMunicipality: false,
+      },
+    );
     const { index, clock, source } = setup([pegasos], { resolveBatchSize: 10 });
     await index.start();
     expect(pegasos.readCalls).toEqual([10, 10, 5]);
@@ -311,7 +350,11 @@ describe('PersonIndex municipalities of shared instances', () => {
   });
 
   it('fails the round when the source is unavailable while resolving', async () => {
-    const pegasos = new FakeSource('pegasos-loviisa', persons(0, 5, () => ({ municipality: '434' })), { listsMunicipality: false });
+    const pegasos = new FakeSource(
+      'pegasos-loviisa',
+      persons(0, 5, () => ({ municipality: '434' })),
+      { listsMunicipality: false },
+    );
     pegasos.readFailure = new AdapterError('SOURCE_UNAVAILABLE', 'pegasos-loviisa', 'expected an answer within 5000 ms, received none');
     const { index, source } = setup([pegasos]);
     await index.start();
@@ -330,7 +373,12 @@ describe('PersonIndex listing issues and personal data', () => {
       listingIssues: [
         invalidCodeIssue('proconsona-sipoo', 'V_ASIAKAS ASIAKAS_ID=7'),
         invalidCodeIssue('proconsona-sipoo', 'V_ASIAKAS ASIAKAS_ID=9'),
-        issue('UNLINKED_RECORD', 'proconsona-sipoo', 'V_ASIAKAS ASIAKAS_ID=12', 'expected one person for a legacy code, received two candidates'),
+        issue(
+          'UNLINKED_RECORD',
+          'proconsona-sipoo',
+          'V_ASIAKAS ASIAKAS_ID=12',
+          'expected one person for a legacy code, received two candidates',
+        ),
       ],
     });
     const { index, source } = setup([sipoo]);
@@ -341,7 +389,11 @@ describe('PersonIndex listing issues and personal data', () => {
 
   it('puts no identity code into status or logs, whatever happens', async () => {
     const porvoo = new FakeSource('lifecare-porvoo', persons(0, 10));
-    const pegasos = new FakeSource('pegasos-loviisa', persons(10, 20, () => ({ municipality: '434' })), { listsMunicipality: false });
+    const pegasos = new FakeSource(
+      'pegasos-loviisa',
+      persons(10, 20, () => ({ municipality: '434' })),
+      { listsMunicipality: false },
+    );
     pegasos.brokenReads.add(syntheticHetu(11));
     const failing = new FakeSource('effica-porvoo', persons(20, 30));
     failing.failure = new AdapterError('SOURCE_ERROR', 'effica-porvoo', 'expected a result set, received an internal error');

@@ -94,7 +94,8 @@ export class PersonIndex {
       resolveBatchSize: options.resolveBatchSize ?? DEFAULTS.resolveBatchSize,
       fullRefreshMs: options.fullRefreshMs ?? DEFAULTS.fullRefreshMs,
     };
-    if (this.opts.resolveBatchSize < 1 || this.opts.intervalMs < 1) throw new RangeError('resolveBatchSize and intervalMs must be positive.');
+    if (this.opts.resolveBatchSize < 1 || this.opts.intervalMs < 1)
+      throw new RangeError('resolveBatchSize and intervalMs must be positive.');
     const seen = new Set<InstanceId>();
     this.sources = options.adapters.map((adapter) => {
       if (seen.has(adapter.instance)) throw new Error(`Two adapters for instance ${adapter.instance}.`);
@@ -230,7 +231,10 @@ export class PersonIndex {
       if (signal.aborted) return;
       const code = errorCode(err);
       source.state = { ...s, state: 'failing', lastErrorCode: code, lastErrorAt: clock.now().getTime() };
-      logger.warn({ instance: adapter.instance, full, code, errorName: err instanceof Error ? err.name : typeof err }, 'person index source failed');
+      logger.warn(
+        { instance: adapter.instance, full, code, errorName: err instanceof Error ? err.name : typeof err },
+        'person index source failed',
+      );
     }
     await store.saveSourceState(source.state, clock.now()).catch((err: unknown) => {
       logger.error({ instance: adapter.instance, code: errorCode(err) }, 'person index state not saved');

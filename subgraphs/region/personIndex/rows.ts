@@ -91,7 +91,10 @@ export async function pageRows(
   }
 
   if (unresolved.length > 0) {
-    const known = await store.known(adapter.instance, unresolved.map((u) => rows[u.index]!.hetu));
+    const known = await store.known(
+      adapter.instance,
+      unresolved.map((u) => rows[u.index]!.hetu),
+    );
     const toRead: number[] = [];
     for (const u of unresolved) {
       const k = known.get(rows[u.index]!.hetu);

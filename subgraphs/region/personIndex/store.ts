@@ -101,7 +101,12 @@ export class PersonIndexStore {
    */
   async lookup(hetus: readonly string[]): Promise<IndexEntry[][]> {
     if (hetus.length === 0) return [];
-    const rows = await this.db.query<{ hetu: string; instance: InstanceId; local_id: string | null; municipality: MunicipalityCode | null }>(
+    const rows = await this.db.query<{
+      hetu: string;
+      instance: InstanceId;
+      local_id: string | null;
+      municipality: MunicipalityCode | null;
+    }>(
       `SELECT hetu, instance, local_id, municipality FROM person_index
         WHERE hetu = ANY($1::text[]) ORDER BY hetu, instance`,
       [[...new Set(hetus)]],

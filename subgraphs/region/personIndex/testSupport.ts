@@ -45,7 +45,11 @@ export class FakeSource implements SourceAdapter {
   private readonly listsMunicipality: boolean;
   private readonly listingIssues: readonly RecordIssue[];
 
-  constructor(readonly instance: InstanceId, persons: readonly FakePerson[] = [], options: FakeSourceOptions = {}) {
+  constructor(
+    readonly instance: InstanceId,
+    persons: readonly FakePerson[] = [],
+    options: FakeSourceOptions = {},
+  ) {
     this.product = instanceOf(instance).product;
     this.pageSize = options.pageSize ?? 100;
     this.listsMunicipality = options.listsMunicipality ?? true;
@@ -86,7 +90,8 @@ export class FakeSource implements SourceAdapter {
     return hetus.map((hetu) => {
       if (this.failure) return this.failure;
       if (this.readFailure) return this.readFailure;
-      if (this.brokenReads.has(hetu)) return new AdapterError('MALFORMED_RESPONSE', this.instance, 'expected a person, received a truncated body');
+      if (this.brokenReads.has(hetu))
+        return new AdapterError('MALFORMED_RESPONSE', this.instance, 'expected a person, received a truncated body');
       const p = this.persons.get(hetu);
       if (!p) return { records: emptyRecords(hetu, this.instance), issues: [] };
       const municipality = inst.municipalities.find((m) => m === p.municipality) ?? inst.municipalities[0]!;
@@ -117,5 +122,10 @@ export function syntheticHetu(n: number): string {
 
 /** An invalid-code listing issue as an adapter would report it. */
 export function invalidCodeIssue(instance: InstanceId, position: string): RecordIssue {
-  return issue('INVALID_IDENTITY_CODE', instance, position, 'expected a valid identity code, received one whose check character does not match');
+  return issue(
+    'INVALID_IDENTITY_CODE',
+    instance,
+    position,
+    'expected a valid identity code, received one whose check character does not match',
+  );
 }

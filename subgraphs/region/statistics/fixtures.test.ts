@@ -33,10 +33,14 @@ let indexed: IndexedPerson[];
 
 beforeAll(async () => {
   emulators = await startEmulators({ fixturesDir: FIXTURES });
-  sources = await createSources({ addresses: Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>, clock });
+  sources = await createSources({
+    addresses: Object.fromEntries([...emulators].map(([id, e]) => [id, e.address])) as Partial<Record<InstanceId, string>>,
+    clock,
+  });
   const byHetu = new Map<string, InstanceId[]>();
   for (const [id, adapter] of sources.adapters) {
-    for (const p of (await collectChanged(adapter.listChanged(BEGINNING_OF_TIME))).persons) (byHetu.get(p.hetu) ?? byHetu.set(p.hetu, []).get(p.hetu)!).push(id);
+    for (const p of (await collectChanged(adapter.listChanged(BEGINNING_OF_TIME))).persons)
+      (byHetu.get(p.hetu) ?? byHetu.set(p.hetu, []).get(p.hetu)!).push(id);
   }
   indexed = [...byHetu].map(([hetu, instances]) => ({ hetu, instances }));
 }, 60_000);
@@ -68,7 +72,13 @@ describe('statistics on the bundled fixtures', () => {
     const pages: PersonPages = async function* (pageSize) {
       for (let i = 0; i < indexed.length; i += pageSize) yield indexed.slice(i, i + pageSize);
     };
-    const service = new StatisticsService({ persons: pages, adapters: sources.adapters, clock: { now: () => new Date() }, scheduler: systemScheduler, logger: silentLogger });
+    const service = new StatisticsService({
+      persons: pages,
+      adapters: sources.adapters,
+      clock: { now: () => new Date() },
+      scheduler: systemScheduler,
+      logger: silentLogger,
+    });
     const first = (await service.refresh())!;
     console.info(`statistics refresh on the bundled fixtures: ${first.persons} persons in ${first.durationMs} ms`);
     expect(first.complete).toBe(true);

@@ -24,7 +24,8 @@ export type PersonPages = (pageSize: number, signal?: AbortSignal) => AsyncItera
  */
 export function personPagesFromStore(store: Pick<PersonIndexStore, 'db'>): PersonPages {
   return async function* pages(pageSize, signal) {
-    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('expected pageSize as a positive integer, received another value');
+    if (!Number.isInteger(pageSize) || pageSize < 1)
+      throw new RangeError('expected pageSize as a positive integer, received another value');
     let after = '';
     for (;;) {
       signal?.throwIfAborted();

@@ -87,19 +87,28 @@ export function publish(counts: StatisticsCounts): PublishedStatistics {
   const months = [...counts.appointments.keys()].map((k) => k.slice(-7)).sort();
   const grid = months.length > 0 ? monthsBetween(months[0]!, months[months.length - 1]!) : [];
   for (const municipality of CODES) {
-    for (const careArea of CARE_AREAS) clients.push({ municipality, careArea, ...suppressCount(n(counts.clients, `${municipality}|${careArea}`)) });
+    for (const careArea of CARE_AREAS)
+      clients.push({ municipality, careArea, ...suppressCount(n(counts.clients, `${municipality}|${careArea}`)) });
 
-    const tasks = suppressBreakdown(Object.fromEntries(SERVICE_TASKS.map((t) => [t, n(counts.customerships, `${municipality}|${t}`)])) as Record<ServiceTask, number>);
+    const tasks = suppressBreakdown(
+      Object.fromEntries(SERVICE_TASKS.map((t) => [t, n(counts.customerships, `${municipality}|${t}`)])) as Record<ServiceTask, number>,
+    );
     for (const serviceTask of SERVICE_TASKS) customerships.push({ municipality, serviceTask, ...tasks.cells[serviceTask] });
     customerships.push({ municipality, serviceTask: null, ...tasks.total });
 
     for (const month of grid) {
-      const areas = suppressBreakdown(Object.fromEntries(HEALTH_AREAS.map((a) => [a, n(counts.appointments, `${municipality}|${a}|${month}`)])) as Record<HealthCareArea, number>);
+      const areas = suppressBreakdown(
+        Object.fromEntries(HEALTH_AREAS.map((a) => [a, n(counts.appointments, `${municipality}|${a}|${month}`)])) as Record<
+          HealthCareArea,
+          number
+        >,
+      );
       for (const careArea of HEALTH_AREAS) appointments.push({ municipality, careArea, month, ...areas.cells[careArea] });
       appointments.push({ municipality, careArea: null, month, ...areas.total });
     }
 
-    for (const careAreas of [2, 3] as const) multiAreaClients.push({ municipality, careAreas, ...suppressCount(n(counts.multiAreaClients, `${municipality}|${careAreas}`)) });
+    for (const careAreas of [2, 3] as const)
+      multiAreaClients.push({ municipality, careAreas, ...suppressCount(n(counts.multiAreaClients, `${municipality}|${careAreas}`)) });
   }
   return { clients, customerships, appointments, multiAreaClients };
 }

@@ -112,7 +112,9 @@ describe('statisticsResolvers in a subgraph schema', () => {
 
   it('says when the counts are incomplete and which source they lack', async () => {
     const res = await run(ANALYST, '{ statistics { complete unavailableSources { instance code } } }', snapshot(false));
-    expect(res.data).toEqual({ statistics: { complete: false, unavailableSources: [{ instance: 'mediatri-sipoo', code: 'SOURCE_UNAVAILABLE' }] } });
+    expect(res.data).toEqual({
+      statistics: { complete: false, unavailableSources: [{ instance: 'mediatri-sipoo', code: 'SOURCE_UNAVAILABLE' }] },
+    });
   });
 
   it('refuses anyone but an analyst: FORBIDDEN with the reason', async () => {
@@ -142,7 +144,9 @@ describe('statisticsSdl in the region subgraph', () => {
   it('is part of the region SDL and composes with the other subgraphs without hints', () => {
     const sdls = subgraphSdls();
     expect(sdls.find((s) => s.name === 'region')!.typeDefs).toContain(statisticsSdl.trim().split('\n')[0]);
-    const result = composeServices(sdls.map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: `http://${s.name}.invalid/graphql` })));
+    const result = composeServices(
+      sdls.map((s) => ({ name: s.name, typeDefs: parse(s.typeDefs), url: `http://${s.name}.invalid/graphql` })),
+    );
     expect(result.errors?.map((e) => e.message)).toBeUndefined();
     expect(result.supergraphSdl).toContain('statistics(');
     expect((result.hints ?? []).map((h) => h.message)).toEqual([]);

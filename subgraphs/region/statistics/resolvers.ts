@@ -49,7 +49,8 @@ export function requireAnalyst(identity: Identity | null | undefined): void {
 function filterOf(args: StatisticsArgs): StatisticsFilter {
   const f: { -readonly [K in keyof StatisticsFilter]: StatisticsFilter[K] } = {};
   if (args.municipality != null) {
-    if (!municipalityOf(args.municipality)) throw badInput('expected municipality as the code of one of the region\'s municipalities, received another value');
+    if (!municipalityOf(args.municipality))
+      throw badInput("expected municipality as the code of one of the region's municipalities, received another value");
     f.municipality = args.municipality as MunicipalityCode;
   }
   if (args.careArea != null) f.careArea = args.careArea;
@@ -88,7 +89,9 @@ export function statisticsResolvers(service: StatisticsSource) {
         const filter = filterOf(args);
         const snapshot = service.current();
         if (!snapshot) {
-          throw new GraphQLError('The statistics have not been computed yet; ask again after the first refresh.', { extensions: { code: 'STATISTICS_NOT_READY' } });
+          throw new GraphQLError('The statistics have not been computed yet; ask again after the first refresh.', {
+            extensions: { code: 'STATISTICS_NOT_READY' },
+          });
         }
         return { snapshot, cells: select(published(snapshot), filter) };
       },

@@ -23,12 +23,37 @@ function population(): { region: FakeRegion; hetus: Record<string, string> } {
   const h = Object.fromEntries(names.map((n, i) => [n, syntheticHetu(100 + i)]));
   const lc = 'lifecare-porvoo' as const;
   const ef = 'effica-porvoo' as const;
-  region.put(h.A1!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
-  region.put(h.A2!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
-  region.put(h.A3!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: O, start: MARCH }] });
+  region.put(h.A1!, lc, {
+    municipality: '638',
+    appointments: [
+      { careArea: P, start: MARCH },
+      { careArea: O, start: MARCH },
+    ],
+  });
+  region.put(h.A2!, lc, {
+    municipality: '638',
+    appointments: [
+      { careArea: P, start: MARCH },
+      { careArea: O, start: MARCH },
+    ],
+  });
+  region.put(h.A3!, lc, {
+    municipality: '638',
+    appointments: [
+      { careArea: P, start: MARCH },
+      { careArea: O, start: MARCH },
+    ],
+  });
   region.put(h.A4!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }] });
   // 21:30Z on 30 April is 00:30 on 1 May in Helsinki (summer time, +03:00).
-  region.put(h.A5!, lc, { municipality: '638', appointments: [{ careArea: P, start: MARCH }, { careArea: P, start: MARCH }, { careArea: P, start: '2025-04-30T21:30:00Z' }] });
+  region.put(h.A5!, lc, {
+    municipality: '638',
+    appointments: [
+      { careArea: P, start: MARCH },
+      { careArea: P, start: MARCH },
+      { careArea: P, start: '2025-04-30T21:30:00Z' },
+    ],
+  });
   region.put(h.A6!, lc, { municipality: '638', appointments: [{ careArea: O, start: MARCH }] });
   region.put(h.A1!, ef, { municipality: '638', customerships: ['FAMILIES'] });
   region.put(h.A2!, ef, { municipality: '638', customerships: ['OLDER_PEOPLE', 'OLDER_PEOPLE'] });
@@ -152,7 +177,10 @@ describe('StatisticsService', () => {
     const adapters = [...region.sources.values()].filter((a) => a.instance !== 'pegasos-loviisa');
     const { svc } = service(region, {
       adapters,
-      indexStatus: () => [{ instance: 'effica-phhyky', built: false }, { instance: 'lifecare-porvoo', built: true }],
+      indexStatus: () => [
+        { instance: 'effica-phhyky', built: false },
+        { instance: 'lifecare-porvoo', built: true },
+      ],
     });
     const s = (await svc.refresh())!;
     expect(s.unavailable).toEqual([
@@ -275,7 +303,10 @@ describe('parseStatisticsConfig', () => {
   it('defaults to a 10-minute interval and refuses unusable values', async () => {
     const { parseStatisticsConfig, StatisticsConfigError } = await import('./config.ts');
     expect(parseStatisticsConfig({})).toEqual({ intervalMs: 600_000, batchSize: 50, concurrency: 8 });
-    expect(parseStatisticsConfig({ STATISTICS_REFRESH_MS: '60000', STATISTICS_CONCURRENCY: '2' })).toMatchObject({ intervalMs: 60_000, concurrency: 2 });
+    expect(parseStatisticsConfig({ STATISTICS_REFRESH_MS: '60000', STATISTICS_CONCURRENCY: '2' })).toMatchObject({
+      intervalMs: 60_000,
+      concurrency: 2,
+    });
     expect(() => parseStatisticsConfig({ STATISTICS_REFRESH_MS: '10' })).toThrow(StatisticsConfigError);
     expect(() => parseStatisticsConfig({ STATISTICS_BATCH_SIZE: '1.5' })).toThrow(/STATISTICS_BATCH_SIZE/);
   });

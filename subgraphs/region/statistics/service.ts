@@ -66,7 +66,9 @@ export interface StatisticsServiceOptions {
    * holds persons the index does not know, so the counts are marked
    * incomplete for it (code NOT_INDEXED).
    */
-  readonly indexStatus?: () => Promise<readonly { readonly instance: string; readonly built: boolean }[]> | readonly { readonly instance: string; readonly built: boolean }[];
+  readonly indexStatus?: () =>
+    | Promise<readonly { readonly instance: string; readonly built: boolean }[]>
+    | readonly { readonly instance: string; readonly built: boolean }[];
 }
 
 /**
@@ -96,7 +98,8 @@ export class StatisticsService {
       concurrency: options.concurrency ?? DEFAULTS.concurrency,
     };
     for (const k of ['intervalMs', 'pageSize', 'batchSize', 'concurrency'] as const) {
-      if (!Number.isInteger(this.opts[k]) || this.opts[k] < 1) throw new RangeError(`expected ${k} as a positive integer, received another value`);
+      if (!Number.isInteger(this.opts[k]) || this.opts[k] < 1)
+        throw new RangeError(`expected ${k} as a positive integer, received another value`);
     }
     this.adapters = Array.isArray(options.adapters)
       ? new Map((options.adapters as readonly SourceAdapter[]).map((a) => [a.instance, a]))
@@ -187,7 +190,10 @@ export class StatisticsService {
       const code = err instanceof AdapterError ? err.code : 'STATISTICS_REFRESH_FAILED';
       this.lastFailure = { at: formatInstant(clock.now().getTime()), code };
       // The error's name and code only: a database message may quote row values (identity codes).
-      logger.error({ code, errorName: err instanceof Error ? err.name : typeof err, persons: walked }, 'statistics refresh failed; previous counts kept');
+      logger.error(
+        { code, errorName: err instanceof Error ? err.name : typeof err, persons: walked },
+        'statistics refresh failed; previous counts kept',
+      );
       return this.snapshot;
     }
     const completed = clock.now().getTime();
@@ -204,7 +210,10 @@ export class StatisticsService {
     // The swap: one assignment, so a reader sees either the old set or the new one, never a mix.
     this.snapshot = snapshot;
     this.lastFailure = null;
-    logger.info({ persons: walked, durationMs: snapshot.durationMs, complete: snapshot.complete, unavailable: list }, 'statistics refreshed');
+    logger.info(
+      { persons: walked, durationMs: snapshot.durationMs, complete: snapshot.complete, unavailable: list },
+      'statistics refreshed',
+    );
     return snapshot;
   }
 
@@ -213,7 +222,11 @@ export class StatisticsService {
    * at most `concurrency` calls at once. Returns, per person, what could be
    * read; failures are noted in `unavailable` (instance → first code).
    */
-  private async readPage(page: readonly IndexedPerson[], unavailable: Map<string, string>, signal: AbortSignal): Promise<SourceRecords[][]> {
+  private async readPage(
+    page: readonly IndexedPerson[],
+    unavailable: Map<string, string>,
+    signal: AbortSignal,
+  ): Promise<SourceRecords[][]> {
     const { batchSize, concurrency } = this.opts;
     const readOptions: ReadOptions = { feeYears: [], ...this.opts.readOptions, signal };
     const reads: SourceRecords[][] = page.map(() => []);
@@ -242,7 +255,10 @@ export class StatisticsService {
         if (unavailable.get(adapter.instance) === 'SOURCE_UNAVAILABLE') continue;
         let slots;
         try {
-          slots = await adapter.readPersons(positions.map((i) => page[i]!.hetu), readOptions);
+          slots = await adapter.readPersons(
+            positions.map((i) => page[i]!.hetu),
+            readOptions,
+          );
         } catch (err) {
           unavailable.set(adapter.instance, unavailable.get(adapter.instance) ?? (err instanceof AdapterError ? err.code : 'SOURCE_ERROR'));
           continue;

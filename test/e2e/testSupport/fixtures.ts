@@ -261,12 +261,60 @@ export function buildE2ERegion(): RegionBuilder {
   const pro = (name: string, title: string) => ({ name, title });
 
   // ------------------------------------------------ persons (VTJ)
-  r.person({ hetu: HETU.moved, surname: 'Äijälä', firstNames: 'Mikko Juhani', municipality: '753', language: 'fi', street: 'Jokipolku 3', postalCode: '04130' });
-  r.person({ hetu: HETU.lapinjarvi, surname: 'Lindqvist', firstNames: 'Åsa Maria', municipality: '407', language: 'sv', street: 'Kirkkotie 9', postalCode: '07800' });
-  r.person({ hetu: HETU.loviisa, surname: 'Mäkinen', firstNames: 'Pekka', municipality: '434', language: 'fi', street: 'Mannerheiminkatu 12', postalCode: '07900' });
-  r.person({ hetu: HETU.myrskyla, surname: 'Östman', firstNames: 'Eino Olavi', municipality: '504', language: 'fi', street: 'Myrskyläntie 40', postalCode: '07600' });
-  r.person({ hetu: HETU.pukkila, surname: 'Nieminen', firstNames: 'Aino', municipality: '616', language: 'fi', street: 'Kirkkotie 1', postalCode: '07560' });
-  r.person({ hetu: HETU.ceiling, surname: 'Heikkilä', firstNames: 'Sari Annikki', municipality: '434', language: 'fi', street: 'Sibeliuksenkatu 5', postalCode: '07900' });
+  r.person({
+    hetu: HETU.moved,
+    surname: 'Äijälä',
+    firstNames: 'Mikko Juhani',
+    municipality: '753',
+    language: 'fi',
+    street: 'Jokipolku 3',
+    postalCode: '04130',
+  });
+  r.person({
+    hetu: HETU.lapinjarvi,
+    surname: 'Lindqvist',
+    firstNames: 'Åsa Maria',
+    municipality: '407',
+    language: 'sv',
+    street: 'Kirkkotie 9',
+    postalCode: '07800',
+  });
+  r.person({
+    hetu: HETU.loviisa,
+    surname: 'Mäkinen',
+    firstNames: 'Pekka',
+    municipality: '434',
+    language: 'fi',
+    street: 'Mannerheiminkatu 12',
+    postalCode: '07900',
+  });
+  r.person({
+    hetu: HETU.myrskyla,
+    surname: 'Östman',
+    firstNames: 'Eino Olavi',
+    municipality: '504',
+    language: 'fi',
+    street: 'Myrskyläntie 40',
+    postalCode: '07600',
+  });
+  r.person({
+    hetu: HETU.pukkila,
+    surname: 'Nieminen',
+    firstNames: 'Aino',
+    municipality: '616',
+    language: 'fi',
+    street: 'Kirkkotie 1',
+    postalCode: '07560',
+  });
+  r.person({
+    hetu: HETU.ceiling,
+    surname: 'Heikkilä',
+    firstNames: 'Sari Annikki',
+    municipality: '434',
+    language: 'fi',
+    street: 'Sibeliuksenkatu 5',
+    postalCode: '07900',
+  });
   r.person({
     hetu: HETU.guardian1,
     surname: 'Korhonen',
@@ -297,11 +345,51 @@ export function buildE2ERegion(): RegionBuilder {
     postalCode: '06100',
     guardians: [HETU.guardian1, HETU.guardian2],
   });
-  r.person({ hetu: HETU.askola, surname: 'Virtanen', firstNames: 'Jari', municipality: '018', language: 'fi', street: 'Askolantie 2', postalCode: '07500' });
-  r.person({ hetu: HETU.wanderer, surname: 'Grönroos', firstNames: 'Kaj Henrik', municipality: '018', language: 'sv', street: 'Monbyntie 7', postalCode: '07500' });
-  r.person({ hetu: HETU.filler1, surname: 'Laine', firstNames: 'Tuula', municipality: '638', language: 'fi', street: 'Mannerheiminkatu 1', postalCode: '06100' });
-  r.person({ hetu: HETU.filler2, surname: 'Sjöberg', firstNames: 'Emil', municipality: '753', language: 'sv', street: 'Sibbovägen 4', postalCode: '04130' });
-  r.person({ hetu: HETU.filler3, surname: 'Koskinen', firstNames: 'Ville', municipality: '434', language: 'fi', street: 'Rauhankatu 8', postalCode: '07900' });
+  r.person({
+    hetu: HETU.askola,
+    surname: 'Virtanen',
+    firstNames: 'Jari',
+    municipality: '018',
+    language: 'fi',
+    street: 'Askolantie 2',
+    postalCode: '07500',
+  });
+  r.person({
+    hetu: HETU.wanderer,
+    surname: 'Grönroos',
+    firstNames: 'Kaj Henrik',
+    municipality: '018',
+    language: 'sv',
+    street: 'Monbyntie 7',
+    postalCode: '07500',
+  });
+  r.person({
+    hetu: HETU.filler1,
+    surname: 'Laine',
+    firstNames: 'Tuula',
+    municipality: '638',
+    language: 'fi',
+    street: 'Mannerheiminkatu 1',
+    postalCode: '06100',
+  });
+  r.person({
+    hetu: HETU.filler2,
+    surname: 'Sjöberg',
+    firstNames: 'Emil',
+    municipality: '753',
+    language: 'sv',
+    street: 'Sibbovägen 4',
+    postalCode: '04130',
+  });
+  r.person({
+    hetu: HETU.filler3,
+    surname: 'Koskinen',
+    firstNames: 'Ville',
+    municipality: '434',
+    language: 'fi',
+    street: 'Rauhankatu 8',
+    postalCode: '07900',
+  });
 
   // ------------------------------------------------ 1. moved from Porvoo to Sipoo
   r.at('lifecare-porvoo', HETU.moved, '638')
@@ -325,7 +413,15 @@ export function buildE2ERegion(): RegionBuilder {
       professional: pro('Heikki Salo', 'Sairaanhoitaja'),
       status: 'COMPLETED',
     })
-    .fee({ careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2026-01-15', description: VISIT, amountCents: 2060, accruesToCeiling: true, status: 'PAID' });
+    .fee({
+      careArea: 'PRIMARY_HEALTH',
+      register: 'HEALTH',
+      date: '2026-01-15',
+      description: VISIT,
+      amountCents: 2060,
+      accruesToCeiling: true,
+      status: 'PAID',
+    });
   r.at('mediatri-sipoo', HETU.moved, '753')
     .appointment({
       careArea: 'ORAL_HEALTH',
@@ -372,7 +468,15 @@ export function buildE2ERegion(): RegionBuilder {
       professional: pro('Tapio Koski', 'Lääkäri'),
       status: 'COMPLETED',
     })
-    .fee({ careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2026-09-14', description: VISIT, amountCents: 2060, accruesToCeiling: true, status: 'PAID' });
+    .fee({
+      careArea: 'PRIMARY_HEALTH',
+      register: 'HEALTH',
+      date: '2026-09-14',
+      description: VISIT,
+      amountCents: 2060,
+      accruesToCeiling: true,
+      status: 'PAID',
+    });
   r.at('mediatri-loviisa', HETU.lapinjarvi, '407').appointment({
     careArea: 'ORAL_HEALTH',
     professionalKind: 'DENTAL_HYGIENIST',
@@ -427,7 +531,13 @@ export function buildE2ERegion(): RegionBuilder {
       professional: pro('Päivi Heino', 'Sairaanhoitaja'),
       status: 'COMPLETED',
     })
-    .plan({ careArea: 'PRIMARY_HEALTH', type: 'HEALTH_AND_CARE_PLAN', title: 'Terveys- ja hoitosuunnitelma', startDate: '2026-02-01', responsible: 'Matti Hiltunen' })
+    .plan({
+      careArea: 'PRIMARY_HEALTH',
+      type: 'HEALTH_AND_CARE_PLAN',
+      title: 'Terveys- ja hoitosuunnitelma',
+      startDate: '2026-02-01',
+      responsible: 'Matti Hiltunen',
+    })
     .fee({ register: 'HEALTH', date: '2026-11-02', description: VISIT, amountCents: 1140, accruesToCeiling: true, status: 'OPEN' });
   r.at('effica-phhyky', HETU.myrskyla, '504')
     .customership(
@@ -442,7 +552,15 @@ export function buildE2ERegion(): RegionBuilder {
       },
       [{ service: 'Säännöllinen kotihoito', decisionDate: '2024-09-05', validFrom: '2024-09-06', outcome: 'GRANTED' }],
     )
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-10-31', description: HOME_CARE, amountCents: 18550, accruesToCeiling: true, status: 'PAID' });
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2026-10-31',
+      description: HOME_CARE,
+      amountCents: 18550,
+      accruesToCeiling: true,
+      status: 'PAID',
+    });
   r.at('lifecare-phhyky', HETU.pukkila, '616').appointment({
     careArea: 'PRIMARY_HEALTH',
     professionalKind: 'PHYSICIAN',
@@ -465,20 +583,90 @@ export function buildE2ERegion(): RegionBuilder {
 
   // ------------------------------------------------ 4. fee ceiling across Porvoo (effica) and Loviisa (pegasos)
   r.at('effica-porvoo', HETU.ceiling, '638')
-    .customership({ careArea: 'SOCIAL', serviceTask: 'DISABILITY', service: 'Henkilökohtainen apu', startDate: '2025-06-01', extraSensitive: false })
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2025-12-30', description: HOME_CARE, amountCents: 12000, accruesToCeiling: true, status: 'PAID' })
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-02-10', description: HOME_CARE, amountCents: 30000, accruesToCeiling: true, status: 'PAID' })
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-03-15', description: HOME_CARE, amountCents: 20000, accruesToCeiling: true, status: 'VOIDED' })
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-05-20', description: 'Ateriapalvelu', amountCents: 10000, accruesToCeiling: false, status: 'PAID' });
+    .customership({
+      careArea: 'SOCIAL',
+      serviceTask: 'DISABILITY',
+      service: 'Henkilökohtainen apu',
+      startDate: '2025-06-01',
+      extraSensitive: false,
+    })
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2025-12-30',
+      description: HOME_CARE,
+      amountCents: 12000,
+      accruesToCeiling: true,
+      status: 'PAID',
+    })
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2026-02-10',
+      description: HOME_CARE,
+      amountCents: 30000,
+      accruesToCeiling: true,
+      status: 'PAID',
+    })
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2026-03-15',
+      description: HOME_CARE,
+      amountCents: 20000,
+      accruesToCeiling: true,
+      status: 'VOIDED',
+    })
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2026-05-20',
+      description: 'Ateriapalvelu',
+      amountCents: 10000,
+      accruesToCeiling: false,
+      status: 'PAID',
+    });
   r.at('pegasos-loviisa', HETU.ceiling, '434')
-    .fee({ careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2026-04-01', description: 'Fysioterapian sarjahoito', amountCents: 25050, accruesToCeiling: true, status: 'OPEN' })
-    .fee({ careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2026-06-12', description: 'Fysioterapian sarjahoito', amountCents: 26450, accruesToCeiling: true, status: 'PAID' })
-    .fee({ careArea: 'PRIMARY_HEALTH', register: 'HEALTH', date: '2026-08-03', description: VISIT, amountCents: 4130, accruesToCeiling: true, status: 'OPEN' });
+    .fee({
+      careArea: 'PRIMARY_HEALTH',
+      register: 'HEALTH',
+      date: '2026-04-01',
+      description: 'Fysioterapian sarjahoito',
+      amountCents: 25050,
+      accruesToCeiling: true,
+      status: 'OPEN',
+    })
+    .fee({
+      careArea: 'PRIMARY_HEALTH',
+      register: 'HEALTH',
+      date: '2026-06-12',
+      description: 'Fysioterapian sarjahoito',
+      amountCents: 26450,
+      accruesToCeiling: true,
+      status: 'PAID',
+    })
+    .fee({
+      careArea: 'PRIMARY_HEALTH',
+      register: 'HEALTH',
+      date: '2026-08-03',
+      description: VISIT,
+      amountCents: 4130,
+      accruesToCeiling: true,
+      status: 'OPEN',
+    });
 
   // The family: the first guardian's ceiling is reached only with the child's fee.
   r.at('effica-porvoo', HETU.guardian1, '638')
     .customership({ careArea: 'SOCIAL', serviceTask: 'FAMILIES', service: 'Perhetyö', startDate: '2025-08-01', extraSensitive: false })
-    .fee({ careArea: 'SOCIAL', register: 'SOCIAL', date: '2026-01-20', description: 'Perhetyön asiakasmaksu', amountCents: 70000, accruesToCeiling: true, status: 'PAID' });
+    .fee({
+      careArea: 'SOCIAL',
+      register: 'SOCIAL',
+      date: '2026-01-20',
+      description: 'Perhetyön asiakasmaksu',
+      amountCents: 70000,
+      accruesToCeiling: true,
+      status: 'PAID',
+    });
   r.at('lifecare-porvoo', HETU.guardian2, '638').fee({
     careArea: 'PRIMARY_HEALTH',
     register: 'HEALTH',
@@ -500,7 +688,14 @@ export function buildE2ERegion(): RegionBuilder {
       status: 'COMPLETED',
     })
     .fee({ register: 'HEALTH', date: '2026-03-03', description: ORAL_VISIT, amountCents: 12000, accruesToCeiling: true, status: 'PAID' })
-    .fee({ register: 'HEALTH', date: '2026-05-05', description: 'Käyttämättä jätetty vastaanottoaika', amountCents: 5150, accruesToCeiling: false, status: 'OPEN' });
+    .fee({
+      register: 'HEALTH',
+      date: '2026-05-05',
+      description: 'Käyttämättä jätetty vastaanottoaika',
+      amountCents: 5150,
+      accruesToCeiling: false,
+      status: 'OPEN',
+    });
 
   // ------------------------------------------------ 6. one instance only
   r.at('proconsona-askola', HETU.askola, '018').customership({
@@ -513,7 +708,13 @@ export function buildE2ERegion(): RegionBuilder {
   });
 
   // ------------------------------------------------ 7. the wanderer: something in every record instance
-  const wAppt = (instance: InstanceId, municipality: MunicipalityCode, start: string, u: { oid: string; name: string }, area: 'PRIMARY_HEALTH' | 'ORAL_HEALTH' = 'PRIMARY_HEALTH') =>
+  const wAppt = (
+    instance: InstanceId,
+    municipality: MunicipalityCode,
+    start: string,
+    u: { oid: string; name: string },
+    area: 'PRIMARY_HEALTH' | 'ORAL_HEALTH' = 'PRIMARY_HEALTH',
+  ) =>
     r.at(instance, HETU.wanderer, municipality).appointment({
       careArea: area,
       professionalKind: area === 'ORAL_HEALTH' ? 'DENTIST' : 'PHYSICIAN',
@@ -578,7 +779,13 @@ export function buildE2ERegion(): RegionBuilder {
     professional: pro('Jussi Nurmi', 'Fysioterapeutti'),
     status: 'BOOKED',
   });
-  r.at('effica-porvoo', HETU.filler1, '638').customership({ careArea: 'SOCIAL', serviceTask: 'OLDER_PEOPLE', service: 'Omaishoidon tuki', startDate: '2023-05-01', extraSensitive: false });
+  r.at('effica-porvoo', HETU.filler1, '638').customership({
+    careArea: 'SOCIAL',
+    serviceTask: 'OLDER_PEOPLE',
+    service: 'Omaishoidon tuki',
+    startDate: '2023-05-01',
+    extraSensitive: false,
+  });
   r.at('mediatri-sipoo', HETU.filler2, '753').appointment({
     careArea: 'ORAL_HEALTH',
     professionalKind: 'DENTAL_HYGIENIST',
@@ -589,7 +796,12 @@ export function buildE2ERegion(): RegionBuilder {
     professional: pro('Emma Holm', 'Suuhygienisti'),
     status: 'BOOKED',
   });
-  r.at('proconsona-sipoo', HETU.filler2, '753').customership({ careArea: 'SOCIAL', serviceTask: 'FAMILY_LAW', startDate: '2026-06-01', extraSensitive: false });
+  r.at('proconsona-sipoo', HETU.filler2, '753').customership({
+    careArea: 'SOCIAL',
+    serviceTask: 'FAMILY_LAW',
+    startDate: '2026-06-01',
+    extraSensitive: false,
+  });
   r.at('mediatri-loviisa', HETU.filler3, '434').appointment({
     careArea: 'ORAL_HEALTH',
     professionalKind: 'DENTIST',

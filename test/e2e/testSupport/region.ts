@@ -76,7 +76,10 @@ async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
   try {
     region = await startRegion({
       // The development identity provider keeps its key in the temp directory, not in the repository's .data/.
-      gateway: gatewayConfigFromValues({ port: '0', 'log-level': 'silent', ...(options.gatewayFlags as GatewayArgValues | undefined) }, { DEV_IDP_DIR: join(dir, '.dev-idp'), ...options.gatewayEnv }),
+      gateway: gatewayConfigFromValues(
+        { port: '0', 'log-level': 'silent', ...(options.gatewayFlags as GatewayArgValues | undefined) },
+        { DEV_IDP_DIR: join(dir, '.dev-idp'), ...options.gatewayEnv },
+      ),
       fixturesDir: dir,
       ...(options.sourceTimeoutMs ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}),
       env: { PERSON_INDEX_POLL_MS: '3600000', PERSON_INDEX_FULL_REFRESH_MS: '0' },
@@ -105,7 +108,8 @@ async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
     ...region,
     tokenFor: async (identity, mintOptions) => (await idp.mint(identity, mintOptions)).token,
     subgraphRequests: () => ({ ...subgraphCounts }),
-    emulatorRequests: () => Object.fromEntries([...region.emulators].map(([id, e]) => [id, e.faults.requests])) as Record<InstanceId, number>,
+    emulatorRequests: () =>
+      Object.fromEntries([...region.emulators].map(([id, e]) => [id, e.faults.requests])) as Record<InstanceId, number>,
     stop,
   };
 }
