@@ -8,19 +8,36 @@ import type { Appointment, CareArea, Consent, ConsentType, Customership, Decisio
 import { makeHetu } from '../../domain/hetu.ts';
 import type { Identity } from '../../contract/identity.ts';
 import {
+  ACCESS_BASES,
   accessContext,
   addMonths,
   aggregateAccess,
   auditsLookup,
   consentInForce,
+  customerRecordsNeedGuardians,
+  decideCustomerRecords,
+  decideEmergencyStart,
   decideGroup,
   decideLookup,
+  decideOwnReadLog,
+  decidePersonalRead,
   decideRecord,
+  DENY_REASONS,
   filterRecords,
   lookupNeedsGuardians,
   subjectFromVtj,
 } from './policy.ts';
-import type { AccessDecision, DataGroup, EmergencyGrant, RecordGroup, SubjectBasics, SubjectRecords } from './policy.ts';
+import type {
+  AccessDecision,
+  DataGroup,
+  EmergencyGrant,
+  EmergencyStartDecision,
+  OwnReadLogDecision,
+  RecordGroup,
+  RoleDecision,
+  SubjectBasics,
+  SubjectRecords,
+} from './policy.ts';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -1102,5 +1119,200 @@ describe('helpers', () => {
     });
     expect(ctx.today).toBe('2025-06-15');
     expect(decideGroup(ctx, 'APPOINTMENTS')).toEqual(allow('CARE_RELATION'));
+  });
+});
+
+// ------------------------------------------------------------------ entry points
+
+/** One caller in one situation: who asks, about whom, with which emergency grants. */
+interface Caller {
+  readonly who: Identity | null;
+  readonly subject: SubjectBasics;
+  readonly grants?: readonly EmergencyGrant[];
+}
+
+/** Every kind of caller an entry point must tell apart. */
+const CALLERS = {
+  anonymous: { who: WHO.anonymous, subject: adult() },
+  citizenSelf: { who: WHO.self, subject: adult() },
+  guardianOfMinor: { who: WHO.guardian1, subject: minor() },
+  // Still listed as guardian in VTJ, but 18 today: an adult.
+  guardianOfAdultChild: {
+    who: WHO.guardian1,
+    subject: subjectFromVtj(EIGHTEEN_TODAY, { guardians: [GUARDIAN_1, GUARDIAN_2], turvakielto: false }),
+  },
+  citizenOther: { who: WHO.stranger, subject: adult() },
+  professionalWithRelation: { who: WHO.physician, subject: adult() },
+  professionalWithoutRelation: { who: WHO.physicianElsewhere, subject: adult() },
+  analyst: { who: WHO.analyst, subject: adult() },
+  emergency: { who: WHO.physicianElsewhere, subject: adult(), grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))] },
+} as const satisfies Record<string, Caller>;
+type CallerKind = keyof typeof CALLERS;
+
+type EntryDecision = RoleDecision | AccessDecision | OwnReadLogDecision | EmergencyStartDecision;
+
+/** Each entry point of the subgraphs, as the one decision it asks the policy. */
+const ENTRY_POINTS = {
+  /** Region subgraph (VTJ, person index, `Customer.__resolveReference`) and every municipality subgraph's records. */
+  personalSources: (c: Caller) => decidePersonalRead(c.who),
+  /** `customer(hetu)`. */
+  lookup: (c: Caller) => decideLookup(c.who, c.subject, NOW),
+  /** `Customer.sources`: whether any record source is called. */
+  recordSources: (c: Caller) => decideCustomerRecords(c.who, c.subject, NOW),
+  /** A personal field at the access point (the lists subgraph), here `appointments`. */
+  personalField: (c: Caller) =>
+    decideGroup(
+      accessContext({ identity: c.who, subject: c.subject, records: records(), grants: c.grants ?? [], now: NOW }),
+      'APPOINTMENTS',
+    ),
+  /** `myDataReads`, `myDataReadsFhir`. */
+  ownReadLog: (c: Caller) => decideOwnReadLog(c.who),
+  /** `startEmergencyAccess`, and whose grants the access point looks up. */
+  emergencyStart: (c: Caller) => decideEmergencyStart(c.who),
+  /** `statistics`. */
+  statistics: (c: Caller) => aggregateAccess(c.who),
+} as const satisfies Record<string, (c: Caller) => EntryDecision>;
+type EntryPoint = keyof typeof ENTRY_POINTS;
+
+const OK = { allowed: true } as const;
+const ownLog = (hetu: string) => ({ allowed: true, basis: 'SELF', hetu }) as const;
+const startsAs = (sub: string) => ({ allowed: true, basis: 'EMERGENCY', sub }) as const;
+const ROLE = deny('ROLE_NOT_PERMITTED');
+const NOT_OWN = deny('NOT_OWN_DATA');
+
+/** What each caller gets at each entry point. */
+const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, EntryDecision>>>> = {
+  anonymous: {
+    personalSources: deny('NOT_AUTHENTICATED'),
+    lookup: deny('NOT_AUTHENTICATED'),
+    recordSources: deny('NOT_AUTHENTICATED'),
+    personalField: deny('NOT_AUTHENTICATED'),
+    ownReadLog: deny('NOT_AUTHENTICATED'),
+    emergencyStart: deny('NOT_AUTHENTICATED'),
+    statistics: deny('NOT_AUTHENTICATED'),
+  },
+  citizenSelf: {
+    personalSources: OK,
+    lookup: allow('SELF'),
+    recordSources: allow('SELF'),
+    personalField: allow('SELF'),
+    ownReadLog: ownLog(ADULT),
+    emergencyStart: ROLE,
+    statistics: ROLE,
+  },
+  guardianOfMinor: {
+    personalSources: OK,
+    lookup: allow('GUARDIAN'),
+    recordSources: allow('GUARDIAN'),
+    personalField: allow('GUARDIAN'),
+    // Their own log, never the minor's.
+    ownReadLog: ownLog(GUARDIAN_1),
+    emergencyStart: ROLE,
+    statistics: ROLE,
+  },
+  guardianOfAdultChild: {
+    personalSources: OK,
+    lookup: NOT_OWN,
+    recordSources: NOT_OWN,
+    personalField: NOT_OWN,
+    ownReadLog: ownLog(GUARDIAN_1),
+    emergencyStart: ROLE,
+    statistics: ROLE,
+  },
+  citizenOther: {
+    personalSources: OK,
+    lookup: NOT_OWN,
+    recordSources: NOT_OWN,
+    personalField: NOT_OWN,
+    ownReadLog: ownLog(STRANGER),
+    emergencyStart: ROLE,
+    statistics: ROLE,
+  },
+  professionalWithRelation: {
+    personalSources: OK,
+    lookup: allow('PROFESSIONAL_ROLE'),
+    recordSources: allow('PROFESSIONAL_ROLE'),
+    personalField: allow('CARE_RELATION'),
+    ownReadLog: ROLE,
+    emergencyStart: startsAs('physician'),
+    statistics: ROLE,
+  },
+  professionalWithoutRelation: {
+    personalSources: OK,
+    lookup: allow('PROFESSIONAL_ROLE'),
+    recordSources: allow('PROFESSIONAL_ROLE'),
+    personalField: deny('NO_CARE_RELATION'),
+    ownReadLog: ROLE,
+    emergencyStart: startsAs('physician-2'),
+    statistics: ROLE,
+  },
+  analyst: {
+    personalSources: deny('AGGREGATES_ONLY'),
+    lookup: deny('AGGREGATES_ONLY'),
+    recordSources: deny('AGGREGATES_ONLY'),
+    personalField: deny('AGGREGATES_ONLY'),
+    ownReadLog: ROLE,
+    emergencyStart: ROLE,
+    statistics: OK,
+  },
+  emergency: {
+    personalSources: OK,
+    lookup: allow('PROFESSIONAL_ROLE'),
+    recordSources: allow('PROFESSIONAL_ROLE'),
+    personalField: allow('EMERGENCY'),
+    ownReadLog: ROLE,
+    emergencyStart: startsAs('physician-2'),
+    statistics: ROLE,
+  },
+};
+
+describe('entry points × callers: what each subgraph entry point gets from the policy', () => {
+  const cases = (Object.keys(CALLERS) as CallerKind[]).flatMap((kind) =>
+    (Object.keys(ENTRY_POINTS) as EntryPoint[]).map((entry) => [`${kind} at ${entry}`, kind, entry] as const),
+  );
+  it.each(cases)('%s', (_name, kind, entry) => {
+    expect(ENTRY_POINTS[entry](CALLERS[kind])).toEqual(ENTRY_MATRIX[kind][entry]);
+  });
+
+  it('between the two matrices, every deny reason and every basis of the engine is met', () => {
+    const seen = new Set<string>();
+    for (const r of MATRIX) seen.add(r.expect.allowed ? r.expect.basis : r.expect.reason);
+    for (const row of Object.values(ENTRY_MATRIX)) {
+      for (const d of Object.values(row)) if ('basis' in d) seen.add(d.basis);
+      for (const d of Object.values(row)) if (!d.allowed) seen.add(d.reason);
+    }
+    for (const k of [...DENY_REASONS, ...ACCESS_BASES]) expect(seen, k).toContain(k);
+  });
+
+  it('Customer.sources: an identity code that is not valid is no citizen’s own; a professional still goes on', () => {
+    const bad = { hetu: '131052-308X', guardians: [] };
+    expect(decideCustomerRecords(WHO.self, bad, NOW)).toEqual(NOT_OWN);
+    expect(decideCustomerRecords(WHO.guardian1, bad, NOW)).toEqual(NOT_OWN);
+    expect(decideCustomerRecords(WHO.physician, bad, NOW)).toEqual(allow('PROFESSIONAL_ROLE'));
+    expect(decideCustomerRecords(WHO.anonymous, bad, NOW)).toEqual(deny('NOT_AUTHENTICATED'));
+    expect(decideCustomerRecords(WHO.analyst, bad, NOW)).toEqual(deny('AGGREGATES_ONLY'));
+  });
+
+  it('Customer.sources: VTJ’s guardians are read only for a citizen asking for another person who is a minor', () => {
+    expect(customerRecordsNeedGuardians(WHO.guardian1, MINOR, NOW)).toBe(true);
+    expect(customerRecordsNeedGuardians(WHO.guardian1, EIGHTEEN_TOMORROW, NOW)).toBe(true);
+    expect(customerRecordsNeedGuardians(WHO.guardian1, EIGHTEEN_TODAY, NOW)).toBe(false);
+    expect(customerRecordsNeedGuardians(WHO.minorSelf, MINOR, NOW)).toBe(false);
+    expect(customerRecordsNeedGuardians(WHO.physician, MINOR, NOW)).toBe(false);
+    expect(customerRecordsNeedGuardians(WHO.guardian1, '131052-308X', NOW)).toBe(false);
+    // Without the guardians the decision falls closed.
+    expect(decideCustomerRecords(WHO.guardian1, { hetu: MINOR, guardians: [] }, NOW)).toEqual(NOT_OWN);
+  });
+
+  it('grants count only for whoever may start emergency access: a citizen’s grant opens nothing', () => {
+    const ctx = accessContext({
+      identity: WHO.stranger,
+      subject: adult(),
+      records: records(),
+      grants: [grant('c-stranger', ADULT, NOW)],
+      now: NOW,
+    });
+    expect(ctx.activeGrant).toBeUndefined();
+    expect(decideGroup(ctx, 'APPOINTMENTS')).toEqual(NOT_OWN);
   });
 });

@@ -58,6 +58,19 @@
  *   care relation shows only once the client is found, and every personal
  *   field keeps the rules above), and each professional lookup is audited
  *   with whether the person was found (`auditsLookup`).
+ *
+ * This module is the only place an access rule is written. Every entry point
+ * of the subgraphs asks one decision function and only turns a denial into
+ * its GraphQL error:
+ * - `decidePersonalRead`: the region and municipality subgraphs, before VTJ,
+ *   the person index or any source is read (defense in depth);
+ * - `decideLookup`: `customer(hetu)`;
+ * - `decideCustomerRecords`: the record references `Customer.sources`;
+ * - `decideGroup` / `decideRecord` / `filterRecords`: every personal field
+ *   and record the lists subgraph (the access point) serves;
+ * - `decideOwnReadLog`: `myDataReads`, `myDataReadsFhir`;
+ * - `decideEmergencyStart`: `startEmergencyAccess`, and whose grants count;
+ * - `aggregateAccess`: `statistics`.
  */
 import type {
   Appointment,
@@ -144,6 +157,18 @@ export interface DenyDecision {
 }
 
 export type AccessDecision = AllowDecision | DenyDecision;
+
+/**
+ * A decision about who is asking rather than whose data: whether this caller
+ * may use a function at all (aggregates, a subgraph's personal data).
+ */
+export type RoleDecision = { readonly allowed: true } | DenyDecision;
+
+/** `decideOwnReadLog`'s answer: allowed with whose log it is (always the caller's own). */
+export type OwnReadLogDecision = (AllowDecision & { readonly basis: 'SELF'; readonly hetu: string }) | DenyDecision;
+
+/** `decideEmergencyStart`'s answer: allowed with the `sub` the grant is held under. */
+export type EmergencyStartDecision = (AllowDecision & { readonly basis: 'EMERGENCY'; readonly sub: string }) | DenyDecision;
 
 /** The subject person's basic data, from VTJ. */
 export interface SubjectBasics {
@@ -237,18 +262,18 @@ export function accessContext(input: PolicyInput): AccessContext {
   const { identity, subject, records, now } = input;
   const today = helsinkiDate(now.getTime());
   const isSelf = identity?.kind === 'citizen' && identity.hetu === subject.hetu;
-  const isGuardianOfMinor =
-    identity?.kind === 'citizen' && !isSelf && subject.guardians.includes(identity.hetu) && ageOn(subject.birthDate, today) < 18;
+  const isGuardianOfMinor = !isSelf && guardianOfMinor(identity, subject, today);
   const customershipsByKey = new Map<string, Customership>();
   for (const c of records.customerships) customershipsByKey.set(key(c.source.instance, c.source.localId), c);
 
   let activeGrant: EmergencyGrant | undefined;
   let grantExpired = false;
-  if (identity?.kind === 'professional') {
+  const holder = decideEmergencyStart(identity);
+  if (holder.allowed) {
     const t = now.getTime();
     for (const g of input.grants) {
       // Defensive: a grant of another professional or person never counts.
-      if (g.sub !== identity.sub || g.hetu !== subject.hetu) continue;
+      if (g.sub !== holder.sub || g.hetu !== subject.hetu) continue;
       if (g.startedAt.getTime() <= t && t < g.expiresAt.getTime()) {
         if (!activeGrant || g.expiresAt.getTime() > activeGrant.expiresAt.getTime()) activeGrant = g;
       } else if (g.expiresAt.getTime() <= t) {
@@ -280,10 +305,9 @@ export function accessContext(input: PolicyInput): AccessContext {
  * It never depends on which records of that group exist.
  */
 export function decideGroup(ctx: AccessContext, group: DataGroup): AccessDecision {
-  const id = ctx.identity;
-  if (!id) return deny('NOT_AUTHENTICATED');
-  if (id.kind === 'analyst') return deny('AGGREGATES_ONLY');
-  if (id.kind === 'citizen') {
+  const caller = decidePersonalRead(ctx.identity);
+  if (!caller.allowed) return caller;
+  if (ctx.identity?.kind === 'citizen') {
     if (ctx.isSelf) return allow('SELF');
     if (!ctx.isGuardianOfMinor) return deny('NOT_OWN_DATA');
     if (group === 'BASIC') return allow('GUARDIAN');
@@ -383,12 +407,11 @@ export function decideLookup(
   subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians'>,
   now: Date,
 ): AccessDecision {
-  if (!identity) return deny('NOT_AUTHENTICATED');
-  if (identity.kind === 'analyst') return deny('AGGREGATES_ONLY');
-  if (identity.kind === 'professional') return allow('PROFESSIONAL_ROLE');
+  const caller = decidePersonalRead(identity);
+  if (!caller.allowed) return caller;
+  if (identity?.kind !== 'citizen') return allow('PROFESSIONAL_ROLE');
   if (identity.hetu === subject.hetu) return allow('SELF');
-  const minor = ageOn(subject.birthDate, helsinkiDate(now.getTime())) < 18;
-  return minor && subject.guardians.includes(identity.hetu) ? allow('GUARDIAN') : deny('NOT_OWN_DATA');
+  return guardianOfMinor(identity, subject, helsinkiDate(now.getTime())) ? allow('GUARDIAN') : deny('NOT_OWN_DATA');
 }
 
 /**
@@ -397,7 +420,7 @@ export function decideLookup(
  * decision is made without reading a source.
  */
 export function lookupNeedsGuardians(identity: Identity | null, subject: Pick<SubjectBasics, 'hetu' | 'birthDate'>, now: Date): boolean {
-  return identity?.kind === 'citizen' && identity.hetu !== subject.hetu && ageOn(subject.birthDate, helsinkiDate(now.getTime())) < 18;
+  return identity?.kind === 'citizen' && identity.hetu !== subject.hetu && isMinor(subject.birthDate, helsinkiDate(now.getTime()));
 }
 
 /**
@@ -411,13 +434,87 @@ export function auditsLookup(identity: Identity | null): boolean {
   return identity?.kind === 'professional';
 }
 
-/** Who may ask aggregate (non-personal, suppressed) counts: analysts only. */
-export function aggregateAccess(identity: Identity | null): { readonly allowed: true } | DenyDecision {
+/**
+ * Whether a subgraph may read any source of a person's data for this caller
+ * at all (defense in depth, whatever the gateway planned): anyone signed in
+ * but an analyst. No identity: NOT_AUTHENTICATED; analysts: AGGREGATES_ONLY.
+ * The region subgraph asks before VTJ or the person index is read, a
+ * municipality subgraph before any source; `decideGroup` and `decideLookup`
+ * start from it.
+ */
+export function decidePersonalRead(identity: Identity | null): RoleDecision {
+  if (!identity) return deny('NOT_AUTHENTICATED');
+  return identity.kind === 'analyst' ? deny('AGGREGATES_ONLY') : { allowed: true };
+}
+
+/**
+ * Whether the sources of a person's records (`Customer.sources`) may be
+ * named, and so called, for `identity`: for whoever may look the person up
+ * (`decideLookup`). A citizen's request for anyone but themself or a minor
+ * they are a VTJ guardian of calls no source; a professional's goes on (the
+ * lists subgraph then decides each record). An invalid `hetu` can be no
+ * citizen's own (NOT_OWN_DATA for them). Of a citizen's requests only those
+ * `customerRecordsNeedGuardians` names need the subject's guardians; pass
+ * none for the others.
+ */
+export function decideCustomerRecords(
+  identity: Identity | null,
+  subject: Pick<SubjectBasics, 'hetu' | 'guardians'>,
+  now: Date,
+): AccessDecision {
+  const checked = checkHetu(subject.hetu);
+  if (checked.ok) return decideLookup(identity, { ...subject, birthDate: checked.info.birthDate }, now);
+  const caller = decidePersonalRead(identity);
+  if (!caller.allowed) return caller;
+  return identity?.kind === 'citizen' ? deny('NOT_OWN_DATA') : allow('PROFESSIONAL_ROLE');
+}
+
+/** True when `decideCustomerRecords` needs the subject's guardians from VTJ (as `lookupNeedsGuardians`, for a code not yet checked). */
+export function customerRecordsNeedGuardians(identity: Identity | null, hetu: string, now: Date): boolean {
+  const checked = checkHetu(hetu);
+  return checked.ok && lookupNeedsGuardians(identity, { hetu, birthDate: checked.info.birthDate }, now);
+}
+
+/**
+ * Whose read log (who read or looked up their data, Client Data Act
+ * 703/2023 §11) `identity` may read: a citizen their own (SELF, with their
+ * code; a guardian's is theirs, never the minor's). No identity:
+ * NOT_AUTHENTICATED; professionals and analysts: ROLE_NOT_PERMITTED.
+ */
+export function decideOwnReadLog(identity: Identity | null): OwnReadLogDecision {
+  if (!identity) return deny('NOT_AUTHENTICATED');
+  return identity.kind === 'citizen' ? { allowed: true, basis: 'SELF', hetu: identity.hetu } : deny('ROLE_NOT_PERMITTED');
+}
+
+/**
+ * Who may start emergency access ("break the glass") and so hold grants:
+ * professionals only (EMERGENCY, under their `sub`); grants count for no one
+ * else. No identity: NOT_AUTHENTICATED; citizens and analysts:
+ * ROLE_NOT_PERMITTED. The stated reason and the identity code are input,
+ * checked where the grant is written.
+ */
+export function decideEmergencyStart(identity: Identity | null): EmergencyStartDecision {
+  if (!identity) return deny('NOT_AUTHENTICATED');
+  return identity.kind === 'professional' ? { allowed: true, basis: 'EMERGENCY', sub: identity.sub } : deny('ROLE_NOT_PERMITTED');
+}
+
+/** Who may ask aggregate (non-personal, suppressed) counts (`statistics`): analysts only. */
+export function aggregateAccess(identity: Identity | null): RoleDecision {
   if (!identity) return deny('NOT_AUTHENTICATED');
   return identity.kind === 'analyst' ? { allowed: true } : deny('ROLE_NOT_PERMITTED');
 }
 
 // ---------------------------------------------------------------- internals
+
+/** Under 18 on the Helsinki date `today`. */
+function isMinor(birthDate: IsoDate, today: IsoDate): boolean {
+  return ageOn(birthDate, today) < 18;
+}
+
+/** The guardian rule: a citizen VTJ lists as a guardian of a subject who is a minor `today`. */
+function guardianOfMinor(identity: Identity | null, subject: Pick<SubjectBasics, 'birthDate' | 'guardians'>, today: IsoDate): boolean {
+  return identity?.kind === 'citizen' && subject.guardians.includes(identity.hetu) && isMinor(subject.birthDate, today);
+}
 
 function professionalArea(ctx: AccessContext, area: RecordArea): AccessDecision {
   const id = ctx.identity;

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { checkHetu } from '../../domain/hetu.ts';
-import type { EmergencyGrant } from '../access/policy.ts';
+import { decideEmergencyStart } from '../access/policy.ts';
+import type { DenyReason, EmergencyGrant } from '../access/policy.ts';
 import type { Database } from '../database/database.ts';
 import type { Identity } from '../../contract/identity.ts';
 import { migrate } from '../database/migrations.ts';
@@ -78,8 +79,9 @@ export class EmergencyAccessStore {
   }
 
   /**
-   * Starts emergency access: professionals only, a valid identity code, a
-   * stated reason of at least 10 characters with at least 5 letters. Writes
+   * Starts emergency access: a valid identity code, a caller the policy lets
+   * start it (`decideEmergencyStart`: professionals only), a stated reason
+   * of at least 10 characters with at least 5 letters. Writes
    * the grant and its audit event (action EMERGENCY_ACCESS, basis
    * EMERGENCY, flagged emergency) in one transaction; if either write
    * fails, neither is kept and AuditUnavailableError is thrown. A refused
@@ -94,10 +96,10 @@ export class EmergencyAccessStore {
         'expected a valid personal identity code, received another value',
       );
     }
-    if (identity?.kind !== 'professional') {
-      const reason = identity ? 'ROLE_NOT_PERMITTED' : 'NOT_AUTHENTICATED';
-      await this.recordRefusal(req, reason).catch(() => undefined);
-      throw new EmergencyAccessError('FORBIDDEN', reason, 'Only professionals may start emergency access.');
+    const decision = decideEmergencyStart(identity);
+    if (!decision.allowed) {
+      await this.recordRefusal(req, decision.reason).catch(() => undefined);
+      throw new EmergencyAccessError('FORBIDDEN', decision.reason, 'Only professionals may start emergency access.');
     }
     const reasonText = normaliseReason(req.reason);
     if (reasonText === null) {
@@ -109,7 +111,7 @@ export class EmergencyAccessStore {
     }
     const grant: EmergencyGrant = {
       id: randomUUID(),
-      sub: identity.sub,
+      sub: decision.sub,
       hetu: req.hetu,
       reason: reasonText,
       startedAt: req.now,
@@ -123,7 +125,7 @@ export class EmergencyAccessStore {
       subjectHetu: req.hetu,
       dataGroups: [],
       outcome: 'ALLOWED',
-      basis: 'EMERGENCY',
+      basis: decision.basis,
       emergency: true,
       emergencyReason: reasonText,
     };
@@ -171,7 +173,7 @@ export class EmergencyAccessStore {
     return grants.filter((g) => g.expiresAt.getTime() > now.getTime());
   }
 
-  private async recordRefusal(req: StartEmergencyAccess, reason: 'ROLE_NOT_PERMITTED' | 'NOT_AUTHENTICATED'): Promise<void> {
+  private async recordRefusal(req: StartEmergencyAccess, reason: DenyReason): Promise<void> {
     await insertAuditEvents(this.db, [
       {
         at: req.now,

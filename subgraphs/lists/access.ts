@@ -12,7 +12,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { Clock } from '../../domain/time.ts';
-import { accessContext, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../access/policy.ts';
+import { accessContext, decideEmergencyStart, decideGroup, DATA_GROUPS, filterRecords, subjectFromVtj } from '../access/policy.ts';
 import type {
   AccessContext,
   AccessDecision,
@@ -97,9 +97,10 @@ export class RequestAccess {
       },
     });
     this.grants = new DataLoader(async (hetus) => {
-      const id = this.identity;
-      if (id?.kind !== 'professional' || !services.emergency) return hetus.map(() => []);
-      return services.emergency.grantsFor(id.sub, hetus, this.now);
+      // Only whoever may start emergency access holds grants (the policy: professionals); for anyone else none is looked up.
+      const holder = decideEmergencyStart(this.identity);
+      if (!holder.allowed || !services.emergency) return hetus.map(() => []);
+      return services.emergency.grantsFor(holder.sub, hetus, this.now);
     });
   }
 

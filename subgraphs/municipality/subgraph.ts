@@ -15,6 +15,7 @@ import { schemaMunicipality } from '../../schema/municipalities.ts';
 import type { Logger } from '../server/logger.ts';
 import { decodeRecordsRef } from './recordsRef.ts';
 import { forbiddenError } from '../access/errors.ts';
+import { decidePersonalRead } from '../access/policy.ts';
 import { scalarResolvers } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
@@ -80,9 +81,9 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     ...valueResolvers,
     [m.typeName]: {
       __resolveReference(reference: { id: string }, ctx: Context): RecordsObject {
-        // Defense in depth (issue 4): no source is read for an anonymous caller or an analyst.
-        if (!ctx.identity) throw forbiddenError('NOT_AUTHENTICATED');
-        if (ctx.identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
+        // Defense in depth (issue 4): no source is read for a caller the policy refuses personal data (anonymous, analyst).
+        const decision = decidePersonalRead(ctx.identity);
+        if (!decision.allowed) throw forbiddenError(decision.reason);
         const records = resolveRecords(reference.id, ctx);
         // Started now so every reference of one _entities call lands in the same DataLoader batch.
         records.catch(() => undefined);

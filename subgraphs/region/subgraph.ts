@@ -6,7 +6,9 @@
  * clients through the policy); municipalities; the index's status per
  * source; emergency access and the citizen's own read log (issue 4).
  * Defense in depth: no personal field for anonymous callers or analysts,
- * and a citizen's `customer` only for themself or their minor dependant.
+ * and a citizen's `customer` only for themself or their minor dependant;
+ * the policy engine (subgraphs/access/policy.ts) decides each, this module
+ * only asks it.
  */
 import { statisticsResolvers, type StatisticsSource } from './statistics/index.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -37,7 +39,15 @@ import { forbiddenError } from '../access/errors.ts';
 import { formatAuditInstant, toFhirAuditEvent } from '../audit/fhir.ts';
 import { lookupEvent } from '../audit/events.ts';
 import type { AuditEvent, LookupResult } from '../audit/events.ts';
-import { auditsLookup, decideLookup, lookupNeedsGuardians } from '../access/policy.ts';
+import {
+  auditsLookup,
+  customerRecordsNeedGuardians,
+  decideCustomerRecords,
+  decideLookup,
+  decideOwnReadLog,
+  decidePersonalRead,
+  lookupNeedsGuardians,
+} from '../access/policy.ts';
 import type { AccessDecision } from '../access/policy.ts';
 import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../audit/store.ts';
 import { ReadLogCursors } from '../audit/cursor.ts';
@@ -145,13 +155,14 @@ async function entries(c: CustomerObject, ctx: Context): Promise<IndexEntry[]> {
 }
 
 /**
- * Defense in depth (issue 4): the region subgraph serves no personal data to
- * an anonymous caller or an analyst, whatever the gateway planned, and
- * before VTJ or the person index is asked.
+ * Defense in depth (issue 4): the region subgraph serves no personal data
+ * the policy refuses this caller (`decidePersonalRead`: anonymous callers,
+ * analysts), whatever the gateway planned, and before VTJ or the person
+ * index is asked.
  */
 function requirePersonalAccess(identity: Identity | null): asserts identity is Identity {
-  if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
-  if (identity.kind === 'analyst') throw forbiddenError('AGGREGATES_ONLY');
+  const decision = decidePersonalRead(identity);
+  if (!decision.allowed) throw forbiddenError(decision.reason);
 }
 
 /**
@@ -161,18 +172,23 @@ function requirePersonalAccess(identity: Identity | null): asserts identity is I
  */
 async function lookupDecision(identity: Identity, hetu: string, birthDate: string, ctx: Context, now: Date): Promise<AccessDecision> {
   const subject = { hetu, birthDate };
-  const guardians = lookupNeedsGuardians(identity, subject, now) ? ((await vtjPerson({ hetu }, ctx))?.guardians ?? []) : [];
+  const guardians = await guardiansIf(lookupNeedsGuardians(identity, subject, now), hetu, ctx);
   return decideLookup(identity, { ...subject, guardians }, now);
 }
 
 /**
- * Whether a citizen may have records of this person read at all: themself,
- * or a minor whose VTJ guardian they are. Anyone else's records are never
- * fetched for them (the lists subgraph would deny them anyway).
+ * The policy's decision on naming this person's record sources
+ * (subgraphs/access: `decideCustomerRecords`). VTJ is read only when the
+ * decision needs the subject's guardians (a citizen asking for a minor).
  */
-async function citizenMayRead(identity: Extract<Identity, { kind: 'citizen' }>, hetu: string, ctx: Context, now: Date): Promise<boolean> {
-  const c = checkHetu(hetu);
-  return c.ok && (await lookupDecision(identity, hetu, c.info.birthDate, ctx, now)).allowed;
+async function customerRecordsDecision(identity: Identity, hetu: string, ctx: Context, now: Date): Promise<AccessDecision> {
+  const guardians = await guardiansIf(customerRecordsNeedGuardians(identity, hetu, now), hetu, ctx);
+  return decideCustomerRecords(identity, { hetu, guardians }, now);
+}
+
+/** VTJ's guardians of `hetu` when the policy needs them; otherwise none, and VTJ is not read. */
+async function guardiansIf(needed: boolean, hetu: string, ctx: Context): Promise<readonly string[]> {
+  return needed ? ((await vtjPerson({ hetu }, ctx))?.guardians ?? []) : [];
 }
 
 /** A stored audit event as the schema's DataRead. */
@@ -225,9 +241,9 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
    * neither skipped nor repeated.
    */
   const ownReads = async (args: ReadsArgs, ctx: Context): Promise<ReadsPage & { first: number }> => {
-    const id = ctx.identity;
-    if (!id) throw forbiddenError('NOT_AUTHENTICATED');
-    if (id.kind !== 'citizen') throw forbiddenError('ROLE_NOT_PERMITTED');
+    const decision = decideOwnReadLog(ctx.identity);
+    if (!decision.allowed) throw forbiddenError(decision.reason);
+    const own = decision.hetu;
     const first = args.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > READ_LOG_MAX_PAGE) {
       throw badUserInput(
@@ -236,15 +252,15 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     }
     let after: ReadLogPosition | undefined;
     if (args.after !== undefined && args.after !== null) {
-      after = cursors.decode(id.hetu, args.after) ?? undefined;
+      after = cursors.decode(own, args.after) ?? undefined;
       // The message never repeats the text sent: it could be anything.
       if (!after) throw badUserInput('expected a cursor from a previous page (endCursor or an edge cursor), received another value');
     }
-    const page = await options.audit.readsOf(id.hetu, { limit: first, ...(after ? { after } : {}), excludeSelf: !args.includeOwn });
+    const page = await options.audit.readsOf(own, { limit: first, ...(after ? { after } : {}), excludeSelf: !args.includeOwn });
     return {
       first,
       hasNextPage: page.hasNextPage,
-      entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(id.hetu, e.position) })),
+      entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(own, e.position) })),
     };
   };
   const stats = statisticsResolvers(options.statistics ?? { current: () => null });
@@ -363,8 +379,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
       sources: async (c: CustomerObject, _a: unknown, ctx: Context) => {
         requirePersonalAccess(ctx.identity);
-        // A citizen gets no record sources of persons whose records they may not read: none is called.
-        if (ctx.identity?.kind === 'citizen' && !(await citizenMayRead(ctx.identity, c.hetu, ctx, clock.now()))) return [];
+        // No record sources of persons whose records this caller may not have read (a citizen's of others): none is called.
+        if (!(await customerRecordsDecision(ctx.identity, c.hetu, ctx, clock.now())).allowed) return [];
         return recordsReferences(c.hetu, await entries(c, ctx));
       },
       regionMissingSources: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<MissingSource[]> => {

@@ -1,14 +1,16 @@
 /**
  * Resolvers of the analysts' statistics (Query.statistics and its types),
- * for the region subgraph (mercurius / @apollo/subgraph). Only analysts may
- * ask: anyone else gets FORBIDDEN ROLE_NOT_PERMITTED, an anonymous caller
- * FORBIDDEN NOT_AUTHENTICATED; the service is not touched for them.
+ * for the region subgraph (mercurius / @apollo/subgraph). Who may ask is the
+ * policy's `aggregateAccess` (analysts only: anyone else FORBIDDEN
+ * ROLE_NOT_PERMITTED, an anonymous caller FORBIDDEN NOT_AUTHENTICATED); the
+ * service is not touched for them.
  */
 import { GraphQLError } from 'graphql';
 import type { CareArea, ServiceTask } from '../../../domain/model.ts';
 import { municipality as municipalityOf } from '../../../domain/region.ts';
 import type { MunicipalityCode } from '../../../domain/region.ts';
 import { forbiddenError } from '../../access/errors.ts';
+import { aggregateAccess } from '../../access/policy.ts';
 import type { Identity } from '../../../contract/identity.ts';
 import { municipalityObject } from '../../server/valueResolvers.ts';
 import { publish, select } from './publish.ts';
@@ -40,10 +42,10 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** Only an analyst passes; the reason says why anyone else does not. */
+/** Throws the policy's denial (`aggregateAccess`: analysts only) as FORBIDDEN with its reason; an analyst passes. */
 export function requireAnalyst(identity: Identity | null | undefined): void {
-  if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
-  if (identity.kind !== 'analyst') throw forbiddenError('ROLE_NOT_PERMITTED');
+  const decision = aggregateAccess(identity ?? null);
+  if (!decision.allowed) throw forbiddenError(decision.reason);
 }
 
 function filterOf(args: StatisticsArgs): StatisticsFilter {
