@@ -205,7 +205,7 @@ export function formatPlanningReport(report: PlanningReport): string {
     `Planning scenario (${fmt(report.wallSeconds, 0)} s): ${report.supergraph.path} (sha256 ${report.supergraph.sha256.slice(0, 12)}), ` +
       `${report.operations.length} operations; budget ${fmt(report.budgetMs / 1000, 0)} s per plan, up to ${report.replans} warm re-plans.`,
     `cold: ${report.cold}; warm: median of the re-plans on the same planner; fetches: fetch nodes of the plan; depth: sequential fetch levels; ` +
-      `plan kB: the plan as JSON (without Apollo's parsed copy of each fetch's operation); pretty kB: Apollo's pretty print.`,
+      `plan kB: the plan as JSON (as our gateway caches it); pretty kB: Apollo's pretty print (the issue's "100 kB plan").`,
   ];
   for (const [planner, info] of Object.entries(report.planners) as [
     PlannerChoice,

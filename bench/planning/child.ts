@@ -15,7 +15,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { serialisePlan } from '../../gateway/planning/planText.ts';
 import type { PlannerChoice } from '../lib/options.ts';
 import type { PlanShape, PlanTree } from './planShape.ts';
 import { comparablePlanJson, planShape } from './planShape.ts';
@@ -38,8 +37,6 @@ export interface PlanFigures extends PlanShape {
   readonly planBytes: number;
   /** Apollo only: bytes of @apollo/query-planner's pretty print (prettyFormatQueryPlan). */
   readonly prettyBytes: number | null;
-  /** Apollo only: bytes of the JSON our gateway caches and sends from its planning worker (planText.ts serialisePlan). */
-  readonly cachedBytes: number | null;
 }
 
 export type ChildEvent =
@@ -98,7 +95,6 @@ function loadApollo(): LoadedPlanner {
             ...planShape(plan),
             planBytes: bytes(comparablePlanJson(plan)),
             prettyBytes: bytes(qp.prettyFormatQueryPlan(apolloPlan)),
-            cachedBytes: bytes(serialisePlan(apolloPlan)),
           };
         },
       };
@@ -129,7 +125,7 @@ function loadRust(): LoadedPlanner {
       const noLabels = new Set<string>();
       return {
         plan: (query, operationName) => planner.plan(query, operationName ?? undefined, noLabels, 0),
-        figures: (plan) => ({ ...planShape(plan), planBytes: bytes(comparablePlanJson(plan)), prettyBytes: null, cachedBytes: null }),
+        figures: (plan) => ({ ...planShape(plan), planBytes: bytes(comparablePlanJson(plan)), prettyBytes: null }),
       };
     },
   };

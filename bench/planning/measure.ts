@@ -39,7 +39,6 @@ export interface PlanMeasurement {
   readonly depth: number | null;
   readonly planBytes: number | null;
   readonly prettyBytes: number | null;
-  readonly cachedBytes: number | null;
   /** Why not planned (one line). */
   readonly error?: string;
 }
@@ -105,7 +104,6 @@ export function measurePlan(job: MeasureJob): Promise<PlanMeasurement> {
         depth: planned ? (figures?.depth ?? null) : null,
         planBytes: planned ? (figures?.planBytes ?? null) : null,
         prettyBytes: planned ? (figures?.prettyBytes ?? null) : null,
-        cachedBytes: planned ? (figures?.cachedBytes ?? null) : null,
         ...(error !== undefined ? { error } : {}),
       });
     };

@@ -55,7 +55,7 @@ describe('planShape', () => {
 });
 
 describe('comparablePlanJson', () => {
-  it("leaves out Apollo's parsed operation and AST locations, keeping the operation text", () => {
+  it("leaves out an AST of the fetch's operation and AST locations, keeping the operation text", () => {
     const plan = {
       kind: 'QueryPlan',
       node: { kind: 'Fetch', serviceName: 'region', operation: '{ a }', operationDocumentNode: { kind: 'Document', loc: { start: 0 } } },

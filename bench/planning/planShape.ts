@@ -93,10 +93,12 @@ export function planShape(plan: PlanTree): PlanShape {
 }
 
 /**
- * A plan as JSON without Apollo's parsed copy of each fetch's operation
- * (`operationDocumentNode`, an AST of the `operation` text beside it, which
- * Hive's plan does not carry) and without AST locations: the size the
- * planners can be compared on.
+ * A plan as JSON, the size the planners are compared on: the form our
+ * gateway's planning worker sends and caches (gateway/planning/planText.ts),
+ * and without the AST of each fetch's operation that Apollo's planner adds
+ * beside the operation text only when configured to
+ * (`exposeDocumentNodeInFetchNode`; the gateway does not), so a planner
+ * configured so would not look larger for it.
  */
 export function comparablePlanJson(plan: PlanTree): string {
   return JSON.stringify(plan, (key, value: unknown) => (key === 'operationDocumentNode' || key === 'loc' ? undefined : value));

@@ -144,7 +144,6 @@ function emptyMeasurement(status: PlanMeasurement['status']): PlanMeasurement {
     depth: null,
     planBytes: null,
     prettyBytes: null,
-    cachedBytes: null,
   };
 }
 

@@ -137,7 +137,6 @@ describe('formatPlanningReport', () => {
     depth,
     planBytes,
     prettyBytes,
-    cachedBytes: prettyBytes === null ? null : planBytes * 3,
   });
   const failed = (status: PlanMeasurement['status'], error: string): PlanMeasurement => ({
     ...planned(0, 0, 0, 0, null),
@@ -149,7 +148,6 @@ describe('formatPlanningReport', () => {
     depth: null,
     planBytes: null,
     prettyBytes: null,
-    cachedBytes: null,
     error,
   });
   const report: PlanningReport = {
