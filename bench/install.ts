@@ -3,11 +3,12 @@
  * node_modules holds the lockfile's hash), kept out of the main install:
  * - bench/load: autocannon, the driver's load generator (small; every run needs it);
  * - bench: the comparison gateways (@apollo/server with stock @apollo/gateway,
- *   Hive Gateway), installed only when a run measures them.
+ *   Hive Gateway) and Hive Router's Rust query planner (the planning
+ *   scenario), installed only when a run measures them.
  * `npm run bench` calls these before it starts anything that needs them.
  */
 import { fileURLToPath } from 'node:url';
-import { ensureInstalled } from '../scripts/ensureInstalled.ts';
+import { ensureInstalled, isInstalled } from '../scripts/ensureInstalled.ts';
 import type { SidePackage } from '../scripts/ensureInstalled.ts';
 
 /** bench/, the comparison gateways' package. */
@@ -19,7 +20,7 @@ const COMPARISON: SidePackage = {
   dir: BENCH_DIR,
   stamp: '.bench-installed',
   label: 'bench',
-  what: '@apollo/server with stock @apollo/gateway, and Hive Gateway',
+  what: "@apollo/server with stock @apollo/gateway, Hive Gateway, and Hive Router's query planner",
 };
 const LOAD: SidePackage = { dir: LOAD_DIR, stamp: '.bench-load-installed', label: 'bench/load', what: 'autocannon' };
 
@@ -28,7 +29,12 @@ export function ensureLoadInstalled(): Promise<boolean> {
   return ensureInstalled(LOAD);
 }
 
-/** Installs bench/ (the comparison gateways) unless current; resolves with whether it installed. */
+/** Whether bench/ (the comparison gateways, the Rust planner) is installed from its current lockfile. */
+export function comparisonInstalled(): Promise<boolean> {
+  return isInstalled(COMPARISON);
+}
+
+/** Installs bench/ (the comparison gateways, the Rust planner) unless current; resolves with whether it installed. */
 export function ensureComparisonInstalled(): Promise<boolean> {
   return ensureInstalled(COMPARISON);
 }

@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- [--scenario engine|region|scale|all] [options]`: starts
- * what it measures (each target and the load driver in processes of their
- * own), runs interleaved rounds with warm-up, prints the tables and writes
- * the JSON (bench/results/bench-<timestamp>.json by default). Options:
- * bench/lib/options.ts (`--help`).
+ * `npm run bench -- [--scenario engine|region|scale|planning|all] [options]`:
+ * starts what it measures (each target and the load driver in processes of
+ * their own), runs interleaved rounds with warm-up, prints the tables and
+ * writes the JSON (bench/results/bench-<timestamp>.json by default). The
+ * planning scenario needs no load: it plans operations in planner processes
+ * of its own. Options: bench/lib/options.ts (`--help`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,10 +14,13 @@ import { runEngineScenario } from './engine/scenario.ts';
 import type { EngineReport } from './engine/scenario.ts';
 import { ensureComparisonInstalled, ensureLoadInstalled } from './install.ts';
 import { startDriver } from './lib/driver.ts';
+import type { Driver } from './lib/driver.ts';
 import { stopAllServices } from './lib/proc.ts';
 import { BenchUsageError, parseBenchArgs } from './lib/options.ts';
 import type { BenchOptions } from './lib/options.ts';
-import { formatEngineReport, formatRegionReport, formatScaleReport } from './lib/report.ts';
+import { formatEngineReport, formatPlanningReport, formatRegionReport, formatScaleReport } from './lib/report.ts';
+import { runPlanningScenario } from './scenarios/planning.ts';
+import type { PlanningReport } from './scenarios/planning.ts';
 import { runRegionScenario } from './scenarios/region.ts';
 import type { RegionReport } from './scenarios/region.ts';
 import { runScaleScenario } from './scenarios/scale.ts';
@@ -34,7 +38,7 @@ export interface BenchResults {
     /** 1-minute load average when the bench started (above `cpus`: the machine was busy with other work). */
     readonly loadAverageAtStart: number;
   };
-  readonly scenarios: { engine?: EngineReport; region?: RegionReport; scale?: ScaleReport };
+  readonly scenarios: { engine?: EngineReport; region?: RegionReport; scale?: ScaleReport; planning?: PlanningReport };
   readonly wallSeconds: number;
 }
 
@@ -57,8 +61,14 @@ async function main(): Promise<void> {
       void stopAllServices().finally(() => process.exit(130));
     });
   }
-  await ensureLoadInstalled();
-  if (options.scenarios.includes('engine') && options.targets.some((t) => t === 'stock' || t === 'hive')) await ensureComparisonInstalled();
+  // Only the load scenarios need the load driver (autocannon).
+  const needsLoad = options.scenarios.some((s) => s !== 'planning');
+  if (needsLoad) await ensureLoadInstalled();
+  if (
+    (options.scenarios.includes('engine') && options.targets.some((t) => t === 'stock' || t === 'hive')) ||
+    (options.scenarios.includes('planning') && options.planners.includes('rust'))
+  )
+    await ensureComparisonInstalled();
 
   const results: BenchResults = {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -78,10 +88,16 @@ async function main(): Promise<void> {
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify({ ...results, wallSeconds: (Date.now() - started) / 1000 }, null, 2)}\n`);
   };
-  const driver = await startDriver();
+  const driver: Driver | undefined = needsLoad ? await startDriver() : undefined;
   try {
     for (const scenario of options.scenarios) {
-      if (scenario === 'engine') {
+      if (scenario === 'planning') {
+        const report = await runPlanningScenario(options, log);
+        results.scenarios.planning = report;
+        process.stdout.write(`\n${formatPlanningReport(report)}\n\n`);
+      } else if (!driver) {
+        throw new Error(`expected the load driver for the ${scenario} scenario, received none`);
+      } else if (scenario === 'engine') {
         const report = await runEngineScenario(options, driver, log);
         results.scenarios.engine = report;
         process.stdout.write(`\n${formatEngineReport(report)}\n\n`);
@@ -98,7 +114,7 @@ async function main(): Promise<void> {
       write();
     }
   } finally {
-    await driver.stop();
+    await driver?.stop();
   }
   write();
   process.stdout.write(`Results: ${options.out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);

@@ -2,12 +2,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['engine', 'region', 'scale'] as const;
+export const SCENARIOS = ['engine', 'region', 'scale', 'planning'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The engine scenario's targets: ours, the two comparison gateways, and the two baselines. */
 export const ENGINE_TARGETS = ['ours', 'stock', 'hive', 'direct', 'plain'] as const;
 export type EngineTarget = (typeof ENGINE_TARGETS)[number];
+
+/** The planning scenario's planners: @apollo/query-planner (our gateway's) and Hive Router's Rust planner. */
+export const PLANNERS = ['apollo', 'rust'] as const;
+export type PlannerChoice = (typeof PLANNERS)[number];
 
 export interface BenchOptions {
   readonly scenarios: readonly Scenario[];
@@ -30,6 +34,18 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** The engine scenario's targets, in order. */
   readonly targets: readonly EngineTarget[];
+  /** Planning: the longest `guardians` chain planned (chains of 1..chainDepth). */
+  readonly chainDepth: number;
+  /** Planning: seconds one plan may take before it is recorded as over budget (and its process killed). */
+  readonly planBudgetS: number;
+  /** Planning: most warm re-plans per operation and planner. */
+  readonly replans: number;
+  /** Planning: the planners, in order. */
+  readonly planners: readonly PlannerChoice[];
+  /** Planning: only the operations whose name contains one of these (case-insensitive); null: all (with --quick, a few). */
+  readonly operations: readonly string[] | null;
+  /** Planning: the supergraph planned (default the committed schema/supergraph.graphql). */
+  readonly supergraph: string | null;
 }
 
 export class BenchUsageError extends Error {
@@ -37,7 +53,7 @@ export class BenchUsageError extends Error {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --scenario engine|region|scale|all   default all
+  --scenario engine|region|scale|planning|all   default all
   --targets LIST       engine targets, comma-separated: ${ENGINE_TARGETS.join(',')} (default all)
   --duration S         seconds per measured run (default 10)
   --rounds N           interleaved rounds (default 3)
@@ -47,8 +63,14 @@ export const USAGE = `npm run bench -- [options]
   --fixtures DIR       region: the generated region (default /tmp/region-graph-bench-<persons>; generated if missing)
   --index-sizes LIST   scale: person index sizes (default 1000,100000,1000000)
   --soak S             region: run the mix S seconds more, sampling gateway RSS every 5 s
+  --chain N            planning: guardians chains of depth 1..N (default 6; --quick 2)
+  --plan-budget S      planning: seconds a plan may take, then "over budget" (default 5)
+  --replans N          planning: warm re-plans per operation (default 5; --quick 2)
+  --planners LIST      planning: ${PLANNERS.join(',')} (default both; rust: Hive Router's planner, installed with bench/)
+  --operations LIST    planning: only operations whose name contains one of these (comma-separated)
+  --supergraph FILE    planning: the supergraph to plan (default schema/supergraph.graphql)
   --out FILE           JSON results (default bench/results/bench-<timestamp>.json)
-  --quick              1 round of 2 s, no warm-up (smoke test)`;
+  --quick              1 round of 2 s, no warm-up (smoke test); planning: a few operations`;
 
 function whole(raw: string | undefined, flag: string, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
@@ -69,6 +91,15 @@ function list<T extends string>(raw: string, flag: string, allowed: readonly T[]
   }
   if (items.length === 0) throw new BenchUsageError(`expected --${flag} to name at least one, received none`);
   return [...new Set(items)] as T[];
+}
+
+function names(raw: string, flag: string): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new BenchUsageError(`expected --${flag} to name at least one, received none`);
+  return items;
 }
 
 /** A filesystem-safe timestamp, e.g. `2026-11-23T10-04-05Z`. */
@@ -98,6 +129,12 @@ export function parseBenchArgs(argv: readonly string[], now = new Date(), cwd = 
         fixtures: { type: 'string' },
         'index-sizes': { type: 'string' },
         soak: { type: 'string' },
+        chain: { type: 'string' },
+        'plan-budget': { type: 'string' },
+        replans: { type: 'string' },
+        planners: { type: 'string' },
+        operations: { type: 'string' },
+        supergraph: { type: 'string' },
         out: { type: 'string' },
         quick: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -127,5 +164,11 @@ export function parseBenchArgs(argv: readonly string[], now = new Date(), cwd = 
     soakS: whole(values.soak, 'soak', 0, 0),
     quick,
     targets: values.targets ? list(values.targets, 'targets', ENGINE_TARGETS) : [...ENGINE_TARGETS],
+    chainDepth: whole(values.chain, 'chain', quick ? 2 : 6, 0),
+    planBudgetS: whole(values['plan-budget'], 'plan-budget', 5, 1),
+    replans: whole(values.replans, 'replans', quick ? 2 : 5, 0),
+    planners: values.planners ? list(values.planners, 'planners', PLANNERS) : [...PLANNERS],
+    operations: values.operations ? names(values.operations, 'operations') : null,
+    supergraph: values.supergraph ? resolve(cwd, values.supergraph) : null,
   };
 }

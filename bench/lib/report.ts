@@ -5,6 +5,8 @@ import type { EngineReport } from '../engine/scenario.ts';
 import type { RegionReport } from '../scenarios/region.ts';
 import type { QueryKind } from '../scenarios/regionStack.ts';
 import type { ScaleReport } from '../scenarios/scale.ts';
+import type { PlanningOperationReport, PlanningReport } from '../scenarios/planning.ts';
+import type { PlannerChoice } from './options.ts';
 import type { Comparison, Summary } from './stats.ts';
 import { fmt, fmtRatio, fmtRps, formatTable } from './table.ts';
 
@@ -162,4 +164,72 @@ export function formatScaleReport(report: ScaleReport): string {
       report.largestToSmallest !== null && report.largestToSmallest >= report.target ? 'met' : 'NOT met'
     }.`,
   ].join('\n');
+}
+
+const PLANNER_TITLES: Readonly<Record<PlannerChoice, string>> = {
+  apollo: "@apollo/query-planner (our gateway's planner)",
+  rust: "Hive Router's Rust query planner",
+};
+
+const STATUS_TEXT = {
+  'over-budget': 'over budget',
+  'cannot-plan': 'cannot plan',
+  unavailable: 'unavailable',
+  failed: 'failed',
+} as const;
+
+/** One planner's table: a row per operation; a plan that did not happen says why in the cold column. */
+export function planningTable(planner: PlannerChoice, operations: readonly PlanningOperationReport[]): string {
+  const pretty = planner === 'apollo';
+  const header = ['operation', 'cold ms', 'warm ms', 'fetches', 'depth', 'plan kB', ...(pretty ? ['pretty kB'] : [])];
+  const rows = operations.map((op) => {
+    const m = op.results[planner];
+    if (!m) return [op.name, 'not run'];
+    if (m.status !== 'planned') return [op.name, STATUS_TEXT[m.status], '–', '–', '–', '–', ...(pretty ? ['–'] : [])];
+    return [
+      op.name,
+      fmt(m.coldMs, 1),
+      fmt(m.warmMs, 1),
+      fmt(m.fetches, 0),
+      fmt(m.depth, 0),
+      fmt(m.planBytes === null ? null : m.planBytes / 1000, 1),
+      ...(pretty ? [fmt(m.prettyBytes === null ? null : m.prettyBytes / 1000, 1)] : []),
+    ];
+  });
+  return formatTable(header, rows);
+}
+
+/** The planning scenario as printed: a table per planner, then why each plan that did not happen did not. */
+export function formatPlanningReport(report: PlanningReport): string {
+  const out = [
+    `Planning scenario (${fmt(report.wallSeconds, 0)} s): ${report.supergraph.path} (sha256 ${report.supergraph.sha256.slice(0, 12)}), ` +
+      `${report.operations.length} operations; budget ${fmt(report.budgetMs / 1000, 0)} s per plan, up to ${report.replans} warm re-plans.`,
+    `cold: ${report.cold}; warm: median of the re-plans on the same planner; fetches: fetch nodes of the plan; depth: sequential fetch levels; ` +
+      `plan kB: the plan as JSON (as our gateway caches it); pretty kB: Apollo's pretty print (the issue's "100 kB plan").`,
+  ];
+  for (const [planner, info] of Object.entries(report.planners) as [
+    PlannerChoice,
+    NonNullable<PlanningReport['planners'][PlannerChoice]>,
+  ][]) {
+    out.push(
+      '',
+      `${PLANNER_TITLES[planner]}: ${info.package} ${info.version ?? ''}`.trimEnd() +
+        (info.available ? `; planner build (median) ${fmt(info.buildMsMedian, 0)} ms` : `; unavailable: ${info.reason ?? ''}`),
+      '',
+      planningTable(planner, report.operations),
+    );
+    const failures = report.operations.filter((op) => {
+      const status = op.results[planner]?.status;
+      return status !== undefined && status !== 'planned' && status !== 'unavailable';
+    });
+    for (const op of failures) {
+      const m = op.results[planner]!;
+      out.push(`  ${op.name}: ${STATUS_TEXT[m.status as keyof typeof STATUS_TEXT]}${m.error ? `: ${m.error.slice(0, 200)}` : ''}`);
+    }
+  }
+  out.push(
+    '',
+    `Machine load average (1 min): ${fmt(report.loadAverage.start, 1)} at the start, ${fmt(report.loadAverage.end, 1)} at the end.`,
+  );
+  return out.join('\n');
 }

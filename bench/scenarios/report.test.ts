@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { oursReadyUrl } from '../engine/scenario.ts';
 import type { LoadResult } from '../lib/driverTypes.ts';
-import { formatRegionReport, formatScaleReport } from '../lib/report.ts';
+import { formatPlanningReport, formatRegionReport, formatScaleReport } from '../lib/report.ts';
+import type { PlanMeasurement } from '../planning/measure.ts';
+import type { PlanningReport } from './planning.ts';
 import { summarize } from '../lib/stats.ts';
 import type { LegacyCallsPerQuery, RegionReport } from './region.ts';
 import { shareConnections } from './region.ts';
@@ -120,5 +122,73 @@ describe('formatScaleReport', () => {
     const text = formatScaleReport(report);
     expect(text).toMatch(/^index 1 000 000\s+380/m);
     expect(text).toContain('Largest ÷ smallest index req/s: 0.95× (per round 0.95×; target ≥ 0.90×): met.');
+  });
+});
+
+describe('formatPlanningReport', () => {
+  const planned = (coldMs: number, fetches: number, depth: number, planBytes: number, prettyBytes: number | null): PlanMeasurement => ({
+    status: 'planned',
+    version: '1.0.0',
+    buildMs: 900,
+    coldMs,
+    warmMs: coldMs / 4,
+    warmSamplesMs: [coldMs / 4],
+    fetches,
+    depth,
+    planBytes,
+    prettyBytes,
+  });
+  const failed = (status: PlanMeasurement['status'], error: string): PlanMeasurement => ({
+    ...planned(0, 0, 0, 0, null),
+    status,
+    coldMs: null,
+    warmMs: null,
+    warmSamplesMs: [],
+    fetches: null,
+    depth: null,
+    planBytes: null,
+    prettyBytes: null,
+    error,
+  });
+  const report: PlanningReport = {
+    supergraph: { path: '/repo/schema/supergraph.graphql', bytes: 1000, sha256: 'ab'.repeat(32) },
+    cold: 'the first plan of a fresh planner',
+    budgetMs: 5000,
+    replans: 5,
+    chainDepth: 2,
+    planners: {
+      apollo: { package: '@apollo/query-planner', version: '2.14.4', available: true, buildMsMedian: 950 },
+      rust: { package: '@graphql-hive/router-query-planner', version: '0.0.38', available: true, buildMsMedian: 40 },
+    },
+    operations: [
+      {
+        name: 'issue-13/dependants',
+        source: 'issue 13',
+        operationName: 'Dependants',
+        query: '…',
+        results: { apollo: planned(120.25, 18, 4, 102_400, 98_000), rust: failed('cannot-plan', 'Error: no path to Customer.dependants') },
+      },
+      {
+        name: 'chain/guardians-2',
+        source: 'chain',
+        operationName: 'GuardiansChain2',
+        query: '…',
+        chainDepth: 2,
+        results: { apollo: failed('over-budget', 'no plan within the budget of 5000 ms'), rust: planned(3.5, 30, 6, 50_000, null) },
+      },
+    ],
+    loadAverage: { start: 0.5, end: 1.5 },
+    wallSeconds: 42,
+  };
+
+  it('prints a table per planner, a plan that did not happen saying why in its row and below the table', () => {
+    const text = formatPlanningReport(report);
+    expect(text).toContain('@apollo/query-planner 2.14.4; planner build (median) 950 ms');
+    expect(text).toMatch(/^issue-13\/dependants\s+120\.3\s+30\.1\s+18\s+4\s+102\.4\s+98\.0$/m);
+    expect(text).toMatch(/^chain\/guardians-2\s+over budget\s+–\s+–\s+–\s+–\s+–$/m);
+    expect(text).toMatch(/^issue-13\/dependants\s+cannot plan\s+–\s+–\s+–\s+–$/m);
+    expect(text).toMatch(/^chain\/guardians-2\s+3\.5\s+0\.9\s+30\s+6\s+50\.0$/m);
+    expect(text).toContain('  issue-13/dependants: cannot plan: Error: no path to Customer.dependants');
+    expect(text).toContain('  chain/guardians-2: over budget: no plan within the budget of 5000 ms');
   });
 });

@@ -1,0 +1,335 @@
+/**
+ * The operations the planning scenario plans, each named with where it comes
+ * from:
+ * - README.md: its ```graphql blocks and the curl example's query, read from
+ *   the README itself at run time;
+ * - the saved GraphiQL examples: gateway/examples.ts and schema/examples.ts,
+ *   through their exports;
+ * - the end-to-end tests' queries (test/e2e/*.test.ts): the tests define them
+ *   inline or in constants they do not export, so the representative ones are
+ *   copied here with the exact text they have there (operations.test.ts fails
+ *   when a test's text changes and the copy no longer matches);
+ * - issue 13's `dependants { firstNames }`, on which the Rust planner is said
+ *   to fail;
+ * - a chain of `guardians` of depth 1..N (each level a field resolved with
+ *   `@requires`; the planner's work multiplies with each).
+ *
+ * No operation carries an identity code: persons are variables, and planning
+ * needs no variables.
+ */
+import { exampleOperations } from '../../gateway/examples.ts';
+import { EXAMPLE_OPERATIONS } from '../../schema/examples.ts';
+
+export interface PlanningOperation {
+  /** Unique, `source-group/Name`, e.g. `gateway-examples/ClientOverview` or `chain/guardians-3`. */
+  readonly name: string;
+  /** Where it comes from, for the report (file and constant, README section, or issue). */
+  readonly source: string;
+  readonly query: string;
+  /** The operation to plan in `query`; null: its only operation. */
+  readonly operationName: string | null;
+  /** For the `guardians` chain: its depth. */
+  readonly chainDepth?: number;
+}
+
+/** A text copied from a file of the repository, exactly as it stands there. */
+export interface CopiedText {
+  /** Repository-relative path. */
+  readonly file: string;
+  readonly text: string;
+}
+
+/** An end-to-end test's operation, with the texts it was copied from (for the honesty check). */
+export interface CopiedOperation extends PlanningOperation {
+  readonly copiedFrom: readonly CopiedText[];
+}
+
+/** `--quick`'s operations when none are named: a saved example, the issue's `dependants`, and the chain (at its quick depth). */
+export const QUICK_OPERATIONS: readonly string[] = ['gateway-examples/NextAppointments', 'issue-13/dependants', 'chain/'];
+
+/** Replaces each `${NAME}` of a copied template by `values[NAME]` (every placeholder must have a value). */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`Expected a value for \${${name}} in a copied query, received none.`);
+    return value;
+  });
+}
+
+/** The operation name of a document's first operation, or null for an anonymous one. */
+function operationNameOf(query: string): string | null {
+  return /^\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/m.exec(query)?.[1] ?? null;
+}
+
+/**
+ * The README's operations: each ```graphql block, and each `"query":"…"` of a
+ * JSON body (the curl example), named by operation name (or `curl-N`) and
+ * sourced by the section they stand in.
+ */
+export function readmeOperations(markdown: string): PlanningOperation[] {
+  const out: PlanningOperation[] = [];
+  const names = new Set<string>();
+  const unique = (base: string): string => {
+    let name = base;
+    for (let i = 2; names.has(name); i++) name = `${base}-${i}`;
+    names.add(name);
+    return name;
+  };
+  let section = '(top)';
+  let fence: { lang: string; lines: string[] } | null = null;
+  let curls = 0;
+  for (const line of markdown.split('\n')) {
+    if (fence) {
+      if (/^```\s*$/.test(line)) {
+        if (fence.lang === 'graphql') {
+          const query = fence.lines.join('\n');
+          const operationName = operationNameOf(query);
+          out.push({
+            name: unique(`readme/${operationName ?? 'anonymous'}`),
+            source: `README.md, section "${section}" (graphql block)`,
+            query,
+            operationName,
+          });
+        }
+        fence = null;
+        continue;
+      }
+      fence.lines.push(line);
+      for (const m of line.matchAll(/"query":("(?:[^"\\]|\\.)*")/g)) {
+        const query = JSON.parse(m[1]!) as string;
+        out.push({
+          name: unique(`readme/curl-${++curls}`),
+          source: `README.md, section "${section}" (curl example's JSON body)`,
+          query,
+          operationName: operationNameOf(query),
+        });
+      }
+      continue;
+    }
+    const open = /^```(\w*)/.exec(line);
+    if (open) {
+      fence = { lang: open[1]!, lines: [] };
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) section = heading[1]!.trim();
+  }
+  return out;
+}
+
+/** The saved GraphiQL examples (gateway/examples.ts), as the gateway serves them. */
+export function gatewayExampleOperations(): PlanningOperation[] {
+  // The year only sets the examples' variables; fixed so the operations do not depend on the clock.
+  return exampleOperations({ year: 2026 }).map((e) => ({
+    name: `gateway-examples/${e.name}`,
+    source: 'gateway/examples.ts exampleOperations() (GraphiQL saved examples)',
+    query: e.query,
+    operationName: e.name,
+  }));
+}
+
+/** The example operations of schema/examples.ts (EXAMPLE_OPERATIONS). */
+export function schemaExampleOperations(): PlanningOperation[] {
+  return EXAMPLE_OPERATIONS.map((e) => ({
+    name: `schema-examples/${e.name}`,
+    source: 'schema/examples.ts EXAMPLE_OPERATIONS',
+    query: e.query,
+    operationName: e.name,
+  }));
+}
+
+// ---------------------------------------------------------------- copies of the end-to-end tests' queries
+
+const REGION_TEST = 'test/e2e/region.test.ts';
+const ACCESS_TEST = 'test/e2e/access.test.ts';
+
+/** region.test.ts's SOURCE, interpolated into its queries. */
+const REGION_SOURCE: CopiedText = {
+  file: REGION_TEST,
+  text: "const SOURCE = 'source { instance product localId municipality { code nameFi nameSv } }';",
+};
+const SOURCE_VALUE = 'source { instance product localId municipality { code nameFi nameSv } }';
+
+const CUSTOMER_TEMPLATE: CopiedText = {
+  file: REGION_TEST,
+  text: `const CUSTOMER_QUERY = \`query Customer($hetu: ID!) {
+  customer(hetu: $hetu) {
+    hetu surname firstNames
+    municipality { code nameFi nameSv }
+    appointments { start careArea professionalKind status unit { name } note \${SOURCE} }
+    fees { date amountCents accruesToCeiling status \${SOURCE} }
+    customerships { serviceTask startDate service \${SOURCE} }
+    decisions { decisionDate outcome service \${SOURCE} }
+    plans { type startDate \${SOURCE} }
+    consents { type givenOn \${SOURCE} }
+    missingSources { instance code }
+  }
+}\`;`,
+};
+
+const FILTERS_TEMPLATE: CopiedText = {
+  file: REGION_TEST,
+  text: `\`query($hetu: ID!) { customer(hetu: $hetu) {
+        window: appointments(from: "2026-01-01T00:00:00+02:00", to: "2026-12-10T10:00:00+02:00") { start source { instance } }
+        upcoming: appointments(upcoming: true) { start source { instance } }
+        oral: appointments(careArea: [ORAL_HEALTH]) { start source { instance } }
+        booked: appointments(status: [BOOKED]) { start source { instance } }
+        latestTwo: appointments(order: DESC, first: 2) { start source { instance } }
+      } }\``,
+};
+
+const CEILING_TEMPLATE: CopiedText = {
+  file: REGION_TEST,
+  text: `const CEILING_QUERY = \`query Ceiling($hetu: ID!, $year: Int!) {
+  customer(hetu: $hetu) {
+    firstNames
+    fees(year: $year) { date amountCents accruesToCeiling status \${SOURCE} }
+    feeCeiling(year: $year) {
+      year ceilingCents accruedCents reached reachedOn complete
+      feesAfterCeiling { date amountCents accruesToCeiling status \${SOURCE} }
+      countedFees { customer { hetu } runningTotalCents fee { date amountCents accruesToCeiling status \${SOURCE} } }
+      includesDependants { hetu }
+      minorFeesCountTowards { hetu }
+      missingSources { instance code }
+    }
+  }
+}\`;`,
+};
+
+const PERSONAL_VALUE = `hetu surname firstNames turvakielto address { streetFi } municipality { code }
+  appointments { careArea unit { oid } } customerships { serviceTask extraSensitive } decisions { service } plans { type }
+  fees { amountCents } consents { type withdrawnOn }`;
+/** access.test.ts's PERSONAL, the fields its `ask` asks by default. */
+const ACCESS_PERSONAL: CopiedText = { file: ACCESS_TEST, text: `const PERSONAL = \`${PERSONAL_VALUE}\`;` };
+const ASK_TEMPLATE: CopiedText = { file: ACCESS_TEST, text: '`query ($h: ID!) { customer(hetu: $h) { ${fields} } }`' };
+const PUBLIC_AND_PERSONAL: CopiedText = {
+  file: ACCESS_TEST,
+  text: '`query ($h: ID!) { municipalities { code } customer(hetu: $h) { surname } }`',
+};
+const SURNAME_ONLY: CopiedText = { file: ACCESS_TEST, text: '`query ($h: ID!) { customer(hetu: $h) { surname } }`' };
+const ALIASED_CLIENT: CopiedText = {
+  file: ACCESS_TEST,
+  text: '`p${i}: customer(hetu: "${h}") { surname appointments { start } }`',
+};
+/** How many clients access.test.ts's aliased query asks about (its PHYSICIAN_PATIENTS; operations.test.ts counts them there). */
+export const ALIASED_CLIENTS = 40;
+
+/** The aliased query of access.test.ts's audit test, each client's code a variable instead of a literal. */
+function aliasedClientsQuery(n: number): string {
+  const variables = Array.from({ length: n }, (_, i) => `$h${i}: ID!`).join(', ');
+  const fields = Array.from({ length: n }, (_, i) => `p${i}: customer(hetu: $h${i}) { surname appointments { start } }`).join(' ');
+  return `query AliasedClients(${variables}) { ${fields} }`;
+}
+
+/** The end-to-end tests' representative operations, copied (each with the exact texts it came from). */
+export function e2eOperations(): CopiedOperation[] {
+  const withSource = { SOURCE: SOURCE_VALUE };
+  const template = (t: CopiedText): string => {
+    // The template literal's body: between the first and the last backtick of the copied text.
+    return t.text.slice(t.text.indexOf('`') + 1, t.text.lastIndexOf('`'));
+  };
+  return [
+    {
+      name: 'e2e-region/Customer',
+      source: `${REGION_TEST} CUSTOMER_QUERY (every list of a customer, with provenance)`,
+      query: fillTemplate(template(CUSTOMER_TEMPLATE), withSource),
+      operationName: 'Customer',
+      copiedFrom: [CUSTOMER_TEMPLATE, REGION_SOURCE],
+    },
+    {
+      name: 'e2e-region/AppointmentFilters',
+      source: `${REGION_TEST} "filters the merged appointments by time window…" (five aliased appointment lists)`,
+      query: template(FILTERS_TEMPLATE),
+      operationName: null,
+      copiedFrom: [FILTERS_TEMPLATE],
+    },
+    {
+      name: 'e2e-region/Ceiling',
+      source: `${REGION_TEST} CEILING_QUERY (fees and the fee ceiling)`,
+      query: fillTemplate(template(CEILING_TEMPLATE), withSource),
+      operationName: 'Ceiling',
+      copiedFrom: [CEILING_TEMPLATE, REGION_SOURCE],
+    },
+    {
+      name: 'e2e-access/PersonalFields',
+      source: `${ACCESS_TEST} ask() with its default fields, PERSONAL (the access matrix)`,
+      query: fillTemplate(template(ASK_TEMPLATE), { fields: PERSONAL_VALUE }),
+      operationName: null,
+      copiedFrom: [ASK_TEMPLATE, ACCESS_PERSONAL],
+    },
+    {
+      name: 'e2e-access/PublicAndPersonal',
+      source: `${ACCESS_TEST} "anonymous: FORBIDDEN NOT_AUTHENTICATED…" (municipalities and a surname)`,
+      query: template(PUBLIC_AND_PERSONAL),
+      operationName: null,
+      copiedFrom: [PUBLIC_AND_PERSONAL],
+    },
+    {
+      name: 'e2e-access/SurnameOnly',
+      source: `${ACCESS_TEST} the turvakielto cases (one customer's surname)`,
+      query: template(SURNAME_ONLY),
+      operationName: null,
+      copiedFrom: [SURNAME_ONLY],
+    },
+    {
+      name: 'e2e-access/AliasedClients',
+      source: `${ACCESS_TEST} the audit test's aliased query over ${ALIASED_CLIENTS} clients (codes as variables here)`,
+      query: aliasedClientsQuery(ALIASED_CLIENTS),
+      operationName: 'AliasedClients',
+      copiedFrom: [ALIASED_CLIENT],
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- issue 13 and the guardians chain
+
+/** Issue 13's `customer { dependants { firstNames } }`. */
+export function issueOperations(): PlanningOperation[] {
+  return [
+    {
+      name: 'issue-13/dependants',
+      source: 'issue 13 ("the Rust planner fails on `dependants { firstNames }`")',
+      query: 'query Dependants($hetu: ID!) { customer(hetu: $hetu) { dependants { firstNames } } }',
+      operationName: 'Dependants',
+    },
+  ];
+}
+
+/** `customer { guardians { … guardians { surname } … } }` with `depth` levels of `guardians`. */
+export function chainOperation(depth: number): PlanningOperation {
+  const name = `GuardiansChain${depth}`;
+  return {
+    name: `chain/guardians-${depth}`,
+    source: `issue 13 / README "Planning off the event loop": a chain of ${depth} \`guardians\``,
+    query: `query ${name}($hetu: ID!) { customer(hetu: $hetu) { ${'guardians { '.repeat(depth)}surname${' }'.repeat(depth)} } }`,
+    operationName: name,
+    chainDepth: depth,
+  };
+}
+
+/** Every operation of the scenario, in report order; `chainDepth` sets the longest chain. */
+export function planningOperations(readme: string, chainDepth: number): PlanningOperation[] {
+  return [
+    ...readmeOperations(readme),
+    ...gatewayExampleOperations(),
+    ...schemaExampleOperations(),
+    ...e2eOperations().map(({ copiedFrom: _copied, ...op }) => op),
+    ...issueOperations(),
+    ...Array.from({ length: chainDepth }, (_, i) => chainOperation(i + 1)),
+  ];
+}
+
+/**
+ * The operations whose name contains one of `filters` (case-insensitive), in
+ * their order; every filter must match at least one.
+ */
+export function selectOperations(all: readonly PlanningOperation[], filters: readonly string[]): PlanningOperation[] {
+  const lower = filters.map((f) => f.toLowerCase());
+  for (const f of lower) {
+    if (!all.some((op) => op.name.toLowerCase().includes(f)))
+      throw new Error(
+        `Expected --operations to name operations of the scenario, received ${JSON.stringify(f)}; they are: ${all.map((o) => o.name).join(', ')}`,
+      );
+  }
+  return all.filter((op) => lower.some((f) => op.name.toLowerCase().includes(f)));
+}
