@@ -4,7 +4,7 @@ import { errorSample } from './errorSample.ts';
 describe('errorSample', () => {
   it('keeps status, codes, messages and paths, never the data', () => {
     const body = JSON.stringify({
-      data: { customer: { hetu: '010101-123N' } },
+      data: { customer: { hetu: '010101-950B' } },
       errors: [{ message: 'Source unavailable.', path: ['customer', 'fees'], extensions: { code: 'SOURCE_UNAVAILABLE' } }],
     });
     const sample = errorSample(200, body);

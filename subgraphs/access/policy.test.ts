@@ -1098,7 +1098,7 @@ describe('helpers', () => {
     expect(decideGroup(ctx(WHO.guardian1), 'APPOINTMENTS')).toEqual(deny('NOT_OWN_DATA'));
     expect(decideGroup(ctx(WHO.minorSelf), 'CONTACT')).toEqual(allow('SELF'));
     expect(decideGroup(ctx(WHO.physician), 'CONTACT')).toEqual(allow('CARE_RELATION', true));
-    expect(() => subjectFromVtj('131052-308X', undefined)).toThrow(RangeError);
+    expect(() => subjectFromVtj('010101-950X', undefined)).toThrow(RangeError);
   });
 
   it('addMonths clamps to the month end', () => {
@@ -1285,7 +1285,7 @@ describe('entry points × callers: what each subgraph entry point gets from the 
   });
 
   it('Customer.sources: an identity code that is not valid is no citizen’s own; a professional still goes on', () => {
-    const bad = { hetu: '131052-308X', guardians: [] };
+    const bad = { hetu: '010101-950X', guardians: [] };
     expect(decideCustomerRecords(WHO.self, bad, NOW)).toEqual(NOT_OWN);
     expect(decideCustomerRecords(WHO.guardian1, bad, NOW)).toEqual(NOT_OWN);
     expect(decideCustomerRecords(WHO.physician, bad, NOW)).toEqual(allow('PROFESSIONAL_ROLE'));
@@ -1299,7 +1299,7 @@ describe('entry points × callers: what each subgraph entry point gets from the 
     expect(customerRecordsNeedGuardians(WHO.guardian1, EIGHTEEN_TODAY, NOW)).toBe(false);
     expect(customerRecordsNeedGuardians(WHO.minorSelf, MINOR, NOW)).toBe(false);
     expect(customerRecordsNeedGuardians(WHO.physician, MINOR, NOW)).toBe(false);
-    expect(customerRecordsNeedGuardians(WHO.guardian1, '131052-308X', NOW)).toBe(false);
+    expect(customerRecordsNeedGuardians(WHO.guardian1, '010101-950X', NOW)).toBe(false);
     // Without the guardians the decision falls closed.
     expect(decideCustomerRecords(WHO.guardian1, { hetu: MINOR, guardians: [] }, NOW)).toEqual(NOT_OWN);
   });
