@@ -285,13 +285,7 @@ const SERVER_LIMIT_SETTINGS = [
 
 /** The HTTP server's limits (flags win), checked against each other. */
 function serverLimits(values: GatewayArgValues, env: Env, subgraphTimeoutMs: number): ServerLimits {
-  const out: Record<string, number> = {};
-  const name: Record<string, string> = {};
-  for (const [key, flag, variable, min, max] of SERVER_LIMIT_SETTINGS) {
-    name[key] = values[flag] !== undefined ? `--${flag}` : variable;
-    out[key] = wholeNumber(values[flag] ?? env[variable], name[key], DEFAULT_SERVER_LIMITS[key], min, max);
-  }
-  const limits = out as unknown as ServerLimits;
+  const { values: limits, names: name } = numericSettings(SERVER_LIMIT_SETTINGS, values, env, DEFAULT_SERVER_LIMITS);
   // Node refuses a header deadline past the request deadline.
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
     throw new GatewayConfigError(
@@ -341,19 +335,16 @@ const LIMIT_SETTINGS = [
 
 /** The GraphQL hardening limits from the command line and the environment (flags win). */
 function hardeningLimits(values: GatewayArgValues, env: Env): HardeningLimits {
-  const out: Record<string, number | boolean> = {};
-  for (const [key, flag, variable, min, max] of LIMIT_SETTINGS) {
-    const raw = values[flag] ?? env[variable];
-    out[key] = wholeNumber(raw, values[flag] !== undefined ? `--${flag}` : variable, DEFAULT_HARDENING_LIMITS[key], min, max);
-  }
+  const numeric = numericSettings(LIMIT_SETTINGS, values, env, DEFAULT_HARDENING_LIMITS).values;
+  let csrfPrevention: boolean;
   const csrfFlag = values['csrf-prevention'];
   const csrf = (csrfFlag ?? env.GRAPHQL_CSRF_PREVENTION ?? '').trim().toLowerCase();
   const csrfSetting = csrfFlag !== undefined ? '--csrf-prevention' : 'GRAPHQL_CSRF_PREVENTION';
-  if (csrf === '') out.csrfPrevention = DEFAULT_HARDENING_LIMITS.csrfPrevention;
-  else if (['on', 'true', '1'].includes(csrf)) out.csrfPrevention = true;
-  else if (['off', 'false', '0'].includes(csrf)) out.csrfPrevention = false;
+  if (csrf === '') csrfPrevention = DEFAULT_HARDENING_LIMITS.csrfPrevention;
+  else if (['on', 'true', '1'].includes(csrf)) csrfPrevention = true;
+  else if (['off', 'false', '0'].includes(csrf)) csrfPrevention = false;
   else throw new GatewayConfigError(`expected ${csrfSetting} as on or off, received ${JSON.stringify(csrf)}`);
-  return out as unknown as HardeningLimits;
+  return { ...numeric, csrfPrevention };
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -371,17 +362,7 @@ const ENGINE_SETTINGS = [
 
 /** The planning limits and cache bounds from the command line and the environment (flags win). */
 function engineLimits(values: GatewayArgValues, env: Env): EngineLimits {
-  const out: Record<string, number> = {};
-  for (const [key, flag, variable, min, max] of ENGINE_SETTINGS) {
-    out[key] = wholeNumber(
-      values[flag] ?? env[variable],
-      values[flag] !== undefined ? `--${flag}` : variable,
-      DEFAULT_ENGINE_LIMITS[key],
-      min,
-      max,
-    );
-  }
-  return out as unknown as EngineLimits;
+  return numericSettings(ENGINE_SETTINGS, values, env, DEFAULT_ENGINE_LIMITS).values;
 }
 
 /**
@@ -429,6 +410,30 @@ function httpUrl(raw: string, setting: string): string {
   }
   // The URL as given: toString() would add a trailing slash to a bare origin.
   return raw;
+}
+
+/** One numeric setting: its key in the typed config, its flag, its variable and its range. */
+type NumericSetting<K extends string> = readonly [key: K, flag: keyof GatewayArgValues, variable: string, min: number, max: number];
+
+/**
+ * Reads a table of numeric settings (a flag wins over its variable), each a
+ * whole number in its range or its default; `names` says where each value
+ * came from, for messages that compare two settings.
+ */
+function numericSettings<K extends string>(
+  table: readonly NumericSetting<K>[],
+  values: GatewayArgValues,
+  env: Env,
+  defaults: { readonly [P in K]: number },
+): { readonly values: Record<K, number>; readonly names: Record<K, string> } {
+  const out = {} as Record<K, number>;
+  const names = {} as Record<K, string>;
+  for (const [key, flag, variable, min, max] of table) {
+    const given = values[flag];
+    names[key] = given !== undefined ? `--${flag}` : variable;
+    out[key] = wholeNumber(typeof given === 'string' ? given : env[variable], names[key], defaults[key], min, max);
+  }
+  return { values: out, names };
 }
 
 function wholeNumber(raw: string | undefined, setting: string, fallback: number, min: number, max: number): number {
