@@ -162,22 +162,9 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'cityFi', type: 'String!' },
     { name: 'citySv', type: 'String' },
   ],
-  /**
-   * VTJ's raw basic data of a person, as the region subgraph reads it. Never
-   * served to clients (`@inaccessible`): only the planner reads it, for the
-   * lists subgraph (the access point) to decide and serve the personal fields.
-   */
-  VtjData: [
-    { name: 'hetuInForce', type: 'Boolean!' },
-    { name: 'surname', type: 'String' },
-    { name: 'firstNames', type: 'String' },
-    { name: 'address', type: 'CustomerAddress' },
-    { name: 'municipality', type: 'Municipality' },
-    { name: 'language', type: 'String' },
+  VtjFacts: [
+    { name: 'guardians', type: '[ID!]!', description: "Guardians' identity codes, in VTJ order." },
     { name: 'turvakielto', type: 'Boolean!' },
-    { name: 'deathDate', type: 'Date' },
-    { name: 'guardians', type: '[String!]!', description: "Guardians' identity codes, in VTJ order." },
-    { name: 'dependants', type: '[String!]!', description: 'Identity codes of the persons this one is a guardian of.' },
   ],
   MissingSource: [
     { name: 'instance', type: 'String!', description: 'The instance that could not be read.' },

@@ -16,6 +16,8 @@ export interface SchemaMunicipality {
   readonly typeName: string;
   /** The subgraph's name in the supergraph, e.g. `lapinjarvi`. */
   readonly subgraph: string;
+  /** The (internal) field of Customer that references this municipality's records, e.g. `lapinjarviRecords`. */
+  readonly customerField: string;
 }
 
 /** `Lapinjärvi` → `Lapinjarvi`: GraphQL names allow only ASCII letters. */
@@ -26,7 +28,7 @@ export function asciiName(name: string): string {
 /** The seven municipalities, in the region table's order. */
 export const SCHEMA_MUNICIPALITIES: readonly SchemaMunicipality[] = MUNICIPALITIES.map((m) => {
   const ascii = asciiName(m.nameFi);
-  return { code: m.code, nameFi: m.nameFi, nameSv: m.nameSv, typeName: `${ascii}Records`, subgraph: ascii.toLowerCase() };
+  return { code: m.code, nameFi: m.nameFi, nameSv: m.nameSv, typeName: `${ascii}Records`, subgraph: ascii.toLowerCase(), customerField: `${ascii.toLowerCase()}Records` };
 });
 
 /** The municipality with this code; throws for a code outside the region (a programming error). */

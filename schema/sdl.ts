@@ -3,17 +3,20 @@
  * municipality (×7). All are generated from the municipality list
  * (municipalities.ts) and the field lists (model.ts).
  *
- * Routing by data (README): the region subgraph returns, per customer, one
- * `{Municipality}Records` reference per municipality whose instances hold the
- * person's records; the gateway calls a municipality subgraph only when it
- * has representations for it. The lists subgraph merges those records with
- * `@requires`.
+ * Routing by data (README): the region subgraph owns Customer and serves
+ * VTJ's basic data and the relatives itself, through the access policy. For
+ * each municipality whose instances hold the person's records it returns a
+ * `{Municipality}Records` reference in the field of that municipality (null
+ * for the others), so the gateway calls a municipality subgraph only for
+ * the persons it holds. The lists subgraph merges the records: each of its
+ * fields `@requires` only the record kinds it serves and those the policy
+ * decides from (`requiredKinds`), carried as canonical JSON (`RecordList`).
  */
 import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from './statistics.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
-import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType, selectAll } from './model.ts';
-import type { FieldDef } from './model.ts';
+import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType } from './model.ts';
+import type { FieldDef, RecordListField } from './model.ts';
 
 /** The Federation 2 spec version every subgraph links. */
 export const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.5';
@@ -42,22 +45,28 @@ function closure(roots: readonly string[]): string[] {
   return seen;
 }
 
-/** Value types only the planner reads (raw VTJ data for the lists subgraph's @requires); never served to clients. */
-const INACCESSIBLE_TYPES: readonly string[] = ['VtjData'];
+/** Value types that more than one subgraph defines (composition wants them @shareable). */
+const SHAREABLE_TYPES: readonly string[] = ['Municipality', 'MissingSource', 'VtjFacts'];
+/** Value types only the planner reads (the policy's VTJ facts for the lists subgraph); never served to clients. */
+const INTERNAL_TYPES: readonly string[] = ['VtjFacts'];
 
-/** Scalars, enums and @shareable value types, identical in every subgraph that has them. */
-function sharedTypes(valueTypes: readonly string[], withEnums: boolean): string {
-  const parts: string[] = SCALARS.map((s) => `${desc(s.description)}scalar ${s.name}`);
-  if (withEnums) parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
-  parts.push(
-    ...closure(valueTypes).map(
-      (t) => `type ${t} @shareable${INACCESSIBLE_TYPES.includes(t) ? ' @inaccessible' : ''} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`,
-    ),
-  );
+/** Scalars, enums and value types, identical in every subgraph that has them. */
+function sharedTypes(valueTypes: readonly string[], options: { scalars: boolean; enums: boolean }): string {
+  const parts: string[] = options.scalars ? SCALARS.map((s) => `${desc(s.description)}scalar ${s.name}`) : [];
+  if (options.enums) parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
+  for (const t of closure(valueTypes)) {
+    const directives = `${SHAREABLE_TYPES.includes(t) ? ' @shareable' : ''}${INTERNAL_TYPES.includes(t) ? ' @inaccessible' : ''}`;
+    parts.push(`${desc(VALUE_TYPE_DESCRIPTIONS[t])}type ${t}${directives} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`);
+  }
   return parts.join('\n\n');
 }
 
-const LIST_DESCRIPTIONS: Record<string, string> = {
+const VALUE_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  VtjFacts: "What the access policy needs of VTJ's data of a person (internal: for the lists subgraph's decisions).",
+  MissingSource: 'A source (an instance, VTJ, the person index or a subgraph) that could not be read for an answer.',
+};
+
+const LIST_DESCRIPTIONS: Record<RecordListField, string> = {
   appointments: 'Health and oral health appointments.',
   customerships: 'Social care customerships.',
   decisions: 'Social care decisions.',
@@ -68,12 +77,8 @@ const LIST_DESCRIPTIONS: Record<string, string> = {
 
 const MISSING_DESCRIPTION = 'Sources that could not be read for this answer (never a silent gap).';
 
-/** The records type fields a municipality subgraph owns: one list per item type, plus missingSources. */
-function recordsFields(suffix: string): string {
-  const lists: FieldDef[] = RECORD_LISTS.map((l) => ({ name: l.field, type: `[${l.type}!]!`, description: LIST_DESCRIPTIONS[l.field] }));
-  lists.push({ name: 'missingSources', type: '[MissingSource!]!', description: MISSING_DESCRIPTION });
-  return fieldLines(lists, suffix);
-}
+const RECORD_LIST_SCALAR = `"One kind of a person's records from one municipality's instances: canonical items (domain/model.ts) as a JSON array, passed from a municipality subgraph to the lists subgraph. Internal: never served to clients."
+scalar RecordList @inaccessible`;
 
 /** One description for a records type, the same in every subgraph that defines it. */
 function recordsDescription(m: SchemaMunicipality): string {
@@ -82,18 +87,45 @@ function recordsDescription(m: SchemaMunicipality): string {
 
 const RECORDS_ID = 'Opaque reference: the person, the municipality and the instances holding their records.';
 
-/** A municipality subgraph: its own `{Name}Records` entity with the canonical lists of its instances. */
+/**
+ * The record kinds every record decision needs besides the list's own: the
+ * care relation (appointments, customerships), the consents in force
+ * (disclosure, KIELTO_HUOLTAJALLE) and the customership a decision or plan
+ * belongs to (child welfare). subgraphs/access/policy.ts decides from them.
+ */
+export const POLICY_RECORD_KINDS: readonly RecordListField[] = ['appointments', 'customerships', 'consents'];
+
+/** A lists field's record kinds: its own and the policy's, in RECORD_LISTS order. */
+export function requiredKinds(own: readonly RecordListField[]): RecordListField[] {
+  return RECORD_LISTS.map((l) => l.field).filter((f) => own.includes(f) || POLICY_RECORD_KINDS.includes(f));
+}
+
+/**
+ * A person's part of a lists field's @requires: VTJ's facts the policy needs,
+ * the region-level sources that failed, and from each municipality's
+ * records reference the `kinds` asked plus its missing sources:
+ * `vtjFacts { guardians turvakielto } regionMissingSources { instance code } porvooRecords { fees consents missingSources { instance code } } …`.
+ */
+export function recordsRequirement(kinds: readonly RecordListField[]): string {
+  const inner = `${kinds.join(' ')} missingSources { instance code }`;
+  const refs = SCHEMA_MUNICIPALITIES.map((m) => `${m.customerField} { ${inner} }`).join(' ');
+  return `vtjFacts { guardians turvakielto } regionMissingSources { instance code } ${refs}`;
+}
+
+/** A municipality subgraph: its own `{Name}Records` entity with the person's records of its instances, one field per kind. */
 export function municipalitySubgraphSdl(m: SchemaMunicipality): string {
-  // Every record field is @inaccessible: only the planner reads them, for the lists subgraph (the
-  // access point), which applies the access policy before anything reaches a client.
+  const lists = RECORD_LISTS.map((l) => `${desc(LIST_DESCRIPTIONS[l.field], '  ')}  ${l.field}: RecordList!`).join('\n');
   return `${link(['@key', '@shareable', '@inaccessible'])}
 
-${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource'], true)}
+${RECORD_LIST_SCALAR}
+
+${sharedTypes(['MissingSource'], { scalars: false, enums: false })}
 
 ${recordsDescription(m)}
-type ${m.typeName} @key(fields: "id") {
+type ${m.typeName} @key(fields: "id") @inaccessible {
 ${desc(RECORDS_ID, '  ')}  id: ID!
-${recordsFields(' @inaccessible')}
+${lists}
+${desc(MISSING_DESCRIPTION, '  ')}  missingSources: [MissingSource!]!
 }
 `;
 }
@@ -104,23 +136,30 @@ export const STATISTICS_SDL: { readonly queryFields: string; readonly types: str
   types: `${statisticsEnumsSdl}\n\n${statisticsTypesSdl}`,
 };
 
+const BASIC_NOTE = 'Basic data: to the person, a guardian of a minor, and professionals (audited).';
+const CONTACT_NOTE = 'Contact data: as basic data, but under turvakielto only to the person themself.';
+
 /**
- * The region subgraph: Customer with the raw VTJ data and the per-municipality
- * references (both @inaccessible: only the planner reads them, for the lists
- * subgraph), municipalities, index status, emergency access and the
- * citizen's own read log.
+ * The region subgraph: Customer with VTJ's basic data and relatives (decided
+ * by the policy here, no record read), the per-municipality references and
+ * VTJ's facts for the lists subgraph (@inaccessible: only the planner reads
+ * them), municipalities, index status, emergency access and the citizen's
+ * own read log.
  */
 export function regionSubgraphSdl(statistics: { readonly queryFields: string; readonly types: string } = STATISTICS_SDL): string {
-  const refs = SCHEMA_MUNICIPALITIES.map(
+  const refTypes = SCHEMA_MUNICIPALITIES.map(
     (m) => `${recordsDescription(m)}
-type ${m.typeName} implements CustomerRecords @key(fields: "id") {
+type ${m.typeName} @key(fields: "id", resolvable: false) @inaccessible {
   id: ID!
-  municipality: Municipality!
 }`,
   ).join('\n\n');
+  const refFields = SCHEMA_MUNICIPALITIES.map(
+    (m) =>
+      `  ${JSON.stringify(`The person's records in ${m.nameFi}'s instances; null when the person index knows none there.`)}\n  ${m.customerField}: ${m.typeName} @inaccessible`,
+  ).join('\n');
   return `${link(['@key', '@shareable', '@inaccessible'])}
 
-${sharedTypes(['Municipality', 'MissingSource', 'VtjData'], false)}
+${sharedTypes(['Municipality', 'MissingSource', 'CustomerAddress', 'VtjFacts'], { scalars: true, enums: false })}
 
 type Query {
   "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY. A professional's lookup is written to the audit log (LOOKUP, FOUND or NOT_FOUND) before the answer leaves; if it cannot be, FORBIDDEN AUDIT_UNAVAILABLE."
@@ -183,7 +222,7 @@ type DataRead {
   dataGroups: [String!]!
   "ALLOWED or DENIED."
   outcome: String!
-  "When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, or PROFESSIONAL_ROLE (a professional's lookup)."
+  "When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, PROFESSIONAL_ROLE (a professional's lookup or reading basic data), or FAMILY_RELATION (name and code read as a relative of a person the reader may read)."
   basis: String
   "When denied: the reason class."
   reason: String
@@ -193,27 +232,51 @@ type DataRead {
   lookupResult: String
 }
 
-"A client or patient of the region, identified by the personal identity code. Basic data comes from VTJ, the population register (the master); the personal fields are served by the lists subgraph, which applies the access policy."
+"A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves."
 type Customer @key(fields: "hetu") {
   "Personal identity code (henkilötunnus)."
   hetu: ID!
-  "VTJ's basic data; null when VTJ does not know the person or could not be read."
-  vtj: VtjData @inaccessible
+  "Birth date, from the identity code. ${BASIC_NOTE}"
+  birthDate: Date
+  "False when VTJ says the code has been retired; null when VTJ does not know it. ${BASIC_NOTE}"
+  hetuInForce: Boolean
+  "${BASIC_NOTE}"
+  surname: String
+  "${BASIC_NOTE}"
+  firstNames: String
+  "Mother tongue, ISO 639-1 (VTJ). ${BASIC_NOTE}"
+  language: String
+  "Non-disclosure for personal safety (turvakielto). ${BASIC_NOTE}"
+  turvakielto: Boolean
+  "${BASIC_NOTE}"
+  deathDate: Date
+  "Address in Finnish and, where VTJ has one, Swedish. ${CONTACT_NOTE}"
+  address: CustomerAddress
+  "Municipality of residence (VTJ). ${CONTACT_NOTE}"
+  municipality: Municipality
+  "Guardians, in the order VTJ lists them: name and identity code; go on through customer for more."
+  guardians: [Relative!]
+  "Persons this customer is a guardian of: name and identity code; go on through customer for more (a guardian reading a minor's appointments)."
+  dependants: [Relative!]
+  "VTJ's facts the lists subgraph's access decisions need; null when VTJ does not know the person or could not be read."
+  vtjFacts: VtjFacts @inaccessible
   "The persons this customer is a guardian of, as references (for the fee ceiling's requirements)."
   vtjDependants: [Customer!]! @inaccessible
-  "One reference per municipality whose instances hold this person's records (from the person index)."
-  sources: [CustomerRecords!]! @inaccessible
   "Region-level sources (VTJ, the person index) that could not be read for this answer; feeds Customer.missingSources."
   regionMissingSources: [MissingSource!]! @inaccessible
+${refFields}
 }
 
-"A person's records in one municipality's instances."
-interface CustomerRecords {
-  id: ID!
-  municipality: Municipality!
+"A guardian or dependant as VTJ lists them with a person: identity code and name, shown to whoever may read that person's basic data. Anything more is the relative's own data, through customer."
+type Relative {
+  hetu: ID!
+  surname: String
+  firstNames: String
+  "The relative as a customer: every field decided as that person's own data."
+  customer: Customer!
 }
 
-${refs}
+${refTypes}
 
 "The person index's state of one source instance. No personal data."
 type SourceIndexStatus {
@@ -232,46 +295,30 @@ type SourceIndexStatus {
 ${statistics.types ? `\n${statistics.types}\n` : ''}`;
 }
 
-/** `sources { __typename id ... on PorvooRecords { <field> { … } } … }` for @requires. */
-export function sourcesSelection(fields: readonly string[]): string {
-  const inner = fields
-    .map((f) => {
-      const list = RECORD_LISTS.find((l) => l.field === f);
-      return `${f} { ${selectAll(list ? list.type : 'MissingSource')} }`;
-    })
-    .join(' ');
-  return `sources { __typename id ${SCHEMA_MUNICIPALITIES.map((m) => `... on ${m.typeName} { ${inner} }`).join(' ')} }`;
-}
-
-/** `vtj { … }`: every VTJ field, for @requires. */
-export function vtjSelection(): string {
-  return `vtj { ${selectAll('VtjData')} }`;
-}
-
 /**
- * The lists subgraph, the access point: every client-facing personal field of
- * Customer (VTJ's basic data and contact details, the region-wide merged lists,
- * the fee ceiling, missing sources), through @requires on the raw VTJ data and
- * the records, so the policy can decide each field and record.
+ * The lists subgraph: the region-wide record lists, the record index
+ * (missing sources) and the fee ceiling, each through @requires on only the
+ * record kinds it serves plus those the policy decides from, so the policy
+ * can decide each field and record.
  */
 export function listsSubgraphSdl(): string {
-  // Every list requires the same selection (every list of every municipality), so the planner
-  // merges them into ONE lists fetch after the municipality fetches; the municipality
-  // subgraphs read whole persons from their sources anyway.
-  const all = [...RECORD_LISTS.map((l) => l.field), 'missingSources'];
-  const common = `${vtjSelection()} regionMissingSources { instance code } ${sourcesSelection(all)}`;
-  const req = (): string => `@requires(fields: ${JSON.stringify(common)})`;
+  const req = (own: readonly RecordListField[]): string => `@requires(fields: ${JSON.stringify(recordsRequirement(requiredKinds(own)))})`;
+  const ceilingKinds = requiredKinds(['fees']);
+  const ceiling = `${recordsRequirement(ceilingKinds)} vtjDependants { hetu ${recordsRequirement(ceilingKinds)} }`;
+  const externalRefs = SCHEMA_MUNICIPALITIES.map((m) => `  ${m.customerField}: ${m.typeName} @external`).join('\n');
   const externalTypes = SCHEMA_MUNICIPALITIES.map(
-    (m) => `type ${m.typeName} implements CustomerRecords @key(fields: "id", resolvable: false) {
+    (m) => `${recordsDescription(m)}
+type ${m.typeName} @key(fields: "id", resolvable: false) @inaccessible {
   id: ID!
-  municipality: Municipality! @external
-${recordsFields(' @external')}
+${RECORD_LISTS.map((l) => `  ${l.field}: RecordList! @external`).join('\n')}
+  missingSources: [MissingSource!]! @external
 }`,
   ).join('\n\n');
-  const ceilingDeps = `vtjDependants { hetu vtj { guardians turvakielto } regionMissingSources { instance code } ${sourcesSelection(['fees', 'missingSources'])} }`;
   return `${link(['@key', '@shareable', '@external', '@requires', '@inaccessible'])}
 
-${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource', 'CustomerAddress', 'VtjData'], true)}
+${RECORD_LIST_SCALAR}
+
+${sharedTypes([...RECORD_LISTS.map((l) => l.type), 'MissingSource', 'VtjFacts'], { scalars: true, enums: true })}
 
 "Sort order of a list."
 enum SortOrder {
@@ -281,45 +328,26 @@ enum SortOrder {
 
 type Customer @key(fields: "hetu") {
   hetu: ID!
-  vtj: VtjData @external
+  vtjFacts: VtjFacts @external
   vtjDependants: [Customer!]! @external
-  sources: [CustomerRecords!]! @external
   regionMissingSources: [MissingSource!]! @external
-  "Birth date, from the identity code."
-  birthDate: Date ${req()}
-  "False when VTJ says the code has been retired; null when VTJ does not know it."
-  hetuInForce: Boolean ${req()}
-  surname: String ${req()}
-  firstNames: String ${req()}
-  "Address in Finnish and, where VTJ has one, Swedish. Under turvakielto only to the person and professionals with a care relation."
-  address: CustomerAddress ${req()}
-  "Municipality of residence (VTJ). Under turvakielto only to the person and professionals with a care relation."
-  municipality: Municipality ${req()}
-  "Mother tongue, ISO 639-1 (VTJ)."
-  language: String ${req()}
-  "Non-disclosure for personal safety (turvakielto)."
-  turvakielto: Boolean ${req()}
-  deathDate: Date ${req()}
-  "Guardians, in the order VTJ lists them."
-  guardians: [Customer!] ${req()}
-  "Persons this customer is a guardian of."
-  dependants: [Customer!] ${req()}
+${externalRefs}
   "Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later."
-  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req()}
+  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req(['appointments'])}
   "Social care customerships, by start date. open: only those without an end date (true) or only ended ones (false)."
-  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req()}
+  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req(['customerships'])}
   "Social care decisions, by decision date."
-  decisions: [Decision!]! ${req()}
+  decisions: [Decision!]! ${req(['decisions'])}
   "Plans, by start date."
-  plans(careArea: [CareArea!]): [Plan!]! ${req()}
+  plans(careArea: [CareArea!]): [Plan!]! ${req(['plans'])}
   "Client fees, by date; year: only that calendar year."
-  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req()}
+  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req(['fees'])}
   "Consents and prohibitions, by the date given. inForce: only those not withdrawn (true) or only withdrawn ones (false)."
-  consents(inForce: Boolean): [Consent!]! ${req()}
+  consents(inForce: Boolean): [Consent!]! ${req(['consents'])}
   "The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of."
-  feeCeiling(year: Int!): FeeCeilingStatus @requires(fields: ${JSON.stringify(`${common} ${ceilingDeps}`)})
-  "Sources (instances and VTJ) that could not be read for this answer."
-  missingSources: [MissingSource!] ${req()}
+  feeCeiling(year: Int!): FeeCeilingStatus @requires(fields: ${JSON.stringify(ceiling)})
+  "Sources (instances, VTJ, the person index, subgraphs) that could not be read for this answer: where the person may have records not shown."
+  missingSources: [MissingSource!] ${req([])}
 }
 
 "Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region."
@@ -351,11 +379,6 @@ type CeilingFee {
   "Whose fee it is: the customer or one of the dependants."
   customer: Customer!
   runningTotalCents: Int!
-}
-
-interface CustomerRecords {
-  id: ID!
-  municipality: Municipality!
 }
 
 ${externalTypes}

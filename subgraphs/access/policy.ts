@@ -33,9 +33,14 @@
  *   the other register only with the disclosure consent in force (CONSENT,
  *   else NO_CONSENT): social care data to health staff with
  *   LUOVUTUS_TERVEYDENHUOLTOON, health data to social care staff with
- *   LUOVUTUS_SOSIAALIHUOLTOON. BASIC, CONTACT, RECORD_INDEX and CONSENTS
- *   need a relation in any claimed area (consents decide disclosure, so every
- *   professional in a care relation must be able to see them).
+ *   LUOVUTUS_SOSIAALIHUOLTOON. RECORD_INDEX and CONSENTS need a relation in
+ *   any claimed area (consents decide disclosure, so every professional in a
+ *   care relation must be able to see them).
+ * - VTJ's data (BASIC, CONTACT) is decided without records (`decideVtjGroup`):
+ *   a professional reads BASIC of anyone they may look up (PROFESSIONAL_ROLE)
+ *   and CONTACT unless turvakielto; citizens as above. A relative's name and
+ *   identity code reach whoever may read the person's BASIC data
+ *   (FAMILY_RELATION, `decideRelative`).
  * - A consent is in force when, of all its records region-wide, the latest
  *   act on or before today is a giving (a withdrawal on the same day wins).
  * - Child welfare: a customership that is extra-sensitive or has service task
@@ -50,8 +55,8 @@
  *   has no care relation). When only expired grants exist, such a denial
  *   reads EMERGENCY_EXPIRED.
  * - Turvakielto: CONTACT (address, municipality, contact details) only to the
- *   person and to professionals with a care relation (the decision carries
- *   `turvakielto: true` so the flag is shown with it); never to guardians.
+ *   person: never to guardians, nor to professionals (the unit giving care
+ *   reads them in its own system), emergency access included.
  * - A lookup by identity code (`customer(hetu)`) tells whether the person
  *   exists, so it is a read of that fact (`decideLookup`): citizens only of
  *   themself or their minor; professionals of anyone (PROFESSIONAL_ROLE: a
@@ -66,8 +71,10 @@
  *   the person index or any source is read (defense in depth);
  * - `decideLookup`: `customer(hetu)`;
  * - `decideCustomerRecords`: the record references `Customer.sources`;
- * - `decideGroup` / `decideRecord` / `filterRecords`: every personal field
- *   and record the lists subgraph (the access point) serves;
+ * - `decideVtjGroup`, `decideRelative`: VTJ's basic data and relatives the
+ *   region subgraph serves;
+ * - `decideGroup` / `decideRecord` / `filterRecords`: every record list, the
+ *   record index and the fee ceiling the lists subgraph serves;
  * - `decideOwnReadLog`: `myDataReads`, `myDataReadsFhir`;
  * - `decideEmergencyStart`: `startEmergencyAccess`, and whose grants count;
  * - `aggregateAccess`: `statistics`.
@@ -126,6 +133,8 @@ export const ACCESS_BASES = [
   'EMERGENCY',
   /** A professional looking a person up by identity code (`decideLookup`): whether they exist, nothing more. */
   'PROFESSIONAL_ROLE',
+  /** A guardian's or dependant's name and identity code, read with the person VTJ lists them for (`decideRelative`). */
+  'FAMILY_RELATION',
 ] as const;
 export type AccessBasis = (typeof ACCESS_BASES)[number];
 
@@ -147,8 +156,6 @@ export type DenyReason = (typeof DENY_REASONS)[number];
 export interface AllowDecision {
   readonly allowed: true;
   readonly basis: AccessBasis;
-  /** Set when the subject has turvakielto and this reader may see the protected data: show the flag. */
-  readonly turvakielto?: true;
 }
 
 export interface DenyDecision {
@@ -307,11 +314,10 @@ export function accessContext(input: PolicyInput): AccessContext {
 export function decideGroup(ctx: AccessContext, group: DataGroup): AccessDecision {
   const caller = decidePersonalRead(ctx.identity);
   if (!caller.allowed) return caller;
+  if (group === 'BASIC' || group === 'CONTACT') return decideVtjGroup(ctx.identity, ctx.subject, group, ctx.today);
   if (ctx.identity?.kind === 'citizen') {
     if (ctx.isSelf) return allow('SELF');
     if (!ctx.isGuardianOfMinor) return deny('NOT_OWN_DATA');
-    if (group === 'BASIC') return allow('GUARDIAN');
-    if (group === 'CONTACT') return ctx.subject.turvakielto ? deny('TURVAKIELTO') : allow('GUARDIAN');
     return ctx.guardianProhibited ? deny('GUARDIAN_PROHIBITED') : allow('GUARDIAN');
   }
   switch (group) {
@@ -320,17 +326,61 @@ export function decideGroup(ctx: AccessContext, group: DataGroup): AccessDecisio
     case 'CUSTOMERSHIPS':
     case 'DECISIONS':
       return professionalArea(ctx, 'SOCIAL');
-    case 'CONTACT': {
-      if (ctx.careRelationAreas.size > 0) {
-        return ctx.subject.turvakielto ? { allowed: true, basis: 'CARE_RELATION', turvakielto: true } : allow('CARE_RELATION');
-      }
-      if (ctx.activeGrant && ctx.subject.turvakielto) return deny('TURVAKIELTO');
-      return emergencyOr(ctx, 'NO_CARE_RELATION');
-    }
     default:
-      // BASIC, RECORD_INDEX, CONSENTS, and the gate of the mixed groups PLANS and FEES.
+      // RECORD_INDEX, CONSENTS, and the gate of the mixed groups PLANS and FEES.
       return ctx.careRelationAreas.size > 0 ? allow('CARE_RELATION') : emergencyOr(ctx, 'NO_CARE_RELATION');
   }
+}
+
+/**
+ * The decision for VTJ's data of a person, BASIC or CONTACT, from who asks
+ * and VTJ's own data alone: no record and no emergency grant is needed, so
+ * the region subgraph decides it without reading any source but VTJ.
+ * - Citizens: themself (SELF); a minor they are a VTJ guardian of
+ *   (GUARDIAN), CONTACT not under turvakielto (TURVAKIELTO); else NOT_OWN_DATA.
+ * - Professionals: BASIC of anyone they may look up (PROFESSIONAL_ROLE:
+ *   identifying the client comes before any care relation can be shown).
+ *   CONTACT likewise unless the person has turvakielto: then the address and
+ *   municipality never leave the region graph to a professional
+ *   (TURVAKIELTO); the unit giving care reads them in its own system.
+ * - No identity: NOT_AUTHENTICATED; analysts: AGGREGATES_ONLY.
+ */
+export function decideVtjGroup(
+  identity: Identity | null,
+  subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians' | 'turvakielto'>,
+  group: 'BASIC' | 'CONTACT',
+  today: IsoDate,
+): AccessDecision {
+  const caller = decidePersonalRead(identity);
+  if (!caller.allowed) return caller;
+  if (identity?.kind === 'citizen') {
+    if (identity.hetu === subject.hetu) return allow('SELF');
+    if (!guardianOfMinor(identity, subject, today)) return deny('NOT_OWN_DATA');
+    return group === 'CONTACT' && subject.turvakielto ? deny('TURVAKIELTO') : allow('GUARDIAN');
+  }
+  if (group === 'CONTACT' && subject.turvakielto) return deny('TURVAKIELTO');
+  return allow('PROFESSIONAL_ROLE');
+}
+
+/**
+ * The decision for a relative's (a guardian's or dependant's) identity code
+ * and name, which VTJ lists with the person: allowed (FAMILY_RELATION)
+ * exactly when the reader may read that person's BASIC data (`personBasic`);
+ * otherwise that denial. Anything more of the relative is decided as the
+ * relative's own data.
+ */
+export function decideRelative(personBasic: AccessDecision): AccessDecision {
+  return personBasic.allowed ? allow('FAMILY_RELATION') : personBasic;
+}
+
+/** `decideVtjGroup` on the Helsinki date of `now`. */
+export function decideVtjGroupAt(
+  identity: Identity | null,
+  subject: Pick<SubjectBasics, 'hetu' | 'birthDate' | 'guardians' | 'turvakielto'>,
+  group: 'BASIC' | 'CONTACT',
+  now: Date,
+): AccessDecision {
+  return decideVtjGroup(identity, subject, group, helsinkiDate(now.getTime()));
 }
 
 /** The decision for one record of a record group. */

@@ -97,7 +97,7 @@ export function lookupEvent(
  */
 export function readEvents(
   meta: { readonly requestId: string; readonly at: Date },
-  ctx: Pick<AccessContext, 'identity' | 'subject' | 'activeGrant'>,
+  ctx: Pick<AccessContext, 'identity' | 'activeGrant'> & { readonly subject: Pick<AccessContext['subject'], 'hetu'> },
   outcomes: Iterable<GroupOutcome>,
 ): AuditEventInput[] {
   const byKey = new Map<string, { decision: AccessDecision; groups: Set<DataGroup> }>();

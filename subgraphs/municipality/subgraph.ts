@@ -1,7 +1,10 @@
 /**
  * A municipality subgraph (one implementation, seven instances): resolves
  * the municipality's `{Name}Records` references into the canonical lists of
- * the person's records in the instances that serve the municipality.
+ * the person's records in the instances that serve the municipality, one
+ * field per record kind, as canonical JSON (`RecordList`) for the lists
+ * subgraph: the adapters read whole persons, the gateway passes on only the
+ * kinds a lists field requires.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
@@ -16,11 +19,10 @@ import type { Logger } from '../server/logger.ts';
 import { decodeRecordsRef } from './recordsRef.ts';
 import { forbiddenError } from '../access/errors.ts';
 import { decidePersonalRead } from '../access/policy.ts';
-import { scalarResolvers } from '../server/scalars.ts';
+import { RecordListScalar } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
-import { valueResolvers } from '../server/valueResolvers.ts';
 import { loadMunicipalityRecords, PersonLoaders } from './records.ts';
 import type { MunicipalityRecords } from './records.ts';
 
@@ -77,8 +79,7 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
       (await parent.records)[key];
 
   const resolvers = {
-    ...scalarResolvers,
-    ...valueResolvers,
+    RecordList: RecordListScalar,
     [m.typeName]: {
       __resolveReference(reference: { id: string }, ctx: Context): RecordsObject {
         // Defense in depth (issue 4): no source is read for a caller the policy refuses personal data (anonymous, analyst).

@@ -1,14 +1,15 @@
 /**
- * The region subgraph: owns Customer. Raw basic data from VTJ (the master of
- * names, address, municipality, language, guardians, dependants,
- * turvakielto, death) and the `sources` references from the person index,
- * both @inaccessible (the lists subgraph, the access point, serves them to
- * clients through the policy); municipalities; the index's status per
- * source; emergency access and the citizen's own read log (issue 4).
- * Defense in depth: no personal field for anonymous callers or analysts,
- * and a citizen's `customer` only for themself or their minor dependant;
- * the policy engine (subgraphs/access/policy.ts) decides each, this module
- * only asks it.
+ * The region subgraph: owns Customer. VTJ's basic data (names, birth and
+ * death date, language, turvakielto), contact details and the relatives
+ * (guardians, dependants), each decided by the policy engine from who asks
+ * and VTJ's data alone, and audited before it leaves; no record is read for
+ * them. For the lists subgraph, @inaccessible: VTJ's facts the policy needs
+ * and one reference per municipality holding the person's records (from
+ * the person index). Also municipalities, the index's status per source,
+ * emergency access and the citizen's own read log (issue 4). No personal
+ * field for anonymous callers or analysts, and a citizen's `customer` only
+ * for themself or their minor dependant: the policy engine
+ * (subgraphs/access/policy.ts) decides each, this module only asks it.
  */
 import { statisticsResolvers, type StatisticsSource } from './statistics/index.ts';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -22,7 +23,7 @@ import { AdapterError } from '../../domain/errors.ts';
 import { checkHetu } from '../../domain/hetu.ts';
 import type { VtjPerson } from '../../domain/model.ts';
 import { MUNICIPALITIES } from '../../domain/region.ts';
-import { schemaMunicipality } from '../../schema/municipalities.ts';
+import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
 import { regionSubgraphSdl } from '../../schema/sdl.ts';
 import type { MissingSource } from '../server/context.ts';
 import type { Logger } from '../server/logger.ts';
@@ -33,6 +34,7 @@ import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
 import { municipalityObject } from '../server/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
+import type { RecordsReference } from './sources.ts';
 import { formatInstant, systemClock } from '../../domain/time.ts';
 import type { Clock } from '../../domain/time.ts';
 import { forbiddenError } from '../access/errors.ts';
@@ -46,10 +48,14 @@ import {
   decideLookup,
   decideOwnReadLog,
   decidePersonalRead,
+  decideRelative,
+  decideVtjGroupAt,
   lookupNeedsGuardians,
+  subjectFromVtj,
 } from '../access/policy.ts';
 import type { AccessDecision } from '../access/policy.ts';
-import { AuditBatcher, auditedRead, READ_LOG_MAX_PAGE } from '../audit/store.ts';
+import { READ_LOG_MAX_PAGE } from '../audit/store.ts';
+import { RequestAudit } from '../audit/requestAudit.ts';
 import { ReadLogCursors } from '../audit/cursor.ts';
 import type { AuditSink, AuditStore, ReadLogPosition } from '../audit/store.ts';
 import type { EmergencyAccessStore } from '../audit/emergency.ts';
@@ -85,8 +91,10 @@ type LocateResult = { readonly entries: IndexEntry[] } | { readonly missing: Mis
 export interface RegionLoaders {
   readonly vtj: DataLoader<string, VtjResult>;
   readonly locate: DataLoader<string, LocateResult>;
-  /** The request's audit writes: lookups of one request (an aliased query) go out in one INSERT. */
-  readonly audit: AuditSink;
+  /** The request's audit trail: its lookups and reads go out in one INSERT, each before its answer. */
+  readonly trail: RequestAudit;
+  /** "Now" of the request: every decision of one answer uses the same instant. */
+  readonly now: Date;
 }
 
 type Context = SubgraphContext<RegionLoaders>;
@@ -101,17 +109,14 @@ function createLoaders(
   vtj: VtjAdapter,
   locator: PersonLocator,
   logger: Logger,
-  audit: AuditSink,
+  trail: RequestAudit,
+  now: Date,
   cached?: { cache: OperationReadCache<VtjSlot>; scope: string },
 ): RegionLoaders {
   const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus);
   return {
-    audit: new AuditBatcher({
-      record: async (events) => {
-        await audit.record(events);
-        return [];
-      },
-    }),
+    trail,
+    now,
     // Slots are turned into values (never rejected keys) so one failure is reported, not thrown per field.
     vtj: new DataLoader(async (hetus) => {
       try {
@@ -189,6 +194,55 @@ async function customerRecordsDecision(identity: Identity, hetu: string, ctx: Co
 /** VTJ's guardians of `hetu` when the policy needs them; otherwise none, and VTJ is not read. */
 async function guardiansIf(needed: boolean, hetu: string, ctx: Context): Promise<readonly string[]> {
   return needed ? ((await vtjPerson({ hetu }, ctx))?.guardians ?? []) : [];
+}
+
+/**
+ * VTJ's data of a customer for a BASIC or CONTACT field: the policy decides
+ * from who asks and VTJ's data alone (`decideVtjGroupAt`), the decision is
+ * audited, and a denial is FORBIDDEN with its reason. Null when VTJ does not
+ * know the person or could not be read (then the decision fails closed:
+ * turvakielto assumed, no guardian known).
+ */
+async function vtjGroup(c: CustomerObject, ctx: Context, group: 'BASIC' | 'CONTACT'): Promise<VtjPerson | null> {
+  const identity = ctx.identity;
+  requirePersonalAccess(identity);
+  if (!checkHetu(c.hetu).ok) return null; // only a hand-made representation carries one: nothing to read
+  const person = await vtjPerson(c, ctx);
+  const subject = subjectFromVtj(c.hetu, person ?? undefined);
+  const decision = decideVtjGroupAt(identity, subject, group, ctx.loaders.now);
+  await ctx.loaders.trail.decisions({ identity, subject }, [{ group, decision }]);
+  if (!decision.allowed) throw forbiddenError(decision.reason, { dataGroup: group });
+  return person;
+}
+
+/** A guardian or dependant as the resolvers pass it: the code; names load from VTJ. */
+interface RelativeObject {
+  readonly hetu: string;
+}
+
+/**
+ * A customer's guardians or dependants: allowed with the customer's BASIC
+ * data, each relative's code and name audited as a read of the relative
+ * (FAMILY_RELATION) before the list leaves.
+ */
+async function relatives(c: CustomerObject, ctx: Context, pick: (p: VtjPerson) => readonly string[]): Promise<RelativeObject[] | null> {
+  const person = await vtjGroup(c, ctx, 'BASIC');
+  if (!person) return null;
+  const identity = ctx.identity;
+  const subject = subjectFromVtj(c.hetu, person);
+  const decision = decideRelative(decideVtjGroupAt(identity, subject, 'BASIC', ctx.loaders.now));
+  const codes = pick(person);
+  await Promise.all(codes.map((hetu) => ctx.loaders.trail.decisions({ identity, subject: { hetu } }, [{ group: 'BASIC', decision }])));
+  return codes.map((hetu) => ({ hetu }));
+}
+
+/** The person's records references (one per municipality holding records), or none when the policy refuses naming them. */
+async function references(c: CustomerObject, ctx: Context): Promise<RecordsReference[]> {
+  const identity = ctx.identity;
+  requirePersonalAccess(identity);
+  // No record sources of persons whose records this caller may not have read (a citizen's of others): none is called.
+  if (!(await customerRecordsDecision(identity, c.hetu, ctx, ctx.loaders.now)).allowed) return [];
+  return recordsReferences(c.hetu, await entries(c, ctx));
 }
 
 /** A stored audit event as the schema's DataRead. */
@@ -286,11 +340,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         // A lookup tells whether the person exists: the policy decides it, before any source is read (but a minor's guardians).
         const decision = await lookupDecision(identity, args.hetu, check.info.birthDate, ctx, now);
         const audit = (result?: LookupResult) =>
-          auditedRead(
-            ctx.loaders.audit,
-            [lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)],
-            () => undefined,
-          );
+          ctx.loaders.trail.events([lookupEvent({ requestId: ctx.requestId, at: now }, identity, args.hetu, decision, result)]);
         if (!decision.allowed) {
           if (auditsLookup(identity)) await audit();
           throw forbiddenError(decision.reason);
@@ -356,66 +406,67 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         requirePersonalAccess(ctx.identity);
         return { hetu: ref.hetu };
       },
-      vtj: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+      birthDate: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+        await vtjGroup(c, ctx, 'BASIC');
+        const check = checkHetu(c.hetu);
+        return check.ok ? check.info.birthDate : null;
+      },
+      hetuInForce: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.hetuInForce ?? null,
+      surname: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.surname ?? null,
+      firstNames: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.firstNames ?? null,
+      language: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.language ?? null,
+      turvakielto: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.turvakielto ?? null,
+      deathDate: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.deathDate ?? null,
+      // Turvakielto: the policy gives CONTACT to the person themself only.
+      address: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'CONTACT'))?.address ?? null,
+      municipality: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'CONTACT'))?.municipality ?? null,
+      guardians: async (c: CustomerObject, _a: unknown, ctx: Context) => relatives(c, ctx, (p) => p.guardians),
+      dependants: async (c: CustomerObject, _a: unknown, ctx: Context) => relatives(c, ctx, (p) => p.dependants),
+      vtjFacts: async (c: CustomerObject, _a: unknown, ctx: Context) => {
         requirePersonalAccess(ctx.identity);
         const p = await vtjPerson(c, ctx);
-        if (!p) return null;
-        return {
-          hetuInForce: p.hetuInForce,
-          surname: p.surname,
-          firstNames: p.firstNames,
-          address: p.address ?? null,
-          municipality: p.municipality ?? null,
-          language: p.language ?? null,
-          turvakielto: p.turvakielto,
-          deathDate: p.deathDate ?? null,
-          guardians: p.guardians,
-          dependants: p.dependants,
-        };
+        return p ? { guardians: p.guardians, turvakielto: p.turvakielto } : null;
       },
       vtjDependants: async (c: CustomerObject, _a: unknown, ctx: Context) => {
         requirePersonalAccess(ctx.identity);
         return ((await vtjPerson(c, ctx))?.dependants ?? []).map((hetu) => ({ hetu }));
-      },
-      sources: async (c: CustomerObject, _a: unknown, ctx: Context) => {
-        requirePersonalAccess(ctx.identity);
-        // No record sources of persons whose records this caller may not have read (a citizen's of others): none is called.
-        if (!(await customerRecordsDecision(ctx.identity, c.hetu, ctx, clock.now())).allowed) return [];
-        return recordsReferences(c.hetu, await entries(c, ctx));
       },
       regionMissingSources: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<MissingSource[]> => {
         requirePersonalAccess(ctx.identity);
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(c.hetu), ctx.loaders.locate.load(c.hetu)]);
         return [v, l].flatMap((r) => ('missing' in r ? [r.missing] : []));
       },
+      // One reference per municipality holding the person's records; null elsewhere, so the gateway calls only the holders.
+      ...Object.fromEntries(
+        SCHEMA_MUNICIPALITIES.map((m) => [
+          m.customerField,
+          async (c: CustomerObject, _a: unknown, ctx: Context): Promise<RecordsReference | null> =>
+            (await references(c, ctx)).find((r) => r.municipality === m.code) ?? null,
+        ]),
+      ),
     },
-    CustomerRecords: {
-      __resolveType: (ref: { __typename: string }) => ref.__typename,
+    Relative: {
+      surname: async (r: RelativeObject, _a: unknown, ctx: Context) => (await vtjPerson(r, ctx))?.surname ?? null,
+      firstNames: async (r: RelativeObject, _a: unknown, ctx: Context) => (await vtjPerson(r, ctx))?.firstNames ?? null,
+      customer: (r: RelativeObject): CustomerObject => ({ hetu: r.hetu }),
     },
-    ...Object.fromEntries(
-      MUNICIPALITIES.map((m) => [
-        // Each {Name}Records type: the reference's municipality as an object.
-        schemaMunicipality(m.code).typeName,
-        {
-          municipality: (ref: { municipality: string }) => municipalityObject(ref.municipality),
-          __resolveReference: (ref: { id: string }) => ({ id: ref.id, municipality: m.code }),
-        },
-      ]),
-    ),
   };
   const schema = buildSubgraphSchema({ typeDefs: parse(regionSubgraphSdl()), resolvers: resolvers as never });
   return createSubgraphServer({
     name: 'region',
     schema,
     logger,
-    createLoaders: ({ identity, requestId }) =>
-      createLoaders(
+    createLoaders: ({ identity, requestId }) => {
+      const now = clock.now();
+      return createLoaders(
         vtj,
         locator,
         logger,
-        auditSink,
+        new RequestAudit(auditSink, { requestId, at: now }),
+        now,
         options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined,
-      ),
+      );
+    },
     internalKey: options.internalKey,
   });
 }

@@ -38,3 +38,22 @@ export const DateTimeScalar = scalar('DateTime', 'an ISO 8601 date and time with
 
 /** Resolvers for the scalars, to merge into a subgraph's resolver map. */
 export const scalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar };
+
+/**
+ * `RecordList`: one kind of canonical records as a JSON array, from a
+ * municipality subgraph to the lists subgraph through the gateway (never to
+ * clients: it is @inaccessible). Only arrays pass; it is never an argument.
+ */
+export const RecordListScalar = new GraphQLScalarType({
+  name: 'RecordList',
+  serialize(value) {
+    if (!Array.isArray(value)) throw new GraphQLError(`expected RecordList as an array, received a ${typeof value}`);
+    return value;
+  },
+  parseValue() {
+    throw new GraphQLError('expected no RecordList argument, received one', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+  parseLiteral() {
+    throw new GraphQLError('expected no RecordList argument, received one', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
