@@ -103,13 +103,15 @@ export function requiredKinds(own: readonly RecordListField[]): RecordListField[
 /**
  * A person's part of a lists field's @requires: VTJ's facts the policy needs,
  * the region-level sources that failed, and from each municipality's
- * records reference the `kinds` asked plus its missing sources:
- * `vtjFacts { guardians turvakielto } regionMissingSources { instance code } porvooRecords { fees consents missingSources { instance code } } …`.
+ * records reference the `kinds` asked plus its missing sources, and which
+ * municipalities hold records (to tell a failed subgraph from one holding
+ * nothing: the gateway passes a reference whose fetch failed as null):
+ * `vtjFacts { guardians turvakielto } regionMissingSources { instance code } recordHolders porvooRecords { fees … missingSources { instance code } } …`.
  */
 export function recordsRequirement(kinds: readonly RecordListField[]): string {
   const inner = `${kinds.join(' ')} missingSources { instance code }`;
   const refs = SCHEMA_MUNICIPALITIES.map((m) => `${m.customerField} { ${inner} }`).join(' ');
-  return `vtjFacts { guardians turvakielto } regionMissingSources { instance code } ${refs}`;
+  return `vtjFacts { guardians turvakielto } regionMissingSources { instance code } recordHolders ${refs}`;
 }
 
 /** A municipality subgraph: its own `{Name}Records` entity with the person's records of its instances, one field per kind. */
@@ -264,6 +266,8 @@ type Customer @key(fields: "hetu") {
   vtjDependants: [Customer!]! @inaccessible
   "Region-level sources (VTJ, the person index) that could not be read for this answer; feeds Customer.missingSources."
   regionMissingSources: [MissingSource!]! @inaccessible
+  "The municipality subgraphs whose instances hold the person's records (the person index): their fields below are references, the others null."
+  recordHolders: [String!]! @inaccessible
 ${refFields}
 }
 
@@ -331,6 +335,7 @@ type Customer @key(fields: "hetu") {
   vtjFacts: VtjFacts @external
   vtjDependants: [Customer!]! @external
   regionMissingSources: [MissingSource!]! @external
+  recordHolders: [String!]! @external
 ${externalRefs}
   "Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later."
   appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req(['appointments'])}

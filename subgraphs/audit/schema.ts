@@ -82,4 +82,13 @@ export const AUDIT_MIGRATIONS: readonly Migration[] = [
         CHECK ((action = 'LOOKUP' AND outcome = 'ALLOWED') = (lookup_result IS NOT NULL));
     `,
   },
+  {
+    // Relatives (issue 13): a guardian's or dependant's name and code read with the person VTJ lists them for.
+    name: 'audit-log-004-family-relation',
+    sql: `
+      ALTER TABLE audit_event DROP CONSTRAINT audit_event_basis_check;
+      ALTER TABLE audit_event ADD CONSTRAINT audit_event_basis_check
+        CHECK (basis IN ('SELF', 'GUARDIAN', 'CARE_RELATION', 'CONSENT', 'EMERGENCY', 'PROFESSIONAL_ROLE', 'FAMILY_RELATION'));
+    `,
+  },
 ];

@@ -22,6 +22,8 @@ export interface CustomerRepresentation {
   /** Null when VTJ does not know the person or could not be read. */
   readonly vtjFacts?: VtjFactsRepresentation | null;
   readonly regionMissingSources?: readonly MissingSource[] | null;
+  /** The municipality subgraphs holding the person's records (`Customer.recordHolders`). */
+  readonly recordHolders?: readonly string[] | null;
   /** The persons this customer is a guardian of (the fee ceiling's requirement). */
   readonly vtjDependants?: readonly CustomerRepresentation[] | null;
   /** `porvooRecords` …: one municipality's records of the kinds required; null where the person index knows none. */
@@ -45,10 +47,10 @@ function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 
 /**
  * Gathers a customer's lists of the `kinds` from the representation. A
- * municipality whose records did not arrive (its subgraph failed, so the
- * gateway passed the reference without them) is reported as a missing
- * source `subgraph:{name}` with code SUBGRAPH_UNAVAILABLE; the kinds not
- * asked stay empty.
+ * municipality the region names as a holder whose records did not arrive
+ * (its subgraph failed, so the gateway passed its reference as null or
+ * without them) is reported as a missing source `subgraph:{name}` with code
+ * SUBGRAPH_UNAVAILABLE: never a silent gap.
  */
 export function gatherRecords(customer: CustomerRepresentation, kinds: readonly RecordListField[]): GatheredRecords {
   const out: GatheredRecords = {
@@ -60,9 +62,10 @@ export function gatherRecords(customer: CustomerRepresentation, kinds: readonly 
     consents: [],
     missingSources: [...(customer.regionMissingSources ?? [])],
   };
+  const holders = new Set(customer.recordHolders ?? []);
   for (const m of SCHEMA_MUNICIPALITIES) {
     const ref = customer[m.customerField];
-    if (ref === null || ref === undefined) continue; // the person index knows no record of the person there
+    if (!holders.has(m.subgraph) && (ref === null || ref === undefined)) continue; // no record of the person there
     const arrived = isRecord(ref) && kinds.every((k) => Array.isArray(ref[k])) && Array.isArray(ref.missingSources);
     if (!arrived) {
       out.missingSources.push({ instance: `subgraph:${m.subgraph}`, code: 'SUBGRAPH_UNAVAILABLE' });

@@ -23,7 +23,7 @@ import { AdapterError } from '../../domain/errors.ts';
 import { checkHetu } from '../../domain/hetu.ts';
 import type { VtjPerson } from '../../domain/model.ts';
 import { MUNICIPALITIES } from '../../domain/region.ts';
-import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
+import { SCHEMA_MUNICIPALITIES, schemaMunicipality } from '../../schema/municipalities.ts';
 import { regionSubgraphSdl } from '../../schema/sdl.ts';
 import type { MissingSource } from '../server/context.ts';
 import type { Logger } from '../server/logger.ts';
@@ -436,6 +436,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(c.hetu), ctx.loaders.locate.load(c.hetu)]);
         return [v, l].flatMap((r) => ('missing' in r ? [r.missing] : []));
       },
+      recordHolders: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<string[]> =>
+        (await references(c, ctx)).map((r) => schemaMunicipality(r.municipality).subgraph),
       // One reference per municipality holding the person's records; null elsewhere, so the gateway calls only the holders.
       ...Object.fromEntries(
         SCHEMA_MUNICIPALITIES.map((m) => [
