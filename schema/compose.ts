@@ -2,7 +2,9 @@
  * Composes the region supergraph from the generated subgraph SDLs with
  * @apollo/composition, and writes `schema/supergraph.graphql`, the
  * client-facing API schema `schema/api.graphql` and the client overview's
- * query plan `schema/client-overview.plan.txt`.
+ * query plan `schema/client-overview.plan.txt`, then regenerates the
+ * resolver types (schema/codegen.ts), so one command brings everything up
+ * to date after a schema change.
  *
  * Run: `npm run compose`. Fails (exit 1) when composition fails or gives a
  * hint not in ACCEPTED_HINTS.
@@ -100,7 +102,7 @@ ${prettyPlan(plan)}
 `;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { supergraphSdl, hints } = composeRegion();
   const bad = unacceptedHints(hints);
   if (bad.length > 0) {
@@ -114,13 +116,15 @@ function main(): void {
   writeFileSync(API_SCHEMA_PATH, apiSchemaSdl(supergraphSdl));
   writeFileSync(CLIENT_OVERVIEW_PLAN_PATH, clientOverviewPlanText(supergraphSdl));
   process.stdout.write(`Wrote ${SUPERGRAPH_PATH}, ${API_SCHEMA_PATH} and ${CLIENT_OVERVIEW_PLAN_PATH}.\n`);
+  // Imported here, not at the top: the code generator is a devDependency, and whoever imports this module
+  // for composeRegion or placeholderUrl must not need it.
+  const { writeGenerated } = await import('./codegen.ts');
+  process.stdout.write(`Wrote ${(await writeGenerated()).join(', ')}.\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    main();
-  } catch (err) {
+  main().catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
-  }
+  });
 }

@@ -1,11 +1,11 @@
 import { composeServices } from '@apollo/composition';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { execute, parse } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { subgraphSdls } from '../../../schema/sdl.ts';
 import type { Identity } from '../../../contract/identity.ts';
 import { scalarResolvers } from '../../server/scalars.ts';
+import { buildTypedSubgraphSchema } from '../../server/subgraphSchema.ts';
 import { CountersBuilder } from './counters.ts';
 import { statisticsEnumsSdl, statisticsResolvers, statisticsSdl } from './index.ts';
 import type { StatisticsSnapshot } from './service.ts';
@@ -49,7 +49,7 @@ function snapshot(complete = true): StatisticsSnapshot {
 
 function schemaWith(current: StatisticsSnapshot | null) {
   const r = statisticsResolvers({ current: () => current });
-  return buildSubgraphSchema({ typeDefs: parse(TINY), resolvers: { ...scalarResolvers, ...r } as never });
+  return buildTypedSubgraphSchema(parse(TINY), { ...scalarResolvers, ...r });
 }
 
 async function run(identity: Identity | null, query: string, current: StatisticsSnapshot | null = snapshot()): Promise<ExecutionResult> {

@@ -6,13 +6,16 @@
  * service is not touched for them.
  */
 import { GraphQLError } from 'graphql';
-import type { CareArea, ServiceTask } from '../../../domain/model.ts';
 import { municipality as municipalityOf } from '../../../domain/region.ts';
 import type { MunicipalityCode } from '../../../domain/region.ts';
 import { forbiddenError } from '../../access/errors.ts';
 import { aggregateAccess } from '../../access/policy.ts';
+import type { PublishedCount } from '../../access/aggregates.ts';
 import type { Identity } from '../../../contract/identity.ts';
+import type { RequestContext } from '../../server/context.ts';
 import { municipalityObject } from '../../server/valueResolvers.ts';
+import type { QueryStatisticsArgs, Resolvers } from '../../generated/regionResolvers.ts';
+import type { StatisticsObject } from './parents.ts';
 import { publish, select } from './publish.ts';
 import type { PublishedStatistics, StatisticsFilter } from './publish.ts';
 import type { StatisticsSnapshot } from './service.ts';
@@ -22,19 +25,16 @@ export interface StatisticsSource {
   current(): StatisticsSnapshot | null;
 }
 
-interface StatisticsArgs {
-  readonly municipality?: string | null;
-  readonly careArea?: CareArea | null;
-  readonly serviceTask?: ServiceTask | null;
-  readonly fromMonth?: string | null;
-  readonly toMonth?: string | null;
-}
+/** What the statistics resolvers read of the context: who is asking (any subgraph's context has it). */
+export type StatisticsContext = Pick<RequestContext<unknown>, 'identity'>;
 
-/** RegionStatistics as the resolvers pass it on: the snapshot and the cells picked. */
-interface StatisticsObject {
-  readonly snapshot: StatisticsSnapshot;
-  readonly cells: PublishedStatistics;
-}
+/** The region subgraph's resolvers the statistics fill in, typed from the region SDL (subgraphs/generated/regionResolvers.ts). */
+export type StatisticsResolvers = Required<
+  Pick<
+    Resolvers<StatisticsContext>,
+    'Query' | 'RegionStatistics' | 'ClientCount' | 'CustomershipCount' | 'AppointmentCount' | 'MultiAreaClientCount'
+  >
+>;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -48,7 +48,7 @@ export function requireAnalyst(identity: Identity | null | undefined): void {
   if (!decision.allowed) throw forbiddenError(decision.reason);
 }
 
-function filterOf(args: StatisticsArgs): StatisticsFilter {
+function filterOf(args: QueryStatisticsArgs): StatisticsFilter {
   const f: { -readonly [K in keyof StatisticsFilter]: StatisticsFilter[K] } = {};
   if (args.municipality != null) {
     if (!municipalityOf(args.municipality))
@@ -67,16 +67,17 @@ function filterOf(args: StatisticsArgs): StatisticsFilter {
   return f;
 }
 
+/** The fields every count cell resolves (the others are the cell's own). */
 const cell = {
-  municipality: (c: { municipality: string }) => municipalityObject(c.municipality),
-  count: (c: { value: number | null }) => c.value,
+  municipality: (c: { readonly municipality: string }) => municipalityObject(c.municipality),
+  count: (c: PublishedCount) => c.value,
 };
 
 /**
  * Resolvers for `statisticsSdl`; spread into the region subgraph's resolvers
  * (Query merged with its other fields).
  */
-export function statisticsResolvers(service: StatisticsSource) {
+export function statisticsResolvers(service: StatisticsSource): StatisticsResolvers {
   // Published once per snapshot: suppression over the whole grid, independent of any filter.
   const cache = new WeakMap<StatisticsSnapshot, PublishedStatistics>();
   const published = (s: StatisticsSnapshot): PublishedStatistics => {
@@ -86,7 +87,7 @@ export function statisticsResolvers(service: StatisticsSource) {
   };
   return {
     Query: {
-      statistics(_root: unknown, args: StatisticsArgs, ctx: { readonly identity?: Identity | null }): StatisticsObject {
+      statistics(_root, args, ctx): StatisticsObject {
         requireAnalyst(ctx.identity);
         const filter = filterOf(args);
         const snapshot = service.current();
@@ -99,14 +100,14 @@ export function statisticsResolvers(service: StatisticsSource) {
       },
     },
     RegionStatistics: {
-      complete: (o: StatisticsObject) => o.snapshot.complete,
-      unavailableSources: (o: StatisticsObject) => o.snapshot.unavailable,
-      computedAt: (o: StatisticsObject) => o.snapshot.completedAt,
-      refreshDurationMs: (o: StatisticsObject) => o.snapshot.durationMs,
-      clients: (o: StatisticsObject) => o.cells.clients,
-      customerships: (o: StatisticsObject) => o.cells.customerships,
-      appointments: (o: StatisticsObject) => o.cells.appointments,
-      multiAreaClients: (o: StatisticsObject) => o.cells.multiAreaClients,
+      complete: (o) => o.snapshot.complete,
+      unavailableSources: (o) => o.snapshot.unavailable,
+      computedAt: (o) => o.snapshot.completedAt,
+      refreshDurationMs: (o) => o.snapshot.durationMs,
+      clients: (o) => o.cells.clients,
+      customerships: (o) => o.cells.customerships,
+      appointments: (o) => o.cells.appointments,
+      multiAreaClients: (o) => o.cells.multiAreaClients,
     },
     ClientCount: cell,
     CustomershipCount: cell,
