@@ -123,7 +123,8 @@ function pluginConfig(mappers: Readonly<Record<string, string>>): Record<string,
     federation: true,
     useTypeImports: true,
     // Every scalar of the SDL, as it is on the wire; strictScalars fails the generation on a new one not listed here.
-    scalars: { Date: 'string', DateTime: 'string', ID: 'string', _FieldSet: 'string' },
+    // RecordList: canonical items (domain/model.ts) of one kind as JSON, typed where it is produced and read.
+    scalars: { Date: 'string', DateTime: 'string', ID: 'string', _FieldSet: 'string', RecordList: 'readonly unknown[]' },
     strictScalars: true,
     // String unions, as domain/ types its codes (a TypeScript enum would not accept the domain's strings).
     enumsAsTypes: true,

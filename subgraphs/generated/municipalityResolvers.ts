@@ -10,204 +10,11 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: string; output: string; }
-  /** A calendar date, `YYYY-MM-DD`. */
-  Date: { input: string; output: string; }
-  /** An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment). */
-  DateTime: { input: string; output: string; }
+  /** One kind of a person's records from one municipality's instances: canonical items (domain/model.ts) as a JSON array, passed from a municipality subgraph to the lists subgraph. Internal: never served to clients. */
+  RecordList: { input: readonly unknown[]; output: readonly unknown[]; }
 };
 
-/** Care area (region.md): health (PTH), oral health (STH), social care (SOS). */
-export type CareArea =
-  | 'PRIMARY_HEALTH'
-  | 'ORAL_HEALTH'
-  | 'SOCIAL';
-
-/** Social care service task. */
-export type ServiceTask =
-  | 'OLDER_PEOPLE'
-  | 'DISABILITY'
-  | 'FAMILIES'
-  | 'CHILD_WELFARE'
-  | 'ADULT_SOCIAL_WORK'
-  | 'SUBSTANCE_ABUSE'
-  | 'FAMILY_LAW';
-
-/** Status of an appointment. */
-export type AppointmentStatus =
-  | 'BOOKED'
-  | 'COMPLETED'
-  | 'CANCELLED'
-  | 'NO_SHOW';
-
-/** How an appointment takes place. */
-export type ContactMode =
-  | 'ON_SITE'
-  | 'PHONE'
-  | 'VIDEO'
-  | 'HOME_VISIT';
-
-/** Kind of professional an appointment is with. */
-export type ProfessionalKind =
-  | 'PHYSICIAN'
-  | 'NURSE'
-  | 'PUBLIC_HEALTH_NURSE'
-  | 'PHYSIOTHERAPIST'
-  | 'PSYCHOLOGIST'
-  | 'DENTIST'
-  | 'DENTAL_HYGIENIST'
-  | 'SOCIAL_WORKER';
-
-/** Status of a client fee. */
-export type FeeStatus =
-  | 'OPEN'
-  | 'PAID'
-  | 'VOIDED';
-
-/** The register a record belongs to: health care (PTH, STH) or social care. */
-export type Register =
-  | 'HEALTH'
-  | 'SOCIAL';
-
-/** Consent or prohibition recorded in the social care systems. */
-export type ConsentType =
-  | 'LUOVUTUS_TERVEYDENHUOLTOON'
-  | 'LUOVUTUS_SOSIAALIHUOLTOON'
-  | 'KIELTO_KANTA'
-  | 'KIELTO_HUOLTAJALLE';
-
-/** Kind of care or client plan. */
-export type PlanType =
-  | 'HEALTH_AND_CARE_PLAN'
-  | 'REHABILITATION_PLAN'
-  | 'CLIENT_PLAN'
-  | 'SERVICE_PLAN';
-
-/** Outcome of a social care decision. */
-export type DecisionOutcome =
-  | 'GRANTED'
-  | 'REFUSED';
-
-export type Appointment = {
-  readonly __typename?: 'Appointment';
-  readonly careArea: CareArea;
-  /** Absent when the source's type maps to no professional kind. */
-  readonly professionalKind?: Maybe<ProfessionalKind>;
-  readonly contactMode?: Maybe<ContactMode>;
-  readonly start: Scalars['DateTime']['output'];
-  readonly durationMinutes: Scalars['Int']['output'];
-  readonly unit: Unit;
-  readonly professional?: Maybe<Professional>;
-  readonly status: AppointmentStatus;
-  /** Free text (reason or additional information) as the source has it. */
-  readonly note?: Maybe<Scalars['String']['output']>;
-  readonly source: Provenance;
-};
-
-export type Unit = {
-  readonly __typename?: 'Unit';
-  /** Organisation/unit OID, when the source gives one. */
-  readonly oid?: Maybe<Scalars['String']['output']>;
-  /** The name as the source writes it (one language). */
-  readonly name: Scalars['String']['output'];
-  /** The unit's Finnish name in the organisation register, when the register knows the OID. */
-  readonly nameFi?: Maybe<Scalars['String']['output']>;
-  /** The unit's Swedish name in the organisation register, when the register knows the OID. */
-  readonly nameSv?: Maybe<Scalars['String']['output']>;
-};
-
-export type Professional = {
-  readonly __typename?: 'Professional';
-  readonly name: Scalars['String']['output'];
-  readonly title?: Maybe<Scalars['String']['output']>;
-};
-
-export type Provenance = {
-  readonly __typename?: 'Provenance';
-  /** The source system instance, e.g. `pegasos-loviisa`. */
-  readonly instance: Scalars['String']['output'];
-  /** The product of that instance, e.g. `pegasos`. */
-  readonly product: Scalars['String']['output'];
-  /** The municipality the record belongs to (for a shared instance: the one it has for the person). */
-  readonly municipality: Municipality;
-  /** The source's own id of the item. */
-  readonly localId: Scalars['String']['output'];
-};
-
-export type Municipality = {
-  readonly __typename?: 'Municipality';
-  /** Statistics Finland municipality code (urn:oid:1.2.246.537.6.21), e.g. `407`. */
-  readonly code: Scalars['String']['output'];
-  readonly nameFi: Scalars['String']['output'];
-  readonly nameSv: Scalars['String']['output'];
-};
-
-export type Customership = {
-  readonly __typename?: 'Customership';
-  readonly careArea: CareArea;
-  readonly serviceTask: ServiceTask;
-  /** The service's name as the source writes it. */
-  readonly service?: Maybe<Scalars['String']['output']>;
-  readonly unit?: Maybe<Scalars['String']['output']>;
-  readonly responsibleWorker?: Maybe<Scalars['String']['output']>;
-  readonly startDate: Scalars['Date']['output'];
-  /** Absent while open. */
-  readonly endDate?: Maybe<Scalars['Date']['output']>;
-  /** Child welfare and other extra-sensitive customerships. */
-  readonly extraSensitive: Scalars['Boolean']['output'];
-  readonly source: Provenance;
-};
-
-export type Decision = {
-  readonly __typename?: 'Decision';
-  /** The customership's local id in the same instance. */
-  readonly customershipId: Scalars['String']['output'];
-  readonly service: Scalars['String']['output'];
-  readonly decisionDate: Scalars['Date']['output'];
-  readonly validFrom: Scalars['Date']['output'];
-  readonly validTo?: Maybe<Scalars['Date']['output']>;
-  readonly outcome: DecisionOutcome;
-  readonly source: Provenance;
-};
-
-export type Plan = {
-  readonly __typename?: 'Plan';
-  readonly careArea: CareArea;
-  readonly type: PlanType;
-  readonly title?: Maybe<Scalars['String']['output']>;
-  /** Health plans: start date; social care plans: date drawn up. */
-  readonly startDate: Scalars['Date']['output'];
-  readonly endDate?: Maybe<Scalars['Date']['output']>;
-  /** Social care plans: date of the next review. */
-  readonly reviewDate?: Maybe<Scalars['Date']['output']>;
-  readonly responsible?: Maybe<Scalars['String']['output']>;
-  /** Social care plans: the customership's local id. */
-  readonly customershipId?: Maybe<Scalars['String']['output']>;
-  readonly source: Provenance;
-};
-
-export type Fee = {
-  readonly __typename?: 'Fee';
-  /** Absent when the source does not say. */
-  readonly careArea?: Maybe<CareArea>;
-  readonly register: Register;
-  readonly date: Scalars['Date']['output'];
-  readonly description: Scalars['String']['output'];
-  readonly amountCents: Scalars['Int']['output'];
-  /** Counts towards the client fee ceiling. */
-  readonly accruesToCeiling: Scalars['Boolean']['output'];
-  readonly status: FeeStatus;
-  readonly source: Provenance;
-};
-
-export type Consent = {
-  readonly __typename?: 'Consent';
-  readonly type: ConsentType;
-  readonly givenOn: Scalars['Date']['output'];
-  /** Absent while in force. */
-  readonly withdrawnOn?: Maybe<Scalars['Date']['output']>;
-  readonly source: Provenance;
-};
-
+/** A source (an instance, VTJ, the person index or a subgraph) that could not be read for an answer. */
 export type MissingSource = {
   readonly __typename?: 'MissingSource';
   /** The instance that could not be read. */
@@ -222,17 +29,17 @@ export type PorvooRecords = {
   /** Opaque reference: the person, the municipality and the instances holding their records. */
   readonly id: Scalars['ID']['output'];
   /** Health and oral health appointments. */
-  readonly appointments: ReadonlyArray<Appointment>;
+  readonly appointments: Scalars['RecordList']['output'];
   /** Social care customerships. */
-  readonly customerships: ReadonlyArray<Customership>;
+  readonly customerships: Scalars['RecordList']['output'];
   /** Social care decisions. */
-  readonly decisions: ReadonlyArray<Decision>;
+  readonly decisions: Scalars['RecordList']['output'];
   /** Care, rehabilitation, client and service plans. */
-  readonly plans: ReadonlyArray<Plan>;
+  readonly plans: Scalars['RecordList']['output'];
   /** Client fees. */
-  readonly fees: ReadonlyArray<Fee>;
+  readonly fees: Scalars['RecordList']['output'];
   /** Consents and prohibitions. */
-  readonly consents: ReadonlyArray<Consent>;
+  readonly consents: Scalars['RecordList']['output'];
   /** Sources that could not be read for this answer (never a silent gap). */
   readonly missingSources: ReadonlyArray<MissingSource>;
 };
@@ -331,31 +138,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  CareArea: CareArea;
-  ServiceTask: ServiceTask;
-  AppointmentStatus: AppointmentStatus;
-  ContactMode: ContactMode;
-  ProfessionalKind: ProfessionalKind;
-  FeeStatus: FeeStatus;
-  Register: Register;
-  ConsentType: ConsentType;
-  PlanType: PlanType;
-  DecisionOutcome: DecisionOutcome;
-  Appointment: ResolverTypeWrapper<Appointment>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Unit: ResolverTypeWrapper<Unit>;
-  Professional: ResolverTypeWrapper<Professional>;
-  Provenance: ResolverTypeWrapper<Provenance>;
-  Municipality: ResolverTypeWrapper<Municipality>;
-  Customership: ResolverTypeWrapper<Customership>;
-  Decision: ResolverTypeWrapper<Decision>;
-  Plan: ResolverTypeWrapper<Plan>;
-  Fee: ResolverTypeWrapper<Fee>;
-  Consent: ResolverTypeWrapper<Consent>;
+  RecordList: ResolverTypeWrapper<Scalars['RecordList']['output']>;
   MissingSource: ResolverTypeWrapper<MissingSource>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   PorvooRecords: ResolverTypeWrapper<PorvooRecords>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -363,21 +148,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Date: Scalars['Date']['output'];
-  DateTime: Scalars['DateTime']['output'];
-  Appointment: Appointment;
-  Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
-  Unit: Unit;
-  Professional: Professional;
-  Provenance: Provenance;
-  Municipality: Municipality;
-  Customership: Customership;
-  Decision: Decision;
-  Plan: Plan;
-  Fee: Fee;
-  Consent: Consent;
+  RecordList: Scalars['RecordList']['output'];
   MissingSource: MissingSource;
+  String: Scalars['String']['output'];
   PorvooRecords: PorvooRecords | FederationReferenceTypes['PorvooRecords'];
   ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -391,103 +164,9 @@ export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = unknown, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
-  name: 'Date';
+export interface RecordListScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['RecordList'], any> {
+  name: 'RecordList';
 }
-
-export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
-  name: 'DateTime';
-}
-
-export type AppointmentResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Appointment'] = ResolversParentTypes['Appointment']> = {
-  careArea?: Resolver<ResolversTypes['CareArea'], ParentType, ContextType>;
-  professionalKind?: Resolver<Maybe<ResolversTypes['ProfessionalKind']>, ParentType, ContextType>;
-  contactMode?: Resolver<Maybe<ResolversTypes['ContactMode']>, ParentType, ContextType>;
-  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
-  professional?: Resolver<Maybe<ResolversTypes['Professional']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['AppointmentStatus'], ParentType, ContextType>;
-  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
-
-export type UnitResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = {
-  oid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nameFi?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  nameSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
-export type ProfessionalResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Professional'] = ResolversParentTypes['Professional']> = {
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
-export type ProvenanceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
-  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  product?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  localId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type MunicipalityResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nameFi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nameSv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-};
-
-export type CustomershipResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customership'] = ResolversParentTypes['Customership']> = {
-  careArea?: Resolver<ResolversTypes['CareArea'], ParentType, ContextType>;
-  serviceTask?: Resolver<ResolversTypes['ServiceTask'], ParentType, ContextType>;
-  service?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  responsibleWorker?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  extraSensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
-
-export type DecisionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
-  customershipId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  decisionDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  validFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['DecisionOutcome'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
-
-export type PlanResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
-  careArea?: Resolver<ResolversTypes['CareArea'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['PlanType'], ParentType, ContextType>;
-  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  reviewDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  responsible?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  customershipId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
-
-export type FeeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Fee'] = ResolversParentTypes['Fee']> = {
-  careArea?: Resolver<Maybe<ResolversTypes['CareArea']>, ParentType, ContextType>;
-  register?: Resolver<ResolversTypes['Register'], ParentType, ContextType>;
-  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  amountCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  accruesToCeiling?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['FeeStatus'], ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
-
-export type ConsentResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
-  type?: Resolver<ResolversTypes['ConsentType'], ParentType, ContextType>;
-  givenOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  withdrawnOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-};
 
 export type MissingSourceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['MissingSource'] = ResolversParentTypes['MissingSource']> = {
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -497,28 +176,17 @@ export type MissingSourceResolvers<ContextType = unknown, ParentType extends Res
 export type PorvooRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PorvooRecords'] = ResolversParentTypes['PorvooRecords'], FederationReferenceType extends FederationReferenceTypes['PorvooRecords'] = FederationReferenceTypes['PorvooRecords']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PorvooRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  appointments?: Resolver<ReadonlyArray<ResolversTypes['Appointment']>, ParentType, ContextType>;
-  customerships?: Resolver<ReadonlyArray<ResolversTypes['Customership']>, ParentType, ContextType>;
-  decisions?: Resolver<ReadonlyArray<ResolversTypes['Decision']>, ParentType, ContextType>;
-  plans?: Resolver<ReadonlyArray<ResolversTypes['Plan']>, ParentType, ContextType>;
-  fees?: Resolver<ReadonlyArray<ResolversTypes['Fee']>, ParentType, ContextType>;
-  consents?: Resolver<ReadonlyArray<ResolversTypes['Consent']>, ParentType, ContextType>;
+  appointments?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
+  customerships?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
+  decisions?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
+  plans?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
+  fees?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
+  consents?: Resolver<ResolversTypes['RecordList'], ParentType, ContextType>;
   missingSources?: Resolver<ReadonlyArray<ResolversTypes['MissingSource']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = unknown> = {
-  Date?: GraphQLScalarType;
-  DateTime?: GraphQLScalarType;
-  Appointment?: AppointmentResolvers<ContextType>;
-  Unit?: UnitResolvers<ContextType>;
-  Professional?: ProfessionalResolvers<ContextType>;
-  Provenance?: ProvenanceResolvers<ContextType>;
-  Municipality?: MunicipalityResolvers<ContextType>;
-  Customership?: CustomershipResolvers<ContextType>;
-  Decision?: DecisionResolvers<ContextType>;
-  Plan?: PlanResolvers<ContextType>;
-  Fee?: FeeResolvers<ContextType>;
-  Consent?: ConsentResolvers<ContextType>;
+  RecordList?: GraphQLScalarType;
   MissingSource?: MissingSourceResolvers<ContextType>;
   PorvooRecords?: PorvooRecordsResolvers<ContextType>;
 };

@@ -4,7 +4,6 @@ import type { StatisticsObject } from '../region/statistics/parents.ts';
 import type { ClientCell, CustomershipCell, AppointmentCell, MultiAreaCell } from '../region/statistics/publish.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -28,28 +27,13 @@ export type Municipality = {
   readonly nameSv: Scalars['String']['output'];
 };
 
+/** A source (an instance, VTJ, the person index or a subgraph) that could not be read for an answer. */
 export type MissingSource = {
   readonly __typename?: 'MissingSource';
   /** The instance that could not be read. */
   readonly instance: Scalars['String']['output'];
   /** Why: an adapter error code such as `SOURCE_UNAVAILABLE`, `SOURCE_ERROR` or `MALFORMED_RESPONSE`. */
   readonly code: Scalars['String']['output'];
-};
-
-export type VtjData = {
-  readonly __typename?: 'VtjData';
-  readonly hetuInForce: Scalars['Boolean']['output'];
-  readonly surname?: Maybe<Scalars['String']['output']>;
-  readonly firstNames?: Maybe<Scalars['String']['output']>;
-  readonly address?: Maybe<CustomerAddress>;
-  readonly municipality?: Maybe<Municipality>;
-  readonly language?: Maybe<Scalars['String']['output']>;
-  readonly turvakielto: Scalars['Boolean']['output'];
-  readonly deathDate?: Maybe<Scalars['Date']['output']>;
-  /** Guardians' identity codes, in VTJ order. */
-  readonly guardians: ReadonlyArray<Scalars['String']['output']>;
-  /** Identity codes of the persons this one is a guardian of. */
-  readonly dependants: ReadonlyArray<Scalars['String']['output']>;
 };
 
 export type CustomerAddress = {
@@ -59,6 +43,14 @@ export type CustomerAddress = {
   readonly postalCode: Scalars['String']['output'];
   readonly cityFi: Scalars['String']['output'];
   readonly citySv?: Maybe<Scalars['String']['output']>;
+};
+
+/** What the access policy needs of VTJ's data of a person (internal: for the lists subgraph's decisions). */
+export type VtjFacts = {
+  readonly __typename?: 'VtjFacts';
+  /** Guardians' identity codes, in VTJ order. */
+  readonly guardians: ReadonlyArray<Scalars['ID']['output']>;
+  readonly turvakielto: Scalars['Boolean']['output'];
 };
 
 export type Query = {
@@ -165,7 +157,7 @@ export type DataRead = {
   readonly dataGroups: ReadonlyArray<Scalars['String']['output']>;
   /** ALLOWED or DENIED. */
   readonly outcome: Scalars['String']['output'];
-  /** When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, or PROFESSIONAL_ROLE (a professional's lookup). */
+  /** When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, PROFESSIONAL_ROLE (a professional's lookup or reading basic data), or FAMILY_RELATION (name and code read as a relative of a person the reader may read). */
   readonly basis?: Maybe<Scalars['String']['output']>;
   /** When denied: the reason class. */
   readonly reason?: Maybe<Scalars['String']['output']>;
@@ -175,74 +167,107 @@ export type DataRead = {
   readonly lookupResult?: Maybe<Scalars['String']['output']>;
 };
 
-/** A client or patient of the region, identified by the personal identity code. Basic data comes from VTJ, the population register (the master); the personal fields are served by the lists subgraph, which applies the access policy. */
+/** A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves. */
 export type Customer = {
   readonly __typename?: 'Customer';
   /** Personal identity code (henkilötunnus). */
   readonly hetu: Scalars['ID']['output'];
-  /** VTJ's basic data; null when VTJ does not know the person or could not be read. */
-  readonly vtj?: Maybe<VtjData>;
+  /** Birth date, from the identity code. Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly birthDate?: Maybe<Scalars['Date']['output']>;
+  /** False when VTJ says the code has been retired; null when VTJ does not know it. Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly hetuInForce?: Maybe<Scalars['Boolean']['output']>;
+  /** Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly surname?: Maybe<Scalars['String']['output']>;
+  /** Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly firstNames?: Maybe<Scalars['String']['output']>;
+  /** Mother tongue, ISO 639-1 (VTJ). Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly language?: Maybe<Scalars['String']['output']>;
+  /** Non-disclosure for personal safety (turvakielto). Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly turvakielto?: Maybe<Scalars['Boolean']['output']>;
+  /** Basic data: to the person, a guardian of a minor, and professionals (audited). */
+  readonly deathDate?: Maybe<Scalars['Date']['output']>;
+  /** Address in Finnish and, where VTJ has one, Swedish. Contact data: as basic data, but under turvakielto only to the person themself. */
+  readonly address?: Maybe<CustomerAddress>;
+  /** Municipality of residence (VTJ). Contact data: as basic data, but under turvakielto only to the person themself. */
+  readonly municipality?: Maybe<Municipality>;
+  /** Guardians, in the order VTJ lists them: name and identity code; go on through customer for more. */
+  readonly guardians?: Maybe<ReadonlyArray<Relative>>;
+  /** Persons this customer is a guardian of: name and identity code; go on through customer for more (a guardian reading a minor's appointments). */
+  readonly dependants?: Maybe<ReadonlyArray<Relative>>;
+  /** VTJ's facts the lists subgraph's access decisions need; null when VTJ does not know the person or could not be read. */
+  readonly vtjFacts?: Maybe<VtjFacts>;
   /** The persons this customer is a guardian of, as references (for the fee ceiling's requirements). */
   readonly vtjDependants: ReadonlyArray<Customer>;
-  /** One reference per municipality whose instances hold this person's records (from the person index). */
-  readonly sources: ReadonlyArray<CustomerRecords>;
   /** Region-level sources (VTJ, the person index) that could not be read for this answer; feeds Customer.missingSources. */
   readonly regionMissingSources: ReadonlyArray<MissingSource>;
+  /** The municipality subgraphs whose instances hold the person's records (the person index): their fields below are references, the others null. */
+  readonly recordHolders: ReadonlyArray<Scalars['String']['output']>;
+  /** The person's records in Porvoo's instances; null when the person index knows none there. */
+  readonly porvooRecords?: Maybe<PorvooRecords>;
+  /** The person's records in Sipoo's instances; null when the person index knows none there. */
+  readonly sipooRecords?: Maybe<SipooRecords>;
+  /** The person's records in Loviisa's instances; null when the person index knows none there. */
+  readonly loviisaRecords?: Maybe<LoviisaRecords>;
+  /** The person's records in Askola's instances; null when the person index knows none there. */
+  readonly askolaRecords?: Maybe<AskolaRecords>;
+  /** The person's records in Lapinjärvi's instances; null when the person index knows none there. */
+  readonly lapinjarviRecords?: Maybe<LapinjarviRecords>;
+  /** The person's records in Myrskylä's instances; null when the person index knows none there. */
+  readonly myrskylaRecords?: Maybe<MyrskylaRecords>;
+  /** The person's records in Pukkila's instances; null when the person index knows none there. */
+  readonly pukkilaRecords?: Maybe<PukkilaRecords>;
 };
 
-/** A person's records in one municipality's instances. */
-export type CustomerRecords = {
-  readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
+/** A guardian or dependant as VTJ lists them with a person: identity code and name, shown to whoever may read that person's basic data. Anything more is the relative's own data, through customer. */
+export type Relative = {
+  readonly __typename?: 'Relative';
+  readonly hetu: Scalars['ID']['output'];
+  readonly surname?: Maybe<Scalars['String']['output']>;
+  readonly firstNames?: Maybe<Scalars['String']['output']>;
+  /** The relative as a customer: every field decided as that person's own data. */
+  readonly customer: Customer;
 };
 
 /** Porvoo (Borgå, 638): a person's records in the instances serving the municipality. */
-export type PorvooRecords = CustomerRecords & {
+export type PorvooRecords = {
   readonly __typename?: 'PorvooRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Sipoo (Sibbo, 753): a person's records in the instances serving the municipality. */
-export type SipooRecords = CustomerRecords & {
+export type SipooRecords = {
   readonly __typename?: 'SipooRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Loviisa (Lovisa, 434): a person's records in the instances serving the municipality. */
-export type LoviisaRecords = CustomerRecords & {
+export type LoviisaRecords = {
   readonly __typename?: 'LoviisaRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Askola (Askola, 018): a person's records in the instances serving the municipality. */
-export type AskolaRecords = CustomerRecords & {
+export type AskolaRecords = {
   readonly __typename?: 'AskolaRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Lapinjärvi (Lappträsk, 407): a person's records in the instances serving the municipality. */
-export type LapinjarviRecords = CustomerRecords & {
+export type LapinjarviRecords = {
   readonly __typename?: 'LapinjarviRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Myrskylä (Mörskom, 504): a person's records in the instances serving the municipality. */
-export type MyrskylaRecords = CustomerRecords & {
+export type MyrskylaRecords = {
   readonly __typename?: 'MyrskylaRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** Pukkila (Pukkila, 616): a person's records in the instances serving the municipality. */
-export type PukkilaRecords = CustomerRecords & {
+export type PukkilaRecords = {
   readonly __typename?: 'PukkilaRecords';
   readonly id: Scalars['ID']['output'];
-  readonly municipality: Municipality;
 };
 
 /** The person index's state of one source instance. No personal data. */
@@ -428,13 +453,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Customer: Customer;
-  PorvooRecords: PorvooRecords;
-  SipooRecords: SipooRecords;
-  LoviisaRecords: LoviisaRecords;
-  AskolaRecords: AskolaRecords;
-  LapinjarviRecords: LapinjarviRecords;
-  MyrskylaRecords: MyrskylaRecords;
-  PukkilaRecords: PukkilaRecords;
 };
 
 /** Mapping of federation reference types */
@@ -442,42 +460,9 @@ export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
     & GraphQLRecursivePick<FederationTypes['Customer'], {"hetu":true}> );
-  PorvooRecords:
-    ( { __typename: 'PorvooRecords' }
-    & GraphQLRecursivePick<FederationTypes['PorvooRecords'], {"id":true}> );
-  SipooRecords:
-    ( { __typename: 'SipooRecords' }
-    & GraphQLRecursivePick<FederationTypes['SipooRecords'], {"id":true}> );
-  LoviisaRecords:
-    ( { __typename: 'LoviisaRecords' }
-    & GraphQLRecursivePick<FederationTypes['LoviisaRecords'], {"id":true}> );
-  AskolaRecords:
-    ( { __typename: 'AskolaRecords' }
-    & GraphQLRecursivePick<FederationTypes['AskolaRecords'], {"id":true}> );
-  LapinjarviRecords:
-    ( { __typename: 'LapinjarviRecords' }
-    & GraphQLRecursivePick<FederationTypes['LapinjarviRecords'], {"id":true}> );
-  MyrskylaRecords:
-    ( { __typename: 'MyrskylaRecords' }
-    & GraphQLRecursivePick<FederationTypes['MyrskylaRecords'], {"id":true}> );
-  PukkilaRecords:
-    ( { __typename: 'PukkilaRecords' }
-    & GraphQLRecursivePick<FederationTypes['PukkilaRecords'], {"id":true}> );
 };
 
 
-/** Mapping of interface types */
-export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  CustomerRecords:
-    | ( PorvooRecords )
-    | ( SipooRecords )
-    | ( LoviisaRecords )
-    | ( AskolaRecords )
-    | ( LapinjarviRecords )
-    | ( MyrskylaRecords )
-    | ( PukkilaRecords )
-  ;
-};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -486,10 +471,10 @@ export type ResolversTypes = {
   Municipality: ResolverTypeWrapper<Municipality>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   MissingSource: ResolverTypeWrapper<MissingSource>;
-  VtjData: ResolverTypeWrapper<VtjData>;
   CustomerAddress: ResolverTypeWrapper<CustomerAddress>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  VtjFacts: ResolverTypeWrapper<VtjFacts>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   EmergencyAccess: ResolverTypeWrapper<EmergencyAccess>;
@@ -497,8 +482,8 @@ export type ResolversTypes = {
   DataReadConnection: ResolverTypeWrapper<DataReadConnection>;
   DataReadEdge: ResolverTypeWrapper<DataReadEdge>;
   DataRead: ResolverTypeWrapper<DataRead>;
-  Customer: ResolverTypeWrapper<Omit<Customer, 'vtjDependants' | 'sources'> & { vtjDependants: ReadonlyArray<ResolversTypes['Customer']>, sources: ReadonlyArray<ResolversTypes['CustomerRecords']> }>;
-  CustomerRecords: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CustomerRecords']>;
+  Customer: ResolverTypeWrapper<Customer>;
+  Relative: ResolverTypeWrapper<Relative>;
   PorvooRecords: ResolverTypeWrapper<PorvooRecords>;
   SipooRecords: ResolverTypeWrapper<SipooRecords>;
   LoviisaRecords: ResolverTypeWrapper<LoviisaRecords>;
@@ -525,10 +510,10 @@ export type ResolversParentTypes = {
   Municipality: Municipality;
   String: Scalars['String']['output'];
   MissingSource: MissingSource;
-  VtjData: VtjData;
   CustomerAddress: CustomerAddress;
-  Query: Record<PropertyKey, never>;
+  VtjFacts: VtjFacts;
   ID: Scalars['ID']['output'];
+  Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   EmergencyAccess: EmergencyAccess;
@@ -536,15 +521,15 @@ export type ResolversParentTypes = {
   DataReadConnection: DataReadConnection;
   DataReadEdge: DataReadEdge;
   DataRead: DataRead;
-  Customer: Omit<Customer, 'vtjDependants' | 'sources'> & { vtjDependants: ReadonlyArray<ResolversParentTypes['Customer']>, sources: ReadonlyArray<ResolversParentTypes['CustomerRecords']> } | FederationReferenceTypes['Customer'];
-  CustomerRecords: ResolversInterfaceTypes<ResolversParentTypes>['CustomerRecords'];
-  PorvooRecords: PorvooRecords | FederationReferenceTypes['PorvooRecords'];
-  SipooRecords: SipooRecords | FederationReferenceTypes['SipooRecords'];
-  LoviisaRecords: LoviisaRecords | FederationReferenceTypes['LoviisaRecords'];
-  AskolaRecords: AskolaRecords | FederationReferenceTypes['AskolaRecords'];
-  LapinjarviRecords: LapinjarviRecords | FederationReferenceTypes['LapinjarviRecords'];
-  MyrskylaRecords: MyrskylaRecords | FederationReferenceTypes['MyrskylaRecords'];
-  PukkilaRecords: PukkilaRecords | FederationReferenceTypes['PukkilaRecords'];
+  Customer: Customer | FederationReferenceTypes['Customer'];
+  Relative: Relative;
+  PorvooRecords: PorvooRecords;
+  SipooRecords: SipooRecords;
+  LoviisaRecords: LoviisaRecords;
+  AskolaRecords: AskolaRecords;
+  LapinjarviRecords: LapinjarviRecords;
+  MyrskylaRecords: MyrskylaRecords;
+  PukkilaRecords: PukkilaRecords;
   SourceIndexStatus: SourceIndexStatus;
   RegionStatistics: StatisticsObject;
   StatisticsUnavailableSource: StatisticsUnavailableSource;
@@ -582,25 +567,17 @@ export type MissingSourceResolvers<ContextType = unknown, ParentType extends Res
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type VtjDataResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['VtjData'] = ResolversParentTypes['VtjData']> = {
-  hetuInForce?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  surname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  firstNames?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  address?: Resolver<Maybe<ResolversTypes['CustomerAddress']>, ParentType, ContextType>;
-  municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
-  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  turvakielto?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  deathDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  guardians?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
-  dependants?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
-};
-
 export type CustomerAddressResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerAddress'] = ResolversParentTypes['CustomerAddress']> = {
   streetFi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   streetSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cityFi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   citySv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type VtjFactsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['VtjFacts'] = ResolversParentTypes['VtjFacts']> = {
+  guardians?: Resolver<ReadonlyArray<ResolversTypes['ID']>, ParentType, ContextType>;
+  turvakielto?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -656,63 +633,63 @@ export type DataReadResolvers<ContextType = unknown, ParentType extends Resolver
 export type CustomerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   hetu?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  vtj?: Resolver<Maybe<ResolversTypes['VtjData']>, ParentType, ContextType>;
+  birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  hetuInForce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  surname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstNames?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  turvakielto?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  deathDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['CustomerAddress']>, ParentType, ContextType>;
+  municipality?: Resolver<Maybe<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  guardians?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Relative']>>, ParentType, ContextType>;
+  dependants?: Resolver<Maybe<ReadonlyArray<ResolversTypes['Relative']>>, ParentType, ContextType>;
+  vtjFacts?: Resolver<Maybe<ResolversTypes['VtjFacts']>, ParentType, ContextType>;
   vtjDependants?: Resolver<ReadonlyArray<ResolversTypes['Customer']>, ParentType, ContextType>;
-  sources?: Resolver<ReadonlyArray<ResolversTypes['CustomerRecords']>, ParentType, ContextType>;
   regionMissingSources?: Resolver<ReadonlyArray<ResolversTypes['MissingSource']>, ParentType, ContextType>;
+  recordHolders?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  porvooRecords?: Resolver<Maybe<ResolversTypes['PorvooRecords']>, ParentType, ContextType>;
+  sipooRecords?: Resolver<Maybe<ResolversTypes['SipooRecords']>, ParentType, ContextType>;
+  loviisaRecords?: Resolver<Maybe<ResolversTypes['LoviisaRecords']>, ParentType, ContextType>;
+  askolaRecords?: Resolver<Maybe<ResolversTypes['AskolaRecords']>, ParentType, ContextType>;
+  lapinjarviRecords?: Resolver<Maybe<ResolversTypes['LapinjarviRecords']>, ParentType, ContextType>;
+  myrskylaRecords?: Resolver<Maybe<ResolversTypes['MyrskylaRecords']>, ParentType, ContextType>;
+  pukkilaRecords?: Resolver<Maybe<ResolversTypes['PukkilaRecords']>, ParentType, ContextType>;
 };
 
-export type CustomerRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerRecords'] = ResolversParentTypes['CustomerRecords']> = {
-  __resolveType: TypeResolveFn<'PorvooRecords' | 'SipooRecords' | 'LoviisaRecords' | 'AskolaRecords' | 'LapinjarviRecords' | 'MyrskylaRecords' | 'PukkilaRecords', ParentType, ContextType>;
+export type RelativeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
+  hetu?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  surname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstNames?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 };
 
-export type PorvooRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PorvooRecords'] = ResolversParentTypes['PorvooRecords'], FederationReferenceType extends FederationReferenceTypes['PorvooRecords'] = FederationReferenceTypes['PorvooRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PorvooRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type PorvooRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PorvooRecords'] = ResolversParentTypes['PorvooRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type SipooRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['SipooRecords'] = ResolversParentTypes['SipooRecords'], FederationReferenceType extends FederationReferenceTypes['SipooRecords'] = FederationReferenceTypes['SipooRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SipooRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type SipooRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['SipooRecords'] = ResolversParentTypes['SipooRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type LoviisaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['LoviisaRecords'] = ResolversParentTypes['LoviisaRecords'], FederationReferenceType extends FederationReferenceTypes['LoviisaRecords'] = FederationReferenceTypes['LoviisaRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LoviisaRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type LoviisaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['LoviisaRecords'] = ResolversParentTypes['LoviisaRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type AskolaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['AskolaRecords'] = ResolversParentTypes['AskolaRecords'], FederationReferenceType extends FederationReferenceTypes['AskolaRecords'] = FederationReferenceTypes['AskolaRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['AskolaRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type AskolaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['AskolaRecords'] = ResolversParentTypes['AskolaRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type LapinjarviRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['LapinjarviRecords'] = ResolversParentTypes['LapinjarviRecords'], FederationReferenceType extends FederationReferenceTypes['LapinjarviRecords'] = FederationReferenceTypes['LapinjarviRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LapinjarviRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type LapinjarviRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['LapinjarviRecords'] = ResolversParentTypes['LapinjarviRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type MyrskylaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['MyrskylaRecords'] = ResolversParentTypes['MyrskylaRecords'], FederationReferenceType extends FederationReferenceTypes['MyrskylaRecords'] = FederationReferenceTypes['MyrskylaRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyrskylaRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type MyrskylaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['MyrskylaRecords'] = ResolversParentTypes['MyrskylaRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type PukkilaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PukkilaRecords'] = ResolversParentTypes['PukkilaRecords'], FederationReferenceType extends FederationReferenceTypes['PukkilaRecords'] = FederationReferenceTypes['PukkilaRecords']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PukkilaRecords']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type PukkilaRecordsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PukkilaRecords'] = ResolversParentTypes['PukkilaRecords']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type SourceIndexStatusResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['SourceIndexStatus'] = ResolversParentTypes['SourceIndexStatus']> = {
@@ -776,8 +753,8 @@ export type Resolvers<ContextType = unknown> = {
   DateTime?: GraphQLScalarType;
   Municipality?: MunicipalityResolvers<ContextType>;
   MissingSource?: MissingSourceResolvers<ContextType>;
-  VtjData?: VtjDataResolvers<ContextType>;
   CustomerAddress?: CustomerAddressResolvers<ContextType>;
+  VtjFacts?: VtjFactsResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   EmergencyAccess?: EmergencyAccessResolvers<ContextType>;
@@ -786,7 +763,7 @@ export type Resolvers<ContextType = unknown> = {
   DataReadEdge?: DataReadEdgeResolvers<ContextType>;
   DataRead?: DataReadResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
-  CustomerRecords?: CustomerRecordsResolvers<ContextType>;
+  Relative?: RelativeResolvers<ContextType>;
   PorvooRecords?: PorvooRecordsResolvers<ContextType>;
   SipooRecords?: SipooRecordsResolvers<ContextType>;
   LoviisaRecords?: LoviisaRecordsResolvers<ContextType>;
