@@ -26,7 +26,7 @@ describe('parseGatewayConfig', () => {
   it('reads the planning limits and cache bounds from the environment and the command line (which wins), and refuses a value out of range', () => {
     expect(DEFAULT_ENGINE_LIMITS).toEqual({
       planBudgetMs: 2_000,
-      maxRequiresDepth: 5,
+      maxRequiresDepth: 2,
       plannerThreads: 1,
       planCacheBytes: 67_108_864,
       refusedCacheBytes: 1_048_576,

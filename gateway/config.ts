@@ -36,7 +36,7 @@
  *
  * Planning and caches (gateway/queryPlans.ts, planning/), each cache bounded by estimated bytes:
  *   --plan-budget-ms N        GRAPHQL_PLAN_BUDGET_MS       default 2 000 (QUERY_TOO_COMPLEX beyond)
- *   --max-requires-depth N    GRAPHQL_MAX_REQUIRES_DEPTH   default 5 (QUERY_TOO_COMPLEX beyond, before planning)
+ *   --max-requires-depth N    GRAPHQL_MAX_REQUIRES_DEPTH   default 2 (QUERY_TOO_COMPLEX beyond, before planning)
  *   --planner-threads N       GATEWAY_PLANNER_THREADS      default 1
  *   --plan-cache-bytes N      GATEWAY_PLAN_CACHE_BYTES     default 67 108 864 (64 MiB)
  *   --document-cache-bytes N  GATEWAY_DOCUMENT_CACHE_BYTES default 16 777 216 (16 MiB)

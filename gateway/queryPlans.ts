@@ -48,7 +48,9 @@ export interface PlanningLimits {
 
 export const DEFAULT_PLANNING_LIMITS: PlanningLimits = Object.freeze({
   planBudgetMs: 2_000,
-  maxRequiresDepth: 5,
+  // Why 2: every saved example and e2e operation nests one (a relative's lists through Relative.customer are not nested
+  // in another @requires field); each further level multiplies the planner's work (a fee ceiling chain of 6 takes ~7 s).
+  maxRequiresDepth: 2,
   // Why one: on the region's 2-core machines a second runaway plan would take the event loop's core too.
   plannerThreads: 1,
   planCacheBytes: 64 * 1024 * 1024,

@@ -2,6 +2,7 @@
  * The hostile-input suite: each request gets a 4xx with a clear code, within
  * a time bound, and no subgraph is called.
  */
+import { ceilingChain } from '../planning/testSupport.ts';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -293,9 +294,11 @@ describe('NUL and lone surrogates', () => {
   });
 });
 
-describe('planner blow-up: a chain of guardians (issue 11)', () => {
-  // Depth 10, about 156 characters: inside every document limit.
-  const CHAIN = `{ customer(hetu: "${FAKE_HETU}") { ${'guardians { '.repeat(8)}surname${' }'.repeat(8)} } }`;
+describe('planner blow-up: a chain of fee ceilings (issues 11 and 13)', () => {
+  // Four nested @requires fields in 10 levels: inside every document limit, refused by the @requires limit (2).
+  const CHAIN = ceilingChain(4, FAKE_HETU);
+  // Six (14 levels, with the depth limit raised): its plan would take the planner about 7 s.
+  const LONG_CHAIN = ceilingChain(6, FAKE_HETU);
   let region: FastifyInstance;
   /** The @requires nesting limit raised, so only the planning budget stands in the way. */
   let budgetOnly: FastifyInstance;
@@ -307,6 +310,7 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
       supergraphSdl,
       logger: captureLogger().logger,
       engine: { maxRequiresDepth: 100, planBudgetMs: 500, plannerThreads: 1 },
+      hardening: { maxDepth: 20 },
     });
     // `{ __typename }` calls no subgraph; planned here, so later it is a cached operation.
     for (const gw of [region, budgetOnly])
@@ -351,7 +355,7 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
     const { res, ms, slowestOther, loopMaxMs } = await chainAmidTraffic(region, CHAIN);
     expect(res.statusCode).toBe(400);
     expect(res.body).toBe(
-      '{"errors":[{"message":"Expected at most 5 nested fields that need another subgraph\'s data (@requires), received 9.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}',
+      '{"errors":[{"message":"Expected at most 2 nested fields that need another subgraph\'s data (@requires), received 4.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}',
     );
     expect(ms).toBeLessThan(1_000);
     // Generous for this machine (2 cores shared by parallel test files); blocking planning took seconds.
@@ -360,7 +364,7 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
   });
 
   it('with only the planning budget: refused within a second off the event loop, and a repeat with another comment and layout is refused at once', async () => {
-    const { res, ms, slowestOther, others, loopMaxMs } = await chainAmidTraffic(budgetOnly, CHAIN);
+    const { res, ms, slowestOther, others, loopMaxMs } = await chainAmidTraffic(budgetOnly, LONG_CHAIN);
     expect(res.statusCode).toBe(400);
     expect(res.body).toBe(
       '{"errors":[{"message":"Expected an operation the gateway can plan within 500 ms, received one that takes longer.","extensions":{"code":"QUERY_TOO_COMPLEX"}}]}',
@@ -373,7 +377,7 @@ describe('planner blow-up: a chain of guardians (issue 11)', () => {
     expect(slowestOther).toBeLessThan(200);
     expect(loopMaxMs).toBeLessThan(200);
     const started = performance.now();
-    const again = await budgetOnly.inject(json({ query: `# another comment\n${CHAIN.replace(/ \{ /g, '{\n  ')}` }));
+    const again = await budgetOnly.inject(json({ query: `# another comment\n${LONG_CHAIN.replace(/ \{ /g, '{\n  ')}` }));
     expect(performance.now() - started).toBeLessThan(100);
     expect(again.statusCode).toBe(400);
     expect(again.json().errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');

@@ -9,16 +9,17 @@ import { DEFAULT_SUPERGRAPH_PATH } from '../config.ts';
 import { parse, print } from 'graphql';
 import { PlanFailedError, PlannerBusyError, PlannerPool, PlanTooComplexError } from './plannerPool.ts';
 import { revivePlan } from './planText.ts';
+import { ceilingChain } from './testSupport.ts';
 
 const sdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
-const chain = (n: number) => print(parse(`{ customer(hetu: "010150-999K") { ${'guardians { '.repeat(n)}surname${' }'.repeat(n)} } }`));
+const chain = (n: number) => print(parse(ceilingChain(n)));
 
 describe('PlannerPool', () => {
   it('refuses a job beyond its queue at once, refuses the runaway plan at its budget, and plans again on a new worker', async () => {
     const pool = new PlannerPool({ supergraphSdl: sdl, threads: 1, budgetMs: 400, maxQueue: 1 });
     try {
       await pool.ready();
-      const runaway = pool.plan(chain(8), null);
+      const runaway = pool.plan(chain(7), null);
       const waiting = pool.plan('{ __typename }', null);
       expect(pool.waiting).toBe(1);
       await expect(pool.plan('{ __typename }', null)).rejects.toBeInstanceOf(PlannerBusyError);
