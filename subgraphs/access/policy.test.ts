@@ -22,6 +22,9 @@ import {
   decideOwnReadLog,
   decidePersonalRead,
   decideRecord,
+  decideRelative,
+  decideVtjGroup,
+  decideVtjGroupAt,
   DENY_REASONS,
   filterRecords,
   lookupNeedsGuardians,
@@ -214,8 +217,7 @@ function records(over: Partial<SubjectRecords> = {}): SubjectRecords {
   };
 }
 
-const allow = (basis: string, turvakielto?: true): AccessDecision =>
-  ({ allowed: true, basis, ...(turvakielto ? { turvakielto } : {}) }) as AccessDecision;
+const allow = (basis: string): AccessDecision => ({ allowed: true, basis }) as AccessDecision;
 const deny = (reason: string): AccessDecision => ({ allowed: false, reason }) as AccessDecision;
 
 // ------------------------------------------------------------------ matrix
@@ -435,16 +437,23 @@ const MATRIX: readonly Row[] = [
   {
     case: 'physician, appointment in 90 days',
     who: WHO.physician,
-    records: onlyAppointment('2025-09-13T16:00:00+03:00'),
-    group: 'BASIC',
+    records: onlyAppointment('2025-09-13T16:00:00+03:00', { status: 'BOOKED' }),
+    group: 'APPOINTMENTS',
     expect: allow('CARE_RELATION'),
   },
   {
     case: 'physician, appointment in 91 days',
     who: WHO.physician,
-    records: onlyAppointment('2025-09-14T08:00:00+03:00'),
-    group: 'BASIC',
+    records: onlyAppointment('2025-09-14T08:00:00+03:00', { status: 'BOOKED' }),
+    group: 'APPOINTMENTS',
     expect: deny('NO_CARE_RELATION'),
+  },
+  {
+    case: 'physician, appointment in 91 days (no relation): basic still PROFESSIONAL_ROLE',
+    who: WHO.physician,
+    records: onlyAppointment('2025-09-14T08:00:00+03:00', { status: 'BOOKED' }),
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
   },
   {
     case: 'physician, cancelled appointment in own unit',
@@ -468,7 +477,27 @@ const MATRIX: readonly Row[] = [
     group: 'APPOINTMENTS',
     expect: allow('CARE_RELATION'),
   },
-  { case: 'nurse, basic', who: WHO.nurse, group: 'BASIC', expect: allow('CARE_RELATION') },
+  { case: 'nurse with a care relation, basic: PROFESSIONAL_ROLE', who: WHO.nurse, group: 'BASIC', expect: allow('PROFESSIONAL_ROLE') },
+  {
+    case: 'physician of another unit (no relation), basic: PROFESSIONAL_ROLE (no care relation needed)',
+    who: WHO.physicianElsewhere,
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
+  {
+    case: 'social worker without any record of the person, basic: PROFESSIONAL_ROLE',
+    who: WHO.swAdult,
+    records: { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [] },
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
+  {
+    case: 'physician, basic of a person under turvakielto: PROFESSIONAL_ROLE (turvakielto protects contact only)',
+    who: WHO.physician,
+    subject: adult({ turvakielto: true }),
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
   { case: 'public health nurse, one appointment', who: WHO.phn, group: 'APPOINTMENTS', item: 'A-RECENT', expect: allow('CARE_RELATION') },
   {
     case: 'physician, an oral health appointment (not their care area)',
@@ -499,20 +528,31 @@ const MATRIX: readonly Row[] = [
     item: 'F-HEALTH-NOAREA',
     expect: allow('CARE_RELATION'),
   },
-  { case: 'physician, contact details', who: WHO.physician, group: 'CONTACT', expect: allow('CARE_RELATION') },
   {
-    case: 'physician, contact details under turvakielto (sees the flag)',
+    case: 'physician with a care relation, contact details: PROFESSIONAL_ROLE',
+    who: WHO.physician,
+    group: 'CONTACT',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
+  {
+    case: 'physician without relation, contact details: PROFESSIONAL_ROLE (no care relation needed)',
+    who: WHO.physicianElsewhere,
+    group: 'CONTACT',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
+  {
+    case: 'physician with a care relation, contact under turvakielto: TURVAKIELTO (only the person)',
     who: WHO.physician,
     subject: adult({ turvakielto: true }),
     group: 'CONTACT',
-    expect: allow('CARE_RELATION', true),
+    expect: deny('TURVAKIELTO'),
   },
   {
-    case: 'physician without relation, contact under turvakielto',
+    case: 'physician without relation, contact under turvakielto: TURVAKIELTO',
     who: WHO.physicianElsewhere,
     subject: adult({ turvakielto: true }),
     group: 'CONTACT',
-    expect: deny('NO_CARE_RELATION'),
+    expect: deny('TURVAKIELTO'),
   },
   { case: 'physician, consents', who: WHO.physician, group: 'CONSENTS', expect: allow('CARE_RELATION') },
 
@@ -839,14 +879,21 @@ const MATRIX: readonly Row[] = [
     expect: deny('CHILD_WELFARE_RESTRICTED'),
   },
   {
-    case: 'emergency: contact details',
+    case: 'emergency: contact details by role, not under the grant: PROFESSIONAL_ROLE',
     who: WHO.physicianElsewhere,
     grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
     group: 'CONTACT',
-    expect: allow('EMERGENCY'),
+    expect: allow('PROFESSIONAL_ROLE'),
   },
   {
-    case: 'emergency: contact details under turvakielto',
+    case: 'emergency: basic data by role, not under the grant: PROFESSIONAL_ROLE',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
+  },
+  {
+    case: 'emergency: contact details under turvakielto: TURVAKIELTO (the grant does not open it)',
     who: WHO.physicianElsewhere,
     subject: adult({ turvakielto: true }),
     grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))],
@@ -878,8 +925,15 @@ const MATRIX: readonly Row[] = [
     case: 'emergency: one minute before expiry',
     who: WHO.physicianElsewhere,
     grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 4 * HOUR + 60_000))],
-    group: 'BASIC',
+    group: 'APPOINTMENTS',
     expect: allow('EMERGENCY'),
+  },
+  {
+    case: 'emergency: grant expired, basic data: PROFESSIONAL_ROLE (never EMERGENCY_EXPIRED)',
+    who: WHO.physicianElsewhere,
+    grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - 5 * HOUR))],
+    group: 'BASIC',
+    expect: allow('PROFESSIONAL_ROLE'),
   },
   {
     case: 'emergency: expired grant, no consent either',
@@ -951,7 +1005,7 @@ describe('access policy matrix', () => {
     expect(decide(row)).toEqual(row.expect);
   });
 
-  it('covers every deny reason except ROLE_NOT_PERMITTED and every basis', () => {
+  it('covers every deny reason except ROLE_NOT_PERMITTED and every basis but FAMILY_RELATION (relatives only)', () => {
     const seen = new Set(MATRIX.map((r) => (r.expect.allowed ? r.expect.basis : r.expect.reason)));
     for (const k of [
       'SELF',
@@ -959,6 +1013,7 @@ describe('access policy matrix', () => {
       'CARE_RELATION',
       'CONSENT',
       'EMERGENCY',
+      'PROFESSIONAL_ROLE',
       'NOT_AUTHENTICATED',
       'NOT_OWN_DATA',
       'GUARDIAN_PROHIBITED',
@@ -1097,7 +1152,11 @@ describe('helpers', () => {
     const ctx = (who: Identity | null) => accessContext({ identity: who, subject: unknown, records: records(), grants: [], now: NOW });
     expect(decideGroup(ctx(WHO.guardian1), 'APPOINTMENTS')).toEqual(deny('NOT_OWN_DATA'));
     expect(decideGroup(ctx(WHO.minorSelf), 'CONTACT')).toEqual(allow('SELF'));
-    expect(decideGroup(ctx(WHO.physician), 'CONTACT')).toEqual(allow('CARE_RELATION', true));
+    // Turvakielto assumed: contact details to the person only, not to a professional even with a care relation.
+    expect(decideGroup(ctx(WHO.physician), 'CONTACT')).toEqual(deny('TURVAKIELTO'));
+    expect(decideGroup(ctx(WHO.physician), 'BASIC')).toEqual(allow('PROFESSIONAL_ROLE'));
+    // No guardian known: not even the minor's basic data to a guardian.
+    expect(decideGroup(ctx(WHO.guardian1), 'BASIC')).toEqual(deny('NOT_OWN_DATA'));
     expect(() => subjectFromVtj('010101-950X', undefined)).toThrow(RangeError);
   });
 
@@ -1146,6 +1205,8 @@ const CALLERS = {
   professionalWithoutRelation: { who: WHO.physicianElsewhere, subject: adult() },
   analyst: { who: WHO.analyst, subject: adult() },
   emergency: { who: WHO.physicianElsewhere, subject: adult(), grants: [grant('physician-2', ADULT, new Date(NOW.getTime() - HOUR))] },
+  guardianOfMinorUnderTurvakielto: { who: WHO.guardian1, subject: minor({ turvakielto: true }) },
+  professionalWithRelationUnderTurvakielto: { who: WHO.physician, subject: adult({ turvakielto: true }) },
 } as const satisfies Record<string, Caller>;
 type CallerKind = keyof typeof CALLERS;
 
@@ -1171,6 +1232,12 @@ const ENTRY_POINTS = {
   emergencyStart: (c: Caller) => decideEmergencyStart(c.who),
   /** `statistics`. */
   statistics: (c: Caller) => aggregateAccess(c.who),
+  /** The region subgraph's VTJ basic data (name, birth date, language, the turvakielto flag). */
+  vtjBasic: (c: Caller) => decideVtjGroupAt(c.who, c.subject, 'BASIC', NOW),
+  /** The region subgraph's VTJ contact data (address, municipality of residence). */
+  vtjContact: (c: Caller) => decideVtjGroupAt(c.who, c.subject, 'CONTACT', NOW),
+  /** A guardian's or dependant's name and identity code, read with the person. */
+  relatives: (c: Caller) => decideRelative(decideVtjGroupAt(c.who, c.subject, 'BASIC', NOW)),
 } as const satisfies Record<string, (c: Caller) => EntryDecision>;
 type EntryPoint = keyof typeof ENTRY_POINTS;
 
@@ -1179,6 +1246,8 @@ const ownLog = (hetu: string) => ({ allowed: true, basis: 'SELF', hetu }) as con
 const startsAs = (sub: string) => ({ allowed: true, basis: 'EMERGENCY', sub }) as const;
 const ROLE = deny('ROLE_NOT_PERMITTED');
 const NOT_OWN = deny('NOT_OWN_DATA');
+const ROLE_BASED = allow('PROFESSIONAL_ROLE');
+const RELATIVE = allow('FAMILY_RELATION');
 
 /** What each caller gets at each entry point. */
 const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, EntryDecision>>>> = {
@@ -1190,6 +1259,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: deny('NOT_AUTHENTICATED'),
     emergencyStart: deny('NOT_AUTHENTICATED'),
     statistics: deny('NOT_AUTHENTICATED'),
+    vtjBasic: deny('NOT_AUTHENTICATED'),
+    vtjContact: deny('NOT_AUTHENTICATED'),
+    relatives: deny('NOT_AUTHENTICATED'),
   },
   citizenSelf: {
     personalSources: OK,
@@ -1199,6 +1271,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ownLog(ADULT),
     emergencyStart: ROLE,
     statistics: ROLE,
+    vtjBasic: allow('SELF'),
+    vtjContact: allow('SELF'),
+    relatives: RELATIVE,
   },
   guardianOfMinor: {
     personalSources: OK,
@@ -1209,6 +1284,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ownLog(GUARDIAN_1),
     emergencyStart: ROLE,
     statistics: ROLE,
+    vtjBasic: allow('GUARDIAN'),
+    vtjContact: allow('GUARDIAN'),
+    relatives: RELATIVE,
   },
   guardianOfAdultChild: {
     personalSources: OK,
@@ -1218,6 +1296,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ownLog(GUARDIAN_1),
     emergencyStart: ROLE,
     statistics: ROLE,
+    vtjBasic: NOT_OWN,
+    vtjContact: NOT_OWN,
+    relatives: NOT_OWN,
   },
   citizenOther: {
     personalSources: OK,
@@ -1227,6 +1308,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ownLog(STRANGER),
     emergencyStart: ROLE,
     statistics: ROLE,
+    vtjBasic: NOT_OWN,
+    vtjContact: NOT_OWN,
+    relatives: NOT_OWN,
   },
   professionalWithRelation: {
     personalSources: OK,
@@ -1236,6 +1320,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ROLE,
     emergencyStart: startsAs('physician'),
     statistics: ROLE,
+    vtjBasic: ROLE_BASED,
+    vtjContact: ROLE_BASED,
+    relatives: RELATIVE,
   },
   professionalWithoutRelation: {
     personalSources: OK,
@@ -1245,6 +1332,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ROLE,
     emergencyStart: startsAs('physician-2'),
     statistics: ROLE,
+    vtjBasic: ROLE_BASED,
+    vtjContact: ROLE_BASED,
+    relatives: RELATIVE,
   },
   analyst: {
     personalSources: deny('AGGREGATES_ONLY'),
@@ -1254,6 +1344,9 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ROLE,
     emergencyStart: ROLE,
     statistics: OK,
+    vtjBasic: deny('AGGREGATES_ONLY'),
+    vtjContact: deny('AGGREGATES_ONLY'),
+    relatives: deny('AGGREGATES_ONLY'),
   },
   emergency: {
     personalSources: OK,
@@ -1263,6 +1356,35 @@ const ENTRY_MATRIX: Readonly<Record<CallerKind, Readonly<Record<EntryPoint, Entr
     ownReadLog: ROLE,
     emergencyStart: startsAs('physician-2'),
     statistics: ROLE,
+    vtjBasic: ROLE_BASED,
+    vtjContact: ROLE_BASED,
+    relatives: RELATIVE,
+  },
+  guardianOfMinorUnderTurvakielto: {
+    personalSources: OK,
+    lookup: allow('GUARDIAN'),
+    recordSources: allow('GUARDIAN'),
+    personalField: allow('GUARDIAN'),
+    ownReadLog: ownLog(GUARDIAN_1),
+    emergencyStart: ROLE,
+    statistics: ROLE,
+    vtjBasic: allow('GUARDIAN'),
+    // The minor's address reaches only the minor.
+    vtjContact: deny('TURVAKIELTO'),
+    relatives: RELATIVE,
+  },
+  professionalWithRelationUnderTurvakielto: {
+    personalSources: OK,
+    lookup: ROLE_BASED,
+    recordSources: ROLE_BASED,
+    personalField: allow('CARE_RELATION'),
+    ownReadLog: ROLE,
+    emergencyStart: startsAs('physician'),
+    statistics: ROLE,
+    vtjBasic: ROLE_BASED,
+    // Not even with a care relation: the unit giving care reads it in its own system.
+    vtjContact: deny('TURVAKIELTO'),
+    relatives: RELATIVE,
   },
 };
 
@@ -1315,4 +1437,176 @@ describe('entry points × callers: what each subgraph entry point gets from the 
     expect(ctx.activeGrant).toBeUndefined();
     expect(decideGroup(ctx, 'APPOINTMENTS')).toEqual(NOT_OWN);
   });
+});
+
+// ------------------------------------------------------------------ VTJ's data and relatives
+
+/** How the subject is related to the citizen asking (other callers read the same subjects). */
+type VtjRelation = 'self' | 'guardianOfMinor' | 'guardianOfAdult' | 'other';
+type VtjCaller = 'anonymous' | 'analyst' | 'citizen' | 'professional';
+
+/** The subject of each relation, with or without turvakielto, and which citizen asks. */
+const VTJ_RELATIONS: Readonly<
+  Record<VtjRelation, { readonly citizen: Identity; readonly subject: (turvakielto: boolean) => SubjectBasics }>
+> = {
+  self: { citizen: WHO.self, subject: (turvakielto) => adult({ turvakielto }) },
+  guardianOfMinor: { citizen: WHO.guardian1, subject: (turvakielto) => minor({ turvakielto }) },
+  // Still listed as guardian in VTJ, but 18 today.
+  guardianOfAdult: {
+    citizen: WHO.guardian1,
+    subject: (turvakielto) => minor({ hetu: EIGHTEEN_TODAY, birthDate: '2007-06-15', turvakielto }),
+  },
+  // Another family's minor.
+  other: { citizen: WHO.stranger, subject: (turvakielto) => minor({ turvakielto }) },
+};
+
+const vtjCaller = (kind: VtjCaller, relation: VtjRelation): Identity | null =>
+  ({ anonymous: WHO.anonymous, analyst: WHO.analyst, citizen: VTJ_RELATIONS[relation].citizen, professional: WHO.physicianElsewhere })[
+    kind
+  ];
+
+const NA = deny('NOT_AUTHENTICATED');
+const AO = deny('AGGREGATES_ONLY');
+const TK = deny('TURVAKIELTO');
+const PR = allow('PROFESSIONAL_ROLE');
+
+/** [BASIC, CONTACT, BASIC under turvakielto, CONTACT under turvakielto] per caller and relation. */
+const VTJ_MATRIX: Readonly<
+  Record<VtjCaller, Readonly<Record<VtjRelation, readonly [AccessDecision, AccessDecision, AccessDecision, AccessDecision]>>>
+> = {
+  anonymous: {
+    self: [NA, NA, NA, NA],
+    guardianOfMinor: [NA, NA, NA, NA],
+    guardianOfAdult: [NA, NA, NA, NA],
+    other: [NA, NA, NA, NA],
+  },
+  analyst: {
+    self: [AO, AO, AO, AO],
+    guardianOfMinor: [AO, AO, AO, AO],
+    guardianOfAdult: [AO, AO, AO, AO],
+    other: [AO, AO, AO, AO],
+  },
+  citizen: {
+    // The person sees their own address under their own turvakielto.
+    self: [allow('SELF'), allow('SELF'), allow('SELF'), allow('SELF')],
+    guardianOfMinor: [allow('GUARDIAN'), allow('GUARDIAN'), allow('GUARDIAN'), TK],
+    guardianOfAdult: [NOT_OWN, NOT_OWN, NOT_OWN, NOT_OWN],
+    other: [NOT_OWN, NOT_OWN, NOT_OWN, NOT_OWN],
+  },
+  // A professional with no care relation, no record and no grant: the rule needs none of them.
+  professional: {
+    self: [PR, PR, PR, TK],
+    guardianOfMinor: [PR, PR, PR, TK],
+    guardianOfAdult: [PR, PR, PR, TK],
+    other: [PR, PR, PR, TK],
+  },
+};
+
+const VTJ_CASES = (Object.keys(VTJ_MATRIX) as VtjCaller[]).flatMap((kind) =>
+  (Object.keys(VTJ_RELATIONS) as VtjRelation[]).flatMap((relation) =>
+    ([false, true] as const).flatMap((turvakielto) =>
+      (['BASIC', 'CONTACT'] as const).map((group) => {
+        const [basic, contact, basicTk, contactTk] = VTJ_MATRIX[kind][relation];
+        const expected = turvakielto ? (group === 'BASIC' ? basicTk : contactTk) : group === 'BASIC' ? basic : contact;
+        const name = `${kind}, ${relation}, ${group}${turvakielto ? ' under turvakielto' : ''}: ${expected.allowed ? expected.basis : expected.reason}`;
+        return [name, kind, relation, turvakielto, group, expected] as const;
+      }),
+    ),
+  ),
+);
+
+describe('VTJ’s data without records (decideVtjGroup)', () => {
+  it.each(VTJ_CASES)('%s', (_name, kind, relation, turvakielto, group, expected) => {
+    const who = vtjCaller(kind, relation);
+    const subject = VTJ_RELATIONS[relation].subject(turvakielto);
+    expect(decideVtjGroup(who, subject, group, '2025-06-15')).toEqual(expected);
+    expect(decideVtjGroupAt(who, subject, group, NOW)).toEqual(expected);
+  });
+
+  it('the minor reads their own address under turvakielto (SELF); their guardian does not', () => {
+    const subject = minor({ turvakielto: true });
+    expect(decideVtjGroup(WHO.minorSelf, subject, 'CONTACT', '2025-06-15')).toEqual(allow('SELF'));
+    expect(decideVtjGroup(WHO.guardian2, subject, 'CONTACT', '2025-06-15')).toEqual(TK);
+    expect(decideVtjGroup(WHO.guardian2, subject, 'BASIC', '2025-06-15')).toEqual(allow('GUARDIAN'));
+  });
+
+  it('needs no records: decideGroup gives the same answer whatever records, consents and grants the context has', () => {
+    const none: SubjectRecords = { appointments: [], customerships: [], decisions: [], plans: [], fees: [], consents: [] };
+    const readers: readonly (Identity | null)[] = [
+      WHO.anonymous,
+      WHO.analyst,
+      WHO.self,
+      WHO.minorSelf,
+      WHO.guardian1,
+      WHO.stranger,
+      WHO.physician,
+      WHO.physicianElsewhere,
+      WHO.nurse,
+      WHO.dentist,
+      WHO.swAdult,
+      WHO.swChildWelfare,
+    ];
+    const subjects = [adult(), minor(), minor({ hetu: EIGHTEEN_TODAY, birthDate: '2007-06-15' })].flatMap((s) => [
+      s,
+      { ...s, turvakielto: true },
+    ]);
+    let compared = 0;
+    for (const who of readers) {
+      const sub = who?.sub ?? 'nobody';
+      for (const subject of subjects) {
+        const situations: Record<string, { records: SubjectRecords; grants: EmergencyGrant[] }> = {
+          'no records, no grants': { records: none, grants: [] },
+          'every record (a care relation for some)': { records: records(), grants: [] },
+          'consents both ways and the prohibition to guardians': {
+            records: records({ consents: [TO_HEALTH, TO_SOCIAL, KIELTO] }),
+            grants: [],
+          },
+          'an active emergency grant': { records: none, grants: [grant(sub, subject.hetu, new Date(NOW.getTime() - HOUR))] },
+          'only an expired emergency grant': { records: none, grants: [grant(sub, subject.hetu, new Date(NOW.getTime() - 5 * HOUR))] },
+        };
+        for (const group of ['BASIC', 'CONTACT'] as const) {
+          const expected = decideVtjGroup(who, subject, group, '2025-06-15');
+          for (const [situation, { records: recs, grants }] of Object.entries(situations)) {
+            const ctx = accessContext({ identity: who, subject, records: recs, grants, now: NOW });
+            expect(decideGroup(ctx, group), `${who?.sub ?? 'anonymous'} on ${subject.hetu} ${group}, ${situation}`).toEqual(expected);
+            compared += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(12 * 6 * 2 * 5);
+  });
+
+  it('decideVtjGroupAt takes the Helsinki date: 18 at Helsinki midnight, while still the day before in UTC', () => {
+    const subject = minor({ hetu: EIGHTEEN_TOMORROW, birthDate: '2007-06-16' });
+    // 23:30 Helsinki on 15 June: still a minor.
+    expect(decideVtjGroupAt(WHO.guardian1, subject, 'BASIC', new Date('2025-06-15T20:30:00Z'))).toEqual(allow('GUARDIAN'));
+    // 00:30 Helsinki on 16 June (21:30 UTC on the 15th): an adult.
+    expect(decideVtjGroupAt(WHO.guardian1, subject, 'BASIC', new Date('2025-06-15T21:30:00Z'))).toEqual(NOT_OWN);
+    expect(decideVtjGroup(WHO.guardian1, subject, 'BASIC', '2025-06-15')).toEqual(allow('GUARDIAN'));
+    expect(decideVtjGroup(WHO.guardian1, subject, 'BASIC', '2025-06-16')).toEqual(NOT_OWN);
+  });
+});
+
+describe('relatives (decideRelative)', () => {
+  it.each(ACCESS_BASES.map((b) => [b] as const))(
+    'the person’s basic data allowed on %s: the relative’s name and code on FAMILY_RELATION',
+    (basis) => {
+      expect(decideRelative(allow(basis))).toEqual(RELATIVE);
+    },
+  );
+
+  it.each(DENY_REASONS.map((r) => [r] as const))('the person’s basic data denied %s: the relative’s the same denial', (reason) => {
+    expect(decideRelative(deny(reason))).toEqual(deny(reason));
+  });
+
+  it.each(VTJ_CASES.filter(([, , , , group]) => group === 'BASIC'))(
+    'relatives with the VTJ matrix: %s',
+    (_name, kind, relation, turvakielto) => {
+      const who = vtjCaller(kind, relation);
+      const basic = decideVtjGroup(who, VTJ_RELATIONS[relation].subject(turvakielto), 'BASIC', '2025-06-15');
+      // Turvakielto protects contact details, not who a person's guardians are.
+      expect(decideRelative(basic)).toEqual(basic.allowed ? RELATIVE : basic);
+    },
+  );
 });

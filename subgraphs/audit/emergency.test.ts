@@ -196,7 +196,7 @@ for (const backend of BACKENDS) {
         await expect(db.query('DELETE FROM emergency_grant WHERE sub = $1', [sub])).rejects.toThrow(/append-only/);
       });
 
-      it('end to end: break the glass, read under EMERGENCY, the read is audited flagged; after expiry EMERGENCY_EXPIRED', async () => {
+      it('end to end: break the glass, read under EMERGENCY, the read is audited flagged (basic data by role, unflagged); after expiry EMERGENCY_EXPIRED', async () => {
         const { hetu, sub, identity, requestId } = fresh();
         const clock = new ManualClock(T0.getTime());
         await grants.start({ identity, hetu, reason: REASON, requestId, now: clock.now() });
@@ -225,21 +225,25 @@ for (const backend of BACKENDS) {
         clock.advance(HOUR);
         expect(await readAt(`${requestId}-read1`)).toEqual([appointment]);
         expect((await audit.byRequest(`${requestId}-read1`)).map((e) => [e.dataGroups, e.basis, e.emergency, e.emergencyReason])).toEqual([
-          [['BASIC', 'APPOINTMENTS'], 'EMERGENCY', true, REASON],
+          [['APPOINTMENTS'], 'EMERGENCY', true, REASON],
+          [['BASIC'], 'PROFESSIONAL_ROLE', false, undefined],
         ]);
 
         clock.advance(3 * HOUR);
         expect(await readAt(`${requestId}-read2`)).toEqual([]);
         expect((await audit.byRequest(`${requestId}-read2`)).map((e) => [e.dataGroups, e.outcome, e.reason, e.emergency])).toEqual([
-          [['BASIC', 'APPOINTMENTS'], 'DENIED', 'EMERGENCY_EXPIRED', false],
+          [['APPOINTMENTS'], 'DENIED', 'EMERGENCY_EXPIRED', false],
+          [['BASIC'], 'ALLOWED', undefined, false],
         ]);
 
         // The person's own view shows the start, the read and the refused read.
         const mine = (await audit.readsOf(hetu)).entries.map((x) => x.event);
-        expect(mine.map((e) => [e.action, e.outcome, e.basis ?? e.reason])).toEqual([
-          ['READ', 'DENIED', 'EMERGENCY_EXPIRED'],
-          ['READ', 'ALLOWED', 'EMERGENCY'],
-          ['EMERGENCY_ACCESS', 'ALLOWED', 'EMERGENCY'],
+        expect(mine.map((e) => [e.action, e.dataGroups, e.outcome, e.basis ?? e.reason])).toEqual([
+          ['READ', ['BASIC'], 'ALLOWED', 'PROFESSIONAL_ROLE'],
+          ['READ', ['APPOINTMENTS'], 'DENIED', 'EMERGENCY_EXPIRED'],
+          ['READ', ['BASIC'], 'ALLOWED', 'PROFESSIONAL_ROLE'],
+          ['READ', ['APPOINTMENTS'], 'ALLOWED', 'EMERGENCY'],
+          ['EMERGENCY_ACCESS', [], 'ALLOWED', 'EMERGENCY'],
         ]);
       });
     },

@@ -46,11 +46,12 @@ const grant: EmergencyGrant = {
 const subject = { hetu: PERSON, birthDate: '1980-05-01', guardians: [], turvakielto: false };
 
 describe('readEvents', () => {
-  it('one event per distinct outcome (in order met), groups in DATA_GROUPS order, emergency flagged with the reason; the only customership (child welfare) is a denial', () => {
+  it('one event per distinct outcome (in order met), groups in DATA_GROUPS order, emergency flagged with the reason, basic data by role unflagged; the only customership (child welfare) is a denial', () => {
     const ctx = accessContext({ identity: physician, subject, records, grants: [grant], now: NOW });
     const outcomes = [
       ...outcomesOf('CUSTOMERSHIPS', filterRecords(ctx, 'CUSTOMERSHIPS', records.customerships)),
       ...outcomesOf('APPOINTMENTS', filterRecords(ctx, 'APPOINTMENTS', records.appointments)),
+      { group: 'CONTACT' as const, decision: decideGroup(ctx, 'CONTACT') },
       { group: 'BASIC' as const, decision: decideGroup(ctx, 'BASIC') },
     ];
     expect(readEvents({ requestId: 'req-1', at: NOW }, ctx, outcomes)).toEqual([
@@ -75,11 +76,24 @@ describe('readEvents', () => {
         actorRole: 'professional',
         actorName: 'Demo Lääkäri',
         subjectHetu: PERSON,
-        dataGroups: ['BASIC', 'APPOINTMENTS'],
+        dataGroups: ['APPOINTMENTS'],
         outcome: 'ALLOWED',
         basis: 'EMERGENCY',
         emergency: true,
         emergencyReason: 'Tajuton potilas päivystyksessä',
+      },
+      {
+        at: NOW,
+        requestId: 'req-1',
+        action: 'READ',
+        actorSub: 'physician-2',
+        actorRole: 'professional',
+        actorName: 'Demo Lääkäri',
+        subjectHetu: PERSON,
+        dataGroups: ['BASIC', 'CONTACT'],
+        outcome: 'ALLOWED',
+        basis: 'PROFESSIONAL_ROLE',
+        emergency: false,
       },
     ]);
   });

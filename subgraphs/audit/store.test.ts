@@ -62,7 +62,12 @@ for (const backend of BACKENDS) {
       it('migrates once, by name', async () => {
         await AuditStore.open(db);
         const rows = await db.query<{ name: string }>("SELECT name FROM schema_migrations WHERE name LIKE 'audit-log-%' ORDER BY name");
-        expect(rows.map((r) => r.name)).toEqual(['audit-log-001', 'audit-log-002-emergency-grants', 'audit-log-003-lookups']);
+        expect(rows.map((r) => r.name)).toEqual([
+          'audit-log-001',
+          'audit-log-002-emergency-grants',
+          'audit-log-003-lookups',
+          'audit-log-004-family-relation',
+        ]);
       });
 
       it('writes every field and reads it back, ids ascending in write order', async () => {
