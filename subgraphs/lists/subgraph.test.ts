@@ -1,41 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeHetu } from '../../domain/hetu.ts';
-import { municipality } from '../../domain/region.ts';
-import type { MunicipalityCode } from '../../domain/region.ts';
-import { RECORD_LISTS, VALUE_TYPES } from '../../schema/model.ts';
-import { schemaMunicipality } from '../../schema/municipalities.ts';
+import { requiredKinds } from '../../schema/sdl.ts';
 import { silentLogger } from '../server/logger.ts';
 import { appointment, customership, fee, gql, prov, TEST_INTERNAL_KEY } from '../testSupport/fakes.ts';
+import { customerRepresentation, dependantRepresentation } from '../testSupport/representation.ts';
 import type { AuditEventInput } from '../audit/events.ts';
 import type { Identity } from '../../contract/identity.ts';
 import { createListsSubgraph } from './subgraph.ts';
 
 const PERSON = makeHetu('1980-04-04', 921);
 const CHILD = makeHetu('2016-01-20', 922, 'A');
-
-/** A canonical item as the gateway passes it in: every field present (null when absent), municipality as an object. */
-function asGraph(typeName: string, canonical: object): Record<string, unknown> {
-  const item = canonical as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const f of VALUE_TYPES[typeName]!) {
-    const v = item[f.name];
-    const nested = f.type.replace(/[[\]!]/g, '');
-    if (f.name === 'municipality' && typeof v === 'string') {
-      const m = municipality(v)!;
-      out[f.name] = { code: m.code, nameFi: m.nameFi, nameSv: m.nameSv };
-    } else if (v !== undefined && VALUE_TYPES[nested]) out[f.name] = asGraph(nested, v as object);
-    else out[f.name] = v ?? null;
-  }
-  return out;
-}
-
-/** A `sources` entry of the representation with the given lists (others empty). */
-function sourceEntry(code: MunicipalityCode, lists: Partial<Record<string, object[]>>, missing: { instance: string; code: string }[] = []) {
-  const entry: Record<string, unknown> = { __typename: schemaMunicipality(code).typeName, id: `ref-${code}` };
-  for (const l of RECORD_LISTS) entry[l.field] = (lists[l.field] ?? []).map((i) => asGraph(l.type, i));
-  entry.missingSources = missing;
-  return entry;
-}
 
 const clock = { now: () => new Date('2025-06-01T09:00:00Z') };
 /** The audit events the lists subgraph wrote (an in-memory sink). */
@@ -74,24 +48,9 @@ const QUERY = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Cu
   }
 } } }`;
 
-const representation = {
-  __typename: 'Customer',
-  hetu: PERSON,
-  regionMissingSources: [],
-  vtj: {
-    hetuInForce: true,
-    surname: 'Testaaja',
-    firstNames: 'Teemu',
-    address: null,
-    municipality: null,
-    language: 'fi',
-    turvakielto: false,
-    deathDate: null,
-    guardians: [],
-    dependants: [CHILD],
-  },
-  sources: [
-    sourceEntry('638', {
+const representation = customerRepresentation(PERSON, {
+  holders: {
+    '638': {
       appointments: [
         appointment(prov('lifecare-porvoo', '638', 'P1'), '2025-06-03T08:00:00+03:00', {
           unit: { oid: '1.2.246.10.1234567.10.1', name: 'Porvoon terveyskeskus' },
@@ -102,37 +61,26 @@ const representation = {
         customership(prov('effica-porvoo', '638', 'C1'), '2024-01-01'),
         customership(prov('effica-porvoo', '638', 'C2'), '2020-01-01', { endDate: '2021-01-01' }),
       ],
-    }),
-    sourceEntry(
-      '407',
-      {
-        appointments: [
-          appointment(prov('pegasos-loviisa', '407', 'L1'), '2025-06-02T10:00:00+03:00', { careArea: 'ORAL_HEALTH', note: 'Tarkastus' }),
-          appointment(prov('pegasos-loviisa', '407', 'L0'), '2025-05-02T10:00:00+03:00'),
-        ],
-        fees: [fee(prov('pegasos-loviisa', '407', 'F2'), '2025-04-01', 10_000)],
-      },
-      [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
-    ),
-    // A municipality subgraph that failed: its lists never arrived.
-    { __typename: 'SipooRecords', id: 'ref-753' },
-  ],
-  vtjDependants: [
-    {
-      hetu: CHILD,
-      vtj: { guardians: [PERSON], turvakielto: false },
-      regionMissingSources: [],
-      sources: [
-        {
-          __typename: 'AskolaRecords',
-          id: 'ref-018',
-          fees: [asGraph('Fee', fee(prov('lifecare-askola', '018', 'F9'), '2025-05-05', 5_000))],
-          missingSources: [],
-        },
-      ],
     },
+    '407': {
+      appointments: [
+        appointment(prov('pegasos-loviisa', '407', 'L1'), '2025-06-02T10:00:00+03:00', { careArea: 'ORAL_HEALTH', note: 'Tarkastus' }),
+        appointment(prov('pegasos-loviisa', '407', 'L0'), '2025-05-02T10:00:00+03:00'),
+      ],
+      fees: [fee(prov('pegasos-loviisa', '407', 'F2'), '2025-04-01', 10_000)],
+      missingSources: [{ instance: 'mediatri-loviisa', code: 'SOURCE_UNAVAILABLE' }],
+    },
+    // A holder whose municipality subgraph failed: the gateway passes its reference as null.
+    '753': null,
+  },
+  vtjDependants: [
+    dependantRepresentation(CHILD, {
+      vtjFacts: { guardians: [PERSON], turvakielto: false },
+      kinds: requiredKinds(['fees']),
+      holders: { '018': { fees: [fee(prov('lifecare-askola', '018', 'F9'), '2025-05-05', 5_000)] } },
+    }),
   ],
-};
+});
 
 describe('lists subgraph', () => {
   it('merges, sorts and filters the lists from the representation, with provenance, and tells what is missing', async () => {
@@ -226,13 +174,13 @@ describe('lists subgraph', () => {
     written.length = 0;
     const r = await gql(
       app,
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { fees { date } missingSources { instance } } } }`,
       { r: [representation] },
       SELF,
     );
     expect(r.errors).toBeUndefined();
     expect(written.flat().map((e) => [e.subjectHetu === PERSON, e.outcome, e.basis, e.dataGroups])).toEqual([
-      [true, 'ALLOWED', 'SELF', ['BASIC', 'FEES']],
+      [true, 'ALLOWED', 'SELF', ['RECORD_INDEX', 'FEES']],
     ]);
   });
 
@@ -240,28 +188,96 @@ describe('lists subgraph', () => {
     written.length = 0;
     const r = await gql(
       app,
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname fees { date } } } }`,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { fees { date } missingSources { instance } } } }`,
       { r: [representation] },
       OTHER,
     );
-    expect(r.data?._entities).toEqual([{ surname: null, fees: [] }]);
+    expect(r.data?._entities).toEqual([{ fees: [], missingSources: null }]);
     expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason]).sort()).toEqual([
       ['_entities.0.fees', 'FORBIDDEN', 'NOT_OWN_DATA'],
-      ['_entities.0.surname', 'FORBIDDEN', 'NOT_OWN_DATA'],
+      ['_entities.0.missingSources', 'FORBIDDEN', 'NOT_OWN_DATA'],
     ]);
     expect(JSON.stringify(r.errors)).not.toContain(PERSON);
-    expect(written.flat().map((e) => [e.outcome, e.reason, e.dataGroups])).toEqual([['DENIED', 'NOT_OWN_DATA', ['BASIC', 'FEES']]]);
+    expect(written.flat().map((e) => [e.outcome, e.reason, e.dataGroups])).toEqual([['DENIED', 'NOT_OWN_DATA', ['RECORD_INDEX', 'FEES']]]);
   });
 
   it('returns nothing when the audit log cannot be written (fail closed)', async () => {
     const r = await gql(
       failing,
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { surname } } }`,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { fees { date amountCents } missingSources { instance } } } }`,
       { r: [representation] },
       SELF,
     );
-    expect(r.data?._entities).toEqual([{ surname: null }]);
-    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AUDIT_UNAVAILABLE']]);
-    expect(JSON.stringify(r)).not.toContain('Testaaja');
+    expect(r.data?._entities).toEqual([null]);
+    expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([
+      ['FORBIDDEN', 'AUDIT_UNAVAILABLE'],
+      ['FORBIDDEN', 'AUDIT_UNAVAILABLE'],
+    ]);
+    expect(JSON.stringify(r)).not.toContain('70000');
+    expect(JSON.stringify(r)).not.toContain('mediatri-loviisa');
+  });
+
+  describe('the representation of each field', () => {
+    const MISSING = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { missingSources { instance code } } } }`;
+    const OWN_FEE = fee(prov('lifecare-porvoo', '638', 'F1'), '2025-03-01', 70_000);
+
+    it('reports a holder municipality whose reference arrived as null as SUBGRAPH_UNAVAILABLE, and a non-holder’s null as nothing', async () => {
+      const rep = customerRepresentation(PERSON, {
+        kinds: requiredKinds([]),
+        holders: { '638': {}, '753': null },
+        // Askola holds nothing of the person: null there is no gap.
+        others: { '018': null },
+      });
+      expect(rep.recordHolders).toEqual(['porvoo', 'sipoo']);
+      const r = await gql(app, MISSING, { r: [rep] }, SELF);
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({ _entities: [{ missingSources: [{ instance: 'subgraph:sipoo', code: 'SUBGRAPH_UNAVAILABLE' }] }] });
+      const none = await gql(
+        app,
+        MISSING,
+        { r: [customerRepresentation(PERSON, { kinds: requiredKinds([]), holders: { '638': {} } })] },
+        SELF,
+      );
+      expect(none.data).toEqual({ _entities: [{ missingSources: [] }] });
+    });
+
+    it('reports a holder whose reference lacks the kinds a field requires as SUBGRAPH_UNAVAILABLE', async () => {
+      // Only the policy's kinds arrived from Porvoo: its fees are unknown, not "none".
+      const rep = customerRepresentation(PERSON, { kinds: requiredKinds([]), holders: { '638': {} } });
+      const r = await gql(
+        app,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { feeCeiling(year: 2025) { accruedCents complete missingSources { instance code } } } } }`,
+        { r: [{ ...rep, vtjDependants: [] }] },
+        SELF,
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({
+        _entities: [
+          {
+            feeCeiling: {
+              accruedCents: 0,
+              complete: false,
+              missingSources: [{ instance: 'subgraph:porvoo', code: 'SUBGRAPH_UNAVAILABLE' }],
+            },
+          },
+        ],
+      });
+    });
+
+    it('serves fees from a representation carrying only fees and the policy’s kinds', async () => {
+      expect(requiredKinds(['fees'])).toEqual(['appointments', 'customerships', 'fees', 'consents']);
+      const rep = customerRepresentation(PERSON, { kinds: requiredKinds(['fees']), holders: { '638': { fees: [OWN_FEE] } } });
+      expect(Object.keys(rep.porvooRecords as object)).toEqual(['appointments', 'customerships', 'fees', 'consents', 'missingSources']);
+      const r = await gql(
+        app,
+        `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { fees { date amountCents source { localId } } missingSources { instance } } } }`,
+        { r: [rep] },
+        SELF,
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({
+        _entities: [{ fees: [{ date: '2025-03-01', amountCents: 70_000, source: { localId: 'F1' } }], missingSources: [] }],
+      });
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   customership,
   FakeSourceAdapter,
   fee,
+  gatewayHeaders,
   gql as gqlAs,
   prov,
   records,
@@ -76,8 +77,8 @@ afterAll(async () => {
   await Promise.all([loviisa.close(), lapinjarvi.close()]);
 });
 
-const FIELDS = `id appointments { start careArea source { instance product localId municipality { code nameFi nameSv } } }
-  customerships { startDate } consents { type } fees { date amountCents source { municipality { code } } } missingSources { instance code }`;
+/** The record kinds as the lists subgraph's requirements select them: canonical JSON (RecordList), one array per kind. */
+const FIELDS = `id appointments customerships consents fees missingSources { instance code }`;
 /** An _entities query for the records type of one subgraph (each knows only its own). */
 const entities = (typename: string) => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${FIELDS} } } }`;
 const LOVIISA = entities('LoviisaRecords');
@@ -97,31 +98,23 @@ function resetCalls(): void {
 describe('municipality subgraph', () => {
   it('serves a Lapinjärvi person from pegasos-loviisa in the Lapinjärvi subgraph, not in Loviisa’s', async () => {
     resetCalls();
-    const r = await gql(lapinjarvi, LAPINJARVI, { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['pegasos-loviisa'])] });
-    expect(r.errors).toBeUndefined();
-    expect(r.data).toEqual({
-      _entities: [
-        {
-          id: expect.any(String),
-          appointments: [
-            {
-              start: '2025-10-26T03:30:00+03:00',
-              careArea: 'PRIMARY_HEALTH',
-              source: {
-                instance: 'pegasos-loviisa',
-                product: 'pegasos',
-                localId: 'K1',
-                municipality: { code: '407', nameFi: 'Lapinjärvi', nameSv: 'Lappträsk' },
-              },
-            },
-          ],
-          customerships: [],
-          consents: [],
-          fees: [{ date: '2025-02-03', amountCents: 4150, source: { municipality: { code: '407' } } }],
-          missingSources: [],
-        },
-      ],
+    const reference = ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['pegasos-loviisa']);
+    const res = await lapinjarvi.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(await gatewayHeaders(lapinjarvi, READER)) },
+      payload: { query: LAPINJARVI, variables: { r: [reference] } },
     });
+    // The wire: each kind a JSON array of canonical items, provenance naming the municipality by its code.
+    expect(res.body).toBe(
+      `{"data":{"_entities":[{"id":"${reference.id}",` +
+        `"appointments":[{"careArea":"PRIMARY_HEALTH","start":"2025-10-26T03:30:00+03:00","durationMinutes":30,"unit":{"name":"Terveysasema"},"status":"BOOKED",` +
+        `"source":{"instance":"pegasos-loviisa","product":"pegasos","municipality":"407","localId":"K1"}}],` +
+        `"customerships":[],"consents":[],` +
+        `"fees":[{"register":"HEALTH","date":"2025-02-03","description":"Käyntimaksu","amountCents":4150,"accruesToCeiling":true,"status":"OPEN",` +
+        `"source":{"instance":"pegasos-loviisa","product":"pegasos","municipality":"407","localId":"M1"}}],` +
+        `"missingSources":[]}]}}`,
+    );
     // The same instance read for Loviisa: the records are Lapinjärvi's, so none of them.
     const l = await gql(loviisa, LOVIISA, { r: [ref('LoviisaRecords', LAPINJARVI_PERSON, '434', ['pegasos-loviisa'])] });
     expect(l.errors).toBeUndefined();
@@ -141,18 +134,15 @@ describe('municipality subgraph', () => {
     expect(proconsona.calls).toEqual([[LOVIISA_PERSON]]);
     expect(mediatri.calls).toEqual([]);
     const [first, second] = (r.data!._entities as Record<string, unknown>[])!;
-    expect(first).toMatchObject({
-      appointments: [
-        {
-          start: '2025-03-30T04:30:00+03:00',
-          careArea: 'PRIMARY_HEALTH',
-          source: { instance: 'pegasos-loviisa', product: 'pegasos', localId: 'K2', municipality: { nameFi: 'Loviisa', nameSv: 'Lovisa' } },
-        },
-      ],
-      customerships: [{ startDate: '2024-05-01' }],
-      consents: [{ type: 'LUOVUTUS_TERVEYDENHUOLTOON' }],
+    expect(first).toEqual({
+      id: expect.any(String),
+      appointments: [appointment(prov('pegasos-loviisa', '434', 'K2'), '2025-03-30T04:30:00+03:00')],
+      customerships: [customership(prov('proconsona-loviisa', '434', '12'), '2024-05-01')],
+      consents: [consent(prov('proconsona-loviisa', '434', '3'), '2024-05-02')],
+      fees: [],
+      missingSources: [],
     });
-    expect(second).toMatchObject({ appointments: [{ source: { localId: 'K3' } }] });
+    expect(second).toMatchObject({ appointments: [{ source: { localId: 'K3', municipality: '434' } }] });
   });
 
   it('serves the other sources when one fails, lists it in missingSources and adds one SOURCE_UNAVAILABLE error naming it', async () => {

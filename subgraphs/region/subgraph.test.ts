@@ -4,6 +4,8 @@ import { silentLogger } from '../server/logger.ts';
 import { createMemoryLocator } from './memoryLocator.ts';
 import { decodeRecordsRef } from '../municipality/recordsRef.ts';
 import { FakeVtj, gatewayHeaders, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } from '../testSupport/fakes.ts';
+import type { GraphQLResponse } from '../testSupport/fakes.ts';
+import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
 import { openDatabase } from '../database/database.ts';
 import { AuditStore, EmergencyAccessStore } from '../audit/index.ts';
 import type { Identity } from '../../contract/identity.ts';
@@ -14,6 +16,8 @@ const PARENT = makeHetu('1980-04-04', 931);
 const CHILD = makeHetu('2016-01-20', 932, 'A');
 const ONLY_IN_SOURCES = makeHetu('1955-05-05', 933);
 const NOBODY = makeHetu('1999-09-09', 934);
+/** Under turvakielto: the address never leaves to anyone but the person. */
+const PROTECTED = makeHetu('1975-07-07', 936);
 
 const vtj = new FakeVtj({
   [PARENT]: vtjPerson(PARENT, {
@@ -25,6 +29,12 @@ const vtj = new FakeVtj({
     dependants: [CHILD],
   }),
   [CHILD]: vtjPerson(CHILD, { surname: 'Åkerberg', firstNames: 'Elsa', guardians: [PARENT] }),
+  [PROTECTED]: vtjPerson(PROTECTED, {
+    surname: 'Suojattu',
+    turvakielto: true,
+    address: { streetFi: 'Salainen katu 1', postalCode: '06100', cityFi: 'Porvoo' },
+    municipality: { code: '638', nameFi: 'Porvoo', nameSv: 'Borgå' },
+  }),
 });
 const locator = createMemoryLocator(
   {
@@ -77,16 +87,55 @@ beforeEach(() => {
   locator.failing = false;
 });
 
+/** Every municipality's records reference, by its Customer field: `porvooRecords { __typename id } …`. */
+const REFERENCES = SCHEMA_MUNICIPALITIES.map((m) => `${m.customerField} { __typename id }`).join(' ');
+
 const CUSTOMER = `query ($h: ID!) { customer(hetu: $h) {
-  hetu vtj { hetuInForce surname firstNames language turvakielto deathDate
+  hetu birthDate hetuInForce surname firstNames language turvakielto deathDate
   address { streetFi streetSv postalCode cityFi citySv } municipality { code nameFi nameSv }
-  guardians dependants }
-  vtjDependants { hetu vtj { firstNames guardians } }
-  sources { __typename id municipality { code nameFi } }
+  guardians { hetu surname firstNames } dependants { hetu surname firstNames }
+  vtjFacts { guardians turvakielto }
+  vtjDependants { hetu vtjFacts { guardians } }
   regionMissingSources { instance code }
+  recordHolders ${REFERENCES}
 } }`;
 
+const CUSTOMER_RELATIVES = `query ($h: ID!) { customer(hetu: $h) { hetu guardians { hetu } dependants { hetu firstNames } } }`;
+
 type Obj = Record<string, unknown>;
+
+/** The non-null records references of a customer, in the region table's order: [field, __typename, decoded id]. */
+function referencesOf(c: Obj): [string, string, ReturnType<typeof decodeRecordsRef>][] {
+  return SCHEMA_MUNICIPALITIES.flatMap((m) => {
+    const ref = c[m.customerField] as { __typename: string; id: string } | null;
+    return ref ? [[m.customerField, ref.__typename, decodeRecordsRef(ref.id)]] : [];
+  });
+}
+
+/** Posts `query` under a request id of its own (so its audit events can be read back); returns the parsed body. */
+async function post(
+  target: typeof app,
+  query: string,
+  variables: Obj,
+  identity: Identity | null,
+  requestId: string,
+): Promise<GraphQLResponse> {
+  const res = await target.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { ...(await gatewayHeaders(target, identity, requestId)), 'content-type': 'application/json' },
+    payload: JSON.stringify({ query, variables }),
+  });
+  const body = res.json() as { data?: Obj | null; errors?: GraphQLResponse['errors'] };
+  return { status: res.statusCode, data: body.data, errors: body.errors };
+}
+
+/** The audit events of one request, without ids and time: [subject, groups, outcome, basis or reason]. */
+async function auditOf(requestId: string): Promise<[string, string[], string, string | undefined][]> {
+  return (await audit.byRequest(requestId)).map((e) => [e.subjectHetu, [...e.dataGroups], e.outcome, e.basis ?? e.reason]);
+}
+
+const ENTITIES = (selection: string) => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { ${selection} } } }`;
 
 describe('region subgraph', () => {
   it('returns VTJ basic data and one reference per municipality, naming only that municipality’s instances', async () => {
@@ -95,10 +144,7 @@ describe('region subgraph', () => {
     const c = r.data!.customer as Obj;
     expect(c).toMatchObject({
       hetu: PARENT,
-      regionMissingSources: [],
-      vtjDependants: [{ hetu: CHILD, vtj: { firstNames: 'Elsa', guardians: [PARENT] } }],
-    });
-    expect(c.vtj).toMatchObject({
+      birthDate: '1980-04-04',
       hetuInForce: true,
       surname: 'Åkerberg',
       firstNames: 'Märta Ellen',
@@ -108,26 +154,29 @@ describe('region subgraph', () => {
       address: { streetFi: 'Mannerheimintie 1', streetSv: 'Mannerheimvägen 1', postalCode: '07900', cityFi: 'Loviisa', citySv: 'Lovisa' },
       municipality: { code: '434', nameFi: 'Loviisa', nameSv: 'Lovisa' },
       guardians: [],
-      dependants: [CHILD],
+      dependants: [{ hetu: CHILD, surname: 'Åkerberg', firstNames: 'Elsa' }],
+      vtjFacts: { guardians: [], turvakielto: false },
+      vtjDependants: [{ hetu: CHILD, vtjFacts: { guardians: [PARENT] } }],
+      regionMissingSources: [],
+      recordHolders: ['porvoo', 'loviisa'],
     });
-    const sources = c.sources as { __typename: string; id: string; municipality: Obj }[];
-    expect(sources.map((s) => [s.__typename, s.municipality.code])).toEqual([
-      ['PorvooRecords', '638'],
-      ['LoviisaRecords', '434'],
+    expect(referencesOf(c)).toEqual([
+      ['porvooRecords', 'PorvooRecords', { hetu: PARENT, municipality: '638', instances: ['lifecare-porvoo'] }],
+      ['loviisaRecords', 'LoviisaRecords', { hetu: PARENT, municipality: '434', instances: ['pegasos-loviisa', 'proconsona-loviisa'] }],
     ]);
-    expect(sources.map((s) => decodeRecordsRef(s.id))).toEqual([
-      { hetu: PARENT, municipality: '638', instances: ['lifecare-porvoo'] },
-      { hetu: PARENT, municipality: '434', instances: ['pegasos-loviisa', 'proconsona-loviisa'] },
-    ]);
-    // The parent and the child were read from VTJ in two rounds (parent, then dependants), each batched.
+    // The parent and the child were read from VTJ in two rounds (parent, then the dependant), each batched.
     expect(vtj.calls).toEqual([[PARENT], [CHILD]]);
   });
 
   it('refers a person of a shared instance with unknown municipality to every municipality it serves', async () => {
     const r = await gql(app, CUSTOMER, { h: ONLY_IN_SOURCES });
     const c = r.data!.customer as Obj;
-    expect(c).toMatchObject({ hetu: ONLY_IN_SOURCES, vtj: null, vtjDependants: [] });
-    expect((c.sources as { __typename: string }[]).map((s) => s.__typename)).toEqual(['LoviisaRecords', 'LapinjarviRecords']);
+    expect(c).toMatchObject({ hetu: ONLY_IN_SOURCES, surname: null, vtjFacts: null, vtjDependants: [], guardians: null });
+    expect(c.recordHolders).toEqual(['loviisa', 'lapinjarvi']);
+    expect(referencesOf(c).map(([field, typename]) => [field, typename])).toEqual([
+      ['loviisaRecords', 'LoviisaRecords'],
+      ['lapinjarviRecords', 'LapinjarviRecords'],
+    ]);
   });
 
   it('answers null, without an error, for a person unknown to VTJ and every source', async () => {
@@ -150,10 +199,23 @@ describe('region subgraph', () => {
 
   it('still answers with the index’s references when VTJ is down: one SOURCE_UNAVAILABLE error for vtj', async () => {
     vtj.failWith = 'SOURCE_UNAVAILABLE';
-    const r = await gql(app, CUSTOMER, { h: PARENT });
-    const c = r.data!.customer as Obj;
-    expect(c).toMatchObject({ vtj: null, vtjDependants: [], regionMissingSources: [{ instance: 'vtj', code: 'SOURCE_UNAVAILABLE' }] });
-    expect((c.sources as unknown[]).length).toBe(2);
+    const r = await gql(
+      app,
+      ENTITIES(`hetu surname recordHolders regionMissingSources { instance code } vtjFacts { turvakielto } ${REFERENCES}`),
+      {
+        r: [{ __typename: 'Customer', hetu: PARENT }],
+      },
+    );
+    const c = (r.data!._entities as Obj[])[0]!;
+    // A professional reads BASIC of anyone: VTJ unreadable leaves the names empty, not refused.
+    expect(c).toMatchObject({
+      hetu: PARENT,
+      surname: null,
+      vtjFacts: null,
+      recordHolders: ['porvoo', 'loviisa'],
+      regionMissingSources: [{ instance: 'vtj', code: 'SOURCE_UNAVAILABLE' }],
+    });
+    expect(referencesOf(c).map(([, typename]) => typename)).toEqual(['PorvooRecords', 'LoviisaRecords']);
     expect(r.errors).toEqual([
       {
         message: 'Source vtj could not be read (SOURCE_UNAVAILABLE); the answer lacks its data.',
@@ -162,34 +224,45 @@ describe('region subgraph', () => {
     ]);
   });
 
+  it('still answers a lookup when VTJ is down, with the index’s references', async () => {
+    vtj.failWith = 'SOURCE_UNAVAILABLE';
+    const r = await gql(app, `query ($h: ID!) { customer(hetu: $h) { hetu recordHolders } }`, { h: PARENT });
+    expect(r.data).toEqual({ customer: { hetu: PARENT, recordHolders: ['porvoo', 'loviisa'] } });
+    expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'vtj' } }]);
+  });
+
   it('reports a failing person index as a missing source, never an empty silence', async () => {
     locator.failing = true;
     const r = await gql(app, CUSTOMER, { h: PARENT });
-    expect(r.data!.customer).toMatchObject({
-      vtj: { surname: 'Åkerberg' },
-      sources: [],
+    const c = r.data!.customer as Obj;
+    expect(c).toMatchObject({
+      surname: 'Åkerberg',
+      recordHolders: [],
       regionMissingSources: [{ instance: 'person-index', code: 'SOURCE_UNAVAILABLE' }],
     });
+    expect(referencesOf(c)).toEqual([]);
     expect(r.errors).toMatchObject([{ extensions: { code: 'SOURCE_UNAVAILABLE', instance: 'person-index' } }]);
   });
 
   it('resolves Customer references through _entities, batching VTJ and the index', async () => {
-    const r = await gql(
-      app,
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { hetu vtj { surname } sources { __typename } } } }`,
-      {
-        r: [
-          { __typename: 'Customer', hetu: PARENT },
-          { __typename: 'Customer', hetu: CHILD },
-          { __typename: 'Customer', hetu: NOBODY },
-        ],
-      },
-    );
+    const r = await gql(app, ENTITIES('hetu surname recordHolders porvooRecords { __typename } loviisaRecords { __typename }'), {
+      r: [
+        { __typename: 'Customer', hetu: PARENT },
+        { __typename: 'Customer', hetu: CHILD },
+        { __typename: 'Customer', hetu: NOBODY },
+      ],
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!._entities).toEqual([
-      { hetu: PARENT, vtj: { surname: 'Åkerberg' }, sources: [{ __typename: 'PorvooRecords' }, { __typename: 'LoviisaRecords' }] },
-      { hetu: CHILD, vtj: { surname: 'Åkerberg' }, sources: [] },
-      { hetu: NOBODY, vtj: null, sources: [] },
+      {
+        hetu: PARENT,
+        surname: 'Åkerberg',
+        recordHolders: ['porvoo', 'loviisa'],
+        porvooRecords: { __typename: 'PorvooRecords' },
+        loviisaRecords: { __typename: 'LoviisaRecords' },
+      },
+      { hetu: CHILD, surname: 'Åkerberg', recordHolders: [], porvooRecords: null, loviisaRecords: null },
+      { hetu: NOBODY, surname: null, recordHolders: [], porvooRecords: null, loviisaRecords: null },
     ]);
     expect(vtj.calls).toEqual([[PARENT, CHILD, NOBODY]]);
     expect(locator.calls).toEqual([[PARENT, CHILD, NOBODY]]);
@@ -208,12 +281,7 @@ describe('region subgraph', () => {
     expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
     const analyst = await gql(app, CUSTOMER, { h: PARENT }, { kind: 'analyst', sub: 'a' });
     expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
-    const entities = await gql(
-      app,
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { vtj { surname } } } }`,
-      { r: [{ __typename: 'Customer', hetu: PARENT }] },
-      null,
-    );
+    const entities = await gql(app, ENTITIES('surname recordHolders'), { r: [{ __typename: 'Customer', hetu: PARENT }] }, null);
     expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_AUTHENTICATED' });
     expect(vtj.calls).toEqual([]);
     expect(locator.calls).toEqual([]);
@@ -221,14 +289,97 @@ describe('region subgraph', () => {
 
   it('lets a citizen ask for themself and their minor dependant, and refuses anyone else as NOT_OWN_DATA without reading a source', async () => {
     const parent: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
-    expect((await gql(app, CUSTOMER, { h: PARENT }, parent)).data?.customer).toMatchObject({ hetu: PARENT });
-    expect((await gql(app, CUSTOMER, { h: CHILD }, parent)).data?.customer).toMatchObject({ hetu: CHILD });
+    expect((await gql(app, CUSTOMER, { h: PARENT }, parent)).data?.customer).toMatchObject({ hetu: PARENT, surname: 'Åkerberg' });
+    expect((await gql(app, CUSTOMER, { h: CHILD }, parent)).data?.customer).toMatchObject({ hetu: CHILD, firstNames: 'Elsa' });
     locator.calls.length = 0;
     const child: Identity = { kind: 'citizen', sub: 'c-child', hetu: CHILD };
     const r = await gql(app, CUSTOMER, { h: PARENT }, child);
     expect(r.data).toEqual({ customer: null });
     expect(r.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_OWN_DATA']]);
     expect(locator.calls).toEqual([]);
+  });
+
+  describe('relatives and VTJ’s data groups', () => {
+    const parent: Identity = { kind: 'citizen', sub: 'c-parent', hetu: PARENT };
+
+    it('lets a guardian read their dependants’ names, audited as the child’s BASIC data on the basis FAMILY_RELATION', async () => {
+      const r = await post(app, CUSTOMER_RELATIVES, { h: PARENT }, parent, 'relatives-own');
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toEqual({ customer: { hetu: PARENT, guardians: [], dependants: [{ hetu: CHILD, firstNames: 'Elsa' }] } });
+      expect(await auditOf('relatives-own')).toEqual([
+        [PARENT, ['BASIC'], 'ALLOWED', 'SELF'],
+        [CHILD, ['BASIC'], 'ALLOWED', 'FAMILY_RELATION'],
+      ]);
+    });
+
+    it('goes on from a relative to the relative as a customer, decided as that person’s own data', async () => {
+      const r = await post(
+        app,
+        `query ($h: ID!) { customer(hetu: $h) { dependants { hetu customer { hetu surname address { cityFi } } } } }`,
+        { h: PARENT },
+        parent,
+        'relatives-customer',
+      );
+      expect(r.errors).toBeUndefined();
+      // The child has no address in VTJ; the guardian may read it (no turvakielto): null, not refused.
+      expect(r.data).toEqual({
+        customer: { dependants: [{ hetu: CHILD, customer: { hetu: CHILD, surname: 'Åkerberg', address: null } }] },
+      });
+      expect(await auditOf('relatives-customer')).toEqual([
+        [PARENT, ['BASIC'], 'ALLOWED', 'SELF'],
+        [CHILD, ['BASIC'], 'ALLOWED', 'FAMILY_RELATION'],
+        [CHILD, ['BASIC', 'CONTACT'], 'ALLOWED', 'GUARDIAN'],
+      ]);
+    });
+
+    it('refuses another citizen a stranger’s guardians as NOT_OWN_DATA, reading no relative from VTJ', async () => {
+      const stranger: Identity = { kind: 'citizen', sub: 'c-stranger', hetu: makeHetu('1970-01-01', 937) };
+      const r = await post(
+        app,
+        ENTITIES('guardians { hetu surname firstNames }'),
+        { r: [{ __typename: 'Customer', hetu: CHILD }] },
+        stranger,
+        'relatives-stranger',
+      );
+      expect(r.data).toEqual({ _entities: [{ guardians: null }] });
+      expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason, e.extensions?.dataGroup])).toEqual([
+        ['_entities.0.guardians', 'FORBIDDEN', 'NOT_OWN_DATA', 'BASIC'],
+      ]);
+      expect(JSON.stringify(r)).not.toContain(PARENT);
+      // Only the child was read (to decide); the guardian's name never was.
+      expect(vtj.calls.flat()).not.toContain(PARENT);
+      expect(await auditOf('relatives-stranger')).toEqual([[CHILD, ['BASIC'], 'DENIED', 'NOT_OWN_DATA']]);
+    });
+
+    it('refuses a professional the contact details of a person under turvakielto as TURVAKIELTO, while serving the name', async () => {
+      const r = await post(
+        app,
+        `query ($h: ID!) { customer(hetu: $h) { hetu surname turvakielto address { streetFi cityFi } municipality { code } } }`,
+        { h: PROTECTED },
+        PRO,
+        'turvakielto-pro',
+      );
+      expect(r.data).toEqual({ customer: { hetu: PROTECTED, surname: 'Suojattu', turvakielto: true, address: null, municipality: null } });
+      expect(r.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason, e.extensions?.dataGroup]).sort()).toEqual([
+        ['customer.address', 'FORBIDDEN', 'TURVAKIELTO', 'CONTACT'],
+        ['customer.municipality', 'FORBIDDEN', 'TURVAKIELTO', 'CONTACT'],
+      ]);
+      expect(JSON.stringify(r)).not.toContain('Salainen');
+      expect(await auditOf('turvakielto-pro')).toEqual([
+        [PROTECTED, [], 'ALLOWED', 'PROFESSIONAL_ROLE'],
+        [PROTECTED, ['BASIC'], 'ALLOWED', 'PROFESSIONAL_ROLE'],
+        [PROTECTED, ['CONTACT'], 'DENIED', 'TURVAKIELTO'],
+      ]);
+      // The person themself reads their contact details.
+      const self = await post(
+        app,
+        `query ($h: ID!) { customer(hetu: $h) { address { cityFi } } }`,
+        { h: PROTECTED },
+        { kind: 'citizen', sub: 'c-protected', hetu: PROTECTED },
+        'turvakielto-self',
+      );
+      expect(self).toMatchObject({ data: { customer: { address: { cityFi: 'Porvoo' } } }, errors: undefined });
+    });
   });
 
   it('starts emergency access for professionals with a reason, refuses others, and shows it in the citizen’s read log', async () => {
