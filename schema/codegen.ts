@@ -63,6 +63,14 @@ export interface SubgraphCodegen {
   readonly mappers: Readonly<Record<string, string>>;
 }
 
+/**
+ * A mapper to a type of domain/model.ts of the same name as the GraphQL type,
+ * imported as `Domain{Name}` (the generated file declares `{Name}` itself).
+ */
+function domainModel(name: string): string {
+  return `../../domain/model.ts#${name} as Domain${name}`;
+}
+
 /** The three generated files; add a subgraph's parent types to its `mappers`. */
 export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
   {
@@ -75,19 +83,34 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       CustomershipCount: '../region/statistics/publish.ts#CustomershipCell',
       AppointmentCount: '../region/statistics/publish.ts#AppointmentCell',
       MultiAreaClientCount: '../region/statistics/publish.ts#MultiAreaCell',
+      Customer: '../region/parents.ts#CustomerObject',
+      Relative: '../region/parents.ts#RelativeObject',
+      // Customer.{name}Records: the reference the gateway passes on to the municipality's subgraph.
+      ...Object.fromEntries(SCHEMA_MUNICIPALITIES.map((m) => [m.typeName, '../region/sources.ts#RecordsReference'])),
     },
   },
   {
     name: 'lists',
     sdl: () => listsSubgraphSdl(),
     output: 'subgraphs/generated/listsResolvers.ts',
-    mappers: {},
+    mappers: {
+      // The representation the gateway sends (its @requires selection), and what a field naming a Customer returns.
+      Customer: '../lists/representation.ts#CustomerRepresentation',
+      // The canonical items (domain/model.ts) as merged from the municipalities' RecordList JSON: a provenance's
+      // municipality is its code, resolved to a Municipality by valueResolvers.Provenance.
+      ...Object.fromEntries(
+        ['Appointment', 'Customership', 'Decision', 'Plan', 'Fee', 'Consent', 'Unit', 'Provenance'].map((t) => [t, domainModel(t)]),
+      ),
+    },
   },
   {
     name: 'municipality',
     sdl: () => municipalitySubgraphSdl(SCHEMA_MUNICIPALITIES[0]!),
     output: 'subgraphs/generated/municipalityResolvers.ts',
-    mappers: {},
+    mappers: {
+      // The resolved reference: its id and the (shared) promise of its records.
+      [SCHEMA_MUNICIPALITIES[0]!.typeName]: '../municipality/parents.ts#RecordsObject',
+    },
   },
 ];
 

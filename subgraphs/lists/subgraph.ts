@@ -7,7 +7,6 @@
  * calls no source itself.
  */
 import type { UnitRegister } from './unitRegister.ts';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -18,7 +17,6 @@ import type { AuditSink } from '../audit/store.ts';
 import type { EmergencyAccessStore } from '../audit/emergency.ts';
 import type { SubgraphContext } from '../server/server.ts';
 import { RequestAccess } from './access.ts';
-import type { AppointmentStatus, CareArea, FeeStatus, ServiceTask } from '../../domain/model.ts';
 import { systemClock } from '../../domain/time.ts';
 import type { Clock } from '../../domain/time.ts';
 import { listsSubgraphSdl } from '../../schema/sdl.ts';
@@ -27,6 +25,8 @@ import { RecordListScalar, scalarResolvers } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import { valueResolvers } from '../server/valueResolvers.ts';
+import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
+import type { Resolvers } from '../generated/listsResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeDecisions, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 import type { CustomerRepresentation, GatheredRecords } from './representation.ts';
@@ -88,99 +88,62 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
   const ceilings = options.ceilings ?? FEE_CEILINGS;
   const services = { audit: options.audit, clock, ...(options.emergency ? { emergency: options.emergency } : {}) };
 
-  const units = options.units ?? new Map();
-  const resolvers = {
+  const units: UnitRegister = options.units ?? new Map();
+  const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     RecordList: RecordListScalar,
     ...valueResolvers,
     // The sources name a unit in one language; the organisation register names it in both.
     Unit: {
-      nameFi: (u: { oid?: string | null }) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
-      nameSv: (u: { oid?: string | null }) => (u.oid ? (units.get(u.oid)?.nameSv ?? null) : null),
+      nameFi: (u) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
+      nameSv: (u) => (u.oid ? (units.get(u.oid)?.nameSv ?? null) : null),
     },
     Customer: {
-      __resolveReference: (rep: CustomerRepresentation) => rep,
-      async appointments(
-        c: CustomerRepresentation,
-        args: {
-          from?: string;
-          to?: string;
-          upcoming?: boolean;
-          status?: AppointmentStatus[];
-          careArea?: CareArea[];
-          order?: 'ASC' | 'DESC';
-          first?: number;
-        },
-        ctx: Context,
-        info: GraphQLResolveInfo,
-      ) {
+      __resolveReference: (rep) => rep,
+      async appointments(c, args, ctx, info) {
         if (args.first != null && args.first < 0) throw badInput(`expected first as 0 or more, received ${args.first}`);
         const allowed = await allowedRecords(c, ctx, info, 'APPOINTMENTS', (records) =>
           mergeAppointments([records.appointments], {
-          ...(args.from != null ? { from: args.from } : {}),
-          ...(args.to != null ? { to: args.to } : {}),
-          ...(args.upcoming ? { notBefore: clock.now().getTime() } : {}),
-          ...(args.status != null ? { status: args.status } : {}),
-          ...(args.careArea != null ? { careArea: args.careArea } : {}),
-          ...(args.order != null ? { order: args.order } : {}),
+            ...(args.from != null ? { from: args.from } : {}),
+            ...(args.to != null ? { to: args.to } : {}),
+            ...(args.upcoming ? { notBefore: clock.now().getTime() } : {}),
+            ...(args.status != null ? { status: args.status } : {}),
+            ...(args.careArea != null ? { careArea: args.careArea } : {}),
+            ...(args.order != null ? { order: args.order } : {}),
           }),
         );
         return args.first != null ? allowed.slice(0, args.first) : allowed;
       },
-      customerships: async (
-        c: CustomerRepresentation,
-        args: { serviceTask?: ServiceTask[]; open?: boolean },
-        ctx: Context,
-        info: GraphQLResolveInfo,
-      ) =>
-        allowedRecords(
-          c,
-          ctx,
-          info,
-          'CUSTOMERSHIPS',
-          (records) =>
-            mergeCustomerships([records.customerships], {
-              ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
-              ...(args.open != null ? { open: args.open } : {}),
-            }),
+      customerships: async (c, args, ctx, info) =>
+        allowedRecords(c, ctx, info, 'CUSTOMERSHIPS', (records) =>
+          mergeCustomerships([records.customerships], {
+            ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
+            ...(args.open != null ? { open: args.open } : {}),
+          }),
         ),
-      decisions: async (c: CustomerRepresentation, _a: unknown, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(c, ctx, info, 'DECISIONS', (records) => mergeDecisions([records.decisions])),
-      plans: async (c: CustomerRepresentation, args: { careArea?: CareArea[] }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(
-          c,
-          ctx,
-          info,
-          'PLANS',
-          (records) => mergePlans([records.plans], args.careArea != null ? { careArea: args.careArea } : {}),
+      decisions: async (c, _a, ctx, info) => allowedRecords(c, ctx, info, 'DECISIONS', (records) => mergeDecisions([records.decisions])),
+      plans: async (c, args, ctx, info) =>
+        allowedRecords(c, ctx, info, 'PLANS', (records) =>
+          mergePlans([records.plans], args.careArea != null ? { careArea: args.careArea } : {}),
         ),
-      fees: async (c: CustomerRepresentation, args: { year?: number; status?: FeeStatus[] }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(
-          c,
-          ctx,
-          info,
-          'FEES',
-          (records) =>
-            mergeFees([records.fees], {
-              ...(args.year != null ? { year: args.year } : {}),
-              ...(args.status != null ? { status: args.status } : {}),
-            }),
+      fees: async (c, args, ctx, info) =>
+        allowedRecords(c, ctx, info, 'FEES', (records) =>
+          mergeFees([records.fees], {
+            ...(args.year != null ? { year: args.year } : {}),
+            ...(args.status != null ? { status: args.status } : {}),
+          }),
         ),
-      consents: async (c: CustomerRepresentation, args: { inForce?: boolean }, ctx: Context, info: GraphQLResolveInfo) =>
-        allowedRecords(
-          c,
-          ctx,
-          info,
-          'CONSENTS',
-          (records) => mergeConsents([records.consents], args.inForce != null ? { inForce: args.inForce } : {}),
+      consents: async (c, args, ctx, info) =>
+        allowedRecords(c, ctx, info, 'CONSENTS', (records) =>
+          mergeConsents([records.consents], args.inForce != null ? { inForce: args.inForce } : {}),
         ),
       // Which sources hold (or failed to give) the person's records tells where they are a client: the record index.
-      async missingSources(c: CustomerRepresentation, _args: unknown, ctx: Context) {
+      async missingSources(c, _args, ctx) {
         const person = await ctx.loaders.person(c, KINDS_OF.RECORD_INDEX);
         await ctx.loaders.requireGroup(person, 'RECORD_INDEX');
         return mergeMissing([person.records.missingSources]);
       },
-      async feeCeiling(c: CustomerRepresentation, args: { year: number }, ctx: Context, info: GraphQLResolveInfo) {
+      async feeCeiling(c, args, ctx, info) {
         const path = responsePathAsArray(info.path);
         const person = await ctx.loaders.person(c, KINDS_OF.FEES);
         // The whole ceiling needs the FEES group; then only the fees this reader may see are counted.
@@ -224,7 +187,7 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
       },
     },
   };
-  const schema = buildSubgraphSchema({ typeDefs: parse(listsSubgraphSdl()), resolvers: resolvers as never });
+  const schema = buildTypedSubgraphSchema(parse(listsSubgraphSdl()), resolvers);
   return createSubgraphServer({
     name: 'lists',
     schema,

@@ -6,7 +6,6 @@
  * subgraph: the adapters read whole persons, the gateway passes on only the
  * kinds a lists field requires.
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
 import type { PersonSlot, ReadOptions, SourceAdapter } from '../../domain/sourceAdapter.ts';
@@ -20,6 +19,10 @@ import { decodeRecordsRef } from './recordsRef.ts';
 import { forbiddenError } from '../access/errors.ts';
 import { decidePersonalRead } from '../access/policy.ts';
 import { RecordListScalar } from '../server/scalars.ts';
+import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
+import type { TypedResolverMap } from '../server/subgraphSchema.ts';
+import type { PorvooRecordsResolvers, Resolvers } from '../generated/municipalityResolvers.ts';
+import type { RecordsObject } from './parents.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
@@ -45,10 +48,20 @@ export interface MunicipalitySubgraphOptions {
 
 type Context = SubgraphContext<PersonLoaders>;
 
-/** A resolved reference: its id and the (shared) promise of its records. */
-interface RecordsObject {
-  readonly id: string;
-  readonly records: Promise<MunicipalityRecords>;
+/**
+ * The resolvers of one municipality's records type. The seven SDLs differ
+ * only in that type's name, so the types generated from Porvoo's
+ * (`PorvooRecords`) fit every instance.
+ */
+type RecordsResolvers = PorvooRecordsResolvers<Context>;
+
+/**
+ * The subgraph's resolver map: the generated `Resolvers` with the records
+ * type under this municipality's name (`m.typeName`, e.g. `SipooRecords`).
+ */
+function municipalityResolvers(typeName: string, records: RecordsResolvers): TypedResolverMap {
+  const common: Omit<Resolvers<Context>, 'PorvooRecords'> = { RecordList: RecordListScalar };
+  return { ...common, [typeName]: records };
 }
 
 /** Creates the subgraph's Fastify app (mercurius at /graphql, /healthz); not yet listening. */
@@ -78,29 +91,25 @@ export function createMunicipalitySubgraph(options: MunicipalitySubgraphOptions)
     async (parent: RecordsObject) =>
       (await parent.records)[key];
 
-  const resolvers = {
-    RecordList: RecordListScalar,
-    [m.typeName]: {
-      __resolveReference(reference: { id: string }, ctx: Context): RecordsObject {
-        // Defense in depth (issue 4): no source is read for a caller the policy refuses personal data (anonymous, analyst).
-        const decision = decidePersonalRead(ctx.identity);
-        if (!decision.allowed) throw forbiddenError(decision.reason);
-        const records = resolveRecords(reference.id, ctx);
-        // Started now so every reference of one _entities call lands in the same DataLoader batch.
-        records.catch(() => undefined);
-        return { id: reference.id, records };
-      },
-      appointments: field('appointments'),
-      customerships: field('customerships'),
-      decisions: field('decisions'),
-      plans: field('plans'),
-      fees: field('fees'),
-      consents: field('consents'),
-      missingSources: field('missingSources'),
+  const recordsResolvers: RecordsResolvers = {
+    __resolveReference(reference, ctx): RecordsObject {
+      // Defense in depth (issue 4): no source is read for a caller the policy refuses personal data (anonymous, analyst).
+      const decision = decidePersonalRead(ctx.identity);
+      if (!decision.allowed) throw forbiddenError(decision.reason);
+      const records = resolveRecords(reference.id, ctx);
+      // Started now so every reference of one _entities call lands in the same DataLoader batch.
+      records.catch(() => undefined);
+      return { id: reference.id, records };
     },
+    appointments: field('appointments'),
+    customerships: field('customerships'),
+    decisions: field('decisions'),
+    plans: field('plans'),
+    fees: field('fees'),
+    consents: field('consents'),
+    missingSources: field('missingSources'),
   };
-  // @apollo/subgraph's resolver map type does not know custom scalars as values.
-  const schema = buildSubgraphSchema({ typeDefs: parse(municipalitySubgraphSdl(m)), resolvers: resolvers as never });
+  const schema = buildTypedSubgraphSchema(parse(municipalitySubgraphSdl(m)), municipalityResolvers(m.typeName, recordsResolvers));
   return createSubgraphServer({
     name: m.subgraph,
     schema,

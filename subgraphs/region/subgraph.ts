@@ -12,7 +12,6 @@
  * (subgraphs/access/policy.ts) decides each, this module only asks it.
  */
 import { statisticsResolvers, type StatisticsSource } from './statistics/index.ts';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
@@ -34,6 +33,9 @@ import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
 import { municipalityObject } from '../server/valueResolvers.ts';
 import { recordsReferences } from './sources.ts';
+import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
+import type { CustomerResolvers, QueryMyDataReadsArgs, Resolvers } from '../generated/regionResolvers.ts';
+import type { CustomerObject, RelativeObject } from './parents.ts';
 import type { RecordsReference } from './sources.ts';
 import { formatInstant, systemClock } from '../../domain/time.ts';
 import type { Clock } from '../../domain/time.ts';
@@ -98,11 +100,6 @@ export interface RegionLoaders {
 }
 
 type Context = SubgraphContext<RegionLoaders>;
-
-/** A Customer as the resolvers pass it around: just the code; fields load through the request's loaders. */
-interface CustomerObject {
-  readonly hetu: string;
-}
 
 /** With `cached`, a person VTJ was asked about for the same gateway operation (another fetch of its plan) is not asked again. */
 function createLoaders(
@@ -215,11 +212,6 @@ async function vtjGroup(c: CustomerObject, ctx: Context, group: 'BASIC' | 'CONTA
   return person;
 }
 
-/** A guardian or dependant as the resolvers pass it: the code; names load from VTJ. */
-interface RelativeObject {
-  readonly hetu: string;
-}
-
 /**
  * A customer's guardians or dependants: allowed with the customer's BASIC
  * data, each relative's code and name audited as a read of the relative
@@ -262,11 +254,11 @@ function dataRead(e: AuditEvent) {
   };
 }
 
-interface ReadsArgs {
-  readonly first?: number | null;
-  readonly after?: string | null;
-  readonly includeOwn?: boolean | null;
-}
+/** The arguments of myDataReads and myDataReadsFhir (the same three). */
+type ReadsArgs = QueryMyDataReadsArgs;
+
+/** The resolver of each `Customer.{name}Records` field: the seven share one type (each records type maps to RecordsReference). */
+type RecordsFieldResolver = NonNullable<CustomerResolvers<Context>[Extract<keyof CustomerResolvers, `${string}Records`>]>;
 
 /** A page of the read log with the opaque cursor of each entry. */
 interface ReadsPage {
@@ -317,13 +309,20 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(own, e.position) })),
     };
   };
+  // One reference per municipality holding the person's records; null elsewhere, so the gateway calls only the holders.
+  const recordsFields: Readonly<Record<string, RecordsFieldResolver>> = Object.fromEntries(
+    SCHEMA_MUNICIPALITIES.map((m): [string, RecordsFieldResolver] => [
+      m.customerField,
+      async (c, _a, ctx) => (await references(c, ctx)).find((r) => r.municipality === m.code) ?? null,
+    ]),
+  );
   const stats = statisticsResolvers(options.statistics ?? { current: () => null });
-  const resolvers = {
+  const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     ...stats,
     Query: {
       ...stats.Query,
-      async customer(_root: unknown, args: { hetu: string }, ctx: Context): Promise<CustomerObject | null> {
+      async customer(_root, args, ctx): Promise<CustomerObject | null> {
         const check = checkHetu(args.hetu);
         if (!check.ok) {
           // The message names what is wrong with the form, never the value.
@@ -356,14 +355,14 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
       sourceStatus: async () => locator.status(),
-      myDataReads: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
+      myDataReads: async (_r, args, ctx) => {
         const page = await ownReads(args, ctx);
         return {
           edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event) })),
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
         };
       },
-      myDataReadsFhir: async (_r: unknown, args: ReadsArgs, ctx: Context) => {
+      myDataReadsFhir: async (_r, args, ctx) => {
         const page = await ownReads(args, ctx);
         const last = page.entries.at(-1);
         // Why searchset: a page of a query of the log, with a next link (FHIR's paging); `total` is left out (it would need a count).
@@ -383,7 +382,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
     },
     Mutation: {
-      async startEmergencyAccess(_r: unknown, args: { hetu: string; reason: string }, ctx: Context) {
+      async startEmergencyAccess(_r, args, ctx) {
         const grant = await options.emergency.start({
           identity: ctx.identity,
           hetu: args.hetu,
@@ -402,58 +401,51 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       },
     },
     Customer: {
-      __resolveReference: (ref: { hetu: string }, ctx: Context): CustomerObject => {
+      __resolveReference: (ref, ctx): CustomerObject => {
         requirePersonalAccess(ctx.identity);
         return { hetu: ref.hetu };
       },
-      birthDate: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+      birthDate: async (c, _a, ctx) => {
         await vtjGroup(c, ctx, 'BASIC');
         const check = checkHetu(c.hetu);
         return check.ok ? check.info.birthDate : null;
       },
-      hetuInForce: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.hetuInForce ?? null,
-      surname: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.surname ?? null,
-      firstNames: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.firstNames ?? null,
-      language: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.language ?? null,
-      turvakielto: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.turvakielto ?? null,
-      deathDate: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'BASIC'))?.deathDate ?? null,
+      hetuInForce: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.hetuInForce ?? null,
+      surname: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.surname ?? null,
+      firstNames: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.firstNames ?? null,
+      language: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.language ?? null,
+      turvakielto: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.turvakielto ?? null,
+      deathDate: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'BASIC'))?.deathDate ?? null,
       // Turvakielto: the policy gives CONTACT to the person themself only.
-      address: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'CONTACT'))?.address ?? null,
-      municipality: async (c: CustomerObject, _a: unknown, ctx: Context) => (await vtjGroup(c, ctx, 'CONTACT'))?.municipality ?? null,
-      guardians: async (c: CustomerObject, _a: unknown, ctx: Context) => relatives(c, ctx, (p) => p.guardians),
-      dependants: async (c: CustomerObject, _a: unknown, ctx: Context) => relatives(c, ctx, (p) => p.dependants),
-      vtjFacts: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+      address: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'CONTACT'))?.address ?? null,
+      municipality: async (c, _a, ctx) => (await vtjGroup(c, ctx, 'CONTACT'))?.municipality ?? null,
+      guardians: async (c, _a, ctx) => relatives(c, ctx, (p) => p.guardians),
+      dependants: async (c, _a, ctx) => relatives(c, ctx, (p) => p.dependants),
+      vtjFacts: async (c, _a, ctx) => {
         requirePersonalAccess(ctx.identity);
         const p = await vtjPerson(c, ctx);
         return p ? { guardians: p.guardians, turvakielto: p.turvakielto } : null;
       },
-      vtjDependants: async (c: CustomerObject, _a: unknown, ctx: Context) => {
+      vtjDependants: async (c, _a, ctx) => {
         requirePersonalAccess(ctx.identity);
         return ((await vtjPerson(c, ctx))?.dependants ?? []).map((hetu) => ({ hetu }));
       },
-      regionMissingSources: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<MissingSource[]> => {
+      regionMissingSources: async (c, _a, ctx): Promise<MissingSource[]> => {
         requirePersonalAccess(ctx.identity);
         const [v, l] = await Promise.all([ctx.loaders.vtj.load(c.hetu), ctx.loaders.locate.load(c.hetu)]);
         return [v, l].flatMap((r) => ('missing' in r ? [r.missing] : []));
       },
-      recordHolders: async (c: CustomerObject, _a: unknown, ctx: Context): Promise<string[]> =>
+      recordHolders: async (c, _a, ctx): Promise<string[]> =>
         (await references(c, ctx)).map((r) => schemaMunicipality(r.municipality).subgraph),
-      // One reference per municipality holding the person's records; null elsewhere, so the gateway calls only the holders.
-      ...Object.fromEntries(
-        SCHEMA_MUNICIPALITIES.map((m) => [
-          m.customerField,
-          async (c: CustomerObject, _a: unknown, ctx: Context): Promise<RecordsReference | null> =>
-            (await references(c, ctx)).find((r) => r.municipality === m.code) ?? null,
-        ]),
-      ),
+      ...recordsFields,
     },
     Relative: {
-      surname: async (r: RelativeObject, _a: unknown, ctx: Context) => (await vtjPerson(r, ctx))?.surname ?? null,
-      firstNames: async (r: RelativeObject, _a: unknown, ctx: Context) => (await vtjPerson(r, ctx))?.firstNames ?? null,
-      customer: (r: RelativeObject): CustomerObject => ({ hetu: r.hetu }),
+      surname: async (r, _a, ctx) => (await vtjPerson(r, ctx))?.surname ?? null,
+      firstNames: async (r, _a, ctx) => (await vtjPerson(r, ctx))?.firstNames ?? null,
+      customer: (r): CustomerObject => ({ hetu: r.hetu }),
     },
   };
-  const schema = buildSubgraphSchema({ typeDefs: parse(regionSubgraphSdl()), resolvers: resolvers as never });
+  const schema = buildTypedSubgraphSchema(parse(regionSubgraphSdl()), resolvers);
   return createSubgraphServer({
     name: 'region',
     schema,
