@@ -28,7 +28,14 @@ export function asciiName(name: string): string {
 /** The seven municipalities, in the region table's order. */
 export const SCHEMA_MUNICIPALITIES: readonly SchemaMunicipality[] = MUNICIPALITIES.map((m) => {
   const ascii = asciiName(m.nameFi);
-  return { code: m.code, nameFi: m.nameFi, nameSv: m.nameSv, typeName: `${ascii}Records`, subgraph: ascii.toLowerCase(), customerField: `${ascii.toLowerCase()}Records` };
+  return {
+    code: m.code,
+    nameFi: m.nameFi,
+    nameSv: m.nameSv,
+    typeName: `${ascii}Records`,
+    subgraph: ascii.toLowerCase(),
+    customerField: `${ascii.toLowerCase()}Records`,
+  };
 });
 
 /** The municipality with this code; throws for a code outside the region (a programming error). */

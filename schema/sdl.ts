@@ -53,7 +53,8 @@ const INTERNAL_TYPES: readonly string[] = ['VtjFacts'];
 /** Scalars, enums and value types, identical in every subgraph that has them. */
 function sharedTypes(valueTypes: readonly string[], options: { scalars: boolean; enums: boolean }): string {
   const parts: string[] = options.scalars ? SCALARS.map((s) => `${desc(s.description)}scalar ${s.name}`) : [];
-  if (options.enums) parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
+  if (options.enums)
+    parts.push(...ENUMS.map((e) => `${desc(e.description)}enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`));
   for (const t of closure(valueTypes)) {
     const directives = `${SHAREABLE_TYPES.includes(t) ? ' @shareable' : ''}${INTERNAL_TYPES.includes(t) ? ' @inaccessible' : ''}`;
     parts.push(`${desc(VALUE_TYPE_DESCRIPTIONS[t])}type ${t}${directives} {\n${fieldLines(VALUE_TYPES[t]!)}\n}`);
