@@ -229,16 +229,24 @@ describe('citizens', () => {
 });
 
 describe('professionals', () => {
-  it('a nurse with a care relation sees the turvakielto person’s address, with the flag', async () => {
+  it('a nurse with a care relation sees the turvakielto person’s name, flag and appointments, never the address (TURVAKIELTO: only the person)', async () => {
     const { c, denials } = await ask('nurse', S.turvakielto, 'surname turvakielto address { streetFi } appointments { careArea }');
-    expect(denials).toEqual([]);
-    expect(c).toMatchObject({ surname: 'Holmström', turvakielto: true, address: { streetFi: expect.any(String) } });
+    expect(c).toMatchObject({ surname: 'Holmström', turvakielto: true, address: null });
+    expect((c!.appointments as unknown[]).length).toBeGreaterThan(0);
+    expect(denials).toEqual([{ path: 'customer.address', reason: 'TURVAKIELTO' }]);
   });
 
-  it('a physician without a care relation gets FORBIDDEN NO_CARE_RELATION for every field', async () => {
+  it('a physician without a care relation gets the name (PROFESSIONAL_ROLE, audited) and FORBIDDEN NO_CARE_RELATION for the records', async () => {
     const { c, denials } = await ask('physician', S.turvakielto, 'surname address { streetFi } appointments { start }');
-    expect(c).toEqual({ surname: null, address: null, appointments: [] });
-    expect(denials.map((d) => d.reason)).toEqual(['NO_CARE_RELATION', 'NO_CARE_RELATION', 'NO_CARE_RELATION']);
+    expect(c).toEqual({ surname: 'Holmström', address: null, appointments: [] });
+    expect(denials.map((d) => [d.path, d.reason])).toEqual([
+      ['customer.address', 'TURVAKIELTO'],
+      ['customer.appointments', 'NO_CARE_RELATION'],
+    ]);
+    const events = (await audit.readsOf(S.turvakielto, { limit: 50 })).entries.map((x) => x.event);
+    expect(events.some((e) => e.actorSub === 'demo-physician' && e.basis === 'PROFESSIONAL_ROLE' && e.dataGroups.includes('BASIC'))).toBe(
+      true,
+    );
   });
 
   it('a dentist sees the oral health appointments of their unit; primary health ones are filtered (NO_CARE_RELATION)', async () => {
@@ -469,7 +477,8 @@ describe('emergency access', () => {
 
     clock.advance(4 * 3_600_000);
     const after = await ask('physician', S.turvakielto, 'surname appointments { start }');
-    expect(after.c).toEqual({ surname: null, appointments: [] });
-    expect(after.denials.map((d) => d.reason)).toEqual(['EMERGENCY_EXPIRED', 'EMERGENCY_EXPIRED']);
+    // The name is not the grant's: a professional reads basic data by role (PROFESSIONAL_ROLE); the records close again.
+    expect(after.c).toEqual({ surname: 'Holmström', appointments: [] });
+    expect(after.denials.map((d) => d.reason)).toEqual(['EMERGENCY_EXPIRED']);
   });
 });

@@ -111,6 +111,14 @@ const CUSTOMER_QUERY = `query Customer($hetu: ID!) {
   }
 }`;
 
+/**
+ * The lists subgraph's fetches of CUSTOMER_QUERY: one per distinct record
+ * requirement (issue 13: each list field requires its own kind plus the
+ * policy's), run in parallel: appointments, customerships, consents and
+ * missingSources share one; decisions, plans and fees have one each.
+ */
+const LISTS_FETCHES = 4;
+
 async function customer(hetu: string): Promise<CustomerAnswer> {
   return gql<{ customer: Customer | null }>(region, CUSTOMER_QUERY, { hetu });
 }
@@ -189,7 +197,7 @@ describe('a Lapinjärvi (407) person', () => {
   it("is served from Loviisa's instances by the Lapinjärvi subgraph, every item with municipality 407; Loviisa's subgraph is not called", async () => {
     const before = region.subgraphRequests();
     const c = ok(await customer(HETU.lapinjarvi));
-    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, lapinjarvi: 1, lists: 1 });
+    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, lapinjarvi: 1, lists: LISTS_FETCHES });
     expect(c.municipality).toEqual(LAPINJARVI);
     expect(where(c.appointments)).toEqual([
       ['2026-09-14T09:00:00+03:00', 'pegasos-loviisa', '407'],
@@ -213,7 +221,7 @@ describe('a Lapinjärvi (407) person', () => {
   it("leaves the Loviisa neighbour in the same shared instances to Loviisa's subgraph, with their own records only", async () => {
     const before = region.subgraphRequests();
     const c = ok(await customer(HETU.loviisa));
-    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, loviisa: 1, lists: 1 });
+    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, loviisa: 1, lists: LISTS_FETCHES });
     expect(where(c.appointments)).toEqual([['2026-09-15T11:00:00+03:00', 'pegasos-loviisa', '434']]);
     expect(c.customerships.map((x) => [x.serviceTask, x.source.instance, x.source.municipality.code])).toEqual([
       ['DISABILITY', 'proconsona-loviisa', '434'],
@@ -225,7 +233,7 @@ describe('a Myrskylä (504) person', () => {
   it('is served from the phhyky instances (lifecare-phhyky, effica-phhyky) by the Myrskylä subgraph, without the Pukkila neighbour', async () => {
     const before = region.subgraphRequests();
     const c = ok(await customer(HETU.myrskyla));
-    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, myrskyla: 1, lists: 1 });
+    expect(delta(before, region.subgraphRequests())).toEqual({ region: 1, myrskyla: 1, lists: LISTS_FETCHES });
     expect(c.surname).toBe('Östman');
     expect(where(c.appointments)).toEqual([['2026-11-02T10:00:00+02:00', 'lifecare-phhyky', '504']]);
     expect(c.appointments[0]!.source).toEqual({ instance: 'lifecare-phhyky', product: 'lifecare', localId: '501', municipality: MYRSKYLA });
@@ -418,7 +426,7 @@ describe('routing by data', () => {
     expect(e.vtj).toBe(1);
     expect(e['lifecare-porvoo']).toBeGreaterThan(0);
     expect(e['mediatri-sipoo']).toBeGreaterThan(0);
-    expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, porvoo: 1, sipoo: 1, lists: 1 });
+    expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, porvoo: 1, sipoo: 1, lists: LISTS_FETCHES });
   });
 
   it('calls, for a person in one social care instance, that instance and VTJ only (not the health instances of the same municipality)', async () => {
@@ -428,7 +436,7 @@ describe('routing by data', () => {
     const e = delta(before.e, region.emulatorRequests());
     expect(Object.keys(e).sort()).toEqual(['proconsona-askola', 'vtj']);
     expect(e.vtj).toBe(1);
-    expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, askola: 1, lists: 1 });
+    expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, askola: 1, lists: LISTS_FETCHES });
   });
 
   it('calls, for a person no source holds, VTJ once and no record instance or municipality subgraph', async () => {
