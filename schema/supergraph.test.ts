@@ -14,7 +14,7 @@ import { CLIENT_OVERVIEW, EXAMPLE_OPERATIONS, FEES_AND_CEILING } from './example
 import { SCHEMA_MUNICIPALITIES, SUBGRAPH_NAMES } from './municipalities.ts';
 import { createPlanner, outlinePlan } from './plan.ts';
 import type { QueryPlan } from '@apollo/query-planner';
-import { listsSubgraphSdl, municipalitySubgraphSdl } from './sdl.ts';
+import { listsSubgraphSdl, municipalitySubgraphSdl, POLICY_RECORD_KINDS, requiredKinds, subgraphSdls } from './sdl.ts';
 import { supergraphWithUrls } from './supergraph.ts';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLObjectType } from 'graphql';
@@ -58,10 +58,35 @@ describe('supergraph composition', () => {
   it('generates the seven municipality subgraphs and the lists requirements from one list', () => {
     expect(SUBGRAPH_NAMES).toEqual(['region', 'lists', 'porvoo', 'sipoo', 'loviisa', 'askola', 'lapinjarvi', 'myrskyla', 'pukkila']);
     const lapinjarvi = municipalitySubgraphSdl(SCHEMA_MUNICIPALITIES.find((m) => m.code === '407')!);
-    expect(lapinjarvi).toContain('type LapinjarviRecords @key(fields: "id")');
+    expect(lapinjarvi).toContain('type LapinjarviRecords @key(fields: "id") @inaccessible');
     expect(lapinjarvi).not.toContain('LoviisaRecords');
     const lists = listsSubgraphSdl();
-    for (const m of SCHEMA_MUNICIPALITIES) expect(lists).toContain(`... on ${m.typeName} { appointments { careArea professionalKind`);
+    for (const m of SCHEMA_MUNICIPALITIES)
+      expect(lists).toContain(`${m.customerField} { appointments customerships fees consents missingSources`);
+  });
+
+  it('is at most a third of the size it had before issue 13 (190 kB), and no subgraph SDL is large', () => {
+    expect(composed.supergraphSdl.length).toBeLessThan(190_000 / 3);
+    for (const s of subgraphSdls()) expect(s.typeDefs.length, s.name).toBeLessThan(20_000);
+  });
+});
+
+describe('each field requires only what it needs', () => {
+  it('requires of each list its own record kind plus the kinds the policy decides from, and nothing else', () => {
+    expect(requiredKinds(['appointments'])).toEqual(['appointments', 'customerships', 'consents']);
+    expect(requiredKinds(['fees'])).toEqual(['appointments', 'customerships', 'fees', 'consents']);
+    expect(requiredKinds(['decisions'])).toEqual(['appointments', 'customerships', 'decisions', 'consents']);
+    expect(requiredKinds([])).toEqual([...POLICY_RECORD_KINDS]);
+    const requires = (field: string) =>
+      new RegExp(`\\n  ${field}[(:][^\\n]*@requires\\(fields: "([^"]*)"`).exec(listsSubgraphSdl())?.[1] ?? '';
+    expect(requires('appointments')).not.toMatch(/\b(fees|decisions|plans)\b/);
+    expect(requires('fees')).not.toMatch(/\b(decisions|plans)\b/);
+    // Only the fee ceiling reaches into the dependants.
+    for (const f of ['appointments', 'customerships', 'decisions', 'plans', 'fees', 'consents', 'missingSources']) {
+      expect(requires(f), f).toContain('vtjFacts { guardians turvakielto } regionMissingSources { instance code } recordHolders');
+      expect(requires(f), f).not.toContain('vtjDependants');
+    }
+    expect(requires('feeCeiling')).toContain('vtjDependants { hetu');
   });
 });
 
@@ -72,38 +97,54 @@ describe('query plans', () => {
     throw new Error(`expected a fetch, received ${node?.kind}`);
   };
 
-  it('plans the client overview as region, then the municipalities in parallel, then lists', () => {
+  it('plans the client overview as region, then the municipalities in parallel, then the lists in parallel: three levels', () => {
     const root = plan(CLIENT_OVERVIEW.query, CLIENT_OVERVIEW.name).node as SequenceNode;
     expect(root.kind).toBe('Sequence');
-    // Then the same again for the guardians and dependants the overview names (their own access decisions).
-    const [first, parallel, last] = root.nodes as [PlanNode, ParallelNode, PlanNode];
+    const [first, municipalities, lists, ...rest] = root.nodes as [PlanNode, ParallelNode, ParallelNode, ...PlanNode[]];
+    expect(rest).toEqual([]);
     expect(fetchOf(first)).toEqual({ service: 'region', path: '' });
-    expect(parallel.kind).toBe('Parallel');
-    expect(parallel.nodes.map(fetchOf)).toEqual(SCHEMA_MUNICIPALITIES.map((m) => ({ service: m.subgraph, path: 'customer.sources.@' })));
-    expect(fetchOf(last)).toEqual({ service: 'lists', path: 'customer' });
+    expect(municipalities.nodes.map(fetchOf)).toEqual(
+      SCHEMA_MUNICIPALITIES.map((m) => ({ service: m.subgraph, path: `customer.${m.customerField}` })),
+    );
+    // One lists fetch per distinct requirement: appointments, customerships, consents and missingSources share one.
+    expect(lists.nodes.map(fetchOf)).toEqual(Array.from({ length: 4 }, () => ({ service: 'lists', path: 'customer' })));
   });
 
-  it('serves even basic data through the access point (lists), after the records its decisions need', () => {
-    const outline = outlinePlan(plan('query ($h: ID!) { customer(hetu: $h) { surname municipality { nameSv } } }'));
-    expect(outline.split('\n')[1]).toBe('  Fetch region');
-    expect(outline.trimEnd().endsWith('Fetch lists at customer')).toBe(true);
-    expect(outlinePlan(plan('query ($h: ID!) { customer(hetu: $h) { hetu } }'))).toBe('Fetch region');
+  it('serves basic data, contact details and relatives from the region subgraph alone: no municipality, no lists', () => {
+    const q = `query ($h: ID!) { customer(hetu: $h) { surname firstNames birthDate language turvakielto deathDate
+      address { streetFi } municipality { nameSv } guardians { hetu surname firstNames } dependants { hetu firstNames } } }`;
+    expect(outlinePlan(plan(q))).toBe('Fetch region');
+    expect(outlinePlan(plan('query ($h: ID!) { customer(hetu: $h) { guardians { surname } } }'))).toBe('Fetch region');
   });
 
-  it('keeps the raw VTJ data, the references and the municipalities’ record fields away from clients (the API schema)', () => {
+  it('reads a relative’s records only when the query asks for that relative’s lists', () => {
+    const outline = outlinePlan(
+      plan('query ($h: ID!) { customer(hetu: $h) { dependants { firstNames customer { appointments { start } } } } }'),
+    );
+    expect(outline).toContain('Fetch porvoo at customer.dependants.@.customer.porvooRecords');
+    expect(outline.trimEnd().endsWith('Fetch lists at customer.dependants.@.customer')).toBe(true);
+  });
+
+  it('keeps VTJ facts, the references and the municipalities’ records away from clients (the API schema)', () => {
     const api = Supergraph.build(composed.supergraphSdl).apiSchema().toGraphQLJSSchema();
     const fields = (type: string) => Object.keys((api.getType(type) as GraphQLObjectType | undefined)?.getFields() ?? {});
     expect(fields('Customer')).toContain('surname');
-    for (const hidden of ['vtj', 'vtjDependants', 'sources', 'regionMissingSources']) expect(fields('Customer')).not.toContain(hidden);
-    expect(api.getType('VtjData')).toBeUndefined();
-    for (const m of SCHEMA_MUNICIPALITIES) expect(fields(m.typeName).filter((f) => !['id', 'municipality'].includes(f))).toEqual([]);
+    for (const hidden of [
+      'vtjFacts',
+      'vtjDependants',
+      'recordHolders',
+      'regionMissingSources',
+      ...SCHEMA_MUNICIPALITIES.map((m) => m.customerField),
+    ])
+      expect(fields('Customer')).not.toContain(hidden);
+    for (const t of ['VtjFacts', 'RecordList', ...SCHEMA_MUNICIPALITIES.map((m) => m.typeName)]) expect(api.getType(t)).toBeUndefined();
   });
 
   it('plans the fee ceiling with the dependants’ records fetched alongside the customer’s', () => {
     const outline = outlinePlan(plan(FEES_AND_CEILING.query, FEES_AND_CEILING.name));
-    expect(outline).toContain('Fetch lapinjarvi at customer.vtjDependants.@.sources.@');
+    expect(outline).toContain('Fetch lapinjarvi at customer.vtjDependants.@.lapinjarviRecords');
     expect(outline.indexOf('Fetch lists at customer')).toBeGreaterThan(
-      outline.indexOf('Fetch pukkila at customer.vtjDependants.@.sources.@'),
+      outline.indexOf('Fetch pukkila at customer.vtjDependants.@.pukkilaRecords'),
     );
   });
 
