@@ -78,6 +78,8 @@ export interface MixSubject {
   readonly hetu: string;
   /** The instances the truth files say hold the person's records. */
   readonly instances: readonly string[];
+  /** VTJ's guardians and dependants of the person: a query asking their names reads each from VTJ (issue 13). */
+  readonly relatives: number;
 }
 
 /** A fee ceiling request's person also has the VTJ dependants whose fees the ceiling reads. */
@@ -287,11 +289,19 @@ export async function buildDetailedRegionMix(options: RegionMixOptions): Promise
   for (const variables of analystFilters(n, today)) {
     mix.analystAggregate.push(request(await mint({ kind: 'analyst', sub: `bench-analyst-${randomUUID()}` }), ANALYST_QUERY, variables));
   }
-  const subject = (p: TruthPerson): MixSubject => ({ hetu: p.hetu, instances: [...p.instances].sort() });
+  const subject = (p: TruthPerson): MixSubject => ({
+    hetu: p.hetu,
+    instances: [...p.instances].sort(),
+    relatives: new Set([...(p.vtj?.guardians ?? []), ...(p.vtj?.dependants ?? [])]).size,
+  });
   const sampled = new Map(truth.sample.map((p) => [p.hetu, p]));
   const withDependants = (p: TruthPerson): CeilingSubject => ({
     ...subject(p),
-    dependants: (p.vtj?.dependants ?? []).map((hetu) => ({ hetu, instances: [...(sampled.get(hetu)?.instances ?? [])].sort() })),
+    dependants: (p.vtj?.dependants ?? []).map((hetu) => ({
+      hetu,
+      instances: [...(sampled.get(hetu)?.instances ?? [])].sort(),
+      relatives: 0,
+    })),
   });
   return {
     mix,

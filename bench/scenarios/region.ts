@@ -16,7 +16,7 @@ import { measureRun } from '../lib/rounds.ts';
 import { rssTrend, summarize } from '../lib/stats.ts';
 import type { RoundMeasurement, RssTrend, Summary } from '../lib/stats.ts';
 import { QUERY_KINDS, buildAndVerifyMix, ensureFixtures, startRegionStack } from './regionStack.ts';
-import type { Counts, MixSubjects, QueryKind, RegionMix, RegionStack } from './regionStack.ts';
+import type { Counts, MixSubject, MixSubjects, QueryKind, RegionMix, RegionStack } from './regionStack.ts';
 
 /** Requests per kind in the legacy-calls phase. */
 export const LEGACY_PHASE_REQUESTS = 200;
@@ -117,6 +117,20 @@ async function sendAll(origin: string, requests: readonly BenchRequest[], concur
   return failed;
 }
 
+/**
+ * The lean-sources target of one request (issue 13): one read per instance
+ * holding the person's records and one VTJ read of the person; the client
+ * overview also asks its guardians' and dependants' names (one VTJ read
+ * each, no record read); the fee ceiling also reads each VTJ dependant as a
+ * person (VTJ and their instances).
+ */
+export function targetReads(kind: QueryKind, subject: MixSubject): number {
+  const own = subject.instances.length + 1;
+  if (kind === 'clientOverview') return own + (subject.relatives ?? 0);
+  if (kind === 'feeCeiling') return own + (subject.dependants ?? []).reduce((n, d) => n + d.instances.length + 1, 0);
+  return own;
+}
+
 /** Legacy calls (and adapter reads) per query, one kind at a time, LEGACY_PHASE_REQUESTS requests each. */
 export async function measureLegacyCalls(
   stack: RegionStack,
@@ -129,7 +143,7 @@ export async function measureLegacyCalls(
     const persons = subjects[kind];
     const target =
       persons && persons.length > 0
-        ? Array.from({ length: count }, (_, i) => persons[i % persons.length]!.instances.length + 1).reduce((a, b) => a + b, 0) / count
+        ? Array.from({ length: count }, (_, i) => targetReads(kind, persons[i % persons.length]!)).reduce((a, b) => a + b, 0) / count
         : null;
     const requests = Array.from({ length: count }, (_, i) => mix[kind][i % mix[kind].length]!);
     const [callsBefore, readsBefore] = [await stack.legacyCalls(), await stack.reads()];

@@ -36,6 +36,10 @@ export type ServicesReady = ReadyLine;
 export interface MixSubject {
   readonly hetu: string;
   readonly instances: readonly string[];
+  /** VTJ's guardians and dependants (absent from a mix module older than issue 13: taken as none). */
+  readonly relatives?: number;
+  /** A fee ceiling's VTJ dependants. */
+  readonly dependants?: readonly MixSubject[];
 }
 export type MixSubjects = Partial<Record<QueryKind, readonly MixSubject[]>>;
 
