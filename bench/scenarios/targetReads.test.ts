@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { makeHetu } from '../../domain/hetu.ts';
 import { targetReads } from './region.ts';
 
 describe('targetReads (issue 13: reads per query, no more)', () => {
-  const person = { hetu: '010180-901N', instances: ['lifecare-porvoo', 'mediatri-sipoo'], relatives: 2 };
+  const person = { hetu: makeHetu('1980-01-01', 901), instances: ['lifecare-porvoo', 'mediatri-sipoo'], relatives: 2 };
   it('is the holding instances plus VTJ for a citizen’s appointments (no relative asked)', () => {
     expect(targetReads('citizenAppointments', person)).toBe(3);
   });
