@@ -20,6 +20,15 @@ import type { AuditEventInput } from '../../subgraphs/audit/events.ts';
 import { ManualClock } from '../../subgraphs/database/testSupport.ts';
 import { gql as gqlAs, startE2ERegion } from './testSupport/region.ts';
 import type { E2ERegion, GraphQLAnswer } from './testSupport/region.ts';
+import {
+  MY_DATA_READS_QUERY,
+  PERSONAL,
+  PUBLIC_AND_PERSONAL_QUERY,
+  START_EMERGENCY_ACCESS,
+  aliasedClientsQuery,
+  customerFieldsQuery,
+  lookupQuery,
+} from './testSupport/queries.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 /** The bundled fixtures' today at noon in Helsinki. */
@@ -128,10 +137,6 @@ interface Denial {
   count?: unknown;
 }
 
-const PERSONAL = `hetu surname firstNames turvakielto address { streetFi } municipality { code }
-  appointments { careArea unit { oid } } customerships { serviceTask extraSensitive } decisions { service } plans { type }
-  fees { amountCents } consents { type withdrawnOn }`;
-
 /** Asks `fields` of one customer as a demo user (or anonymously); returns the customer and the denials by path. */
 async function ask(
   user: string | null,
@@ -140,7 +145,7 @@ async function ask(
 ): Promise<{ answer: GraphQLAnswer<{ customer: Customer }>; c: Customer; denials: Denial[] }> {
   const answer = await gqlAs<{ customer: Customer }>(
     region,
-    `query ($h: ID!) { customer(hetu: $h) { ${fields} } }`,
+    customerFieldsQuery(fields),
     { h: hetu },
     user ? await token(user) : undefined,
   );
@@ -291,11 +296,7 @@ describe('professionals', () => {
 
 describe('no personal data without a valid sign-in, and analysts get aggregates only', () => {
   it('anonymous: FORBIDDEN NOT_AUTHENTICATED for personal fields; public fields still served', async () => {
-    const a = await gqlAs<{ customer: Customer; municipalities: unknown[] }>(
-      region,
-      `query ($h: ID!) { municipalities { code } customer(hetu: $h) { surname } }`,
-      { h: S.citizen },
-    );
+    const a = await gqlAs<{ customer: Customer; municipalities: unknown[] }>(region, PUBLIC_AND_PERSONAL_QUERY, { h: S.citizen });
     expect(a.data?.municipalities).toHaveLength(7);
     expect(a.data?.customer).toBeNull();
     expect(a.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason])).toEqual([
@@ -319,7 +320,7 @@ describe('no personal data without a valid sign-in, and analysts get aggregates 
       // Signed with the gateway's own key, but expired an hour ago.
       const expired = await region.tokenFor(identity, { minutes: 1, now: new Date(Date.now() - 3_600_000) });
       for (const t of [wrongKey, expired]) {
-        const r = await gqlAs(region, `query ($h: ID!) { customer(hetu: $h) { surname } }`, { h: S.citizen }, t);
+        const r = await gqlAs(region, customerFieldsQuery('surname'), { h: S.citizen }, t);
         expect(r.status).toBe(401);
         expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
         expect(r.data ?? null).toBeNull();
@@ -351,7 +352,7 @@ describe('the audit log', () => {
   it('has an entry for every personal read of an aliased query over forty clients, written under the request’s id', async () => {
     // A UUID: the gateway keeps only ids that cannot carry personal data (UUIDs, trace ids).
     const requestId = randomUUID();
-    const query = `{ ${PHYSICIAN_PATIENTS.map((h, i) => `p${i}: customer(hetu: "${h}") { surname appointments { start } }`).join(' ')} }`;
+    const query = aliasedClientsQuery(PHYSICIAN_PATIENTS);
     const res = await fetch(`${region.gatewayUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('physician')}`, 'x-request-id': requestId },
@@ -376,12 +377,7 @@ describe('the audit log', () => {
       myDataReads: { edges: { node: { readerName: string | null; basis: string | null; dataGroups: string[] } }[] };
       myDataReadsFhir: string;
     };
-    const r = await gqlAs<Reads>(
-      region,
-      `{ myDataReads(first: 50) { edges { node { readerName basis dataGroups outcome } } } myDataReadsFhir(first: 50) }`,
-      {},
-      await token('turvakielto'),
-    );
+    const r = await gqlAs<Reads>(region, MY_DATA_READS_QUERY, {}, await token('turvakielto'));
     expect(r.errors).toBeUndefined();
     const reads = r.data!.myDataReads.edges.map((e) => e.node);
     expect(reads).toContainEqual(expect.objectContaining({ readerName: 'Aarne Kivimaa', basis: 'CARE_RELATION' }));
@@ -397,7 +393,7 @@ describe('the audit log', () => {
       const res = await fetch(`${region.gatewayUrl}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('physician')}`, 'x-request-id': requestId },
-        body: JSON.stringify({ query: `{ customer(hetu: "${hetu}") { hetu } }` }),
+        body: JSON.stringify({ query: lookupQuery(hetu) }),
       });
       return res.text();
     };
@@ -426,7 +422,7 @@ describe('the audit log', () => {
     try {
       const r = await gqlAs<{ customer: Customer }>(
         region,
-        `query ($h: ID!) { customer(hetu: $h) { surname address { streetFi } appointments { start } } }`,
+        customerFieldsQuery('surname address { streetFi } appointments { start }'),
         { h: S.citizen },
         await token('citizen'),
       );
@@ -441,7 +437,7 @@ describe('the audit log', () => {
 
 describe('emergency access', () => {
   it('opens a client’s data to a professional with a stated reason (flagged), keeps turvakielto details closed, and expires by the clock', async () => {
-    const M = `mutation ($h: ID!, $r: String!) { startEmergencyAccess(hetu: $h, reason: $r) { expiresAt } }`;
+    const M = START_EMERGENCY_ACCESS;
     const short = await gqlAs<Record<string, unknown>>(region, M, { h: S.turvakielto, r: 'urgent' }, await token('physician'));
     expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const citizen = await gqlAs<Record<string, unknown>>(

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTANCES, corruptCheckCharacter } from '../../domain/index.ts';
 import type { InstanceId } from '../../domain/index.ts';
 import { HETU } from './testSupport/fixtures.ts';
+import { APPOINTMENT_FILTERS_QUERY, CEILING_QUERY, CUSTOMER_QUERY } from './testSupport/queries.ts';
 import { checkHetu } from '../../domain/hetu.ts';
 import { delta, gql as gqlAs, startE2ERegion } from './testSupport/region.ts';
 import type { E2ERegion, GraphQLAnswer, GraphQLErrorBody } from './testSupport/region.ts';
@@ -94,23 +95,6 @@ interface Customer {
 }
 type CustomerAnswer = GraphQLAnswer<{ customer: Customer | null }>;
 
-const SOURCE = 'source { instance product localId municipality { code nameFi nameSv } }';
-
-/** Everything a customer has, each item with its provenance. */
-const CUSTOMER_QUERY = `query Customer($hetu: ID!) {
-  customer(hetu: $hetu) {
-    hetu surname firstNames
-    municipality { code nameFi nameSv }
-    appointments { start careArea professionalKind status unit { name } note ${SOURCE} }
-    fees { date amountCents accruesToCeiling status ${SOURCE} }
-    customerships { serviceTask startDate service ${SOURCE} }
-    decisions { decisionDate outcome service ${SOURCE} }
-    plans { type startDate ${SOURCE} }
-    consents { type givenOn ${SOURCE} }
-    missingSources { instance code }
-  }
-}`;
-
 /**
  * The lists subgraph's fetches of CUSTOMER_QUERY: one per distinct record
  * requirement (issue 13: each list field requires its own kind plus the
@@ -174,13 +158,7 @@ describe('a person with records in two municipalities (moved from Porvoo to Sipo
   it('filters the merged appointments by time window, upcoming (the region clock: 2026-11-23), status and care area, and orders them', async () => {
     const answer = await gql<{ customer: Record<string, { start: string; source: { instance: string } }[]> }>(
       region,
-      `query($hetu: ID!) { customer(hetu: $hetu) {
-        window: appointments(from: "2026-01-01T00:00:00+02:00", to: "2026-12-10T10:00:00+02:00") { start source { instance } }
-        upcoming: appointments(upcoming: true) { start source { instance } }
-        oral: appointments(careArea: [ORAL_HEALTH]) { start source { instance } }
-        booked: appointments(status: [BOOKED]) { start source { instance } }
-        latestTwo: appointments(order: DESC, first: 2) { start source { instance } }
-      } }`,
+      APPOINTMENT_FILTERS_QUERY,
       { hetu: HETU.moved },
     );
     expect(answer.errors).toBeUndefined();
@@ -274,21 +252,6 @@ interface CeilingAnswer {
     };
   } | null;
 }
-
-const CEILING_QUERY = `query Ceiling($hetu: ID!, $year: Int!) {
-  customer(hetu: $hetu) {
-    firstNames
-    fees(year: $year) { date amountCents accruesToCeiling status ${SOURCE} }
-    feeCeiling(year: $year) {
-      year ceilingCents accruedCents reached reachedOn complete
-      feesAfterCeiling { date amountCents accruesToCeiling status ${SOURCE} }
-      countedFees { customer { hetu } runningTotalCents fee { date amountCents accruesToCeiling status ${SOURCE} } }
-      includesDependants { hetu }
-      minorFeesCountTowards { hetu }
-      missingSources { instance code }
-    }
-  }
-}`;
 
 async function ceiling(hetu: string, year: number): Promise<GraphQLAnswer<CeilingAnswer>> {
   return gql<CeilingAnswer>(region, CEILING_QUERY, { hetu, year });

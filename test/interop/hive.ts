@@ -24,6 +24,8 @@ interface HiveRuntime {
 interface OnFetchPayload {
   readonly url: string;
   readonly options: { headers?: ConstructorParameters<typeof Headers>[0] };
+  /** The GraphQL context of the request to Hive Gateway: its HTTP request among others. */
+  readonly context?: { readonly request?: { readonly headers: Headers } };
   setOptions(options: object): void;
 }
 
@@ -51,8 +53,12 @@ export interface HiveOptions {
   readonly planner: HivePlanner;
   /** Subgraph name → URL (the same as in the SDL): tells `subgraphHeaders` which subgraph a request goes to. */
   readonly subgraphUrls: Readonly<Record<string, string>>;
-  /** Extra headers of one request to subgraph `name` (e.g. the region's internal token). */
-  readonly subgraphHeaders?: (name: string) => Promise<Record<string, string>>;
+  /**
+   * Extra headers of one request to subgraph `name` (e.g. the region's
+   * internal token), given the `authorization` header of the request to Hive
+   * Gateway it serves (null without one).
+   */
+  readonly subgraphHeaders?: (name: string, authorization: string | null) => Promise<Record<string, string>>;
 }
 
 export interface RunningHive {
@@ -78,11 +84,12 @@ export async function startHiveGateway(options: HiveOptions): Promise<RunningHiv
     maskedErrors: false,
     plugins: () => [
       {
-        async onFetch({ url, options: init, setOptions }) {
+        async onFetch({ url, options: init, context, setOptions }) {
           const name = nameByUrl.get(url);
           if (!name || !subgraphHeaders) return;
           const headers = new Headers(init.headers);
-          for (const [k, v] of Object.entries(await subgraphHeaders(name))) headers.set(k, v);
+          for (const [k, v] of Object.entries(await subgraphHeaders(name, context?.request?.headers.get('authorization') ?? null)))
+            headers.set(k, v);
           setOptions({ ...init, headers: Object.fromEntries(headers) });
         },
       },
