@@ -34,7 +34,7 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** The engine scenario's targets, in order. */
   readonly targets: readonly EngineTarget[];
-  /** Planning: the longest `guardians` chain planned (chains of 1..chainDepth). */
+  /** Planning: the longest chain of each family planned (1..chainDepth; fee ceilings at most 6). */
   readonly chainDepth: number;
   /** Planning: seconds one plan may take before it is recorded as over budget (and its process killed). */
   readonly planBudgetS: number;
@@ -63,7 +63,7 @@ export const USAGE = `npm run bench -- [options]
   --fixtures DIR       region: the generated region (default /tmp/region-graph-bench-<persons>; generated if missing)
   --index-sizes LIST   scale: person index sizes (default 1000,100000,1000000)
   --soak S             region: run the mix S seconds more, sampling gateway RSS every 5 s
-  --chain N            planning: guardians chains of depth 1..N (default 6; --quick 2)
+  --chain N            planning: chains (relatives, relatives-lists, ceilings ≤ 6) of depth 1..N (default 6; --quick 2)
   --plan-budget S      planning: seconds a plan may take, then "over budget" (default 5)
   --replans N          planning: warm re-plans per operation (default 5; --quick 2)
   --planners LIST      planning: ${PLANNERS.join(',')} (default both; rust: Hive Router's planner, installed with bench/)

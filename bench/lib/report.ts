@@ -5,6 +5,7 @@ import type { EngineReport } from '../engine/scenario.ts';
 import type { RegionReport } from '../scenarios/region.ts';
 import type { QueryKind } from '../scenarios/regionStack.ts';
 import type { ScaleReport } from '../scenarios/scale.ts';
+import { overTarget } from '../planning/budget.ts';
 import type { PlanningOperationReport, PlanningReport } from '../scenarios/planning.ts';
 import type { PlannerChoice } from './options.ts';
 import type { Comparison, Summary } from './stats.ts';
@@ -173,6 +174,7 @@ const PLANNER_TITLES: Readonly<Record<PlannerChoice, string>> = {
 
 const STATUS_TEXT = {
   'over-budget': 'over budget',
+  invalid: 'invalid',
   'cannot-plan': 'cannot plan',
   unavailable: 'unavailable',
   failed: 'failed',
@@ -226,6 +228,11 @@ export function formatPlanningReport(report: PlanningReport): string {
       const m = op.results[planner]!;
       out.push(`  ${op.name}: ${STATUS_TEXT[m.status as keyof typeof STATUS_TEXT]}${m.error ? `: ${m.error.slice(0, 200)}` : ''}`);
     }
+    const over = report.operations.flatMap((op) => {
+      const why = overTarget(op, op.results[planner]);
+      return why === null ? [] : [`${op.name} (${why})`];
+    });
+    out.push(`  Over issue 13's plan-time target (warm > 50 ms; a chain > 100 ms): ${over.length > 0 ? over.join(', ') : 'none'}.`);
   }
   out.push(
     '',

@@ -47,14 +47,14 @@ export type ChildEvent =
   /** load: the planner package is missing; build: it rejected the supergraph; plan: it cannot plan the operation. */
   | { readonly type: 'failed'; readonly phase: 'load' | 'build' | 'plan'; readonly error: string };
 
-interface Planner {
+export interface Planner {
   /** Plans the operation text (parsing included). */
   plan(query: string, operationName: string | null): PlanTree;
   /** Figures beyond the shape, from a plan of this planner. */
   figures(plan: PlanTree): PlanFigures;
 }
 
-interface LoadedPlanner {
+export interface LoadedPlanner {
   readonly version: string;
   build(supergraphSdl: string): Planner;
 }
@@ -137,11 +137,16 @@ function oneLine(err: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }
 
+/** A planner package, loaded (throws when it cannot be: the Rust one is installed with bench/ on demand). */
+export function loadPlanner(planner: PlannerChoice): LoadedPlanner {
+  return planner === 'apollo' ? loadApollo() : loadRust();
+}
+
 /** Runs one job, calling `emit` for each event; returns once done or failed. */
 export function runJob(job: ChildJob, emit: (event: ChildEvent) => void): void {
   let loaded: LoadedPlanner;
   try {
-    loaded = job.planner === 'apollo' ? loadApollo() : loadRust();
+    loaded = loadPlanner(job.planner);
   } catch (err) {
     emit({ type: 'failed', phase: 'load', error: oneLine(err) });
     return;

@@ -17,11 +17,12 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 /**
  * - planned: cold and warm figures;
  * - over-budget: the cold plan took longer than the budget (child killed);
+ * - invalid: the supergraph's API schema refuses the operation: not planned (the validation message in `error`; set by the scenario, never by measurePlan);
  * - cannot-plan: the planner refused the operation (its error in `error`);
  * - unavailable: the planner package could not be loaded;
  * - failed: anything else (the planner rejected the supergraph, the child died; `error`).
  */
-export type PlanStatus = 'planned' | 'over-budget' | 'cannot-plan' | 'unavailable' | 'failed';
+export type PlanStatus = 'planned' | 'over-budget' | 'invalid' | 'cannot-plan' | 'unavailable' | 'failed';
 
 export interface PlanMeasurement {
   readonly status: PlanStatus;

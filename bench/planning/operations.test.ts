@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ALIASED_CLIENTS,
+  CEILINGS_MAX_DEPTH,
   chainOperation,
+  chainOperations,
   e2eOperations,
   fillTemplate,
   planningOperations,
@@ -91,31 +93,66 @@ describe('the end-to-end tests’ operations, copied', () => {
 describe('planningOperations', () => {
   const all = planningOperations(README, 3);
 
-  it('are uniquely named, carry no identity code, and are valid against the committed supergraph', () => {
+  it('are uniquely named, carry no identity code, and are valid against the committed supergraph, but the old guardians chain', () => {
     expect(new Set(all.map((o) => o.name)).size).toBe(all.length);
     const schema = fi.Supergraph.build(readFileSync(`${ROOT}schema/supergraph.graphql`, 'utf8'))
       .apiSchema()
       .toGraphQLJSSchema();
-    for (const op of all) {
+    for (const op of [...all, ...chainOperations(8)]) {
       expect(op.query, op.name).not.toMatch(/\d{6}[-+A]\d{3}[0-9A-Z]/);
       expect(
         gql.validate(schema, gql.parse(op.query)).map((e) => e.message),
         op.name,
-      ).toEqual([]);
+      ).toEqual(op.name === 'issue-13/guardians-8' ? ['Cannot query field "guardians" on type "Relative".'] : []);
     }
   });
 
-  it('take every source: README, both example files, the e2e tests, the issue, and the chain up to the depth asked', () => {
+  it('take every source: README, both example files, the e2e tests, the issue, and the three chains up to the depth asked', () => {
     const groups = new Set(all.map((o) => o.name.split('/')[0]));
     expect([...groups]).toEqual(['readme', 'gateway-examples', 'schema-examples', 'e2e-region', 'e2e-access', 'issue-13', 'chain']);
-    expect(all.filter((o) => o.chainDepth !== undefined).map((o) => o.name)).toEqual([
-      'chain/guardians-1',
-      'chain/guardians-2',
-      'chain/guardians-3',
+    expect(all.filter((o) => o.name.startsWith('issue-13/')).map((o) => o.name)).toEqual([
+      'issue-13/dependants',
+      'issue-13/guardians-surname',
+      'issue-13/guardians-8',
     ]);
-    expect(chainOperation(3).query).toBe(
-      'query GuardiansChain3($hetu: ID!) { customer(hetu: $hetu) { guardians { guardians { guardians { surname } } } } }',
+    expect(all.find((o) => o.name === 'issue-13/guardians-8')!.query).toBe(
+      `query GuardiansChain8($hetu: ID!) { customer(hetu: $hetu) { ${'guardians { '.repeat(8)}surname${' }'.repeat(8)} } }`,
     );
+    expect(all.filter((o) => o.chainDepth !== undefined).map((o) => o.name)).toEqual([
+      'chain/relatives-1',
+      'chain/relatives-2',
+      'chain/relatives-3',
+      'chain/relatives-lists-1',
+      'chain/relatives-lists-2',
+      'chain/relatives-lists-3',
+      'chain/ceilings-1',
+      'chain/ceilings-2',
+      'chain/ceilings-3',
+    ]);
+    expect(chainOperation('relatives', 3).query).toBe(
+      'query RelativesChain3($hetu: ID!) { customer(hetu: $hetu) { guardians { customer { guardians { customer { guardians { surname } } } } } } }',
+    );
+    expect(chainOperation('relatives-lists', 2).query).toBe(
+      'query RelativesListsChain2($hetu: ID!) { customer(hetu: $hetu) { appointments { start } guardians { surname customer { ' +
+        'appointments { start } guardians { surname customer { appointments { start } } } } } } }',
+    );
+    expect(chainOperation('ceilings', 2)).toMatchObject({
+      name: 'chain/ceilings-2',
+      operationName: 'CeilingsChain2',
+      chain: 'ceilings',
+      chainDepth: 2,
+      query:
+        'query CeilingsChain2($hetu: ID!) { customer(hetu: $hetu) { feeCeiling(year: 2026) { includesDependants { ' +
+        'feeCeiling(year: 2026) { includesDependants { surname } } } } } }',
+    });
+  });
+
+  it('stop the fee-ceiling chain at its cap whatever --chain asks (7 would plan for minutes)', () => {
+    const deep = chainOperations(8);
+    expect(deep.filter((o) => o.chain === 'relatives')).toHaveLength(8);
+    expect(deep.filter((o) => o.chain === 'ceilings').map((o) => o.chainDepth)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(CEILINGS_MAX_DEPTH).toBe(6);
+    expect(chainOperations(0)).toEqual([]);
   });
 
   it('select by name fragments, and refuse a fragment that names none', () => {
@@ -124,11 +161,11 @@ describe('planningOperations', () => {
       'gateway-examples/ClientOverview',
       'schema-examples/ClientOverview',
     ]);
-    expect(selectOperations(all, ['chain/', 'issue']).map((o) => o.name)).toEqual([
+    expect(selectOperations(all, ['ceilings', 'issue-13/d']).map((o) => o.name)).toEqual([
       'issue-13/dependants',
-      'chain/guardians-1',
-      'chain/guardians-2',
-      'chain/guardians-3',
+      'chain/ceilings-1',
+      'chain/ceilings-2',
+      'chain/ceilings-3',
     ]);
     expect(() => selectOperations(all, ['nothing-like-it'])).toThrow(/nothing-like-it/);
   });

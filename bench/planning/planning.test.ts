@@ -1,8 +1,9 @@
 /**
  * Smoke test of `npm run bench -- --scenario planning --quick`: the real
- * command in a child process on a few operations (a saved example, the
- * issue's `dependants`, the `guardians` chain at depths 1 and 2); the JSON
- * must hold a measured plan per operation with positive whole fetch counts.
+ * command in a child process on a few operations (a saved example, issue 13's
+ * operations, each chain at depths 1 and 2); the JSON must hold a measured
+ * plan per operation with positive whole fetch counts, and the old guardians
+ * chain reported as refused by the schema, for both planners.
  * Hive's Rust planner is part of it when bench/'s own package is installed
  * (`npm run bench` installs it on demand; `npm test` does not). And a runaway
  * plan is cut at its budget.
@@ -27,7 +28,25 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'bench-planning-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const QUICK = ['gateway-examples/NextAppointments', 'issue-13/dependants', 'chain/guardians-1', 'chain/guardians-2'];
+const QUICK = [
+  'gateway-examples/NextAppointments',
+  'issue-13/dependants',
+  'issue-13/guardians-surname',
+  'issue-13/guardians-8',
+  'chain/relatives-1',
+  'chain/relatives-2',
+  'chain/relatives-lists-1',
+  'chain/relatives-lists-2',
+  'chain/ceilings-1',
+  'chain/ceilings-2',
+];
+const INVALID = 'issue-13/guardians-8';
+
+/** The old chain: refused by the API schema before either planner saw it. */
+function expectInvalid(m: PlanMeasurement | undefined, what: string): void {
+  expect(m, what).toMatchObject({ status: 'invalid', coldMs: null, buildMs: null, fetches: null });
+  expect(m!.error, what).toMatch(/^refused by the schema: Cannot query field "guardians" on type "Relative"\./);
+}
 
 /** A planned measurement's figures are whole, positive where they must be. */
 function expectPlanned(m: PlanMeasurement | undefined, what: string): void {
@@ -75,16 +94,26 @@ describe('npm run bench -- --scenario planning --quick', () => {
     expect(report.planners.apollo).toMatchObject({ package: '@apollo/query-planner', available: true });
     expect(report.planners.apollo!.version).toMatch(/^\d+\.\d+\.\d+/);
     for (const op of report.operations) {
+      if (op.name === INVALID) {
+        expectInvalid(op.results.apollo, `${op.name} apollo`);
+        expect(op.invalid).toEqual(['Cannot query field "guardians" on type "Relative".']);
+        continue;
+      }
       expectPlanned(op.results.apollo, `${op.name} apollo`);
       expect(op.results.apollo!.prettyBytes).toBeGreaterThan(0);
       // The planned text is the operation as graphql prints it: no comments (the examples' first lines name demo users).
       expect(op.query).toBe(graphql.print(graphql.parse(op.query)));
       expect(op.query).not.toContain('#');
     }
-    // Each level of guardians adds fetches.
-    const chain = report.operations.filter((o) => o.chainDepth !== undefined).map((o) => o.results.apollo!.fetches!);
-    expect(chain[1]).toBeGreaterThan(chain[0]!);
-    expect(stdout).toMatch(/^chain\/guardians-2\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+/m);
+    const fetches = (name: string): number => report.operations.find((o) => o.name === name)!.results.apollo!.fetches!;
+    // Relatives through customer stay one region fetch; each level's appointments add fetches; so does each fee ceiling.
+    expect([fetches('issue-13/guardians-surname'), fetches('chain/relatives-1'), fetches('chain/relatives-2')]).toEqual([1, 1, 1]);
+    expect(fetches('chain/relatives-lists-2')).toBeGreaterThan(fetches('chain/relatives-lists-1'));
+    expect(fetches('chain/ceilings-2')).toBeGreaterThan(fetches('chain/ceilings-1'));
+    expect(stdout).toMatch(/^chain\/ceilings-2\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+/m);
+    expect(stdout).toMatch(/^issue-13\/guardians-8\s+invalid\s+–/m);
+    expect(stdout).toContain('  issue-13/guardians-8: invalid: refused by the schema: Cannot query field "guardians" on type "Relative".');
+    expect(stdout).toMatch(/^ {2}Over issue 13's plan-time target \(warm > 50 ms; a chain > 100 ms\): /m);
   });
 
   it("plans with Hive Router's Rust planner too, or says that it cannot plan", (ctx) => {
@@ -95,19 +124,25 @@ describe('npm run bench -- --scenario planning --quick', () => {
     expect(report.planners.rust).toMatchObject({ package: '@graphql-hive/router-query-planner', available: true });
     for (const op of report.operations) {
       const m = op.results.rust;
+      if (op.name === INVALID) {
+        expectInvalid(m, `${op.name} rust`);
+        continue;
+      }
       expect(['planned', 'cannot-plan'], op.name).toContain(m?.status);
       if (m?.status === 'planned') expectPlanned(m, `${op.name} rust`);
       else expect(m?.error, op.name).toBeTruthy();
     }
-    // The saved example plans; the issue's `dependants`, and the chain (guardians, the same relation the other way), it cannot (Hive 0.0.38).
-    expectPlanned(report.operations.find((o) => o.name === 'gateway-examples/NextAppointments')!.results.rust, 'NextAppointments rust');
+    // The saved example and the relatives plan; fee ceilings nested in fee ceilings it cannot ("Expected a single parent", Hive 0.0.38).
+    const rust = (name: string): PlanMeasurement | undefined => report.operations.find((o) => o.name === name)!.results.rust;
+    expectPlanned(rust('gateway-examples/NextAppointments'), 'NextAppointments rust');
+    expectPlanned(rust('chain/relatives-2'), 'relatives-2 rust');
   });
 });
 
 describe('measurePlan', () => {
   it('records a plan over its budget as "over budget" and stops its process, instead of waiting for it', { timeout: 120_000 }, async () => {
-    // A chain of 9 guardians takes far longer than a second to plan (8: ~15 s on a quiet machine).
-    const op = chainOperation(9);
+    // Six nested fee ceilings take far longer than a second to plan (~7 s on a quiet machine).
+    const op = chainOperation('ceilings', 6);
     const started = Date.now();
     const m = await measurePlan({
       planner: 'apollo',

@@ -1,7 +1,9 @@
 /**
  * The planning scenario: how costly the committed supergraph is to plan.
  * Every operation of bench/planning/operations.ts (README, saved examples,
- * end-to-end tests' queries, a `guardians` chain of depth 1..N) is planned by
+ * end-to-end tests' queries, issue 13's operations, three chains of depth 1..N)
+ * is validated against the supergraph's API schema (an operation it refuses is
+ * "invalid" for every planner, and planned by none), then planned by
  * @apollo/query-planner (the planner our gateway uses) and by Hive Router's
  * Rust planner, each operation and planner in a fresh child process: planner
  * build time, cold plan, warm re-plans (median), fetch nodes, sequential fetch
@@ -20,7 +22,9 @@ import { median } from '../lib/stats.ts';
 import { RUST_PLANNER_PACKAGE } from '../planning/child.ts';
 import { measurePlan } from '../planning/measure.ts';
 import type { PlanMeasurement } from '../planning/measure.ts';
+import type { ChainFamily } from '../planning/operations.ts';
 import { planningOperations, QUICK_OPERATIONS, selectOperations } from '../planning/operations.ts';
+import { apiSchemaOf, validationErrors } from '../planning/validate.ts';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
@@ -46,7 +50,10 @@ export interface PlanningOperationReport {
   readonly operationName: string | null;
   /** The planned text: graphql's print of the operation (no comments), as our gateway plans it. */
   readonly query: string;
+  readonly chain?: ChainFamily;
   readonly chainDepth?: number;
+  /** The API schema's validation messages when it refuses the operation (every planner's result is then "invalid"). */
+  readonly invalid?: readonly string[];
   /** Per planner that ran. */
   readonly results: Partial<Record<PlannerChoice, PlanMeasurement>>;
 }
@@ -78,6 +85,12 @@ export async function runPlanningScenario(options: BenchOptions, log: (line: str
   const filters = options.operations ?? (options.quick ? QUICK_OPERATIONS : null);
   const operations = filters ? selectOperations(all, filters) : all;
   const budgetMs = options.planBudgetS * 1000;
+  let apiSchema: ReturnType<typeof apiSchemaOf> | null = null;
+  try {
+    apiSchema = apiSchemaOf(sdl.toString('utf8'));
+  } catch (err) {
+    log(`planning: no API schema to validate against (the planners will say what they make of it): ${String(err).slice(0, 200)}`);
+  }
   log(
     `planning: ${operations.length} operations × ${options.planners.join(', ')}; budget ${options.planBudgetS} s per plan, up to ${options.replans} warm re-plans`,
   );
@@ -86,12 +99,16 @@ export async function runPlanningScenario(options: BenchOptions, log: (line: str
   const reports: PlanningOperationReport[] = [];
   for (const op of operations) {
     const query = graphql.print(graphql.parse(op.query));
+    const invalid = apiSchema ? validationErrors(apiSchema, query) : [];
     const results: Partial<Record<PlannerChoice, PlanMeasurement>> = {};
     for (const planner of options.planners) {
       const reason = unavailable.get(planner);
-      const m: PlanMeasurement = reason
-        ? { ...emptyMeasurement('unavailable'), error: reason }
-        : await measurePlan({ planner, supergraphPath, query, operationName: op.operationName, replans: options.replans, budgetMs });
+      const m: PlanMeasurement =
+        invalid.length > 0
+          ? { ...emptyMeasurement('invalid'), error: `refused by the schema: ${invalid.join(' ')}` }
+          : reason
+            ? { ...emptyMeasurement('unavailable'), error: reason }
+            : await measurePlan({ planner, supergraphPath, query, operationName: op.operationName, replans: options.replans, budgetMs });
       if (m.status === 'unavailable' && !reason) unavailable.set(planner, m.error ?? 'not loadable');
       results[planner] = m;
       log(`planning: ${op.name} ${planner}: ${describeMeasurement(m)}`);
@@ -101,7 +118,9 @@ export async function runPlanningScenario(options: BenchOptions, log: (line: str
       source: op.source,
       operationName: op.operationName,
       query,
+      ...(op.chain !== undefined ? { chain: op.chain } : {}),
       ...(op.chainDepth !== undefined ? { chainDepth: op.chainDepth } : {}),
+      ...(invalid.length > 0 ? { invalid } : {}),
       results,
     });
   }
