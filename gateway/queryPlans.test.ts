@@ -15,43 +15,13 @@ import { parse } from './graphql.ts';
 import { PlanTooComplexError } from './planning/plannerPool.ts';
 import { requiresFieldsOf } from './planning/requiresDepth.ts';
 import { DEFAULT_PLANNING_LIMITS, QueryPlans } from './queryPlans.ts';
+import { CEILING_QUERY, CUSTOMER_QUERY } from '../test/e2e/testSupport/queries.ts';
 
 const sdl = readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8');
 const supergraph = Supergraph.build(sdl);
 const apiSchema = supergraph.apiSchema();
 const schema = apiSchema.toGraphQLJSSchema();
 const requiresFields = requiresFieldsOf(supergraph);
-
-const SOURCE = 'source { instance product localId municipality { code nameFi nameSv } }';
-/** The e2e suite's customer query (test/e2e/region.test.ts). */
-const CUSTOMER_QUERY = `query Customer($hetu: ID!) {
-  customer(hetu: $hetu) {
-    hetu surname firstNames
-    municipality { code nameFi nameSv }
-    appointments { start careArea professionalKind status unit { name } note ${SOURCE} }
-    fees { date amountCents accruesToCeiling status ${SOURCE} }
-    customerships { serviceTask startDate service ${SOURCE} }
-    decisions { decisionDate outcome service ${SOURCE} }
-    plans { type startDate ${SOURCE} }
-    consents { type givenOn ${SOURCE} }
-    missingSources { instance code }
-  }
-}`;
-/** The e2e suite's fee ceiling query. */
-const CEILING_QUERY = `query Ceiling($hetu: ID!, $year: Int!) {
-  customer(hetu: $hetu) {
-    firstNames
-    fees(year: $year) { date amountCents accruesToCeiling status ${SOURCE} }
-    feeCeiling(year: $year) {
-      year ceilingCents accruedCents reached reachedOn complete
-      feesAfterCeiling { date amountCents accruesToCeiling status ${SOURCE} }
-      countedFees { customer { hetu } runningTotalCents fee { date amountCents accruesToCeiling status ${SOURCE} } }
-      includesDependants { hetu }
-      minorFeesCountTowards { hetu }
-      missingSources { instance code }
-    }
-  }
-}`;
 
 const chain = (n: number, comment = '') => ceilingChain(n, '010150-999K', comment);
 

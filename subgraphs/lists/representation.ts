@@ -5,7 +5,7 @@
  * person the record kinds asked, as the canonical JSON the municipality
  * subgraph wrote (`RecordList`), so nothing is converted back from GraphQL.
  */
-import type { Appointment, Consent, Customership, Decision, Fee, Plan } from '../../domain/model.ts';
+import type { MunicipalityRecords } from '../municipality/records.ts';
 import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
 import type { RecordListField } from '../../schema/model.ts';
 import type { MissingSource } from '../server/context.ts';
@@ -30,16 +30,8 @@ export interface CustomerRepresentation {
   readonly [customerField: string]: unknown;
 }
 
-/** Every canonical list of a customer gathered from all its municipalities, plus what is missing. */
-export interface GatheredRecords {
-  readonly appointments: Appointment[];
-  readonly customerships: Customership[];
-  readonly decisions: Decision[];
-  readonly plans: Plan[];
-  readonly fees: Fee[];
-  readonly consents: Consent[];
-  readonly missingSources: MissingSource[];
-}
+/** Every canonical list of a customer gathered from all its municipalities, plus what is missing: a municipality's lists, region-wide. */
+export type GatheredRecords = MunicipalityRecords;
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
