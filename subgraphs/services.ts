@@ -17,8 +17,9 @@ import { createRegionSubgraph } from './region/subgraph.ts';
 import { InternalKey } from '../contract/internalToken.ts';
 import type { Logger } from './server/logger.ts';
 import type { PersonLocator } from './region/personLocator.ts';
-import { AuditStore, EmergencyAccessStore } from './audit/index.ts';
+import { AuditBatcher, AuditStore, EmergencyAccessStore } from './audit/index.ts';
 import type { AuditSink, EmergencyAccessConfig } from './audit/index.ts';
+import type { EmergencyGrant } from './access/policy.ts';
 import type { Database } from './database/database.ts';
 
 export interface StartSubgraphsOptions {
@@ -90,6 +91,10 @@ export function createSubgraphApps(
   const cached = options.operationReadCache ?? true;
   const readCache = cached ? { readCache: new OperationReadCache<PersonSlot>() } : {};
   const vtjReadCache = cached ? { vtjReadCache: new OperationReadCache<VtjSlot>() } : {};
+  const grantsCache = cached ? { grantsCache: new OperationReadCache<EmergencyGrant[]>() } : {};
+  // One batch for every request of this process: the events that concurrent requests (region and lists fetches of many
+  // operations) hand in during one turn go out in one INSERT; each request still waits for its own to be written.
+  const auditSink = options.auditSink ?? new AuditBatcher(stores.audit);
   const apps = new Map<string, FastifyInstance>();
   apps.set(
     'region',
@@ -99,7 +104,7 @@ export function createSubgraphApps(
       logger,
       internalKey,
       audit: stores.audit,
-      ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+      auditSink,
       emergency: stores.emergency,
       ...clock,
       ...(options.statistics ? { statistics: options.statistics } : {}),
@@ -111,10 +116,11 @@ export function createSubgraphApps(
     createListsSubgraph({
       logger,
       internalKey,
-      audit: options.auditSink ?? stores.audit,
+      audit: auditSink,
       emergency: stores.emergency,
       ...clock,
       ...(options.units ? { units: options.units } : {}),
+      ...grantsCache,
     }),
   );
   for (const m of SCHEMA_MUNICIPALITIES) {

@@ -27,6 +27,8 @@ import type {
 import { forbiddenError } from '../access/errors.ts';
 import { outcomesOf } from '../audit/events.ts';
 import { RequestAudit } from '../audit/requestAudit.ts';
+import { readThrough } from '../server/readCache.ts';
+import type { OperationReadCache } from '../server/readCache.ts';
 import type { AuditSink } from '../audit/store.ts';
 import type { EmergencyAccessStore } from '../audit/emergency.ts';
 import type { Identity } from '../../contract/identity.ts';
@@ -57,18 +59,22 @@ export class RequestAccess {
   /** "Now" for the whole request: every decision of one answer uses the same instant. */
   readonly now: Date;
 
+  /** With `cached`, the grants one gateway operation already read (another of its fetches to this subgraph) are not read again. */
   constructor(
     services: AccessServices,
     private readonly identity: Identity | null,
     requestId: string,
+    cached?: { readonly cache: OperationReadCache<EmergencyGrant[]>; readonly scope: string },
   ) {
     this.now = services.clock.now();
     this.trail = new RequestAudit(services.audit, { requestId, at: this.now });
     this.grants = new DataLoader(async (hetus) => {
       // Only whoever may start emergency access holds grants (the policy: professionals); for anyone else none is looked up.
       const holder = decideEmergencyStart(this.identity);
-      if (!holder.allowed || !services.emergency) return hetus.map(() => []);
-      return services.emergency.grantsFor(holder.sub, hetus, this.now);
+      const store = services.emergency;
+      if (!holder.allowed || !store) return hetus.map(() => []);
+      const read = (keys: readonly string[]) => store.grantsFor(holder.sub, keys, this.now);
+      return cached ? readThrough(cached.cache, cached.scope, 'emergency-grants', hetus, read) : read(hetus);
     });
   }
 

@@ -10,7 +10,9 @@ import type { UnitRegister } from './unitRegister.ts';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { GroupRecord, RecordGroup } from '../access/policy.ts';
+import type { EmergencyGrant, GroupRecord, RecordGroup } from '../access/policy.ts';
+import { operationScope } from '../server/readCache.ts';
+import type { OperationReadCache } from '../server/readCache.ts';
 import { requiredKinds } from '../../schema/sdl.ts';
 import type { RecordListField } from '../../schema/model.ts';
 import type { AuditSink } from '../audit/store.ts';
@@ -56,6 +58,13 @@ export interface ListsSubgraphOptions {
   readonly emergency?: Pick<EmergencyAccessStore, 'grantsFor'>;
   /** The organisation register's unit names (Unit.nameFi, Unit.nameSv); absent: none known. */
   readonly units?: UnitRegister;
+  /**
+   * Emergency grants of one gateway operation (subgraphs/server/readCache.ts):
+   * the plan of one operation may call this subgraph several times (one call
+   * per distinct record requirement), each needing the same grants; absent:
+   * each request asks the database.
+   */
+  readonly grantsCache?: OperationReadCache<EmergencyGrant[]>;
 }
 
 function badInput(message: string): GraphQLError {
@@ -192,7 +201,13 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
     name: 'lists',
     schema,
     logger: options.logger,
-    createLoaders: ({ identity, requestId }) => new RequestAccess(services, identity, requestId),
+    createLoaders: ({ identity, requestId }) =>
+      new RequestAccess(
+        services,
+        identity,
+        requestId,
+        options.grantsCache ? { cache: options.grantsCache, scope: operationScope(requestId, identity) } : undefined,
+      ),
     internalKey: options.internalKey,
   });
 }
