@@ -42,7 +42,7 @@ export interface RegionOptions {
   readonly lifecycle: Lifecycle;
   /** "Now" for the adapters, the person index and the lists subgraph; default the system clock (tests fix it). */
   readonly clock?: Clock;
-  /** Where the access point writes audit events; default the audit log in the index database (tests pass a failing one). */
+  /** Where the region and lists subgraphs write audit events; default the audit log in the index database (tests pass a failing one). */
   readonly auditSink?: AuditSink;
 }
 

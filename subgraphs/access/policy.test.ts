@@ -1218,9 +1218,9 @@ const ENTRY_POINTS = {
   personalSources: (c: Caller) => decidePersonalRead(c.who),
   /** `customer(hetu)`. */
   lookup: (c: Caller) => decideLookup(c.who, c.subject, NOW),
-  /** `Customer.sources`: whether any record source is called. */
+  /** The per-municipality references: whether any record source is called. */
   recordSources: (c: Caller) => decideCustomerRecords(c.who, c.subject, NOW),
-  /** A personal field at the access point (the lists subgraph), here `appointments`. */
+  /** A record list in the lists subgraph, here `appointments`. */
   personalField: (c: Caller) =>
     decideGroup(
       accessContext({ identity: c.who, subject: c.subject, records: records(), grants: c.grants ?? [], now: NOW }),
@@ -1228,7 +1228,7 @@ const ENTRY_POINTS = {
     ),
   /** `myDataReads`, `myDataReadsFhir`. */
   ownReadLog: (c: Caller) => decideOwnReadLog(c.who),
-  /** `startEmergencyAccess`, and whose grants the access point looks up. */
+  /** `startEmergencyAccess`, and whose grants the lists subgraph looks up. */
   emergencyStart: (c: Caller) => decideEmergencyStart(c.who),
   /** `statistics`. */
   statistics: (c: Caller) => aggregateAccess(c.who),
@@ -1406,7 +1406,7 @@ describe('entry points × callers: what each subgraph entry point gets from the 
     for (const k of [...DENY_REASONS, ...ACCESS_BASES]) expect(seen, k).toContain(k);
   });
 
-  it('Customer.sources: an identity code that is not valid is no citizen’s own; a professional still goes on', () => {
+  it('the record references: an identity code that is not valid is no citizen’s own; a professional still goes on', () => {
     const bad = { hetu: '010101-950X', guardians: [] };
     expect(decideCustomerRecords(WHO.self, bad, NOW)).toEqual(NOT_OWN);
     expect(decideCustomerRecords(WHO.guardian1, bad, NOW)).toEqual(NOT_OWN);
@@ -1415,7 +1415,7 @@ describe('entry points × callers: what each subgraph entry point gets from the 
     expect(decideCustomerRecords(WHO.analyst, bad, NOW)).toEqual(deny('AGGREGATES_ONLY'));
   });
 
-  it('Customer.sources: VTJ’s guardians are read only for a citizen asking for another person who is a minor', () => {
+  it('the record references: VTJ’s guardians are read only for a citizen asking for another person who is a minor', () => {
     expect(customerRecordsNeedGuardians(WHO.guardian1, MINOR, NOW)).toBe(true);
     expect(customerRecordsNeedGuardians(WHO.guardian1, EIGHTEEN_TOMORROW, NOW)).toBe(true);
     expect(customerRecordsNeedGuardians(WHO.guardian1, EIGHTEEN_TODAY, NOW)).toBe(false);

@@ -70,7 +70,7 @@
  * - `decidePersonalRead`: the region and municipality subgraphs, before VTJ,
  *   the person index or any source is read (defense in depth);
  * - `decideLookup`: `customer(hetu)`;
- * - `decideCustomerRecords`: the record references `Customer.sources`;
+ * - `decideCustomerRecords`: the per-municipality record references (`Customer.porvooRecords` …, `recordHolders`);
  * - `decideVtjGroup`, `decideRelative`: VTJ's basic data and relatives the
  *   region subgraph serves;
  * - `decideGroup` / `decideRecord` / `filterRecords`: every record list, the
@@ -101,7 +101,7 @@ export const DATA_GROUPS = [
   'BASIC',
   /** Address, municipality of residence, phone: what turvakielto protects. */
   'CONTACT',
-  /** Where the person has records (the person index: `Customer.sources`). */
+  /** Where the person has records (the person index; the lists subgraph's `missingSources`). */
   'RECORD_INDEX',
   'APPOINTMENTS',
   'CUSTOMERSHIPS',
@@ -498,7 +498,7 @@ export function decidePersonalRead(identity: Identity | null): RoleDecision {
 }
 
 /**
- * Whether the sources of a person's records (`Customer.sources`) may be
+ * Whether the sources of a person's records (the per-municipality references) may be
  * named, and so called, for `identity`: for whoever may look the person up
  * (`decideLookup`). A citizen's request for anyone but themself or a minor
  * they are a VTJ guardian of calls no source; a professional's goes on (the

@@ -88,9 +88,9 @@ async function allowedRecords<G extends RecordGroup>(
 }
 
 /**
- * Creates the lists subgraph's Fastify app; not yet listening. It is the
- * access point of the region graph: every personal field of Customer is
- * served here, through the policy engine and the audit log.
+ * Creates the lists subgraph's Fastify app; not yet listening: the record
+ * lists, the record index and the fee ceiling of Customer, each through the
+ * policy engine and the audit log.
  */
 export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInstance {
   const clock = options.clock ?? systemClock;

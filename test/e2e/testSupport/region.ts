@@ -37,7 +37,7 @@ export interface E2EOptions {
   readonly clock?: Clock;
   /** Writes the fixtures into the directory (default the e2e fixtures). */
   readonly writeFixtures?: (dir: string) => Promise<void>;
-  /** Where the access point writes audit events (default the audit log; tests pass a failing one). */
+  /** Where the region and lists subgraphs write audit events (default the audit log; tests pass a failing one). */
   readonly auditSink?: AuditSink;
   /** Extra gateway settings (flags and environment), e.g. a higher alias limit. */
   readonly gatewayFlags?: Readonly<Record<string, string>>;
