@@ -392,6 +392,30 @@ describe('routing by data', () => {
     expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, porvoo: 1, sipoo: 1, lists: LISTS_FETCHES });
   });
 
+  it('reads relatives’ names from VTJ alone, and a relative’s records only when their lists are asked (issue 13)', async () => {
+    // The first guardian's records are in effica-porvoo; the child's only in lifecare-porvoo.
+    const names = `query ($hetu: ID!) { customer(hetu: $hetu) { firstNames dependants { hetu firstNames } fees { amountCents } } }`;
+    let before = { e: region.emulatorRequests(), s: region.subgraphRequests() };
+    const r = await gql<{ customer: { dependants: { hetu: string; firstNames: string | null }[] } }>(region, names, {
+      hetu: HETU.guardian1,
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.customer.dependants).toEqual([{ hetu: HETU.child, firstNames: expect.any(String) }]);
+    let e = delta(before.e, region.emulatorRequests());
+    expect(Object.keys(e).sort()).toEqual(['effica-porvoo', 'vtj']);
+    expect(delta(before.s, region.subgraphRequests())).toEqual({ region: 1, porvoo: 1, lists: 1 });
+
+    const lists = `query ($hetu: ID!) { customer(hetu: $hetu) { dependants { firstNames customer { fees { amountCents source { instance } } } } } }`;
+    before = { e: region.emulatorRequests(), s: region.subgraphRequests() };
+    const withLists = await gql<{ customer: { dependants: { customer: { fees: { source: { instance: string } }[] } }[] } }>(region, lists, {
+      hetu: HETU.guardian1,
+    });
+    expect(withLists.errors).toBeUndefined();
+    expect(withLists.data!.customer.dependants[0]!.customer.fees.map((f) => f.source.instance)).toContain('lifecare-porvoo');
+    e = delta(before.e, region.emulatorRequests());
+    expect(Object.keys(e).sort()).toEqual(['lifecare-porvoo', 'vtj']);
+  });
+
   it('calls, for a person in one social care instance, that instance and VTJ only (not the health instances of the same municipality)', async () => {
     const before = { e: region.emulatorRequests(), s: region.subgraphRequests() };
     const c = ok(await customer(HETU.askola));
