@@ -157,36 +157,47 @@ export class AuditStore implements AuditSink {
 }
 
 /**
- * Coalesces the `record` calls of one request (e.g. the resolvers of an
- * aliased query over many clients) into one write: calls made before the
- * next `setImmediate` turn share an INSERT, and each caller's promise
- * settles with that write (all fail together, so all fail closed).
+ * Coalesces `record` calls into few writes (group commit): calls made before
+ * the next `setImmediate` turn share an INSERT, and while a write is under
+ * way every call waits for the next one, which takes them all. So an idle
+ * batcher adds no delay, and a busy one (the process-wide batcher under
+ * load) writes the events of many requests in one statement. Each caller's
+ * promise settles with the write that holds its events (all of one write
+ * fail together, so all fail closed).
  */
 export class AuditBatcher implements AuditSink {
   private pending: { events: readonly AuditEventInput[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
+  private writing = false;
 
   constructor(private readonly store: Pick<AuditStore, 'record'>) {}
 
   record(events: readonly AuditEventInput[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     this.scheduled = false;
+    this.writing = true;
     try {
       await this.store.record(batch.flatMap((b) => b.events));
       for (const b of batch) b.resolve();
     } catch (e) {
       for (const b of batch) b.reject(e);
+    } finally {
+      this.writing = false;
+      this.schedule();
     }
   }
 }
