@@ -97,6 +97,16 @@ export interface RegionLoaders {
   readonly trail: RequestAudit;
   /** "Now" of the request: every decision of one answer uses the same instant. */
   readonly now: Date;
+  /** VTJ's data of a person for a group, decided and audited once per request (every field of the group shares it). */
+  readonly vtjReads: Map<string, Promise<VtjRead>>;
+  /** A person's records references, decided and built once per request (eight fields read them). */
+  readonly references: Map<string, Promise<RecordsReference[]>>;
+}
+
+/** VTJ's data of a person (null: unknown to VTJ or unreadable) and the allowed decision that serves it. */
+interface VtjRead {
+  readonly person: VtjPerson | null;
+  readonly decision: AccessDecision & { readonly allowed: true };
 }
 
 type Context = SubgraphContext<RegionLoaders>;
@@ -114,6 +124,8 @@ function createLoaders(
   return {
     trail,
     now,
+    vtjReads: new Map(),
+    references: new Map(),
     // Slots are turned into values (never rejected keys) so one failure is reported, not thrown per field.
     vtj: new DataLoader(async (hetus) => {
       try {
@@ -201,15 +213,30 @@ async function guardiansIf(needed: boolean, hetu: string, ctx: Context): Promise
  * turvakielto assumed, no guardian known).
  */
 async function vtjGroup(c: CustomerObject, ctx: Context, group: 'BASIC' | 'CONTACT'): Promise<VtjPerson | null> {
-  const identity = ctx.identity;
-  requirePersonalAccess(identity);
+  requirePersonalAccess(ctx.identity);
   if (!checkHetu(c.hetu).ok) return null; // only a hand-made representation carries one: nothing to read
-  const person = await vtjPerson(c, ctx);
-  const subject = subjectFromVtj(c.hetu, person ?? undefined);
+  return (await memo(ctx.loaders.vtjReads, `${c.hetu} ${group}`, () => decideVtjRead(c.hetu, ctx, group))).person;
+}
+
+/** `make()` once per key per request; a rejection is kept too, so every field of the group gets the same error. */
+function memo<V>(cache: Map<string, Promise<V>>, key: string, make: () => Promise<V>): Promise<V> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make();
+    cache.set(key, p);
+  }
+  return p;
+}
+
+/** Reads VTJ, decides `group`, audits the decision; FORBIDDEN when denied. */
+async function decideVtjRead(hetu: string, ctx: Context, group: 'BASIC' | 'CONTACT'): Promise<VtjRead> {
+  const identity = ctx.identity;
+  const person = await vtjPerson({ hetu }, ctx);
+  const subject = subjectFromVtj(hetu, person ?? undefined);
   const decision = decideVtjGroupAt(identity, subject, group, ctx.loaders.now);
   await ctx.loaders.trail.decisions({ identity, subject }, [{ group, decision }]);
   if (!decision.allowed) throw forbiddenError(decision.reason, { dataGroup: group });
-  return person;
+  return { person, decision };
 }
 
 /**
@@ -218,23 +245,27 @@ async function vtjGroup(c: CustomerObject, ctx: Context, group: 'BASIC' | 'CONTA
  * (FAMILY_RELATION) before the list leaves.
  */
 async function relatives(c: CustomerObject, ctx: Context, pick: (p: VtjPerson) => readonly string[]): Promise<RelativeObject[] | null> {
-  const person = await vtjGroup(c, ctx, 'BASIC');
+  requirePersonalAccess(ctx.identity);
+  if (!checkHetu(c.hetu).ok) return null;
+  const { person, decision: basic } = await memo(ctx.loaders.vtjReads, `${c.hetu} BASIC`, () => decideVtjRead(c.hetu, ctx, 'BASIC'));
   if (!person) return null;
-  const identity = ctx.identity;
-  const subject = subjectFromVtj(c.hetu, person);
-  const decision = decideRelative(decideVtjGroupAt(identity, subject, 'BASIC', ctx.loaders.now));
+  const decision = decideRelative(basic);
   const codes = pick(person);
-  await Promise.all(codes.map((hetu) => ctx.loaders.trail.decisions({ identity, subject: { hetu } }, [{ group: 'BASIC', decision }])));
+  await Promise.all(
+    codes.map((hetu) => ctx.loaders.trail.decisions({ identity: ctx.identity, subject: { hetu } }, [{ group: 'BASIC', decision }])),
+  );
   return codes.map((hetu) => ({ hetu }));
 }
 
-/** The person's records references (one per municipality holding records), or none when the policy refuses naming them. */
-async function references(c: CustomerObject, ctx: Context): Promise<RecordsReference[]> {
+/** The person's records references (one per municipality holding records), or none when the policy refuses naming them; once per request. */
+function references(c: CustomerObject, ctx: Context): Promise<RecordsReference[]> {
   const identity = ctx.identity;
   requirePersonalAccess(identity);
-  // No record sources of persons whose records this caller may not have read (a citizen's of others): none is called.
-  if (!(await customerRecordsDecision(identity, c.hetu, ctx, ctx.loaders.now)).allowed) return [];
-  return recordsReferences(c.hetu, await entries(c, ctx));
+  return memo(ctx.loaders.references, c.hetu, async () => {
+    // No record sources of persons whose records this caller may not have read (a citizen's of others): none is called.
+    if (!(await customerRecordsDecision(identity, c.hetu, ctx, ctx.loaders.now)).allowed) return [];
+    return recordsReferences(c.hetu, await entries(c, ctx));
+  });
 }
 
 /** A stored audit event as the schema's DataRead. */
