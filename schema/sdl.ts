@@ -102,6 +102,22 @@ export function requiredKinds(own: readonly RecordListField[]): RecordListField[
 }
 
 /**
+ * The record kinds each lists field @requires of each municipality (the fee
+ * ceiling: of its dependants too). The SDL is written from this table and the
+ * lists subgraph reads the representation with it, so the two cannot differ.
+ */
+export const LISTS_FIELD_KINDS = {
+  appointments: requiredKinds(['appointments']),
+  customerships: requiredKinds(['customerships']),
+  decisions: requiredKinds(['decisions']),
+  plans: requiredKinds(['plans']),
+  fees: requiredKinds(['fees']),
+  consents: requiredKinds(['consents']),
+  feeCeiling: requiredKinds(['fees']),
+  missingSources: requiredKinds([]),
+} as const satisfies Readonly<Record<string, readonly RecordListField[]>>;
+
+/**
  * A person's part of a lists field's @requires: VTJ's facts the policy needs,
  * the region-level sources that failed, and from each municipality's
  * records reference the `kinds` asked plus its missing sources, and which
@@ -307,8 +323,9 @@ ${statistics.types ? `\n${statistics.types}\n` : ''}`;
  * can decide each field and record.
  */
 export function listsSubgraphSdl(): string {
-  const req = (own: readonly RecordListField[]): string => `@requires(fields: ${JSON.stringify(recordsRequirement(requiredKinds(own)))})`;
-  const ceilingKinds = requiredKinds(['fees']);
+  const req = (field: keyof typeof LISTS_FIELD_KINDS): string =>
+    `@requires(fields: ${JSON.stringify(recordsRequirement(LISTS_FIELD_KINDS[field]))})`;
+  const ceilingKinds = LISTS_FIELD_KINDS.feeCeiling;
   const ceiling = `${recordsRequirement(ceilingKinds)} vtjDependants { hetu ${recordsRequirement(ceilingKinds)} }`;
   const externalRefs = SCHEMA_MUNICIPALITIES.map((m) => `  ${m.customerField}: ${m.typeName} @external`).join('\n');
   const externalTypes = SCHEMA_MUNICIPALITIES.map(
@@ -339,21 +356,21 @@ type Customer @key(fields: "hetu") {
   recordHolders: [String!]! @external
 ${externalRefs}
   "Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later."
-  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req(['appointments'])}
+  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req('appointments')}
   "Social care customerships, by start date. open: only those without an end date (true) or only ended ones (false)."
-  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req(['customerships'])}
+  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req('customerships')}
   "Social care decisions, by decision date."
-  decisions: [Decision!]! ${req(['decisions'])}
+  decisions: [Decision!]! ${req('decisions')}
   "Plans, by start date."
-  plans(careArea: [CareArea!]): [Plan!]! ${req(['plans'])}
+  plans(careArea: [CareArea!]): [Plan!]! ${req('plans')}
   "Client fees, by date; year: only that calendar year."
-  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req(['fees'])}
+  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req('fees')}
   "Consents and prohibitions, by the date given. inForce: only those not withdrawn (true) or only withdrawn ones (false)."
-  consents(inForce: Boolean): [Consent!]! ${req(['consents'])}
+  consents(inForce: Boolean): [Consent!]! ${req('consents')}
   "The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of."
   feeCeiling(year: Int!): FeeCeilingStatus @requires(fields: ${JSON.stringify(ceiling)})
   "Sources (instances, VTJ, the person index, subgraphs) that could not be read for this answer: where the person may have records not shown."
-  missingSources: [MissingSource!] ${req([])}
+  missingSources: [MissingSource!] ${req('missingSources')}
 }
 
 "Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region."

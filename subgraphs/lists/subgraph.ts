@@ -13,7 +13,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { EmergencyGrant, GroupRecord, RecordGroup } from '../access/policy.ts';
 import { operationScope } from '../server/readCache.ts';
 import type { OperationReadCache } from '../server/readCache.ts';
-import { requiredKinds } from '../../schema/sdl.ts';
+import { LISTS_FIELD_KINDS } from '../../schema/sdl.ts';
 import type { RecordListField } from '../../schema/model.ts';
 import type { AuditSink } from '../audit/store.ts';
 import type { EmergencyAccessStore } from '../audit/emergency.ts';
@@ -33,15 +33,15 @@ import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts'
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeDecisions, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 import type { CustomerRepresentation, GatheredRecords } from './representation.ts';
 
-/** The record kinds each group's field requires (schema/sdl.ts writes the same @requires from requiredKinds). */
+/** The record kinds each group's field requires: the table the SDL's @requires is written from. */
 const KINDS_OF: Readonly<Record<RecordGroup | 'RECORD_INDEX', readonly RecordListField[]>> = {
-  APPOINTMENTS: requiredKinds(['appointments']),
-  CUSTOMERSHIPS: requiredKinds(['customerships']),
-  DECISIONS: requiredKinds(['decisions']),
-  PLANS: requiredKinds(['plans']),
-  FEES: requiredKinds(['fees']),
-  CONSENTS: requiredKinds(['consents']),
-  RECORD_INDEX: requiredKinds([]),
+  APPOINTMENTS: LISTS_FIELD_KINDS.appointments,
+  CUSTOMERSHIPS: LISTS_FIELD_KINDS.customerships,
+  DECISIONS: LISTS_FIELD_KINDS.decisions,
+  PLANS: LISTS_FIELD_KINDS.plans,
+  FEES: LISTS_FIELD_KINDS.fees,
+  CONSENTS: LISTS_FIELD_KINDS.consents,
+  RECORD_INDEX: LISTS_FIELD_KINDS.missingSources,
 };
 
 export interface ListsSubgraphOptions {
@@ -154,14 +154,14 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
       },
       async feeCeiling(c, args, ctx, info) {
         const path = responsePathAsArray(info.path);
-        const person = await ctx.loaders.person(c, KINDS_OF.FEES);
+        const person = await ctx.loaders.person(c, LISTS_FIELD_KINDS.feeCeiling);
         // The whole ceiling needs the FEES group; then only the fees this reader may see are counted.
         await ctx.loaders.requireGroup(person, 'FEES');
         const own = await ctx.loaders.filter(person, 'FEES', person.records.fees, path);
         ctx.accessErrors.push(...own.errors);
         const dependants = [];
         for (const d of c.vtjDependants ?? []) {
-          const dp = await ctx.loaders.person(d, KINDS_OF.FEES);
+          const dp = await ctx.loaders.person(d, LISTS_FIELD_KINDS.feeCeiling);
           const f = await ctx.loaders.filter(dp, 'FEES', dp.records.fees, path);
           dependants.push({ d, fees: f.allowed, errors: f.errors, missing: dp.records.missingSources });
         }
