@@ -33,6 +33,8 @@ export interface VtjEmulatorOptions extends EmulatorSecurity {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /** Called with each query's body as received (tests assert the client's envelopes). */
+  readonly onRequest?: (body: string) => void;
 }
 
 const MAX_REQUEST_BYTES = 64 * 1024;
@@ -62,6 +64,7 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
     }
     if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     const body = await readBody(req);
+    if (body !== undefined) options.onRequest?.(body);
     // Only a query with a Header is parsed for it: the plain envelope of an emulator run without requirements stays on the quick path.
     const headers = body !== undefined && (options.requireXRoad || options.credentials) ? readSoapHeader(body) : undefined;
     if (options.requireXRoad) {

@@ -3,8 +3,13 @@
  * in chunks (no Content-Length) until its size is reached or the client
  * goes away, and counts the bytes it managed to send. Adapter tests point
  * an adapter at it to show a reader stops at its limit instead of
- * buffering the whole answer.
+ * buffering the whole answer. Also a PKI made at test time (`makeTestPki`)
+ * for the TLS tests.
  */
+// @peculiar/x509's dependency injection (tsyringe) needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,4 +92,71 @@ export async function startFloodServer(options: FloodOptions): Promise<FloodServ
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** PEM texts of a test PKI made at test time: a CA, a server certificate for 127.0.0.1 and localhost, a client certificate. */
+export interface TestPki {
+  readonly ca: string;
+  readonly server: { readonly cert: string; readonly key: string };
+  readonly client: { readonly cert: string; readonly key: string };
+}
+
+const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+/** A private key as PKCS#8 PEM. */
+async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+/**
+ * Makes a fresh PKI (ECDSA P-256, valid from an hour ago for a day) with
+ * `@peculiar/x509` on node:crypto's WebCrypto: fast (milliseconds), so each
+ * test file makes its own. Two calls give two unrelated CAs (one stands for
+ * "an unknown CA").
+ */
+export async function makeTestPki(name = 'Region Graph Test'): Promise<TestPki> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const notBefore = new Date(Date.now() - 3_600_000);
+  const notAfter = new Date(Date.now() + 86_400_000);
+  const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: `CN=${name} CA`,
+    notBefore,
+    notAfter,
+    signingAlgorithm: EC,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const issue = async (serialNumber: string, subject: string, usage: string, names: x509.JsonGeneralName[]) => {
+    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber,
+      subject,
+      issuer: caCert.subject,
+      notBefore,
+      notAfter,
+      signingAlgorithm: EC,
+      publicKey: keys.publicKey,
+      signingKey: caKeys.privateKey,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([usage]),
+        ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+        await x509.AuthorityKeyIdentifierExtension.create(caCert),
+      ],
+    });
+    return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };
+  };
+  const server = await issue('02', 'CN=localhost', x509.ExtendedKeyUsage.serverAuth, [
+    { type: 'dns', value: 'localhost' },
+    { type: 'ip', value: '127.0.0.1' },
+  ]);
+  const client = await issue('03', 'CN=region-graph', x509.ExtendedKeyUsage.clientAuth, []);
+  return { ca: caCert.toString('pem'), server, client };
 }
