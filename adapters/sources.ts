@@ -45,7 +45,7 @@ export interface SourcesConfig {
   readonly timeoutMs?: Partial<Record<InstanceId, number>>;
   /** Per-source answer limits over the product's defaults (README: Answer limits). */
   readonly limits?: Partial<Record<InstanceId, Partial<AnswerLimits>>>;
-  /** Per-instance settings of real sources; an instance here overrides its `addresses`/`timeoutMs`/`limits` entries. */
+  /** Per-instance settings of real sources; each field given here wins over the instance's `addresses`/`timeoutMs`/`limits` entry. */
   readonly instances?: Partial<Record<InstanceId, SourceSettings>>;
   readonly clock?: Clock;
 }

@@ -178,12 +178,12 @@ export interface XRoadRefusal {
 export function checkXRoadHeaders(reading: XRoadHeaderReading | undefined, expected: XRoadConfig): XRoadRefusal | undefined {
   const missing = (field: string): XRoadRefusal => ({
     faultcode: 'Client.MissingHeaderField',
-    faultstring: `Required field '${field}' is missing`,
+    faultstring: `Required header field ${field} is missing`,
   });
   if (!reading) return missing('client');
   for (const field of ['client', 'service', 'id', 'protocolVersion'] as const) if (reading[field] === undefined) return missing(field);
   if (reading.protocolVersion !== (expected.protocolVersion ?? XROAD_PROTOCOL_VERSION))
-    return { faultcode: 'Client.InvalidProtocolVersion', faultstring: `Unsupported protocol version '${reading.protocolVersion ?? ''}'` };
+    return { faultcode: 'Client.InvalidProtocolVersion', faultstring: 'Unsupported protocol version' };
   const c = expected.client;
   const rc = reading.client!;
   if (
