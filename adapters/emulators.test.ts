@@ -1,23 +1,8 @@
 /** Emulators started as the real sources would run: per-instance TLS, credentials and X-Road requirements. */
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeEmulators, startEmulator, startEmulators, type RegionEmulators } from './emulators.ts';
-import { makeTestPki, type TestPki } from './wire/testSupport.ts';
-import type { XRoadConfig } from './wire/xroad.ts';
-
-const FIXTURES = join(import.meta.dirname, '../fixtures');
-const XROAD: XRoadConfig = {
-  client: { xRoadInstance: 'FI', memberClass: 'GOV', memberCode: '0245437-2', subsystemCode: 'regiongraph' },
-  service: {
-    xRoadInstance: 'FI',
-    memberClass: 'GOV',
-    memberCode: '0245439-9',
-    subsystemCode: 'VTJkysely',
-    serviceCode: 'HenkilotunnuskyselyV1',
-    serviceVersion: 'v1',
-  },
-};
+import { FIXTURES_DIR, makeTestPki, TEST_XROAD, type TestPki } from './wire/testSupport.ts';
 
 let pki: TestPki;
 let emulators: RegionEmulators;
@@ -26,9 +11,9 @@ beforeAll(async () => {
   pki = await makeTestPki();
   const tls = { cert: pki.server.cert, key: pki.server.key };
   emulators = await startEmulators({
-    fixturesDir: FIXTURES,
+    fixturesDir: FIXTURES_DIR,
     only: ['vtj', 'pegasos-loviisa', 'effica-phhyky'],
-    instances: { vtj: { tls, requireXRoad: XROAD }, 'pegasos-loviisa': { tls } },
+    instances: { vtj: { tls, requireXRoad: TEST_XROAD }, 'pegasos-loviisa': { tls } },
   });
 });
 
@@ -71,11 +56,11 @@ describe('startEmulators with per-instance options', () => {
   });
 
   it('refuses requirements a product cannot have: X-Road on another product, credentials on Pegasos', async () => {
-    await expect(startEmulator('effica-porvoo', FIXTURES, '127.0.0.1', { requireXRoad: XROAD })).rejects.toThrow(
+    await expect(startEmulator('effica-porvoo', FIXTURES_DIR, '127.0.0.1', { requireXRoad: TEST_XROAD })).rejects.toThrow(
       'Expected requireXRoad for vtj only, received it for effica-porvoo.',
     );
     await expect(
-      startEmulator('pegasos-loviisa', FIXTURES, '127.0.0.1', { credentials: { username: 'u', password: 'p' } }),
+      startEmulator('pegasos-loviisa', FIXTURES_DIR, '127.0.0.1', { credentials: { username: 'u', password: 'p' } }),
     ).rejects.toThrow('Expected no credentials for pegasos-loviisa (MLLP takes none), received some.');
   });
 });

@@ -4,31 +4,17 @@
  * them or naming another client or service), and with a WS-Security
  * UsernameToken.
  */
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, systemClock, type VtjPerson } from '../../domain/index.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
-import type { AdapterConfig, XRoadConfig } from '../wire/adapterConfig.ts';
-import { makeTestPki, type TestPki } from '../wire/testSupport.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { FIXTURES_DIR, makeTestPki, TEST_XROAD, type TestPki } from '../wire/testSupport.ts';
 import { createVtjAdapter } from './adapter.ts';
 import { startVtjEmulator, type VtjEmulatorOptions } from './emulator.ts';
 
-const FIXTURES = join(import.meta.dirname, '../../fixtures');
 /** A person of the region's fixtures. */
 const KNOWN = '160578-970S';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const XROAD: XRoadConfig = {
-  client: { xRoadInstance: 'FI', memberClass: 'GOV', memberCode: '0245437-2', subsystemCode: 'regiongraph' },
-  service: {
-    xRoadInstance: 'FI',
-    memberClass: 'GOV',
-    memberCode: '0245439-9',
-    subsystemCode: 'VTJkysely',
-    serviceCode: 'HenkilotunnuskyselyV1',
-    serviceVersion: 'v1',
-  },
-};
 
 let pki: TestPki;
 let stranger: TestPki;
@@ -47,10 +33,16 @@ afterEach(async () => {
 });
 
 async function start(options: Omit<VtjEmulatorOptions, 'fixturesDir'>, config: Partial<AdapterConfig>) {
-  emulator = await startVtjEmulator({ fixturesDir: FIXTURES, tls: { cert: pki.server.cert, key: pki.server.key }, ...options });
+  emulator = await startVtjEmulator({ fixturesDir: FIXTURES_DIR, tls: { cert: pki.server.cert, key: pki.server.key }, ...options });
+  return connect(config);
+}
+
+/** A fresh adapter to the running emulator, trusting the test CA, plus `config`. */
+async function connect(config: Partial<AdapterConfig>) {
+  await adapter?.close();
   adapter = await createVtjAdapter({
     instance: 'vtj',
-    address: emulator.address,
+    address: emulator!.address,
     timeoutMs: 3_000,
     clock: systemClock,
     tls: { ca: pki.ca },
@@ -87,22 +79,15 @@ describe('VTJ over TLS', () => {
     const without = await start({ tls }, {});
     const [refused] = await without.readPersons([KNOWN]);
     expect((refused as AdapterError).code).toBe('SOURCE_UNAVAILABLE');
-    await adapter!.close();
-    adapter = await createVtjAdapter({
-      instance: 'vtj',
-      address: emulator!.address,
-      timeoutMs: 3_000,
-      clock: systemClock,
-      tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key },
-    });
-    expect(person((await adapter.readPersons([KNOWN]))[0]).hetu).toBe(KNOWN);
+    await connect({ tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key } });
+    expect(person((await adapter!.readPersons([KNOWN]))[0]).hetu).toBe(KNOWN);
   });
 });
 
 describe('VTJ through X-Road', () => {
   it('sends the X-Road headers: client, service, a fresh id, the caller as userId, the request id as issue, protocol 4.0', async () => {
     const bodies: string[] = [];
-    const vtj = await start({ requireXRoad: XROAD, onRequest: (b) => bodies.push(b) }, { xroad: XROAD });
+    const vtj = await start({ requireXRoad: TEST_XROAD, onRequest: (b) => bodies.push(b) }, { xroad: TEST_XROAD });
     const caller = { userId: 'professional-7f3a', issue: '3f2c9a1e-5b7d-4c1a-9e2f-0a1b2c3d4e5f' };
     expect(person((await vtj.readPersons([KNOWN], { caller }))[0]).hetu).toBe(KNOWN);
     await vtj.readPersons([KNOWN], { caller });
@@ -128,8 +113,8 @@ describe('VTJ through X-Road', () => {
   it('never sends an identity code as the userId: a subject holding one, and system reads, carry the system user id', async () => {
     const bodies: string[] = [];
     const vtj = await start(
-      { requireXRoad: XROAD, onRequest: (b) => bodies.push(b) },
-      { xroad: { ...XROAD, systemUserId: 'regiongraph-index' } },
+      { requireXRoad: TEST_XROAD, onRequest: (b) => bodies.push(b) },
+      { xroad: { ...TEST_XROAD, systemUserId: 'regiongraph-index' } },
     );
     await vtj.readPersons([KNOWN], { caller: { userId: '010101-900X', issue: 'r1' } });
     await vtj.readPersons([KNOWN], { caller: { userId: 'fi:010101A900X' } });
@@ -140,26 +125,18 @@ describe('VTJ through X-Road', () => {
   });
 
   it('refuses a query without X-Road headers with a security server fault: SOURCE_ERROR naming the fault', async () => {
-    const vtj = await start({ requireXRoad: XROAD }, {});
+    const vtj = await start({ requireXRoad: TEST_XROAD }, {});
     const [slot] = await vtj.readPersons([KNOWN]);
     expect((slot as AdapterError).code).toBe('SOURCE_ERROR');
     expect((slot as AdapterError).message).toBe('VTJ: expected an answer, received the X-Road fault Client.MissingHeaderField');
   });
 
   it('refuses a query naming another client or another service', async () => {
-    const otherClient = { ...XROAD, client: { ...XROAD.client, subsystemCode: 'other' } };
-    const vtj = await start({ requireXRoad: XROAD }, { xroad: otherClient });
+    const otherClient = { ...TEST_XROAD, client: { ...TEST_XROAD.client, subsystemCode: 'other' } };
+    const vtj = await start({ requireXRoad: TEST_XROAD }, { xroad: otherClient });
     expect(((await vtj.readPersons([KNOWN]))[0] as AdapterError).message).toMatch(/Server\.ServerProxy\.AccessDenied$/);
-    await adapter!.close();
-    adapter = await createVtjAdapter({
-      instance: 'vtj',
-      address: emulator!.address,
-      timeoutMs: 3_000,
-      clock: systemClock,
-      tls: { ca: pki.ca },
-      xroad: { ...XROAD, service: { ...XROAD.service, serviceVersion: 'v2' } },
-    });
-    expect(((await adapter.readPersons([KNOWN]))[0] as AdapterError).message).toMatch(/Server\.ServerProxy\.UnknownService$/);
+    await connect({ xroad: { ...TEST_XROAD, service: { ...TEST_XROAD.service, serviceVersion: 'v2' } } });
+    expect(((await adapter!.readPersons([KNOWN]))[0] as AdapterError).message).toMatch(/Server\.ServerProxy\.UnknownService$/);
   });
 });
 
@@ -168,7 +145,10 @@ describe('VTJ with a WS-Security UsernameToken', () => {
 
   it('is served with the right token, beside the X-Road headers', async () => {
     const bodies: string[] = [];
-    const vtj = await start({ credentials, requireXRoad: XROAD, onRequest: (b) => bodies.push(b) }, { credentials, xroad: XROAD });
+    const vtj = await start(
+      { credentials, requireXRoad: TEST_XROAD, onRequest: (b) => bodies.push(b) },
+      { credentials, xroad: TEST_XROAD },
+    );
     expect(person((await vtj.readPersons([KNOWN]))[0]).hetu).toBe(KNOWN);
     expect(bodies[0]).toContain(
       '<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" soap:mustUnderstand="1">' +
@@ -183,14 +163,7 @@ describe('VTJ with a WS-Security UsernameToken', () => {
     const [slot] = await wrong.readPersons([KNOWN]);
     expect((slot as AdapterError).code).toBe('SOURCE_ERROR');
     expect((slot as AdapterError).message).not.toMatch(/väärä|salasana/);
-    await adapter!.close();
-    adapter = await createVtjAdapter({
-      instance: 'vtj',
-      address: emulator!.address,
-      timeoutMs: 3_000,
-      clock: systemClock,
-      tls: { ca: pki.ca },
-    });
-    expect(((await adapter.readPersons([KNOWN]))[0] as AdapterError).code).toBe('SOURCE_ERROR');
+    await connect({});
+    expect(((await adapter!.readPersons([KNOWN]))[0] as AdapterError).code).toBe('SOURCE_ERROR');
   });
 });

@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { adapterConfigProblem, addressSelectsTls, type AdapterSettings } from './adapterConfig.ts';
 import type { InstanceId } from '../../domain/region.ts';
-import { holdsIdentityCode, parseXRoadClient, parseXRoadService, xroadUserId, type XRoadConfig } from './xroad.ts';
+import { holdsIdentityCode, parseXRoadClient, parseXRoadService, xroadUserId } from './xroad.ts';
+import { TEST_XROAD } from './testSupport.ts';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n';
-const XROAD: XRoadConfig = {
-  client: { xRoadInstance: 'FI', memberClass: 'GOV', memberCode: '0245437-2', subsystemCode: 'regiongraph' },
-  service: {
-    xRoadInstance: 'FI',
-    memberClass: 'GOV',
-    memberCode: '0245439-9',
-    subsystemCode: 'VTJkysely',
-    serviceCode: 'HenkilotunnuskyselyV1',
-    serviceVersion: 'v1',
-  },
-};
 
 const problem = (instance: InstanceId, settings: Partial<AdapterSettings>) =>
   adapterConfigProblem({ instance, address: 'https://source.example', timeoutMs: 5_000, ...settings });
@@ -24,7 +14,7 @@ const problem = (instance: InstanceId, settings: Partial<AdapterSettings>) =>
 describe('adapterConfigProblem', () => {
   it('accepts every product with its own address form and TLS', () => {
     expect(
-      problem('vtj', { tls: { ca: PEM, cert: PEM, key: KEY }, credentials: { username: 'u', password: 'p' }, xroad: XROAD }),
+      problem('vtj', { tls: { ca: PEM, cert: PEM, key: KEY }, credentials: { username: 'u', password: 'p' }, xroad: TEST_XROAD }),
     ).toBeUndefined();
     expect(problem('pegasos-loviisa', { address: 'mllps://hl7.example:2575', tls: { ca: PEM } })).toBeUndefined();
     expect(problem('pegasos-loviisa', { address: '127.0.0.1:2575' })).toBeUndefined();
@@ -75,17 +65,17 @@ describe('adapterConfigProblem', () => {
       /^expected sslmode disable, require, verify-ca or verify-full/,
     );
     expect(problem('proconsona-askola', { address: 'postgres://db/pro?sslmode=prefer' })).toMatch(/verification is never turned off/);
-    expect(problem('effica-porvoo', { xroad: XROAD })).toMatch(/^expected no X-Road settings/);
+    expect(problem('effica-porvoo', { xroad: TEST_XROAD })).toMatch(/^expected no X-Road settings/);
   });
 
   it('refuses bad numbers, bad addresses and an identity code as the system user id', () => {
     expect(problem('vtj', { concurrency: 0 })).toBe('expected concurrency as a whole number from 1 to 256 for vtj, received 0');
     expect(problem('vtj', { timeoutMs: -1 })).toMatch(/^expected timeoutMs/);
     expect(problem('vtj', { address: 'ftp://x' })).toBe('expected an http:// or https:// URL for vtj, received "ftp://x"');
-    expect(problem('vtj', { xroad: { ...XROAD, systemUserId: 'FI010101-900X' } })).toBe(
+    expect(problem('vtj', { xroad: { ...TEST_XROAD, systemUserId: 'FI010101-900X' } })).toBe(
       'X-Road settings of vtj: expected systemUserId without an identity code, received one holding one',
     );
-    expect(problem('vtj', { xroad: { ...XROAD, protocolVersion: '3.1' } })).toBe(
+    expect(problem('vtj', { xroad: { ...TEST_XROAD, protocolVersion: '3.1' } })).toBe(
       'X-Road settings of vtj: expected protocolVersion 4.x, received "3.1"',
     );
   });
@@ -106,8 +96,8 @@ describe('adapterConfigProblem', () => {
 
 describe('X-Road identifiers and the user id', () => {
   it('reads the identifiers as the deployment settings write them', () => {
-    expect(parseXRoadClient('FI/GOV/0245437-2/regiongraph')).toEqual(XROAD.client);
-    expect(parseXRoadService('FI/GOV/0245439-9/VTJkysely/HenkilotunnuskyselyV1/v1')).toEqual(XROAD.service);
+    expect(parseXRoadClient('FI/GOV/0245437-2/regiongraph')).toEqual(TEST_XROAD.client);
+    expect(parseXRoadService('FI/GOV/0245439-9/VTJkysely/HenkilotunnuskyselyV1/v1')).toEqual(TEST_XROAD.service);
     expect(parseXRoadService('FI/GOV/0245439-9/HenkilotunnuskyselyV1')).toEqual({
       xRoadInstance: 'FI',
       memberClass: 'GOV',
@@ -119,8 +109,8 @@ describe('X-Road identifiers and the user id', () => {
 
   it('never uses an identity code, in any form, as the user id', () => {
     for (const code of ['010101-900X', '010101A900X', '010101a900x', '010101 900X', 'EE010101900X', 'fi:010101Y900X'])
-      expect([holdsIdentityCode(code), xroadUserId(XROAD, { userId: code })]).toEqual([true, 'regiongraph-system']);
-    expect(xroadUserId(XROAD, { userId: 'professional-7f3a' })).toBe('professional-7f3a');
-    expect(xroadUserId({ ...XROAD, systemUserId: 'index' }, undefined)).toBe('index');
+      expect([holdsIdentityCode(code), xroadUserId(TEST_XROAD, { userId: code })]).toEqual([true, 'regiongraph-system']);
+    expect(xroadUserId(TEST_XROAD, { userId: 'professional-7f3a' })).toBe('professional-7f3a');
+    expect(xroadUserId({ ...TEST_XROAD, systemUserId: 'index' }, undefined)).toBe('index');
   });
 });

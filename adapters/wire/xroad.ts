@@ -150,7 +150,8 @@ export const XROAD_HEADER_NAMESPACES = ` xmlns:xrd="${XROAD_NS}" xmlns:id="${XRO
  */
 export function xroadUserId(config: XRoadConfig, caller: { readonly userId: string } | undefined): string {
   const system = config.systemUserId ?? DEFAULT_SYSTEM_USER_ID;
-  if (!caller || caller.userId === '' || holdsIdentityCode(caller.userId) || /[\x00-\x1f\x7f]/.test(caller.userId)) return system;
+  // Printable text only (no control characters), at most 256 characters, as the subject validator allows.
+  if (!caller || !/^[\x20-\x7e\u00a0-\uffff]{1,256}$/.test(caller.userId) || holdsIdentityCode(caller.userId)) return system;
   return caller.userId;
 }
 
