@@ -223,7 +223,11 @@ export async function startMunicipalityService(config: MunicipalityServiceConfig
 export async function startEmulatorsService(config: EmulatorsServiceConfig, deps: ServiceDeps): Promise<RegionEmulators> {
   const emulators = deps.lifecycle.add(
     'emulators',
-    await startEmulators({ fixturesDir: config.fixturesDir, host: config.host, ports: config.ports }),
+    await startEmulators({
+      fixturesDir: config.fixturesDir,
+      host: config.host,
+      instances: Object.fromEntries(Object.entries(config.ports).map(([id, port]) => [id, { port }])),
+    }),
     closeEmulators,
   );
   return emulators;
