@@ -11,6 +11,7 @@ import { isClusterWorker, runCluster } from './cluster.ts';
 import { recordIssuer } from './devIdpIssuer.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
+import { createTelemetry, telemetryOptionsFromEnv } from '../telemetry/index.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -40,6 +41,9 @@ async function main(): Promise<void> {
   lifecycle.handleSignals();
   try {
     const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
+    // Added before the gateway, so stopped after it: its last spans are exported.
+    const otel = telemetryOptionsFromEnv(process.env, 'region-graph-gateway');
+    const telemetry = otel ? lifecycle.add('telemetry', createTelemetry({ ...otel, logger }), (t) => t.shutdown()) : undefined;
     const app = await createGateway({
       supergraphSdl,
       subgraphUrls: config.subgraphUrls,
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       auth: config.auth,
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),
+      ...(telemetry ? { telemetry } : {}),
     });
     lifecycle.add('gateway', app, (a) => a.close());
     const url = await app.listen({ port: config.port, host: config.host });

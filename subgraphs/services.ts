@@ -21,6 +21,8 @@ import { AuditBatcher, AuditStore, EmergencyAccessStore } from './audit/index.ts
 import type { AuditSink, EmergencyAccessConfig } from './audit/index.ts';
 import type { EmergencyGrant } from './access/policy.ts';
 import type { Database } from './database/database.ts';
+import { registerMetricsRoute, traceRequests } from '../telemetry/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 export interface StartSubgraphsOptions {
   /** Record instances' adapters (not VTJ); each municipality subgraph gets those serving it. */
@@ -52,6 +54,13 @@ export interface StartSubgraphsOptions {
    * once; default true.
    */
   readonly operationReadCache?: boolean;
+  /**
+   * Spans (each GraphQL request continuing the gateway's trace), GET /metrics
+   * on every service (no internal token), read cache and audit write counts;
+   * absent: none. The adapters are instrumented where they are created
+   * (telemetry/adapters.ts).
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** The opened audit stores the apps need. */
@@ -85,16 +94,18 @@ export function createSubgraphApps(
     readonly stores: AccessStores;
   },
 ): Map<string, FastifyInstance> {
-  const { logger, internalKey, stores } = options;
+  const { logger, internalKey, stores, telemetry } = options;
+  const lookups = (cache: 'subgraph_read' | 'subgraph_vtj_read' | 'emergency_grants') =>
+    telemetry ? { onLookup: telemetry.metrics.cacheCounter(cache) } : {};
   const clock = options.clock ? { clock: options.clock } : {};
   // One cache for all seven municipality subgraphs: two of them may share an instance (Loviisa and Lapinjärvi).
   const cached = options.operationReadCache ?? true;
-  const readCache = cached ? { readCache: new OperationReadCache<PersonSlot>() } : {};
-  const vtjReadCache = cached ? { vtjReadCache: new OperationReadCache<VtjSlot>() } : {};
-  const grantsCache = cached ? { grantsCache: new OperationReadCache<EmergencyGrant[]>() } : {};
+  const readCache = cached ? { readCache: new OperationReadCache<PersonSlot>(lookups('subgraph_read')) } : {};
+  const vtjReadCache = cached ? { vtjReadCache: new OperationReadCache<VtjSlot>(lookups('subgraph_vtj_read')) } : {};
+  const grantsCache = cached ? { grantsCache: new OperationReadCache<EmergencyGrant[]>(lookups('emergency_grants')) } : {};
   // One batch for every request of this process: the events that concurrent requests (region and lists fetches of many
   // operations) hand in during one turn go out in one INSERT; each request still waits for its own to be written.
-  const auditSink = options.auditSink ?? new AuditBatcher(stores.audit);
+  const auditSink = options.auditSink ?? new AuditBatcher(stores.audit, telemetry ? auditWrites(telemetry) : undefined);
   const apps = new Map<string, FastifyInstance>();
   apps.set(
     'region',
@@ -136,7 +147,24 @@ export function createSubgraphApps(
       }),
     );
   }
+  if (telemetry) {
+    // Before the apps boot: mercurius's /graphql route is added then, and traceRequests wraps routes as they are added.
+    for (const [name, app] of apps) {
+      traceRequests(app, telemetry, { service: name, continueTrace: true });
+      registerMetricsRoute(app, telemetry);
+    }
+  }
   return apps;
+}
+
+/** Counts audit writes and failed ones (regiongraph_audit_*). */
+function auditWrites(telemetry: Telemetry): (outcome: 'ok' | 'failed', events: number) => void {
+  const { metrics } = telemetry;
+  return (outcome, events) => {
+    metrics.auditWrites.inc({ outcome });
+    metrics.auditEvents.inc({ outcome: outcome === 'ok' ? 'written' : 'failed' }, events);
+    if (outcome === 'failed') metrics.auditWriteFailures.inc();
+  };
 }
 
 /** Starts the nine services; rejects (having closed whatever started) if one cannot listen. */

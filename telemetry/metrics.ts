@@ -1,0 +1,252 @@
+/**
+ * The region's Prometheus metrics: one prom-client Registry per Telemetry
+ * (never prom-client's global default registry, so two services in one
+ * process, or two tests, do not share counters), with Node's default process
+ * metrics, and typed helpers that keep every label bounded (labels.ts).
+ * Names start with `regiongraph_`; durations are histograms in seconds.
+ * No label ever carries personal data: operation names are GraphQL Names,
+ * codes are upper-case codes, the rest are names of our own (subgraphs,
+ * instances, methods, caches).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OperationNames, errorCodeLabels } from './labels.ts';
+import type { BoundedLabel } from './labels.ts';
+
+/** Seconds: from a cached operation's few ms to a slow source's 15 s deadline. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+/** Seconds: planning is 1–80 ms warm, its budget 2 s. */
+const PLANNING_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
+
+/** The caches counted in `regiongraph_cache_lookups_total{cache}`. */
+export type CacheName = 'document' | 'plan' | 'verified_token' | 'subgraph_read' | 'subgraph_vtj_read' | 'emergency_grants';
+
+/** One source's person-index state, as PersonLocator.status() gives it (only these fields are read). */
+export interface SourceLag {
+  readonly instance: string;
+  /** Seconds since the source's last successful listing; null before the first (exported as +Inf). */
+  readonly lagSeconds: number | null;
+  readonly persons?: number;
+}
+
+/** What a request to a GraphQL endpoint ended with (never variables, query text or data). */
+export interface OperationOutcome {
+  readonly operationName: string | null;
+  readonly operationType: string | null;
+  readonly errorCodes: readonly string[];
+}
+
+type Lags = () => readonly SourceLag[] | Promise<readonly SourceLag[]>;
+type Seconds = () => number | null | Promise<number | null>;
+
+/** Every metric of a service and the helpers that record them. */
+export class RegionMetrics {
+  readonly registry = new Registry();
+  private readonly operations = new OperationNames();
+  private readonly codes: BoundedLabel = errorCodeLabels();
+  private readonly lagSources: Lags[] = [];
+  private statisticsLagSource: Seconds | undefined;
+
+  readonly graphqlRequests: Counter<'operation' | 'type' | 'outcome'>;
+  readonly graphqlDuration: Histogram<'operation'>;
+  readonly graphqlErrors: Counter<'operation' | 'code'>;
+  readonly httpRequests: Counter<'service' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'service' | 'route'>;
+  readonly subgraphFetches: Counter<'subgraph' | 'outcome'>;
+  readonly subgraphFetchDuration: Histogram<'subgraph'>;
+  readonly subgraphFetchErrors: Counter<'subgraph' | 'code'>;
+  readonly sourceCalls: Counter<'instance' | 'method' | 'outcome'>;
+  readonly sourceDuration: Histogram<'instance' | 'method'>;
+  readonly sourceErrors: Counter<'instance' | 'method' | 'code'>;
+  readonly sourceTimeouts: Counter<'instance' | 'method'>;
+  readonly cacheLookups: Counter<'cache' | 'result'>;
+  readonly planningDuration: Histogram<'outcome'>;
+  readonly auditWrites: Counter<'outcome'>;
+  readonly auditWriteFailures: Counter;
+  readonly auditEvents: Counter<'outcome'>;
+  readonly personIndexLag: Gauge<'instance'>;
+  readonly personIndexPersons: Gauge<'instance'>;
+  readonly statisticsLag: Gauge;
+
+  constructor(serviceName: string) {
+    const registers = [this.registry];
+    // Every series names the service (region-graph-gateway, …-municipality-porvoo), as Prometheus's job label may not.
+    this.registry.setDefaultLabels({ service: serviceName });
+    collectDefaultMetrics({ register: this.registry });
+    const metrics = this;
+    this.graphqlRequests = new Counter({
+      name: 'regiongraph_graphql_requests_total',
+      help: 'GraphQL requests answered, by operation name (GraphQL Names only, at most 100, then "other"), type and outcome (ok, error).',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers,
+    });
+    this.graphqlDuration = new Histogram({
+      name: 'regiongraph_graphql_request_duration_seconds',
+      help: 'Time from a GraphQL request to its answer, by operation name.',
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.graphqlErrors = new Counter({
+      name: 'regiongraph_graphql_errors_total',
+      help: 'Errors in GraphQL answers, by operation name and extensions.code.',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'regiongraph_http_requests_total',
+      help: 'HTTP requests a service answered on its traced routes, by route and status code.',
+      labelNames: ['service', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'regiongraph_http_request_duration_seconds',
+      help: 'Time from an HTTP request on a traced route to its answer.',
+      labelNames: ['service', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.subgraphFetches = new Counter({
+      name: 'regiongraph_subgraph_fetches_total',
+      help: "The gateway's calls to each subgraph, by outcome (ok, graphql_errors, error).",
+      labelNames: ['subgraph', 'outcome'],
+      registers,
+    });
+    this.subgraphFetchDuration = new Histogram({
+      name: 'regiongraph_subgraph_fetch_duration_seconds',
+      help: "Time of the gateway's calls to each subgraph.",
+      labelNames: ['subgraph'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.subgraphFetchErrors = new Counter({
+      name: 'regiongraph_subgraph_fetch_errors_total',
+      help: 'Errors of subgraph calls, by code: SUBGRAPH_UNAVAILABLE / SUBGRAPH_BAD_RESPONSE, or the extensions.code of each error in its answer.',
+      labelNames: ['subgraph', 'code'],
+      registers,
+    });
+    this.sourceCalls = new Counter({
+      name: 'regiongraph_source_calls_total',
+      help: 'Calls of a source adapter, by instance, method and outcome (ok, partial: some keys failed, error: the call failed).',
+      labelNames: ['instance', 'method', 'outcome'],
+      registers,
+    });
+    this.sourceDuration = new Histogram({
+      name: 'regiongraph_source_call_duration_seconds',
+      help: 'Time of a source adapter call (a whole listing for listChanged).',
+      labelNames: ['instance', 'method'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.sourceErrors = new Counter({
+      name: 'regiongraph_source_errors_total',
+      help: 'Source errors by adapter error code: a failed call counts once, each failed key of a batch once.',
+      labelNames: ['instance', 'method', 'code'],
+      registers,
+    });
+    this.sourceTimeouts = new Counter({
+      name: 'regiongraph_source_timeouts_total',
+      help: 'SOURCE_UNAVAILABLE errors that were deadlines (no answer within the timeout), a subset of regiongraph_source_errors_total.',
+      labelNames: ['instance', 'method'],
+      registers,
+    });
+    this.cacheLookups = new Counter({
+      name: 'regiongraph_cache_lookups_total',
+      help: 'Cache lookups by cache (document, plan, verified_token, subgraph_read, subgraph_vtj_read, emergency_grants) and result (hit, miss).',
+      labelNames: ['cache', 'result'],
+      registers,
+    });
+    this.planningDuration = new Histogram({
+      name: 'regiongraph_planning_duration_seconds',
+      help: 'Time to plan an operation in the planner pool (cache misses only), by outcome (planned, too_complex, busy, failed).',
+      labelNames: ['outcome'],
+      buckets: PLANNING_BUCKETS,
+      registers,
+    });
+    this.auditWrites = new Counter({
+      name: 'regiongraph_audit_writes_total',
+      help: 'Audit log writes (one INSERT of a group of events), by outcome (ok, failed).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.auditWriteFailures = new Counter({
+      name: 'regiongraph_audit_write_failures_total',
+      help: 'Audit log writes that failed: the data they described was refused (AUDIT_UNAVAILABLE).',
+      registers,
+    });
+    this.auditEvents = new Counter({
+      name: 'regiongraph_audit_events_total',
+      help: 'Audit events handed to the log, by outcome (written, failed).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.personIndexLag = new Gauge({
+      name: 'regiongraph_person_index_lag_seconds',
+      help: "Seconds since each source's last successful change listing (+Inf before the first), read at scrape time.",
+      labelNames: ['instance'],
+      registers,
+      async collect() {
+        await metrics.collectIndex();
+      },
+    });
+    this.personIndexPersons = new Gauge({
+      name: 'regiongraph_person_index_persons',
+      help: 'Persons the index holds per source, read at scrape time.',
+      labelNames: ['instance'],
+      registers,
+    });
+    this.statisticsLag = new Gauge({
+      name: 'regiongraph_statistics_lag_seconds',
+      help: "How far the analysts' statistics lag the sources, in seconds (+Inf before the first figures), read at scrape time.",
+      registers,
+      async collect() {
+        const source = metrics.statisticsLagSource;
+        if (!source) return;
+        const lag = await source();
+        this.set(lag === null ? Number.POSITIVE_INFINITY : lag);
+      },
+    });
+  }
+
+  /** Records a GraphQL request's answer (operation name bounded, errors by code). */
+  graphqlRequest(outcome: OperationOutcome, seconds: number): void {
+    const operation = this.operations.of(outcome.operationName);
+    const type = outcome.operationType ?? 'none';
+    this.graphqlRequests.inc({ operation, type, outcome: outcome.errorCodes.length > 0 ? 'error' : 'ok' });
+    this.graphqlDuration.observe({ operation }, seconds);
+    for (const code of outcome.errorCodes) this.graphqlErrors.inc({ operation, code: this.codes.of(code) });
+  }
+
+  /** An error code as a label value (bounded). */
+  code(code: string): string {
+    return this.codes.of(code);
+  }
+
+  /** A counter of a cache's hits and misses. */
+  cacheCounter(cache: CacheName): (hit: boolean) => void {
+    const hit = this.cacheLookups.labels({ cache, result: 'hit' });
+    const miss = this.cacheLookups.labels({ cache, result: 'miss' });
+    return (isHit) => (isHit ? hit.inc() : miss.inc());
+  }
+
+  /** Reads the person index's per-source lag at every scrape from `status` (e.g. PersonLocator.status). */
+  watchPersonIndex(status: Lags): void {
+    this.lagSources.push(status);
+  }
+
+  /** Reads the statistics' lag in seconds at every scrape (null: no figures yet). */
+  watchStatisticsLag(lag: Seconds): void {
+    this.statisticsLagSource = lag;
+  }
+
+  private async collectIndex(): Promise<void> {
+    if (this.lagSources.length === 0) return;
+    this.personIndexLag.reset();
+    this.personIndexPersons.reset();
+    for (const status of this.lagSources) {
+      for (const s of await status()) {
+        this.personIndexLag.set({ instance: s.instance }, s.lagSeconds === null ? Number.POSITIVE_INFINITY : s.lagSeconds);
+        if (s.persons !== undefined) this.personIndexPersons.set({ instance: s.instance }, s.persons);
+      }
+    }
+  }
+}
