@@ -197,7 +197,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   });
   if (telemetry) {
     // After the hook above: its onResponse annotates the request's span before this one ends it.
-    traceRequests(app, telemetry, { service: 'gateway', continueTrace: false });
+    traceRequests(app, telemetry, { server: 'gateway', continueTrace: false });
     registerMetricsRoute(app, telemetry);
   }
   app.addHook('onClose', async () => {

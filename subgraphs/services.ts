@@ -150,7 +150,7 @@ export function createSubgraphApps(
   if (telemetry) {
     // Before the apps boot: mercurius's /graphql route is added then, and traceRequests wraps routes as they are added.
     for (const [name, app] of apps) {
-      traceRequests(app, telemetry, { service: name, continueTrace: true });
+      traceRequests(app, telemetry, { server: name, continueTrace: true });
       registerMetricsRoute(app, telemetry);
     }
   }

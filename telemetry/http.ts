@@ -25,7 +25,7 @@ export const REQUEST_ATTRIBUTES = {
   operationName: 'graphql.operation.name',
   operationType: 'graphql.operation.type',
   errorCodes: 'regiongraph.error_codes',
-  service: 'regiongraph.service',
+  server: 'regiongraph.server',
 } as const;
 
 /** Serves the telemetry's registry at GET /metrics (no authentication: it holds no personal data; keep it off the public network). */
@@ -38,8 +38,8 @@ export function registerMetricsRoute(app: FastifyInstance, telemetry: Telemetry)
 }
 
 export interface TraceRequestsOptions {
-  /** The service name on the spans and the `service` label (e.g. `gateway`, `region`, `porvoo`). */
-  readonly service: string;
+  /** The server's name on its spans and the `server` label (e.g. `gateway`, `region`, `porvoo`). */
+  readonly server: string;
   /** Routes (as registered) that get a span; default `/graphql`. Probes and /metrics are not traced. */
   readonly routes?: readonly string[];
   /**
@@ -85,7 +85,7 @@ export function traceRequests(app: FastifyInstance, telemetry: Telemetry, option
         attributes: {
           [REQUEST_ATTRIBUTES.method]: req.method,
           [REQUEST_ATTRIBUTES.route]: route,
-          [REQUEST_ATTRIBUTES.service]: options.service,
+          [REQUEST_ATTRIBUTES.server]: options.server,
         },
       },
       parent,
@@ -105,8 +105,8 @@ export function traceRequests(app: FastifyInstance, telemetry: Telemetry, option
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted' });
     }
     span.end();
-    metrics.httpRequests.inc({ service: options.service, route, status: status === undefined ? 'aborted' : String(status) });
-    metrics.httpDuration.observe({ service: options.service, route }, seconds);
+    metrics.httpRequests.inc({ server: options.server, route, status: status === undefined ? 'aborted' : String(status) });
+    metrics.httpDuration.observe({ server: options.server, route }, seconds);
   };
   app.addHook('onResponse', async (req, reply) => finish(req, reply.statusCode, reply.elapsedTime / 1000));
   app.addHook('onRequestAbort', async (req) => finish(req, undefined, 0));

@@ -49,8 +49,8 @@ export class RegionMetrics {
   readonly graphqlRequests: Counter<'operation' | 'type' | 'outcome'>;
   readonly graphqlDuration: Histogram<'operation'>;
   readonly graphqlErrors: Counter<'operation' | 'code'>;
-  readonly httpRequests: Counter<'service' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'service' | 'route'>;
+  readonly httpRequests: Counter<'server' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'server' | 'route'>;
   readonly subgraphFetches: Counter<'subgraph' | 'outcome'>;
   readonly subgraphFetchDuration: Histogram<'subgraph'>;
   readonly subgraphFetchErrors: Counter<'subgraph' | 'code'>;
@@ -94,14 +94,14 @@ export class RegionMetrics {
     });
     this.httpRequests = new Counter({
       name: 'regiongraph_http_requests_total',
-      help: 'HTTP requests a service answered on its traced routes, by route and status code.',
-      labelNames: ['service', 'route', 'status'],
+      help: 'HTTP requests answered on traced routes, by server (gateway, region, lists, a municipality), route and status code.',
+      labelNames: ['server', 'route', 'status'],
       registers,
     });
     this.httpDuration = new Histogram({
       name: 'regiongraph_http_request_duration_seconds',
-      help: 'Time from an HTTP request on a traced route to its answer.',
-      labelNames: ['service', 'route'],
+      help: 'Time from an HTTP request on a traced route to its answer, by server and route.',
+      labelNames: ['server', 'route'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
