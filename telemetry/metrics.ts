@@ -45,6 +45,8 @@ export class RegionMetrics {
   private readonly codes: BoundedLabel = errorCodeLabels();
   private readonly lagSources: Lags[] = [];
   private statisticsLagSource: Seconds | undefined;
+  /** The index status read of the scrape under way, shared by its two gauges (prom-client collects metrics concurrently). */
+  private indexScrape: Promise<void> | undefined;
 
   readonly graphqlRequests: Counter<'operation' | 'type' | 'outcome'>;
   readonly graphqlDuration: Histogram<'operation'>;
@@ -185,7 +187,7 @@ export class RegionMetrics {
       labelNames: ['instance'],
       registers,
       async collect() {
-        await metrics.collectIndex();
+        await metrics.scrapeIndex();
       },
     });
     this.personIndexPersons = new Gauge({
@@ -193,6 +195,9 @@ export class RegionMetrics {
       help: 'Persons the index holds per source, read at scrape time.',
       labelNames: ['instance'],
       registers,
+      async collect() {
+        await metrics.scrapeIndex();
+      },
     });
     this.statisticsLag = new Gauge({
       name: 'regiongraph_statistics_lag_seconds',
@@ -236,6 +241,11 @@ export class RegionMetrics {
   /** Reads the statistics' lag in seconds at every scrape (null: no figures yet). */
   watchStatisticsLag(lag: Seconds): void {
     this.statisticsLagSource = lag;
+  }
+
+  private scrapeIndex(): Promise<void> {
+    this.indexScrape ??= this.collectIndex().finally(() => (this.indexScrape = undefined));
+    return this.indexScrape;
   }
 
   private async collectIndex(): Promise<void> {

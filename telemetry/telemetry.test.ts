@@ -169,7 +169,9 @@ describe('isTimeout', () => {
   it('tells a deadline from another unavailability, by the cause or the wording', () => {
     const cause = Object.assign(new Error('x'), { kind: 'timeout' });
     expect(isTimeout(new AdapterError('SOURCE_UNAVAILABLE', 'vtj', 'VTJ: expected an answer, but it did not come', { cause }))).toBe(true);
-    expect(isTimeout(new AdapterError('SOURCE_UNAVAILABLE', 'pegasos-loviisa', 'pegasos-loviisa did not answer within 5000 ms'))).toBe(true);
+    expect(isTimeout(new AdapterError('SOURCE_UNAVAILABLE', 'pegasos-loviisa', 'pegasos-loviisa did not answer within 5000 ms'))).toBe(
+      true,
+    );
     expect(isTimeout(new AdapterError('SOURCE_UNAVAILABLE', 'pegasos-loviisa', 'pegasos-loviisa refused the connection'))).toBe(false);
     expect(isTimeout(new AdapterError('SOURCE_ERROR', 'pegasos-loviisa', 'failed within 5000 ms'))).toBe(false);
   });
