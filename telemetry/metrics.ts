@@ -74,7 +74,9 @@ export class RegionMetrics {
     // Every series names the service (region-graph-gateway, …-municipality-porvoo), as Prometheus's job label may not.
     this.registry.setDefaultLabels({ service: serviceName });
     collectDefaultMetrics({ register: this.registry });
-    const metrics = this;
+    // Arrows: prom-client calls `collect` with the metric as `this`.
+    const scrapeIndex = (): Promise<void> => this.scrapeIndex();
+    const statisticsLag = async (): Promise<number | null | undefined> => this.statisticsLagSource?.();
     this.graphqlRequests = new Counter({
       name: 'regiongraph_graphql_requests_total',
       help: 'GraphQL requests answered, by operation name (GraphQL Names only, at most 100, then "other"), type and outcome (ok, error).',
@@ -187,7 +189,7 @@ export class RegionMetrics {
       labelNames: ['instance'],
       registers,
       async collect() {
-        await metrics.scrapeIndex();
+        await scrapeIndex();
       },
     });
     this.personIndexPersons = new Gauge({
@@ -196,7 +198,7 @@ export class RegionMetrics {
       labelNames: ['instance'],
       registers,
       async collect() {
-        await metrics.scrapeIndex();
+        await scrapeIndex();
       },
     });
     this.statisticsLag = new Gauge({
@@ -204,9 +206,8 @@ export class RegionMetrics {
       help: "How far the analysts' statistics lag the sources, in seconds (+Inf before the first figures), read at scrape time.",
       registers,
       async collect() {
-        const source = metrics.statisticsLagSource;
-        if (!source) return;
-        const lag = await source();
+        const lag = await statisticsLag();
+        if (lag === undefined) return;
         this.set(lag === null ? Number.POSITIVE_INFINITY : lag);
       },
     });

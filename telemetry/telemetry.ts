@@ -3,17 +3,18 @@
  * OpenTelemetry tracer. Spans are recorded and exported only when there is
  * somewhere to send them: over OTLP/HTTP (JSON) to `otlpEndpoint`
  * (OTEL_EXPORTER_OTLP_ENDPOINT) through a batch processor, or to the
- * `spanExporter` a test passes. Without either, spans are not recorded
- * (AlwaysOff sampler), but each still gets ids and carries its parent's trace
- * context, so a trace that started elsewhere still passes through.
+ * `spanExporter` a test passes. Without either, tracing is off altogether:
+ * the tracer is OpenTelemetry's no-op one, no context manager is registered
+ * and no `traceparent` is sent. Why not pass traces through anyway: the
+ * context manager (AsyncLocalStorage over every promise) was most of
+ * telemetry's cost in the engine benchmark, paid for spans nobody receives.
  */
-import { context } from '@opentelemetry/api';
+import { ProxyTracerProvider, context } from '@opentelemetry/api';
 import type { Context, Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import {
-  AlwaysOffSampler,
   AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -82,14 +83,26 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     );
   }
   const recording = processors.length > 0;
+  const metrics = new RegionMetrics(options.serviceName);
+  if (!recording) {
+    return {
+      serviceName: options.serviceName,
+      metrics,
+      tracer: new ProxyTracerProvider().getTracer('region-graph'),
+      recording,
+      inject: () => {},
+      extract: () => context.active(),
+      shutdown: async () => {},
+    };
+  }
   const provider = new BasicTracerProvider({
     resource: new Resource({ 'service.name': options.serviceName }),
     // A span whose caller (the gateway) did not record it is not recorded either, so no trace is half exported.
-    sampler: recording ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
   });
   for (const p of processors) provider.addSpanProcessor(p);
   const attachment = attachGlobalTracing(provider);
-  if (!attachment.global && recording) {
+  if (!attachment.global) {
     options.logger?.warn({ serviceName: options.serviceName }, 'another tracer provider is registered: @apollo/gateway spans go there');
   }
   const propagator = new W3CTraceContextPropagator();
@@ -101,7 +114,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   let stopped = false;
   return {
     serviceName: options.serviceName,
-    metrics: new RegionMetrics(options.serviceName),
+    metrics,
     tracer: provider.getTracer('region-graph'),
     recording,
     inject: (ctx, headers) => propagator.inject(ctx, headers, headerSetter),
