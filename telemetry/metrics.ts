@@ -77,112 +77,90 @@ export class RegionMetrics {
     // Arrows: prom-client calls `collect` with the metric as `this`.
     const scrapeIndex = (): Promise<void> => this.scrapeIndex();
     const statisticsLag = async (): Promise<number | null | undefined> => this.statisticsLagSource?.();
-    this.graphqlRequests = new Counter({
-      name: 'regiongraph_graphql_requests_total',
-      help: 'GraphQL requests answered, by operation name (GraphQL Names only, at most 100, then "other"), type and outcome (ok, error).',
-      labelNames: ['operation', 'type', 'outcome'],
-      registers,
-    });
-    this.graphqlDuration = new Histogram({
-      name: 'regiongraph_graphql_request_duration_seconds',
-      help: 'Time from a GraphQL request to its answer, by operation name.',
-      labelNames: ['operation'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.graphqlErrors = new Counter({
-      name: 'regiongraph_graphql_errors_total',
-      help: 'Errors in GraphQL answers, by operation name and extensions.code.',
-      labelNames: ['operation', 'code'],
-      registers,
-    });
-    this.httpRequests = new Counter({
-      name: 'regiongraph_http_requests_total',
-      help: 'HTTP requests answered on traced routes, by server (gateway, region, lists, a municipality), route and status code.',
-      labelNames: ['server', 'route', 'status'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'regiongraph_http_request_duration_seconds',
-      help: 'Time from an HTTP request on a traced route to its answer, by server and route.',
-      labelNames: ['server', 'route'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.subgraphFetches = new Counter({
-      name: 'regiongraph_subgraph_fetches_total',
-      help: "The gateway's calls to each subgraph, by outcome (ok, graphql_errors, error).",
-      labelNames: ['subgraph', 'outcome'],
-      registers,
-    });
-    this.subgraphFetchDuration = new Histogram({
-      name: 'regiongraph_subgraph_fetch_duration_seconds',
-      help: "Time of the gateway's calls to each subgraph.",
-      labelNames: ['subgraph'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.subgraphFetchErrors = new Counter({
-      name: 'regiongraph_subgraph_fetch_errors_total',
-      help: 'Errors of subgraph calls, by code: SUBGRAPH_UNAVAILABLE / SUBGRAPH_BAD_RESPONSE, or the extensions.code of each error in its answer.',
-      labelNames: ['subgraph', 'code'],
-      registers,
-    });
-    this.sourceCalls = new Counter({
-      name: 'regiongraph_source_calls_total',
-      help: 'Calls of a source adapter, by instance, method and outcome (ok, partial: some keys failed, error: the call failed).',
-      labelNames: ['instance', 'method', 'outcome'],
-      registers,
-    });
-    this.sourceDuration = new Histogram({
-      name: 'regiongraph_source_call_duration_seconds',
-      help: 'Time of a source adapter call (a whole listing for listChanged).',
-      labelNames: ['instance', 'method'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.sourceErrors = new Counter({
-      name: 'regiongraph_source_errors_total',
-      help: 'Source errors by adapter error code: a failed call counts once, each failed key of a batch once.',
-      labelNames: ['instance', 'method', 'code'],
-      registers,
-    });
-    this.sourceTimeouts = new Counter({
-      name: 'regiongraph_source_timeouts_total',
-      help: 'SOURCE_UNAVAILABLE errors that were deadlines (no answer within the timeout), a subset of regiongraph_source_errors_total.',
-      labelNames: ['instance', 'method'],
-      registers,
-    });
-    this.cacheLookups = new Counter({
-      name: 'regiongraph_cache_lookups_total',
-      help: 'Cache lookups by cache (document, plan, verified_token, subgraph_read, subgraph_vtj_read, emergency_grants) and result (hit, miss).',
-      labelNames: ['cache', 'result'],
-      registers,
-    });
-    this.planningDuration = new Histogram({
-      name: 'regiongraph_planning_duration_seconds',
-      help: 'Time to plan an operation in the planner pool (cache misses only), by outcome (planned, too_complex, busy, failed).',
-      labelNames: ['outcome'],
-      buckets: PLANNING_BUCKETS,
-      registers,
-    });
-    this.auditWrites = new Counter({
-      name: 'regiongraph_audit_writes_total',
-      help: 'Audit log writes (one INSERT of a group of events), by outcome (ok, failed).',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.auditWriteFailures = new Counter({
-      name: 'regiongraph_audit_write_failures_total',
-      help: 'Audit log writes that failed: the data they described was refused (AUDIT_UNAVAILABLE).',
-      registers,
-    });
-    this.auditEvents = new Counter({
-      name: 'regiongraph_audit_events_total',
-      help: 'Audit events handed to the log, by outcome (written, failed).',
-      labelNames: ['outcome'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
+      new Counter({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets = LATENCY_BUCKETS): Histogram<L> =>
+      new Histogram({ name, help, labelNames, buckets, registers });
+    this.graphqlRequests = counter(
+      'regiongraph_graphql_requests_total',
+      'GraphQL requests answered, by operation name (GraphQL Names only, at most 100, then "other"), type and outcome (ok, error).',
+      ['operation', 'type', 'outcome'],
+    );
+    this.graphqlDuration = histogram(
+      'regiongraph_graphql_request_duration_seconds',
+      'Time from a GraphQL request to its answer, by operation name.',
+      ['operation'],
+    );
+    this.graphqlErrors = counter('regiongraph_graphql_errors_total', 'Errors in GraphQL answers, by operation name and extensions.code.', [
+      'operation',
+      'code',
+    ]);
+    this.httpRequests = counter(
+      'regiongraph_http_requests_total',
+      'HTTP requests answered on traced routes, by server (gateway, region, lists, a municipality), route and status code.',
+      ['server', 'route', 'status'],
+    );
+    this.httpDuration = histogram(
+      'regiongraph_http_request_duration_seconds',
+      'Time from an HTTP request on a traced route to its answer, by server and route.',
+      ['server', 'route'],
+    );
+    this.subgraphFetches = counter(
+      'regiongraph_subgraph_fetches_total',
+      "The gateway's calls to each subgraph, by outcome (ok, graphql_errors, error).",
+      ['subgraph', 'outcome'],
+    );
+    this.subgraphFetchDuration = histogram('regiongraph_subgraph_fetch_duration_seconds', "Time of the gateway's calls to each subgraph.", [
+      'subgraph',
+    ]);
+    this.subgraphFetchErrors = counter(
+      'regiongraph_subgraph_fetch_errors_total',
+      'Errors of subgraph calls, by code: SUBGRAPH_UNAVAILABLE / SUBGRAPH_BAD_RESPONSE, or the extensions.code of each error in its answer.',
+      ['subgraph', 'code'],
+    );
+    this.sourceCalls = counter(
+      'regiongraph_source_calls_total',
+      'Calls of a source adapter, by instance, method and outcome (ok, partial: some keys failed, error: the call failed).',
+      ['instance', 'method', 'outcome'],
+    );
+    this.sourceDuration = histogram(
+      'regiongraph_source_call_duration_seconds',
+      'Time of a source adapter call (a whole listing for listChanged).',
+      ['instance', 'method'],
+    );
+    this.sourceErrors = counter(
+      'regiongraph_source_errors_total',
+      'Source errors by adapter error code: a failed call counts once, each failed key of a batch once.',
+      ['instance', 'method', 'code'],
+    );
+    this.sourceTimeouts = counter(
+      'regiongraph_source_timeouts_total',
+      'SOURCE_UNAVAILABLE errors that were deadlines (no answer within the timeout), a subset of regiongraph_source_errors_total.',
+      ['instance', 'method'],
+    );
+    this.cacheLookups = counter(
+      'regiongraph_cache_lookups_total',
+      'Cache lookups by cache (document, plan, verified_token, subgraph_read, subgraph_vtj_read, emergency_grants) and result (hit, miss).',
+      ['cache', 'result'],
+    );
+    this.planningDuration = histogram(
+      'regiongraph_planning_duration_seconds',
+      'Time to plan an operation in the planner pool (cache misses only), by outcome (planned, too_complex, busy, failed).',
+      ['outcome'],
+      PLANNING_BUCKETS,
+    );
+    this.auditWrites = counter(
+      'regiongraph_audit_writes_total',
+      'Audit log writes (one INSERT of a group of events), by outcome (ok, failed).',
+      ['outcome'],
+    );
+    this.auditWriteFailures = counter(
+      'regiongraph_audit_write_failures_total',
+      'Audit log writes that failed: the data they described was refused (AUDIT_UNAVAILABLE).',
+    );
+    this.auditEvents = counter('regiongraph_audit_events_total', 'Audit events handed to the log, by outcome (written, failed).', [
+      'outcome',
+    ]);
     this.personIndexLag = new Gauge({
       name: 'regiongraph_person_index_lag_seconds',
       help: "Seconds since each source's last successful change listing (+Inf before the first), read at scrape time.",
