@@ -4,7 +4,7 @@
  * fastify.inject, the server span and its parent from `traceparent`, and the
  * environment's settings. Synthetic identity codes only.
  */
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,7 +196,6 @@ describe('Fastify services', () => {
     traceRequests(app, t, { server: 'region', continueTrace: true });
     let activeTrace: string | undefined;
     app.post('/graphql', async (req) => {
-      const { trace } = await import('@opentelemetry/api');
       activeTrace = trace.getActiveSpan()?.spanContext().traceId;
       annotateOperation(req, { operationName: 'Customer', operationType: 'query', errorCodes: ['FORBIDDEN'] });
       return { data: null };
@@ -225,6 +224,17 @@ describe('Fastify services', () => {
       'regiongraph_http_requests_total{server="region",route="/graphql",status="200",service="region-graph-test"} 1',
     ]);
     await app.close();
+  });
+});
+
+describe('createTelemetry without an exporter', () => {
+  it('has metrics but does not trace: no-op spans, no traceparent', () => {
+    const t = createTelemetry({ serviceName: 'region-graph-test' });
+    opened.push(t);
+    const span = t.tracer.startSpan('x');
+    const headers: Record<string, string> = {};
+    t.inject(trace.setSpan(context.active(), span), headers);
+    expect([t.recording, span.isRecording(), headers]).toEqual([false, false, {}]);
   });
 });
 

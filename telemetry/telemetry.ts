@@ -26,10 +26,11 @@ import { attachGlobalTracing } from './globalTracing.ts';
 import { RegionMetrics } from './metrics.ts';
 
 /**
- * Most spans waiting for export; past it new spans are dropped (never
- * blocking a request). At ~25 spans per client overview and an export every
- * 5 s in batches of 512, 2 048 holds one export's worth at ~80 overviews/s
- * while the collector is slow; about 2–4 MB at most.
+ * Most spans waiting for export; past it new spans are dropped (a request
+ * never waits for the collector). A batch goes out as soon as 512 are queued
+ * (or after 5 s); a client overview makes about 45 spans over all services
+ * (its 12 subgraph fetches make 3 each), so 2 048 hold about 45 overviews'
+ * worth while an export is under way; about 2–4 MB at most.
  */
 export const SPAN_QUEUE_SIZE = 2_048;
 /** Spans per OTLP export request. */
