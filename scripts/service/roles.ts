@@ -44,6 +44,7 @@ import type {
   SourceSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
+import type { Telemetry } from '../../telemetry/index.ts';
 import { startIndexAndStatistics } from './regionWork.ts';
 import type { RegionWork } from './regionWork.ts';
 
@@ -53,8 +54,8 @@ export interface ServiceDeps {
   readonly lifecycle: Lifecycle;
   /** "Now" for adapters, the index and the subgraphs; default the system clock (tests fix it). */
   readonly clock?: Clock;
-  /** The coordinator's telemetry (issue 14, H4), passed on once wired; opaque here. */
-  readonly telemetry?: unknown;
+  /** Traces and metrics (telemetry/): server spans, /metrics, source-call and cache counters; absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 /** A subgraph service listening. */
@@ -110,6 +111,7 @@ export async function startGatewayService(
     ...(extras.readyChecks ? { readyChecks: extras.readyChecks } : {}),
     // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.
     examples: { today: helsinkiToday(deps.clock ?? systemClock) },
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   lifecycle.addServer('gateway', app);
   const url = await app.listen({ port: gateway.port, host: gateway.host });
