@@ -11,10 +11,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeEmulators, startEmulators } from '../../adapters/emulators.ts';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
-import { createAdapter, createSources, DEFAULT_SOURCE_TIMEOUT_MS } from '../../adapters/sources.ts';
-import type { RegionSources } from '../../adapters/sources.ts';
+import { createAdapter, createSources, sourceConfigs } from '../../adapters/sources.ts';
+import type { RegionSources, SourceSettings as AdapterSourceSettings } from '../../adapters/sources.ts';
+import { parseXRoadClient, parseXRoadService } from '../../adapters/wire/xroad.ts';
 import { createVtjAdapter } from '../../adapters/vtj/index.ts';
-import type { AdapterConfig } from '../../adapters/wire/adapterConfig.ts';
 import { INSTANCES } from '../../domain/region.ts';
 import type { InstanceId } from '../../domain/region.ts';
 import type { PersonDirectory, SourceAdapter, VtjAdapter } from '../../domain/sourceAdapter.ts';
@@ -44,6 +44,7 @@ import type {
   SourceSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
+import { instrumentAdapter, instrumentVtj } from '../../telemetry/index.ts';
 import type { Telemetry } from '../../telemetry/index.ts';
 import { startIndexAndStatistics } from './regionWork.ts';
 import type { RegionWork } from './regionWork.ts';
@@ -132,23 +133,18 @@ export async function startRegionService(
   // The database first: opening PGlite blocks the event loop for seconds (see scripts/region.ts).
   const database = lifecycle.add('database', await openDatabase(config.database), (d) => d.close());
   const store = await PersonIndexStore.open(database);
-  const sources = lifecycle.add(
-    'adapters',
-    await createSources({
-      addresses: Object.fromEntries(Object.entries(config.sources).map(([id, s]) => [id, s.address])),
-      timeoutMs: timeoutsOf(config.sources),
-      clock,
-      // H2: instances: config.sources (tls, credentials, xroad, concurrency) once SourcesConfig takes them.
-    }),
-    (s) => s.close(),
-  );
+  const sources = lifecycle.add('adapters', await createSources({ instances: adapterSettingsOf(config.sources), clock }), (s) => s.close());
+  const { telemetry } = deps;
+  // Every source call traced and counted: the index's listings, the statistics' reads and the subgraph's VTJ reads.
+  const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
+  const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
   const work = lifecycle.add(
     'region work',
     // H3: startRegionWork({ database, store, adapters, clock, scheduler, logger, personIndex, statistics, leader: config.leader }).
     startIndexAndStatistics({
       database,
       store,
-      adapters: sources.adapters,
+      adapters,
       clock,
       scheduler: systemScheduler,
       logger: deps.logger,
@@ -161,11 +157,13 @@ export async function startRegionService(
     logger: deps.logger.child({ component: 'subgraph' }),
     internalKey: config.internalKey,
     clock,
-    vtj: sources.vtj,
+    vtj,
     locator: work.locator,
     stores: await openStores(database, config),
     statistics: work.statistics,
+    ...(telemetry ? { telemetry } : {}),
   });
+  telemetry?.metrics.watchPersonIndex(async () => (await work.locator.status()).map((s) => ({ ...s })));
   const running = await listenSubgraph(app, config.server, deps, () => work.ready());
   return { ...running, work, sources, database };
 }
@@ -181,6 +179,7 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
     stores: await openStores(database, config),
     // A missing extract is no error: units then have no register names (as with a region directory without one).
     units: existsSync(config.unitsFile) ? parseUnitRegister(readFileSync(config.unitsFile, 'utf8')) : new Map(),
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   return listenSubgraph(app, config.server, deps, () => true);
 }
@@ -189,34 +188,29 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
 export async function startMunicipalityService(config: MunicipalityServiceConfig, deps: ServiceDeps): Promise<RunningSubgraphService> {
   const { lifecycle } = deps;
   const clock = deps.clock ?? systemClock;
-  const configOf = (id: InstanceId, settings: SourceSettings): AdapterConfig => ({
-    instance: id,
-    address: settings.address,
-    timeoutMs: settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
-    clock,
-    // H2: ...tls, credentials, concurrency (and xroad for VTJ) from settings once AdapterConfig takes them.
-  });
-  const vtjSettings = config.sources.vtj;
+  const configs = sourceConfigs({ instances: adapterSettingsOf(config.sources), clock });
   const opened: { close(): Promise<void> }[] = [];
   lifecycle.add('adapters', opened, (all) => Promise.allSettled(all.map((a) => a.close())));
   let vtj: (VtjAdapter & PersonDirectory) | undefined;
-  if (vtjSettings) {
-    vtj = await createVtjAdapter(configOf('vtj', vtjSettings));
+  const vtjConfig = configs.get('vtj');
+  if (vtjConfig) {
+    vtj = await createVtjAdapter(vtjConfig);
     opened.push(vtj);
   }
+  const { telemetry } = deps;
   const adapters = new Map<InstanceId, SourceAdapter>();
-  for (const { id } of INSTANCES) {
-    const settings = config.sources[id];
-    if (!settings || id === 'vtj') continue;
-    const adapter = await createAdapter(configOf(id, settings), vtj);
+  for (const [id, adapterConfig] of configs) {
+    if (id === 'vtj') continue;
+    const adapter = await createAdapter(adapterConfig, vtj);
     opened.push(adapter);
-    adapters.set(id, adapter);
+    adapters.set(id, telemetry ? instrumentAdapter(adapter, telemetry) : adapter);
   }
   const app = createSubgraphApp(config.name, {
     logger: deps.logger.child({ component: 'subgraph' }),
     internalKey: config.internalKey,
     ...(deps.clock ? { clock: deps.clock } : {}),
     adapters,
+    ...(telemetry ? { telemetry } : {}),
   });
   return listenSubgraph(app, config.server, deps, () => true);
 }
@@ -240,9 +234,17 @@ export function emulatorAddressLines(emulators: RegionEmulators): string[] {
   return [...emulators].map(([id, e]) => `SOURCE_ADDRESS_${envInstance(id)}=${e.address}`);
 }
 
-function timeoutsOf(sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>): Partial<Record<InstanceId, number>> {
-  const out: Partial<Record<InstanceId, number>> = {};
-  for (const [id, s] of Object.entries(sources) as [InstanceId, SourceSettings][]) if (s.timeoutMs !== undefined) out[id] = s.timeoutMs;
+/** The adapters' settings of each source (adapters/sources.ts) from the service configuration, X-Road ids parsed. */
+function adapterSettingsOf(
+  sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>,
+): Partial<Record<InstanceId, AdapterSourceSettings>> {
+  const out: Partial<Record<InstanceId, AdapterSourceSettings>> = {};
+  for (const [id, { xroad, ...rest }] of Object.entries(sources) as [InstanceId, SourceSettings][]) {
+    // config.ts has checked both ids' shape; the parsers cannot fail on them.
+    const client = xroad && parseXRoadClient(xroad.client);
+    const service = xroad && parseXRoadService(xroad.service);
+    out[id] = { ...rest, ...(client && service ? { xroad: { client, service, protocolVersion: xroad!.protocolVersion } } : {}) };
+  }
   return out;
 }
 
