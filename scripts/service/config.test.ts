@@ -112,8 +112,15 @@ describe('loadServiceConfig', () => {
     if (config.role !== 'municipality') throw new Error('unreachable');
     expect(Object.keys(config.sources)).toEqual(['lifecare-askola', 'proconsona-askola', 'vtj']);
     expect(config.sources.vtj?.xroad).toEqual({
-      client: 'FI/GOV/0245437-2/regiongraph',
-      service: 'FI/GOV/0245439-9/VTJkysely/HenkilotunnuskyselyV1/v1',
+      client: { xRoadInstance: 'FI', memberClass: 'GOV', memberCode: '0245437-2', subsystemCode: 'regiongraph' },
+      service: {
+        xRoadInstance: 'FI',
+        memberClass: 'GOV',
+        memberCode: '0245439-9',
+        subsystemCode: 'VTJkysely',
+        serviceCode: 'HenkilotunnuskyselyV1',
+        serviceVersion: 'v1',
+      },
       protocolVersion: '4.0',
     });
   });
@@ -222,10 +229,8 @@ describe('loadServiceConfig', () => {
     ).toBe(
       'expected sources.vtj.xroad.client (XROAD_CLIENT) as an X-Road client id INSTANCE/CLASS/CODE/SUBSYSTEM, received "FI/GOV/0245437-2"',
     );
-    expect(
-      error(() => load('region', { env: { ...ALL_SOURCES, XROAD_CLIENT: 'FI/GOV/0245437-2/rg', XROAD_SERVICE: 'FI/GOV/1/VTJ' } })),
-    ).toBe(
-      'expected sources.vtj.xroad.service (XROAD_SERVICE) as an X-Road service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE[/VERSION], received "FI/GOV/1/VTJ"',
+    expect(error(() => load('region', { env: { ...ALL_SOURCES, XROAD_CLIENT: 'FI/GOV/0245437-2/rg', XROAD_SERVICE: 'FI/GOV/1' } }))).toBe(
+      'expected sources.vtj.xroad.service (XROAD_SERVICE) as an X-Road service id INSTANCE/CLASS/CODE[/SUBSYSTEM]/SERVICE[/VERSION], received "FI/GOV/1"',
     );
     const files = { '/srv/cert.pem': PEM };
     expect(error(() => load('region', { env: { ...ALL_SOURCES, SOURCE_TLS_CERT_FILE_VTJ: 'cert.pem' }, files }))).toBe(

@@ -12,10 +12,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeEmulators, startEmulators } from '../../adapters/emulators.ts';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
 import { createAdapter, createSources, sourceConfigs } from '../../adapters/sources.ts';
-import type { RegionSources, SourceSettings as AdapterSourceSettings } from '../../adapters/sources.ts';
-import { parseXRoadClient, parseXRoadService } from '../../adapters/wire/xroad.ts';
+import type { RegionSources } from '../../adapters/sources.ts';
 import { createVtjAdapter } from '../../adapters/vtj/index.ts';
-import { INSTANCES } from '../../domain/region.ts';
 import type { InstanceId } from '../../domain/region.ts';
 import type { PersonDirectory, SourceAdapter, VtjAdapter } from '../../domain/sourceAdapter.ts';
 import { helsinkiToday, systemClock } from '../../domain/time.ts';
@@ -41,7 +39,6 @@ import type {
   MunicipalityServiceConfig,
   RegionServiceConfig,
   ServerSettings,
-  SourceSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
 import { instrumentAdapter, instrumentVtj } from '../../telemetry/index.ts';
@@ -133,7 +130,7 @@ export async function startRegionService(
   // The database first: opening PGlite blocks the event loop for seconds (see scripts/region.ts).
   const database = lifecycle.add('database', await openDatabase(config.database), (d) => d.close());
   const store = await PersonIndexStore.open(database);
-  const sources = lifecycle.add('adapters', await createSources({ instances: adapterSettingsOf(config.sources), clock }), (s) => s.close());
+  const sources = lifecycle.add('adapters', await createSources({ instances: config.sources, clock }), (s) => s.close());
   const { telemetry } = deps;
   // Every source call traced and counted: the index's listings, the statistics' reads and the subgraph's VTJ reads.
   const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
@@ -188,7 +185,7 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
 export async function startMunicipalityService(config: MunicipalityServiceConfig, deps: ServiceDeps): Promise<RunningSubgraphService> {
   const { lifecycle } = deps;
   const clock = deps.clock ?? systemClock;
-  const configs = sourceConfigs({ instances: adapterSettingsOf(config.sources), clock });
+  const configs = sourceConfigs({ instances: config.sources, clock });
   const opened: { close(): Promise<void> }[] = [];
   lifecycle.add('adapters', opened, (all) => Promise.allSettled(all.map((a) => a.close())));
   let vtj: (VtjAdapter & PersonDirectory) | undefined;
@@ -232,20 +229,6 @@ export async function startEmulatorsService(config: EmulatorsServiceConfig, deps
 /** The environment lines pointing a region or municipality service at these emulators. */
 export function emulatorAddressLines(emulators: RegionEmulators): string[] {
   return [...emulators].map(([id, e]) => `SOURCE_ADDRESS_${envInstance(id)}=${e.address}`);
-}
-
-/** The adapters' settings of each source (adapters/sources.ts) from the service configuration, X-Road ids parsed. */
-function adapterSettingsOf(
-  sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>,
-): Partial<Record<InstanceId, AdapterSourceSettings>> {
-  const out: Partial<Record<InstanceId, AdapterSourceSettings>> = {};
-  for (const [id, { xroad, ...rest }] of Object.entries(sources) as [InstanceId, SourceSettings][]) {
-    // config.ts has checked both ids' shape; the parsers cannot fail on them.
-    const client = xroad && parseXRoadClient(xroad.client);
-    const service = xroad && parseXRoadService(xroad.service);
-    out[id] = { ...rest, ...(client && service ? { xroad: { client, service, protocolVersion: xroad!.protocolVersion } } : {}) };
-  }
-  return out;
 }
 
 async function openStores(database: Database, config: RegionServiceConfig | ListsServiceConfig): Promise<AccessStores> {
