@@ -5,7 +5,10 @@
  * failed start or a stop closes them in reverse order.
  */
 import { loadUnitRegister } from '../subgraphs/lists/unitRegister.ts';
-import { StatisticsService, parseStatisticsConfig, personPagesFromStore } from '../subgraphs/region/statistics/index.ts';
+import { parseStatisticsConfig } from '../subgraphs/region/statistics/index.ts';
+import { startRegionWork } from '../subgraphs/region/work.ts';
+import type { RegionWork } from '../subgraphs/region/work.ts';
+import { parseLeaderConfig } from '../subgraphs/database/leader.ts';
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
@@ -19,8 +22,7 @@ import type { Clock } from '../domain/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
 import { createGateway } from '../gateway/server.ts';
-import { PersonIndex, PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
-import { locatorFromPersonIndex } from '../subgraphs/region/locator.ts';
+import { PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
 import { startSubgraphs } from '../subgraphs/services.ts';
 import { InternalKey } from '../contract/internalToken.ts';
 import type { RunningSubgraphs } from '../subgraphs/services.ts';
@@ -87,10 +89,10 @@ export interface SubgraphSources {
 export interface RunningRegionServices {
   readonly emulators: RegionEmulators;
   readonly sources: RegionSources;
-  readonly index: PersonIndex;
+  /** The person index and statistics, run by whichever replica is the leader (subgraphs/region/work.ts). */
+  readonly work: RegionWork;
   readonly store: PersonIndexStore;
   readonly database: Database;
-  readonly statistics: StatisticsService;
   /** Resolves when the statistics' first refresh has ended (started after the index was built). */
   readonly statisticsDone: Promise<unknown>;
   readonly subgraphs: RunningSubgraphs;
@@ -141,37 +143,26 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   );
   phase('adapters');
 
-  const index = lifecycle.add(
-    'person index',
-    new PersonIndex({
+  // The person index and the analysts' counts, run by the leader only (here always: PGlite, or the first replica).
+  const work = lifecycle.add(
+    'region work',
+    await startRegionWork({
+      database: db,
       store,
-      adapters: [...sources.adapters.values()],
-      clock,
-      scheduler: systemScheduler,
-      logger: log('person-index'),
-      ...parsePersonIndexConfig(env),
-    }),
-    (i) => i.stop(),
-  );
-  // Resolves when every source has been listed once (or failed once; /readyz tells which).
-  await index.start();
-  phase('personIndex');
-
-  // Analysts' counts: computed from the sources after the index is built, then on STATISTICS_REFRESH_MS.
-  const statistics = lifecycle.add(
-    'statistics',
-    new StatisticsService({
-      persons: personPagesFromStore(store),
       adapters: sources.adapters,
       clock,
       scheduler: systemScheduler,
-      logger: log('statistics'),
-      indexStatus: async () => (await index.status()).sources,
-      ...parseStatisticsConfig(env),
+      logger: log('region-work'),
+      personIndex: parsePersonIndexConfig(env),
+      statistics: parseStatisticsConfig(env),
+      leader: parseLeaderConfig(env),
     }),
-    (s) => s.stop(),
+    (w) => w.stop(),
   );
-  const statisticsDone = statistics.start();
+  // Resolves when every source has been listed once (or failed once; /readyz tells which).
+  await work.settled();
+  phase('personIndex');
+  const statisticsDone = work.statisticsSettled();
 
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
   const internalKey = options.internalKey ?? InternalKey.generate();
@@ -181,7 +172,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
     await startSubgraphs({
       adapters: read.adapters,
       vtj: read.vtj,
-      locator: locatorFromPersonIndex(index),
+      locator: work.locator,
       logger: log('subgraphs'),
       clock,
       internalKey,
@@ -189,13 +180,13 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
       database: db,
       emergencyAccess: parseEmergencyAccessConfig(env),
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
-      statistics,
+      statistics: work.statistics,
       units: loadUnitRegister(options.fixturesDir),
     }),
     (s) => s.close(),
   );
   phase('subgraphs');
-  return { emulators, sources, index, store, database: db, statistics, statisticsDone, subgraphs, internalKey, startMs };
+  return { emulators, sources, work, store, database: db, statisticsDone, subgraphs, internalKey, startMs };
 }
 
 /** Starts everything (startRegionServices, then the gateway); on failure the caller stops the lifecycle (which closes whatever started). */
@@ -206,7 +197,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...options,
     ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}),
   });
-  const { index, subgraphs, emulators, database: db, internalKey } = services;
+  const { work, subgraphs, emulators, database: db, internalKey } = services;
 
   // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.
   const exampleHetu = EXAMPLE_HETU;
@@ -223,7 +214,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     server: config.server,
     ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
     engine: config.engine,
-    readyChecks: { personIndex: () => index.ready },
+    readyChecks: { personIndex: () => work.ready() },
     examples: { today: helsinkiToday(options.clock ?? systemClock) },
     auth: config.auth,
     internalKey,
@@ -233,5 +224,5 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
+  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => work.ready(), exampleHetu, emulators, subgraphs, database: db };
 }

@@ -233,12 +233,12 @@ describe('StatisticsService', () => {
     expect(log).toContain('statistics refresh failed');
   });
 
-  it('refreshes after start, then on the interval (default 10 min) until stopped', async () => {
+  it('walks after start, then on the safety-net interval (default 6 h) until stopped', async () => {
     const { region } = population();
     const { svc, scheduler } = service(region);
     const first = await svc.start();
     expect(first?.complete).toBe(true);
-    expect([...scheduler.pending.values()].map((t) => t.ms)).toEqual([600_000]);
+    expect([...scheduler.pending.values()].map((t) => t.ms)).toEqual([21_600_000]);
     region.put(syntheticHetu(600), 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES'] });
     scheduler.fireAll();
     await new Promise((r) => setTimeout(r, 10));
@@ -300,9 +300,9 @@ describe('publish', () => {
 });
 
 describe('parseStatisticsConfig', () => {
-  it('defaults to a 10-minute interval and refuses unusable values', async () => {
+  it('defaults to a 6-hour safety-net walk and refuses unusable values', async () => {
     const { parseStatisticsConfig, StatisticsConfigError } = await import('./config.ts');
-    expect(parseStatisticsConfig({})).toEqual({ intervalMs: 600_000, batchSize: 50, concurrency: 8 });
+    expect(parseStatisticsConfig({})).toEqual({ intervalMs: 21_600_000, batchSize: 50, concurrency: 8 });
     expect(parseStatisticsConfig({ STATISTICS_REFRESH_MS: '60000', STATISTICS_CONCURRENCY: '2' })).toMatchObject({
       intervalMs: 60_000,
       concurrency: 2,
