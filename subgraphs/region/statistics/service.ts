@@ -27,6 +27,7 @@ import type { Scheduler } from '../../server/scheduler.ts';
 import { Contributions } from './contributions.ts';
 import type { StatisticsCounts } from './counters.ts';
 import type { IndexedPerson, PersonPages } from './indexPages.ts';
+import type { PolledSource } from '../personIndex/personIndex.ts';
 
 /** A source whose data the counts lack (wholly or partly), and why (an adapter error code). */
 export interface UnavailableSource {
@@ -60,14 +61,8 @@ export interface StatisticsSnapshot {
   readonly sources: readonly SourceCurrency[];
 }
 
-/** One source's listing as the person index saw it (personIndex.ts PolledSource). */
-export interface ChangedPersons {
-  readonly instance: InstanceId;
-  readonly full: boolean;
-  readonly startedMs: number;
-  readonly listed: readonly { readonly hetu: string; readonly changedAtMs: number | null }[];
-  readonly removed: readonly string[];
-}
+/** One source's listing as the person index saw it. Holds identity codes: never log it. */
+export type ChangedPersons = PolledSource;
 
 /** The index's state of one source, as far as the statistics need it. */
 export interface IndexSourceState {
