@@ -38,6 +38,8 @@ export interface LagReport {
 /** How long a round may wait for the change to be published before the scenario fails. */
 const ROUND_TIMEOUT_MS = 5 * 60_000;
 const SIPOO = '753';
+/** The index's default poll interval, which these measurements use. */
+const POLL_MS = 30_000;
 
 /** Runs the scenario: `npm run bench -- --scenario lag [--persons N] [--fixtures DIR] [--rounds N]`. */
 export async function runLagScenario(options: BenchOptions, log: (line: string) => void): Promise<LagReport> {
@@ -72,6 +74,8 @@ export async function runLagScenario(options: BenchOptions, log: (line: string) 
     };
     const lagsMs: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
+      // Rounds start at different points of the poll cycle (a round ends just after a poll): 0, 7, 14… s later.
+      await new Promise((r) => setTimeout(r, (round * 7_000) % POLL_MS));
       const before = await sipooAppointments();
       const changedAt = Date.now();
       if (!mediatri.hooks.addAppointment(changedAt)) throw new Error('expected a Sipoo patient with an appointment, received none');
@@ -94,7 +98,7 @@ export async function runLagScenario(options: BenchOptions, log: (line: string) 
       firstWalkMs,
       personsInMemory: status.statistics.personsInMemory,
       rssMB: Math.round(process.memoryUsage().rss / 1e6),
-      pollIntervalMs: 30_000,
+      pollIntervalMs: POLL_MS,
       lagsMs,
       maxLagMs: sorted.at(-1) ?? 0,
       medianLagMs: sorted[Math.floor(sorted.length / 2)] ?? 0,

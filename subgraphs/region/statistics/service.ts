@@ -116,6 +116,9 @@ export interface StatisticsServiceOptions {
  */
 const DEFAULTS = { intervalMs: 6 * 3_600_000, pageSize: 1_000, batchSize: 50, concurrency: 8, overlapMs: 120_000 };
 
+/** Pause before walking again when no walk has completed yet (the first failed as a whole). */
+const FIRST_WALK_RETRY_MS = 60_000;
+
 /** Codes that mean the source itself could not be asked (not one person's records). */
 const SOURCE_DOWN = new Set(['SOURCE_UNAVAILABLE', 'SOURCE_ERROR', 'NOT_CONFIGURED']);
 
@@ -223,7 +226,9 @@ export class StatisticsService {
       this.cancelTimer();
       this.refreshing = this.run().finally(() => {
         this.refreshing = undefined;
-        if (this.running) this.timer = this.opts.scheduler.schedule(() => void this.refresh(), this.opts.intervalMs);
+        // Until one walk has completed nothing is counted: try again within a minute, not after the safety net's hours.
+        const wait = this.walk === null ? Math.min(this.opts.intervalMs, FIRST_WALK_RETRY_MS) : this.opts.intervalMs;
+        if (this.running) this.timer = this.opts.scheduler.schedule(() => void this.refresh(), wait);
       });
     }
     return this.refreshing;
