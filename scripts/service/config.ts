@@ -34,6 +34,8 @@ import type { DatabaseConfig } from '../../subgraphs/database/config.ts';
 import { PersonIndexConfigError, parsePersonIndexConfig } from '../../subgraphs/region/personIndex/config.ts';
 import type { PersonIndexConfig } from '../../subgraphs/region/personIndex/config.ts';
 import { StatisticsConfigError, parseStatisticsConfig } from '../../subgraphs/region/statistics/config.ts';
+import { LeaderConfigError, parseLeaderConfig } from '../../subgraphs/database/leader.ts';
+import type { LeaderConfig } from '../../subgraphs/database/leader.ts';
 import type { StatisticsConfig } from '../../subgraphs/region/statistics/config.ts';
 import { DEFAULT_FIXTURES_DIR, parseSourceTimeouts } from '../startConfig.ts';
 import { CONFIG_FILE_ENV, SETTING_BY_ENV, SETTING_BY_KEY, envInstance, envNameIsKnown } from './settings.ts';
@@ -83,7 +85,7 @@ export interface RegionServiceConfig extends BaseServiceConfig {
   readonly database: DatabaseConfig;
   readonly personIndex: PersonIndexConfig;
   readonly statistics: StatisticsConfig;
-  readonly leader: { readonly retryMs: number };
+  readonly leader: LeaderConfig;
   readonly emergencyAccess: EmergencyAccessConfig;
   /** VTJ and every record instance. */
   readonly sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>;
@@ -327,6 +329,7 @@ class Values {
         err instanceof DatabaseConfigError ||
         err instanceof PersonIndexConfigError ||
         err instanceof StatisticsConfigError ||
+        err instanceof LeaderConfigError ||
         err instanceof InternalKeyError ||
         err instanceof RangeError
       ) {
@@ -411,7 +414,7 @@ function assemble(role: ServiceRole, name: string | undefined, values: Values, c
         database: parseDatabaseConfig(values.env),
         personIndex: parsePersonIndexConfig(values.env),
         statistics: parseStatisticsConfig(values.env),
-        leader: { retryMs: values.integer('LEADER_RETRY_MS', 2_000, 100, 600_000) },
+        leader: parseLeaderConfig(values.env),
         emergencyAccess: parseEmergencyAccessConfig(values.env),
         sources: sources(
           values,

@@ -43,8 +43,8 @@ import type {
 import { envInstance } from './settings.ts';
 import { instrumentAdapter, instrumentVtj } from '../../telemetry/index.ts';
 import type { Telemetry } from '../../telemetry/index.ts';
-import { startIndexAndStatistics } from './regionWork.ts';
-import type { RegionWork } from './regionWork.ts';
+import { startRegionWork } from '../../subgraphs/region/work.ts';
+import type { RegionWork } from '../../subgraphs/region/work.ts';
 
 /** What every builder is handed besides its configuration. */
 export interface ServiceDeps {
@@ -137,8 +137,8 @@ export async function startRegionService(
   const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
   const work = lifecycle.add(
     'region work',
-    // H3: startRegionWork({ database, store, adapters, clock, scheduler, logger, personIndex, statistics, leader: config.leader }).
-    startIndexAndStatistics({
+    // Index polling and statistics run on the leader replica only (a PostgreSQL advisory lock; PGlite: always leader).
+    await startRegionWork({
       database,
       store,
       adapters,
@@ -147,6 +147,7 @@ export async function startRegionService(
       logger: deps.logger,
       personIndex: config.personIndex,
       statistics: config.statistics,
+      leader: config.leader,
     }),
     (w) => w.stop(),
   );
@@ -160,7 +161,7 @@ export async function startRegionService(
     statistics: work.statistics,
     ...(telemetry ? { telemetry } : {}),
   });
-  telemetry?.metrics.watchPersonIndex(async () => (await work.locator.status()).map((s) => ({ ...s })));
+  watchRegionWork(telemetry, work);
   const running = await listenSubgraph(app, config.server, deps, () => work.ready());
   return { ...running, work, sources, database };
 }
@@ -257,4 +258,10 @@ function urlOf(app: FastifyInstance, host: string, path: string): string {
   const port = typeof address === 'object' && address ? address.port : 0;
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${h}:${port}${path}`;
+}
+
+/** The person index's lag per source and the statistics' lag as gauges read at scrape time (no-op without telemetry). */
+export function watchRegionWork(telemetry: Telemetry | undefined, work: RegionWork): void {
+  telemetry?.metrics.watchPersonIndex(() => work.locator.status());
+  telemetry?.metrics.watchStatisticsLag(async () => (await work.status()).statistics.lagSeconds);
 }

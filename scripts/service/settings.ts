@@ -243,10 +243,24 @@ const ROWS: readonly Row[] = [
     ['region'],
     'full re-listing interval (0: only at start)',
   ],
-  ['statistics.refreshMs', 'STATISTICS_REFRESH_MS', 'integer', '600000', ['region'], 'pause between statistics refreshes'],
+  [
+    'statistics.refreshMs',
+    'STATISTICS_REFRESH_MS',
+    'integer',
+    '21600000',
+    ['region'],
+    'pause between full walks over every indexed person (the safety net: changes are applied from every index poll)',
+  ],
   ['statistics.batchSize', 'STATISTICS_BATCH_SIZE', 'integer', '50', ['region'], 'persons per statistics read'],
   ['statistics.concurrency', 'STATISTICS_CONCURRENCY', 'integer', '8', ['region'], 'statistics reads under way at once'],
-  ['leader.retryMs', 'LEADER_RETRY_MS', 'integer', '2000', ['region'], "how often a follower tries to take the leader's lock"],
+  [
+    'leader.retryMs',
+    'LEADER_RETRY_MS',
+    'integer',
+    '5000',
+    ['region'],
+    "how often a follower tries the leader's lock (and reloads the published statistics and readiness), and the leader checks its lock connection",
+  ],
 
   // The sources.
   ['sources.timeoutMs', 'SOURCE_TIMEOUT_MS', 'integer', '5000', SOURCE_ROLES, "every source's timeout"],

@@ -16,6 +16,7 @@ import { suppressBreakdown, suppressCount } from '../../access/aggregates.ts';
 import type { PublishedCount } from '../../access/aggregates.ts';
 import { CARE_AREAS, SERVICE_TASKS } from '../../../contract/identity.ts';
 import type { StatisticsCounts } from './counters.ts';
+import type { StatisticsSnapshot } from './service.ts';
 
 export type HealthCareArea = Exclude<CareArea, 'SOCIAL'>;
 const HEALTH_AREAS: readonly HealthCareArea[] = ['PRIMARY_HEALTH', 'ORAL_HEALTH'];
@@ -133,4 +134,23 @@ export function select(p: PublishedStatistics, f: StatisticsFilter): PublishedSt
     ),
     multiAreaClients: p.multiAreaClients.filter(inMunicipality),
   };
+}
+
+/**
+ * What analysts are served, on every replica: the published (suppressed)
+ * cells and how current they are. The leader stores this in the database
+ * for the other replicas (store.ts); it holds no count below 5 and no
+ * personal data.
+ */
+export interface ServedStatistics extends Pick<
+  StatisticsSnapshot,
+  'updatedAt' | 'durationMs' | 'complete' | 'unavailable' | 'currentAsOf' | 'sources'
+> {
+  readonly cells: PublishedStatistics;
+}
+
+/** A snapshot of the counters as served: every cell suppressed once. */
+export function served(s: StatisticsSnapshot): ServedStatistics {
+  const { updatedAt, durationMs, complete, unavailable, currentAsOf, sources } = s;
+  return { cells: publish(s.counts), updatedAt, durationMs, complete, unavailable, currentAsOf, sources };
 }
