@@ -236,7 +236,19 @@ export function imageModel(files: DeployFiles, root: string, problems: string[])
  * imports, `new URL('./x', import.meta.url)` files) and the packages it
  * imports, followed through every project file it reaches.
  */
-export function importClosure(root: string, entry: string): { files: Set<string>; packages: Set<string> } {
+export function importClosure(root: string, entry: string): { files: ReadonlySet<string>; packages: ReadonlySet<string> } {
+  const key = `${root}\0${entry}`;
+  const known = closures.get(key);
+  if (known) return known;
+  const found = followImports(root, entry);
+  closures.set(key, found);
+  return found;
+}
+
+/** Closures already followed (the sources do not change while the tests run; each check calls it again). */
+const closures = new Map<string, { files: ReadonlySet<string>; packages: ReadonlySet<string> }>();
+
+function followImports(root: string, entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const queue = [entry];
@@ -520,6 +532,24 @@ export function configuredPorts(config: ServiceConfig): number[] {
  * files read from its mounts only. Throws what the loader throws.
  */
 export function loadContainerConfig(container: Container, image: ImageModel): ServiceConfig {
+  // Each check loads some thirty containers, most of them unchanged by a tampered copy: loaded once per input.
+  const key = JSON.stringify([container.argv, [...container.env], [...container.mounts], image.env, image.workdir]);
+  const known = loaded.get(key);
+  if (known && 'config' in known) return known.config;
+  if (known) throw known.error;
+  try {
+    const config = loadUncached(container, image);
+    loaded.set(key, { config });
+    return config;
+  } catch (error) {
+    loaded.set(key, { error });
+    throw error;
+  }
+}
+
+const loaded = new Map<string, { config: ServiceConfig } | { error: unknown }>();
+
+function loadUncached(container: Container, image: ImageModel): ServiceConfig {
   const env: Record<string, string> = { ...image.env };
   for (const [k, v] of container.env) env[k] = v ?? standIn(k);
   const readFile = (path: string): string => {
