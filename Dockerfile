@@ -45,7 +45,9 @@ USER 1000:1000
 # Gateway 4000, subgraph services 4001 (each in its own container), emulators from 4100.
 EXPOSE 4000 4001
 
-# Liveness only (/healthz: the process answers); the image has no curl, so Node's fetch.
+# Liveness only (/healthz: the process answers); the image has no curl, so Node's fetch. It knows the port
+# from GATEWAY_PORT or SERVICE_PORT only (else 4000): compose gives every service a check on its configured
+# port (the emulators, which have no HTTP route, one on their ports), Kubernetes uses its probes.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.GATEWAY_PORT||process.env.SERVICE_PORT||'4000')+'/healthz').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 

@@ -154,6 +154,14 @@ describe('the packaging', () => {
     );
   });
 
+  it('reports a compose service without a healthcheck on its configured port', () => {
+    const problems = checkDeploy(tampered('compose.yaml', /(\n {2}lists:\n(?: {4}.*\n)+)/, '$1    healthcheck:\n      disable: true\n'));
+    expect(problems).toContain(
+      "compose.yaml: lists: expected a healthcheck on its configured port (the image's knows only GATEWAY_PORT and SERVICE_PORT), received none",
+    );
+    expect(problems).toContain('compose.yaml: gateway-1: waits for lists to be healthy, which has no healthcheck');
+  });
+
   it('reports compose and Kubernetes running different services', () => {
     const problems = checkDeploy(tampered('compose.yaml', /\n {2}pukkila:\n(?: {4}.*\n)+/, '\n'));
     expect(problems).toContain('compose.yaml: no service runs municipality pukkila, which deploy/k8s/ runs');

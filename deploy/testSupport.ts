@@ -629,7 +629,7 @@ export function checkDeploy(files: DeployFiles, root = ROOT): string[] {
     if (config) configs.set(c, config);
   }
   checkKubernetes(objects, k8s, configs, image, served, problems);
-  checkCompose(files, compose, configs, image, problems);
+  checkCompose(files, compose, configs, problems);
 
   // Compose and Kubernetes run the same services (compose's emulators stand in for the legacy systems Kubernetes reaches).
   const keys = (cs: readonly Container[]): string[] => cs.map(serviceKey).filter((k): k is string => k !== undefined && k !== 'emulators');
@@ -983,7 +983,6 @@ function checkCompose(
   files: DeployFiles,
   containers: readonly Container[],
   configs: ReadonlyMap<Container, ServiceConfig>,
-  image: ImageModel,
   problems: string[],
 ): void {
   const f = 'compose.yaml';
@@ -996,10 +995,16 @@ function checkCompose(
     for (const [dep, how] of deps) {
       const target = services[dep];
       if (!target) problems.push(`${f}: ${name}: depends on ${dep}, which is no service`);
-      else if (how.condition === 'service_healthy' && !target.healthcheck && !(containers.some((c) => c.name === dep) && image.healthcheck))
+      else if (how.condition === 'service_healthy' && (!target.healthcheck || asRecord(target.healthcheck).disable === true))
         problems.push(`${f}: ${name}: waits for ${dep} to be healthy, which has no healthcheck`);
     }
   }
+  // The image's HEALTHCHECK knows only GATEWAY_PORT / SERVICE_PORT from the environment, not a port from the file.
+  for (const c of containers)
+    if (c.probes.length === 0 && c.argv[0] !== 'emulators')
+      problems.push(
+        `${f}: ${c.name}: expected a healthcheck on its configured port (the image's knows only GATEWAY_PORT and SERVICE_PORT), received none`,
+      );
   const byKey = (key: string): Container[] => containers.filter((c) => serviceKey(c) === key);
   const gateways = byKey('gateway');
   if (gateways.length < 2) problems.push(`${f}: expected two gateways, received ${gateways.length}`);
