@@ -1,7 +1,7 @@
 /**
  * Layer rules and import cycles (run by `npm run lint`; see README, "Layers and the linter").
  *
- * Paths are those of the layered layout (domain/, contract/, adapters/, schema/, subgraphs/,
+ * Paths are those of the layered layout (domain/, contract/, adapters/, schema/, telemetry/, subgraphs/,
  * gateway/, migration/, fixtures/generator/, and the composition roots scripts/, bench/, test/).
  *
  * Tests are exempt from the layer rules: a `*.test.ts` file, or a test helper (a file named
@@ -72,17 +72,23 @@ module.exports = {
     ),
     layer('schema-imports-domain-only', 'schema/', ['domain/'], 'schema/ (the federated schema) may import domain/ only.'),
     layer(
+      'telemetry-imports-domain-only',
+      'telemetry/',
+      ['domain/'],
+      'telemetry/ (traces, metrics, source-call decorators) may import domain/ only; gateway/, subgraphs/ and the composition roots import it.',
+    ),
+    layer(
       'subgraphs-layer',
       'subgraphs/',
-      ['domain/', 'contract/', 'schema/'],
-      'subgraphs/ may import domain/, contract/, schema/ — not adapters/ (sources reach a subgraph through the ' +
+      ['domain/', 'contract/', 'schema/', 'telemetry/'],
+      'subgraphs/ may import domain/, contract/, schema/, telemetry/ — not adapters/ (sources reach a subgraph through the ' +
         'SourceAdapter contract, wired in scripts/), gateway/, migration/, fixtures/, scripts/, bench/, test/.',
     ),
     layer(
       'gateway-layer',
       'gateway/',
-      ['domain/', 'contract/', 'schema/'],
-      'gateway/ may import domain/, contract/, schema/ — not subgraphs/ or adapters/ (it talks to subgraphs over HTTP).',
+      ['domain/', 'contract/', 'schema/', 'telemetry/'],
+      'gateway/ may import domain/, contract/, schema/, telemetry/ — not subgraphs/ or adapters/ (it talks to subgraphs over HTTP).',
     ),
     layer(
       'migration-layer',

@@ -6,6 +6,17 @@ import type { AdapterError, RecordIssue } from './errors.ts';
 import type { Instant, IsoDate, SourceRecords, VtjPerson } from './model.ts';
 import type { InstanceId, Product } from './region.ts';
 
+/**
+ * Whose read it is, for sources that log their callers (VTJ through X-Road:
+ * `userId` and `issue`). `userId` is the caller's token subject, never an
+ * identity code; `issue` the request id that ties the call to the audit log.
+ * Absent for reads no person asked for (person index, statistics).
+ */
+export interface ReadCaller {
+  readonly userId: string;
+  readonly issue?: string;
+}
+
 export interface ReadOptions {
   /** Years whose fees to read (interfaces that ask per year); default: the current year and two before. */
   readonly feeYears?: readonly number[];
@@ -13,6 +24,8 @@ export interface ReadOptions {
   readonly appointmentsFrom?: IsoDate;
   readonly appointmentsTo?: IsoDate;
   readonly signal?: AbortSignal;
+  /** Whose read it is (VTJ's X-Road headers); absent for system reads. */
+  readonly caller?: ReadCaller;
 }
 
 /** One person's read from one instance: what could be read, plus per-record issues. */
@@ -58,13 +71,16 @@ export interface SourceAdapter {
   close(): Promise<void>;
 }
 
+/** What a VTJ read takes: a signal, and whose read it is (X-Road's userId and issue). */
+export type VtjReadOptions = Pick<ReadOptions, 'signal' | 'caller'>;
+
 /** VTJ answers with basic data, not records. */
 export type VtjSlot = VtjPerson | null | AdapterError;
 
 export interface VtjAdapter {
   readonly instance: 'vtj';
   /** One slot per code: the person, null when VTJ has no such person, or the error. */
-  readPersons(hetus: readonly string[], options?: { signal?: AbortSignal }): Promise<VtjSlot[]>;
+  readPersons(hetus: readonly string[], options?: VtjReadOptions): Promise<VtjSlot[]>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,9 @@ import { SUBGRAPH_BAD_RESPONSE, SUBGRAPH_UNAVAILABLE, SubgraphDataSource } from 
 import type { Fetcher, FetcherResponse } from './fetcher.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import Fastify from 'fastify';
+import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createTelemetry } from '../telemetry/index.ts';
 
 const answer =
   (status: number, body: string, seen?: { url: string; init: unknown }[]): Fetcher =>
@@ -33,6 +36,44 @@ const process = (source: SubgraphDataSource) =>
   } as never);
 
 describe('SubgraphDataSource', () => {
+  it('with telemetry: a client span per call, its context sent as traceparent, the call counted by outcome and code', async () => {
+    const spans = new InMemorySpanExporter();
+    const telemetry = createTelemetry({ serviceName: 'region-graph-test', spanExporter: spans });
+    try {
+      const seen: { url: string; init: unknown }[] = [];
+      const body = '{"data":null,"errors":[{"message":"No.","extensions":{"code":"FORBIDDEN"}}]}';
+      const source = new SubgraphDataSource('lists', 'http://lists/graphql', answer(200, body, seen), telemetry);
+      const parent = telemetry.tracer.startSpan('gateway.fetch');
+      await context.with(trace.setSpan(context.active(), parent), () => process(source));
+      parent.end();
+      const [call] = spans.getFinishedSpans();
+      const { traceId, spanId } = call!.spanContext();
+      expect(call!.parentSpanId).toBe(parent.spanContext().spanId);
+      expect((seen[0]!.init as { headers: Record<string, string> }).headers).toEqual({
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        'x-request-id': 'r-1',
+        traceparent: `00-${traceId}-${spanId}-01`,
+      });
+      expect([call!.name, call!.attributes, call!.status]).toEqual([
+        'subgraph lists',
+        {
+          'regiongraph.subgraph': 'lists',
+          'http.request.method': 'POST',
+          'http.response.status_code': 200,
+          'regiongraph.error_codes': ['FORBIDDEN'],
+          'regiongraph.subgraph.outcome': 'graphql_errors',
+        },
+        { code: 2, message: 'FORBIDDEN' },
+      ]);
+      const text = await telemetry.metrics.registry.metrics();
+      expect(text).toContain('regiongraph_subgraph_fetches_total{subgraph="lists",outcome="graphql_errors",service="region-graph-test"} 1');
+      expect(text).toContain('regiongraph_subgraph_fetch_errors_total{subgraph="lists",code="FORBIDDEN",service="region-graph-test"} 1');
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
   it('posts the operation as JSON with the request id and returns the GraphQL response', async () => {
     const seen: { url: string; init: unknown }[] = [];
     const source = new SubgraphDataSource('lists', 'http://lists/graphql', answer(200, '{"data":{"a":1}}', seen));

@@ -11,10 +11,13 @@
  * code and the subgraph's name, never the body.
  */
 import type { GraphQLDataSource } from '@apollo/gateway';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Identity } from '../contract/identity.ts';
 import { INTERNAL_TOKEN_HEADER } from '../contract/internalToken.ts';
 import { GraphQLError } from './graphql.ts';
 import type { Fetcher } from './fetcher.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 /** What the gateway knows of one request; passed to every subgraph call. */
 export interface GatewayContext {
@@ -45,9 +48,51 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     readonly name: string,
     readonly url: string,
     private readonly fetcher: Fetcher,
+    private readonly telemetry?: Telemetry,
   ) {}
 
   async process(options: ProcessOptions): Promise<SubgraphResponse> {
+    const { telemetry } = this;
+    if (!telemetry) return this.call(options);
+    // A client span per call, child of @apollo/gateway's gateway.fetch; its context goes to the subgraph as `traceparent`.
+    const span = telemetry.tracer.startSpan(`subgraph ${this.name}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'regiongraph.subgraph': this.name, 'http.request.method': 'POST' },
+    });
+    const started = performance.now();
+    try {
+      const response = await this.call(options, span);
+      this.finish(
+        telemetry,
+        span,
+        started,
+        response.errors ? 'graphql_errors' : 'ok',
+        response.errors?.map((e) => codeOf(e.extensions)) ?? [],
+      );
+      return response;
+    } catch (err) {
+      this.finish(telemetry, span, started, 'error', [codeOf((err as { extensions?: unknown }).extensions)]);
+      throw err;
+    }
+  }
+
+  private finish(telemetry: Telemetry, span: Span, started: number, outcome: string, codes: readonly string[]): void {
+    const { metrics } = telemetry;
+    metrics.subgraphFetches.inc({ subgraph: this.name, outcome });
+    metrics.subgraphFetchDuration.observe({ subgraph: this.name }, (performance.now() - started) / 1000);
+    const labels = codes.map((c) => metrics.code(c));
+    for (const code of labels) metrics.subgraphFetchErrors.inc({ subgraph: this.name, code });
+    if (labels.length > 0) {
+      const distinct = [...new Set(labels)];
+      span.setAttribute('regiongraph.error_codes', distinct);
+      // Codes only: a subgraph's error messages are its own and never copied into a span.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: distinct.join(' ') });
+    }
+    span.setAttribute('regiongraph.subgraph.outcome', outcome);
+    span.end();
+  }
+
+  private async call(options: ProcessOptions, span?: Span): Promise<SubgraphResponse> {
     const { request } = options;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -57,6 +102,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (typeof context?.requestId === 'string') headers[REQUEST_ID_HEADER] = context.requestId;
     // Signed per call: the token names this subgraph as its audience and lives 60 s at most.
     if (context?.internalToken) headers[INTERNAL_TOKEN_HEADER] = await context.internalToken(this.name);
+    if (span) this.telemetry?.inject(trace.setSpan(activeContext(), span), headers);
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
     let status: number;
     let text: string;
@@ -64,6 +110,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const response = await this.fetcher(this.url, { method: 'POST', headers, body });
       status = response.status;
       text = await response.text();
+      span?.setAttribute('http.response.status_code', status);
     } catch (err) {
       throw this.unavailable(err);
     }
@@ -91,6 +138,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       extensions: { code: SUBGRAPH_BAD_RESPONSE, serviceName: this.name },
     });
   }
+}
+
+/** The active OpenTelemetry context (named apart from the GraphQL context of `process`). */
+function activeContext(): ReturnType<typeof context.active> {
+  return context.active();
+}
+
+/** A GraphQL error's `extensions.code`, or INTERNAL_SERVER_ERROR. */
+function codeOf(extensions: unknown): string {
+  const code = (extensions as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
 /**

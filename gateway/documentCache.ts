@@ -27,6 +27,8 @@ export interface DocumentCacheOptions {
   readonly maxEntryBytes?: number;
   /** Most tokens one query text may have (a bound on parsing work); default 20 000. */
   readonly maxTokens?: number;
+  /** Told of every lookup, whether the text was kept (telemetry's cache hit rate). */
+  readonly onLookup?: (hit: boolean) => void;
 }
 
 export const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
@@ -54,6 +56,7 @@ export class DocumentCache {
   /** The prepared document of a query text, parsing and validating it on first sight (kept unless over the per-entry cap). */
   get(query: string): PreparedDocument {
     const hit = this.entries.get(query);
+    this.options.onLookup?.(hit !== undefined);
     if (hit) return hit;
     const prepared = this.prepare(query);
     this.entries.set(query, prepared, query.length * DOCUMENT_BYTES_PER_CHAR);

@@ -28,6 +28,7 @@ import { requiresFieldsOf } from './planning/requiresDepth.ts';
 import { DEFAULT_PLANNING_LIMITS, QueryPlans } from './queryPlans.ts';
 import type { PlannedOperation, PlanningLimits } from './queryPlans.ts';
 import { PLANNER_BUSY, QUERY_TOO_COMPLEX } from './errors.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 /** A GraphQL request as it arrives (POST body or GET parameters), not yet checked. */
 export interface GraphQLRequestBody {
@@ -88,6 +89,8 @@ export interface EngineOptions {
   readonly planning?: Partial<PlanningLimits>;
   /** Query texts each planning worker plans at start; default the saved GraphiQL examples. */
   readonly planWarmUp?: readonly string[];
+  /** Spans and metrics of subgraph calls, planning and the caches; absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 /** An override map naming a subgraph the supergraph does not have. */
@@ -108,7 +111,7 @@ export async function createEngine(options: EngineOptions): Promise<GatewayEngin
     const target = overrides.get(normaliseName(name)) ?? url;
     if (!target) throw new UnknownSubgraphError(`Expected a URL for subgraph ${name}, received none from the supergraph or the overrides.`);
     subgraphs.set(name, target);
-    serviceMap[name] = new SubgraphDataSource(name, target, options.fetcher);
+    serviceMap[name] = new SubgraphDataSource(name, target, options.fetcher, options.telemetry);
   }
   const unknown = [...overrides.keys()].filter((n) => ![...subgraphs.keys()].some((s) => normaliseName(s) === n));
   if (unknown.length > 0) {
@@ -164,12 +167,14 @@ class FederationEngine implements GatewayEngine {
       limits: resolvePlanningLimits(options.planning),
       warmUp: options.planWarmUp ?? exampleOperations().map((e) => e.query),
       requiresFields: requiresFieldsOf(supergraph),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
     this.apolloLog = apolloLogger(options.logger);
     this.documents = new DocumentCache({
       schema: this.schema,
       rules: options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules,
       ...(options.documentCacheBytes !== undefined ? { maxBytes: options.documentCacheBytes } : {}),
+      ...(options.telemetry ? { onLookup: options.telemetry.metrics.cacheCounter('document') } : {}),
     });
   }
 

@@ -19,8 +19,10 @@ import { buildOperationContext } from '@apollo/gateway';
 import { prettyFormatQueryPlan } from '@apollo/query-planner';
 import type { QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { Telemetry } from '../telemetry/index.ts';
 import { ByteLru } from './planning/byteLru.ts';
-import { PlanTooComplexError, PlannerPool } from './planning/plannerPool.ts';
+import { PlanTooComplexError, PlannerBusyError, PlannerPool } from './planning/plannerPool.ts';
 import { normalisedOperationKey, revivePlan } from './planning/planText.ts';
 import { requiresDepth } from './planning/requiresDepth.ts';
 
@@ -83,6 +85,8 @@ export interface QueryPlansOptions {
   readonly requiresFields: ReadonlySet<string>;
   /** The clock of the refusal cache, in ms; default Date.now. */
   readonly now?: () => number;
+  /** A span and a time per planning job, and the plan cache's hits and misses; absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 interface CachedPlan {
@@ -109,6 +113,7 @@ export class QueryPlans {
   private jobs = 0;
   /** Why a WeakMap: the document cache bounds how many documents live; this lives exactly as long. */
   private readonly byDocument = new WeakMap<DocumentNode, Map<string, DocumentOperation>>();
+  private readonly planCacheLookup: ((hit: boolean) => void) | undefined;
 
   constructor(private readonly options: QueryPlansOptions) {
     const { limits } = options;
@@ -120,6 +125,7 @@ export class QueryPlans {
     });
     this.plans = new ByteLru({ maxBytes: limits.planCacheBytes });
     this.refused = new ByteLru({ maxBytes: limits.refusedCacheBytes });
+    this.planCacheLookup = options.telemetry?.metrics.cacheCounter('plan');
   }
 
   /** Resolves once the planning workers are ready; rejects if they cannot start. */
@@ -135,6 +141,7 @@ export class QueryPlans {
   async get(document: DocumentNode, operationName: string | null): Promise<PlannedOperation> {
     const operation = this.operation(document, operationName);
     let cached = this.plans.get(operation.key);
+    this.planCacheLookup?.(cached !== undefined);
     if (!cached) {
       const depth = (operation.requiresDepth ??= requiresDepth(document, operationName, this.options.schema, this.options.requiresFields));
       const max = this.options.limits.maxRequiresDepth;
@@ -203,8 +210,7 @@ export class QueryPlans {
     // The key's text after the operation name line is the printed document.
     const document = key.slice(key.indexOf('\n') + 1);
     this.jobs++;
-    const job = this.pool
-      .plan(document, operationName)
+    const job = this.timed(this.pool.plan(document, operationName))
       .then(
         (json) => {
           const cached: CachedPlan = { plan: revivePlan(json) };
@@ -220,5 +226,29 @@ export class QueryPlans {
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, job);
     return job;
+  }
+
+  /** A planning job in a span (`plan`, child of the request's) and the planning histogram, by outcome. */
+  private timed(job: Promise<string>): Promise<string> {
+    const { telemetry } = this.options;
+    if (!telemetry) return job;
+    const span = telemetry.tracer.startSpan('plan', { attributes: { 'regiongraph.planner.threads': this.options.limits.plannerThreads } });
+    const started = performance.now();
+    const done = (outcome: string): void => {
+      telemetry.metrics.planningDuration.observe({ outcome }, (performance.now() - started) / 1000);
+      span.setAttribute('regiongraph.planning.outcome', outcome);
+      if (outcome !== 'planned') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      span.end();
+    };
+    return job.then(
+      (json) => {
+        done('planned');
+        return json;
+      },
+      (err: unknown) => {
+        done(err instanceof PlanTooComplexError ? 'too_complex' : err instanceof PlannerBusyError ? 'busy' : 'failed');
+        throw err;
+      },
+    );
   }
 }

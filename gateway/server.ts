@@ -39,6 +39,8 @@ import type { HardeningLimits } from './hardening/limits.ts';
 import { ReadinessCache, readiness } from './health.ts';
 import type { ReadyCheck } from './health.ts';
 import { SafeLogController, loggedOperationName, safeError, withBoundedFields } from './logging.ts';
+import { annotateOperation, registerMetricsRoute, traceRequests } from '../telemetry/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 /** The header carrying the readiness key, which shows /readyz's details (CreateGatewayOptions.readinessKey). */
@@ -91,11 +93,14 @@ export interface CreateGatewayOptions {
   readonly internalKey?: InternalKey;
   /** Planning limits and cache byte bounds (gateway/config.ts); each unset one at its default. */
   readonly engine?: Partial<EngineLimits>;
+  /** Traces (a server span per GraphQL request, subgraph calls, planning) and metrics at GET /metrics; absent: neither. */
+  readonly telemetry?: Telemetry;
 }
 
 /** What the request log line says about a GraphQL request. */
 interface OperationLog {
   operationName: string | null;
+  operationType?: string | null;
   errorCodes: readonly string[];
   /** The caller's kind (citizen, professional, analyst) or anonymous; never who. */
   identity?: string;
@@ -127,9 +132,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
   const logger = withBoundedFields(options.logger);
   // First: a key file that cannot be read fails the start before anything else is opened.
   const tokenCacheBytes = options.engine?.tokenCacheBytes;
-  const authenticator = options.auth
-    ? await createAuthenticator(options.auth, tokenCacheBytes !== undefined ? { maxBytes: tokenCacheBytes } : undefined)
-    : anonymousOnly;
+  const { telemetry } = options;
+  const tokenCache = {
+    ...(tokenCacheBytes !== undefined ? { maxBytes: tokenCacheBytes } : {}),
+    ...(telemetry ? { onLookup: telemetry.metrics.cacheCounter('verified_token') } : {}),
+  };
+  const authenticator = options.auth ? await createAuthenticator(options.auth, tokenCache) : anonymousOnly;
   const ownFetcher = options.fetcher
     ? undefined
     : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
@@ -144,6 +152,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       production,
       ...(options.engine ? { planning: options.engine } : {}),
       ...(options.engine?.documentCacheBytes !== undefined ? { documentCacheBytes: options.engine.documentCacheBytes } : {}),
+      ...(telemetry ? { telemetry } : {}),
     });
   } catch (err) {
     await ownFetcher?.close();
@@ -182,7 +191,21 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     // GraphQL requests at info; probes and GraphiQL assets at debug, so they do not drown the rest.
     if (route === GRAPHQL_PATH) req.log.info(line, 'request');
     else req.log.debug(line, 'request');
+    if (telemetry && route === GRAPHQL_PATH) {
+      const outcome = {
+        operationName: op?.operationName ?? null,
+        operationType: op?.operationType ?? null,
+        errorCodes: op?.errorCodes ?? [],
+      };
+      annotateOperation(req, outcome);
+      telemetry.metrics.graphqlRequest(outcome, reply.elapsedTime / 1000);
+    }
   });
+  if (telemetry) {
+    // After the hook above: its onResponse annotates the request's span before this one ends it.
+    traceRequests(app, telemetry, { server: 'gateway', continueTrace: false });
+    registerMetricsRoute(app, telemetry);
+  }
   app.addHook('onClose', async () => {
     await engine.close();
     await ownFetcher?.close();
@@ -266,6 +289,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     });
     operationLogs.set(req, {
       operationName: outcome.operationName,
+      operationType: outcome.operationType,
       errorCodes: outcome.errorCodes,
       identity: identity?.kind ?? 'anonymous',
     });

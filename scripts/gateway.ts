@@ -12,6 +12,7 @@ import { recordIssuer } from './devIdpIssuer.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
 import { gatewayOptionsOf } from './service/roles.ts';
+import { createTelemetry, telemetryOptionsFromEnv } from '../telemetry/index.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
   lifecycle.handleSignals();
   try {
     const supergraphSdl = await readFile(config.supergraphPath, 'utf8');
+    // Added before the gateway, so stopped after it: its last spans are exported.
+    const otel = telemetryOptionsFromEnv(process.env, 'region-graph-gateway');
+    const telemetry = otel ? lifecycle.add('telemetry', createTelemetry({ ...otel, logger }), (t) => t.shutdown()) : undefined;
     const app = await createGateway({
       supergraphSdl,
       subgraphUrls: config.subgraphUrls,
@@ -48,6 +52,7 @@ async function main(): Promise<void> {
       ...gatewayOptionsOf(config),
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),
+      ...(telemetry ? { telemetry } : {}),
     });
     lifecycle.add('gateway', app, (a) => a.close());
     const url = await app.listen({ port: config.port, host: config.host });

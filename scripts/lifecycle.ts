@@ -11,7 +11,7 @@
  * past it their connections are cut and the exit code is 1. Then the rest
  * closes in reverse order.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../subgraphs/server/logger.ts';
 
 export interface ShutdownOptions {
@@ -72,7 +72,25 @@ export class Lifecycle {
    * anything else, letting requests in flight finish within the drain deadline.
    */
   addServer<T extends DrainableServer>(name: string, app: T): T {
-    this.steps.push({ name, close: () => app.close(), cut: () => app.server.closeAllConnections() });
+    const { server } = app;
+    // Responses under way, so a drain can tell their clients not to reuse the connection.
+    const inFlight = new Set<ServerResponse>();
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    });
+    const drain = async (): Promise<void> => {
+      // Why: server.close() closes the keep-alive connections idle at that moment only; one whose request is
+      // still under way would stay open after its answer (the client keeping it), and the drain would wait for it.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
+    };
+    this.steps.push({ name, close: drain, cut: () => server.closeAllConnections() });
     return app;
   }
 
@@ -89,7 +107,7 @@ export class Lifecycle {
     const { logger } = this.options;
     const delayMs = options.delay ? (this.options.delayMs ?? 0) : 0;
     const drainMs = this.options.drainMs;
-    logger.info({ reason, services: this.steps.length, delayMs, ...(drainMs !== undefined ? { drainMs } : {}) }, 'stopping');
+    logger.info({ reason, services: this.steps.length, ...(drainMs !== undefined ? { delayMs, drainMs } : {}) }, 'stopping');
     const started = Date.now();
     this.stopping = (async () => {
       let failed = false;

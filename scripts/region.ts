@@ -32,6 +32,8 @@ import { systemScheduler } from '../subgraphs/server/scheduler.ts';
 import { parseEmergencyAccessConfig } from '../subgraphs/audit/index.ts';
 import type { AuditSink } from '../subgraphs/audit/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import { instrumentAdapter, instrumentVtj } from '../telemetry/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 export interface RegionOptions {
   readonly gateway: GatewayConfig;
@@ -45,6 +47,8 @@ export interface RegionOptions {
   readonly clock?: Clock;
   /** Where the region and lists subgraphs write audit events; default the audit log in the index database (tests pass a failing one). */
   readonly auditSink?: AuditSink;
+  /** Traces and metrics of every service (one registry for the process: scrape one /metrics); absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface RunningRegion {
@@ -141,6 +145,10 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
     (s) => s.close(),
   );
   phase('adapters');
+  const { telemetry } = options;
+  // Every source call traced and counted: the index's listings, the statistics' reads and the subgraphs' reads.
+  const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
+  const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
 
   // The person index and the statistics: one function, shared with the region service (scripts/service/regionWork.ts).
   const work = lifecycle.add(
@@ -148,7 +156,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
     startIndexAndStatistics({
       database: db,
       store,
-      adapters: sources.adapters,
+      adapters,
       clock,
       scheduler: systemScheduler,
       logger: options.logger,
@@ -164,7 +172,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
 
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
   const internalKey = options.internalKey ?? InternalKey.generate();
-  const read = (options.subgraphSources ?? ((s: SubgraphSources) => s))({ adapters: sources.adapters, vtj: sources.vtj });
+  const read = (options.subgraphSources ?? ((s: SubgraphSources) => s))({ adapters, vtj });
   const subgraphs = lifecycle.add(
     'subgraphs',
     await startSubgraphs({
@@ -180,10 +188,16 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
       statistics,
       units: loadUnitRegister(options.fixturesDir),
+      ...(telemetry ? { telemetry } : {}),
     }),
     (s) => s.close(),
   );
   phase('subgraphs');
+  telemetry?.metrics.watchPersonIndex(async () => (await index.status()).sources);
+  telemetry?.metrics.watchStatisticsLag(() => {
+    const s = statistics.current();
+    return s ? (clock.now().getTime() - Date.parse(s.startedAt)) / 1000 : null;
+  });
   return { emulators, sources, index, store, database: db, statistics, statisticsDone, subgraphs, internalKey, startMs };
 }
 

@@ -10,6 +10,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
 import { startRegion } from './region.ts';
 import { parseStartConfig } from './startConfig.ts';
+import { createTelemetry, telemetryOptionsFromEnv } from '../telemetry/index.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle({ logger });
   lifecycle.handleSignals();
   try {
+    // Added first, so stopped last: the services' last spans are exported.
+    const otel = telemetryOptionsFromEnv(process.env, 'region-graph');
+    const telemetry = otel ? lifecycle.add('telemetry', createTelemetry({ ...otel, logger }), (t) => t.shutdown()) : undefined;
     const region = await startRegion({
       gateway: config.gateway,
       fixturesDir: config.fixturesDir,
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
       env: process.env,
       logger,
       lifecycle,
+      ...(telemetry ? { telemetry } : {}),
     });
     const port = Number(new URL(region.gatewayUrl).port);
     const auth = config.gateway.auth;

@@ -21,6 +21,8 @@ import { AuditBatcher, AuditStore, EmergencyAccessStore } from './audit/index.ts
 import type { AuditSink, EmergencyAccessConfig } from './audit/index.ts';
 import type { EmergencyGrant } from './access/policy.ts';
 import type { Database } from './database/database.ts';
+import { registerMetricsRoute, traceRequests } from '../telemetry/index.ts';
+import type { Telemetry } from '../telemetry/index.ts';
 
 export interface StartSubgraphsOptions {
   /** Record instances' adapters (not VTJ); each municipality subgraph gets those serving it. */
@@ -52,6 +54,12 @@ export interface StartSubgraphsOptions {
    * once; default true.
    */
   readonly operationReadCache?: boolean;
+  /**
+   * Traces and metrics: a server span per request (continuing the gateway's
+   * trace), `/metrics` on every app, cache and audit counters
+   * (telemetry/). Absent: none.
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** The opened audit stores the apps need. */
@@ -85,10 +93,21 @@ export interface SubgraphCaches {
   readonly grantsCache?: OperationReadCache<EmergencyGrant[]>;
 }
 
-/** Fresh caches, or none when `enabled` is false (StartSubgraphsOptions.operationReadCache). */
-export function createSubgraphCaches(enabled = true): SubgraphCaches {
+/** Fresh caches, or none when `enabled` is false (StartSubgraphsOptions.operationReadCache); lookups counted with telemetry. */
+export function createSubgraphCaches(enabled = true, telemetry?: Telemetry): SubgraphCaches {
   if (!enabled) return {};
-  return { readCache: new OperationReadCache(), vtjReadCache: new OperationReadCache(), grantsCache: new OperationReadCache() };
+  const lookups = (cache: 'subgraph_read' | 'subgraph_vtj_read' | 'emergency_grants') =>
+    telemetry ? { onLookup: telemetry.metrics.cacheCounter(cache) } : {};
+  return {
+    readCache: new OperationReadCache<PersonSlot>(lookups('subgraph_read')),
+    vtjReadCache: new OperationReadCache<VtjSlot>(lookups('subgraph_vtj_read')),
+    grantsCache: new OperationReadCache<EmergencyGrant[]>(lookups('emergency_grants')),
+  };
+}
+
+/** The process's audit batcher over `store`, its writes counted with telemetry (regiongraph_audit_*). */
+export function createAuditSink(store: AuditStore, telemetry?: Telemetry): AuditBatcher {
+  return new AuditBatcher(store, telemetry ? auditWrites(telemetry) : undefined);
 }
 
 /** What one subgraph app needs; each name reads its own part (region: vtj, locator, stores; lists: stores; a municipality: adapters). */
@@ -109,13 +128,26 @@ export interface SubgraphAppOptions {
   readonly auditSink?: AuditSink;
   readonly statistics?: StatisticsSource;
   readonly units?: UnitRegister;
+  /** Server spans, `/metrics`, cache and audit counters; absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 /** Builds one subgraph's app (not listening) by its supergraph name: `region`, `lists` or a municipality's. */
 export function createSubgraphApp(name: string, options: SubgraphAppOptions): FastifyInstance {
+  const app = buildSubgraphApp(name, options);
+  const { telemetry } = options;
+  if (telemetry) {
+    // Before the app boots: mercurius's /graphql route is added then, and traceRequests wraps routes as they are added.
+    traceRequests(app, telemetry, { server: name, continueTrace: true });
+    registerMetricsRoute(app, telemetry);
+  }
+  return app;
+}
+
+function buildSubgraphApp(name: string, options: SubgraphAppOptions): FastifyInstance {
   const { logger, internalKey } = options;
   const clock = options.clock ? { clock: options.clock } : {};
-  const caches = options.caches ?? createSubgraphCaches();
+  const caches = options.caches ?? createSubgraphCaches(true, options.telemetry);
   const need = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new TypeError(`Expected ${what} for the ${name} subgraph, received none.`);
     return value;
@@ -124,7 +156,7 @@ export function createSubgraphApp(name: string, options: SubgraphAppOptions): Fa
     const stores = need(options.stores, 'the audit stores');
     // One batch for every request of this process: the events that concurrent requests hand in during one turn go
     // out in one INSERT; each request still waits for its own to be written.
-    const auditSink = options.auditSink ?? new AuditBatcher(stores.audit);
+    const auditSink = options.auditSink ?? createAuditSink(stores.audit, options.telemetry);
     if (name === 'region')
       return createRegionSubgraph({
         vtj: need(options.vtj, 'the VTJ adapter'),
@@ -171,8 +203,8 @@ export function createSubgraphApps(
   },
 ): Map<string, FastifyInstance> {
   // One cache for all seven municipality subgraphs: two of them may share an instance (Loviisa and Lapinjärvi).
-  const caches = createSubgraphCaches(options.operationReadCache ?? true);
-  const auditSink = options.auditSink ?? new AuditBatcher(options.stores.audit);
+  const caches = createSubgraphCaches(options.operationReadCache ?? true, options.telemetry);
+  const auditSink = options.auditSink ?? createAuditSink(options.stores.audit, options.telemetry);
   const shared: SubgraphAppOptions = {
     logger: options.logger,
     internalKey: options.internalKey,
@@ -186,6 +218,7 @@ export function createSubgraphApps(
     auditSink,
     ...(options.statistics ? { statistics: options.statistics } : {}),
     ...(options.units ? { units: options.units } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   return new Map(SUBGRAPH_NAMES.map((name) => [name, createSubgraphApp(name, shared)]));
 }
@@ -219,4 +252,14 @@ export async function startSubgraphs(options: StartSubgraphsOptions): Promise<Ru
   }
   options.logger.info({ subgraphs: Object.keys(urls).length }, 'subgraphs listening');
   return { urls, apps, internalKey, close };
+}
+
+/** Counts audit writes and failed ones (regiongraph_audit_*). */
+function auditWrites(telemetry: Telemetry): (outcome: 'ok' | 'failed', events: number) => void {
+  const { metrics } = telemetry;
+  return (outcome, events) => {
+    metrics.auditWrites.inc({ outcome });
+    metrics.auditEvents.inc({ outcome: outcome === 'ok' ? 'written' : 'failed' }, events);
+    if (outcome === 'failed') metrics.auditWriteFailures.inc();
+  };
 }

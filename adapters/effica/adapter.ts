@@ -22,7 +22,8 @@ const MAX_PAGES = 10_000;
  */
 export function createEfficaAdapter(config: AdapterConfig): SourceAdapter {
   const { instance } = config;
-  const transport = new EfficaTransport(config.address, instance, config.timeoutMs, CONCURRENCY, config.limits);
+  const concurrency = config.concurrency ?? CONCURRENCY;
+  const transport = new EfficaTransport(config, concurrency);
   const error = (code: AdapterError['code'], reason: string, cause?: unknown) =>
     new AdapterError(code, instance, `${instance}: ${reason}`, cause === undefined ? undefined : { cause });
 
@@ -54,7 +55,7 @@ export function createEfficaAdapter(config: AdapterConfig): SourceAdapter {
     async readPersons(hetus: readonly string[], options?: ReadOptions): Promise<PersonSlot[]> {
       // The same code twice in one batch is asked once.
       const unique = [...new Set(hetus)];
-      const slots = await mapBounded(unique, CONCURRENCY, (h) => readOne(h, options?.signal));
+      const slots = await mapBounded(unique, concurrency, (h) => readOne(h, options?.signal));
       const byCode = new Map(unique.map((h, i) => [h, slots[i]!]));
       return hetus.map((h) => byCode.get(h)!);
     },

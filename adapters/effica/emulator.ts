@@ -8,17 +8,17 @@
  * drop closes the connection without an answer; malformed sends the first
  * half of the real answer's body.
  */
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkHetu, isValidLocal } from '../../domain/index.ts';
 import { delay, Faults } from '../emulator/faults.ts';
-import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { basicAuthMatches, createEmulatorServer, listenEmulator, type EmulatorSecurity } from '../emulator/httpEmulator.ts';
 import type { InstanceId } from '../../domain/index.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
 import { encodeBody, MAINTENANCE_PAGE, muuttuneetXml, PAGE_SIZE, parseTimestamp, VIRHE, virheXml, XML_DECLARATION } from './format.ts';
 import { ClientStore } from './store.ts';
 
-export interface EfficaEmulatorOptions {
+/** `credentials`: refuse a request without this HTTP Basic user and password (401), as an authenticating proxy in front would. */
+export interface EfficaEmulatorOptions extends Pick<EmulatorSecurity, 'tls' | 'credentials'> {
   readonly instance: InstanceId;
   readonly fixturesDir: string;
   /** 0 (default): a free port. */
@@ -43,14 +43,18 @@ export async function startEfficaEmulator(options: EfficaEmulatorOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const prefix = `/effica/${instance}/`;
 
-  const server = createServer((req, res) => {
+  const server = createEmulatorServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, xml(500, virheXml('SISAINEN_VIRHE', 'Sisäinen virhe')));
       else res.destroy();
     });
-  });
+  }, options.tls);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.credentials && !basicAuthMatches(req, options.credentials)) {
+      res.setHeader('www-authenticate', 'Basic realm="effica", charset="UTF-8"');
+      return send(res, { status: 401, contentType: 'text/plain; charset=ISO-8859-1', body: encodeBody('Tunnistautuminen vaaditaan\n') });
+    }
     const fault = faults.next();
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
     if (res.destroyed) return;
@@ -105,7 +109,7 @@ export async function startEfficaEmulator(options: EfficaEmulatorOptions): Promi
     return xml(200, muuttuneetXml(sivu, sivuja, all.slice((sivu - 1) * PAGE_SIZE, sivu * PAGE_SIZE)));
   }
 
-  return listenEmulator(server, faults, options.port, host);
+  return listenEmulator(server, faults, options.port, host, options.tls !== undefined);
 }
 
 function xml(status: number, text: string): Answer {

@@ -10,29 +10,34 @@ import { retryOnReset } from '../wire/retry.ts';
 import { TransportFailure } from '../wire/transportFailure.ts';
 import { Agent, request } from 'undici';
 import type { EfficaHttpAnswer } from './format.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { basicAuthorization } from '../wire/httpAuth.ts';
+import { tlsClientOptions, tlsFailureReason } from '../wire/tls.ts';
 
 export class EfficaTransport {
   private readonly agent: Agent;
   private readonly base: string;
   private readonly limits: AnswerLimits;
+  private readonly timeoutMs: number;
+  private readonly headers: Readonly<Record<string, string>>;
 
   /**
-   * `address` is the service's base URL (`http://host:port`), or that with
-   * `/effica/{instance}` already appended; `limits` this instance's answer
-   * limits over Effica's defaults.
+   * `config.address` is the service's base URL (`http(s)://host:port`), or
+   * that with `/effica/{instance}` already appended; `config.limits` this
+   * instance's answer limits over Effica's defaults; `config.tls` its TLS
+   * and `config.credentials` HTTP Basic (https only, checked at creation).
    */
-  constructor(
-    address: string,
-    instance: string,
-    private readonly timeoutMs: number,
-    connections: number,
-    limits?: Partial<AnswerLimits>,
-  ) {
-    this.limits = answerLimits('effica', limits);
-    const trimmed = address.replace(/\/+$/, '');
-    const suffix = `/effica/${instance}`;
+  constructor(config: AdapterConfig, connections: number) {
+    this.timeoutMs = config.timeoutMs;
+    this.limits = answerLimits('effica', config.limits);
+    const trimmed = config.address.replace(/\/+$/, '');
+    const suffix = `/effica/${config.instance}`;
     this.base = trimmed.endsWith(suffix) ? trimmed.slice(0, -suffix.length) : trimmed;
-    this.agent = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.headers = {
+      accept: 'application/xml, text/xml',
+      ...(config.credentials && { authorization: basicAuthorization(config.credentials) }),
+    };
+    this.agent = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1, connect: tlsClientOptions(config.tls) });
   }
 
   /** GETs a path (starting with `/effica/`); rejects only with a TransportFailure. */
@@ -44,7 +49,7 @@ export class EfficaTransport {
       answer = await retryOnReset(async () => {
         const res = await request(this.base + path, {
           method: 'GET',
-          headers: { accept: 'application/xml, text/xml' },
+          headers: this.headers,
           dispatcher: this.agent,
           signal: combined,
         });
@@ -62,7 +67,9 @@ export class EfficaTransport {
     } catch (err) {
       if (timeout.aborted) throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: err });
       if (signal?.aborted) throw new TransportFailure('cancelled', 'the read was cancelled', { cause: err });
-      throw new TransportFailure('connection', 'the connection failed or was closed before a whole answer', { cause: err });
+      throw new TransportFailure('connection', tlsFailureReason(err) ?? 'the connection failed or was closed before a whole answer', {
+        cause: err,
+      });
     }
     if ('refused' in answer) throw new TransportFailure('tooLarge', answer.refused);
     return answer;

@@ -8,10 +8,11 @@
  * `malformed` answers 200 with a truncated envelope. Faults and the request
  * count apply to SOAP calls only, not to fetching the WSDL.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Faults, delay, type RunningEmulator } from '../emulator/faults.ts';
-import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { createEmulatorServer, listenEmulator, type EmulatorSecurity } from '../emulator/httpEmulator.ts';
+import { WSSE_NS, readSoapHeader, samePassword } from '../wire/soapHeaders.ts';
 import { readLiteralRequest } from '../emulator/soapRequest.ts';
 import { checkHetu } from '../../domain/hetu.ts';
 import { instance as instanceOf, type InstanceId } from '../../domain/region.ts';
@@ -27,6 +28,7 @@ import {
   faultEnvelope,
   operationOfRequest,
   responseEnvelope,
+  soapEnvelope,
   splitIsoLocal,
   splitWireDate,
   splitWireDateTime,
@@ -38,7 +40,7 @@ import { servedItem, type StoredItem } from './served.ts';
 import { loadLifecareStore, type LifecareStore } from './store.ts';
 import { lifecareWsdl } from './wsdl.ts';
 
-export interface LifecareEmulatorOptions {
+export interface LifecareEmulatorOptions extends Pick<EmulatorSecurity, 'tls' | 'credentials'> {
   readonly instance: InstanceId;
   readonly fixturesDir: string;
   /** 0 (default): a free port. */
@@ -72,12 +74,12 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
   const faults = new Faults();
   const path = `/lifecare/${inst.id}/PotilasPalvelu`;
 
-  const server = createServer((req, res) => {
+  const server = createEmulatorServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, { status: 500, body: faultEnvelope(version, 'SISAINEN_VIRHE') });
       else res.destroy();
     });
-  });
+  }, options.tls);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Every SOAP call POSTs to the bare path: no URL object for it.
@@ -88,7 +90,8 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
     }
     if (req.method === 'GET' && url !== undefined && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       const host = req.headers.host ?? `${options.host ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`;
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(lifecareWsdl(version, `http://${host}${path}`));
+      const scheme = options.tls ? 'https' : 'http';
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(lifecareWsdl(version, `${scheme}://${host}${path}`));
       return;
     }
     if (req.method !== 'POST') {
@@ -101,6 +104,10 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
       return;
     }
     options.onRequest?.(body);
+    if (options.credentials && !tokenMatches(body, options.credentials)) {
+      send(res, { status: 500, body: authenticationFault() });
+      return;
+    }
     const fault = faults.next();
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
     if (res.destroyed) return;
@@ -124,7 +131,21 @@ export async function startLifecareEmulator(options: LifecareEmulatorOptions): P
     }
   }
 
-  return listenEmulator(server, faults, options.port, options.host);
+  return listenEmulator(server, faults, options.port, options.host, options.tls !== undefined);
+}
+
+/** Whether the request's WS-Security UsernameToken holds exactly the expected credentials. */
+function tokenMatches(body: string, expected: { readonly username: string; readonly password: string }): boolean {
+  const token = readSoapHeader(body)?.usernameToken;
+  return token !== undefined && token.username === expected.username && samePassword(token.password, expected.password);
+}
+
+/** WS-Security's fault for a token that does not authenticate (WSS 1.0, section 12). */
+function authenticationFault(): string {
+  return soapEnvelope(
+    `<soap:Fault><faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` +
+      `<faultstring>The security token could not be authenticated or authorized</faultstring></soap:Fault>`,
+  );
 }
 
 function send(res: ServerResponse, a: Answer): void {

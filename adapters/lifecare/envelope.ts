@@ -81,6 +81,8 @@ export function readFault(op: Operation, fault: XmlNode, instance: InstanceId): 
     case 'SISAINEN_VIRHE':
       return error('SOURCE_ERROR', `${op}: the source answered with an internal error (SISAINEN_VIRHE)`);
     default:
+      if (koodi === undefined && /(?:^|:)(?:FailedAuthentication|InvalidSecurity(?:Token)?)$/.test(text(fault, 'faultcode') ?? ''))
+        return error('SOURCE_ERROR', `${op}: the source refused the WS-Security credentials (${text(fault, 'faultcode')})`);
       return error(
         'SOURCE_ERROR',
         `${op}: expected a fault with a known Koodi, received ${koodi === undefined ? 'none' : 'an unknown one'}`,

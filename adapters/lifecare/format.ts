@@ -67,9 +67,9 @@ export const CHANGED_ELEMENT = 'Muutettu';
 
 const XML_DECL = '<?xml version="1.0" encoding="utf-8"?>';
 
-/** A SOAP 1.1 envelope around body content. */
-export function soapEnvelope(bodyContent: string): string {
-  return `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body>${bodyContent}</soap:Body></soap:Envelope>`;
+/** A SOAP 1.1 envelope around body content, with a whole `soap:Header` element (or '' for none) before the Body. */
+export function soapEnvelope(bodyContent: string, header = ''): string {
+  return `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}">${header}<soap:Body>${bodyContent}</soap:Body></soap:Envelope>`;
 }
 
 /** A response envelope: `<{op}Vastaus xmlns="{ns}">content</…>`. */
@@ -94,12 +94,13 @@ export function soapAction(version: LifecareVersion, op: Operation): string {
 /**
  * A request envelope: `<{op}Pyynto xmlns="{ns}">` with one child per field,
  * in the given order (the WSDL's sequence), text escaped; undefined fields
- * are left out.
+ * are left out. `header`: a whole `soap:Header` element (WS-Security), or ''.
  */
 export function requestEnvelope(
   version: LifecareVersion,
   op: Operation,
   fields: Readonly<Record<string, string | number | undefined>>,
+  header = '',
 ): string {
   const name = requestElement(op);
   let children = '';
@@ -107,7 +108,7 @@ export function requestEnvelope(
     const value = fields[key];
     if (value !== undefined) children += `<${key}>${escapeText(String(value))}</${key}>`;
   }
-  return soapEnvelope(`<${name} xmlns="${NAMESPACES[version]}">${children}</${name}>`);
+  return soapEnvelope(`<${name} xmlns="${NAMESPACES[version]}">${children}</${name}>`, header);
 }
 
 /**

@@ -15,6 +15,8 @@ import { children, parseXml, type XmlNode, type XmlValue } from '../wire/xml.ts'
 import type { Exchange } from './envelope.ts';
 import { NAMESPACES, requestEnvelope, soapAction, versionOfNamespace, type LifecareVersion, type Operation } from './format.ts';
 import type { CallResult } from './envelope.ts';
+import { soapHeader } from '../wire/soapHeaders.ts';
+import { tlsFailureReason } from '../wire/tls.ts';
 
 /** Connections per instance: the adapter keeps about 4 persons × 6 calls in flight per readPersons, a caller a few of those. */
 const CONNECTIONS = 32;
@@ -32,11 +34,19 @@ export class LifecareTransport {
   private bound?: Promise<Bound | AdapterError>;
   private closed = false;
   private readonly limits: AnswerLimits;
+  /** The `soap:Header` of every call: the WS-Security UsernameToken when credentials are configured, else none. */
+  private readonly header: string;
 
   constructor(private readonly config: AdapterConfig) {
     this.serviceUrl = `${config.address.replace(/\/+$/, '')}/lifecare/${config.instance}/PotilasPalvelu`;
     this.limits = answerLimits('lifecare', config.limits);
-    this.http = new SoapHttpClient({ timeoutMs: config.timeoutMs, connections: CONNECTIONS, ...this.limits });
+    this.header = soapHeader(config.credentials ? { credentials: config.credentials } : {});
+    this.http = new SoapHttpClient({
+      timeoutMs: config.timeoutMs,
+      connections: config.concurrency ?? CONNECTIONS,
+      ...this.limits,
+      ...(config.tls && { tls: config.tls }),
+    });
   }
 
   /**
@@ -97,7 +107,12 @@ export class LifecareTransport {
     if (bound instanceof AdapterError) return bound;
     if (!bound.operations.has(op))
       return new AdapterError('MALFORMED_RESPONSE', instance, `WSDL: expected operation ${op}, received a WSDL without it`);
-    const answer = await this.http.post(this.serviceUrl, soapAction(bound.version, op), requestEnvelope(bound.version, op, fields), signal);
+    const answer = await this.http.post(
+      this.serviceUrl,
+      soapAction(bound.version, op),
+      requestEnvelope(bound.version, op, fields, this.header),
+      signal,
+    );
     if (answer instanceof SoapHttpFailure) {
       return new AdapterError(failureCode(answer), instance, `${op}: ${describeFailure(answer, timeoutMs, this.limits)}`, {
         cause: answer.cause,
@@ -135,6 +150,6 @@ function describeFailure(f: SoapHttpFailure, timeoutMs: number, limits: AnswerLi
     case 'tooManyReferences':
       return tooManyReferencesReason(limits.maxReferences);
     case 'connection':
-      return `expected an answer, the connection failed (${f.code ?? 'no error code'})`;
+      return `expected an answer, ${tlsFailureReason(f.cause) ?? `the connection failed (${f.code ?? 'no error code'})`}`;
   }
 }

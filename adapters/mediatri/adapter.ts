@@ -11,13 +11,12 @@ import { compactOfInstant } from './format.ts';
 import { mapChanged, mapPerson } from './map.ts';
 import { CONNECTIONS, MediatriTransport } from './transport.ts';
 
-/** Persons read at once (three requests each), within the transport's connections. */
-const PERSONS_AT_ONCE = Math.max(1, Math.floor(CONNECTIONS / 3));
-
 /** Creates the adapter of one Mediatri instance (`config.address`: the service's base URL). */
 export function createMediatriAdapter(config: AdapterConfig): SourceAdapter {
   const { instance } = config;
   const transport = new MediatriTransport(config);
+  // Persons read at once (three requests each), within the transport's connections.
+  const personsAtOnce = Math.max(1, Math.floor((config.concurrency ?? CONNECTIONS) / 3));
 
   async function readOne(hetu: string, options: ReadOptions): Promise<PersonSlot> {
     const check = checkHetu(hetu);
@@ -54,7 +53,7 @@ export function createMediatriAdapter(config: AdapterConfig): SourceAdapter {
     product: 'mediatri',
 
     async readPersons(hetus, options = {}) {
-      return mapBounded(hetus, PERSONS_AT_ONCE, (hetu) => readOne(hetu, options));
+      return mapBounded(hetus, personsAtOnce, (hetu) => readOne(hetu, options));
     },
 
     async *listChanged(since: Instant, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChangedPage> {

@@ -8,19 +8,19 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fromHelsinkiLocal } from '../../domain/index.ts';
 import { delay, Faults } from '../emulator/faults.ts';
-import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { basicAuthMatches, createEmulatorServer, listenEmulator, type EmulatorSecurity } from '../emulator/httpEmulator.ts';
 import type { InstanceId } from '../../domain/index.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
 import { decodeWindows1252, encodeWindows1252, LINE_END, parseCsv } from './csv.ts';
 import { COLUMNS, fileName, headerRow, hetuColumn, isTable, parseCompact, parseTimestamp, TABLES, TROUBLE } from './format.ts';
 import type { Table } from './format.ts';
 
-export interface MediatriEmulatorOptions {
+/** `credentials`: refuse a request without this HTTP Basic user and password (401), as an authenticating proxy in front would. */
+export interface MediatriEmulatorOptions extends Pick<EmulatorSecurity, 'tls' | 'credentials'> {
   readonly instance: InstanceId;
   /** The region directory; the emulator reads `{fixturesDir}/{instance}/`. */
   readonly fixturesDir: string;
@@ -84,14 +84,18 @@ export async function startMediatriEmulator(options: MediatriEmulatorOptions): P
   const data = Object.fromEntries(TABLES.map((t, k) => [t, loaded[k]!])) as Record<Table, TableData>;
   const faults = new Faults();
 
-  const server = createServer((req, res) => {
+  const server = createEmulatorServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent && !res.destroyed) plain(res, 500, TROUBLE.error);
       else res.destroy();
     });
-  });
+  }, options.tls);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (options.credentials && !basicAuthMatches(req, options.credentials)) {
+      res.setHeader('www-authenticate', 'Basic realm="mediatri", charset="UTF-8"');
+      return plain(res, 401, 'Tunnistautuminen vaaditaan.');
+    }
     const fault = faults.next();
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
     if (req.socket.destroyed) return;
@@ -131,7 +135,7 @@ export async function startMediatriEmulator(options: MediatriEmulatorOptions): P
     return csv(res, text);
   }
 
-  return listenEmulator(server, faults, port, host);
+  return listenEmulator(server, faults, port, host, options.tls !== undefined);
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

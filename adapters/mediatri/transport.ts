@@ -12,6 +12,8 @@ import { AdapterError } from '../../domain/index.ts';
 import type { AdapterConfig } from '../wire/adapterConfig.ts';
 import { exportPath, fileName } from './format.ts';
 import type { Table } from './format.ts';
+import { basicAuthorization } from '../wire/httpAuth.ts';
+import { tlsClientOptions, tlsFailureReason } from '../wire/tls.ts';
 
 /** Connections kept open to one instance; the adapter runs at most this many requests at once. */
 export const CONNECTIONS = 12;
@@ -21,13 +23,16 @@ export class MediatriTransport {
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly limits: AnswerLimits;
+  private readonly headers: Readonly<Record<string, string>>;
 
   constructor(private readonly config: AdapterConfig) {
     this.limits = answerLimits('mediatri', config.limits);
     const url = new URL(config.address);
     this.prefix = url.pathname.replace(/\/+$/, '');
+    this.headers = { accept: 'text/csv', ...(config.credentials && { authorization: basicAuthorization(config.credentials) }) };
     this.pool = new Pool(url.origin, {
-      connections: CONNECTIONS,
+      connections: config.concurrency ?? CONNECTIONS,
+      connect: tlsClientOptions(config.tls),
       keepAliveTimeout: 30_000,
       headersTimeout: config.timeoutMs,
       bodyTimeout: config.timeoutMs,
@@ -51,7 +56,7 @@ export class MediatriTransport {
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     try {
       const res = await retryOnReset(async () => {
-        const r = await this.pool.request({ method: 'GET', path, signal: combined, headers: { accept: 'text/csv' } });
+        const r = await this.pool.request({ method: 'GET', path, signal: combined, headers: this.headers });
         if (r.statusCode === 200) {
           const budget = new AnswerBudget(this.limits, false);
           const declared = budget.declared(r.headers['content-length']);
@@ -83,6 +88,8 @@ export class MediatriTransport {
           cause: e,
         });
       }
+      const tls = tlsFailureReason(e);
+      if (tls) throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, but ${tls}.`, { cause: e });
       const name = (e as { code?: string } | null)?.code ?? 'an error';
       throw new AdapterError('SOURCE_UNAVAILABLE', instance, `Expected ${where}, received a refused or dropped connection (${name}).`, {
         cause: e,

@@ -36,6 +36,8 @@ export function createPegasosAdapter(config: AdapterConfig, options: { poolSize?
     instance,
     address: config.address,
     timeoutMs: config.timeoutMs,
+    ...(config.tls && { tls: config.tls }),
+    ...(config.concurrency !== undefined && { poolSize: config.concurrency }),
     maxFrameBytes: answerLimits('pegasos', config.limits).maxResponseBytes,
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
   });

@@ -6,6 +6,9 @@
  * malformed → a frame of garbage or one without MSH; latency before answers.
  */
 import { createServer, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { EmulatorSecurity } from '../emulator/httpEmulator.ts';
+import { tlsServerOptions } from '../wire/tls.ts';
 import { join } from 'node:path';
 import { systemClock, type Clock, type InstanceId } from '../../domain/index.ts';
 import { delay, Faults, type RunningEmulator } from '../emulator/faults.ts';
@@ -14,7 +17,8 @@ import { parseHl7 } from './hl7.ts';
 import { MllpDecoder } from './mllp.ts';
 import { PegasosStore, reply } from './store.ts';
 
-export interface PegasosEmulatorOptions {
+/** `tls`: MLLP over TLS (the address is then `mllps://host:port`); with `tls.ca`, a client certificate is required. */
+export interface PegasosEmulatorOptions extends Pick<EmulatorSecurity, 'tls'> {
   readonly instance: InstanceId;
   /** The region directory: the files are read from `{fixturesDir}/{instance}/`. */
   readonly fixturesDir: string;
@@ -73,7 +77,7 @@ export async function startPegasosEmulator(options: PegasosEmulatorOptions): Pro
     if (!socket.destroyed) socket.write(frame(answer));
   };
 
-  const server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     sockets.add(socket);
     socket.setNoDelay(true);
     const decoder = new MllpDecoder(MAX_REQUEST_BYTES);
@@ -92,7 +96,10 @@ export async function startPegasosEmulator(options: PegasosEmulatorOptions): Pro
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
-  });
+  };
+  const server = options.tls ? createTlsServer(tlsServerOptions(options.tls), onSocket) : createServer(onSocket);
+  // A client refused in the handshake (no or a wrong certificate) must not take the server down.
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,7 +113,7 @@ export async function startPegasosEmulator(options: PegasosEmulatorOptions): Pro
   const host = options.host ?? '127.0.0.1';
 
   return {
-    address: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    address: `${options.tls ? 'mllps://' : ''}${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     faults,
     close: () =>

@@ -7,6 +7,9 @@
  * anew. A framing error fails the request with MALFORMED_RESPONSE.
  */
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import type { TlsSettings } from '../wire/adapterConfig.ts';
+import { tlsClientOptions, tlsFailureReason } from '../wire/tls.ts';
 import { AdapterError, type InstanceId } from '../../domain/index.ts';
 import { DEFAULT_ANSWER_LIMITS } from '../wire/answerLimits.ts';
 import { decodeWire, frame } from './format.ts';
@@ -14,8 +17,10 @@ import { MllpDecoder } from './mllp.ts';
 
 export interface MllpClientOptions {
   readonly instance: InstanceId;
-  /** `host:port`. */
+  /** `host:port` or `mllp://host:port` (plain TCP), `mllps://host:port` (MLLP over TLS). */
   readonly address: string;
+  /** TLS settings for an `mllps://` address (CA bundle, client certificate and key). */
+  readonly tls?: TlsSettings;
   readonly timeoutMs: number;
   /** Connections at most (default 4). */
   readonly poolSize?: number;
@@ -42,7 +47,7 @@ class Connection {
   ) {
     this.decoder = new MllpDecoder(maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => this.destroy('the connection failed'));
+    socket.on('error', (err) => this.destroy(tlsFailureReason(err) ?? 'the connection failed'));
     socket.on('close', () => this.destroy('the source closed the connection'));
   }
 
@@ -81,6 +86,7 @@ class Connection {
 export class MllpClient {
   private readonly host: string;
   private readonly port: number;
+  private readonly secure: boolean;
   private readonly poolSize: number;
   private readonly maxFrameBytes: number;
   private readonly idle: Connection[] = [];
@@ -91,8 +97,10 @@ export class MllpClient {
   private closed = false;
 
   constructor(private readonly options: MllpClientOptions) {
-    const m = /^(.*):(\d{1,5})$/.exec(options.address);
-    if (!m) throw new RangeError('Expected the MLLP address as host:port.');
+    const scheme = /^(mllps?):\/\//i.exec(options.address);
+    this.secure = scheme?.[1]?.toLowerCase() === 'mllps';
+    const m = /^(.*):(\d{1,5})\/?$/.exec(scheme ? options.address.slice(scheme[0].length) : options.address);
+    if (!m) throw new RangeError('Expected the MLLP address as host:port, mllp://host:port or mllps://host:port.');
     this.host = m[1]!.replace(/^\[(.*)\]$/, '$1');
     this.port = Number(m[2]);
     this.poolSize = options.poolSize ?? 4;
@@ -178,7 +186,11 @@ export class MllpClient {
   private open(deadline: number, signal?: AbortSignal): Promise<Connection> {
     const instance = this.options.instance;
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: this.host, port: this.port });
+      // Why a TLS socket waits for secureConnect: the pool must not hand out a connection whose handshake may still fail.
+      const socket = this.secure
+        ? connectTls({ host: this.host, port: this.port, ...tlsClientOptions(this.options.tls) })
+        : connect({ host: this.host, port: this.port });
+      const ready = this.secure ? 'secureConnect' : 'connect';
       socket.setNoDelay(true);
       const fail = (why: string) => {
         cleanup();
@@ -186,12 +198,12 @@ export class MllpClient {
         reject(new AdapterError('SOURCE_UNAVAILABLE', instance, `Could not connect to the source: ${why}.`));
       };
       const timer = setTimeout(() => fail(`no connection within ${this.options.timeoutMs} ms`), Math.max(0, deadline - Date.now()));
-      const onError = (err: Error) => fail((err as NodeJS.ErrnoException).code ?? 'connection error');
+      const onError = (err: Error) => fail(tlsFailureReason(err) ?? (err as NodeJS.ErrnoException).code ?? 'connection error');
       const onAbort = () => fail('the request was aborted');
       const cleanup = () => {
         clearTimeout(timer);
         socket.off('error', onError);
-        socket.off('connect', onConnect);
+        socket.off(ready, onConnect);
         signal?.removeEventListener('abort', onAbort);
       };
       const onConnect = () => {
@@ -201,7 +213,7 @@ export class MllpClient {
         resolve(conn);
       };
       socket.once('error', onError);
-      socket.once('connect', onConnect);
+      socket.once(ready, onConnect);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }

@@ -26,8 +26,16 @@ import {
 } from './load.ts';
 import { createPglite } from './pgliteTemplate.ts';
 import { startFaultProxy } from './proxy.ts';
+import type { EmulatorSecurity } from '../emulator/httpEmulator.ts';
 
-export interface ProconsonaEmulatorOptions {
+/**
+ * `tls`: the proxy answers an SSLRequest and speaks TLS (a client without it
+ * is refused with 28000; with `tls.ca`, a client certificate is required);
+ * `credentials`: every client must log in as this user with this password
+ * (asked in cleartext, so use it with `tls`), else 28P01. With
+ * `databaseUrl` the server's own users apply, so `credentials` is refused.
+ */
+export interface ProconsonaEmulatorOptions extends Pick<EmulatorSecurity, 'tls' | 'credentials'> {
   readonly instance: InstanceId;
   readonly fixturesDir: string;
   /** 0 (default): a free port. */
@@ -51,8 +59,12 @@ export async function startProconsonaEmulator(options: ProconsonaEmulatorOptions
   const maxConnections = options.maxConnections ?? 64;
   const loaded = await readInstanceFixtures(join(options.fixturesDir, options.instance));
   const faults = new Faults();
-  if (options.databaseUrl)
-    return startOnServer(options.databaseUrl, options.instance, loaded, faults, host, options.port ?? 0, maxConnections);
+  const security = { ...(options.tls && { tls: options.tls }) };
+  if (options.databaseUrl) {
+    if (options.credentials)
+      throw new RangeError('Expected no credentials with databaseUrl (the server checks its own users), received some.');
+    return startOnServer(options.databaseUrl, options.instance, loaded, faults, host, options.port ?? 0, maxConnections, security);
+  }
 
   const db = await createPglite();
   try {
@@ -79,9 +91,11 @@ export async function startProconsonaEmulator(options: ProconsonaEmulatorOptions
     faults,
     serialize: true,
     maxConnections,
+    ...security,
+    ...(options.credentials && { credentials: options.credentials, upstreamStartup: { user: 'postgres', database: 'postgres' } }),
   });
   return {
-    address: `postgres://postgres@${urlHost(host)}:${proxy.port}/postgres`,
+    address: `postgres://postgres@${urlHost(host)}:${proxy.port}/postgres${options.tls ? '?sslmode=verify-full' : ''}`,
     port: proxy.port,
     faults,
     skipped: loaded.skipped,
@@ -101,6 +115,7 @@ async function startOnServer(
   host: string,
   port: number,
   maxConnections: number,
+  security: { readonly tls?: EmulatorSecurity['tls'] },
 ): Promise<ProconsonaEmulator> {
   const schemas: Schemas = { data: `${instance}_data`, views: instance };
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -129,10 +144,12 @@ async function startOnServer(
     faults,
     serialize: false,
     maxConnections,
+    ...security,
   });
   url.hostname = host;
   url.port = String(proxy.port);
   url.searchParams.set('options', `-c search_path=${instance}`);
+  if (security.tls) url.searchParams.set('sslmode', 'verify-full');
   return {
     address: url.toString(),
     port: proxy.port,

@@ -13,6 +13,10 @@
  * `faults.requests` counts.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
+import type { Credentials } from '../wire/adapterConfig.ts';
+import { samePassword } from '../wire/soapHeaders.ts';
+import { tlsServerOptions, type EmulatorTls } from '../wire/tls.ts';
 import { delay, type Faults } from '../emulator/faults.ts';
 import {
   BIND_COMPLETE,
@@ -42,6 +46,12 @@ export interface FaultProxyOptions {
   readonly serialize: boolean;
   /** More connections are refused with 53300 too_many_connections. */
   readonly maxConnections: number;
+  /** Require TLS (answer an SSLRequest with `S` and terminate TLS here); with `ca`, a client certificate too. */
+  readonly tls?: EmulatorTls;
+  /** Ask every client for this user's password (cleartext, over TLS when `tls` is set) before connecting upstream. */
+  readonly credentials?: Credentials;
+  /** Replace the startup packet's user and database with these when forwarding (PGlite knows only its own). */
+  readonly upstreamStartup?: { readonly user: string; readonly database: string };
 }
 
 export interface FaultProxy {
@@ -53,10 +63,12 @@ export interface FaultProxy {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const sessions = new Set<Session>();
   const lock = new Mutex();
+  const secureContext = options.tls ? createSecureContext(tlsServerOptions(options.tls)) : undefined;
   const server: Server = createServer((socket) => {
     const session = new Session(
       socket,
       options,
+      secureContext,
       lock,
       () => sessions.size,
       () => sessions.delete(session),
@@ -94,7 +106,7 @@ class Mutex {
   }
 }
 
-type Phase = 'startup' | 'auth' | 'ready' | 'closed';
+type Phase = 'startup' | 'password' | 'auth' | 'ready' | 'closed';
 
 /** One client connection and its upstream connection. */
 class Session {
@@ -107,10 +119,15 @@ class Session {
   private busy = false;
   /** Set while a forwarded unit waits for its ReadyForQuery. */
   private inFlight: (() => void) | undefined;
+  /** Whether the client connection runs over TLS (after an SSLRequest). */
+  private secured = false;
+  /** The startup packet held back while the client's password is asked. */
+  private startup: { readonly packet: Buffer; readonly user: string } | undefined;
 
   constructor(
-    private readonly client: Socket,
+    private client: Socket,
     private readonly options: FaultProxyOptions,
+    private readonly secureContext: SecureContext | undefined,
     private readonly lock: Mutex,
     private readonly connections: () => number,
     private readonly onClose: () => void,
@@ -147,6 +164,7 @@ class Session {
         const frame = this.fromClient.next(typed);
         if (!frame) break;
         if (this.phase === 'startup') this.onStartupPacket(frame);
+        else if (this.phase === 'password') this.onPassword(frame);
         else if (this.phase === 'auth') this.upstream?.write(frame.bytes);
         else this.onClientMessage(frame);
         if ((this.phase as Phase) === 'closed') return;
@@ -158,6 +176,10 @@ class Session {
 
   private onStartupPacket(frame: Frame): void {
     const code = frame.bytes.length >= 8 ? frame.bytes.readInt32BE(4) : -1;
+    if (code === SSL_REQUEST && this.secureContext && !this.secured) {
+      this.startTls();
+      return;
+    }
     if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
       this.client.write('N');
       return;
@@ -171,6 +193,55 @@ class Session {
       this.closeWith(errorResponse('FATAL', '53300', 'sorry, too many clients already'));
       return;
     }
+    if (this.secureContext && !this.secured) {
+      // As a server whose pg_hba.conf has only hostssl lines answers.
+      this.closeWith(errorResponse('FATAL', '28000', 'no pg_hba.conf entry for this connection: TLS is required'));
+      return;
+    }
+    const params = startupParameters(frame.bytes);
+    if (this.options.credentials) {
+      this.startup = { packet: frame.bytes, user: params.get('user') ?? '' };
+      this.phase = 'password';
+      // AuthenticationCleartextPassword.
+      this.client.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
+      return;
+    }
+    this.connectUpstream(frame.bytes);
+  }
+
+  /** Checks the PasswordMessage against the configured user and password, then connects upstream. */
+  private onPassword(frame: Frame): void {
+    const expected = this.options.credentials!;
+    const password = frame.type === 0x70 ? frame.bytes.subarray(5, frame.bytes.length - 1).toString('utf8') : undefined;
+    const user = this.startup?.user ?? '';
+    if (password === undefined || user !== expected.username || !samePassword(password, expected.password)) {
+      this.closeWith(errorResponse('FATAL', '28P01', `password authentication failed for user "${user.slice(0, 63)}"`));
+      return;
+    }
+    this.connectUpstream(this.startup!.packet);
+  }
+
+  /** Answers `S` to an SSLRequest and continues the session over TLS on the same socket. */
+  private startTls(): void {
+    const raw = this.client;
+    raw.removeAllListeners('data');
+    raw.write('S');
+    const tls = this.options.tls!;
+    const secure = new TLSSocket(raw, {
+      isServer: true,
+      secureContext: this.secureContext!,
+      ...(tls.ca !== undefined && { requestCert: true, rejectUnauthorized: true }),
+    });
+    this.client = secure;
+    this.secured = true;
+    secure.on('data', (chunk: Buffer) => this.onClientData(chunk));
+    secure.on('error', () => this.close());
+    secure.on('close', () => this.close());
+  }
+
+  /** Opens the upstream connection and sends it the client's startup packet (user and database rewritten when asked). */
+  private connectUpstream(packet: Buffer): void {
+    const rewrite = this.options.upstreamStartup;
     this.phase = 'auth';
     const upstream = createConnection(this.options.upstream);
     this.upstream = upstream;
@@ -178,7 +249,7 @@ class Session {
     upstream.on('data', (c) => this.onUpstreamData(c));
     upstream.on('error', () => this.close());
     upstream.on('close', () => this.close());
-    upstream.write(frame.bytes);
+    upstream.write(rewrite ? startupPacket(rewrite.user, rewrite.database) : packet);
   }
 
   private onClientMessage(frame: Frame): void {
@@ -271,6 +342,23 @@ class Session {
       release();
     }
   }
+}
+
+/** The name/value parameters of a v3 StartupMessage. */
+function startupParameters(packet: Buffer): Map<string, string> {
+  const parts = packet.subarray(8).toString('utf8').split('\0');
+  const params = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) params.set(parts[i]!, parts[i + 1]!);
+  return params;
+}
+
+/** A v3 StartupMessage with just a user and a database. */
+function startupPacket(user: string, database: string): Buffer {
+  const body = Buffer.from(`user\0${user}\0database\0${database}\0\0`, 'utf8');
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(body.length + 8, 0);
+  head.writeInt32BE(PROTOCOL_V3, 4);
+  return Buffer.concat([head, body]);
 }
 
 /**

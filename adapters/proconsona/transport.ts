@@ -9,6 +9,8 @@ import pg from 'pg';
 import { AdapterError } from '../../domain/index.ts';
 import { type AdapterConfig } from '../wire/adapterConfig.ts';
 import { answerLimits } from '../wire/answerLimits.ts';
+import { addressSelectsTls } from '../wire/adapterConfig.ts';
+import { tlsClientOptions, tlsFailureReason } from '../wire/tls.ts';
 import type { Row } from './format.ts';
 
 /** Date/time type OIDs read as the server's text, never as JavaScript Dates. */
@@ -57,9 +59,11 @@ export class SqlTransport {
     options: SqlTransportOptions = {},
   ) {
     this.maxResultBytes = answerLimits('proconsona', config.limits).maxResponseBytes;
+    const connection = pgConnection(config);
     this.pool = new pg.Pool({
-      connectionString: config.address,
-      max: options.poolSize ?? 4,
+      connectionString: connection.connectionString,
+      ...(connection.secure && { ssl: tlsClientOptions(config.tls) }),
+      max: config.concurrency ?? options.poolSize ?? 4,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: config.timeoutMs,
       allowExitOnIdle: true,
@@ -158,6 +162,28 @@ export class SqlTransport {
   }
 }
 
+/** Connection string parameters about TLS: replaced by the `ssl` option built from the instance's settings. */
+const SSL_PARAMETERS = ['ssl', 'sslmode', 'sslcert', 'sslkey', 'sslrootcert', 'sslnegotiation'];
+
+/**
+ * The connection string pg is given, and whether TLS is on. Why rewritten:
+ * pg lets a connection string's values override its other options, and its
+ * `sslmode` handling can turn verification off; so the TLS parameters are
+ * taken out (TLS is on for require/verify-ca/verify-full, always fully
+ * verified, adapterConfig.ts), and configured credentials are written into
+ * it as the user and password.
+ */
+export function pgConnection(config: Pick<AdapterConfig, 'address' | 'credentials'>): { connectionString: string; secure: boolean } {
+  const secure = addressSelectsTls(config.address);
+  const url = new URL(config.address);
+  for (const name of SSL_PARAMETERS) url.searchParams.delete(name);
+  if (config.credentials) {
+    url.username = encodeURIComponent(config.credentials.username);
+    url.password = encodeURIComponent(config.credentials.password);
+  }
+  return { connectionString: url.toString(), secure };
+}
+
 /** Maps a client or server failure to the catalogue; the message names the instance and never the server's text. */
 export function toAdapterError(err: unknown, instance: AdapterConfig['instance']): AdapterError {
   if (err instanceof AdapterError) return err;
@@ -167,6 +193,8 @@ export function toAdapterError(err: unknown, instance: AdapterConfig['instance']
       ? new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} refused the query with SQLSTATE ${code}`, { cause: err })
       : new AdapterError('SOURCE_ERROR', instance, `${instance} failed the query with SQLSTATE ${code}`, { cause: err });
   }
+  const tls = tlsFailureReason(err);
+  if (tls) return new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} could not be connected to: ${tls}`, { cause: err });
   const sys = (err as NodeJS.ErrnoException | undefined)?.code;
   if (sys === 'ECONNREFUSED') {
     return new AdapterError('SOURCE_UNAVAILABLE', instance, `${instance} refused the connection`, { cause: err });

@@ -7,25 +7,34 @@
  * malformed sends the first half of the envelope. Faults and the request
  * count apply to queries (POST), not to fetching the WSDL.
  */
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkHetu } from '../../domain/index.ts';
 import { delay, Faults } from '../emulator/faults.ts';
-import { listenEmulator } from '../emulator/httpEmulator.ts';
+import { createEmulatorServer, listenEmulator, type EmulatorSecurity } from '../emulator/httpEmulator.ts';
+import { randomUUID } from 'node:crypto';
+import { readSoapHeader, samePassword, WSSE_NS, type SoapHeaderReading } from '../wire/soapHeaders.ts';
+import { checkXRoadHeaders, xroadFaultEnvelope } from '../wire/xroad.ts';
 import { readLiteralRequest } from '../emulator/soapRequest.ts';
 import { child, parseXml, text } from '../wire/xml.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
 import type { XmlNode } from '../wire/xml.ts';
-import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, VTJ_PATH, wsdl } from './format.ts';
+import { faultEnvelope, OPERATION, PALUUKOODI, PRODUCT_CODE, responseEnvelope, SOAP_ENV_NS, VTJ_PATH, wsdl } from './format.ts';
 import { loadHenkilot } from './store.ts';
 
-export interface VtjEmulatorOptions {
+/**
+ * `requireXRoad`: refuse a query whose X-Road headers are missing or name
+ * another client or service, with a SOAP fault as a security server words
+ * it; `credentials`: refuse one without this WS-Security UsernameToken.
+ */
+export interface VtjEmulatorOptions extends EmulatorSecurity {
   readonly instance?: 'vtj';
   readonly fixturesDir: string;
   /** 0 (default): a free port. */
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
+  /** Called with each query's body as received (tests assert the client's envelopes). */
+  readonly onRequest?: (body: string) => void;
 }
 
 const MAX_REQUEST_BYTES = 64 * 1024;
@@ -37,12 +46,13 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
   const faults = new Faults();
   const host = options.host ?? '127.0.0.1';
 
-  const server = createServer((req, res) => {
+  const server = createEmulatorServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, XML_TYPE, faultEnvelope('Server', 'Sisäinen virhe'));
       else res.destroy();
     });
-  });
+  }, options.tls);
+  const scheme = options.tls ? 'https' : 'http';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Every query POSTs to the bare path: no URL object for it.
@@ -50,10 +60,22 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
     if (url !== undefined && url.pathname !== VTJ_PATH) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
     if (req.method === 'GET' && url !== undefined && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
       // The endpoint as the caller reached it, like a real service behind its host name.
-      return send(res, 200, XML_TYPE, wsdl(`http://${req.headers.host ?? `${host}:${req.socket.localPort ?? 0}`}${VTJ_PATH}`));
+      return send(res, 200, XML_TYPE, wsdl(`${scheme}://${req.headers.host ?? `${host}:${req.socket.localPort ?? 0}`}${VTJ_PATH}`));
     }
     if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
     const body = await readBody(req);
+    if (body !== undefined) options.onRequest?.(body);
+    // Only a query with a Header is parsed for it: the plain envelope of an emulator run without requirements stays on the quick path.
+    const headers = body !== undefined && (options.requireXRoad || options.credentials) ? readSoapHeader(body) : undefined;
+    if (options.requireXRoad) {
+      const refusal = checkXRoadHeaders(headers?.xroad, options.requireXRoad);
+      if (refusal) return send(res, 500, XML_TYPE, xroadFaultEnvelope(SOAP_ENV_NS, refusal, randomUUID()));
+    }
+    if (options.credentials) {
+      const token = headers?.usernameToken;
+      if (!token || token.username !== options.credentials.username || !samePassword(token.password, options.credentials.password))
+        return send(res, 500, XML_TYPE, authenticationFault());
+    }
 
     const fault = faults.next();
     if (fault.latencyMs > 0) await delay(fault.latencyMs);
@@ -67,14 +89,14 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
         req.socket.destroy();
         return;
     }
-    const answer = body === undefined ? clientFault('Pyyntö on liian suuri') : answerQuery(body);
+    const answer = body === undefined ? clientFault('Pyyntö on liian suuri') : answerQuery(body, echoedHeader(headers));
     if (fault.mode === 'malformed') {
       return send(res, 200, XML_TYPE, answer.body.slice(0, Math.floor(answer.body.length / 2)));
     }
     send(res, answer.status, XML_TYPE, answer.body);
   }
 
-  function answerQuery(body: string): { status: number; body: string } {
+  function answerQuery(body: string, header: string): { status: number; body: string } {
     // The plain form every client sends is read without a parse (same answer as the parser's reading).
     const literal = readLiteralRequest(body);
     let query: XmlNode | undefined;
@@ -88,13 +110,32 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
     if (!query) return clientFault(`Pyynnössä ei ole operaatiota ${OPERATION}`);
     if (text(query, 'Tuotekoodi') !== PRODUCT_CODE) return clientFault('Tuntematon tuotekoodi');
     const hetu = text(query, 'Henkilotunnus') ?? '';
-    if (!checkHetu(hetu).ok) return { status: 200, body: responseEnvelope(PALUUKOODI.MALFORMED_CODE) };
+    if (!checkHetu(hetu).ok) return { status: 200, body: responseEnvelope(PALUUKOODI.MALFORMED_CODE, undefined, header) };
     const henkilo = henkilot.get(hetu);
-    if (henkilo === undefined) return { status: 200, body: responseEnvelope(PALUUKOODI.NOT_FOUND) };
-    return { status: 200, body: responseEnvelope(PALUUKOODI.FOUND, henkilo) };
+    if (henkilo === undefined) return { status: 200, body: responseEnvelope(PALUUKOODI.NOT_FOUND, undefined, header) };
+    return { status: 200, body: responseEnvelope(PALUUKOODI.FOUND, henkilo, header) };
   }
 
-  return listenEmulator(server, faults, options.port, host);
+  return listenEmulator(server, faults, options.port, host, options.tls !== undefined);
+}
+
+/**
+ * The request's X-Road fields copied into the answer's Header, as PR-MESS
+ * asks of a service (never the WS-Security token); '' without X-Road.
+ */
+function echoedHeader(headers: SoapHeaderReading | undefined): string {
+  // Copied only in the answer envelope's own prefix (a Header in another prefix would be undeclared there).
+  if (!headers?.xroad || headers.raw === undefined || !headers.raw.startsWith('<soap:Header')) return '';
+  return headers.raw.replace(/<(\w+:)?Security\b[\s\S]*?<\/\1?Security>/, '');
+}
+
+/** WS-Security's fault for a token that does not authenticate (WSS 1.0, section 12). */
+function authenticationFault(): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body><soap:Fault>` +
+    `<faultcode xmlns:wsse="${WSSE_NS}">wsse:FailedAuthentication</faultcode>` +
+    `<faultstring>The security token could not be authenticated or authorized</faultstring></soap:Fault></soap:Body></soap:Envelope>`
+  );
 }
 
 function clientFault(reason: string): { status: number; body: string } {

@@ -56,11 +56,12 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 /**
  * The request envelope of `TeeHenkilonTunnusKysely` for one code, text
  * escaped (a caller may pass any string; the service answers 0002 for a
- * malformed code).
+ * malformed code). `header`: a whole `soap:Header` element (X-Road,
+ * WS-Security), or '' for none.
  */
-export function requestEnvelope(hetu: string): string {
+export function requestEnvelope(hetu: string, header = ''): string {
   return (
-    `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body>` +
+    `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}">${header}<soap:Body>` +
     `<${OPERATION} xmlns="${VTJ_NS}"><Henkilotunnus>${escapeXml(hetu)}</Henkilotunnus><Tuotekoodi>${PRODUCT_CODE}</Tuotekoodi></${OPERATION}>` +
     `</soap:Body></soap:Envelope>`
   );
@@ -69,11 +70,12 @@ export function requestEnvelope(hetu: string): string {
 /**
  * The response envelope. `henkiloXml` is a `Henkilo` element exactly as
  * stored in the fixtures, in the default namespace that the response
- * element declares.
+ * element declares. `header`: the request's X-Road header echoed (PR-MESS
+ * asks a service to copy it into its answer), or ''.
  */
-export function responseEnvelope(paluukoodi: Paluukoodi, henkiloXml?: string): string {
+export function responseEnvelope(paluukoodi: Paluukoodi, henkiloXml?: string, header = ''): string {
   return (
-    `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}"><soap:Body>` +
+    `${XML_DECL}<soap:Envelope xmlns:soap="${SOAP_ENV_NS}">${header}<soap:Body>` +
     `<${RESPONSE_ELEMENT} xmlns="${VTJ_NS}"><Paluukoodi>${paluukoodi}</Paluukoodi>${henkiloXml ?? ''}</${RESPONSE_ELEMENT}>` +
     `</soap:Body></soap:Envelope>`
   );

@@ -59,7 +59,14 @@ export function readVtjAnswer(answer: VtjHttpAnswer, requestedHetu: string): Vtj
     // could not process it now (the service's overload and maintenance
     // answers); a Client fault means the request itself was refused.
     const code = (text(fault, 'faultcode') ?? '').replace(/^[^:]*:/, '');
-    if (code === 'Server' || code.startsWith('Server.')) {
+    // X-Road's security server words its own faults as dotted codes (`Server.ServerProxy.AccessDenied`): a
+    // refused client or service is a setting to fix, not a busy service; only its network and timeout faults are "not now".
+    if (/^(?:Client|Server)\.[\w.]{1,120}$/.test(code)) {
+      return /NetworkError|Timeout|ServiceFailed/.test(code)
+        ? fail('SOURCE_UNAVAILABLE', `expected an answer, received the X-Road fault ${code}`)
+        : fail('SOURCE_ERROR', `expected an answer, received the X-Road fault ${code}`);
+    }
+    if (code === 'Server') {
       return fail('SOURCE_UNAVAILABLE', 'expected an answer, received a SOAP Server fault (overloaded or in maintenance)');
     }
     return fail('SOURCE_ERROR', 'expected an answer, received a SOAP fault other than Server');

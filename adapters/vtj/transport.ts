@@ -12,6 +12,12 @@ import { SoapHttpClient, SoapHttpFailure } from '../wire/soapHttp.ts';
 import { children, parseXml, type XmlNode, type XmlValue } from '../wire/xml.ts';
 import { OPERATION, SOAP_ACTION, VTJ_NS, VTJ_PATH, requestEnvelope } from './format.ts';
 import type { VtjHttpAnswer } from './format.ts';
+import { randomUUID } from 'node:crypto';
+import type { ReadCaller } from '../../domain/sourceAdapter.ts';
+import type { AdapterConfig } from '../wire/adapterConfig.ts';
+import { soapHeader } from '../wire/soapHeaders.ts';
+import { tlsFailureReason } from '../wire/tls.ts';
+import { xroadUserId } from '../wire/xroad.ts';
 
 const QUOTED_ACTION = `"${SOAP_ACTION}"`;
 
@@ -26,17 +32,35 @@ export class VtjTransport {
   private wsdl: Promise<true | AdapterError> | undefined;
   private readonly endpoint: string;
   private readonly limits: AnswerLimits;
+  private readonly timeoutMs: number;
 
-  /** `limits`: this instance's answer limits over VTJ's defaults (answerLimits.ts). */
+  /** `connections`: queries in flight at most (the adapter's concurrency). */
   constructor(
-    address: string,
-    private readonly timeoutMs: number,
+    private readonly config: AdapterConfig,
     connections: number,
-    limits?: Partial<AnswerLimits>,
   ) {
-    this.endpoint = endpointOf(address);
-    this.limits = answerLimits('vtj', limits);
-    this.http = new SoapHttpClient({ timeoutMs, connections, ...this.limits });
+    this.timeoutMs = config.timeoutMs;
+    this.endpoint = endpointOf(config.address);
+    this.limits = answerLimits('vtj', config.limits);
+    this.http = new SoapHttpClient({ timeoutMs: config.timeoutMs, connections, ...this.limits, ...(config.tls && { tls: config.tls }) });
+  }
+
+  /**
+   * The `soap:Header` of one query: X-Road's fields (a fresh message id,
+   * the caller's user id and issue, or the system user id) and the
+   * WS-Security UsernameToken, as configured; '' when neither is.
+   */
+  header(caller: ReadCaller | undefined): string {
+    const { xroad, credentials } = this.config;
+    return soapHeader({
+      ...(credentials && { credentials }),
+      ...(xroad && {
+        xroad: {
+          config: xroad,
+          call: { id: randomUUID(), userId: xroadUserId(xroad, caller), ...(caller?.issue !== undefined && { issue: caller.issue }) },
+        },
+      }),
+    });
   }
 
   /**
@@ -73,11 +97,15 @@ export class VtjTransport {
     return true;
   }
 
-  /** Sends one `TeeHenkilonTunnusKysely`; resolves with the raw answer, or the AdapterError of a query that got none. */
-  async query(hetu: string, signal?: AbortSignal): Promise<VtjHttpAnswer | AdapterError> {
+  /**
+   * Sends one `TeeHenkilonTunnusKysely` (`caller`: whose read it is, for
+   * X-Road's userId and issue; none for system reads); resolves with the
+   * raw answer, or the AdapterError of a query that got none.
+   */
+  async query(hetu: string, signal?: AbortSignal, caller?: ReadCaller): Promise<VtjHttpAnswer | AdapterError> {
     const wsdl = await this.ensureWsdl();
     if (wsdl !== true) return wsdl;
-    const answer = await this.http.post(this.endpoint, QUOTED_ACTION, requestEnvelope(hetu), signal);
+    const answer = await this.http.post(this.endpoint, QUOTED_ACTION, requestEnvelope(hetu, this.header(caller)), signal);
     if (answer instanceof SoapHttpFailure) {
       if (answer.kind === 'tooLarge' || answer.kind === 'tooManyReferences') {
         const why =
@@ -95,7 +123,7 @@ export class VtjTransport {
         ? `no answer within ${this.timeoutMs} ms`
         : f.kind === 'cancelled'
           ? 'the read was cancelled'
-          : 'the connection failed or was closed before a whole answer';
+          : (tlsFailureReason(f.cause) ?? `the connection failed or was closed before a whole answer (${f.code ?? 'no error code'})`);
     return new AdapterError('SOURCE_UNAVAILABLE', 'vtj', `VTJ: expected an answer, but ${why}`, { cause: f.cause });
   }
 

@@ -16,6 +16,8 @@
 import { Agent, type Dispatcher } from 'undici';
 import { AnswerBudget } from './answerLimits.ts';
 import { retryOnReset } from './retry.ts';
+import type { TlsSettings } from './adapterConfig.ts';
+import { tlsClientOptions } from './tls.ts';
 
 export interface SoapHttpOptions {
   /** Whole answer (headers and body) deadline per request, in ms. */
@@ -26,6 +28,8 @@ export interface SoapHttpOptions {
   readonly maxResponseBytes: number;
   /** Most `&` references in one response body. */
   readonly maxReferences: number;
+  /** TLS towards an https:// service (CA bundle, client certificate and key); verification is always on. */
+  readonly tls?: TlsSettings;
 }
 
 /** One answer as it came over HTTP, before any reading. */
@@ -78,7 +82,7 @@ export class SoapHttpClient {
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 4_000,
       maxResponseSize: options.maxResponseBytes,
-      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
+      connect: { timeout: Math.min(options.timeoutMs, 10_000), ...tlsClientOptions(options.tls) },
       // Our own deadline below decides; undici's timers are coarse (up to a second late).
       headersTimeout: 0,
       bodyTimeout: 0,

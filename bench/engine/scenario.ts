@@ -34,6 +34,9 @@ export const TARGET_DESCRIPTIONS: Readonly<Record<EngineTarget, string>> = {
   hive: 'Hive Gateway (@graphql-hive/gateway-runtime 2.12.1, default runtime) on node:http',
   direct: 'baseline: the people subgraph queried directly (one-subgraph query)',
   plain: 'baseline: plain node:http JSON answer (no GraphQL)',
+  bare: 'our gateway without telemetry: as ours, with OTEL_SDK_DISABLED=true (ours has metrics, no tracing without an endpoint)',
+  traced:
+    'our gateway tracing every request: as ours, with OTEL_EXPORTER_OTLP_ENDPOINT at a closed loopback port (spans recorded, batched, serialised, export refused)',
 };
 
 export interface EngineTargetReport {
@@ -133,12 +136,19 @@ export async function runEngineScenario(options: BenchOptions, driver: Driver, l
         pid = subgraphs.pid;
       } else {
         const spec =
-          name === 'ours'
+          name === 'ours' || name === 'bare' || name === 'traced'
             ? {
                 args: tsxArgs(join(ROOT, 'scripts/gateway.ts'), ['--supergraph', supergraphPath, '--port', '0', '--log-level', 'warn']),
                 ready: oursReadyUrl,
-                // Its development identity provider keeps its key here, not in the repository's .data/.
-                env: { ...process.env, DEV_IDP_DIR: join(tmp, 'dev-idp') },
+                // Its development identity provider keeps its key here, not in the repository's .data/. Spans are never
+                // exported from a benchmark (no OTLP endpoint); `bare` has no telemetry at all.
+                env: {
+                  ...process.env,
+                  DEV_IDP_DIR: join(tmp, 'dev-idp'),
+                  // Port 9 (discard): nothing listens on loopback, so every export is refused at once.
+                  OTEL_EXPORTER_OTLP_ENDPOINT: name === 'traced' ? 'http://127.0.0.1:9' : '',
+                  OTEL_SDK_DISABLED: name === 'bare' ? 'true' : 'false',
+                },
               }
             : {
                 args: tsxArgs(file(`./targets/${name}.ts`), name === 'plain' ? [] : ['--supergraph', supergraphPath]),

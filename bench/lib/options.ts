@@ -5,8 +5,13 @@ import { parseArgs } from 'node:util';
 export const SCENARIOS = ['engine', 'region', 'scale', 'planning'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** The engine scenario's targets: ours, the two comparison gateways, and the two baselines. */
-export const ENGINE_TARGETS = ['ours', 'stock', 'hive', 'direct', 'plain'] as const;
+/** The engine scenario's targets: ours, the two comparison gateways, and the two baselines (the default set). */
+export const DEFAULT_ENGINE_TARGETS = ['ours', 'stock', 'hive', 'direct', 'plain'] as const;
+/**
+ * Every engine target: the default set, and two more to measure telemetry's cost: `bare` (ours without
+ * telemetry) and `traced` (ours recording every span and exporting to an OTLP endpoint that refuses).
+ */
+export const ENGINE_TARGETS = [...DEFAULT_ENGINE_TARGETS, 'bare', 'traced'] as const;
 export type EngineTarget = (typeof ENGINE_TARGETS)[number];
 
 /** The planning scenario's planners: @apollo/query-planner (our gateway's) and Hive Router's Rust planner. */
@@ -54,7 +59,7 @@ export class BenchUsageError extends Error {
 
 export const USAGE = `npm run bench -- [options]
   --scenario engine|region|scale|planning|all   default all
-  --targets LIST       engine targets, comma-separated: ${ENGINE_TARGETS.join(',')} (default all)
+  --targets LIST       engine targets, comma-separated: ${ENGINE_TARGETS.join(',')} (default ${DEFAULT_ENGINE_TARGETS.join(',')})
   --duration S         seconds per measured run (default 10)
   --rounds N           interleaved rounds (default 3)
   --warmup S           seconds of warm-up before each run (default 3)
@@ -163,7 +168,7 @@ export function parseBenchArgs(argv: readonly string[], now = new Date(), cwd = 
     indexSizes,
     soakS: whole(values.soak, 'soak', 0, 0),
     quick,
-    targets: values.targets ? list(values.targets, 'targets', ENGINE_TARGETS) : [...ENGINE_TARGETS],
+    targets: values.targets ? list(values.targets, 'targets', ENGINE_TARGETS) : [...DEFAULT_ENGINE_TARGETS],
     chainDepth: whole(values.chain, 'chain', quick ? 2 : 6, 0),
     planBudgetS: whole(values['plan-budget'], 'plan-budget', 5, 1),
     replans: whole(values.replans, 'replans', quick ? 2 : 5, 0),

@@ -30,12 +30,15 @@ export interface VerifiedTokensOptions {
   readonly maxEntryBytes?: number;
   /** Longest time a verification is reused, in ms; default 60 000. */
   readonly maxAgeMs?: number;
+  /** Told of every lookup, whether it found a fresh entry (telemetry's cache hit rate). */
+  readonly onLookup?: (hit: boolean) => void;
 }
 
 /** A least-recently-used cache bounded by bytes: token → identity, until min(exp, verified + maxAgeMs). */
 export class VerifiedTokens {
   private readonly entries: ByteLru<string, Entry>;
   private readonly maxAgeMs: number;
+  private readonly onLookup: ((hit: boolean) => void) | undefined;
 
   constructor(options: VerifiedTokensOptions = {}) {
     this.entries = new ByteLru({
@@ -43,14 +46,16 @@ export class VerifiedTokens {
       ...(options.maxEntryBytes !== undefined ? { maxEntryBytes: options.maxEntryBytes } : {}),
     });
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.onLookup = options.onLookup;
   }
 
   /** The identity of a token verified before and still fresh at `nowMs`, else undefined. */
   get(token: string, nowMs: number): Identity | undefined {
     const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (entry.until > nowMs) return entry.identity;
-    this.entries.delete(token);
+    const fresh = entry !== undefined && entry.until > nowMs;
+    this.onLookup?.(fresh);
+    if (fresh) return entry.identity;
+    if (entry) this.entries.delete(token);
     return undefined;
   }
 

@@ -17,6 +17,9 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import type { SourceSettings } from '../../adapters/sources.ts';
+import { parseXRoadClient, parseXRoadService } from '../../adapters/wire/xroad.ts';
+import type { XRoadConfig } from '../../adapters/wire/xroad.ts';
 import { InternalKey, InternalKeyError } from '../../contract/internalToken.ts';
 import { INSTANCES, instance as instanceOf } from '../../domain/region.ts';
 import type { InstanceId } from '../../domain/region.ts';
@@ -41,27 +44,8 @@ export class ServiceConfigError extends Error {
   override readonly name = 'ServiceConfigError';
 }
 
-/** X-Road identifiers and protocol version of VTJ's calls (the shape adapters/ takes as XRoadConfig). */
-export interface XRoadSettings {
-  /** `INSTANCE/CLASS/CODE/SUBSYSTEM`, e.g. `FI/GOV/0245437-2/regiongraph`. */
-  readonly client: string;
-  /** `INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE[/VERSION]`. */
-  readonly service: string;
-  readonly protocolVersion: string;
-}
-
-/**
- * One source's settings, in the shape of adapters/sources.ts's
- * `SourcesConfig.instances` entries (issue 14): PEM text, not paths.
- */
-export interface SourceSettings {
-  readonly address: string;
-  readonly timeoutMs?: number;
-  readonly concurrency?: number;
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string; readonly serverName?: string };
-  readonly credentials?: { readonly username: string; readonly password: string };
-  readonly xroad?: XRoadSettings;
-}
+/** One source's settings, as adapters/sources.ts takes them (PEM text, not paths; X-Road identifiers parsed). */
+export type { SourceSettings };
 
 /** What every role's configuration has. */
 interface BaseServiceConfig {
@@ -189,7 +173,7 @@ export function loadServiceConfig(options: LoadServiceConfigOptions): ServiceCon
   const configFile = fileArg !== undefined ? resolve(options.cwd, fileArg) : undefined;
   const given = new Map<string, Given>();
   if (configFile) for (const [env, value] of fileValues(configFile, read)) given.set(env, value);
-  for (const [env, value] of envValues(options.env, read)) given.set(env, value);
+  for (const [env, value] of envValues(options.env, (path) => read(resolve(options.cwd, path)))) given.set(env, value);
   const values = new Values(given, options.cwd, read);
   const name = options.name ?? args.name;
   return values.guard(() => assemble(options.role, name, values, configFile));
@@ -510,10 +494,6 @@ function httpUrl(values: Values, env: string, raw: string): void {
     );
 }
 
-const XROAD_PART = '[^/\\s:;%\\\\]+';
-const XROAD_CLIENT = new RegExp(`^${XROAD_PART}(/${XROAD_PART}){3}$`);
-const XROAD_SERVICE = new RegExp(`^${XROAD_PART}(/${XROAD_PART}){4,5}$`);
-
 /** The settings of `ids` (every one needs an address), PEM files read, X-Road identifiers checked. */
 function sources(values: Values, ids: readonly InstanceId[], why: string): Partial<Record<InstanceId, SourceSettings>> {
   const timeouts = parseSourceTimeouts(values.env);
@@ -577,22 +557,24 @@ function sourceAddress(values: Values, env: string, address: string, product: st
   httpUrl(values, env, address);
 }
 
-function xroadSettings(values: Values): XRoadSettings | undefined {
+function xroadSettings(values: Values): XRoadConfig | undefined {
   const client = values.get('XROAD_CLIENT');
   const service = values.get('XROAD_SERVICE');
   const protocolVersion = values.get('XROAD_PROTOCOL_VERSION') ?? '4.0';
   if (client === undefined && service === undefined) return undefined;
-  if (client === undefined || !XROAD_CLIENT.test(client))
+  const clientId = client === undefined ? undefined : parseXRoadClient(client);
+  if (clientId === undefined)
     throw new ServiceConfigError(
       `expected ${values.describe('XROAD_CLIENT')} as an X-Road client id INSTANCE/CLASS/CODE/SUBSYSTEM, received ${client === undefined ? 'none' : JSON.stringify(client)}`,
     );
-  if (service === undefined || !XROAD_SERVICE.test(service))
+  const serviceId = service === undefined ? undefined : parseXRoadService(service);
+  if (serviceId === undefined)
     throw new ServiceConfigError(
-      `expected ${values.describe('XROAD_SERVICE')} as an X-Road service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE[/VERSION], received ${service === undefined ? 'none' : JSON.stringify(service)}`,
+      `expected ${values.describe('XROAD_SERVICE')} as an X-Road service id INSTANCE/CLASS/CODE[/SUBSYSTEM]/SERVICE[/VERSION], received ${service === undefined ? 'none' : JSON.stringify(service)}`,
     );
   if (!/^\d+\.\d+$/.test(protocolVersion))
     throw new ServiceConfigError(
       `expected ${values.describe('XROAD_PROTOCOL_VERSION')} as a version such as 4.0, received ${JSON.stringify(protocolVersion)}`,
     );
-  return { client, service, protocolVersion };
+  return { client: clientId, service: serviceId, protocolVersion };
 }

@@ -28,6 +28,7 @@ import {
 } from './roles.ts';
 import type { ServiceDeps } from './roles.ts';
 import { SERVICE_ROLES } from './settings.ts';
+import { createTelemetry } from '../../telemetry/index.ts';
 import type { ServiceRole } from './settings.ts';
 
 const USAGE = `usage: npm run service -- <${SERVICE_ROLES.join('|')}> [--name MUNICIPALITY] [--config FILE]`;
@@ -68,7 +69,15 @@ async function main(): Promise<void> {
     ...(config.role === 'emulators' ? {} : { delayMs: config.shutdown.delayMs, drainMs: config.shutdown.drainMs }),
   });
   lifecycle.handleSignals();
-  const deps: ServiceDeps = { logger, lifecycle };
+  // Added before the servers, so closed after them: their last spans are exported. The emulators (stand-ins) have none.
+  const { serviceName, otlpEndpoint } = config.telemetry;
+  const telemetry =
+    config.role === 'emulators'
+      ? undefined
+      : lifecycle.add('telemetry', createTelemetry({ serviceName, ...(otlpEndpoint ? { otlpEndpoint } : {}), logger }), (t) =>
+          t.shutdown(),
+        );
+  const deps: ServiceDeps = { logger, lifecycle, ...(telemetry ? { telemetry } : {}) };
   try {
     switch (config.role) {
       case 'gateway': {

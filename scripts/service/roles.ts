@@ -11,11 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeEmulators, startEmulators } from '../../adapters/emulators.ts';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
-import { createAdapter, createSources, DEFAULT_SOURCE_TIMEOUT_MS } from '../../adapters/sources.ts';
+import { createAdapter, createSources, sourceConfigs } from '../../adapters/sources.ts';
 import type { RegionSources } from '../../adapters/sources.ts';
 import { createVtjAdapter } from '../../adapters/vtj/index.ts';
-import type { AdapterConfig } from '../../adapters/wire/adapterConfig.ts';
-import { INSTANCES } from '../../domain/region.ts';
 import type { InstanceId } from '../../domain/region.ts';
 import type { PersonDirectory, SourceAdapter, VtjAdapter } from '../../domain/sourceAdapter.ts';
 import { helsinkiToday, systemClock } from '../../domain/time.ts';
@@ -41,9 +39,10 @@ import type {
   MunicipalityServiceConfig,
   RegionServiceConfig,
   ServerSettings,
-  SourceSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
+import { instrumentAdapter, instrumentVtj } from '../../telemetry/index.ts';
+import type { Telemetry } from '../../telemetry/index.ts';
 import { startIndexAndStatistics } from './regionWork.ts';
 import type { RegionWork } from './regionWork.ts';
 
@@ -53,8 +52,8 @@ export interface ServiceDeps {
   readonly lifecycle: Lifecycle;
   /** "Now" for adapters, the index and the subgraphs; default the system clock (tests fix it). */
   readonly clock?: Clock;
-  /** The coordinator's telemetry (issue 14, H4), passed on once wired; opaque here. */
-  readonly telemetry?: unknown;
+  /** Traces and metrics (telemetry/): server spans, /metrics, source-call and cache counters; absent: none. */
+  readonly telemetry?: Telemetry;
 }
 
 /** A subgraph service listening. */
@@ -110,6 +109,7 @@ export async function startGatewayService(
     ...(extras.readyChecks ? { readyChecks: extras.readyChecks } : {}),
     // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.
     examples: { today: helsinkiToday(deps.clock ?? systemClock) },
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   lifecycle.addServer('gateway', app);
   const url = await app.listen({ port: gateway.port, host: gateway.host });
@@ -130,23 +130,18 @@ export async function startRegionService(
   // The database first: opening PGlite blocks the event loop for seconds (see scripts/region.ts).
   const database = lifecycle.add('database', await openDatabase(config.database), (d) => d.close());
   const store = await PersonIndexStore.open(database);
-  const sources = lifecycle.add(
-    'adapters',
-    await createSources({
-      addresses: Object.fromEntries(Object.entries(config.sources).map(([id, s]) => [id, s.address])),
-      timeoutMs: timeoutsOf(config.sources),
-      clock,
-      // H2: instances: config.sources (tls, credentials, xroad, concurrency) once SourcesConfig takes them.
-    }),
-    (s) => s.close(),
-  );
+  const sources = lifecycle.add('adapters', await createSources({ instances: config.sources, clock }), (s) => s.close());
+  const { telemetry } = deps;
+  // Every source call traced and counted: the index's listings, the statistics' reads and the subgraph's VTJ reads.
+  const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
+  const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
   const work = lifecycle.add(
     'region work',
     // H3: startRegionWork({ database, store, adapters, clock, scheduler, logger, personIndex, statistics, leader: config.leader }).
     startIndexAndStatistics({
       database,
       store,
-      adapters: sources.adapters,
+      adapters,
       clock,
       scheduler: systemScheduler,
       logger: deps.logger,
@@ -159,11 +154,13 @@ export async function startRegionService(
     logger: deps.logger.child({ component: 'subgraph' }),
     internalKey: config.internalKey,
     clock,
-    vtj: sources.vtj,
+    vtj,
     locator: work.locator,
     stores: await openStores(database, config),
     statistics: work.statistics,
+    ...(telemetry ? { telemetry } : {}),
   });
+  telemetry?.metrics.watchPersonIndex(async () => (await work.locator.status()).map((s) => ({ ...s })));
   const running = await listenSubgraph(app, config.server, deps, () => work.ready());
   return { ...running, work, sources, database };
 }
@@ -179,6 +176,7 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
     stores: await openStores(database, config),
     // A missing extract is no error: units then have no register names (as with a region directory without one).
     units: existsSync(config.unitsFile) ? parseUnitRegister(readFileSync(config.unitsFile, 'utf8')) : new Map(),
+    ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
   });
   return listenSubgraph(app, config.server, deps, () => true);
 }
@@ -187,34 +185,29 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
 export async function startMunicipalityService(config: MunicipalityServiceConfig, deps: ServiceDeps): Promise<RunningSubgraphService> {
   const { lifecycle } = deps;
   const clock = deps.clock ?? systemClock;
-  const configOf = (id: InstanceId, settings: SourceSettings): AdapterConfig => ({
-    instance: id,
-    address: settings.address,
-    timeoutMs: settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
-    clock,
-    // H2: ...tls, credentials, concurrency (and xroad for VTJ) from settings once AdapterConfig takes them.
-  });
-  const vtjSettings = config.sources.vtj;
+  const configs = sourceConfigs({ instances: config.sources, clock });
   const opened: { close(): Promise<void> }[] = [];
   lifecycle.add('adapters', opened, (all) => Promise.allSettled(all.map((a) => a.close())));
   let vtj: (VtjAdapter & PersonDirectory) | undefined;
-  if (vtjSettings) {
-    vtj = await createVtjAdapter(configOf('vtj', vtjSettings));
+  const vtjConfig = configs.get('vtj');
+  if (vtjConfig) {
+    vtj = await createVtjAdapter(vtjConfig);
     opened.push(vtj);
   }
+  const { telemetry } = deps;
   const adapters = new Map<InstanceId, SourceAdapter>();
-  for (const { id } of INSTANCES) {
-    const settings = config.sources[id];
-    if (!settings || id === 'vtj') continue;
-    const adapter = await createAdapter(configOf(id, settings), vtj);
+  for (const [id, adapterConfig] of configs) {
+    if (id === 'vtj') continue;
+    const adapter = await createAdapter(adapterConfig, vtj);
     opened.push(adapter);
-    adapters.set(id, adapter);
+    adapters.set(id, telemetry ? instrumentAdapter(adapter, telemetry) : adapter);
   }
   const app = createSubgraphApp(config.name, {
     logger: deps.logger.child({ component: 'subgraph' }),
     internalKey: config.internalKey,
     ...(deps.clock ? { clock: deps.clock } : {}),
     adapters,
+    ...(telemetry ? { telemetry } : {}),
   });
   return listenSubgraph(app, config.server, deps, () => true);
 }
@@ -223,7 +216,11 @@ export async function startMunicipalityService(config: MunicipalityServiceConfig
 export async function startEmulatorsService(config: EmulatorsServiceConfig, deps: ServiceDeps): Promise<RegionEmulators> {
   const emulators = deps.lifecycle.add(
     'emulators',
-    await startEmulators({ fixturesDir: config.fixturesDir, host: config.host, ports: config.ports }),
+    await startEmulators({
+      fixturesDir: config.fixturesDir,
+      host: config.host,
+      instances: Object.fromEntries(Object.entries(config.ports).map(([id, port]) => [id, { port }])),
+    }),
     closeEmulators,
   );
   return emulators;
@@ -232,12 +229,6 @@ export async function startEmulatorsService(config: EmulatorsServiceConfig, deps
 /** The environment lines pointing a region or municipality service at these emulators. */
 export function emulatorAddressLines(emulators: RegionEmulators): string[] {
   return [...emulators].map(([id, e]) => `SOURCE_ADDRESS_${envInstance(id)}=${e.address}`);
-}
-
-function timeoutsOf(sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>): Partial<Record<InstanceId, number>> {
-  const out: Partial<Record<InstanceId, number>> = {};
-  for (const [id, s] of Object.entries(sources) as [InstanceId, SourceSettings][]) if (s.timeoutMs !== undefined) out[id] = s.timeoutMs;
-  return out;
 }
 
 async function openStores(database: Database, config: RegionServiceConfig | ListsServiceConfig): Promise<AccessStores> {

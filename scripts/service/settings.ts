@@ -336,7 +336,7 @@ const ROWS: readonly Row[] = [
     'string',
     undefined,
     SOURCE_ROLES,
-    'X-Road service id INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE[/VERSION]',
+    'X-Road service id INSTANCE/CLASS/CODE[/SUBSYSTEM]/SERVICE[/VERSION]',
   ],
   ['sources.vtj.xroad.protocolVersion', 'XROAD_PROTOCOL_VERSION', 'string', '4.0', SOURCE_ROLES, 'X-Road message protocol version'],
 

@@ -78,3 +78,24 @@ describe('AuditBatcher (group commit)', () => {
     expect(writes).toEqual([2, 1]);
   });
 });
+
+describe('AuditBatcher onWrite', () => {
+  it('tells each write and its events, a failed one as failed (telemetry counts audit write failures)', async () => {
+    const outcomes: [string, number][] = [];
+    let fail = false;
+    const store = {
+      record: async (events: readonly AuditEventInput[]) => {
+        if (fail) throw new Error('database down');
+        return events.map(() => '1');
+      },
+    };
+    const batcher = new AuditBatcher(store, (outcome, events) => outcomes.push([outcome, events]));
+    await Promise.all([batcher.record([event(1)]), batcher.record([event(2), event(3)])]);
+    fail = true;
+    await expect(batcher.record([event(4)])).rejects.toThrow('database down');
+    expect(outcomes).toEqual([
+      ['ok', 3],
+      ['failed', 1],
+    ]);
+  });
+});

@@ -170,7 +170,11 @@ export class AuditBatcher implements AuditSink {
   private scheduled = false;
   private writing = false;
 
-  constructor(private readonly store: Pick<AuditStore, 'record'>) {}
+  constructor(
+    private readonly store: Pick<AuditStore, 'record'>,
+    /** Told of every write: its outcome and how many events it held (telemetry counts failed writes). */
+    private readonly onWrite?: (outcome: 'ok' | 'failed', events: number) => void,
+  ) {}
 
   record(events: readonly AuditEventInput[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -190,10 +194,13 @@ export class AuditBatcher implements AuditSink {
     this.pending = [];
     this.scheduled = false;
     this.writing = true;
+    const events = batch.flatMap((b) => b.events);
     try {
-      await this.store.record(batch.flatMap((b) => b.events));
+      await this.store.record(events);
+      this.onWrite?.('ok', events.length);
       for (const b of batch) b.resolve();
     } catch (e) {
+      this.onWrite?.('failed', events.length);
       for (const b of batch) b.reject(e);
     } finally {
       this.writing = false;

@@ -15,7 +15,7 @@ import { statisticsResolvers, type StatisticsSource } from './statistics/index.t
 import DataLoader from 'dataloader';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse } from 'graphql';
-import type { VtjAdapter, VtjSlot } from '../../domain/sourceAdapter.ts';
+import type { ReadCaller, VtjAdapter, VtjSlot } from '../../domain/sourceAdapter.ts';
 import { operationScope, readThrough } from '../server/readCache.ts';
 import type { OperationReadCache } from '../server/readCache.ts';
 import { AdapterError } from '../../domain/errors.ts';
@@ -118,9 +118,11 @@ function createLoaders(
   logger: Logger,
   trail: RequestAudit,
   now: Date,
-  cached?: { cache: OperationReadCache<VtjSlot>; scope: string },
+  cached: { cache: OperationReadCache<VtjSlot>; scope: string } | undefined,
+  caller: ReadCaller | undefined,
 ): RegionLoaders {
-  const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus);
+  // Whose read it is travels to VTJ (X-Road's userId and issue): the token's subject and the request id, never an identity code.
+  const read = (hetus: readonly string[]): Promise<VtjSlot[]> => vtj.readPersons(hetus, caller ? { caller } : undefined);
   return {
     trail,
     now,
@@ -490,6 +492,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         new RequestAudit(auditSink, { requestId, at: now }),
         now,
         options.vtjReadCache ? { cache: options.vtjReadCache, scope: operationScope(requestId, identity) } : undefined,
+        identity ? { userId: identity.sub, issue: requestId } : undefined,
       );
     },
     internalKey: options.internalKey,

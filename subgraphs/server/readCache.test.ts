@@ -14,6 +14,18 @@ describe('OperationReadCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('tells every lookup whether it hit a live entry (telemetry counts the hit rate)', () => {
+    let now = 1_000;
+    const lookups: boolean[] = [];
+    const cache = new OperationReadCache<string>({ ttlMs: 100, now: () => now, onLookup: (hit) => lookups.push(hit) });
+    cache.get('op-1', 'vtj', 'A');
+    cache.set('op-1', 'vtj', 'A', Promise.resolve('read'));
+    cache.get('op-1', 'vtj', 'A');
+    now += 100;
+    cache.get('op-1', 'vtj', 'A');
+    expect(lookups).toEqual([false, true, false]);
+  });
+
   it('holds at most maxEntries, dropping the oldest first', () => {
     const cache = new OperationReadCache<number>({ maxEntries: 3 });
     for (let i = 0; i < 5; i++) cache.set('op', 'vtj', String(i), Promise.resolve(i));

@@ -29,6 +29,8 @@ export interface ReadCacheOptions {
   readonly maxEntries?: number;
   /** Epoch ms now; default Date.now (tests pass their own). */
   readonly now?: () => number;
+  /** Told of every lookup, whether it found a live entry (telemetry's cache hit rate). */
+  readonly onLookup?: (hit: boolean) => void;
 }
 
 interface Entry<V> {
@@ -47,8 +49,10 @@ export class OperationReadCache<V> {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly onLookup: ((hit: boolean) => void) | undefined;
 
   constructor(options: ReadCacheOptions = {}) {
+    this.onLookup = options.onLookup;
     this.ttlMs = options.ttlMs ?? 5_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
@@ -65,12 +69,11 @@ export class OperationReadCache<V> {
   get(scope: string, instance: string, key: string): Promise<V> | undefined {
     const k = OperationReadCache.key(scope, instance, key);
     const e = this.entries.get(k);
-    if (!e) return undefined;
-    if (e.expires <= this.now()) {
-      this.entries.delete(k);
-      return undefined;
-    }
-    return e.value;
+    const live = e !== undefined && e.expires > this.now();
+    this.onLookup?.(live);
+    if (live) return e.value;
+    if (e) this.entries.delete(k);
+    return undefined;
   }
 
   /** Caches a read; drops expired entries and, past the bound, the oldest ones. */

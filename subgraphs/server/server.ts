@@ -54,6 +54,9 @@ export const DEFAULT_BODY_LIMIT = 1_048_576;
 /** The context a resolver receives: ours plus mercurius's own fields. */
 export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContext;
 
+/** Routes served without an internal token (GET only): liveness, readiness and the metrics (telemetry/http.ts). */
+const UNSIGNED_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** The verified internal token of each request, set before its body is read. */
 const verified = new WeakMap<FastifyRequest, InternalClaims>();
 /** Each app's subgraph name (test helpers sign tokens for it). */
@@ -90,9 +93,9 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
   capConnections(app.server, limits);
   names.set(app, name);
   // Why onRequest: the token is checked before the body is read or parsed, for every route
-  // (a 404 included) but the health probe.
+  // (a 404 included) but the probes and, where telemetry registered it, the metrics (Prometheus sends no token).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && (request.routeOptions.url === '/healthz' || request.routeOptions.url === '/readyz')) return;
+    if (request.method === 'GET' && UNSIGNED_ROUTES.has(request.routeOptions.url ?? '')) return;
     const header = request.headers[INTERNAL_TOKEN_HEADER];
     try {
       verified.set(request, await verifyInternalToken(options.internalKey, typeof header === 'string' ? header : undefined, name));

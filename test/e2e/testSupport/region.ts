@@ -19,6 +19,7 @@ import type { Clock } from '../../../domain/time.ts';
 import { DevIdp } from '../../../gateway/auth/devIdp.ts';
 import type { AuditSink } from '../../../subgraphs/audit/store.ts';
 import type { Identity } from '../../../contract/identity.ts';
+import type { Telemetry } from '../../../telemetry/index.ts';
 
 export interface E2ERegion extends RunningRegion {
   /** A bearer token of the region's development identity provider for any identity (valid 60 minutes). */
@@ -42,6 +43,8 @@ export interface E2EOptions {
   /** Extra gateway settings (flags and environment), e.g. a higher alias limit. */
   readonly gatewayFlags?: Readonly<Record<string, string>>;
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+  /** Traces and metrics of the region's services (test/e2e/telemetry.test.ts); default none. */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -87,6 +90,7 @@ async function startOnce(options: E2EOptions): Promise<E2ERegion | null> {
       lifecycle,
       clock: options.clock ?? fixedClock,
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     });
   } catch (err) {
     await stop();
