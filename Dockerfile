@@ -34,6 +34,7 @@ COPY adapters ./adapters
 COPY schema ./schema
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
+COPY telemetry ./telemetry
 COPY scripts ./scripts
 # The bundled synthetic region: the emulators serve it (compose), and the lists subgraph reads
 # its unit register (fixtures/organisations/units.tsv) unless configured otherwise.

@@ -6,7 +6,8 @@
  * from it with the image's environment, on loopback: emulators, region,
  * lists, the seven municipalities and a gateway, until the gateway's /readyz
  * answers 200 (every subgraph answers it). The Dockerfile's HEALTHCHECK
- * command and compose.yaml's healthchecks are run as Docker would, a citizen's query (signed by an identity
+ * command and compose.yaml's healthchecks are run as Docker would, /metrics
+ * answers on every service, a citizen's query (signed by an identity
  * provider on loopback) is answered from four products' emulators, and
  * SIGTERM stops every service with exit 0.
  *
@@ -242,6 +243,8 @@ describe.runIf(process.env.IMAGE_CHECK === '1')('the image, simulated from the D
       timeout: 10_000,
     });
     expect(health.status).toBe(0);
+    // Prometheus scrapes /metrics on every service's port (the Kubernetes annotations say so).
+    for (const port of [BASE, ...SUBGRAPH_NAMES.map((n) => ports[n]!)]) expect(await ok(`http://127.0.0.1:${port}/metrics`)).toBe(true);
     // compose.yaml's healthchecks (its ports moved to this run's): the emulators', a subgraph's /readyz (no token), the gateway's.
     const services = composeServices(files);
     const healthcheck = (service: string, from: string, to: number): number | null => {
@@ -261,6 +264,9 @@ describe.runIf(process.env.IMAGE_CHECK === '1')('the image, simulated from the D
       (p) => new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', (code) => resolve(code)))),
     );
     for (const p of running) p.kill('SIGTERM');
-    expect(await Promise.all(exits)).toEqual(running.map(() => 0));
+    const codes = await Promise.all(exits);
+    const labels = [...logs.keys()];
+    const failed = labels.filter((_, i) => codes[i] !== 0);
+    expect(failed, failed.map((l) => `--- ${l} (exit ${codes[labels.indexOf(l)]})\n${logs.get(l)!.slice(-1_500)}`).join('\n')).toEqual([]);
   }, 900_000);
 });
