@@ -78,6 +78,11 @@ describe('the packaging', () => {
     );
   });
 
+  it('reports a compose grace period shorter than the shutdown delay and drain', () => {
+    const problems = checkDeploy(tampered('deploy/compose/region.yaml', 'drainMs: 10000', 'drainMs: 18000'));
+    expect(problems).toContain('compose.yaml: region: stop_grace_period (20s) must exceed shutdown.delayMs + shutdown.drainMs (20000 ms)');
+  });
+
   it('reports a container port, a probe port and a subgraph URL that miss the configured port', () => {
     const ports = checkDeploy(tampered('deploy/k8s/lists.yaml', 'containerPort: 4001', 'containerPort: 4002'));
     expect(ports).toContain('deploy/k8s/lists.yaml: lists: declares port 4002, but the lists service listens on 4001');

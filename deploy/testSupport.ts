@@ -999,6 +999,17 @@ function checkCompose(
         problems.push(`${f}: ${name}: waits for ${dep} to be healthy, which has no healthcheck`);
     }
   }
+  // Docker's SIGKILL comes stop_grace_period after SIGTERM (default 10 s): after the readiness delay and the drain.
+  for (const c of containers) {
+    const config = configs.get(c);
+    if (!config || config.role === 'emulators') continue;
+    const raw = String(services[c.name]?.stop_grace_period ?? '10s');
+    const m = /^(\d+)(ms|s|m)$/.exec(raw);
+    const grace = m ? Number(m[1]) * { ms: 1, s: 1_000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'] : NaN;
+    const needed = config.shutdown.delayMs + config.shutdown.drainMs;
+    if (!(grace > needed))
+      problems.push(`${f}: ${c.name}: stop_grace_period (${raw}) must exceed shutdown.delayMs + shutdown.drainMs (${needed} ms)`);
+  }
   // The image's HEALTHCHECK knows only GATEWAY_PORT / SERVICE_PORT from the environment, not a port from the file.
   for (const c of containers)
     if (c.probes.length === 0 && c.argv[0] !== 'emulators')
