@@ -15,6 +15,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { INSTANCES } from '../domain/region.ts';
@@ -25,7 +26,7 @@ import { loadServiceConfig } from '../scripts/service/config.ts';
 import type { ServiceConfig } from '../scripts/service/config.ts';
 
 /** The repository's root. */
-export const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The texts checked, by repository-relative path (tests tamper with copies). */
 export type DeployFiles = Map<string, string>;
