@@ -103,6 +103,8 @@ module.exports = {
       'fixtures/generator/ may import domain/ and adapters/ only.',
     ),
     // scripts/, bench/, test/ are composition roots and end-to-end tests: no layer rule.
+    // deploy/ holds the packaging (Dockerfile's companions, compose, Kubernetes) and only test code (its drift test and
+    // helper), exempt like every test: no layer rule either, and no production file may import it (no-test-code-in-production).
     {
       name: 'no-circular',
       severity: 'error',
