@@ -143,7 +143,7 @@ describe('loadServiceConfig', () => {
       logLevel: 'debug',
       database: { kind: 'postgres', url: 'postgresql://u:p@db/region', poolSize: 4 },
       personIndex: { intervalMs: 1000, overlapMs: 120_000 },
-      statistics: { batchSize: 20, intervalMs: 600_000 },
+      statistics: { batchSize: 20, intervalMs: 21_600_000 },
       emergencyAccess: { durationMs: 3_600_000 },
       sources: { vtj: { address: 'http://127.0.0.1:6011', timeoutMs: 4000 } },
     });
