@@ -146,7 +146,7 @@ async function run(options: DistributedOptions): Promise<void> {
     await DevIdp.open({ dir: devIdpDir, port: 0 });
 
     const replicaIds = BALANCED_SERVICES.flatMap(({ service }) =>
-      Array.from({ length: options.replicas }, (_, i) => `${service}-${i + 1}`),
+      Array.from({ length: options.replicas[service]! }, (_, i) => `${service}-${i + 1}`),
     );
     const ports = await freePorts(INSTANCES.length + replicaIds.length + (options.gatewayPorts[0] === 0 ? 2 : 0));
     const emulatorPorts = Object.fromEntries(INSTANCES.map((inst, i) => [inst.id, ports[i]!])) as Record<InstanceId, number>;
@@ -156,7 +156,7 @@ async function run(options: DistributedOptions): Promise<void> {
     for (const { service } of BALANCED_SERVICES) {
       const balancer = new Balancer({
         name: service,
-        backends: Array.from({ length: options.replicas }, (_, i) => ({
+        backends: Array.from({ length: options.replicas[service]! }, (_, i) => ({
           id: `${service}-${i + 1}`,
           host: '127.0.0.1',
           port: replicaPorts[`${service}-${i + 1}`]!,
@@ -174,6 +174,7 @@ async function run(options: DistributedOptions): Promise<void> {
       databaseSchema: schema,
       internalKeyFile,
       logLevel: options.logLevel,
+      gatewayLogLevel: options.gatewayLogLevel,
       baseEnv: { ...process.env, DEV_IDP_DIR: devIdpDir },
       configFile: join(runDir, 'region.config.json'),
     };

@@ -3,8 +3,9 @@
  *
  *   --fixtures DIR    the region the emulators serve (default the repository's fixtures/)
  *   --replicas N      replicas of the region, lists and each municipality subgraph (1–8, default 2)
+ *   --scale NAME=N    replicas of one of them (repeatable), e.g. `--replicas 1 --scale region=2 --scale porvoo=2`
  *   --port N          the first gateway's port; the second listens on N+1 (default 4000; 0: free ports)
- *   --log-level L     the services' log level (default warn; info shows every request)
+ *   --log-level L     every service's log level (default: info, the gateways warn: at info they log every request)
  *   --control         serve the control endpoint (status, and signals to a service: tests, drills)
  *   DATABASE_URL      PostgreSQL, required: the replicas share the person index, the audit log and the leader lock
  *   DATABASE_SCHEMA   the schema to use (default a fresh one per run, dropped at the stop)
@@ -14,13 +15,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseConfigError, parseDatabaseConfig } from '../../subgraphs/database/config.ts';
 import { DEFAULT_FIXTURES_DIR } from '../startConfig.ts';
+import { BALANCED_SERVICES } from './topology.ts';
 
 export interface DistributedOptions {
   readonly fixturesDir: string;
-  readonly replicas: number;
+  /** Replicas of each balanced service (region, lists, each municipality's subgraph), by name. */
+  readonly replicas: Readonly<Record<string, number>>;
   /** The gateways' ports (0: free ones). */
   readonly gatewayPorts: readonly [number, number];
   readonly logLevel: string;
+  readonly gatewayLogLevel: string;
   readonly control: boolean;
   /** A schema the caller named (kept at the stop), or undefined: a fresh one, dropped at the stop. */
   readonly databaseSchema: string | undefined;
@@ -40,7 +44,7 @@ export function parseDistributedOptions(
   env: Readonly<Record<string, string | undefined>>,
   cwd = process.cwd(),
 ): DistributedOptions {
-  let values: { fixtures?: string; replicas?: string; port?: string; 'log-level'?: string; control?: boolean };
+  let values: { fixtures?: string; replicas?: string; scale?: string[]; port?: string; 'log-level'?: string; control?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -48,6 +52,7 @@ export function parseDistributedOptions(
         distributed: { type: 'boolean' },
         fixtures: { type: 'string' },
         replicas: { type: 'string' },
+        scale: { type: 'string', multiple: true },
         port: { type: 'string' },
         'log-level': { type: 'string' },
         control: { type: 'boolean' },
@@ -63,9 +68,18 @@ export function parseDistributedOptions(
     throw new DistributedConfigError(
       `expected --fixtures as a directory laid out as region.md says, received ${fixturesDir}, which is not a directory`,
     );
-  const replicas = whole('--replicas', values.replicas, 2, 1, MAX_REPLICAS);
+  const all = whole('--replicas', values.replicas, 2, 1, MAX_REPLICAS);
+  const replicas: Record<string, number> = Object.fromEntries(BALANCED_SERVICES.map(({ service }) => [service, all]));
+  for (const item of values.scale ?? []) {
+    const m = /^([a-z]+)=(.*)$/.exec(item);
+    if (!m || !(m[1]! in replicas))
+      throw new DistributedConfigError(
+        `expected --scale NAME=N with NAME one of ${Object.keys(replicas).join(', ')}, received ${JSON.stringify(item)}`,
+      );
+    replicas[m[1]!] = whole(`--scale ${m[1]}`, m[2], all, 1, MAX_REPLICAS);
+  }
   const port = whole('--port', values.port, 4_000, 0, 65_534);
-  const logLevel = values['log-level'] ?? 'warn';
+  const logLevel = values['log-level'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new DistributedConfigError(`expected --log-level as one of ${LOG_LEVELS.join(', ')}, received ${JSON.stringify(logLevel)}`);
 
@@ -86,6 +100,7 @@ export function parseDistributedOptions(
     replicas,
     gatewayPorts: [port, port === 0 ? 0 : port + 1],
     logLevel,
+    gatewayLogLevel: values['log-level'] ?? 'warn',
     control: values.control ?? false,
     databaseSchema: database.schema,
   };

@@ -5,6 +5,7 @@
  * supervisor (main.ts) spawns exactly these; nothing is passed in-process.
  */
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { INSTANCES, instance as instanceOf } from '../../domain/region.ts';
 import type { InstanceId } from '../../domain/region.ts';
 import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
@@ -22,7 +23,8 @@ export const BALANCED_SERVICES: readonly { readonly service: string; readonly ro
 
 export interface TopologyInput {
   readonly fixturesDir: string;
-  readonly replicas: number;
+  /** Replicas of each balanced service, by name. */
+  readonly replicas: Readonly<Record<string, number>>;
   /** Ports: each gateway's, each emulator's, and each replica's by id (`region-1`, …). */
   readonly gatewayPorts: readonly number[];
   readonly emulatorPorts: Readonly<Record<InstanceId, number>>;
@@ -33,7 +35,9 @@ export interface TopologyInput {
   readonly databaseSchema: string;
   /** Files holding the secrets (mode 0600 in the run's directory). */
   readonly internalKeyFile: string;
+  /** The services' log level; the gateways' is `gatewayLogLevel` (at info they log every request). */
   readonly logLevel: string;
+  readonly gatewayLogLevel: string;
   /** The environment every child starts from (the supervisor's: PATH, DATABASE_URL, DEV_IDP_DIR, …). */
   readonly baseEnv: NodeJS.ProcessEnv;
   /** The generated configuration file's path. */
@@ -70,12 +74,13 @@ export function configDocument(input: TopologyInput): Record<string, unknown> {
   const subgraphs: Record<string, string> = {};
   for (const { service } of BALANCED_SERVICES) subgraphs[service] = `http://127.0.0.1:${input.balancerPorts[service]}/graphql`;
   return {
-    logLevel: input.logLevel,
     // Readiness turns 503 first, then the server stops accepting: what a rolling update on Kubernetes needs (5 000 there).
     shutdown: { delayMs: 1_000, drainMs: 10_000 },
     database: { schema: input.databaseSchema },
     sources,
     emulators: { fixturesDir: input.fixturesDir, ports },
+    // The organisation register's extract of the same region directory (absent: no unit names, as npm start does).
+    units: { file: join(input.fixturesDir, 'organisations', 'units.tsv') },
     gateway: { subgraphs },
     leader: { retryMs: 1_000 },
   };
@@ -119,7 +124,7 @@ export function childStages(input: TopologyInput): ChildSpec[][] {
     service: 'emulators',
     command: node,
     args: serviceArgs('emulators', undefined, input.configFile),
-    env: childEnv(input, {}),
+    env: childEnv(input, { LOG_LEVEL: input.logLevel }),
     port: emulatorPorts[0]!,
     ready: () => tcpOpen(emulatorPorts),
     readyWhat: `TCP ports ${emulatorPorts.join(', ')}`,
@@ -132,20 +137,20 @@ export function childStages(input: TopologyInput): ChildSpec[][] {
       service,
       command: node,
       args: serviceArgs(role, role === 'municipality' ? service : undefined, input.configFile),
-      env: childEnv(input, { SERVICE_PORT: String(port) }),
+      env: childEnv(input, { SERVICE_PORT: String(port), LOG_LEVEL: input.logLevel }),
       port,
       ready: () => httpOk(`http://127.0.0.1:${port}/healthz`),
       readyWhat: `http://127.0.0.1:${port}/healthz`,
     };
   };
   const replicasOf = (service: string, role: string, from: number): ChildSpec[] =>
-    Array.from({ length: input.replicas - from + 1 }, (_, i) => replica(service, role, from + i));
+    Array.from({ length: Math.max(0, (input.replicas[service] ?? 1) - from + 1) }, (_, i) => replica(service, role, from + i));
   const gateways = input.gatewayPorts.map((port, i): ChildSpec => ({
     id: `gateway-${i + 1}`,
     service: 'gateway',
     command: node,
     args: serviceArgs('gateway', undefined, input.configFile),
-    env: childEnv(input, { GATEWAY_PORT: String(port) }),
+    env: childEnv(input, { GATEWAY_PORT: String(port), LOG_LEVEL: input.gatewayLogLevel }),
     port,
     ready: () => httpOk(`http://127.0.0.1:${port}/readyz`),
     readyWhat: `http://127.0.0.1:${port}/readyz`,
