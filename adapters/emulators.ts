@@ -16,15 +16,23 @@ export interface EmulatorOptions {
   readonly host?: string;
   /** Only these instances (default: every instance and VTJ). */
   readonly only?: readonly InstanceId[];
+  /** Fixed ports by instance (default: free ports). */
+  readonly ports?: Readonly<Partial<Record<InstanceId, number>>>;
 }
 
 /** Running emulators by instance. */
 export type RegionEmulators = Map<InstanceId, RunningEmulator>;
 
-/** Starts the emulator of one instance. */
-export function startEmulator(instance: InstanceId, fixturesDir: string, host = '127.0.0.1'): Promise<RunningEmulator> {
+/** Starts the emulator of one instance (on `port`, default a free one). */
+export function startEmulator(
+  instance: InstanceId,
+  fixturesDir: string,
+  host = '127.0.0.1',
+  extra: { readonly port?: number } = {},
+): Promise<RunningEmulator> {
   const product = INSTANCES.find((i) => i.id === instance)!.product;
-  const options = { instance, fixturesDir, host };
+  const port = extra.port !== undefined ? { port: extra.port } : {};
+  const options = { instance, fixturesDir, host, ...port };
   switch (product) {
     case 'lifecare':
       return startLifecareEmulator(options);
@@ -37,14 +45,18 @@ export function startEmulator(instance: InstanceId, fixturesDir: string, host = 
     case 'proconsona':
       return startProconsonaEmulator(options);
     case 'vtj':
-      return startVtjEmulator({ fixturesDir, host });
+      return startVtjEmulator({ fixturesDir, host, ...port });
   }
 }
 
 /** Starts every instance's emulator (concurrently); closes those started if one fails. */
 export async function startEmulators(options: EmulatorOptions): Promise<RegionEmulators> {
   const ids = options.only ?? INSTANCES.map((i) => i.id);
-  const settled = await Promise.allSettled(ids.map((id) => startEmulator(id, options.fixturesDir, options.host)));
+  const settled = await Promise.allSettled(
+    ids.map((id) =>
+      startEmulator(id, options.fixturesDir, options.host, { ...(options.ports?.[id] !== undefined ? { port: options.ports[id] } : {}) }),
+    ),
+  );
   const running: RegionEmulators = new Map();
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') running.set(ids[i]!, s.value);

@@ -226,6 +226,7 @@ describe('health', () => {
 
   describe('/readyz', () => {
     let now = 1_800_000_000_000;
+    let draining = false;
     let gw: FastifyInstance;
     const calls = () => subgraphs.reduce((n, s) => n + s.requests.length, 0);
     beforeAll(async () => {
@@ -235,6 +236,7 @@ describe('health', () => {
         readyChecks: { personIndex: () => indexReady },
         readinessKey: READINESS_KEY,
         now: () => now,
+        draining: () => draining,
       });
     });
     afterAll(async () => {
@@ -283,6 +285,18 @@ describe('health', () => {
       now += 5_000;
       await gw.inject({ method: 'GET', url: '/readyz' });
       expect(calls() - before).toBe(6);
+    });
+
+    it('answers 503 at once while the process drains (SIGTERM), cached result or not, while /healthz stays 200', async () => {
+      now += 10_000;
+      expect((await gw.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      draining = true;
+      const before = calls();
+      const res = await gw.inject({ method: 'GET', url: '/readyz' });
+      expect([res.statusCode, res.body]).toEqual([503, '{"ready":false}']);
+      expect(calls() - before).toBe(0);
+      expect((await gw.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      draining = false;
     });
   });
 });

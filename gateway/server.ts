@@ -65,6 +65,12 @@ export interface CreateGatewayOptions {
   readonly readyTimeoutMs?: number;
   /** How long a /readyz result is served before the subgraphs are probed again; default 5 000 ms. */
   readonly readyCacheMs?: number;
+  /**
+   * True once the process is shutting down (SIGTERM): /readyz then answers 503
+   * at once, cache or not, so the load balancer stops sending before the
+   * server stops accepting. Default never.
+   */
+  readonly draining?: () => boolean;
   /** A secret whose holder (header x-readiness-key) sees /readyz's details; analysts' tokens see them too. Absent: analysts only. */
   readonly readinessKey?: string;
   /** "Now" in ms (the readiness cache's clock); default Date.now. */
@@ -345,7 +351,10 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       throw err;
     }
   };
+  const draining = options.draining;
   app.get('/readyz', async (req, reply) => {
+    // Not cached: the 503 must be seen by the next probe after SIGTERM.
+    if (draining?.()) return reply.code(503).header('cache-control', 'no-store').send({ ready: false });
     const [{ readiness: result, checkedAt }, detail] = await Promise.all([readyCache.get(), mayReadDetail(req)]);
     reply.code(result.ready ? 200 : 503).header('cache-control', 'no-store');
     // Anyone: the status alone. The details name the region's services and what is down, for operators only.

@@ -11,6 +11,7 @@ import { isClusterWorker, runCluster } from './cluster.ts';
 import { recordIssuer } from './devIdpIssuer.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createRootLogger } from './logger.ts';
+import { gatewayOptionsOf } from './service/roles.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -44,14 +45,7 @@ async function main(): Promise<void> {
       supergraphSdl,
       subgraphUrls: config.subgraphUrls,
       logger,
-      subgraphTimeoutMs: config.subgraphTimeoutMs,
-      production: config.production,
-      hardening: config.hardening,
-      readyCacheMs: config.readiness.cacheMs,
-      server: config.server,
-      ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
-      engine: config.engine,
-      auth: config.auth,
+      ...gatewayOptionsOf(config),
       // Only with REGION_INTERNAL_KEY: the region's subgraphs, run elsewhere, share it.
       ...(config.internalKey ? { internalKey: config.internalKey } : {}),
     });

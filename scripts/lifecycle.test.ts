@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
 import { Lifecycle } from './lifecycle.ts';
+import type { DrainableServer } from './lifecycle.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -35,6 +37,50 @@ describe('Lifecycle', () => {
     const first = life.stop('SIGINT');
     expect(life.stop('SIGINT')).toBe(first);
     await new Promise((r) => setTimeout(r, 120));
+    expect(exits).toEqual([1]);
+  });
+});
+
+describe('Lifecycle drain (issue 14)', () => {
+  /** A server whose close() ends when `finish` is called (a request in flight), and whose connections can be cut. */
+  function slowServer(): { app: DrainableServer; finish: () => void; cut: number[] } {
+    let finish = (): void => {};
+    const cut: number[] = [];
+    const done = new Promise<void>((r) => (finish = r));
+    const server = { on() {}, closeIdleConnections() {}, closeAllConnections: () => (cut.push(1), finish()) } as unknown as Server;
+    return { app: { server, close: () => done }, finish, cut };
+  }
+
+  it('is draining at once, waits the delay on a signal, drains the servers first, then closes the rest in reverse order', async () => {
+    const events: string[] = [];
+    const exits: number[] = [];
+    const life = new Lifecycle({ logger: quiet, delayMs: 60, drainMs: 1_000, exit: (c) => exits.push(c) });
+    life.add('database', 'database', (n) => void events.push(n));
+    const { app, finish } = slowServer();
+    life.addServer('subgraph', app);
+    life.add('work', 'work', (n) => void events.push(n));
+    expect(life.draining).toBe(false);
+    const stopped = life.stop('SIGTERM', 0, { delay: true });
+    expect(life.draining).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    // Still in the delay: nothing closed yet.
+    expect(events).toEqual([]);
+    setTimeout(() => (events.push('request done'), finish()), 80);
+    await stopped;
+    expect(events).toEqual(['request done', 'work', 'database']);
+    expect(exits).toEqual([0]);
+  });
+
+  it('cuts the connections past the drain deadline, closes the rest, and exits 1', async () => {
+    const closed: string[] = [];
+    const exits: number[] = [];
+    const life = new Lifecycle({ logger: quiet, drainMs: 50, exit: (c) => exits.push(c) });
+    life.add('adapters', 'adapters', (n) => void closed.push(n));
+    const { app, cut } = slowServer();
+    life.addServer('gateway', app);
+    await life.stop('SIGTERM');
+    expect(cut).toEqual([1]);
+    expect(closed).toEqual(['adapters']);
     expect(exits).toEqual([1]);
   });
 });

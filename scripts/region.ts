@@ -5,8 +5,10 @@
  * failed start or a stop closes them in reverse order.
  */
 import { loadUnitRegister } from '../subgraphs/lists/unitRegister.ts';
-import { StatisticsService, parseStatisticsConfig, personPagesFromStore } from '../subgraphs/region/statistics/index.ts';
-import { readFile } from 'node:fs/promises';
+import { parseStatisticsConfig } from '../subgraphs/region/statistics/index.ts';
+import type { StatisticsService } from '../subgraphs/region/statistics/index.ts';
+import { startIndexAndStatistics } from './service/regionWork.ts';
+import { startGatewayService } from './service/roles.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
 import type { RegionEmulators } from '../adapters/emulators.ts';
@@ -14,13 +16,12 @@ import { createSources } from '../adapters/sources.ts';
 import type { RegionSources } from '../adapters/sources.ts';
 import type { SourceAdapter, VtjAdapter } from '../domain/sourceAdapter.ts';
 import type { InstanceId } from '../domain/region.ts';
-import { helsinkiToday, systemClock } from '../domain/time.ts';
+import { systemClock } from '../domain/time.ts';
 import type { Clock } from '../domain/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
-import { createGateway } from '../gateway/server.ts';
-import { PersonIndex, PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
-import { locatorFromPersonIndex } from '../subgraphs/region/locator.ts';
+import { PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
+import type { PersonIndex } from '../subgraphs/region/personIndex/index.ts';
 import { startSubgraphs } from '../subgraphs/services.ts';
 import { InternalKey } from '../contract/internalToken.ts';
 import type { RunningSubgraphs } from '../subgraphs/services.ts';
@@ -141,37 +142,25 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   );
   phase('adapters');
 
-  const index = lifecycle.add(
-    'person index',
-    new PersonIndex({
+  // The person index and the statistics: one function, shared with the region service (scripts/service/regionWork.ts).
+  const work = lifecycle.add(
+    'region work',
+    startIndexAndStatistics({
+      database: db,
       store,
-      adapters: [...sources.adapters.values()],
-      clock,
-      scheduler: systemScheduler,
-      logger: log('person-index'),
-      ...parsePersonIndexConfig(env),
-    }),
-    (i) => i.stop(),
-  );
-  // Resolves when every source has been listed once (or failed once; /readyz tells which).
-  await index.start();
-  phase('personIndex');
-
-  // Analysts' counts: computed from the sources after the index is built, then on STATISTICS_REFRESH_MS.
-  const statistics = lifecycle.add(
-    'statistics',
-    new StatisticsService({
-      persons: personPagesFromStore(store),
       adapters: sources.adapters,
       clock,
       scheduler: systemScheduler,
-      logger: log('statistics'),
-      indexStatus: async () => (await index.status()).sources,
-      ...parseStatisticsConfig(env),
+      logger: options.logger,
+      personIndex: parsePersonIndexConfig(env),
+      statistics: parseStatisticsConfig(env),
     }),
-    (s) => s.stop(),
+    (w) => w.stop(),
   );
-  const statisticsDone = statistics.start();
+  const { index, statistics, statisticsDone } = work;
+  // Resolves when every source has been listed once (or failed once; /readyz tells which).
+  await work.indexBuilt;
+  phase('personIndex');
 
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
   const internalKey = options.internalKey ?? InternalKey.generate();
@@ -181,7 +170,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
     await startSubgraphs({
       adapters: read.adapters,
       vtj: read.vtj,
-      locator: locatorFromPersonIndex(index),
+      locator: work.locator,
       logger: log('subgraphs'),
       clock,
       internalKey,
@@ -200,38 +189,20 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
 
 /** Starts everything (startRegionServices, then the gateway); on failure the caller stops the lifecycle (which closes whatever started). */
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
-  const { lifecycle } = options;
-  const log = (component: string): FastifyBaseLogger => options.logger.child({ component });
   const services = await startRegionServices({
     ...options,
     ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}),
   });
   const { index, subgraphs, emulators, database: db, internalKey } = services;
 
-  // GraphiQL's examples ask about the demo persons (gateway/auth/demoUsers.ts), never a person taken from the index.
   const exampleHetu = EXAMPLE_HETU;
-  const config = options.gateway;
-  const app = await createGateway({
-    supergraphSdl: await readFile(config.supergraphPath, 'utf8'),
-    // The services run on free ports: every URL of the supergraph is replaced, then any the caller overrides.
-    subgraphUrls: { ...subgraphs.urls, ...config.subgraphUrls },
-    logger: log('gateway'),
-    subgraphTimeoutMs: config.subgraphTimeoutMs,
-    production: config.production,
-    hardening: config.hardening,
-    readyCacheMs: config.readiness.cacheMs,
-    server: config.server,
-    ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
-    engine: config.engine,
+  const internalGateway = { ...options.gateway, internalKey };
+  // The services run on free ports: every URL of the supergraph is replaced, then any the caller overrides.
+  const { url: gatewayUrl } = await startGatewayService({ gateway: internalGateway }, options, {
+    subgraphUrls: subgraphs.urls,
     readyChecks: { personIndex: () => index.ready },
-    examples: { today: helsinkiToday(options.clock ?? systemClock) },
-    auth: config.auth,
-    internalKey,
+    // scripts/start.ts records it (tests starting the region write no record).
+    recordIssuer: false,
   });
-  lifecycle.add('gateway', app, (a) => a.close());
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  return { gatewayUrl: `http://${host}:${port}`, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
+  return { gatewayUrl, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
 }

@@ -51,10 +51,15 @@ export function parseStartConfig(argv: readonly string[], env: Env, cwd = proces
       `expected --workers 1 for npm start, which runs the whole region in one process, received ${gateway.workers}; run several gateways with npm run gateway -- --workers N`,
     );
   }
-  return { gateway, fixturesDir, sourceTimeoutMs: sourceTimeouts(env) };
+  return { gateway, fixturesDir, sourceTimeoutMs: parseSourceTimeouts(env) };
 }
 
-function sourceTimeouts(env: Env): Partial<Record<InstanceId, number>> {
+/**
+ * Per-source timeouts from `SOURCE_TIMEOUT_MS` (every source) and
+ * `SOURCE_TIMEOUT_MS_{INSTANCE}` (one source, wins); throws GatewayConfigError
+ * naming the variable for a value outside 1–600 000 ms.
+ */
+export function parseSourceTimeouts(env: Env): Partial<Record<InstanceId, number>> {
   const out: Partial<Record<InstanceId, number>> = {};
   const all = timeout(env, 'SOURCE_TIMEOUT_MS');
   for (const { id } of INSTANCES) {

@@ -10,7 +10,7 @@ import { OperationReadCache } from './server/readCache.ts';
 import { INSTANCES } from '../domain/region.ts';
 import type { InstanceId } from '../domain/region.ts';
 import type { Clock } from '../domain/time.ts';
-import { SCHEMA_MUNICIPALITIES } from '../schema/municipalities.ts';
+import { SCHEMA_MUNICIPALITIES, SUBGRAPH_NAMES } from '../schema/municipalities.ts';
 import { createListsSubgraph } from './lists/subgraph.ts';
 import { createMunicipalitySubgraph } from './municipality/subgraph.ts';
 import { createRegionSubgraph } from './region/subgraph.ts';
@@ -78,6 +78,91 @@ export function sourcesFor(code: string, adapters: ReadonlyMap<InstanceId, Sourc
   return out;
 }
 
+/** Per-operation read caches shared by the apps of one process (OperationReadCache). */
+export interface SubgraphCaches {
+  readonly readCache?: OperationReadCache<PersonSlot>;
+  readonly vtjReadCache?: OperationReadCache<VtjSlot>;
+  readonly grantsCache?: OperationReadCache<EmergencyGrant[]>;
+}
+
+/** Fresh caches, or none when `enabled` is false (StartSubgraphsOptions.operationReadCache). */
+export function createSubgraphCaches(enabled = true): SubgraphCaches {
+  if (!enabled) return {};
+  return { readCache: new OperationReadCache(), vtjReadCache: new OperationReadCache(), grantsCache: new OperationReadCache() };
+}
+
+/** What one subgraph app needs; each name reads its own part (region: vtj, locator, stores; lists: stores; a municipality: adapters). */
+export interface SubgraphAppOptions {
+  readonly logger: Logger;
+  readonly internalKey: InternalKey;
+  readonly clock?: Clock;
+  /** Shared with the process's other apps (two municipality subgraphs may share an instance); default fresh ones. */
+  readonly caches?: SubgraphCaches;
+  /** Record instances' adapters; a municipality subgraph takes those serving it. */
+  readonly adapters?: ReadonlyMap<InstanceId, SourceAdapter>;
+  readonly readOptions?: ReadOptions;
+  readonly vtj?: VtjAdapter;
+  readonly locator?: PersonLocator;
+  /** The audit log and emergency grants (region, lists). */
+  readonly stores?: AccessStores;
+  /** Where audit events go; default a batcher over `stores.audit` (share one between the region and lists apps of a process). */
+  readonly auditSink?: AuditSink;
+  readonly statistics?: StatisticsSource;
+  readonly units?: UnitRegister;
+}
+
+/** Builds one subgraph's app (not listening) by its supergraph name: `region`, `lists` or a municipality's. */
+export function createSubgraphApp(name: string, options: SubgraphAppOptions): FastifyInstance {
+  const { logger, internalKey } = options;
+  const clock = options.clock ? { clock: options.clock } : {};
+  const caches = options.caches ?? createSubgraphCaches();
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new TypeError(`Expected ${what} for the ${name} subgraph, received none.`);
+    return value;
+  };
+  if (name === 'region' || name === 'lists') {
+    const stores = need(options.stores, 'the audit stores');
+    // One batch for every request of this process: the events that concurrent requests hand in during one turn go
+    // out in one INSERT; each request still waits for its own to be written.
+    const auditSink = options.auditSink ?? new AuditBatcher(stores.audit);
+    if (name === 'region')
+      return createRegionSubgraph({
+        vtj: need(options.vtj, 'the VTJ adapter'),
+        locator: need(options.locator, 'a person locator'),
+        logger,
+        internalKey,
+        audit: stores.audit,
+        auditSink,
+        emergency: stores.emergency,
+        ...clock,
+        ...(options.statistics ? { statistics: options.statistics } : {}),
+        ...(caches.vtjReadCache ? { vtjReadCache: caches.vtjReadCache } : {}),
+      });
+    return createListsSubgraph({
+      logger,
+      internalKey,
+      audit: auditSink,
+      emergency: stores.emergency,
+      ...clock,
+      ...(options.units ? { units: options.units } : {}),
+      ...(caches.grantsCache ? { grantsCache: caches.grantsCache } : {}),
+    });
+  }
+  const m = SCHEMA_MUNICIPALITIES.find((x) => x.subgraph === name);
+  if (!m)
+    throw new RangeError(
+      `Expected a subgraph name (${['region', 'lists', ...SCHEMA_MUNICIPALITIES.map((x) => x.subgraph)].join(', ')}), received ${name}.`,
+    );
+  return createMunicipalitySubgraph({
+    municipality: m.code,
+    sources: sourcesFor(m.code, need(options.adapters, 'the adapters')),
+    logger,
+    internalKey,
+    ...(options.readOptions ? { readOptions: options.readOptions } : {}),
+    ...(caches.readCache ? { readCache: caches.readCache } : {}),
+  });
+}
+
 /** Builds all nine apps (not listening), by subgraph name. */
 export function createSubgraphApps(
   options: Omit<StartSubgraphsOptions, 'host' | 'ports' | 'internalKey' | 'database'> & {
@@ -85,58 +170,24 @@ export function createSubgraphApps(
     readonly stores: AccessStores;
   },
 ): Map<string, FastifyInstance> {
-  const { logger, internalKey, stores } = options;
-  const clock = options.clock ? { clock: options.clock } : {};
   // One cache for all seven municipality subgraphs: two of them may share an instance (Loviisa and Lapinjärvi).
-  const cached = options.operationReadCache ?? true;
-  const readCache = cached ? { readCache: new OperationReadCache<PersonSlot>() } : {};
-  const vtjReadCache = cached ? { vtjReadCache: new OperationReadCache<VtjSlot>() } : {};
-  const grantsCache = cached ? { grantsCache: new OperationReadCache<EmergencyGrant[]>() } : {};
-  // One batch for every request of this process: the events that concurrent requests (region and lists fetches of many
-  // operations) hand in during one turn go out in one INSERT; each request still waits for its own to be written.
-  const auditSink = options.auditSink ?? new AuditBatcher(stores.audit);
-  const apps = new Map<string, FastifyInstance>();
-  apps.set(
-    'region',
-    createRegionSubgraph({
-      vtj: options.vtj,
-      locator: options.locator,
-      logger,
-      internalKey,
-      audit: stores.audit,
-      auditSink,
-      emergency: stores.emergency,
-      ...clock,
-      ...(options.statistics ? { statistics: options.statistics } : {}),
-      ...vtjReadCache,
-    }),
-  );
-  apps.set(
-    'lists',
-    createListsSubgraph({
-      logger,
-      internalKey,
-      audit: auditSink,
-      emergency: stores.emergency,
-      ...clock,
-      ...(options.units ? { units: options.units } : {}),
-      ...grantsCache,
-    }),
-  );
-  for (const m of SCHEMA_MUNICIPALITIES) {
-    apps.set(
-      m.subgraph,
-      createMunicipalitySubgraph({
-        municipality: m.code,
-        sources: sourcesFor(m.code, options.adapters),
-        logger,
-        internalKey,
-        ...(options.readOptions ? { readOptions: options.readOptions } : {}),
-        ...readCache,
-      }),
-    );
-  }
-  return apps;
+  const caches = createSubgraphCaches(options.operationReadCache ?? true);
+  const auditSink = options.auditSink ?? new AuditBatcher(options.stores.audit);
+  const shared: SubgraphAppOptions = {
+    logger: options.logger,
+    internalKey: options.internalKey,
+    ...(options.clock ? { clock: options.clock } : {}),
+    caches,
+    adapters: options.adapters,
+    ...(options.readOptions ? { readOptions: options.readOptions } : {}),
+    vtj: options.vtj,
+    locator: options.locator,
+    stores: options.stores,
+    auditSink,
+    ...(options.statistics ? { statistics: options.statistics } : {}),
+    ...(options.units ? { units: options.units } : {}),
+  };
+  return new Map(SUBGRAPH_NAMES.map((name) => [name, createSubgraphApp(name, shared)]));
 }
 
 /** Starts the nine services; rejects (having closed whatever started) if one cannot listen. */

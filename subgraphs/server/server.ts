@@ -1,7 +1,7 @@
 /**
  * One subgraph service: Fastify with mercurius serving a schema built with
- * @apollo/subgraph at `/graphql`, plus `/healthz`. Every request but
- * `/healthz` must carry the gateway's internal token (internalToken.ts) for
+ * @apollo/subgraph at `/graphql`, plus `/healthz` (liveness) and `/readyz`
+ * (readiness, setSubgraphReadiness). Every request but those two must carry the gateway's internal token (internalToken.ts) for
  * this subgraph, or it is refused with 401 and `UNAUTHENTICATED_INTERNAL`
  * before its body is read. Every request gets its own context (the request
  * id and identity from that token, fresh DataLoaders, missing sources); each
@@ -58,6 +58,17 @@ export type SubgraphContext<Loaders> = RequestContext<Loaders> & MercuriusContex
 const verified = new WeakMap<FastifyRequest, InternalClaims>();
 /** Each app's subgraph name (test helpers sign tokens for it). */
 const names = new WeakMap<FastifyInstance, string>();
+/** Each app's readiness, set by the process that runs it (setSubgraphReadiness); unset: ready while it answers. */
+const readinessChecks = new WeakMap<FastifyInstance, () => boolean | Promise<boolean>>();
+
+/**
+ * What the app's `/readyz` answers: 200 `{"ready":true}` while `check` says
+ * yes, else 503 `{"ready":false}` (e.g. while the process drains after
+ * SIGTERM, or the person index is being built). Liveness (`/healthz`) is apart.
+ */
+export function setSubgraphReadiness(app: FastifyInstance, check: () => boolean | Promise<boolean>): void {
+  readinessChecks.set(app, check);
+}
 
 /** The subgraph name an app was created with (the audience its internal tokens must name). */
 export function subgraphNameOf(app: FastifyInstance): string | undefined {
@@ -81,7 +92,7 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
   // Why onRequest: the token is checked before the body is read or parsed, for every route
   // (a 404 included) but the health probe.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && request.routeOptions.url === '/healthz') return;
+    if (request.method === 'GET' && (request.routeOptions.url === '/healthz' || request.routeOptions.url === '/readyz')) return;
     const header = request.headers[INTERNAL_TOKEN_HEADER];
     try {
       verified.set(request, await verifyInternalToken(options.internalKey, typeof header === 'string' ? header : undefined, name));
@@ -95,6 +106,21 @@ export function createSubgraphServer<Loaders>(options: SubgraphServerOptions<Loa
     }
   });
   app.get('/healthz', async () => ({ status: 'ok', service: name }));
+  app.get('/readyz', async (_request, reply) => {
+    const check = readinessChecks.get(app);
+    let ready = true;
+    try {
+      ready = check ? (await check()) === true : true;
+    } catch (err) {
+      ready = false;
+      logger.warn({ service: name, errorName: err instanceof Error ? err.name : typeof err }, 'readiness check failed');
+    }
+    // Anyone may ask (a probe holds no token): the status alone, as the gateway's /readyz.
+    return reply
+      .code(ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ ready });
+  });
   app.register(async (instance) => {
     await instance.register(mercurius, {
       schema: options.schema,
