@@ -83,6 +83,7 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       CustomershipCount: '../region/statistics/publish.ts#CustomershipCell',
       AppointmentCount: '../region/statistics/publish.ts#AppointmentCell',
       MultiAreaClientCount: '../region/statistics/publish.ts#MultiAreaCell',
+      StatisticsSourceCurrency: '../region/statistics/service.ts#SourceCurrency',
       Customer: '../region/parents.ts#CustomerObject',
       Relative: '../region/parents.ts#RelativeObject',
       // Customer.{name}Records: the reference the gateway passes on to the municipality's subgraph.

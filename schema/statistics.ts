@@ -16,16 +16,22 @@ export const statisticsQueryField = `  "Aggregate counts for analysts (only anal
   statistics(municipality: String, careArea: CareArea, serviceTask: ServiceTask, fromMonth: String, toMonth: String): RegionStatistics!`;
 
 /** The statistics types. */
-export const statisticsTypesSdl = `"Aggregate counts computed from the sources on a schedule (no copies of records kept). Every count below 5 is withheld: count null, suppressed true."
+export const statisticsTypesSdl = `"Aggregate counts kept current from the sources' change listings (no copies of records kept). Every count below 5 is withheld: count null, suppressed true."
 type RegionStatistics {
-  "True when every source could be read during the refresh these counts come from."
+  "True when every source could be read for these counts."
   complete: Boolean!
   "Sources the counts lack (wholly or partly): could not be read, not configured, or not yet indexed."
   unavailableSources: [StatisticsUnavailableSource!]!
-  "When the refresh these counts come from completed."
+  "When these counts were last updated."
   computedAt: DateTime!
-  "How long that refresh took, in milliseconds."
+  "How long the last full count over every indexed person took, in milliseconds (changes are applied between full counts)."
   refreshDurationMs: Int!
+  "Every change the sources made before this instant is counted: the oldest of the sources' instants. Null while some source is not counted yet."
+  currentAsOf: DateTime
+  "Seconds from currentAsOf to now: how far the counts lag the sources. Null while some source is not counted yet."
+  lagSeconds: Int
+  "How current each source's part of the counts is."
+  sources: [StatisticsSourceCurrency!]!
   "Distinct clients with a service (customership or appointment) in the care area, by the municipality the records belong to."
   clients: [ClientCount!]!
   "Customerships (open and closed) by service task; serviceTask null is every task together."
@@ -34,6 +40,15 @@ type RegionStatistics {
   appointments: [AppointmentCount!]!
   "Clients with services in several care areas (2 or 3) within the municipality."
   multiAreaClients: [MultiAreaClientCount!]!
+}
+
+"How current one source's part of the statistics is."
+type StatisticsSourceCurrency {
+  instance: String!
+  "Every change this source made before this instant is counted; null: not counted yet."
+  currentAsOf: DateTime
+  "Seconds from currentAsOf to now; null: not counted yet."
+  lagSeconds: Int
 }
 
 "A source the statistics lack, and why."

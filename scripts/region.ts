@@ -6,8 +6,9 @@
  */
 import { loadUnitRegister } from '../subgraphs/lists/unitRegister.ts';
 import { parseStatisticsConfig } from '../subgraphs/region/statistics/index.ts';
-import type { StatisticsService } from '../subgraphs/region/statistics/index.ts';
-import { startIndexAndStatistics } from './service/regionWork.ts';
+import { startRegionWork } from '../subgraphs/region/work.ts';
+import type { RegionWork } from '../subgraphs/region/work.ts';
+import { parseLeaderConfig } from '../subgraphs/database/leader.ts';
 import { startGatewayService } from './service/roles.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { closeEmulators, startEmulators } from '../adapters/emulators.ts';
@@ -21,7 +22,6 @@ import type { Clock } from '../domain/time.ts';
 import type { GatewayConfig } from '../gateway/config.ts';
 import { EXAMPLE_HETU } from '../gateway/examples.ts';
 import { PersonIndexStore, parsePersonIndexConfig } from '../subgraphs/region/personIndex/index.ts';
-import type { PersonIndex } from '../subgraphs/region/personIndex/index.ts';
 import { startSubgraphs } from '../subgraphs/services.ts';
 import { InternalKey } from '../contract/internalToken.ts';
 import type { RunningSubgraphs } from '../subgraphs/services.ts';
@@ -88,10 +88,10 @@ export interface SubgraphSources {
 export interface RunningRegionServices {
   readonly emulators: RegionEmulators;
   readonly sources: RegionSources;
-  readonly index: PersonIndex;
+  /** The person index and statistics, run by whichever replica is the leader (subgraphs/region/work.ts). */
+  readonly work: RegionWork;
   readonly store: PersonIndexStore;
   readonly database: Database;
-  readonly statistics: StatisticsService;
   /** Resolves when the statistics' first refresh has ended (started after the index was built). */
   readonly statisticsDone: Promise<unknown>;
   readonly subgraphs: RunningSubgraphs;
@@ -142,25 +142,26 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   );
   phase('adapters');
 
-  // The person index and the statistics: one function, shared with the region service (scripts/service/regionWork.ts).
+  // The person index and the analysts' counts, run by the leader only (here always: PGlite, or the first replica).
   const work = lifecycle.add(
     'region work',
-    startIndexAndStatistics({
+    await startRegionWork({
       database: db,
       store,
       adapters: sources.adapters,
       clock,
       scheduler: systemScheduler,
-      logger: options.logger,
+      logger: log('region-work'),
       personIndex: parsePersonIndexConfig(env),
       statistics: parseStatisticsConfig(env),
+      leader: parseLeaderConfig(env),
     }),
     (w) => w.stop(),
   );
-  const { index, statistics, statisticsDone } = work;
   // Resolves when every source has been listed once (or failed once; /readyz tells which).
-  await work.indexBuilt;
+  await work.settled();
   phase('personIndex');
+  const statisticsDone = work.statisticsSettled();
 
   // One key per run (or REGION_INTERNAL_KEY): the gateway signs every subgraph call with it; the subgraphs accept nothing else.
   const internalKey = options.internalKey ?? InternalKey.generate();
@@ -178,13 +179,13 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
       database: db,
       emergencyAccess: parseEmergencyAccessConfig(env),
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
-      statistics,
+      statistics: work.statistics,
       units: loadUnitRegister(options.fixturesDir),
     }),
     (s) => s.close(),
   );
   phase('subgraphs');
-  return { emulators, sources, index, store, database: db, statistics, statisticsDone, subgraphs, internalKey, startMs };
+  return { emulators, sources, work, store, database: db, statisticsDone, subgraphs, internalKey, startMs };
 }
 
 /** Starts everything (startRegionServices, then the gateway); on failure the caller stops the lifecycle (which closes whatever started). */
@@ -193,16 +194,16 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...options,
     ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}),
   });
-  const { index, subgraphs, emulators, database: db, internalKey } = services;
+  const { work, subgraphs, emulators, database: db, internalKey } = services;
 
   const exampleHetu = EXAMPLE_HETU;
   const internalGateway = { ...options.gateway, internalKey };
   // The services run on free ports: every URL of the supergraph is replaced, then any the caller overrides.
   const { url: gatewayUrl } = await startGatewayService({ gateway: internalGateway }, options, {
     subgraphUrls: subgraphs.urls,
-    readyChecks: { personIndex: () => index.ready },
+    readyChecks: { personIndex: () => work.ready() },
     // scripts/start.ts records it (tests starting the region write no record).
     recordIssuer: false,
   });
-  return { gatewayUrl, indexReady: () => index.ready, exampleHetu, emulators, subgraphs, database: db };
+  return { gatewayUrl, indexReady: () => work.ready(), exampleHetu, emulators, subgraphs, database: db };
 }

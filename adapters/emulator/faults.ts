@@ -43,12 +43,29 @@ export class Faults {
   }
 }
 
+/**
+ * Changes to a running emulator's data, for benchmarks and tests that
+ * measure how fast a change at a source reaches the region (offered by the
+ * emulators that implement it; never by a real source).
+ */
+export interface EmulatorDataHooks {
+  /**
+   * Adds a copy of one of a person's appointments and marks the person
+   * changed at `changedMs` (their next changed-persons listing names them).
+   * Without `hetu`, the first person listed who has an appointment. False
+   * when there is no such person.
+   */
+  addAppointment(changedMs: number, hetu?: string): boolean;
+}
+
 /** A running emulator. */
 export interface RunningEmulator {
   /** Base URL (HTTP), `host:port` (MLLP) or connection string (SQL). */
   readonly address: string;
   readonly port: number;
   readonly faults: Faults;
+  /** Where the emulator implements them (Mediatri): changes to its data while it runs. */
+  readonly hooks?: EmulatorDataHooks;
   close(): Promise<void>;
 }
 

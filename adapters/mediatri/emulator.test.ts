@@ -161,3 +161,15 @@ describe('start', () => {
     }
   });
 });
+
+describe('the data hook (benchmarks)', () => {
+  it('adds a copy of an appointment and lists the person as changed at the given instant', async () => {
+    expect(emulator.hooks?.addAppointment(Date.parse('2026-12-01T10:00:00Z'), '010594-9021')).toBe(true);
+    const booked = await get('/mediatri/mediatri-sipoo/export/ajanvaraus.csv?hetu=010594-9021');
+    expect(booked.text).toBe(`${AJANVARAUS_HEADER}\r\n${A2}\r\n${A2.replace('5002', '900000000')}\r\n`);
+    const changed = await get('/mediatri/mediatri-sipoo/export/potilas.csv?muuttunut=20261201115959');
+    // The changed row moves to the end, as the latest change (rows whose MUUTETTU cannot be read are always listed).
+    expect(changed.text).toBe(`${POTILAS_HEADER}\r\n${P3}\r\n${P4}\r\n${P2.replace('25.10.2026 3.30.15', '1.12.2026 12.00.00')}\r\n`);
+    expect(emulator.hooks?.addAppointment(0, '311299-999X')).toBe(false);
+  });
+});

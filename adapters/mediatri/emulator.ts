@@ -11,13 +11,24 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { fromHelsinkiLocal } from '../../domain/index.ts';
+import { fromHelsinkiLocal, toHelsinkiLocal } from '../../domain/index.ts';
 import { delay, Faults } from '../emulator/faults.ts';
 import { listenEmulator } from '../emulator/httpEmulator.ts';
 import type { InstanceId } from '../../domain/index.ts';
-import type { RunningEmulator } from '../emulator/faults.ts';
+import type { EmulatorDataHooks, RunningEmulator } from '../emulator/faults.ts';
 import { decodeWindows1252, encodeWindows1252, LINE_END, parseCsv } from './csv.ts';
-import { COLUMNS, fileName, headerRow, hetuColumn, isTable, parseCompact, parseTimestamp, TABLES, TROUBLE } from './format.ts';
+import {
+  COLUMNS,
+  fileName,
+  formatTimestamp,
+  headerRow,
+  hetuColumn,
+  isTable,
+  parseCompact,
+  parseTimestamp,
+  TABLES,
+  TROUBLE,
+} from './format.ts';
 import type { Table } from './format.ts';
 
 export interface MediatriEmulatorOptions {
@@ -131,7 +142,25 @@ export async function startMediatriEmulator(options: MediatriEmulatorOptions): P
     return csv(res, text);
   }
 
-  return listenEmulator(server, faults, port, host);
+  let nextBooking = 900_000_000;
+  const hooks: EmulatorDataHooks = {
+    addAppointment(changedMs, hetu) {
+      const code = hetu ?? data.potilas.changed.map((r) => r.raw.split(';')[0]!).find((h) => data.ajanvaraus.byHetu.has(h));
+      const bookings = code === undefined ? undefined : data.ajanvaraus.byHetu.get(code);
+      const patient = code === undefined ? undefined : data.potilas.byHetu.get(code);
+      if (!bookings?.[0] || !patient?.[0]) return false;
+      // VARAUSNRO is the first column and MUUTETTU the last: both plain values, so the raw rows are edited in place.
+      bookings.push(bookings[0].replace(/^[^;]*/, String(nextBooking++)));
+      const old = patient[0];
+      const stamped = old.replace(/[^;]*$/, formatTimestamp(toHelsinkiLocal(changedMs)));
+      patient[0] = stamped;
+      const listed = data.potilas.changed.find((r) => r.raw === old);
+      if (listed) data.potilas.changed.splice(data.potilas.changed.indexOf(listed), 1);
+      data.potilas.changed.push({ raw: stamped, changedMs });
+      return true;
+    },
+  };
+  return { ...(await listenEmulator(server, faults, port, host)), hooks };
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

@@ -112,15 +112,15 @@ export async function startBenchRegion(options: BenchRegionOptions): Promise<Ben
   startMs.statistics = Date.now() - mark;
   // A source that missed its first listing (a timeout on a loaded machine) would leave its persons out of
   // the index and the counts: list it again, a few times, then count again; or refuse to start.
-  if (!services.index.ready) {
+  if (!services.work.ready()) {
     mark = Date.now();
-    for (let round = 0; round < MAX_INDEX_RETRIES && !services.index.ready; round++) await services.index.poll();
-    const missing = (await services.index.status()).sources.filter((s) => !s.built).map((s) => s.instance);
+    for (let round = 0; round < MAX_INDEX_RETRIES && !services.work.ready(); round++) await services.work.poll();
+    const missing = (await services.work.locator.status()).filter((s) => !s.built).map((s) => s.instance);
     if (missing.length > 0)
       throw new Error(
         `expected the person index built from every source, received none from ${missing.join(', ')} after ${MAX_INDEX_RETRIES} more tries`,
       );
-    await services.statistics.refresh();
+    await services.work.refreshStatistics();
     startMs.retries = Date.now() - mark;
   }
 

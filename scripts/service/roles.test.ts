@@ -63,7 +63,7 @@ describe('service roles started from their configuration', () => {
     );
     expect((await region.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     expect((await region.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    await region.work.indexBuilt;
+    await region.work.settled();
     emulators.get('effica-phhyky')!.faults.clear();
     const ready = await region.app.inject({ method: 'GET', url: '/readyz' });
     expect([ready.statusCode, ready.body]).toEqual([200, '{"ready":true}']);

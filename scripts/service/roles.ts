@@ -44,8 +44,8 @@ import type {
   SourceSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
-import { startIndexAndStatistics } from './regionWork.ts';
-import type { RegionWork } from './regionWork.ts';
+import { startRegionWork } from '../../subgraphs/region/work.ts';
+import type { RegionWork } from '../../subgraphs/region/work.ts';
 
 /** What every builder is handed besides its configuration. */
 export interface ServiceDeps {
@@ -142,8 +142,8 @@ export async function startRegionService(
   );
   const work = lifecycle.add(
     'region work',
-    // H3: startRegionWork({ database, store, adapters, clock, scheduler, logger, personIndex, statistics, leader: config.leader }).
-    startIndexAndStatistics({
+    // Index polling and statistics run on the leader replica only (a PostgreSQL advisory lock; PGlite: always leader).
+    await startRegionWork({
       database,
       store,
       adapters: sources.adapters,
@@ -152,6 +152,7 @@ export async function startRegionService(
       logger: deps.logger,
       personIndex: config.personIndex,
       statistics: config.statistics,
+      leader: config.leader,
     }),
     (w) => w.stop(),
   );

@@ -23,4 +23,20 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Closes the pool or the embedded database. */
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: opens a connection of its own, outside the pool, for
+   * session-level state such as advisory locks (leader.ts). PGlite has no
+   * other sessions to coordinate with, so it lacks this.
+   */
+  openSession?(): Promise<DatabaseSession>;
+}
+
+/** One dedicated server connection (a session); its advisory locks end with it. */
+export interface DatabaseSession {
+  /** Runs one statement on this connection. */
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Calls `listener` once when the connection ends or breaks (not after `close`). */
+  onEnd(listener: () => void): void;
+  /** Ends the connection (releasing its session locks). */
+  close(): Promise<void>;
 }

@@ -11,7 +11,7 @@
 import type { DatabaseConfig } from './config.ts';
 import type { Database } from './connection.ts';
 
-export type { Database, Queryable } from './connection.ts';
+export type { Database, DatabaseSession, Queryable } from './connection.ts';
 
 /**
  * Opens the database the config names. The driver modules are imported

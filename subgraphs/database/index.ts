@@ -2,3 +2,4 @@
 export * from './config.ts';
 export * from './database.ts';
 export * from './migrations.ts';
+export * from './leader.ts';

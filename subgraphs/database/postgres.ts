@@ -1,7 +1,7 @@
 /** The Database interface on a PostgreSQL server through a `pg` connection pool. */
 import pg from 'pg';
 import type { PostgresConfig } from './config.ts';
-import type { Database, Queryable } from './connection.ts';
+import type { Database, DatabaseSession, Queryable } from './connection.ts';
 
 type Client = Pick<pg.PoolClient, 'query'> | pg.Pool;
 
@@ -20,12 +20,9 @@ function queryable(client: Client): Queryable {
 
 /** Opens a pool on the server; with `config.schema`, that schema is created and searched first. */
 export async function openPostgres(config: PostgresConfig): Promise<Database> {
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize,
-    // The schema name is validated as a plain identifier in parseDatabaseConfig.
-    ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
-  });
+  // The schema name is validated as a plain identifier in parseDatabaseConfig.
+  const searchPath = config.schema ? { options: `-c search_path=${config.schema}` } : {};
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, ...searchPath });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   if (config.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${config.schema}`);
@@ -49,5 +46,38 @@ export async function openPostgres(config: PostgresConfig): Promise<Database> {
       }
     },
     close: () => pool.end(),
+    openSession: () => openSession(config.url, searchPath),
+  };
+}
+
+/**
+ * One client outside the pool, with TCP keep-alive so a dead peer is noticed
+ * by the operating system too. Its 'error' and 'end' events both mean the
+ * session (and every lock it held) is gone.
+ */
+async function openSession(url: string, searchPath: { options?: string }): Promise<DatabaseSession> {
+  const client = new pg.Client({ connectionString: url, keepAlive: true, ...searchPath });
+  let closing = false;
+  let ended = false;
+  const listeners: (() => void)[] = [];
+  const end = (): void => {
+    if (ended || closing) return;
+    ended = true;
+    for (const l of listeners) l();
+  };
+  client.on('error', end);
+  client.on('end', end);
+  await client.connect();
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      return (await client.query(sql, [...params])).rows as T[];
+    },
+    onEnd(listener) {
+      listeners.push(listener);
+    },
+    async close() {
+      closing = true;
+      await client.end().catch(() => {});
+    },
   };
 }

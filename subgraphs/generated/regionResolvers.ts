@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { StatisticsObject } from '../region/statistics/parents.ts';
 import type { ClientCell, CustomershipCell, AppointmentCell, MultiAreaCell } from '../region/statistics/publish.ts';
+import type { SourceCurrency } from '../region/statistics/service.ts';
 import type { CustomerObject, RelativeObject } from '../region/parents.ts';
 import type { RecordsReference } from '../region/sources.ts';
 export type Maybe<T> = T | null;
@@ -304,17 +305,23 @@ export type ServiceTask =
   | 'SUBSTANCE_ABUSE'
   | 'FAMILY_LAW';
 
-/** Aggregate counts computed from the sources on a schedule (no copies of records kept). Every count below 5 is withheld: count null, suppressed true. */
+/** Aggregate counts kept current from the sources' change listings (no copies of records kept). Every count below 5 is withheld: count null, suppressed true. */
 export type RegionStatistics = {
   readonly __typename?: 'RegionStatistics';
-  /** True when every source could be read during the refresh these counts come from. */
+  /** True when every source could be read for these counts. */
   readonly complete: Scalars['Boolean']['output'];
   /** Sources the counts lack (wholly or partly): could not be read, not configured, or not yet indexed. */
   readonly unavailableSources: ReadonlyArray<StatisticsUnavailableSource>;
-  /** When the refresh these counts come from completed. */
+  /** When these counts were last updated. */
   readonly computedAt: Scalars['DateTime']['output'];
-  /** How long that refresh took, in milliseconds. */
+  /** How long the last full count over every indexed person took, in milliseconds (changes are applied between full counts). */
   readonly refreshDurationMs: Scalars['Int']['output'];
+  /** Every change the sources made before this instant is counted: the oldest of the sources' instants. Null while some source is not counted yet. */
+  readonly currentAsOf?: Maybe<Scalars['DateTime']['output']>;
+  /** Seconds from currentAsOf to now: how far the counts lag the sources. Null while some source is not counted yet. */
+  readonly lagSeconds?: Maybe<Scalars['Int']['output']>;
+  /** How current each source's part of the counts is. */
+  readonly sources: ReadonlyArray<StatisticsSourceCurrency>;
   /** Distinct clients with a service (customership or appointment) in the care area, by the municipality the records belong to. */
   readonly clients: ReadonlyArray<ClientCount>;
   /** Customerships (open and closed) by service task; serviceTask null is every task together. */
@@ -323,6 +330,16 @@ export type RegionStatistics = {
   readonly appointments: ReadonlyArray<AppointmentCount>;
   /** Clients with services in several care areas (2 or 3) within the municipality. */
   readonly multiAreaClients: ReadonlyArray<MultiAreaClientCount>;
+};
+
+/** How current one source's part of the statistics is. */
+export type StatisticsSourceCurrency = {
+  readonly __typename?: 'StatisticsSourceCurrency';
+  readonly instance: Scalars['String']['output'];
+  /** Every change this source made before this instant is counted; null: not counted yet. */
+  readonly currentAsOf?: Maybe<Scalars['DateTime']['output']>;
+  /** Seconds from currentAsOf to now; null: not counted yet. */
+  readonly lagSeconds?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A source the statistics lack, and why. */
@@ -497,6 +514,7 @@ export type ResolversTypes = {
   CareArea: CareArea;
   ServiceTask: ServiceTask;
   RegionStatistics: ResolverTypeWrapper<StatisticsObject>;
+  StatisticsSourceCurrency: ResolverTypeWrapper<SourceCurrency>;
   StatisticsUnavailableSource: ResolverTypeWrapper<StatisticsUnavailableSource>;
   ClientCount: ResolverTypeWrapper<ClientCell>;
   CustomershipCount: ResolverTypeWrapper<CustomershipCell>;
@@ -534,6 +552,7 @@ export type ResolversParentTypes = {
   PukkilaRecords: RecordsReference;
   SourceIndexStatus: SourceIndexStatus;
   RegionStatistics: StatisticsObject;
+  StatisticsSourceCurrency: SourceCurrency;
   StatisticsUnavailableSource: StatisticsUnavailableSource;
   ClientCount: ClientCell;
   CustomershipCount: CustomershipCell;
@@ -710,10 +729,19 @@ export type RegionStatisticsResolvers<ContextType = unknown, ParentType extends 
   unavailableSources?: Resolver<ReadonlyArray<ResolversTypes['StatisticsUnavailableSource']>, ParentType, ContextType>;
   computedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   refreshDurationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currentAsOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  sources?: Resolver<ReadonlyArray<ResolversTypes['StatisticsSourceCurrency']>, ParentType, ContextType>;
   clients?: Resolver<ReadonlyArray<ResolversTypes['ClientCount']>, ParentType, ContextType>;
   customerships?: Resolver<ReadonlyArray<ResolversTypes['CustomershipCount']>, ParentType, ContextType>;
   appointments?: Resolver<ReadonlyArray<ResolversTypes['AppointmentCount']>, ParentType, ContextType>;
   multiAreaClients?: Resolver<ReadonlyArray<ResolversTypes['MultiAreaClientCount']>, ParentType, ContextType>;
+};
+
+export type StatisticsSourceCurrencyResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['StatisticsSourceCurrency'] = ResolversParentTypes['StatisticsSourceCurrency']> = {
+  instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currentAsOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type StatisticsUnavailableSourceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['StatisticsUnavailableSource'] = ResolversParentTypes['StatisticsUnavailableSource']> = {
@@ -775,6 +803,7 @@ export type Resolvers<ContextType = unknown> = {
   PukkilaRecords?: PukkilaRecordsResolvers<ContextType>;
   SourceIndexStatus?: SourceIndexStatusResolvers<ContextType>;
   RegionStatistics?: RegionStatisticsResolvers<ContextType>;
+  StatisticsSourceCurrency?: StatisticsSourceCurrencyResolvers<ContextType>;
   StatisticsUnavailableSource?: StatisticsUnavailableSourceResolvers<ContextType>;
   ClientCount?: ClientCountResolvers<ContextType>;
   CustomershipCount?: CustomershipCountResolvers<ContextType>;

@@ -9,7 +9,7 @@ import { BEGINNING_OF_TIME } from '../../../domain/sourceAdapter.ts';
 import type { SourceAdapter } from '../../../domain/sourceAdapter.ts';
 import { AdapterError } from '../../../domain/errors.ts';
 import type { InstanceId } from '../../../domain/region.ts';
-import { formatInstant } from '../../../domain/time.ts';
+import { formatInstant, parseInstant } from '../../../domain/time.ts';
 import type { Clock } from '../../../domain/time.ts';
 import type { Logger } from '../../server/logger.ts';
 import type { Scheduler } from '../../server/scheduler.ts';
@@ -35,6 +35,32 @@ export interface PersonIndexOptions {
    * at a source (e.g. migrated away) leave the index; default 6 h, 0 = only at start.
    */
   readonly fullRefreshMs?: number;
+  /**
+   * The sources' states to go on from (the database's, when another process
+   * built the index before: a new leader). A built source is then polled for
+   * changes, not listed in full again. Default: every source still to build.
+   */
+  readonly initialStates?: readonly SourceState[];
+  /**
+   * Called after each successful listing of a source, before the round ends,
+   * with the persons it listed and removed (the statistics re-read just
+   * those). A rejection is logged by code and does not fail the poll.
+   */
+  readonly onPolled?: (polled: PolledSource) => Promise<void>;
+  /** Called when a round over every source has ended (e.g. to publish what it changed). */
+  readonly onRound?: () => Promise<void>;
+}
+
+/** What one successful listing of a source saw. Holds identity codes: never log it. */
+export interface PolledSource {
+  readonly instance: InstanceId;
+  readonly full: boolean;
+  /** When the listing started: every change the source had committed before this (less the overlap) is in it. */
+  readonly startedMs: number;
+  /** Persons listed (indexed), with their change instants (epoch ms) where the listing gave them. */
+  readonly listed: readonly { readonly hetu: string; readonly changedAtMs: number | null }[];
+  /** Persons removed from the index for this source (after a full listing). */
+  readonly removed: readonly string[];
 }
 
 /** One source as status() reports it; never holds personal data. */
@@ -97,13 +123,15 @@ export class PersonIndex {
     if (this.opts.resolveBatchSize < 1 || this.opts.intervalMs < 1)
       throw new RangeError('resolveBatchSize and intervalMs must be positive.');
     const seen = new Set<InstanceId>();
+    const initial = new Map((options.initialStates ?? []).map((s) => [s.instance, s]));
     this.sources = options.adapters.map((adapter) => {
       if (seen.has(adapter.instance)) throw new Error(`Two adapters for instance ${adapter.instance}.`);
       seen.add(adapter.instance);
+      const stored = initial.get(adapter.instance);
       return {
         adapter,
         issues: {},
-        state: {
+        state: stored ?? {
           instance: adapter.instance,
           state: 'building',
           built: false,
@@ -142,7 +170,12 @@ export class PersonIndex {
   poll(): Promise<void> {
     if (!this.round) {
       this.cancelTimer();
-      this.round = Promise.all(this.sources.map((s) => this.pollSource(s))).then(() => {
+      this.round = Promise.all(this.sources.map((s) => this.pollSource(s))).then(async () => {
+        if (this.opts.onRound && !this.abort.signal.aborted) {
+          await this.opts.onRound().catch((err: unknown) => {
+            this.opts.logger.error({ code: errorCode(err) }, 'person index round listener failed');
+          });
+        }
         this.round = undefined;
         if (this.running) this.timer = this.opts.scheduler.schedule(() => void this.poll(), this.opts.intervalMs);
       });
@@ -204,16 +237,22 @@ export class PersonIndex {
     const issues: IssueCounts = {};
     let maxChanged = s.lastChangeSeen;
     let listed = 0;
+    const seen: { hetu: string; changedAtMs: number | null }[] = [];
+    let polled: PolledSource | undefined;
     try {
       for await (const page of adapter.listChanged(since, { signal })) {
         const { rows, maxChangedAt } = await pageRows(adapter, page, store, issues, resolveBatchSize, started + overlapMs, signal);
         await store.upsert(adapter.instance, rows, new Date(started));
         listed += rows.length;
+        if (this.opts.onPolled) {
+          for (const r of rows) seen.push({ hetu: r.hetu, changedAtMs: r.changedAt === null ? null : parseInstant(r.changedAt) });
+        }
         if (maxChangedAt !== null && (maxChanged === null || maxChangedAt > maxChanged)) maxChanged = maxChangedAt;
       }
       if (signal.aborted) return;
       // Every person still at the source was marked seen at `started`; the rest left it.
-      const removed = full ? await store.prune(adapter.instance, new Date(started)) : 0;
+      const gone = full ? await store.prune(adapter.instance, new Date(started)) : [];
+      const removed = gone.length;
       source.issues = full ? issues : addCounts(source.issues, issues);
       source.state = {
         ...s,
@@ -227,6 +266,7 @@ export class PersonIndex {
       // Incremental rounds are logged only on recovery: every 30 s per source would drown the log; status() has the rest.
       if (full) logger.info(log, 'person index source built');
       else if (s.state === 'failing') logger.info(log, 'person index source recovered');
+      polled = { instance: adapter.instance, full, startedMs: started, listed: seen, removed: gone };
     } catch (err) {
       if (signal.aborted) return;
       const code = errorCode(err);
@@ -239,6 +279,12 @@ export class PersonIndex {
     await store.saveSourceState(source.state, clock.now()).catch((err: unknown) => {
       logger.error({ instance: adapter.instance, code: errorCode(err) }, 'person index state not saved');
     });
+    // After the state is saved: followers read readiness from the database, and these reads may take a while.
+    if (polled && this.opts.onPolled) {
+      await this.opts
+        .onPolled(polled)
+        .catch((err: unknown) => logger.error({ instance: adapter.instance, code: errorCode(err) }, 'person index listener failed'));
+    }
   }
 }
 

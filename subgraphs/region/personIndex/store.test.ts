@@ -96,7 +96,7 @@ for (const backend of BACKENDS) {
         await store.upsert('effica-phhyky', [row(A), row(B)], T0);
         await store.upsert('lifecare-phhyky', [row(A)], T0);
         await store.upsert('effica-phhyky', [row(B)], T1);
-        expect(await store.prune('effica-phhyky', T1)).toBe(1);
+        expect(await store.prune('effica-phhyky', T1)).toEqual([A]);
         expect(await store.counts()).toEqual(
           new Map([
             ['effica-phhyky', 1],

@@ -134,14 +134,16 @@ export class PersonIndexStore {
     return out;
   }
 
-  /** Removes an instance's persons not seen since `before` (after a complete listing); returns how many. */
-  async prune(instance: InstanceId, before: Date): Promise<number> {
-    const rows = await this.db.query<{ n: number }>(
-      `WITH gone AS (DELETE FROM person_index WHERE instance = $1 AND last_seen < $2::timestamptz RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
+  /**
+   * Removes an instance's persons not seen since `before` (after a complete
+   * listing); returns their codes (the statistics drop what they counted of them).
+   */
+  async prune(instance: InstanceId, before: Date): Promise<string[]> {
+    const rows = await this.db.query<{ hetu: string }>(
+      'DELETE FROM person_index WHERE instance = $1 AND last_seen < $2::timestamptz RETURNING hetu',
       [instance, before.toISOString()],
     );
-    return rows[0]?.n ?? 0;
+    return rows.map((r) => r.hetu);
   }
 
   /** Persons indexed per instance (instances with none are absent). */

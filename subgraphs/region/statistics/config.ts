@@ -12,13 +12,15 @@ export class StatisticsConfigError extends Error {
 }
 
 /**
- * Reads `STATISTICS_REFRESH_MS` (pause between refreshes; default 600 000 =
- * 10 min, at least 1 000), `STATISTICS_BATCH_SIZE` (persons per read; default
- * 50) and `STATISTICS_CONCURRENCY` (reads under way at once; default 8).
+ * Reads `STATISTICS_REFRESH_MS` (pause between full walks over every indexed
+ * person, the safety net behind the changes applied from each index poll;
+ * default 21 600 000 = 6 h, at least 1 000), `STATISTICS_BATCH_SIZE` (persons
+ * per read; default 50) and `STATISTICS_CONCURRENCY` (reads under way at once;
+ * default 8).
  */
 export function parseStatisticsConfig(env: Readonly<Record<string, string | undefined>>): StatisticsConfig {
   return {
-    intervalMs: whole(env, 'STATISTICS_REFRESH_MS', 600_000, 1_000, 'whole milliseconds'),
+    intervalMs: whole(env, 'STATISTICS_REFRESH_MS', 6 * 3_600_000, 1_000, 'whole milliseconds'),
     batchSize: whole(env, 'STATISTICS_BATCH_SIZE', 50, 1, 'a whole number'),
     concurrency: whole(env, 'STATISTICS_CONCURRENCY', 8, 1, 'a whole number'),
   };

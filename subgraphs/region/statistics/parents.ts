@@ -4,11 +4,10 @@
  * apart from resolvers.ts, which imports the generated types (an import cycle
  * otherwise). The count cells are publish.ts's.
  */
-import type { PublishedStatistics } from './publish.ts';
-import type { StatisticsSnapshot } from './service.ts';
+import type { PublishedStatistics, ServedStatistics } from './publish.ts';
 
 /** RegionStatistics as the resolvers pass it on: the snapshot and the cells picked. */
 export interface StatisticsObject {
-  readonly snapshot: StatisticsSnapshot;
+  readonly snapshot: ServedStatistics;
   readonly cells: PublishedStatistics;
 }

@@ -8,7 +8,9 @@ import { scalarResolvers } from '../../server/scalars.ts';
 import { buildTypedSubgraphSchema } from '../../server/subgraphSchema.ts';
 import { CountersBuilder } from './counters.ts';
 import { statisticsEnumsSdl, statisticsResolvers, statisticsSdl } from './index.ts';
-import type { StatisticsSnapshot } from './service.ts';
+import { ManualClock } from '../../database/testSupport.ts';
+import { publish } from './publish.ts';
+import type { ServedStatistics } from './publish.ts';
 import { recordsOf } from './testSupport.ts';
 import { syntheticHetu } from '../personIndex/testSupport.ts';
 
@@ -21,7 +23,7 @@ ${statisticsEnumsSdl}
 ${statisticsSdl}`;
 
 /** Porvoo: 5 primary health clients (March), 4 oral health clients (April), 6 families customerships. */
-function snapshot(complete = true): StatisticsSnapshot {
+function snapshot(complete = true): ServedStatistics {
   const b = new CountersBuilder();
   for (let i = 0; i < 6; i++) {
     const h = syntheticHetu(i);
@@ -37,22 +39,29 @@ function snapshot(complete = true): StatisticsSnapshot {
     ]);
   }
   return {
-    counts: b.counts(),
-    startedAt: '2025-06-01T11:00:00+03:00',
-    completedAt: '2025-06-01T11:00:01+03:00',
+    cells: publish(b.counts()),
+    updatedAt: '2025-06-01T11:00:01+03:00',
     durationMs: 1234,
-    persons: 6,
     complete,
     unavailable: complete ? [] : [{ instance: 'mediatri-sipoo', code: 'SOURCE_UNAVAILABLE' }],
+    currentAsOf: complete ? '2025-06-01T10:59:30+03:00' : null,
+    sources: [
+      { instance: 'effica-porvoo', currentAsOf: '2025-06-01T10:59:45+03:00' },
+      { instance: 'lifecare-porvoo', currentAsOf: '2025-06-01T10:59:30+03:00' },
+      ...(complete ? [] : [{ instance: 'mediatri-sipoo', currentAsOf: null }]),
+    ],
   };
 }
 
-function schemaWith(current: StatisticsSnapshot | null) {
-  const r = statisticsResolvers({ current: () => current });
+/** "Now" for the lag: 90 s after the oldest source's instant. */
+const NOW = Date.parse('2025-06-01T11:01:00+03:00');
+
+function schemaWith(current: ServedStatistics | null) {
+  const r = statisticsResolvers({ current: () => current }, new ManualClock(NOW));
   return buildTypedSubgraphSchema(parse(TINY), { ...scalarResolvers, ...r });
 }
 
-async function run(identity: Identity | null, query: string, current: StatisticsSnapshot | null = snapshot()): Promise<ExecutionResult> {
+async function run(identity: Identity | null, query: string, current: ServedStatistics | null = snapshot()): Promise<ExecutionResult> {
   return execute({ schema: schemaWith(current), document: parse(query), contextValue: { identity } });
 }
 
@@ -106,6 +115,33 @@ describe('statisticsResolvers in a subgraph schema', () => {
         clients: [{ careArea: 'ORAL_HEALTH', count: null }],
         customerships: [],
         appointments: [{ careArea: 'ORAL_HEALTH', month: '2025-04', count: null, suppressed: true }],
+      },
+    });
+  });
+
+  it('says how current the counts are: per source, the oldest of them, and the lag to now', async () => {
+    const res = await run(ANALYST, '{ statistics { currentAsOf lagSeconds sources { instance currentAsOf lagSeconds } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({
+      statistics: {
+        currentAsOf: '2025-06-01T10:59:30+03:00',
+        lagSeconds: 90,
+        sources: [
+          { instance: 'effica-porvoo', currentAsOf: '2025-06-01T10:59:45+03:00', lagSeconds: 75 },
+          { instance: 'lifecare-porvoo', currentAsOf: '2025-06-01T10:59:30+03:00', lagSeconds: 90 },
+        ],
+      },
+    });
+    const partial = await run(ANALYST, '{ statistics { currentAsOf lagSeconds sources { instance lagSeconds } } }', snapshot(false));
+    expect(partial.data).toEqual({
+      statistics: {
+        currentAsOf: null,
+        lagSeconds: null,
+        sources: [
+          { instance: 'effica-porvoo', lagSeconds: 75 },
+          { instance: 'lifecare-porvoo', lagSeconds: 90 },
+          { instance: 'mediatri-sipoo', lagSeconds: null },
+        ],
       },
     });
   });

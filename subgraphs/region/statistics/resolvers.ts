@@ -16,13 +16,17 @@ import type { RequestContext } from '../../server/context.ts';
 import { municipalityObject } from '../../server/valueResolvers.ts';
 import type { QueryStatisticsArgs, Resolvers } from '../../generated/regionResolvers.ts';
 import type { StatisticsObject } from './parents.ts';
-import { publish, select } from './publish.ts';
-import type { PublishedStatistics, StatisticsFilter } from './publish.ts';
-import type { StatisticsSnapshot } from './service.ts';
+import { systemClock } from '../../../domain/time.ts';
+import type { Clock } from '../../../domain/time.ts';
+import { select } from './publish.ts';
+import type { ServedStatistics, StatisticsFilter } from './publish.ts';
 
-/** What the resolvers need of the service. */
+/**
+ * What the resolvers need: the statistics as last published (on the leader
+ * its own, on the other replicas what it stored; subgraphs/region/work.ts).
+ */
 export interface StatisticsSource {
-  current(): StatisticsSnapshot | null;
+  current(): ServedStatistics | null;
 }
 
 /** What the statistics resolvers read of the context: who is asking (any subgraph's context has it). */
@@ -32,7 +36,13 @@ export type StatisticsContext = Pick<RequestContext<unknown>, 'identity'>;
 export type StatisticsResolvers = Required<
   Pick<
     Resolvers<StatisticsContext>,
-    'Query' | 'RegionStatistics' | 'ClientCount' | 'CustomershipCount' | 'AppointmentCount' | 'MultiAreaClientCount'
+    | 'Query'
+    | 'RegionStatistics'
+    | 'StatisticsSourceCurrency'
+    | 'ClientCount'
+    | 'CustomershipCount'
+    | 'AppointmentCount'
+    | 'MultiAreaClientCount'
   >
 >;
 
@@ -77,14 +87,10 @@ const cell = {
  * Resolvers for `statisticsSdl`; spread into the region subgraph's resolvers
  * (Query merged with its other fields).
  */
-export function statisticsResolvers(service: StatisticsSource): StatisticsResolvers {
-  // Published once per snapshot: suppression over the whole grid, independent of any filter.
-  const cache = new WeakMap<StatisticsSnapshot, PublishedStatistics>();
-  const published = (s: StatisticsSnapshot): PublishedStatistics => {
-    let p = cache.get(s);
-    if (!p) cache.set(s, (p = publish(s.counts)));
-    return p;
-  };
+export function statisticsResolvers(service: StatisticsSource, clock: Clock = systemClock): StatisticsResolvers {
+  // Seconds from an instant to now, never negative (a clock ahead of ours); null for null.
+  const lag = (instant: string | null): number | null =>
+    instant === null ? null : Math.max(0, Math.round((clock.now().getTime() - Date.parse(instant)) / 1000));
   return {
     Query: {
       statistics(_root, args, ctx): StatisticsObject {
@@ -96,18 +102,25 @@ export function statisticsResolvers(service: StatisticsSource): StatisticsResolv
             extensions: { code: 'STATISTICS_NOT_READY' },
           });
         }
-        return { snapshot, cells: select(published(snapshot), filter) };
+        // The cells were suppressed once, over the whole grid, when published: a filter only picks.
+        return { snapshot, cells: select(snapshot.cells, filter) };
       },
     },
     RegionStatistics: {
       complete: (o) => o.snapshot.complete,
       unavailableSources: (o) => o.snapshot.unavailable,
-      computedAt: (o) => o.snapshot.completedAt,
+      computedAt: (o) => o.snapshot.updatedAt,
       refreshDurationMs: (o) => o.snapshot.durationMs,
+      currentAsOf: (o) => o.snapshot.currentAsOf,
+      lagSeconds: (o) => lag(o.snapshot.currentAsOf),
+      sources: (o) => o.snapshot.sources,
       clients: (o) => o.cells.clients,
       customerships: (o) => o.cells.customerships,
       appointments: (o) => o.cells.appointments,
       multiAreaClients: (o) => o.cells.multiAreaClients,
+    },
+    StatisticsSourceCurrency: {
+      lagSeconds: (s) => lag(s.currentAsOf),
     },
     ClientCount: cell,
     CustomershipCount: cell,

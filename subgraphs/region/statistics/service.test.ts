@@ -5,6 +5,10 @@ import { ManualClock, ManualScheduler } from '../../database/testSupport.ts';
 import { helsinkiMonth } from './counters.ts';
 import { publish } from './publish.ts';
 import { StatisticsService } from './service.ts';
+import type { ChangedPersons, StatisticsSnapshot } from './service.ts';
+import { Contributions } from './contributions.ts';
+import { CountersBuilder } from './counters.ts';
+import type { InstanceId } from '../../../domain/region.ts';
 import { FakeRegion } from './testSupport.ts';
 
 const P = 'PRIMARY_HEALTH' as const;
@@ -233,12 +237,12 @@ describe('StatisticsService', () => {
     expect(log).toContain('statistics refresh failed');
   });
 
-  it('refreshes after start, then on the interval (default 10 min) until stopped', async () => {
+  it('walks after start, then on the safety-net interval (default 6 h) until stopped', async () => {
     const { region } = population();
     const { svc, scheduler } = service(region);
     const first = await svc.start();
     expect(first?.complete).toBe(true);
-    expect([...scheduler.pending.values()].map((t) => t.ms)).toEqual([600_000]);
+    expect([...scheduler.pending.values()].map((t) => t.ms)).toEqual([21_600_000]);
     region.put(syntheticHetu(600), 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES'] });
     scheduler.fireAll();
     await new Promise((r) => setTimeout(r, 10));
@@ -300,14 +304,167 @@ describe('publish', () => {
 });
 
 describe('parseStatisticsConfig', () => {
-  it('defaults to a 10-minute interval and refuses unusable values', async () => {
+  it('defaults to a 6-hour safety-net walk and refuses unusable values', async () => {
     const { parseStatisticsConfig, StatisticsConfigError } = await import('./config.ts');
-    expect(parseStatisticsConfig({})).toEqual({ intervalMs: 600_000, batchSize: 50, concurrency: 8 });
+    expect(parseStatisticsConfig({})).toEqual({ intervalMs: 21_600_000, batchSize: 50, concurrency: 8 });
     expect(parseStatisticsConfig({ STATISTICS_REFRESH_MS: '60000', STATISTICS_CONCURRENCY: '2' })).toMatchObject({
       intervalMs: 60_000,
       concurrency: 2,
     });
     expect(() => parseStatisticsConfig({ STATISTICS_REFRESH_MS: '10' })).toThrow(StatisticsConfigError);
     expect(() => parseStatisticsConfig({ STATISTICS_BATCH_SIZE: '1.5' })).toThrow(/STATISTICS_BATCH_SIZE/);
+  });
+});
+
+describe('StatisticsService kept current from the change listings', () => {
+  const T1 = Date.parse('2025-06-01T08:05:00Z');
+  const listing = (instance: InstanceId, hetus: string[], startedMs = T1, removed: string[] = []): ChangedPersons => ({
+    instance,
+    full: false,
+    startedMs,
+    listed: hetus.map((hetu) => ({ hetu, changedAtMs: startedMs - 1_000 })),
+    removed,
+  });
+
+  it('replaces a changed person’s contribution: moved between cells, counted once however often applied', async () => {
+    const { region, hetus } = population();
+    const { svc } = service(region);
+    await svc.refresh();
+    // A5 had three primary health appointments (two in March, one in May); now one oral health appointment in April.
+    region.put(hetus.A5!, 'lifecare-porvoo', { municipality: '638', appointments: [{ careArea: O, start: '2025-04-03T10:00:00+03:00' }] });
+    const reads = region.source('lifecare-porvoo').calls.length;
+    await svc.changed(listing('lifecare-porvoo', [hetus.A5!]));
+    await svc.changed(listing('lifecare-porvoo', [hetus.A5!], T1 + 30_000)); // the overlap lists it again
+    const s = (await svc.update())!;
+    expect(region.source('lifecare-porvoo').calls.slice(reads)).toEqual([[hetus.A5], [hetus.A5]]);
+    expect(s.counts.clients.get('638|PRIMARY_HEALTH')).toBe(4);
+    expect(s.counts.clients.get('638|ORAL_HEALTH')).toBe(5);
+    expect(s.counts.appointments.get('638|PRIMARY_HEALTH|2025-03')).toBe(4);
+    expect(s.counts.appointments.has('638|PRIMARY_HEALTH|2025-05')).toBe(false);
+    expect(s.counts.appointments.get('638|ORAL_HEALTH|2025-04')).toBe(1);
+    expect(svc.current()).toBe(s);
+    // The same as counting everyone again from scratch.
+    const { svc: fresh } = service(region);
+    expect(entries((await fresh.refresh())!.counts.appointments)).toEqual(entries(s.counts.appointments));
+    expect(entries(fresh.current()!.counts.clients)).toEqual(entries(s.counts.clients));
+    expect(entries(fresh.current()!.counts.multiAreaClients)).toEqual(entries(s.counts.multiAreaClients));
+  });
+
+  it('decrements for a removed record, and drops what a person removed from an instance counted there', async () => {
+    const { region, hetus } = population();
+    const { svc } = service(region);
+    await svc.refresh();
+    region.put(hetus.A7!, 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES', 'CHILD_WELFARE'] });
+    await svc.changed(listing('effica-porvoo', [hetus.A7!]));
+    region.remove(hetus.B1!, 'proconsona-sipoo');
+    await svc.changed(listing('proconsona-sipoo', [], T1, [hetus.B1!]));
+    const s = (await svc.update())!;
+    expect(s.counts.customerships.get('638|FAMILIES')).toBe(4);
+    expect(s.counts.customerships.get('638|CHILD_WELFARE')).toBe(1);
+    expect(s.counts.customerships.get('753|DISABILITY')).toBe(5);
+    expect(s.counts.clients.get('753|SOCIAL')).toBe(5);
+    expect(s.counts.clients.get('753|PRIMARY_HEALTH')).toBe(7); // B1 still has their Mediatri appointment
+    expect(s.counts.multiAreaClients.get('753|2')).toBe(5);
+    // Removed persons are not read.
+    expect(
+      region
+        .source('proconsona-sipoo')
+        .calls.flat()
+        .filter((h) => h === hetus.B1),
+    ).toHaveLength(1);
+  });
+
+  it('says per source how current the counts are; a source that cannot be read keeps its instant until it can', async () => {
+    const { region, hetus } = population();
+    const T0 = Date.parse('2025-06-01T07:59:30Z');
+    const built = [...region.sources.keys()].map((instance) => ({ instance, built: true, lastSuccessfulPoll: new Date(T0).toISOString() }));
+    const { svc } = service(region, { indexStatus: () => built });
+    const first = (await svc.refresh())!;
+    expect(first.currentAsOf).toBe('2025-06-01T10:59:30+03:00');
+    expect(new Set(first.sources.map((s) => s.currentAsOf))).toEqual(new Set(['2025-06-01T10:59:30+03:00']));
+
+    await svc.changed(listing('lifecare-porvoo', []));
+    for (const inst of region.sources.keys()) if (inst !== 'effica-porvoo') await svc.changed(listing(inst, []));
+    region.source('effica-porvoo').failWith = 'SOURCE_UNAVAILABLE';
+    region.put(hetus.A1!, 'effica-porvoo', { municipality: '638', customerships: ['FAMILIES', 'OLDER_PEOPLE'] });
+    await svc.changed(listing('effica-porvoo', [hetus.A1!]));
+    const down = (await svc.update())!;
+    expect(down.sources.find((s) => s.instance === 'lifecare-porvoo')?.currentAsOf).toBe('2025-06-01T11:05:00+03:00');
+    expect(down.sources.find((s) => s.instance === 'effica-porvoo')?.currentAsOf).toBe('2025-06-01T10:59:30+03:00');
+    expect(down.currentAsOf).toBe('2025-06-01T10:59:30+03:00'); // the oldest source bounds them
+    expect(down.complete).toBe(false);
+    expect(down.unavailable).toEqual([{ instance: 'effica-porvoo', code: 'SOURCE_UNAVAILABLE' }]);
+    expect(down.counts.customerships.get('638|OLDER_PEOPLE')).toBe(2); // A1's old contribution kept meanwhile
+
+    // Back: the next listing (even an empty one) reads the person whose read failed.
+    region.source('effica-porvoo').failWith = null;
+    await svc.changed(listing('effica-porvoo', [], T1 + 30_000));
+    const up = (await svc.update())!;
+    expect(up.complete).toBe(true);
+    expect(up.counts.customerships.get('638|OLDER_PEOPLE')).toBe(3);
+    expect(up.sources.find((s) => s.instance === 'effica-porvoo')?.currentAsOf).toBe('2025-06-01T11:05:30+03:00');
+    expect(up.currentAsOf).toBe('2025-06-01T11:05:00+03:00');
+  });
+
+  it('ignores listings before the first walk (which reads everyone after them) and publishes nothing until it completes', async () => {
+    const { region, hetus } = population();
+    const published: StatisticsSnapshot[] = [];
+    const { svc } = service(region, { onPublish: async (s) => void published.push(s) });
+    await svc.changed(listing('lifecare-porvoo', [hetus.A1!]));
+    expect(await svc.update()).toBeNull();
+    expect(region.source('lifecare-porvoo').calls).toEqual([]);
+    expect(published).toEqual([]);
+    await svc.refresh();
+    expect(published).toHaveLength(1);
+    expect(svc.persons).toBe(15);
+  });
+
+  it('skips in a full listing the persons unchanged since the counts (less the overlap)', async () => {
+    const { region, hetus } = population();
+    const { svc } = service(region, { overlapMs: 60_000 });
+    await svc.refresh(); // as of the walk's start, 08:00Z (no index status)
+    const reads = region.source('lifecare-porvoo').calls.length;
+    await svc.changed({
+      instance: 'lifecare-porvoo',
+      full: true,
+      startedMs: T1,
+      listed: [
+        { hetu: hetus.A1!, changedAtMs: Date.parse('2025-05-01T00:00:00Z') },
+        { hetu: hetus.A2!, changedAtMs: Date.parse('2025-06-01T07:59:30Z') },
+        { hetu: hetus.A3!, changedAtMs: null },
+      ],
+      removed: [],
+    });
+    expect(region.source('lifecare-porvoo').calls.slice(reads).flat().sort()).toEqual([hetus.A2, hetus.A3].sort());
+  });
+});
+
+describe('Contributions', () => {
+  it('sums to what counting every person once gives, after any order of replacements', () => {
+    const { region } = population();
+    const people = region.indexed();
+    const builder = new CountersBuilder();
+    const c = new Contributions();
+    // Everyone in, then everyone's parts replaced in reverse order with the same records: no change.
+    for (const p of people) {
+      builder.addPerson(p.instances.map((i) => region.source(i).records.get(p.hetu)!));
+      for (const i of p.instances) c.set(p.hetu, i, region.source(i).records.get(p.hetu)!);
+    }
+    for (const p of [...people].reverse()) for (const i of p.instances) c.set(p.hetu, i, region.source(i).records.get(p.hetu)!);
+    const want = builder.counts();
+    const got = c.counts();
+    for (const k of ['clients', 'customerships', 'appointments', 'multiAreaClients'] as const)
+      expect(entries(got[k])).toEqual(entries(want[k]));
+    expect(c.size).toBe(15);
+    // Everyone out: nothing left, no zero cells listed.
+    for (const p of people) for (const i of p.instances) c.set(p.hetu, i, null);
+    expect(c.size).toBe(0);
+    expect(c.counts()).toEqual({
+      clients: new Map(),
+      customerships: new Map(),
+      appointments: new Map(),
+      multiAreaClients: new Map(),
+      appointmentsWithoutMonth: 0,
+    });
   });
 });

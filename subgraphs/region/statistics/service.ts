@@ -1,11 +1,19 @@
 /**
- * The analysts' statistics service: after the person index is built, and
- * then on an interval, walks every indexed person, reads them through the
- * adapters in batches with bounded concurrency and folds what it read into
- * counters (counters.ts). Only the counters of the last completed refresh are
- * kept, swapped in whole when a refresh completes, so a query during a
- * refresh sees the previous complete set. No record, identity code or name
- * is kept or logged.
+ * The analysts' statistics service (issue 4, kept current since issue 14).
+ *
+ * A full walk over every indexed person (reads through the adapters in
+ * batches with bounded concurrency) builds each person's contribution to
+ * the counters (contributions.ts). After that the counters are kept current
+ * from the person index's change listings: `changed()` re-reads just the
+ * persons a source listed and replaces their contribution (subtract the old,
+ * add the new); `update()` then publishes the counters with, per source, the
+ * instant they are current as of. A full walk still runs on a long interval
+ * as a safety net; it updates the contributions in place while changes go
+ * on being applied, so the figures never fall behind during it.
+ *
+ * The contributions are held in memory only, on one process (the leader):
+ * they are a copy of who has which services, so they are never stored. No
+ * record, identity code or name is kept in a snapshot or logged.
  */
 import { setMaxListeners } from 'node:events';
 import type { ReadOptions, SourceAdapter } from '../../../domain/sourceAdapter.ts';
@@ -16,7 +24,7 @@ import { formatInstant } from '../../../domain/time.ts';
 import type { Clock } from '../../../domain/time.ts';
 import type { Logger } from '../../server/logger.ts';
 import type { Scheduler } from '../../server/scheduler.ts';
-import { CountersBuilder } from './counters.ts';
+import { Contributions } from './contributions.ts';
 import type { StatisticsCounts } from './counters.ts';
 import type { IndexedPerson, PersonPages } from './indexPages.ts';
 
@@ -26,18 +34,47 @@ export interface UnavailableSource {
   readonly code: string;
 }
 
-/** One completed refresh: its counters and how it went. No personal data. */
+/** How current one source's part of the counts is. */
+export interface SourceCurrency {
+  readonly instance: string;
+  /** Every change this source had made before this instant is counted (ISO 8601), or null: not yet counted. */
+  readonly currentAsOf: string | null;
+}
+
+/** The counters as last published, and how current they are. No personal data. */
 export interface StatisticsSnapshot {
   readonly counts: StatisticsCounts;
-  /** When the refresh started and completed (ISO 8601 with Helsinki offset). */
+  /** When the last full walk started and completed, and how long it took (ISO 8601 with Helsinki offset). */
   readonly startedAt: string;
   readonly completedAt: string;
   readonly durationMs: number;
-  /** Indexed persons walked. */
+  /** When these counts were published (the last change applied). */
+  readonly updatedAt: string;
+  /** Persons with anything counted. */
   readonly persons: number;
   /** False when some source could not be read (then `unavailable` names it). */
   readonly complete: boolean;
   readonly unavailable: readonly UnavailableSource[];
+  /** The oldest of the sources' `currentAsOf` (null when some source is not counted yet). */
+  readonly currentAsOf: string | null;
+  readonly sources: readonly SourceCurrency[];
+}
+
+/** One source's listing as the person index saw it (personIndex.ts PolledSource). */
+export interface ChangedPersons {
+  readonly instance: InstanceId;
+  readonly full: boolean;
+  readonly startedMs: number;
+  readonly listed: readonly { readonly hetu: string; readonly changedAtMs: number | null }[];
+  readonly removed: readonly string[];
+}
+
+/** The index's state of one source, as far as the statistics need it. */
+export interface IndexSourceState {
+  readonly instance: string;
+  readonly built: boolean;
+  /** Start of the index's last successful listing of the source (ISO 8601), or null. */
+  readonly lastSuccessfulPoll?: string | null;
 }
 
 export interface StatisticsServiceOptions {
@@ -48,7 +85,7 @@ export interface StatisticsServiceOptions {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly logger: Logger;
-  /** Pause between the end of one refresh and the start of the next; default 600 000 (10 min). */
+  /** Pause between the end of one full walk and the start of the next (the safety net); default 21 600 000 (6 h). */
   readonly intervalMs?: number;
   /** Persons per page of the index walk (read from every source before the next page); default 1000. */
   readonly pageSize?: number;
@@ -57,6 +94,11 @@ export interface StatisticsServiceOptions {
   /** readPersons calls under way at once (over all sources); default 8. */
   readonly concurrency?: number;
   /**
+   * The person index's polling overlap: a full listing's persons whose change
+   * is older than the source's `currentAsOf` less this are not read again; default 120 000.
+   */
+  readonly overlapMs?: number;
+  /**
    * Passed to every readPersons call. Default `{ feeYears: [] }`: fees are not
    * counted, so interfaces that ask fees per year are not asked at all.
    */
@@ -64,11 +106,12 @@ export interface StatisticsServiceOptions {
   /**
    * The index's per-source state, when known: a source not yet listed in full
    * holds persons the index does not know, so the counts are marked
-   * incomplete for it (code NOT_INDEXED).
+   * incomplete for it (code NOT_INDEXED); its last successful listing bounds
+   * how current a full walk's counts of it are.
    */
-  readonly indexStatus?: () =>
-    | Promise<readonly { readonly instance: string; readonly built: boolean }[]>
-    | readonly { readonly instance: string; readonly built: boolean }[];
+  readonly indexStatus?: () => Promise<readonly IndexSourceState[]> | readonly IndexSourceState[];
+  /** Called with every snapshot published (e.g. to store it for the other replicas); a rejection is logged. */
+  readonly onPublish?: (snapshot: StatisticsSnapshot) => Promise<void>;
 }
 
 /**
@@ -76,12 +119,35 @@ export interface StatisticsServiceOptions {
  * smaller batches with more of them under way beat 100 × 4, since Lifecare
  * and Proconsona read persons one by one inside a batch.
  */
-const DEFAULTS = { intervalMs: 600_000, pageSize: 1_000, batchSize: 50, concurrency: 8 };
+const DEFAULTS = { intervalMs: 6 * 3_600_000, pageSize: 1_000, batchSize: 50, concurrency: 8, overlapMs: 120_000 };
 
-/** Computes and holds the analysts' aggregate counters. */
+/** Codes that mean the source itself could not be asked (not one person's records). */
+const SOURCE_DOWN = new Set(['SOURCE_UNAVAILABLE', 'SOURCE_ERROR', 'NOT_CONFIGURED']);
+
+/** The last full walk, for the snapshot. */
+interface Walk {
+  readonly startedMs: number;
+  readonly completedMs: number;
+}
+
+/** Computes, keeps current and publishes the analysts' aggregate counters. */
 export class StatisticsService {
   private readonly adapters: ReadonlyMap<InstanceId, SourceAdapter>;
   private readonly opts: StatisticsServiceOptions & typeof DEFAULTS;
+  private readonly contributions = new Contributions();
+  /** Per source: every change before this instant (epoch ms) is counted. */
+  private readonly asOf = new Map<InstanceId, number>();
+  /** Per source: why some of its persons are not counted as they are now (first code seen). */
+  private readonly failing = new Map<string, string>();
+  /** Per source: persons whose last read failed, read again with the next change of that source. */
+  private readonly pending = new Map<InstanceId, Set<string>>();
+  /**
+   * Person and instance pairs (`instance|hetu`) changed while a walk is under
+   * way: the walk leaves them to `changed()`, whose read is the fresher.
+   */
+  private touched: Set<string> | null = null;
+  private notIndexed: string[] = [];
+  private walk: Walk | null = null;
   private snapshot: StatisticsSnapshot | null = null;
   private refreshing: Promise<StatisticsSnapshot | null> | undefined;
   private timer: unknown;
@@ -96,6 +162,7 @@ export class StatisticsService {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
       batchSize: options.batchSize ?? DEFAULTS.batchSize,
       concurrency: options.concurrency ?? DEFAULTS.concurrency,
+      overlapMs: options.overlapMs ?? DEFAULTS.overlapMs,
     };
     for (const k of ['intervalMs', 'pageSize', 'batchSize', 'concurrency'] as const) {
       if (!Number.isInteger(this.opts[k]) || this.opts[k] < 1)
@@ -106,20 +173,25 @@ export class StatisticsService {
       : (options.adapters as ReadonlyMap<InstanceId, SourceAdapter>);
   }
 
-  /** The counters of the last completed refresh, or null before the first. */
+  /** The counters last published, or null before the first full walk completed. */
   current(): StatisticsSnapshot | null {
     return this.snapshot;
   }
 
-  /** The last refresh that failed as a whole (e.g. the index database down), or null. Codes only. */
+  /** The last full walk that failed as a whole (e.g. the index database down), or null. Codes only. */
   failure(): { readonly at: string; readonly code: string } | null {
     return this.lastFailure;
   }
 
+  /** Persons whose contributions are held in memory now. */
+  get persons(): number {
+    return this.contributions.size;
+  }
+
   /**
-   * Runs the first refresh now (call it once the person index is built) and
-   * then one every `intervalMs` after the previous ended, until stop().
-   * Resolves when the first refresh has ended; never rejects for a source.
+   * Runs the first full walk now (call it once the person index is built)
+   * and then one every `intervalMs` after the previous ended, until stop().
+   * Resolves when the first walk has ended; never rejects for a source.
    */
   async start(): Promise<StatisticsSnapshot | null> {
     if (this.running) return this.refreshing ?? this.snapshot;
@@ -127,7 +199,7 @@ export class StatisticsService {
     return this.refresh();
   }
 
-  /** Stops the schedule, aborts a refresh under way (its counters are dropped) and waits for it. */
+  /** Stops the schedule, aborts a walk under way and waits for it. */
   async stop(): Promise<void> {
     this.running = false;
     this.cancelTimer();
@@ -147,9 +219,9 @@ export class StatisticsService {
   }
 
   /**
-   * Refreshes now; a refresh under way is joined, not doubled. Resolves with
-   * the snapshot in force afterwards (the previous one when this refresh
-   * failed or was stopped).
+   * Walks every indexed person now; a walk under way is joined, not doubled.
+   * Resolves with the snapshot in force afterwards (the previous one when
+   * this walk failed or was stopped).
    */
   refresh(): Promise<StatisticsSnapshot | null> {
     if (!this.refreshing) {
@@ -162,9 +234,125 @@ export class StatisticsService {
     return this.refreshing;
   }
 
+  /**
+   * Applies one source's listing: drops what the removed persons counted
+   * there, re-reads the listed persons (and those whose read failed before)
+   * from that source and replaces their contributions. The source's counts
+   * are then current as of the listing's start, unless the source could not
+   * be read. Call `update()` to publish.
+   */
+  async changed(c: ChangedPersons): Promise<void> {
+    const { instance } = c;
+    const adapter = this.adapters.get(instance);
+    // Before the first walk has started there is nothing to replace: that walk reads everyone after this listing.
+    if (!adapter || (this.walk === null && this.touched === null)) return;
+    for (const hetu of c.removed) {
+      this.contributions.set(hetu, instance, null);
+      this.touched?.add(`${instance}|${hetu}`);
+    }
+    const asOf = this.asOf.get(instance);
+    const pending = this.pending.get(instance) ?? new Set<string>();
+    const toRead = new Set(pending);
+    for (const p of c.listed) {
+      // A full listing names everyone: read again only whom a change since the counts could concern.
+      if (c.full && asOf !== undefined && p.changedAtMs !== null && p.changedAtMs < asOf - this.opts.overlapMs) continue;
+      toRead.add(p.hetu);
+    }
+    for (const h of c.removed) toRead.delete(h);
+    if (toRead.size === 0) {
+      if (pending.size === 0) this.advance(instance, c.startedMs);
+      return;
+    }
+    const hetus = [...toRead];
+    for (const h of hetus) this.touched?.add(`${instance}|${h}`);
+    const failed = new Set<string>();
+    let down: string | null = null;
+    let code: string | null = null;
+    const { batchSize } = this.opts;
+    const batches: string[][] = [];
+    for (let i = 0; i < hetus.length; i += batchSize) batches.push(hetus.slice(i, i + batchSize));
+    await this.pool(batches.length, async (b) => {
+      const batch = batches[b]!;
+      const slots = down === null ? await this.read(adapter, batch) : null;
+      batch.forEach((hetu, k) => {
+        const slot = slots === null ? null : 'failed' in slots ? slots : slots[k]!;
+        if (slot !== null && !(slot instanceof AdapterError) && !('failed' in slot)) {
+          this.contributions.set(hetu, instance, slot);
+          return;
+        }
+        failed.add(hetu);
+        const why = slot === null ? (down ?? 'SOURCE_UNAVAILABLE') : slot instanceof AdapterError ? slot.code : slot.failed;
+        code ??= why;
+        if (SOURCE_DOWN.has(why)) down = why;
+      });
+    });
+    if (failed.size > 0) this.pending.set(instance, failed);
+    else this.pending.delete(instance);
+    if (down !== null) {
+      this.failing.set(instance, down);
+      return;
+    }
+    // One person's unreadable records (e.g. MALFORMED_RESPONSE) do not hold back the whole source's currency.
+    this.advance(instance, c.startedMs);
+    if (code !== null) this.failing.set(instance, code);
+  }
+
+  /** The source is counted as of `ms`; a failure code it had goes once nothing of it is pending. */
+  private advance(instance: InstanceId, ms: number): void {
+    if (this.walk === null && !this.asOf.has(instance)) return; // not counted before the first walk
+    const previous = this.asOf.get(instance);
+    if (previous === undefined || ms > previous) this.asOf.set(instance, ms);
+    if (!this.pending.has(instance)) this.failing.delete(instance);
+  }
+
+  /**
+   * Publishes the counters as they are now (after a round of `changed()`),
+   * once the first full walk has completed. Resolves with the snapshot.
+   */
+  async update(): Promise<StatisticsSnapshot | null> {
+    if (this.walk === null) return this.snapshot;
+    if (this.opts.indexStatus) this.notIndexed = (await this.opts.indexStatus()).filter((s) => !s.built).map((s) => s.instance);
+    return this.publish();
+  }
+
   private cancelTimer(): void {
     if (this.timer !== undefined) this.opts.scheduler.cancel(this.timer);
     this.timer = undefined;
+  }
+
+  /** Builds the snapshot from the contributions, swaps it in and hands it to `onPublish`. */
+  private async publish(): Promise<StatisticsSnapshot> {
+    const { clock, logger } = this.opts;
+    const walk = this.walk!;
+    const unavailable = new Map<string, string>(this.failing);
+    for (const inst of this.notIndexed) unavailable.set(inst, 'NOT_INDEXED');
+    const list = [...unavailable].map(([instance, code]) => ({ instance, code })).sort((a, b) => a.instance.localeCompare(b.instance));
+    const sources = [...this.adapters.keys()].sort().map((instance) => {
+      const ms = this.asOf.get(instance);
+      return { instance, currentAsOf: ms === undefined ? null : formatInstant(ms) };
+    });
+    const times = [...this.adapters.keys()].map((i) => this.asOf.get(i));
+    const oldest = times.some((t) => t === undefined) ? null : Math.min(...(times as number[]));
+    const snapshot: StatisticsSnapshot = {
+      counts: this.contributions.counts(),
+      startedAt: formatInstant(walk.startedMs),
+      completedAt: formatInstant(walk.completedMs),
+      durationMs: walk.completedMs - walk.startedMs,
+      updatedAt: formatInstant(clock.now().getTime()),
+      persons: this.contributions.size,
+      complete: list.length === 0,
+      unavailable: list,
+      currentAsOf: oldest === null || times.length === 0 ? null : formatInstant(oldest),
+      sources,
+    };
+    // The swap: one assignment, so a reader sees either the old set or the new one, never a mix.
+    this.snapshot = snapshot;
+    if (this.opts.onPublish) {
+      await this.opts.onPublish(snapshot).catch((err: unknown) => {
+        logger.error({ code: codeOf(err), errorName: err instanceof Error ? err.name : typeof err }, 'statistics not published');
+      });
+    }
+    return snapshot;
   }
 
   /** One walk over the index. Never rejects: a failure keeps the previous snapshot. */
@@ -172,16 +360,35 @@ export class StatisticsService {
     const { clock, logger, persons, pageSize } = this.opts;
     const signal = this.abort.signal;
     const started = clock.now().getTime();
-    const builder = new CountersBuilder();
     const unavailable = new Map<string, string>();
+    const walkAsOf = new Map<InstanceId, number>();
+    const touched = (this.touched = new Set<string>());
     let walked = 0;
     try {
       if (this.opts.indexStatus) {
-        for (const s of await this.opts.indexStatus()) if (!s.built) unavailable.set(s.instance, 'NOT_INDEXED');
+        const status = await this.opts.indexStatus();
+        this.notIndexed = status.filter((s) => !s.built).map((s) => s.instance);
+        for (const s of status) {
+          // Persons the index knew by its last listing are read below, after it: counted as of that listing.
+          const ms = s.lastSuccessfulPoll ? Date.parse(s.lastSuccessfulPoll) : Number.NaN;
+          if (s.built && this.adapters.has(s.instance as InstanceId))
+            walkAsOf.set(s.instance as InstanceId, Number.isNaN(ms) ? started : Math.min(ms, started));
+        }
+      } else {
+        for (const inst of this.adapters.keys()) walkAsOf.set(inst, started);
       }
       for await (const page of persons(pageSize, signal)) {
         if (signal.aborted) break;
-        for (const reads of await this.readPage(page, unavailable, signal)) builder.addPerson(reads);
+        const reads = await this.readPage(page, unavailable, signal);
+        page.forEach((p, i) => {
+          const got = reads[i]!;
+          for (const inst of p.instances) {
+            if (touched.has(`${inst}|${p.hetu}`)) continue;
+            const r = got.get(inst);
+            if (r !== undefined) this.contributions.set(p.hetu, inst, r);
+            else if (this.adapters.has(inst)) this.pendingOf(inst).add(p.hetu);
+          }
+        });
         walked += page.length;
       }
       if (signal.aborted) return this.snapshot;
@@ -195,41 +402,74 @@ export class StatisticsService {
         'statistics refresh failed; previous counts kept',
       );
       return this.snapshot;
+    } finally {
+      this.touched = null;
     }
-    const completed = clock.now().getTime();
-    const list = [...unavailable].map(([instance, code]) => ({ instance, code })).sort((a, b) => a.instance.localeCompare(b.instance));
-    const snapshot: StatisticsSnapshot = {
-      counts: builder.counts(),
-      startedAt: formatInstant(started),
-      completedAt: formatInstant(completed),
-      durationMs: completed - started,
-      persons: walked,
-      complete: list.length === 0,
-      unavailable: list,
-    };
-    // The swap: one assignment, so a reader sees either the old set or the new one, never a mix.
-    this.snapshot = snapshot;
+    const first = this.walk === null;
+    this.walk = { startedMs: started, completedMs: clock.now().getTime() };
+    for (const [inst, code] of unavailable) this.failing.set(inst, code);
+    for (const [inst, ms] of walkAsOf) {
+      const code = unavailable.get(inst);
+      if (code !== undefined && SOURCE_DOWN.has(code)) continue; // not counted: its persons wait in `pending`
+      if (first || !this.asOf.has(inst)) this.asOf.set(inst, Math.max(ms, this.asOf.get(inst) ?? ms));
+      if (code === undefined && !this.pending.has(inst)) this.failing.delete(inst);
+    }
+    const snapshot = await this.publish();
     this.lastFailure = null;
     logger.info(
-      { persons: walked, durationMs: snapshot.durationMs, complete: snapshot.complete, unavailable: list },
+      {
+        persons: walked,
+        durationMs: snapshot.durationMs,
+        complete: snapshot.complete,
+        unavailable: snapshot.unavailable,
+        currentAsOf: snapshot.currentAsOf,
+      },
       'statistics refreshed',
     );
     return snapshot;
   }
 
+  private pendingOf(inst: InstanceId): Set<string> {
+    let set = this.pending.get(inst);
+    if (!set) this.pending.set(inst, (set = new Set()));
+    return set;
+  }
+
+  /** Runs `task(0..n-1)`, at most `concurrency` at once. */
+  private async pool(n: number, task: (i: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < n) await task(next++);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, n) }, worker));
+  }
+
+  /** One readPersons call: per person the records or that person's error, or the code the whole call failed with. */
+  private async read(
+    adapter: SourceAdapter,
+    hetus: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<(SourceRecords | AdapterError)[] | { readonly failed: string }> {
+    const readOptions: ReadOptions = { feeYears: [], ...this.opts.readOptions, signal: signal ?? this.abort.signal };
+    try {
+      return (await adapter.readPersons(hetus, readOptions)).map((slot) => (slot instanceof AdapterError ? slot : slot.records));
+    } catch (err) {
+      return { failed: err instanceof AdapterError ? err.code : 'SOURCE_ERROR' };
+    }
+  }
+
   /**
    * Reads one page of persons from every instance holding them, in batches,
    * at most `concurrency` calls at once. Returns, per person, what could be
-   * read; failures are noted in `unavailable` (instance → first code).
+   * read by instance; failures are noted in `unavailable` (instance → first code).
    */
   private async readPage(
     page: readonly IndexedPerson[],
     unavailable: Map<string, string>,
     signal: AbortSignal,
-  ): Promise<SourceRecords[][]> {
-    const { batchSize, concurrency } = this.opts;
-    const readOptions: ReadOptions = { feeYears: [], ...this.opts.readOptions, signal };
-    const reads: SourceRecords[][] = page.map(() => []);
+  ): Promise<Map<InstanceId, SourceRecords>[]> {
+    const { batchSize } = this.opts;
+    const reads: Map<InstanceId, SourceRecords>[] = page.map(() => new Map());
     const byInstance = new Map<InstanceId, number[]>();
     page.forEach((p, i) => {
       for (const inst of p.instances) {
@@ -247,33 +487,37 @@ export class StatisticsService {
       }
       for (let i = 0; i < positions.length; i += batchSize) tasks.push({ adapter, positions: positions.slice(i, i + batchSize) });
     }
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < tasks.length && !signal.aborted) {
-        const { adapter, positions } = tasks[next++]!;
-        // Why skip: a source that timed out once in this refresh would make every later batch wait for the timeout too.
-        if (unavailable.get(adapter.instance) === 'SOURCE_UNAVAILABLE') continue;
-        let slots;
-        try {
-          slots = await adapter.readPersons(
-            positions.map((i) => page[i]!.hetu),
-            readOptions,
-          );
-        } catch (err) {
-          unavailable.set(adapter.instance, unavailable.get(adapter.instance) ?? (err instanceof AdapterError ? err.code : 'SOURCE_ERROR'));
-          continue;
-        }
-        slots.forEach((slot, k) => {
-          if (slot instanceof AdapterError) {
-            // SOURCE_UNAVAILABLE wins over a code seen before: it is the one that stops further reads.
-            if (!unavailable.has(adapter.instance) || slot.code === 'SOURCE_UNAVAILABLE') unavailable.set(adapter.instance, slot.code);
-          } else {
-            reads[positions[k]!]!.push(slot.records);
-          }
-        });
+    await this.pool(tasks.length, async (t) => {
+      if (signal.aborted) return;
+      const { adapter, positions } = tasks[t]!;
+      // Why skip: a source that timed out once in this walk would make every later batch wait for the timeout too.
+      if (unavailable.get(adapter.instance) === 'SOURCE_UNAVAILABLE') return;
+      const slots = await this.read(
+        adapter,
+        positions.map((i) => page[i]!.hetu),
+        signal,
+      );
+      if ('failed' in slots) {
+        unavailable.set(adapter.instance, unavailable.get(adapter.instance) ?? slots.failed);
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+      slots.forEach((slot, k) => {
+        if (slot instanceof AdapterError) {
+          // SOURCE_UNAVAILABLE wins over a code seen before: it is the one that stops further reads.
+          if (!unavailable.has(adapter.instance) || slot.code === 'SOURCE_UNAVAILABLE') unavailable.set(adapter.instance, slot.code);
+        } else {
+          reads[positions[k]!]!.set(adapter.instance, slot);
+        }
+      });
+    });
     return reads;
   }
+}
+
+/** A code for an error, never its message (a database message may quote row values). */
+function codeOf(err: unknown): string {
+  if (err instanceof AdapterError) return err.code;
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState)) return `DATABASE_ERROR_${sqlState}`;
+  return 'STATISTICS_PUBLISH_FAILED';
 }

@@ -11,10 +11,17 @@ import { instance as instanceOf } from '../../../domain/region.ts';
 import type { InstanceId, MunicipalityCode, Product } from '../../../domain/region.ts';
 import type { IndexedPerson, PersonPages } from './indexPages.ts';
 
-/** An in-memory source: `records` by code; `failWith` makes every slot that error; `gate` holds reads until resolved. */
+/**
+ * An in-memory source: `records` by code; `failWith` makes every slot that
+ * error; `gate` holds reads until resolved. Its changed-persons listing
+ * names the persons whose `changedAt` (epoch ms) is after `since`.
+ */
 export class FakeRecordsSource implements SourceAdapter {
   readonly product: Product;
   readonly records = new Map<string, SourceRecords>();
+  readonly changedAt = new Map<string, number>();
+  /** The `since` of each listing. */
+  readonly listCalls: string[] = [];
   failWith: AdapterError['code'] | null = null;
   gate: Promise<void> | null = null;
   /** Codes per readPersons call. */
@@ -34,9 +41,13 @@ export class FakeRecordsSource implements SourceAdapter {
     return hetus.map((h) => ({ records: this.records.get(h) ?? emptyRecords(h, this.instance), issues: [] }));
   }
 
-  // eslint-disable-next-line require-yield
-  async *listChanged(): AsyncIterable<ChangedPage> {
-    return;
+  async *listChanged(since: string): AsyncIterable<ChangedPage> {
+    this.listCalls.push(since);
+    const sinceMs = Date.parse(since);
+    const persons = [...this.changedAt]
+      .filter(([, ms]) => ms > sinceMs)
+      .map(([hetu, ms]) => ({ hetu, changedAt: new Date(ms).toISOString() }));
+    yield { persons, issues: [] };
   }
 
   async close(): Promise<void> {}
@@ -84,9 +95,16 @@ export class FakeRegion {
     return s;
   }
 
-  /** Puts one person's services in one instance. */
-  put(hetu: string, inst: InstanceId, s: Services): void {
+  /** Puts one person's services in one instance, changed at `changedAtMs` (what its listing says). */
+  put(hetu: string, inst: InstanceId, s: Services, changedAtMs = Date.parse('2025-01-01T00:00:00Z')): void {
     this.source(inst).records.set(hetu, recordsOf(hetu, inst, s));
+    this.source(inst).changedAt.set(hetu, changedAtMs);
+  }
+
+  /** Removes one person from one instance (gone from its listing and its reads). */
+  remove(hetu: string, inst: InstanceId): void {
+    this.source(inst).records.delete(hetu);
+    this.source(inst).changedAt.delete(hetu);
   }
 
   /** Every person of every source, by code, with their instances. */
