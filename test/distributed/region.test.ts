@@ -194,6 +194,8 @@ describe.skipIf(!DATABASE_URL)(
         { afterMs: 2_500, id: 'region-2', signal: 'SIGKILL' },
         { afterMs: 4_500, id: 'porvoo-1', signal: 'SIGKILL' },
       ]);
+      // The supervisor restarts both (as a Deployment would); the next tests need them back.
+      await allReady(run);
       const [region, porvoo] = signals;
       const summary = describeLoad(samples, region!.at, porvoo!.at);
       const allowed = region!.open + porvoo!.open;
@@ -206,17 +208,21 @@ describe.skipIf(!DATABASE_URL)(
       expect(summary.failures).toBeLessThanOrEqual(allowed);
       // Once the balancer routes around the dead replicas (3 s after the last kill), nothing fails.
       expect(summary.lateFailuresAfterLast).toBe(0);
-      // Every failure is a request that was under way at a kill (started before it, ended after).
-      for (const s of samples.filter((x) => x.failure)) expect(signals.some((k) => s.start <= k.at && s.end >= k.at)).toBe(true);
-      await allReady(run);
+      // Every failure was under way at a kill, or sent within a moment of it on a connection to the dead
+      // replica the gateway had not yet seen closed (the news travels replica → balancer → gateway).
+      for (const s of samples.filter((x) => x.failure))
+        expect({ start: s.start, end: s.end, nearAKill: signals.some((k) => s.end >= k.at && s.start <= k.at + 1_000) }).toMatchObject({
+          nearAKill: true,
+        });
       const status = await run.status();
       expect(status.services.find((s) => s.id === 'region-2')!.restarts).toBeGreaterThanOrEqual(1);
       expect(status.services.find((s) => s.id === 'porvoo-1')!.restarts).toBeGreaterThanOrEqual(1);
       const again = await ask(run.gateways[1]!, loadCase, await run.token(1, citizen(HETU.moved)));
       expect(again.body).toBe(loadExpected);
-    }, 60_000);
+    }, 90_000);
 
     it('under load, a SIGTERMed replica drains: no request fails', async () => {
+      await allReady(run);
       const { samples, signals } = await loadWith(6_000, [{ afterMs: 2_000, id: 'region-1', signal: 'SIGTERM' }]);
       const summary = summarise(samples, signals[0]!.at);
       figures.sigterm = { ...summary, openAtSignal: signals[0]!.open, inFlightAtSignal: signals[0]!.awaiting };
