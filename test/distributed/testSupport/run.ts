@@ -8,11 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Identity } from '../../../contract/identity.ts';
 import { DevIdp } from '../../../gateway/auth/devIdp.ts';
 import type { RunStatus, SignalAnswer } from '../../../scripts/distributed/control.ts';
+import { groupAlive, groupGone } from '../../e2e/testSupport/processGroup.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -162,39 +163,6 @@ export async function startDistributedRun(options: RunOptions): Promise<Distribu
       return { code, ms, groupGone: await groupGone(pgid, 2_000) };
     },
   };
-}
-
-/** True while a live (not zombie) process of the group exists (Linux: /proc; else a signal 0). */
-export function groupAlive(pgid: number): boolean {
-  if (existsSync('/proc/self/stat')) {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') return true;
-    }
-    return false;
-  }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function groupGone(pgid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!groupAlive(pgid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !groupAlive(pgid);
 }
 
 /** Ends every process of the run's group at once (a failed test's leftovers). */
