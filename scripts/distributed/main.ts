@@ -121,16 +121,26 @@ async function run(options: DistributedOptions): Promise<void> {
     })();
     return stopping;
   };
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
+      // Why not within 2 s: under `npm run` one Ctrl-C arrives twice, from the terminal and forwarded by npm.
+      if (Date.now() - firstSignalAt < 2_000) return;
       // A second Ctrl-C: no more waiting.
-      for (const s of supervisor.status()) if (s.pid !== undefined) process.kill(s.pid, 'SIGKILL');
+      supervisor.killAll();
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     void stop(signal, 0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The children run in process groups of their own: whatever ends this process ends them too.
+  process.on('exit', () => supervisor.killAll());
+  process.on('uncaughtException', (err) => {
+    say(`stopping on an uncaught ${err.name}`);
+    void stop('uncaughtException', 1);
+  });
 
   try {
     // The one internal key, as a secret file only the services read.

@@ -9,8 +9,16 @@
  * SIGTERM the supervisor did not send) is reported and started again on the
  * same port after a back-off of 1 s, doubling up to 30 s while it keeps
  * exiting within a minute of its start (Kubernetes' CrashLoopBackOff, in
- * small). Children inherit the supervisor's process group, so Ctrl-C in a
- * terminal reaches them too; the supervisor then stops and waits for them.
+ * small).
+ *
+ * Each child runs in a process group of its own. Why: Ctrl-C in a terminal
+ * signals the whole foreground group, and a service that got SIGINT from the
+ * terminal and then SIGTERM from the supervisor takes the second signal as
+ * "exit now", skipping its drain; so the terminal's signal reaches the
+ * supervisor alone, which sends each child one SIGTERM. SIGKILL past the
+ * deadline goes to the child's group (tsx's esbuild helper included). A
+ * supervisor that exits kills what is left (`killAll`); one killed with
+ * SIGKILL leaves its children running, as any process manager would.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -157,17 +165,34 @@ export class Supervisor {
       r.stopRequested = true;
       if (r.child && r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
     }
-    const deadline = setTimeout(() => {
-      for (const r of all) if (r.child && r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-    }, this.options.stopDeadlineMs ?? 10_000);
+    const deadline = setTimeout(() => this.killAll(), this.options.stopDeadlineMs ?? 10_000);
     await Promise.all(all.map((r) => r.exited));
     clearTimeout(deadline);
     for (const r of all) r.state = 'stopped';
   }
 
+  /** SIGKILL to every child's process group still running, at once (a stop past its deadline, or the supervisor exiting). */
+  killAll(): void {
+    for (const r of this.children.values()) {
+      const { child } = r;
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) continue;
+      r.stopRequested = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
+
   private spawn(r: Running, first: boolean): Promise<void> {
     const { spec } = r;
-    const child = spawn(spec.command, [...spec.args], { cwd: this.options.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: this.options.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     r.child = child;
     r.state = 'starting';
     r.stopRequested = false;

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Identity } from '../../../contract/identity.ts';
 import { DevIdp } from '../../../gateway/auth/devIdp.ts';
@@ -155,18 +155,44 @@ export async function startDistributedRun(options: RunOptions): Promise<Distribu
       return (await idps[i]!.mint(identity)).token;
     },
     async stop() {
-      const pgid = child.pid!;
+      // The run's process group, and each service's own (the supervisor starts every service in a group of its own).
+      const groups = [child.pid!, ...childrenOf(child.pid!)];
       const at = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const { code } = await exited;
       const ms = Date.now() - at;
-      return { code, ms, groupGone: await groupGone(pgid, 2_000) };
+      const gone = await Promise.all(groups.map((g) => groupGone(g, 2_000)));
+      return { code, ms, groupGone: gone.every(Boolean) };
     },
   };
 }
 
-/** Ends every process of the run's group at once (a failed test's leftovers). */
+/** Pids of the processes whose parent is `pid` (Linux: /proc; elsewhere none). */
+function childrenOf(pid: number): number[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid …": read after the last ")".
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return out;
+}
+
+/** Ends every process of the run at once, the services' groups first (a failed test's leftovers). */
 export function killGroup(run: Pick<DistributedRun, 'child'> | undefined): void {
   const pid = run?.child.pid;
-  if (pid !== undefined && groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+  if (pid === undefined) return;
+  for (const group of [...childrenOf(pid), pid]) {
+    try {
+      if (groupAlive(group)) process.kill(-group, 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
+  }
 }
