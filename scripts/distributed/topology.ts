@@ -112,7 +112,17 @@ export async function tcpOpen(ports: readonly number[]): Promise<boolean> {
 
 /** The environment of one child: the base, its own settings, and the secrets as `_FILE` settings. */
 function childEnv(input: TopologyInput, own: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...input.baseEnv, ...own, REGION_INTERNAL_KEY_FILE: input.internalKeyFile, APOLLO_TELEMETRY_DISABLED: 'true' };
+  // The run's own key only (a REGION_INTERNAL_KEY of the caller's beside the _FILE would be refused as both).
+  const { REGION_INTERNAL_KEY: _callers, ...base } = input.baseEnv;
+  return {
+    ...base,
+    // Loopback only, whatever the caller's environment says.
+    SERVICE_HOST: '127.0.0.1',
+    GATEWAY_HOST: '127.0.0.1',
+    ...own,
+    REGION_INTERNAL_KEY_FILE: input.internalKeyFile,
+    APOLLO_TELEMETRY_DISABLED: 'true',
+  };
 }
 
 /** Every process of the run, grouped in start stages (each stage starts once the previous one is ready). */
