@@ -107,7 +107,7 @@ export class Lifecycle {
     const { logger } = this.options;
     const delayMs = options.delay ? (this.options.delayMs ?? 0) : 0;
     const drainMs = this.options.drainMs;
-    logger.info({ reason, services: this.steps.length, delayMs, ...(drainMs !== undefined ? { drainMs } : {}) }, 'stopping');
+    logger.info({ reason, services: this.steps.length, ...(drainMs !== undefined ? { delayMs, drainMs } : {}) }, 'stopping');
     const started = Date.now();
     this.stopping = (async () => {
       let failed = false;

@@ -189,7 +189,7 @@ export function loadServiceConfig(options: LoadServiceConfigOptions): ServiceCon
   const configFile = fileArg !== undefined ? resolve(options.cwd, fileArg) : undefined;
   const given = new Map<string, Given>();
   if (configFile) for (const [env, value] of fileValues(configFile, read)) given.set(env, value);
-  for (const [env, value] of envValues(options.env, read)) given.set(env, value);
+  for (const [env, value] of envValues(options.env, (path) => read(resolve(options.cwd, path)))) given.set(env, value);
   const values = new Values(given, options.cwd, read);
   const name = options.name ?? args.name;
   return values.guard(() => assemble(options.role, name, values, configFile));

@@ -6,7 +6,7 @@ import { gatewayHeaders, gql, TEST_INTERNAL_KEY } from '../testSupport/fakes.ts'
 import type { Identity } from '../../contract/identity.ts';
 import { INTERNAL_TOKEN_HEADER, InternalKey, signInternalToken } from '../../contract/internalToken.ts';
 import type { Logger } from './logger.ts';
-import { createSubgraphServer } from './server.ts';
+import { createSubgraphServer, setSubgraphReadiness } from './server.ts';
 import type { SubgraphContext } from './server.ts';
 
 const PHYSICIAN: Identity = {
@@ -175,6 +175,22 @@ describe('the gateway’s internal token', () => {
     expect((await a.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', service: 'test' });
     expect((await a.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(401);
     expect((await a.inject({ method: 'POST', url: '/healthz' })).statusCode).toBe(401);
+  });
+
+  it('leaves /readyz open too: 200 until the process says otherwise (setSubgraphReadiness), a failing check 503', async () => {
+    expect((await a.inject({ method: 'GET', url: '/readyz' })).body).toBe('{"ready":true}');
+    let ready = false;
+    setSubgraphReadiness(a, () => ready);
+    const down = await a.inject({ method: 'GET', url: '/readyz' });
+    expect([down.statusCode, down.body]).toEqual([503, '{"ready":false}']);
+    ready = true;
+    expect((await a.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    setSubgraphReadiness(a, () => {
+      throw new Error('check failed');
+    });
+    expect((await a.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    setSubgraphReadiness(a, () => true);
+    expect((await a.inject({ method: 'POST', url: '/readyz' })).statusCode).toBe(401);
   });
 
   it('refuses before reading the body', async () => {
