@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--scenario engine|region|scale|planning|all] [options]`:
+ * `npm run bench -- [--scenario engine|region|scale|planning|lag|all] [options]`:
  * starts what it measures (each target and the load driver in processes of
  * their own), runs interleaved rounds with warm-up, prints the tables and
  * writes the JSON (bench/results/bench-<timestamp>.json by default). The
@@ -24,6 +24,8 @@ import type { PlanningReport } from './scenarios/planning.ts';
 import { runRegionScenario } from './scenarios/region.ts';
 import type { RegionReport } from './scenarios/region.ts';
 import { runScaleScenario } from './scenarios/scale.ts';
+import { formatLagReport, runLagScenario } from './scenarios/lag.ts';
+import type { LagReport } from './scenarios/lag.ts';
 import type { ScaleReport } from './scenarios/scale.ts';
 
 export interface BenchResults {
@@ -38,7 +40,7 @@ export interface BenchResults {
     /** 1-minute load average when the bench started (above `cpus`: the machine was busy with other work). */
     readonly loadAverageAtStart: number;
   };
-  readonly scenarios: { engine?: EngineReport; region?: RegionReport; scale?: ScaleReport; planning?: PlanningReport };
+  readonly scenarios: { engine?: EngineReport; region?: RegionReport; scale?: ScaleReport; planning?: PlanningReport; lag?: LagReport };
   readonly wallSeconds: number;
 }
 
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
     });
   }
   // Only the load scenarios need the load driver (autocannon).
-  const needsLoad = options.scenarios.some((s) => s !== 'planning');
+  const needsLoad = options.scenarios.some((s) => s !== 'planning' && s !== 'lag');
   if (needsLoad) await ensureLoadInstalled();
   if (
     (options.scenarios.includes('engine') && options.targets.some((t) => t === 'stock' || t === 'hive')) ||
@@ -95,6 +97,10 @@ async function main(): Promise<void> {
         const report = await runPlanningScenario(options, log);
         results.scenarios.planning = report;
         process.stdout.write(`\n${formatPlanningReport(report)}\n\n`);
+      } else if (scenario === 'lag') {
+        const report = await runLagScenario(options, log);
+        results.scenarios.lag = report;
+        process.stdout.write(`\n${formatLagReport(report)}\n\n`);
       } else if (!driver) {
         throw new Error(`expected the load driver for the ${scenario} scenario, received none`);
       } else if (scenario === 'engine') {

@@ -6,7 +6,7 @@ const NOW = new Date('2026-11-23T10:04:05.123Z');
 describe('parseBenchArgs', () => {
   it('has the documented defaults', () => {
     const o = parseBenchArgs([], NOW, '/repo');
-    expect(o.scenarios).toEqual(['engine', 'region', 'scale', 'planning']);
+    expect(o.scenarios).toEqual(['engine', 'region', 'scale', 'planning', 'lag']);
     expect([o.durationS, o.rounds, o.warmupS, o.connections, o.persons, o.soakS]).toEqual([10, 3, 3, 32, 100_000, 0]);
     expect(o.out).toBe('/repo/bench/results/bench-2026-11-23T10-04-05Z.json');
     expect(o.indexSizes).toEqual([1000, 100_000, 1_000_000]);

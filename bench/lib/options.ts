@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['engine', 'region', 'scale', 'planning'] as const;
+export const SCENARIOS = ['engine', 'region', 'scale', 'planning', 'lag'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The engine scenario's targets: ours, the two comparison gateways, and the two baselines. */
@@ -53,10 +53,10 @@ export class BenchUsageError extends Error {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --scenario engine|region|scale|planning|all   default all
+  --scenario engine|region|scale|planning|lag|all   default all (lag: change at a source → published statistics)
   --targets LIST       engine targets, comma-separated: ${ENGINE_TARGETS.join(',')} (default all)
   --duration S         seconds per measured run (default 10)
-  --rounds N           interleaved rounds (default 3)
+  --rounds N           interleaved rounds (default 3; lag: changes measured)
   --warmup S           seconds of warm-up before each run (default 3)
   --connections N      concurrent connections (default 32; a mix shares them)
   --persons N          region: generated persons (default 100000)

@@ -125,8 +125,8 @@ export class LeaderElection {
     }
     try {
       if (this.leader) {
-        // The connection's end event usually tells first; this catches a connection that hangs.
-        await this.session!.query('SELECT 1');
+        // The connection's end event usually tells first; this catches a connection that hangs (no answer within the interval).
+        await withTimeout(this.session!.query('SELECT 1'), this.opts.retryMs);
         return;
       }
       // A replica whose connection broke steps back for two intervals, so a healthy follower takes over first.
@@ -137,6 +137,9 @@ export class LeaderElection {
           if (this.session === session) void this.release('CONNECTION_LOST');
         });
         this.session = session;
+        // The server's side of a silent network failure: it ends this session (releasing the lock) after about
+        // 10 + 3 × 5 s without keep-alive answers, instead of the operating system's default of hours.
+        await session.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3');
         this.sessionPid = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
       }
       const [row] = await this.session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [
@@ -184,9 +187,29 @@ export class LeaderElection {
   }
 }
 
+/** The promise's outcome, or a rejection with code LEADER_CHECK_TIMEOUT after `ms`. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error('expected the leader check answered, received no answer in time'), { code: 'LEADER_CHECK_TIMEOUT' }),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A code for an error, never its message (a driver message may quote a connection string). */
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'LEADER_CHECK_TIMEOUT') return code;
   if (typeof code === 'string' && /^[0-9A-Z_]{2,40}$/.test(code)) return `DATABASE_ERROR_${code}`;
   return 'DATABASE_UNREACHABLE';
 }

@@ -56,7 +56,7 @@ export async function openPostgres(config: PostgresConfig): Promise<Database> {
  * session (and every lock it held) is gone.
  */
 async function openSession(url: string, searchPath: { options?: string }): Promise<DatabaseSession> {
-  const client = new pg.Client({ connectionString: url, keepAlive: true, ...searchPath });
+  const client = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ...searchPath });
   let closing = false;
   let ended = false;
   const listeners: (() => void)[] = [];

@@ -347,7 +347,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       async (c, _a, ctx) => (await references(c, ctx)).find((r) => r.municipality === m.code) ?? null,
     ]),
   );
-  const stats = statisticsResolvers(options.statistics ?? { current: () => null });
+  const stats = statisticsResolvers(options.statistics ?? { current: () => null }, clock);
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     ...stats,

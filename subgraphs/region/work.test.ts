@@ -9,6 +9,7 @@ import { systemScheduler } from '../server/scheduler.ts';
 import { PersonIndexStore } from './personIndex/store.ts';
 import { syntheticHetu } from './personIndex/testSupport.ts';
 import type { ClientCell } from './statistics/publish.ts';
+import { PublishedStatisticsStore } from './statistics/store.ts';
 import { FakeRegion } from './statistics/testSupport.ts';
 import { startRegionWork } from './work.ts';
 import type { RegionWork, RegionWorkOptions } from './work.ts';
@@ -238,6 +239,11 @@ describe.skipIf(!TEST_DATABASE_URL)(
       console.info(`failover after the lock connection was cut: ${Date.now() - t0} ms (retry interval 200 ms)`);
       await c.work.statisticsSettled();
       expect(clients(c.work, P)).toBe(6);
+      // Fencing: a write in the name of the old leader's session (it holds no lock now) changes nothing.
+      const published = await PublishedStatisticsStore.open(c.db);
+      const version = await published.version();
+      expect(await published.save(c.work.statistics.current()!, new Date(), row!.pid)).toBeNull();
+      expect(await published.version()).toBe(version);
       // The old leader, still running, is a follower now: it polls nothing and may take over again later.
       const before = r.source(LC).listCalls.length;
       await a.work.poll();

@@ -277,7 +277,13 @@ class Work implements RegionWork {
         scheduler: opts.scheduler,
         logger: opts.logger,
         overlapMs: opts.personIndex.overlapMs,
-        indexStatus: async () => (term.index ? (await term.index.status()).sources : []),
+        // The poller's states in memory: status() would count every indexed person at each round.
+        indexStatus: () =>
+          (term.index?.states() ?? []).map((s) => ({
+            instance: s.instance,
+            built: s.built,
+            lastSuccessfulPoll: s.lastSuccess === null ? null : new Date(s.lastSuccess).toISOString(),
+          })),
         onPublish: (snapshot) => this.publish(term, served(snapshot)),
         ...opts.statistics,
       });

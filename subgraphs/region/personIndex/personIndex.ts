@@ -197,6 +197,11 @@ export class PersonIndex {
     return this.opts.store.lookup(hetus);
   }
 
+  /** Each source's poller state as held in memory (no database query, unlike status()). */
+  states(): SourceState[] {
+    return this.sources.map((s) => ({ ...s.state }));
+  }
+
   /** Per-source state, counts and lag; no personal data. */
   async status(): Promise<PersonIndexStatus> {
     const counts = await this.opts.store.counts();

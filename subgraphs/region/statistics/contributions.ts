@@ -42,10 +42,13 @@ export class Contributions {
   private readonly totals: number[] = [];
   private readonly instances = new Map<InstanceId, number>();
   /**
-   * Person → segments `[instance, length, cell…]` one after another. Cells
-   * of count kinds repeat once per record; Area cells appear once per segment.
+   * Person → segments `instance, length, cell…` one after another, each
+   * number one UTF-16 code unit of a string (why a string: it is the most
+   * compact immutable sequence of small numbers V8 has, about a third of an
+   * array's size with its spare capacity). Cells of count kinds repeat once
+   * per record; Area cells appear once per segment.
    */
-  private readonly persons = new Map<string, number[]>();
+  private readonly persons = new Map<string, string>();
 
   /** Persons with any contribution. */
   get size(): number {
@@ -61,8 +64,11 @@ export class Contributions {
     const old = this.persons.get(hetu);
     const segment = records ? this.segment(records) : [];
     if (old === undefined && segment.length === 0) return;
-    const next = old ? withoutSegment(old, inst) : [];
-    if (segment.length > 0) next.push(inst, segment.length, ...segment);
+    if (segment.length > 0xffff) throw new RangeError('expected fewer than 65 536 records of one person in one instance, received more');
+    const units = old ? withoutSegment(old, inst) : [];
+    if (segment.length > 0) units.push(inst, segment.length, ...segment);
+    // Made whole from code units: a concatenation or slice would be a rope or view holding other strings alive.
+    const next = String.fromCharCode(...units);
     if (old) this.add(old, -1);
     if (next.length > 0) {
       this.add(next, 1);
@@ -77,7 +83,7 @@ export class Contributions {
     const entry = this.persons.get(hetu);
     const inst = this.instances.get(instance);
     if (!entry || inst === undefined) return false;
-    for (let i = 0; i < entry.length; i += 2 + entry[i + 1]!) if (entry[i] === inst) return true;
+    for (let i = 0; i < entry.length; i += 2 + entry.charCodeAt(i + 1)) if (entry.charCodeAt(i) === inst) return true;
     return false;
   }
 
@@ -116,6 +122,8 @@ export class Contributions {
     let id = this.ids.get(full);
     if (id === undefined) {
       id = this.keys.length;
+      // Cells are municipalities × codes × months: thousands, far below what one code unit holds.
+      if (id > 0xffff) throw new RangeError('expected at most 65 536 statistics cells, received more');
       this.ids.set(full, id);
       this.keys.push(full);
       this.kinds.push(kind);
@@ -148,12 +156,12 @@ export class Contributions {
   }
 
   /** Adds (`sign` 1) or subtracts (-1) one person's whole contribution. */
-  private add(entry: readonly number[], sign: 1 | -1): void {
+  private add(entry: string, sign: 1 | -1): void {
     const areas = new Set<number>();
-    for (let i = 0; i < entry.length; i += 2 + entry[i + 1]!) {
-      const end = i + 2 + entry[i + 1]!;
+    for (let i = 0; i < entry.length; i += 2 + entry.charCodeAt(i + 1)) {
+      const end = i + 2 + entry.charCodeAt(i + 1);
       for (let k = i + 2; k < end; k++) {
-        const id = entry[k]!;
+        const id = entry.charCodeAt(k);
         if (this.kinds[id] === Kind.Area) areas.add(id);
         else this.totals[id]! += sign;
       }
@@ -169,12 +177,12 @@ export class Contributions {
   }
 }
 
-/** A person's segments without the one of instance `inst`. */
-function withoutSegment(entry: readonly number[], inst: number): number[] {
+/** A person's segments without the one of instance `inst`, as code units. */
+function withoutSegment(entry: string, inst: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < entry.length; i += 2 + entry[i + 1]!) {
-    const end = i + 2 + entry[i + 1]!;
-    if (entry[i] !== inst) for (let k = i; k < end; k++) out.push(entry[k]!);
+  for (let i = 0; i < entry.length; i += 2 + entry.charCodeAt(i + 1)) {
+    const end = i + 2 + entry.charCodeAt(i + 1);
+    if (entry.charCodeAt(i) !== inst) for (let k = i; k < end; k++) out.push(entry.charCodeAt(k));
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { suppressBreakdown, suppressCount } from '../../access/aggregates.ts';
 import type { PublishedCount } from '../../access/aggregates.ts';
 import { CARE_AREAS, SERVICE_TASKS } from '../../../contract/identity.ts';
 import type { StatisticsCounts } from './counters.ts';
-import type { SourceCurrency, StatisticsSnapshot, UnavailableSource } from './service.ts';
+import type { StatisticsSnapshot } from './service.ts';
 
 export type HealthCareArea = Exclude<CareArea, 'SOCIAL'>;
 const HEALTH_AREAS: readonly HealthCareArea[] = ['PRIMARY_HEALTH', 'ORAL_HEALTH'];
@@ -142,28 +142,15 @@ export function select(p: PublishedStatistics, f: StatisticsFilter): PublishedSt
  * for the other replicas (store.ts); it holds no count below 5 and no
  * personal data.
  */
-export interface ServedStatistics {
+export interface ServedStatistics extends Pick<
+  StatisticsSnapshot,
+  'updatedAt' | 'durationMs' | 'complete' | 'unavailable' | 'currentAsOf' | 'sources'
+> {
   readonly cells: PublishedStatistics;
-  /** When these counts were last updated. */
-  readonly updatedAt: string;
-  /** How long the last full walk over every indexed person took. */
-  readonly durationMs: number;
-  readonly complete: boolean;
-  readonly unavailable: readonly UnavailableSource[];
-  /** The oldest of the sources' instants; null while some source is not counted yet. */
-  readonly currentAsOf: string | null;
-  readonly sources: readonly SourceCurrency[];
 }
 
 /** A snapshot of the counters as served: every cell suppressed once. */
 export function served(s: StatisticsSnapshot): ServedStatistics {
-  return {
-    cells: publish(s.counts),
-    updatedAt: s.updatedAt,
-    durationMs: s.durationMs,
-    complete: s.complete,
-    unavailable: s.unavailable,
-    currentAsOf: s.currentAsOf,
-    sources: s.sources,
-  };
+  const { updatedAt, durationMs, complete, unavailable, currentAsOf, sources } = s;
+  return { cells: publish(s.counts), updatedAt, durationMs, complete, unavailable, currentAsOf, sources };
 }

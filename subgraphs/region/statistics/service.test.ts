@@ -215,10 +215,11 @@ describe('StatisticsService', () => {
     expect(first.counts.clients.get('638|ORAL_HEALTH')).toBe(4);
   });
 
-  it('keeps the previous counts when the index walk fails, logging a code only', async () => {
+  it('keeps the previous counts when the index walk fails, logging a code only, and retries a failed first walk soon', async () => {
     const { region, hetus } = population();
     const { svc, logger } = service(region);
     const first = await svc.refresh();
+    const retries = new ManualScheduler();
     const failing = new StatisticsService({
       persons: async function* () {
         yield region.indexed().slice(0, 2);
@@ -226,11 +227,14 @@ describe('StatisticsService', () => {
       },
       adapters: [...region.sources.values()],
       clock: new ManualClock(0),
-      scheduler: new ManualScheduler(),
+      scheduler: retries,
       logger,
     });
-    expect(await failing.refresh()).toBeNull();
+    expect(await failing.start()).toBeNull();
     expect(failing.failure()?.code).toBe('STATISTICS_REFRESH_FAILED');
+    // Nothing counted yet: tried again in a minute, not after the 6 h safety-net interval.
+    expect([...retries.pending.values()].map((t) => t.ms)).toEqual([60_000]);
+    await failing.stop();
     expect(svc.current()).toBe(first);
     const log = logger.lines.join('\n');
     for (const h of Object.values(hetus)) expect(log).not.toContain(h);

@@ -27,6 +27,7 @@ import type { Scheduler } from '../../server/scheduler.ts';
 import { Contributions } from './contributions.ts';
 import type { StatisticsCounts } from './counters.ts';
 import type { IndexedPerson, PersonPages } from './indexPages.ts';
+import type { PolledSource } from '../personIndex/personIndex.ts';
 
 /** A source whose data the counts lack (wholly or partly), and why (an adapter error code). */
 export interface UnavailableSource {
@@ -60,14 +61,8 @@ export interface StatisticsSnapshot {
   readonly sources: readonly SourceCurrency[];
 }
 
-/** One source's listing as the person index saw it (personIndex.ts PolledSource). */
-export interface ChangedPersons {
-  readonly instance: InstanceId;
-  readonly full: boolean;
-  readonly startedMs: number;
-  readonly listed: readonly { readonly hetu: string; readonly changedAtMs: number | null }[];
-  readonly removed: readonly string[];
-}
+/** One source's listing as the person index saw it. Holds identity codes: never log it. */
+export type ChangedPersons = PolledSource;
 
 /** The index's state of one source, as far as the statistics need it. */
 export interface IndexSourceState {
@@ -120,6 +115,9 @@ export interface StatisticsServiceOptions {
  * and Proconsona read persons one by one inside a batch.
  */
 const DEFAULTS = { intervalMs: 6 * 3_600_000, pageSize: 1_000, batchSize: 50, concurrency: 8, overlapMs: 120_000 };
+
+/** Pause before walking again when no walk has completed yet (the first failed as a whole). */
+const FIRST_WALK_RETRY_MS = 60_000;
 
 /** Codes that mean the source itself could not be asked (not one person's records). */
 const SOURCE_DOWN = new Set(['SOURCE_UNAVAILABLE', 'SOURCE_ERROR', 'NOT_CONFIGURED']);
@@ -228,7 +226,9 @@ export class StatisticsService {
       this.cancelTimer();
       this.refreshing = this.run().finally(() => {
         this.refreshing = undefined;
-        if (this.running) this.timer = this.opts.scheduler.schedule(() => void this.refresh(), this.opts.intervalMs);
+        // Until one walk has completed nothing is counted: try again within a minute, not after the safety net's hours.
+        const wait = this.walk === null ? Math.min(this.opts.intervalMs, FIRST_WALK_RETRY_MS) : this.opts.intervalMs;
+        if (this.running) this.timer = this.opts.scheduler.schedule(() => void this.refresh(), wait);
       });
     }
     return this.refreshing;
