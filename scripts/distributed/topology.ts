@@ -149,8 +149,9 @@ export function childStages(input: TopologyInput): ChildSpec[][] {
       args: serviceArgs(role, role === 'municipality' ? service : undefined, input.configFile),
       env: childEnv(input, { SERVICE_PORT: String(port), LOG_LEVEL: input.logLevel }),
       port,
-      ready: () => httpOk(`http://127.0.0.1:${port}/healthz`),
-      readyWhat: `http://127.0.0.1:${port}/healthz`,
+      // Readiness, as a Kubernetes probe asks it (the region replica: once the person index is built).
+      ready: () => httpOk(`http://127.0.0.1:${port}/readyz`),
+      readyWhat: `http://127.0.0.1:${port}/readyz`,
     };
   };
   const replicasOf = (service: string, role: string, from: number): ChildSpec[] =>
