@@ -126,8 +126,9 @@ async function run(options: DistributedOptions): Promise<void> {
     if (stopping) {
       // Why not within 2 s: under `npm run` one Ctrl-C arrives twice, from the terminal and forwarded by npm.
       if (Date.now() - firstSignalAt < 2_000) return;
-      // A second Ctrl-C: no more waiting.
+      // A second Ctrl-C: no more waiting (the schema stays: dropping it would be more waiting).
       supervisor.killAll();
+      rmSync(runDir, { recursive: true, force: true });
       process.exit(130);
     }
     firstSignalAt = Date.now();
