@@ -8,13 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DevIdp } from '../../gateway/auth/devIdp.ts';
 import { HETU, writeE2ERegion } from './testSupport/fixtures.ts';
+import { groupAlive, groupGone } from './testSupport/processGroup.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** "Within a few seconds" (issue 3): the Lifecycle's own deadline is 5 s. */
@@ -68,49 +69,6 @@ async function startRegionProcess(name: string, command: string, args: readonly 
     });
   });
   return { child, url, exited, output: () => out };
-}
-
-/**
- * True while a live process of the group `pgid` exists. A zombie counts as
- * gone: it has exited and only waits to be reaped, and where PID 1 does not
- * reap orphans (as in some containers) tsx's esbuild service, when it exits
- * just after its parent, stays a zombie for ever. On Linux the group is read
- * from /proc (field 5 of /proc/PID/stat is the process group, field 3 the
- * state); elsewhere a signal 0 to the group answers.
- */
-function groupAlive(pgid: number): boolean {
-  if (existsSync('/proc/self/stat')) {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // exited while we looked
-      }
-      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ")".
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid && state !== 'Z') return true;
-    }
-    return false;
-  }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
-/** Waits until no process of the group remains, or `ms` pass; returns whether it emptied. */
-async function groupGone(pgid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!groupAlive(pgid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !groupAlive(pgid);
 }
 
 beforeAll(async () => {
