@@ -14,7 +14,8 @@ export class PersonIndexConfigError extends Error {
 /**
  * Reads `PERSON_INDEX_POLL_MS` (default 30 000, at least 100),
  * `PERSON_INDEX_OVERLAP_MS` (default 120 000) and
- * `PERSON_INDEX_FULL_REFRESH_MS` (default 21 600 000 = 6 h; 0 = only at start).
+ * `PERSON_INDEX_FULL_REFRESH_MS` (default 21 600 000 = 6 h; 0 = only while a
+ * source was never built, per the database).
  */
 export function parsePersonIndexConfig(env: Readonly<Record<string, string | undefined>>): PersonIndexConfig {
   return {

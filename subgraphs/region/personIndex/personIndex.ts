@@ -32,7 +32,8 @@ export interface PersonIndexOptions {
   readonly resolveBatchSize?: number;
   /**
    * How often a full listing replaces the incremental one, so persons removed
-   * at a source (e.g. migrated away) leave the index; default 6 h, 0 = only at start.
+   * at a source (e.g. migrated away) leave the index; default 6 h, 0 = only
+   * while the source was never built (`initialStates`).
    */
   readonly fullRefreshMs?: number;
   /**
