@@ -128,7 +128,7 @@ describe('npm run service -- municipality: SIGTERM with a request in flight', ()
     const { code, at } = await exitedAt;
     if (code !== 0) process.stderr.write(logs());
     expect(code).toBe(0);
-    // The figure for docs/deploying/configuration.md: SIGTERM → exit, and exit after the last answer.
+    // The figure for the README (Deploying, Health, readiness and graceful shutdown): SIGTERM → exit, and exit after the last answer.
     process.stderr.write(`drain: SIGTERM→exit ${at - sigterm} ms (delay ${DELAY_MS} ms), last answer→exit ${at - answer.at} ms\n`);
     emulators.get('lifecare-porvoo')!.faults.clear();
   }, 60_000);

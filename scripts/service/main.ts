@@ -4,7 +4,7 @@
  * command `node --import tsx scripts/service/main.ts <role> …`). Roles:
  * gateway, region, lists, municipality --name <porvoo|sipoo|…>, emulators.
  * Settings: a JSON or YAML file (--config or REGION_CONFIG) and the
- * environment (docs/deploying/configuration.md). A setting that cannot be
+ * environment (README, Deploying). A setting that cannot be
  * used stops the start with exit code 2 and a message naming it.
  *
  * SIGTERM: /readyz turns 503, after SHUTDOWN_DELAY_MS the server stops

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REFERENCE_DOC, settingsReference, withReference } from './reference.ts';
 import { SETTINGS } from './settings.ts';
 
-describe('docs/deploying/configuration.md', () => {
+describe('README.md, Deploying, Reference', () => {
   it('holds the reference generated from SETTINGS (node --import tsx scripts/service/reference.ts --write)', () => {
     const doc = readFileSync(REFERENCE_DOC, 'utf8');
     expect(withReference(doc)).toBe(doc);

@@ -3,7 +3,7 @@
  * with its key path in the configuration file, its environment name, its
  * default, whether it is a secret (then `NAME_FILE` may name a file holding
  * it), which roles read it and what it means. The loader (config.ts), the
- * reference in docs/deploying/configuration.md and the packaging's drift test
+ * reference in README.md (Deploying, Reference) and the packaging's drift test
  * all read this table; nothing else lists the settings.
  *
  * Per-instance settings are patterns over the region's instances
