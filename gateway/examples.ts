@@ -210,12 +210,15 @@ query ClientOverview($hetu: ID!) {
       identity: 'analyst',
       variables: { municipality: '638', fromMonth: `${year}-01`, toMonth: `${year}-12` },
       query: `# Sign in as: analyst (aggregates only; no personal data).
-# Counts computed from the sources themselves: clients by care area,
-# customerships by service task, appointments by month. Every count
-# below 5 is withheld (count null, suppressed true).
+# Counts computed from the sources themselves and kept current from
+# their change listings: clients by care area, customerships by service
+# task, appointments by month. currentAsOf: every change the sources made
+# before it is counted (lagSeconds: how long ago). Every count below 5 is
+# withheld (count null, suppressed true).
 query RegionStatistics($municipality: String, $fromMonth: String, $toMonth: String) {
   statistics(municipality: $municipality, fromMonth: $fromMonth, toMonth: $toMonth) {
     complete
+    currentAsOf
     computedAt
     unavailableSources { instance code }
     clients { municipality { nameFi } careArea count suppressed }
