@@ -3,6 +3,8 @@ import { SUBGRAPH_BAD_RESPONSE, SUBGRAPH_UNAVAILABLE, SubgraphDataSource } from 
 import type { Fetcher, FetcherResponse } from './fetcher.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import Fastify from 'fastify';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTelemetry } from '../telemetry/index.ts';
@@ -132,6 +134,44 @@ describe('SubgraphDataSource', () => {
     } finally {
       await client.close();
       await slow.close();
+    }
+  });
+
+  it('sends a read once more when its connection closes before any answer (a replica draining or killed), never a mutation', async () => {
+    // The first request's connection is closed unanswered, as a draining replica closes a pooled keep-alive connection.
+    let received = 0;
+    const server = createServer((req, res) => {
+      received++;
+      if (received === 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const client = createUndiciFetcher({ timeoutMs: 2_000 });
+    const call = (query: string) =>
+      new SubgraphDataSource('porvoo', url, client.fetcher).process({
+        kind: 'incoming operation',
+        request: { query },
+        context: { requestId: 'r-1' },
+        incomingRequestContext: {},
+      } as never);
+    try {
+      expect(await call('query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }')).toEqual({
+        data: { a: 1 },
+      });
+      expect(received).toBe(2);
+      received = 0;
+      await expect(call('mutation { startEmergencyAccess { id } }')).rejects.toMatchObject({
+        message: 'Subgraph porvoo could not be reached.',
+        extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: 'porvoo' },
+      });
+      expect(received).toBe(1);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -16,6 +16,7 @@ import type { Span } from '@opentelemetry/api';
 import type { Identity } from '../contract/identity.ts';
 import { INTERNAL_TOKEN_HEADER } from '../contract/internalToken.ts';
 import { GraphQLError } from './graphql.ts';
+import { ConnectionLostError } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 
@@ -107,7 +108,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let status: number;
     let text: string;
     try {
-      const response = await this.fetcher(this.url, { method: 'POST', headers, body });
+      let response;
+      try {
+        response = await this.fetcher(this.url, { method: 'POST', headers, body });
+      } catch (err) {
+        // Why once, and never for a mutation: a pooled connection closed under the request (a replica draining or
+        // killed) most likely carried nothing; a read sent again on a fresh connection reaches a live replica, at
+        // worst reading (and auditing) twice, but a mutation might be carried out twice.
+        if (!(err instanceof ConnectionLostError) || isMutation(request.query)) throw err;
+        span?.setAttribute('regiongraph.subgraph.retried', true);
+        response = await this.fetcher(this.url, { method: 'POST', headers, body });
+      }
       status = response.status;
       text = await response.text();
       span?.setAttribute('http.response.status_code', status);
@@ -138,6 +149,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       extensions: { code: SUBGRAPH_BAD_RESPONSE, serviceName: this.name },
     });
   }
+}
+
+/** Whether a subgraph operation (as @apollo/gateway writes it: `mutation …`, `query …` or `{ … }`) is a mutation. */
+function isMutation(query: string | undefined): boolean {
+  return query !== undefined && /^\s*mutation\b/.test(query);
 }
 
 /** The active OpenTelemetry context (named apart from the GraphQL context of `process`). */

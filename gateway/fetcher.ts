@@ -59,6 +59,24 @@ export class DeadlineError extends Error {
   }
 }
 
+/**
+ * The connection closed before any byte of the answer arrived: typically a
+ * pooled keep-alive connection the server (or a balancer in front of a
+ * replica) closed just as the request went out, e.g. a replica draining on
+ * SIGTERM or killed. The request may not have been read at all, so a caller
+ * may send a read again on a fresh connection (SubgraphDataSource does, once).
+ */
+export class ConnectionLostError extends Error {
+  override readonly name = 'ConnectionLostError';
+  readonly code = 'SUBGRAPH_CONNECTION_LOST';
+  constructor(cause: Error) {
+    super('Expected an answer on the connection, received its close before any byte of one.', { cause });
+  }
+}
+
+/** The socket-level codes that mean the connection ended (not a deadline, a refusal or a protocol error). */
+const CONNECTION_ENDED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 /** Creates the keep-alive fetcher; close it when the gateway stops so no socket keeps the process alive. */
 export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetcher {
   const agent = new Agent({
@@ -185,7 +203,9 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    this.settle(this.abortedWith ?? error);
+    const code = (error as { code?: unknown }).code;
+    const beforeAnswer = this.status === 0 && this.bytes === 0 && typeof code === 'string' && CONNECTION_ENDED.has(code);
+    this.settle(this.abortedWith ?? (beforeAnswer ? new ConnectionLostError(error) : error));
   }
 
   private settle(error: Error | undefined, response?: FetcherResponse): void {
