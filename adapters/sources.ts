@@ -115,12 +115,27 @@ export function sourceConfigs(config: SourcesConfig): Map<InstanceId, AdapterCon
   return configs;
 }
 
+/** Some of the region's sources: VTJ's adapter only when VTJ has an address (a municipality's subgraph may read none). */
+export interface SomeSources extends Omit<RegionSources, 'vtj'> {
+  readonly vtj: (VtjAdapter & PersonDirectory) | undefined;
+}
+
 /** Creates the adapters of every instance that has an address, and VTJ's. */
 export async function createSources(config: SourcesConfig): Promise<RegionSources> {
   const configs = sourceConfigs(config);
+  if (!configs.has('vtj')) throw new Error('Expected an address for vtj, received none.');
+  const { vtj, ...rest } = await openConfigured(configs);
+  return { ...rest, vtj: vtj! };
+}
+
+/** Creates the adapters of every instance that has an address, VTJ's included when it has one. */
+export function createSomeSources(config: SourcesConfig): Promise<SomeSources> {
+  return openConfigured(sourceConfigs(config));
+}
+
+async function openConfigured(configs: ReadonlyMap<InstanceId, AdapterConfig>): Promise<SomeSources> {
   const vtjConfig = configs.get('vtj');
-  if (!vtjConfig) throw new Error('Expected an address for vtj, received none.');
-  const vtj = await createVtjAdapter(vtjConfig);
+  const vtj = vtjConfig ? await createVtjAdapter(vtjConfig) : undefined;
   const adapters = new Map<InstanceId, SourceAdapter>();
   const ids = [...configs.keys()].filter((id) => id !== 'vtj');
   const created = await Promise.all(ids.map((id) => createAdapter(configs.get(id)!, vtj)));
@@ -129,7 +144,7 @@ export async function createSources(config: SourcesConfig): Promise<RegionSource
     adapters,
     vtj,
     async close() {
-      await Promise.allSettled([vtj.close(), ...[...adapters.values()].map((a) => a.close())]);
+      await Promise.allSettled([vtj?.close(), ...[...adapters.values()].map((a) => a.close())]);
     },
   };
 }

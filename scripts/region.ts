@@ -32,7 +32,7 @@ import { systemScheduler } from '../subgraphs/server/scheduler.ts';
 import { parseEmergencyAccessConfig } from '../subgraphs/audit/index.ts';
 import type { AuditSink } from '../subgraphs/audit/index.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import { instrumentAdapter, instrumentVtj } from '../telemetry/index.ts';
+import { instrumentSources } from '../telemetry/index.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 
 export interface RegionOptions {
@@ -147,8 +147,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
   phase('adapters');
   const { telemetry } = options;
   // Every source call traced and counted: the index's listings, the statistics' reads and the subgraphs' reads.
-  const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
-  const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
+  const { adapters, vtj } = instrumentSources(sources, telemetry);
 
   // The person index and the analysts' counts, run by the leader only (here always: PGlite, or the first replica).
   const work = lifecycle.add(

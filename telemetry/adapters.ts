@@ -12,6 +12,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { AdapterError } from '../domain/errors.ts';
 import type { ChangedPage, SourceAdapter, VtjAdapter } from '../domain/sourceAdapter.ts';
+import type { InstanceId } from '../domain/region.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /** The span attributes source calls carry (names of our own: no semantic convention fits an adapter). */
@@ -158,4 +159,16 @@ export function instrumentVtj<V extends VtjAdapter>(vtj: V, telemetry: Telemetry
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** A set of sources with every adapter and VTJ traced and counted (instrumentAdapter, instrumentVtj); without telemetry, as given. */
+export function instrumentSources<V extends VtjAdapter | undefined>(
+  sources: { readonly adapters: ReadonlyMap<InstanceId, SourceAdapter>; readonly vtj: V },
+  telemetry: Telemetry | undefined,
+): { readonly adapters: ReadonlyMap<InstanceId, SourceAdapter>; readonly vtj: V } {
+  if (!telemetry) return sources;
+  return {
+    adapters: new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])),
+    vtj: (sources.vtj && instrumentVtj(sources.vtj, telemetry)) as V,
+  };
 }

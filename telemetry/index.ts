@@ -10,5 +10,5 @@ export type { CacheName, OperationOutcome, SourceLag } from './metrics.ts';
 export { MAX_ERROR_CODES, MAX_OPERATION_NAMES } from './labels.ts';
 export { METRICS_PATH, REQUEST_ATTRIBUTES, annotateOperation, registerMetricsRoute, traceRequests } from './http.ts';
 export type { TraceRequestsOptions } from './http.ts';
-export { SOURCE_ATTRIBUTES, instrumentAdapter, instrumentVtj, isTimeout } from './adapters.ts';
+export { SOURCE_ATTRIBUTES, instrumentAdapter, instrumentSources, instrumentVtj, isTimeout } from './adapters.ts';
 export { TelemetryConfigError, telemetryOptionsFromEnv } from './config.ts';

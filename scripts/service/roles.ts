@@ -11,11 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { closeEmulators, startEmulators } from '../../adapters/emulators.ts';
 import type { RegionEmulators } from '../../adapters/emulators.ts';
-import { createAdapter, createSources, sourceConfigs } from '../../adapters/sources.ts';
+import { createSomeSources, createSources } from '../../adapters/sources.ts';
 import type { RegionSources } from '../../adapters/sources.ts';
-import { createVtjAdapter } from '../../adapters/vtj/index.ts';
-import type { InstanceId } from '../../domain/region.ts';
-import type { PersonDirectory, SourceAdapter, VtjAdapter } from '../../domain/sourceAdapter.ts';
 import { helsinkiToday, systemClock } from '../../domain/time.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { GatewayConfig } from '../../gateway/config.ts';
@@ -41,7 +38,7 @@ import type {
   ServerSettings,
 } from './config.ts';
 import { envInstance } from './settings.ts';
-import { instrumentAdapter, instrumentVtj } from '../../telemetry/index.ts';
+import { instrumentSources } from '../../telemetry/index.ts';
 import type { Telemetry } from '../../telemetry/index.ts';
 import { startRegionWork } from '../../subgraphs/region/work.ts';
 import type { RegionWork } from '../../subgraphs/region/work.ts';
@@ -133,8 +130,7 @@ export async function startRegionService(
   const sources = lifecycle.add('adapters', await createSources({ instances: config.sources, clock }), (s) => s.close());
   const { telemetry } = deps;
   // Every source call traced and counted: the index's listings, the statistics' reads and the subgraph's VTJ reads.
-  const adapters = telemetry ? new Map([...sources.adapters].map(([id, a]) => [id, instrumentAdapter(a, telemetry)])) : sources.adapters;
-  const vtj = telemetry ? instrumentVtj(sources.vtj, telemetry) : sources.vtj;
+  const { adapters, vtj } = instrumentSources(sources, telemetry);
   const work = lifecycle.add(
     'region work',
     // Index polling and statistics run on the leader replica only (a PostgreSQL advisory lock; PGlite: always leader).
@@ -186,23 +182,10 @@ export async function startListsService(config: ListsServiceConfig, deps: Servic
 export async function startMunicipalityService(config: MunicipalityServiceConfig, deps: ServiceDeps): Promise<RunningSubgraphService> {
   const { lifecycle } = deps;
   const clock = deps.clock ?? systemClock;
-  const configs = sourceConfigs({ instances: config.sources, clock });
-  const opened: { close(): Promise<void> }[] = [];
-  lifecycle.add('adapters', opened, (all) => Promise.allSettled(all.map((a) => a.close())));
-  let vtj: (VtjAdapter & PersonDirectory) | undefined;
-  const vtjConfig = configs.get('vtj');
-  if (vtjConfig) {
-    vtj = await createVtjAdapter(vtjConfig);
-    opened.push(vtj);
-  }
+  // VTJ only where ProConsona is among its instances (it links identity codes through VTJ); the subgraph reads no VTJ itself.
+  const sources = lifecycle.add('adapters', await createSomeSources({ instances: config.sources, clock }), (s) => s.close());
   const { telemetry } = deps;
-  const adapters = new Map<InstanceId, SourceAdapter>();
-  for (const [id, adapterConfig] of configs) {
-    if (id === 'vtj') continue;
-    const adapter = await createAdapter(adapterConfig, vtj);
-    opened.push(adapter);
-    adapters.set(id, telemetry ? instrumentAdapter(adapter, telemetry) : adapter);
-  }
+  const { adapters } = instrumentSources(sources, telemetry);
   const app = createSubgraphApp(config.name, {
     logger: deps.logger.child({ component: 'subgraph' }),
     internalKey: config.internalKey,
