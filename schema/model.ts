@@ -18,6 +18,7 @@ import type {
   ProfessionalKind,
   ServiceTask,
 } from '../domain/model.ts';
+import type { FeeKind } from '../domain/codeLabels.ts';
 
 export interface EnumDef {
   readonly name: string;
@@ -99,6 +100,19 @@ export const ENUMS: readonly EnumDef[] = [
     description: 'Outcome of a social care decision.',
     values: codes<DecisionOutcome>({ GRANTED: true, REFUSED: true }),
   },
+  {
+    name: 'FeeKind',
+    description: "What a client fee is charged for, from its description in the region's term list (domain/terms.ts).",
+    values: codes<FeeKind>({
+      OUTPATIENT_VISIT: true,
+      ORAL_HEALTH_VISIT: true,
+      SERIAL_TREATMENT: true,
+      MISSED_APPOINTMENT: true,
+      HOME_CARE: true,
+      SOCIAL_REHABILITATION: true,
+      TRANSPORT_SERVICE: true,
+    }),
+  },
 ];
 
 /** Custom scalars, both serialised as strings. */
@@ -154,6 +168,11 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
   Professional: [
     { name: 'name', type: 'String!' },
     { name: 'title', type: 'String' },
+    {
+      name: 'titleSv',
+      type: 'String',
+      description: "The title in Swedish from the region's term list; null when the list does not have the title.",
+    },
   ],
   CustomerAddress: [
     { name: 'streetFi', type: 'String!' },
@@ -196,6 +215,11 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'endDate', type: 'Date', description: 'Absent while open.' },
     { name: 'extraSensitive', type: 'Boolean!', description: 'Child welfare and other extra-sensitive customerships.' },
     { name: 'source', type: 'Provenance!' },
+    {
+      name: 'serviceSv',
+      type: 'String',
+      description: "The service's name in Swedish from the region's term list; null when the list does not have the name.",
+    },
   ],
   Decision: [
     { name: 'customershipId', type: 'String!', description: "The customership's local id in the same instance." },
@@ -205,6 +229,11 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'validTo', type: 'Date' },
     { name: 'outcome', type: 'DecisionOutcome!' },
     { name: 'source', type: 'Provenance!' },
+    {
+      name: 'serviceSv',
+      type: 'String',
+      description: "The service's name in Swedish from the region's term list; null when the list does not have the name.",
+    },
   ],
   Plan: [
     { name: 'careArea', type: 'CareArea!' },
@@ -216,6 +245,11 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'responsible', type: 'String' },
     { name: 'customershipId', type: 'String', description: "Social care plans: the customership's local id." },
     { name: 'source', type: 'Provenance!' },
+    {
+      name: 'titleSv',
+      type: 'String',
+      description: "The title in Swedish from the region's term list; null when there is no title or the list does not have it.",
+    },
   ],
   Fee: [
     { name: 'careArea', type: 'CareArea', description: 'Absent when the source does not say.' },
@@ -226,6 +260,17 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'accruesToCeiling', type: 'Boolean!', description: 'Counts towards the client fee ceiling.' },
     { name: 'status', type: 'FeeStatus!' },
     { name: 'source', type: 'Provenance!' },
+    {
+      name: 'kind',
+      type: 'FeeKind',
+      description:
+        "What the fee is charged for, from its description in the region's term list; null when the list does not have the description.",
+    },
+    {
+      name: 'descriptionSv',
+      type: 'String',
+      description: "The description in Swedish from the region's term list; null when the list does not have the description.",
+    },
   ],
   Consent: [
     { name: 'type', type: 'ConsentType!' },

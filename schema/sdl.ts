@@ -13,6 +13,7 @@
  * decides from (`requiredKinds`), carried as canonical JSON (`RecordList`).
  */
 import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from './statistics.ts';
+import { codeListsQueryField, codeListsTypesSdl } from './codeLists.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
 import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType } from './model.ts';
@@ -185,6 +186,7 @@ type Query {
   customer(hetu: ID!): Customer
   "The region's municipalities."
   municipalities: [Municipality!]!
+${codeListsQueryField}
   "The person index's state and lag behind each source."
   sourceStatus: [SourceIndexStatus!]!
   "Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT."
@@ -313,6 +315,8 @@ type SourceIndexStatus {
   lagSeconds: Int
   lastErrorCode: String
 }
+
+${codeListsTypesSdl}
 ${statistics.types ? `\n${statistics.types}\n` : ''}`;
 }
 

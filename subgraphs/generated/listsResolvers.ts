@@ -93,6 +93,16 @@ export type DecisionOutcome =
   | 'GRANTED'
   | 'REFUSED';
 
+/** What a client fee is charged for, from its description in the region's term list (domain/terms.ts). */
+export type FeeKind =
+  | 'OUTPATIENT_VISIT'
+  | 'ORAL_HEALTH_VISIT'
+  | 'SERIAL_TREATMENT'
+  | 'MISSED_APPOINTMENT'
+  | 'HOME_CARE'
+  | 'SOCIAL_REHABILITATION'
+  | 'TRANSPORT_SERVICE';
+
 export type Appointment = {
   readonly __typename?: 'Appointment';
   readonly careArea: CareArea;
@@ -125,6 +135,8 @@ export type Professional = {
   readonly __typename?: 'Professional';
   readonly name: Scalars['String']['output'];
   readonly title?: Maybe<Scalars['String']['output']>;
+  /** The title in Swedish from the region's term list; null when the list does not have the title. */
+  readonly titleSv?: Maybe<Scalars['String']['output']>;
 };
 
 export type Provenance = {
@@ -161,6 +173,8 @@ export type Customership = {
   /** Child welfare and other extra-sensitive customerships. */
   readonly extraSensitive: Scalars['Boolean']['output'];
   readonly source: Provenance;
+  /** The service's name in Swedish from the region's term list; null when the list does not have the name. */
+  readonly serviceSv?: Maybe<Scalars['String']['output']>;
 };
 
 export type Decision = {
@@ -173,6 +187,8 @@ export type Decision = {
   readonly validTo?: Maybe<Scalars['Date']['output']>;
   readonly outcome: DecisionOutcome;
   readonly source: Provenance;
+  /** The service's name in Swedish from the region's term list; null when the list does not have the name. */
+  readonly serviceSv?: Maybe<Scalars['String']['output']>;
 };
 
 export type Plan = {
@@ -189,6 +205,8 @@ export type Plan = {
   /** Social care plans: the customership's local id. */
   readonly customershipId?: Maybe<Scalars['String']['output']>;
   readonly source: Provenance;
+  /** The title in Swedish from the region's term list; null when there is no title or the list does not have it. */
+  readonly titleSv?: Maybe<Scalars['String']['output']>;
 };
 
 export type Fee = {
@@ -203,6 +221,10 @@ export type Fee = {
   readonly accruesToCeiling: Scalars['Boolean']['output'];
   readonly status: FeeStatus;
   readonly source: Provenance;
+  /** What the fee is charged for, from its description in the region's term list; null when the list does not have the description. */
+  readonly kind?: Maybe<FeeKind>;
+  /** The description in Swedish from the region's term list; null when the list does not have the description. */
+  readonly descriptionSv?: Maybe<Scalars['String']['output']>;
 };
 
 export type Consent = {
@@ -630,6 +652,7 @@ export type ResolversTypes = {
   ConsentType: ConsentType;
   PlanType: PlanType;
   DecisionOutcome: DecisionOutcome;
+  FeeKind: FeeKind;
   Appointment: ResolverTypeWrapper<DomainAppointment>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -735,6 +758,7 @@ export type UnitResolvers<ContextType = unknown, ParentType extends ResolversPar
 export type ProfessionalResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Professional'] = ResolversParentTypes['Professional']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  titleSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProvenanceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
@@ -760,6 +784,7 @@ export type CustomershipResolvers<ContextType = unknown, ParentType extends Reso
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   extraSensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  serviceSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DecisionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Decision'] = ResolversParentTypes['Decision']> = {
@@ -770,6 +795,7 @@ export type DecisionResolvers<ContextType = unknown, ParentType extends Resolver
   validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['DecisionOutcome'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  serviceSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PlanResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
@@ -782,6 +808,7 @@ export type PlanResolvers<ContextType = unknown, ParentType extends ResolversPar
   responsible?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   customershipId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  titleSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FeeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Fee'] = ResolversParentTypes['Fee']> = {
@@ -793,6 +820,8 @@ export type FeeResolvers<ContextType = unknown, ParentType extends ResolversPare
   accruesToCeiling?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['FeeStatus'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['FeeKind']>, ParentType, ContextType>;
+  descriptionSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {

@@ -62,6 +62,8 @@ export type Query = {
   readonly customer?: Maybe<Customer>;
   /** The region's municipalities. */
   readonly municipalities: ReadonlyArray<Municipality>;
+  /** The region's code lists: every code of the enums a person reads (care areas, service tasks, appointment statuses, contact modes, professional kinds, consent types, fee kinds and statuses, plan types, decision outcomes, registers, and the read log's data groups, bases, actions and reader roles) with its Finnish, Swedish and English label. Public: no sign-in needed. */
+  readonly codeLists: ReadonlyArray<CodeList>;
   /** The person index's state and lag behind each source. */
   readonly sourceStatus: ReadonlyArray<SourceIndexStatus>;
   /** Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT. */
@@ -289,6 +291,28 @@ export type SourceIndexStatus = {
   readonly lastErrorCode?: Maybe<Scalars['String']['output']>;
 };
 
+/** One code system's labels. */
+export type CodeList = {
+  readonly __typename?: 'CodeList';
+  /** The GraphQL enum whose values the codes are, e.g. CareArea. */
+  readonly name: Scalars['String']['output'];
+  /** Every code of the enum, in the enum's order. */
+  readonly codes: ReadonlyArray<CodeLabel>;
+};
+
+/** A code with its labels. */
+export type CodeLabel = {
+  readonly __typename?: 'CodeLabel';
+  /** The enum value, e.g. ORAL_HEALTH. */
+  readonly code: Scalars['String']['output'];
+  /** The label in Finnish, e.g. Suun terveydenhuolto. */
+  readonly fi: Scalars['String']['output'];
+  /** The label in Swedish, e.g. Munhälsovård. */
+  readonly sv: Scalars['String']['output'];
+  /** The label in English, e.g. Oral health care. */
+  readonly en: Scalars['String']['output'];
+};
+
 /** Care area (region.md): health (PTH), oral health (STH), social care (SOS). */
 export type CareArea =
   | 'PRIMARY_HEALTH'
@@ -511,6 +535,8 @@ export type ResolversTypes = {
   MyrskylaRecords: ResolverTypeWrapper<RecordsReference>;
   PukkilaRecords: ResolverTypeWrapper<RecordsReference>;
   SourceIndexStatus: ResolverTypeWrapper<SourceIndexStatus>;
+  CodeList: ResolverTypeWrapper<CodeList>;
+  CodeLabel: ResolverTypeWrapper<CodeLabel>;
   CareArea: CareArea;
   ServiceTask: ServiceTask;
   RegionStatistics: ResolverTypeWrapper<StatisticsObject>;
@@ -551,6 +577,8 @@ export type ResolversParentTypes = {
   MyrskylaRecords: RecordsReference;
   PukkilaRecords: RecordsReference;
   SourceIndexStatus: SourceIndexStatus;
+  CodeList: CodeList;
+  CodeLabel: CodeLabel;
   RegionStatistics: StatisticsObject;
   StatisticsSourceCurrency: SourceCurrency;
   StatisticsUnavailableSource: StatisticsUnavailableSource;
@@ -604,6 +632,7 @@ export type VtjFactsResolvers<ContextType = unknown, ParentType extends Resolver
 export type QueryResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'hetu'>>;
   municipalities?: Resolver<ReadonlyArray<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  codeLists?: Resolver<ReadonlyArray<ResolversTypes['CodeList']>, ParentType, ContextType>;
   sourceStatus?: Resolver<ReadonlyArray<ResolversTypes['SourceIndexStatus']>, ParentType, ContextType>;
   myDataReads?: Resolver<ResolversTypes['DataReadConnection'], ParentType, ContextType, RequireFields<QueryMyDataReadsArgs, 'first' | 'includeOwn'>>;
   myDataReadsFhir?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryMyDataReadsFhirArgs, 'first' | 'includeOwn'>>;
@@ -724,6 +753,18 @@ export type SourceIndexStatusResolvers<ContextType = unknown, ParentType extends
   lastErrorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type CodeListResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CodeList'] = ResolversParentTypes['CodeList']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  codes?: Resolver<ReadonlyArray<ResolversTypes['CodeLabel']>, ParentType, ContextType>;
+};
+
+export type CodeLabelResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CodeLabel'] = ResolversParentTypes['CodeLabel']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fi?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sv?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  en?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type RegionStatisticsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['RegionStatistics'] = ResolversParentTypes['RegionStatistics']> = {
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unavailableSources?: Resolver<ReadonlyArray<ResolversTypes['StatisticsUnavailableSource']>, ParentType, ContextType>;
@@ -802,6 +843,8 @@ export type Resolvers<ContextType = unknown> = {
   MyrskylaRecords?: MyrskylaRecordsResolvers<ContextType>;
   PukkilaRecords?: PukkilaRecordsResolvers<ContextType>;
   SourceIndexStatus?: SourceIndexStatusResolvers<ContextType>;
+  CodeList?: CodeListResolvers<ContextType>;
+  CodeLabel?: CodeLabelResolvers<ContextType>;
   RegionStatistics?: RegionStatisticsResolvers<ContextType>;
   StatisticsSourceCurrency?: StatisticsSourceCurrencyResolvers<ContextType>;
   StatisticsUnavailableSource?: StatisticsUnavailableSourceResolvers<ContextType>;

@@ -27,6 +27,7 @@ import { RecordListScalar, scalarResolvers } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import { valueResolvers } from '../server/valueResolvers.ts';
+import { termResolvers } from './labels.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
 import type { Resolvers } from '../generated/listsResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
@@ -102,6 +103,8 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
     ...scalarResolvers,
     RecordList: RecordListScalar,
     ...valueResolvers,
+    // The sources write service names, titles and fee descriptions in Finnish only; the region's term list has the Swedish.
+    ...termResolvers,
     // The sources name a unit in one language; the organisation register names it in both.
     Unit: {
       nameFi: (u) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),

@@ -22,6 +22,7 @@ import { AdapterError } from '../../domain/errors.ts';
 import { checkHetu } from '../../domain/hetu.ts';
 import type { VtjPerson } from '../../domain/model.ts';
 import { MUNICIPALITIES } from '../../domain/region.ts';
+import { CODE_LISTS } from '../../domain/codeLabels.ts';
 import { SCHEMA_MUNICIPALITIES, schemaMunicipality } from '../../schema/municipalities.ts';
 import { regionSubgraphSdl } from '../../schema/sdl.ts';
 import type { MissingSource } from '../server/context.ts';
@@ -82,6 +83,12 @@ export interface RegionSubgraphOptions {
   /** VTJ reads of one gateway operation (subgraphs/server/readCache.ts); absent: each request reads anew. */
   readonly vtjReadCache?: OperationReadCache<VtjSlot>;
 }
+
+/** The region's code lists (domain/codeLabels.ts) as `Query.codeLists` serves them. */
+const CODE_LIST_ENTRIES = Object.entries(CODE_LISTS).map(([name, codes]) => ({
+  name,
+  codes: Object.entries(codes).map(([code, label]) => ({ code, fi: label.fi, sv: label.sv, en: label.en })),
+}));
 
 /** The instance name under which a failing person index is reported. */
 export const PERSON_INDEX_SOURCE = 'person-index';
@@ -387,6 +394,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         return unknown ? null : { hetu: args.hetu };
       },
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
+      // Public, like the municipalities: labels are no one's personal data.
+      codeLists: () => CODE_LIST_ENTRIES,
       sourceStatus: async () => locator.status(),
       myDataReads: async (_r, args, ctx) => {
         const page = await ownReads(args, ctx);
