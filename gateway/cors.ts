@@ -64,8 +64,8 @@ export function normaliseOrigin(text: string): string | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  // `new URL` lower-cases and drops a default port; anything it would keep beyond the origin is refused.
-  if (trimmed.replace(/\/$/, '').toLowerCase() !== url.origin.toLowerCase()) return null;
+  // Scheme and authority (no user info) and at most a trailing slash; `new URL` lower-cases and drops a default port.
+  if (!/^https?:\/\/[^/?#@\s]+\/?$/i.test(trimmed)) return null;
   return url.origin;
 }
 
