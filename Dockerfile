@@ -36,6 +36,8 @@ COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY telemetry ./telemetry
 COPY scripts ./scripts
+# The sample portal's operations: the gateway registers them as trusted documents (TRUSTED_DOCUMENTS).
+COPY portal/operations ./portal/operations
 # The bundled synthetic region: the emulators serve it (compose), and the lists subgraph reads
 # its unit register (fixtures/organisations/units.tsv) unless configured otherwise.
 COPY fixtures ./fixtures

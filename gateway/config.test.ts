@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGINE_LIMITS, DEFAULT_SUPERGRAPH_PATH, GatewayConfigError, parseGatewayConfig } from './config.ts';
+import {
+  DEFAULT_ENGINE_LIMITS,
+  DEFAULT_SUPERGRAPH_PATH,
+  GatewayConfigError,
+  gatewayConfigFromValues,
+  parseGatewayConfig,
+} from './config.ts';
 import { DEFAULT_SERVER_LIMITS } from '../contract/serverLimits.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import { DEFAULT_DEV_IDP_DIR } from './auth/config.ts';
@@ -20,6 +26,8 @@ describe('parseGatewayConfig', () => {
       auth: { kind: 'dev-idp', dir: DEFAULT_DEV_IDP_DIR, port: 4000 },
       readiness: { cacheMs: 5_000 },
       server: DEFAULT_SERVER_LIMITS,
+      corsOrigins: [],
+      trustedDocuments: { mode: 'allow', paths: [] },
     });
   });
 
@@ -114,6 +122,44 @@ describe('parseGatewayConfig', () => {
   it('reads the number of gateway processes from --workers or GATEWAY_WORKERS', () => {
     expect(parseGatewayConfig([], { GATEWAY_WORKERS: '4' }).workers).toBe(4);
     expect(parseGatewayConfig(['--workers', '2'], { GATEWAY_WORKERS: '4' }).workers).toBe(2);
+  });
+});
+
+describe('CORS and trusted documents', () => {
+  it('read exact origins, the mode and the paths (flags win), and default to no origin, mode allow, no further path', () => {
+    const env = {
+      CORS_ORIGINS: ' https://portal.example.fi, HTTP://LOCALHOST:8080/ ,https://portal.example.fi',
+      TRUSTED_DOCUMENTS: 'ONLY',
+      TRUSTED_DOCUMENTS_PATHS: 'ops, /srv/more.graphql',
+    };
+    const config = gatewayConfigFromValues({}, env, '/work');
+    expect(config.corsOrigins).toEqual(['https://portal.example.fi', 'http://localhost:8080']);
+    expect(config.trustedDocuments).toEqual({ mode: 'only', paths: ['/work/ops', '/srv/more.graphql'] });
+    const flags = parseGatewayConfig(['--cors-origins', 'https://a.example.fi:8443', '--trusted-documents', 'allow'], env);
+    expect(flags.corsOrigins).toEqual(['https://a.example.fi:8443']);
+    expect(flags.trustedDocuments.mode).toBe('allow');
+    expect(() => parseGatewayConfig(['--trusted-documents', 'off'], { TRUSTED_DOCUMENTS_PATHS: 'ops' })).toThrow(
+      'expected TRUSTED_DOCUMENTS_PATHS unset while trusted documents are off, received 1 path(s)',
+    );
+  });
+
+  it('refuse an origin that is not one (a path, a wildcard, null, another scheme) and an unknown mode, naming the setting', () => {
+    for (const bad of [
+      '*',
+      'null',
+      'https://portal.example.fi/app',
+      'portal.example.fi',
+      'ftp://x.example.fi',
+      'https://x.example.fi?a=1',
+    ]) {
+      expect(() => parseGatewayConfig([], { CORS_ORIGINS: bad }), bad).toThrow(
+        `expected CORS_ORIGINS as comma-separated origins such as https://portal.example.fi (scheme, host and port; no path, no *), received ${JSON.stringify(bad)}`,
+      );
+    }
+    expect(() => parseGatewayConfig(['--cors-origins', '*'], {})).toThrow(/^expected --cors-origins as comma-separated origins/);
+    expect(() => parseGatewayConfig([], { TRUSTED_DOCUMENTS: 'strict' })).toThrow(
+      'expected TRUSTED_DOCUMENTS as one of off, allow, only, received "strict"',
+    );
   });
 });
 

@@ -30,6 +30,11 @@
  *   --max-connections N        GATEWAY_MAX_CONNECTIONS         default 1 000; open connections in all
  *   --max-connections-per-ip N GATEWAY_MAX_CONNECTIONS_PER_IP  default 128; from one address (0: no such cap)
  *
+ * Browsers and trusted documents (README "For frontend developers"):
+ *   --cors-origins O,O    CORS_ORIGINS         exact origins (https://portal.example.fi) whose pages may call /graphql; default none
+ *   --trusted-documents M TRUSTED_DOCUMENTS    off | allow | only; default allow (registered ids and free query text)
+ *   --trusted-documents-paths P,P  TRUSTED_DOCUMENTS_PATHS  further .graphql files or directories; portal/operations/ always
+ *
  * Readiness (/readyz):
  *   --readyz-cache-ms N   READYZ_CACHE_MS      default 5 000; how long a result is served before the subgraphs are probed again
  *   READINESS_KEY                              a secret (≥ 32 characters) whose holder (header x-readiness-key) sees /readyz's details; unset: analysts only
@@ -58,12 +63,15 @@ import { AuthConfigError, parseAuthConfig } from './auth/config.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { DEFAULT_SERVER_LIMITS } from '../contract/serverLimits.ts';
 import type { ServerLimits } from '../contract/serverLimits.ts';
+import { normaliseOrigin } from './cors.ts';
 import { DEFAULT_HARDENING_LIMITS } from './hardening/limits.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 import { DEFAULT_DOCUMENT_CACHE_BYTES } from './documentCache.ts';
 import { DEFAULT_TOKEN_CACHE_BYTES } from './auth/verifiedTokens.ts';
 import { DEFAULT_PLANNING_LIMITS } from './queryPlans.ts';
 import type { PlanningLimits } from './queryPlans.ts';
+import { TRUSTED_DOCUMENT_MODES } from './trusted/documents.ts';
+import type { TrustedDocumentMode } from './trusted/documents.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -94,6 +102,17 @@ export interface GatewayConfig {
   readonly readiness: ReadinessConfig;
   /** Request, header, keep-alive and idle timeouts, connection caps. */
   readonly server: ServerLimits;
+  /** Origins whose pages may call /graphql (gateway/cors.ts); empty: none. */
+  readonly corsOrigins: readonly string[];
+  /** Trusted documents: the mode and the registry's paths (portal/operations/ first, if it exists). */
+  readonly trustedDocuments: TrustedDocumentsConfig;
+}
+
+/** Trusted documents' settings (gateway/trusted/). */
+export interface TrustedDocumentsConfig {
+  readonly mode: TrustedDocumentMode;
+  /** TRUSTED_DOCUMENTS_PATHS, absolute: each must exist. */
+  readonly paths: readonly string[];
 }
 
 /** /readyz's settings. */
@@ -128,6 +147,15 @@ export const REPOSITORY_ROOT = resolve(fileURLToPath(new URL('..', import.meta.u
 export const DEFAULT_SUPERGRAPH_PATH = resolve(REPOSITORY_ROOT, 'schema', 'supergraph.graphql');
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 15_000;
+/** The sample portal's operations: always registered when the folder exists (an empty or missing one registers nothing). */
+export const DEFAULT_TRUSTED_DOCUMENTS_DIR = resolve(REPOSITORY_ROOT, 'portal', 'operations');
+/**
+ * Why `allow` in production too: the region graph has other clients than the
+ * portal (professional systems, analysts' tools, the interoperability
+ * checks) that send their own query text; `only` is for a gateway that
+ * serves registered clients alone (e.g. a deployment in front of the portal).
+ */
+export const DEFAULT_TRUSTED_DOCUMENTS_MODE: TrustedDocumentMode = 'allow';
 
 /** The gateway's command-line options, for scripts that add their own (scripts/start.ts). */
 export const GATEWAY_ARG_OPTIONS = {
@@ -161,6 +189,9 @@ export const GATEWAY_ARG_OPTIONS = {
   'document-cache-bytes': { type: 'string' },
   'refused-cache-bytes': { type: 'string' },
   'token-cache-bytes': { type: 'string' },
+  'cors-origins': { type: 'string' },
+  'trusted-documents': { type: 'string' },
+  'trusted-documents-paths': { type: 'string' },
 } as const;
 
 /** Values of GATEWAY_ARG_OPTIONS as `node:util` parseArgs gives them. */
@@ -195,6 +226,9 @@ export interface GatewayArgValues {
   'document-cache-bytes'?: string;
   'refused-cache-bytes'?: string;
   'token-cache-bytes'?: string;
+  'cors-origins'?: string;
+  'trusted-documents'?: string;
+  'trusted-documents-paths'?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -270,7 +304,51 @@ export function gatewayConfigFromValues(values: GatewayArgValues, env: Env, cwd 
     ...(internalKey ? { internalKey } : {}),
     readiness: readinessConfig(values, env),
     server: serverLimits(values, env, subgraphTimeoutMs),
+    corsOrigins: corsOrigins(values, env),
+    trustedDocuments: trustedDocuments(values, env, cwd),
   };
+}
+
+/** CORS_ORIGINS: comma-separated exact origins, each as a browser sends it. */
+function corsOrigins(values: GatewayArgValues, env: Env): string[] {
+  const flag = values['cors-origins'];
+  const setting = flag !== undefined ? '--cors-origins' : 'CORS_ORIGINS';
+  const out: string[] = [];
+  for (const item of (flag ?? env.CORS_ORIGINS ?? '').split(',')) {
+    const text = item.trim();
+    if (text === '') continue;
+    const origin = normaliseOrigin(text);
+    if (origin === null)
+      throw new GatewayConfigError(
+        `expected ${setting} as comma-separated origins such as https://portal.example.fi (scheme, host and port; no path, no *), received ${JSON.stringify(text)}`,
+      );
+    if (!out.includes(origin)) out.push(origin);
+  }
+  return out;
+}
+
+/** TRUSTED_DOCUMENTS (the mode) and TRUSTED_DOCUMENTS_PATHS (comma-separated, relative to the working directory). */
+function trustedDocuments(values: GatewayArgValues, env: Env, cwd: string): TrustedDocumentsConfig {
+  const modeFlag = values['trusted-documents'];
+  const modeText = (modeFlag ?? env.TRUSTED_DOCUMENTS ?? '').trim().toLowerCase();
+  if (modeText !== '' && !(TRUSTED_DOCUMENT_MODES as readonly string[]).includes(modeText)) {
+    const setting = modeFlag !== undefined ? '--trusted-documents' : 'TRUSTED_DOCUMENTS';
+    throw new GatewayConfigError(
+      `expected ${setting} as one of ${TRUSTED_DOCUMENT_MODES.join(', ')}, received ${JSON.stringify(modeText)}`,
+    );
+  }
+  const mode = modeText === '' ? DEFAULT_TRUSTED_DOCUMENTS_MODE : (modeText as TrustedDocumentMode);
+  const pathsFlag = values['trusted-documents-paths'];
+  const paths = (pathsFlag ?? env.TRUSTED_DOCUMENTS_PATHS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => resolve(cwd, p));
+  if (mode === 'off' && paths.length > 0) {
+    const setting = pathsFlag !== undefined ? '--trusted-documents-paths' : 'TRUSTED_DOCUMENTS_PATHS';
+    throw new GatewayConfigError(`expected ${setting} unset while trusted documents are off, received ${paths.length} path(s)`);
+  }
+  return { mode, paths };
 }
 
 /** One HTTP server limit: its flag, its variable and its range. */

@@ -31,12 +31,16 @@ import { createEngine } from './engine.ts';
 import type { EngineOptions, ExecutionOutcome, GatewayEngine, GraphQLRequestBody } from './engine.ts';
 import { exampleOperations } from './examples.ts';
 import type { ExampleOperation, ExampleOptions } from './examples.ts';
+import { registerCors } from './cors.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
 import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/register.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 import { ReadinessCache, readiness } from './health.ts';
+import { registerLocalization } from './i18n/localize.ts';
+import { TrustedDocuments, loadTrustedDocuments, registerTrustedDocuments } from './trusted/index.ts';
+import type { TrustedDocumentMode, TrustedSource } from './trusted/index.ts';
 import type { ReadyCheck } from './health.ts';
 import { SafeLogController, loggedOperationName, safeError, withBoundedFields } from './logging.ts';
 import { annotateOperation, registerMetricsRoute, traceRequests } from '../telemetry/index.ts';
@@ -95,6 +99,10 @@ export interface CreateGatewayOptions {
   readonly engine?: Partial<EngineLimits>;
   /** Traces (a server span per GraphQL request, subgraph calls, planning) and metrics at GET /metrics; absent: neither. */
   readonly telemetry?: Telemetry;
+  /** Origins whose pages may call /graphql (gateway/cors.ts), exact `scheme://host[:port]`; absent or empty: none. */
+  readonly corsOrigins?: readonly string[];
+  /** Trusted documents (gateway/trusted/): the mode and where the registered `.graphql` files are; absent: mode off. */
+  readonly trustedDocuments?: { readonly mode: TrustedDocumentMode; readonly sources: readonly TrustedSource[] };
 }
 
 /** What the request log line says about a GraphQL request. */
@@ -138,6 +146,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     ...(telemetry ? { onLookup: telemetry.metrics.cacheCounter('verified_token') } : {}),
   };
   const authenticator = options.auth ? await createAuthenticator(options.auth, tokenCache) : anonymousOnly;
+  // Read before anything is opened too: a document that does not parse fails the start.
+  const trustedMode = options.trustedDocuments?.mode ?? 'off';
+  const trustedDocuments = new TrustedDocuments(
+    trustedMode,
+    trustedMode === 'off' ? new Map() : loadTrustedDocuments(options.trustedDocuments?.sources ?? []),
+  );
   const ownFetcher = options.fetcher
     ? undefined
     : createUndiciFetcher({ timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS });
@@ -239,6 +253,17 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     return reply.code(404).send({ error: 'Not found.' });
   });
 
+  // Browsers on other origins (before the hardening: a preflight is answered before the route's 405 for OPTIONS).
+  registerCors(app, { path: GRAPHQL_PATH, origins: options.corsOrigins ?? [] });
+  // The answer's language, chosen before anything can refuse the request; its errors localized after the masking.
+  const localization = registerLocalization(app, { path: GRAPHQL_PATH });
+  // A document id replaced by its registered text before the hardening's checks read the request.
+  registerTrustedDocuments(app, {
+    path: GRAPHQL_PATH,
+    documents: trustedDocuments,
+    onRefused: (req, code) => operationLogs.set(req, { operationName: null, errorCodes: [code] }),
+  });
+
   // ── GraphQL hardening (gateway/hardening/register.ts) ──────────────────────
   // Body size, CSRF, batching, tokens, depth, aliases, root fields, directives,
   // unsafe characters, error masking: all before the engine runs. Must come
@@ -250,6 +275,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     onRefused: (req, code) => operationLogs.set(req, { operationName: null, errorCodes: [code] }),
   });
   // ── end of GraphQL hardening ───────────────────────────────────────────────
+  localization.localizeErrors();
 
   // Before the body is read: a refused token costs no parsing, and no operation runs.
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -314,7 +340,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
     { onRequest: authenticate, exposeHeadRoute: false },
     async (req, reply) => {
       const q = req.query;
-      if (q.query === undefined && !production && (req.headers.accept ?? '').includes('text/html')) {
+      const asksNothing = q.query === undefined && q.documentId === undefined && q.extensions === undefined;
+      if (asksNothing && !production && (req.headers.accept ?? '').includes('text/html')) {
         // A person opening the endpoint in a browser wants the IDE.
         return reply.redirect(GRAPHIQL_PATH, 302);
       }

@@ -303,7 +303,7 @@ export function e2eOperations(): CopiedOperation[] {
     },
     {
       name: 'e2e-access/PublicAndPersonal',
-      source: `${ACCESS_TEST} "anonymous: FORBIDDEN NOT_AUTHENTICATED…" (municipalities and a surname)`,
+      source: `${ACCESS_TEST} "anonymous: UNAUTHENTICATED NOT_AUTHENTICATED…" (municipalities and a surname)`,
       query: template(PUBLIC_AND_PERSONAL),
       operationName: null,
       copiedFrom: [PUBLIC_AND_PERSONAL],

@@ -105,8 +105,10 @@ export function registerHardening(app: FastifyInstance, options: HardeningOption
 
   app.addHook('onRequest', async (req, reply) => {
     if (!limits.csrfPrevention || !isGraphql(req)) return;
-    // A GET without a query executes nothing (a browser opening the endpoint is sent to GraphiQL).
-    if (req.method === 'GET' && (req.query as Record<string, unknown> | undefined)?.query === undefined) return;
+    // A GET without a query, a document id or extensions executes nothing (a browser opening the endpoint is sent to GraphiQL).
+    // One naming a trusted document by id executes it: it is judged like one with a query text.
+    const params = req.query as Record<string, unknown> | undefined;
+    if (req.method === 'GET' && params?.query === undefined && params?.documentId === undefined && params?.extensions === undefined) return;
     if (req.method !== 'GET' && req.method !== 'POST') return;
     if (couldBeCrossSite(req.headers)) return refuse(req, reply, { status: 400, code: CSRF_PREVENTED, message: CSRF_MESSAGE });
   });

@@ -16,6 +16,7 @@ import type { RegionSources } from '../../adapters/sources.ts';
 import { helsinkiToday, systemClock } from '../../domain/time.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { GatewayConfig } from '../../gateway/config.ts';
+import { DEFAULT_TRUSTED_DOCUMENTS_DIR } from '../../gateway/config.ts';
 import { createGateway } from '../../gateway/server.ts';
 import type { CreateGatewayOptions } from '../../gateway/server.ts';
 import { AuditStore, EmergencyAccessStore } from '../../subgraphs/audit/index.ts';
@@ -65,7 +66,16 @@ export function gatewayOptionsOf(
   config: GatewayConfig,
 ): Pick<
   CreateGatewayOptions,
-  'subgraphTimeoutMs' | 'production' | 'hardening' | 'readyCacheMs' | 'server' | 'readinessKey' | 'engine' | 'auth'
+  | 'subgraphTimeoutMs'
+  | 'production'
+  | 'hardening'
+  | 'readyCacheMs'
+  | 'server'
+  | 'readinessKey'
+  | 'engine'
+  | 'auth'
+  | 'corsOrigins'
+  | 'trustedDocuments'
 > {
   return {
     subgraphTimeoutMs: config.subgraphTimeoutMs,
@@ -76,6 +86,11 @@ export function gatewayOptionsOf(
     ...(config.readiness.key ? { readinessKey: config.readiness.key } : {}),
     engine: config.engine,
     auth: config.auth,
+    corsOrigins: config.corsOrigins,
+    trustedDocuments: {
+      mode: config.trustedDocuments.mode,
+      sources: [{ path: DEFAULT_TRUSTED_DOCUMENTS_DIR, optional: true }, ...config.trustedDocuments.paths],
+    },
   };
 }
 

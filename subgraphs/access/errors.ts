@@ -1,7 +1,10 @@
 /**
  * The GraphQL errors of access control: `extensions.code` FORBIDDEN and the
- * reason class. Messages are fixed per reason, so they can never carry an
- * identity code, a name or an address.
+ * reason class, except a caller without a sign-in (reason NOT_AUTHENTICATED),
+ * whose code is UNAUTHENTICATED as GraphQL clients expect (a client signs in
+ * on UNAUTHENTICATED, and shows "not allowed" on FORBIDDEN). Messages are
+ * fixed per reason, so they can never carry an identity code, a name or an
+ * address.
  */
 import { GraphQLError } from 'graphql';
 import type { DataGroup, DenyReason } from './policy.ts';
@@ -20,7 +23,12 @@ const MESSAGES: Readonly<Record<DenyReason | 'AUDIT_UNAVAILABLE', string>> = {
   AUDIT_UNAVAILABLE: 'The read could not be recorded in the audit log, so the data is not returned.',
 };
 
-/** A FORBIDDEN error for one denied group or record; `count` when it stands for several denied records. */
+/** `extensions.code` of a denial: UNAUTHENTICATED for no sign-in, else FORBIDDEN. */
+export function accessErrorCode(reason: DenyReason | 'AUDIT_UNAVAILABLE'): 'UNAUTHENTICATED' | 'FORBIDDEN' {
+  return reason === 'NOT_AUTHENTICATED' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+}
+
+/** A FORBIDDEN (no sign-in: UNAUTHENTICATED) error for one denied group or record; `count` when it stands for several denied records. */
 export function forbiddenError(
   reason: DenyReason | 'AUDIT_UNAVAILABLE',
   details: { readonly dataGroup?: DataGroup; readonly count?: number; readonly path?: readonly (string | number)[] } = {},
@@ -28,7 +36,7 @@ export function forbiddenError(
   return new GraphQLError(MESSAGES[reason], {
     ...(details.path ? { path: details.path } : {}),
     extensions: {
-      code: 'FORBIDDEN',
+      code: accessErrorCode(reason),
       reason,
       ...(details.dataGroup ? { dataGroup: details.dataGroup } : {}),
       ...(details.count !== undefined ? { count: details.count } : {}),

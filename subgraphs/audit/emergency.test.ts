@@ -168,7 +168,7 @@ for (const backend of BACKENDS) {
         });
         const r3 = `${requestId}-anon`;
         expect(await err(grants.start({ identity: null, hetu, reason: REASON, requestId: r3, now: T0 }))).toMatchObject({
-          extensions: { code: 'FORBIDDEN', reason: 'NOT_AUTHENTICATED' },
+          extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_AUTHENTICATED' },
         });
         expect((await audit.byRequest(r2)).map((e) => [e.actorRole, e.outcome, e.reason, e.emergency])).toEqual([
           ['citizen', 'DENIED', 'ROLE_NOT_PERMITTED', false],

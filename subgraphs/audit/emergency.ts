@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { checkHetu } from '../../domain/hetu.ts';
+import { accessErrorCode } from '../access/errors.ts';
 import { decideEmergencyStart } from '../access/policy.ts';
 import type { DenyReason, EmergencyGrant } from '../access/policy.ts';
 import type { Database } from '../database/database.ts';
@@ -48,7 +49,7 @@ export function parseEmergencyAccessConfig(env: Readonly<Record<string, string |
 
 /** Why a start was refused: a GraphQL error with code and reason, never personal data in the message. */
 export class EmergencyAccessError extends GraphQLError {
-  constructor(code: 'FORBIDDEN' | 'BAD_USER_INPUT', reason: string, message: string) {
+  constructor(code: 'FORBIDDEN' | 'UNAUTHENTICATED' | 'BAD_USER_INPUT', reason: string, message: string) {
     super(message, { extensions: { code, reason } });
   }
 }
@@ -99,7 +100,7 @@ export class EmergencyAccessStore {
     const decision = decideEmergencyStart(identity);
     if (!decision.allowed) {
       await this.recordRefusal(req, decision.reason).catch(() => undefined);
-      throw new EmergencyAccessError('FORBIDDEN', decision.reason, 'Only professionals may start emergency access.');
+      throw new EmergencyAccessError(accessErrorCode(decision.reason), decision.reason, 'Only professionals may start emergency access.');
     }
     const reasonText = normaliseReason(req.reason);
     if (reasonText === null) {

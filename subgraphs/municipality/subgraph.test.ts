@@ -224,7 +224,7 @@ describe('municipality subgraph', () => {
     resetCalls();
     const rep = { r: [ref('LapinjarviRecords', LAPINJARVI_PERSON, '407', ['pegasos-loviisa'])] };
     const anon = await gql(lapinjarvi, LAPINJARVI, rep, null);
-    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
+    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['UNAUTHENTICATED', 'NOT_AUTHENTICATED']]);
     const analyst = await gql(lapinjarvi, LAPINJARVI, rep, { kind: 'analyst', sub: 'a' });
     expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
     expect(pegasos.calls).toEqual([]);

@@ -278,11 +278,11 @@ describe('region subgraph', () => {
   it('refuses anonymous callers and analysts before VTJ or the index is asked', async () => {
     const anon = await gql(app, CUSTOMER, { h: PARENT }, null);
     expect(anon.data).toEqual({ customer: null });
-    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_AUTHENTICATED']]);
+    expect(anon.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['UNAUTHENTICATED', 'NOT_AUTHENTICATED']]);
     const analyst = await gql(app, CUSTOMER, { h: PARENT }, { kind: 'analyst', sub: 'a' });
     expect(analyst.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'AGGREGATES_ONLY']]);
     const entities = await gql(app, ENTITIES('surname recordHolders'), { r: [{ __typename: 'Customer', hetu: PARENT }] }, null);
-    expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_AUTHENTICATED' });
+    expect(entities.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'NOT_AUTHENTICATED' });
     expect(vtj.calls).toEqual([]);
     expect(locator.calls).toEqual([]);
   });

@@ -295,13 +295,33 @@ describe('professionals', () => {
 });
 
 describe('no personal data without a valid sign-in, and analysts get aggregates only', () => {
-  it('anonymous: FORBIDDEN NOT_AUTHENTICATED for personal fields; public fields still served', async () => {
+  it('anonymous: UNAUTHENTICATED NOT_AUTHENTICATED for personal fields; public fields still served', async () => {
     const a = await gqlAs<{ customer: Customer; municipalities: unknown[] }>(region, PUBLIC_AND_PERSONAL_QUERY, { h: S.citizen });
     expect(a.data?.municipalities).toHaveLength(7);
     expect(a.data?.customer).toBeNull();
     expect(a.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.reason])).toEqual([
-      ['customer', 'FORBIDDEN', 'NOT_AUTHENTICATED'],
+      ['customer', 'UNAUTHENTICATED', 'NOT_AUTHENTICATED'],
     ]);
+  });
+
+  it("anonymous in Finnish and Swedish: the same code and reason, the message in the client's language", async () => {
+    for (const [acceptLanguage, language, message] of [
+      ['fi-FI,fi;q=0.9,en;q=0.5', 'fi', 'Henkilötiedot näytetään vain kirjautuneelle käyttäjälle.'],
+      ['sv', 'sv', 'Personuppgifter visas endast för inloggade användare.'],
+      ['de', 'en', 'Personal data requires a valid sign-in.'],
+    ] as const) {
+      const res = await fetch(`${region.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage },
+        body: JSON.stringify({ query: PUBLIC_AND_PERSONAL_QUERY, variables: { h: S.citizen } }),
+      });
+      expect(res.headers.get('content-language')).toBe(language);
+      expect(res.headers.get('vary')).toContain('Accept-Language');
+      const body = (await res.json()) as GraphQLAnswer<{ customer: Customer }>;
+      expect(body.errors).toEqual([
+        { message, path: ['customer'], extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_AUTHENTICATED', serviceName: 'region' } },
+      ]);
+    }
   });
 
   it('an analyst asking for a personal field: FORBIDDEN AGGREGATES_ONLY', async () => {

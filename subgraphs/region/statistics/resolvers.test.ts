@@ -153,15 +153,15 @@ describe('statisticsResolvers in a subgraph schema', () => {
     });
   });
 
-  it('refuses anyone but an analyst: FORBIDDEN with the reason', async () => {
-    for (const [identity, reason] of [
-      [CITIZEN, 'ROLE_NOT_PERMITTED'],
-      [PHYSICIAN, 'ROLE_NOT_PERMITTED'],
-      [null, 'NOT_AUTHENTICATED'],
+  it('refuses anyone but an analyst: FORBIDDEN with the reason (no sign-in: UNAUTHENTICATED)', async () => {
+    for (const [identity, code, reason] of [
+      [CITIZEN, 'FORBIDDEN', 'ROLE_NOT_PERMITTED'],
+      [PHYSICIAN, 'FORBIDDEN', 'ROLE_NOT_PERMITTED'],
+      [null, 'UNAUTHENTICATED', 'NOT_AUTHENTICATED'],
     ] as const) {
       const res = await run(identity, '{ statistics { complete clients { count } } }');
       expect(res.data).toBeNull();
-      expect(res.errors?.map((e) => e.extensions)).toEqual([{ code: 'FORBIDDEN', reason }]);
+      expect(res.errors?.map((e) => e.extensions)).toEqual([{ code, reason }]);
       expect(res.errors?.[0]?.path).toEqual(['statistics']);
     }
   });

@@ -2,7 +2,7 @@
  * Resolvers of the analysts' statistics (Query.statistics and its types),
  * for the region subgraph (mercurius / @apollo/subgraph). Who may ask is the
  * policy's `aggregateAccess` (analysts only: anyone else FORBIDDEN
- * ROLE_NOT_PERMITTED, an anonymous caller FORBIDDEN NOT_AUTHENTICATED); the
+ * ROLE_NOT_PERMITTED, an anonymous caller UNAUTHENTICATED NOT_AUTHENTICATED); the
  * service is not touched for them.
  */
 import { GraphQLError } from 'graphql';
