@@ -2,7 +2,7 @@
  * Layer rules and import cycles (run by `npm run lint`; see README, "Layers and the linter").
  *
  * Paths are those of the layered layout (domain/, contract/, adapters/, schema/, telemetry/, subgraphs/,
- * gateway/, migration/, fixtures/generator/, and the composition roots scripts/, bench/, test/).
+ * gateway/, migration/, fixtures/generator/, portal/, and the composition roots scripts/, bench/, test/).
  *
  * Tests are exempt from the layer rules: a `*.test.ts` file, or a test helper (a file named
  * `testSupport.ts` or any file in a folder named `testSupport/`), may import whatever it needs to
@@ -101,6 +101,14 @@ module.exports = {
       'fixtures/generator/',
       ['domain/', 'adapters/'],
       'fixtures/generator/ may import domain/ and adapters/ only.',
+    ),
+    layer(
+      'portal-layer',
+      'portal/',
+      ['domain/', 'gateway/'],
+      'portal/ (the sample citizen portal: its static page, its trusted documents and their manifest, a fake region for its ' +
+        'tests and screenshots) may import gateway/ (whose plugin serves it) and domain/ — not subgraphs/, adapters/, scripts/, test/. ' +
+        'The gateway serves portal/public/ by path and imports nothing of portal/.',
     ),
     // scripts/, bench/, test/ are composition roots and end-to-end tests: no layer rule.
     // deploy/ holds the packaging (Dockerfile's companions, compose, Kubernetes) and only test code (its drift test and

@@ -38,6 +38,11 @@ export default defineConfig([
     languageOptions: { sourceType: 'script', globals: globals.browser },
   },
   {
+    // The sample citizen portal's page scripts: browser ES modules served as they are (no bundle, no build step).
+    files: ['portal/public/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },

@@ -8,4 +8,5 @@ export * from './fetcher.ts';
 export * from './graphiql.ts';
 export * from './health.ts';
 export * from './logging.ts';
+export * from './portal.ts';
 export * from './server.ts';

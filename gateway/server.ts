@@ -1,6 +1,7 @@
 /**
  * The gateway's HTTP layer: a Fastify app serving GraphQL at /graphql (POST,
- * and GET for queries; any other method 405), GraphiQL at /graphiql,
+ * and GET for queries; any other method 405), GraphiQL at /graphiql, the
+ * sample citizen portal at /portal (development only),
  * /healthz (liveness: the process answers) and /readyz (readiness, cached:
  * the status for anyone, the details for operators), with one structured
  * log line per request and nothing personal in it.
@@ -35,6 +36,7 @@ import { registerCors } from './cors.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import type { Fetcher } from './fetcher.ts';
 import { GRAPHIQL_PATH, registerGraphiql } from './graphiql.ts';
+import { portalUsers, registerPortal } from './portal.ts';
 import { GRAPHQL_ALLOW, methodRefusal, registerHardening } from './hardening/register.ts';
 import type { HardeningLimits } from './hardening/limits.ts';
 import { ReadinessCache, readiness } from './health.ts';
@@ -435,6 +437,12 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Fast
       ...(devIdp
         ? { identityPicker: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: DEMO_USERS.map(({ id, label }) => ({ id, label })) } }
         : {}),
+    });
+    // The sample citizen portal (portal/), signing in as a demo citizen through the development identity provider.
+    registerPortal(app, {
+      endpoint: GRAPHQL_PATH,
+      logger,
+      ...(devIdp ? { identity: { tokenEndpoint: DEV_IDP_TOKEN_PATH, users: portalUsers(DEMO_USERS) } } : {}),
     });
   }
   return app;

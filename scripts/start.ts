@@ -49,6 +49,9 @@ async function main(): Promise<void> {
       `  Region graph is up${region.indexReady() ? '' : ' (person index still building: see /readyz)'}.`,
       `  GraphiQL: ${region.gatewayUrl}/graphiql${config.gateway.production ? ' (off in production mode)' : ''}`,
       `  GraphQL:  ${region.gatewayUrl}/graphql`,
+      ...(config.gateway.production
+        ? []
+        : [`  Portal:   ${region.gatewayUrl}/portal/  (the sample citizen portal, in Finnish and Swedish)`]),
       `  Health:   ${region.gatewayUrl}/healthz  ${region.gatewayUrl}/readyz`,
       ...(auth.kind === 'dev-idp'
         ? [
