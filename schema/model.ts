@@ -110,6 +110,10 @@ export const SCALARS = [
   },
 ] as const;
 
+/** The description of every record type's `id` (subgraphs/server/ids.ts recordId). */
+const ID_DESCRIPTION =
+  'Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data).';
+
 export interface FieldDef {
   readonly name: string;
   /** GraphQL type, e.g. `String`, `[Appointment!]!`. */
@@ -175,6 +179,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Appointment: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'professionalKind', type: 'ProfessionalKind', description: "Absent when the source's type maps to no professional kind." },
     { name: 'contactMode', type: 'ContactMode' },
@@ -187,6 +192,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Customership: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'serviceTask', type: 'ServiceTask!' },
     { name: 'service', type: 'String', description: "The service's name as the source writes it." },
@@ -198,6 +204,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Decision: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'customershipId', type: 'String!', description: "The customership's local id in the same instance." },
     { name: 'service', type: 'String!' },
     { name: 'decisionDate', type: 'Date!' },
@@ -207,6 +214,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Plan: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'type', type: 'PlanType!' },
     { name: 'title', type: 'String' },
@@ -218,6 +226,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Fee: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea', description: 'Absent when the source does not say.' },
     { name: 'register', type: 'Register!' },
     { name: 'date', type: 'Date!' },
@@ -228,6 +237,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Consent: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'type', type: 'ConsentType!' },
     { name: 'givenOn', type: 'Date!' },
     { name: 'withdrawnOn', type: 'Date', description: 'Absent while in force.' },
