@@ -28,6 +28,7 @@ export const FETCH_BOUNDS: Readonly<Record<string, FetchBound>> = {
     why: "1 region + 7 muni + 2 lists, then the fee ceiling's requirements: 7 muni + 1 lists",
   },
   'readme/curl-2': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
+  'readme/Fees': { fetches: 9, why: '1 region + 7 muni + 1 lists (a page of fees, issue 15)' },
   'gateway-examples/NextAppointments': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'gateway-examples/FeesAndCeiling': {
     fetches: 19,
