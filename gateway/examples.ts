@@ -49,20 +49,30 @@ export function exampleOperations(options: ExampleOptions = {}): ExampleOperatio
 # A citizen's next appointments anywhere in the region: booked,
 # from now on, soonest first. Every item names the system and the
 # municipality it came from: here Lifecare in Porvoo and Mediatri
-# in Sipoo, where she lived before.
-query NextAppointments($hetu: ID!) {
+# in Sipoo, where she lived before. Lists are connections: pass
+# pageInfo.endCursor as after for the next page; id is stable for
+# client caches.
+query NextAppointments($hetu: ID!, $after: String) {
   customer(hetu: $hetu) {
+    id
     firstNames
     surname
-    appointments(upcoming: true, status: [BOOKED], first: 10) {
-      start
-      durationMinutes
-      careArea
-      professionalKind
-      contactMode
-      unit { name nameSv }
-      professional { name title }
-      source { instance product municipality { nameFi nameSv } }
+    appointmentsConnection(upcoming: true, status: [BOOKED], first: 10, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          start
+          durationMinutes
+          careArea
+          professionalKind
+          contactMode
+          unit { name nameSv }
+          professional { name title }
+          source { instance product municipality { nameFi nameSv } }
+        }
+      }
     }
     # Sources that could not be read: never a silent gap.
     missingSources { instance code }
@@ -83,14 +93,21 @@ query FeesAndCeiling($hetu: ID!, $year: Int!) {
   customer(hetu: $hetu) {
     firstNames
     surname
-    fees(year: $year) {
-      date
-      description
-      amountCents
-      accruesToCeiling
-      status
-      register
-      source { instance product municipality { nameFi } }
+    feesConnection(year: $year, first: 50) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          date
+          description
+          amountCents
+          accruesToCeiling
+          status
+          register
+          source { instance product municipality { nameFi } }
+        }
+      }
     }
     feeCeiling(year: $year) {
       year
@@ -122,20 +139,22 @@ query ChildOfGuardian($hetu: ID!) {
     surname
     birthDate
     guardians { firstNames surname }
-    appointments(first: 10) {
-      start
-      careArea
-      status
-      unit { name }
-      source { instance municipality { nameFi } }
+    appointmentsConnection(first: 10) {
+      totalCount
+      edges { node { id start careArea status unit { name } source { instance municipality { nameFi } } } }
     }
-    customerships {
-      serviceTask
-      service
-      unit
-      startDate
-      endDate
-      source { instance municipality { nameFi } }
+    customershipsConnection {
+      edges {
+        node {
+          id
+          serviceTask
+          service
+          unit
+          startDate
+          endDate
+          source { instance municipality { nameFi } }
+        }
+      }
     }
     missingSources { instance code }
   }
@@ -163,42 +182,31 @@ query ClientOverview($hetu: ID!) {
     municipality { code nameFi nameSv }
     address { streetFi postalCode cityFi }
     dependants { hetu firstNames surname }
-    customerships(open: true) {
-      serviceTask
-      service
-      unit
-      responsibleWorker
-      startDate
-      extraSensitive
-      source { instance product municipality { nameFi } }
+    customershipsConnection(open: true) {
+      edges {
+        node {
+          serviceTask
+          service
+          unit
+          responsibleWorker
+          startDate
+          extraSensitive
+          source { instance product municipality { nameFi } }
+        }
+      }
     }
-    decisions {
-      service
-      decisionDate
-      validFrom
-      validTo
-      outcome
-      source { instance municipality { nameFi } }
+    decisionsConnection {
+      edges { node { service decisionDate validFrom validTo outcome source { instance municipality { nameFi } } } }
     }
-    plans {
-      careArea
-      type
-      title
-      startDate
-      reviewDate
-      source { instance municipality { nameFi } }
+    plansConnection {
+      edges { node { careArea type title startDate reviewDate source { instance municipality { nameFi } } } }
     }
-    appointments(upcoming: true, first: 5) {
-      start
-      careArea
-      status
-      unit { name nameSv }
-      source { instance product municipality { nameFi } }
+    appointmentsConnection(upcoming: true, first: 5) {
+      totalCount
+      edges { node { start careArea status unit { name nameSv } source { instance product municipality { nameFi } } } }
     }
-    consents(inForce: true) {
-      type
-      givenOn
-      source { instance municipality { nameFi } }
+    consentsConnection(inForce: true) {
+      edges { node { type givenOn source { instance municipality { nameFi } } } }
     }
     missingSources { instance code }
   }

@@ -97,6 +97,9 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
     mappers: {
       // The representation the gateway sends (its @requires selection), and what a field naming a Customer returns.
       Customer: '../lists/representation.ts#CustomerRepresentation',
+      // The computed ceiling: countedFeesConnection pages its countedFees.
+      FeeCeilingStatus: '../lists/parents.ts#FeeCeilingObject',
+      CeilingFee: '../lists/parents.ts#CeilingFeeObject',
       // The canonical items (domain/model.ts) as merged from the municipalities' RecordList JSON: a provenance's
       // municipality is its code, resolved to a Municipality by valueResolvers.Provenance.
       ...Object.fromEntries(

@@ -124,6 +124,10 @@ export const SCALARS = [
   },
 ] as const;
 
+/** The description of every record type's `id` (subgraphs/server/ids.ts recordId). */
+const ID_DESCRIPTION =
+  'Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data).';
+
 export interface FieldDef {
   readonly name: string;
   /** GraphQL type, e.g. `String`, `[Appointment!]!`. */
@@ -194,6 +198,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Appointment: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'professionalKind', type: 'ProfessionalKind', description: "Absent when the source's type maps to no professional kind." },
     { name: 'contactMode', type: 'ContactMode' },
@@ -206,6 +211,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     { name: 'source', type: 'Provenance!' },
   ],
   Customership: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'serviceTask', type: 'ServiceTask!' },
     { name: 'service', type: 'String', description: "The service's name as the source writes it." },
@@ -222,6 +228,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Decision: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'customershipId', type: 'String!', description: "The customership's local id in the same instance." },
     { name: 'service', type: 'String!' },
     { name: 'decisionDate', type: 'Date!' },
@@ -236,6 +243,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Plan: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea!' },
     { name: 'type', type: 'PlanType!' },
     { name: 'title', type: 'String' },
@@ -252,6 +260,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Fee: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'careArea', type: 'CareArea', description: 'Absent when the source does not say.' },
     { name: 'register', type: 'Register!' },
     { name: 'date', type: 'Date!' },
@@ -273,6 +282,7 @@ export const VALUE_TYPES: Readonly<Record<string, readonly FieldDef[]>> = {
     },
   ],
   Consent: [
+    { name: 'id', type: 'ID!', description: ID_DESCRIPTION },
     { name: 'type', type: 'ConsentType!' },
     { name: 'givenOn', type: 'Date!' },
     { name: 'withdrawnOn', type: 'Date', description: 'Absent while in force.' },

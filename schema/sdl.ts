@@ -17,6 +17,7 @@ import { codeListsQueryField, codeListsTypesSdl } from './codeLists.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
 import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType } from './model.ts';
+import { COUNTED_FEES_CONNECTION_FIELD, CONNECTION_TYPES_SDL, PAGE_INFO_SDL, customerConnectionFields, deprecated } from './connections.ts';
 import type { FieldDef, RecordListField } from './model.ts';
 
 /** The Federation 2 spec version every subgraph links. */
@@ -210,12 +211,7 @@ type EmergencyAccess {
   expiresAt: DateTime!
 }
 
-"Where a page ends and whether another follows (Relay cursor paging)."
-type PageInfo @shareable {
-  hasNextPage: Boolean!
-  "The cursor of the page's last edge; pass it as after for the next page. Null on an empty page."
-  endCursor: String
-}
+${PAGE_INFO_SDL}
 
 "One page of the citizen's read log, newest first."
 type DataReadConnection {
@@ -231,6 +227,8 @@ type DataReadEdge {
 
 "One read of the citizen's data, from the audit log."
 type DataRead {
+  "Stable opaque id for client caches: the same entry of the read log has the same id in every answer (from its position in the log; no personal data)."
+  id: ID!
   "When, to the millisecond."
   at: DateTime!
   "READ; LOOKUP when a professional looked the person up by identity code; EMERGENCY_ACCESS when a professional started emergency access."
@@ -255,6 +253,8 @@ type DataRead {
 
 "A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves."
 type Customer @key(fields: "hetu") {
+  "Stable opaque id for client caches: the same person has the same id in every answer (a hash of the identity code; the key stays hetu)."
+  id: ID!
   "Personal identity code (henkilötunnus)."
   hetu: ID!
   "Birth date, from the identity code. ${BASIC_NOTE}"
@@ -360,17 +360,18 @@ type Customer @key(fields: "hetu") {
   recordHolders: [String!]! @external
 ${externalRefs}
   "Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later."
-  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req('appointments')}
+  appointments(from: DateTime, to: DateTime, upcoming: Boolean, status: [AppointmentStatus!], careArea: [CareArea!], order: SortOrder = ASC, first: Int): [Appointment!]! ${req('appointments')}${deprecated('appointments')}
   "Social care customerships, by start date. open: only those without an end date (true) or only ended ones (false)."
-  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req('customerships')}
+  customerships(serviceTask: [ServiceTask!], open: Boolean): [Customership!]! ${req('customerships')}${deprecated('customerships')}
   "Social care decisions, by decision date."
-  decisions: [Decision!]! ${req('decisions')}
+  decisions: [Decision!]! ${req('decisions')}${deprecated('decisions')}
   "Plans, by start date."
-  plans(careArea: [CareArea!]): [Plan!]! ${req('plans')}
+  plans(careArea: [CareArea!]): [Plan!]! ${req('plans')}${deprecated('plans')}
   "Client fees, by date; year: only that calendar year."
-  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req('fees')}
+  fees(year: Int, status: [FeeStatus!]): [Fee!]! ${req('fees')}${deprecated('fees')}
   "Consents and prohibitions, by the date given. inForce: only those not withdrawn (true) or only withdrawn ones (false)."
-  consents(inForce: Boolean): [Consent!]! ${req('consents')}
+  consents(inForce: Boolean): [Consent!]! ${req('consents')}${deprecated('consents')}
+${customerConnectionFields(req)}
   "The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of."
   feeCeiling(year: Int!): FeeCeilingStatus @requires(fields: ${JSON.stringify(ceiling)})
   "Sources (instances, VTJ, the person index, subgraphs) that could not be read for this answer: where the person may have records not shown."
@@ -389,7 +390,8 @@ type FeeCeilingStatus {
   "Accruing fees dated after the day the ceiling was reached: the client should not have had to pay them."
   feesAfterCeiling: [Fee!]!
   "Every fee counted, in date order, with whose it is and the running sum."
-  countedFees: [CeilingFee!]!
+  countedFees: [CeilingFee!]!${deprecated('countedFees')}
+${COUNTED_FEES_CONNECTION_FIELD}
   "Minors whose fees this ceiling includes (this customer is the first guardian VTJ lists for them)."
   includesDependants: [Customer!]!
   "When this customer is a minor: the guardian whose ceiling counts the fees dated while a minor."
@@ -407,6 +409,8 @@ type CeilingFee {
   customer: Customer!
   runningTotalCents: Int!
 }
+
+${CONNECTION_TYPES_SDL}
 
 ${externalTypes}
 `;

@@ -67,7 +67,9 @@ describe('supergraph composition', () => {
 
   it('is at most a third of the size it had before issue 13 (190 kB), and no subgraph SDL is large', () => {
     expect(composed.supergraphSdl.length).toBeLessThan(190_000 / 3);
-    for (const s of subgraphSdls()) expect(s.typeDefs.length, s.name).toBeLessThan(20_000);
+    // The lists subgraph serves each record list twice (issue 15): the deprecated list field and its connection, with the same
+    // @requires and every argument described; a query asks one of them, so the planner's work per field is unchanged.
+    for (const s of subgraphSdls()) expect(s.typeDefs.length, s.name).toBeLessThan(s.name === 'lists' ? 40_000 : 20_000);
   });
 });
 

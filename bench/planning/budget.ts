@@ -29,6 +29,7 @@ export const FETCH_BOUNDS: Readonly<Record<string, FetchBound>> = {
   },
   'readme/curl-2': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'readme/CodeLists': { fetches: 1, why: '1 region (public code lists)' },
+  'readme/Fees': { fetches: 9, why: '1 region + 7 muni + 1 lists (a page of fees, issue 15)' },
   'gateway-examples/NextAppointments': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'gateway-examples/FeesAndCeiling': {
     fetches: 19,

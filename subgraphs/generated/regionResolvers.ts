@@ -128,6 +128,7 @@ export type EmergencyAccess = {
 /** Where a page ends and whether another follows (Relay cursor paging). */
 export type PageInfo = {
   readonly __typename?: 'PageInfo';
+  /** True when more items follow this page: ask again with after set to endCursor. */
   readonly hasNextPage: Scalars['Boolean']['output'];
   /** The cursor of the page's last edge; pass it as after for the next page. Null on an empty page. */
   readonly endCursor?: Maybe<Scalars['String']['output']>;
@@ -150,6 +151,8 @@ export type DataReadEdge = {
 /** One read of the citizen's data, from the audit log. */
 export type DataRead = {
   readonly __typename?: 'DataRead';
+  /** Stable opaque id for client caches: the same entry of the read log has the same id in every answer (from its position in the log; no personal data). */
+  readonly id: Scalars['ID']['output'];
   /** When, to the millisecond. */
   readonly at: Scalars['DateTime']['output'];
   /** READ; LOOKUP when a professional looked the person up by identity code; EMERGENCY_ACCESS when a professional started emergency access. */
@@ -175,6 +178,8 @@ export type DataRead = {
 /** A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves. */
 export type Customer = {
   readonly __typename?: 'Customer';
+  /** Stable opaque id for client caches: the same person has the same id in every answer (a hash of the identity code; the key stays hetu). */
+  readonly id: Scalars['ID']['output'];
   /** Personal identity code (henkilötunnus). */
   readonly hetu: Scalars['ID']['output'];
   /** Birth date, from the identity code. Basic data: to the person, a guardian of a minor, and professionals (audited). */
@@ -667,6 +672,7 @@ export type DataReadEdgeResolvers<ContextType = unknown, ParentType extends Reso
 };
 
 export type DataReadResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['DataRead'] = ResolversParentTypes['DataRead']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   readerRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -682,6 +688,7 @@ export type DataReadResolvers<ContextType = unknown, ParentType extends Resolver
 
 export type CustomerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   hetu?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   hetuInForce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;

@@ -29,10 +29,23 @@ import { createSubgraphServer } from '../server/server.ts';
 import { valueResolvers } from '../server/valueResolvers.ts';
 import { termResolvers } from './labels.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
-import type { Resolvers } from '../generated/listsResolvers.ts';
+import type {
+  CustomerAppointmentsArgs,
+  CustomerConsentsArgs,
+  CustomerCustomershipsArgs,
+  CustomerFeesArgs,
+  CustomerPlansArgs,
+  Resolvers,
+} from '../generated/listsResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeDecisions, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 import type { CustomerRepresentation, GatheredRecords } from './representation.ts';
+import type { CeilingFeeObject, FeeCeilingObject } from './parents.ts';
+import { paginate, sortByKey } from '../server/connection.ts';
+import type { Connection, SortKey } from '../server/connection.ts';
+import { recordId } from '../server/ids.ts';
+import type { Provenance } from '../../domain/model.ts';
+import { parseInstant } from '../../domain/time.ts';
 
 /** The record kinds each group's field requires: the table the SDL's @requires is written from. */
 const KINDS_OF: Readonly<Record<RecordGroup | 'RECORD_INDEX', readonly RecordListField[]>> = {
@@ -74,6 +87,15 @@ function badInput(message: string): GraphQLError {
 
 type Context = SubgraphContext<RequestAccess>;
 
+/** The filters of each list, as its old field and its connection take them. */
+interface CustomerListArgs {
+  readonly appointments: Omit<CustomerAppointmentsArgs, 'first'>;
+  readonly customerships: CustomerCustomershipsArgs;
+  readonly plans: CustomerPlansArgs;
+  readonly fees: CustomerFeesArgs;
+  readonly consents: CustomerConsentsArgs;
+}
+
 /** Filters a record list with the policy; denied records become errors at the field's path, the allowed ones are served. */
 async function allowedRecords<G extends RecordGroup>(
   c: CustomerRepresentation,
@@ -88,6 +110,45 @@ async function allowedRecords<G extends RecordGroup>(
   return allowed;
 }
 
+/** The arguments every connection field takes. */
+interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+/**
+ * One page of a record list: ordered by `sortKey` then the record's stable
+ * id (so ties have one order, and a cursor names a position that outlives
+ * inserts), ascending unless `descending`. `totalCount`: the whole list.
+ */
+function recordPage<T extends { readonly source: Provenance }>(
+  type: string,
+  items: readonly T[],
+  sortKey: (item: T) => string | number,
+  args: PageArgs,
+  descending = false,
+): Connection<T> {
+  const keys = new Map<T, SortKey>();
+  const keyOf = (item: T): SortKey => {
+    let key = keys.get(item);
+    if (!key) keys.set(item, (key = [sortKey(item), recordId(type, item.source)]));
+    return key;
+  };
+  return paginate(sortByKey(items, keyOf, descending), keyOf, args, { descending });
+}
+
+/**
+ * One page of a ceiling's counted fees, in the ceiling's own order (by date,
+ * then as the running sum adds them) so every running total reads on from
+ * the one before: the key is the date, the running sum, then the fee's id.
+ * The running sum only grows (fees are not negative), so this key follows
+ * that order; sortByKey keeps it so even if it did not.
+ */
+function countedFeesPage(counted: readonly CeilingFeeObject[], args: PageArgs): Connection<CeilingFeeObject> {
+  const keyOf = (c: CeilingFeeObject): SortKey => [c.fee.date, c.runningTotalCents, recordId('Fee', c.fee.source)];
+  return paginate(sortByKey(counted, keyOf), keyOf, args);
+}
+
 /**
  * Creates the lists subgraph's Fastify app; not yet listening: the record
  * lists, the record index and the fee ceiling of Customer, each through the
@@ -99,6 +160,45 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
   const services = { audit: options.audit, clock, ...(options.emergency ? { emergency: options.emergency } : {}) };
 
   const units: UnitRegister = options.units ?? new Map();
+  type ListArgs<K extends keyof CustomerListArgs> = CustomerListArgs[K];
+  // Each list once, for the old field and its connection: merged, filtered, decided by the policy (denied: errors at the field's path).
+  const lists = {
+    appointments: (c: CustomerRepresentation, args: ListArgs<'appointments'>, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'APPOINTMENTS', (records) =>
+        mergeAppointments([records.appointments], {
+          ...(args.from != null ? { from: args.from } : {}),
+          ...(args.to != null ? { to: args.to } : {}),
+          ...(args.upcoming ? { notBefore: clock.now().getTime() } : {}),
+          ...(args.status != null ? { status: args.status } : {}),
+          ...(args.careArea != null ? { careArea: args.careArea } : {}),
+          ...(args.order != null ? { order: args.order } : {}),
+        }),
+      ),
+    customerships: (c: CustomerRepresentation, args: ListArgs<'customerships'>, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'CUSTOMERSHIPS', (records) =>
+        mergeCustomerships([records.customerships], {
+          ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
+          ...(args.open != null ? { open: args.open } : {}),
+        }),
+      ),
+    decisions: (c: CustomerRepresentation, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'DECISIONS', (records) => mergeDecisions([records.decisions])),
+    plans: (c: CustomerRepresentation, args: ListArgs<'plans'>, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'PLANS', (records) =>
+        mergePlans([records.plans], args.careArea != null ? { careArea: args.careArea } : {}),
+      ),
+    fees: (c: CustomerRepresentation, args: ListArgs<'fees'>, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'FEES', (records) =>
+        mergeFees([records.fees], {
+          ...(args.year != null ? { year: args.year } : {}),
+          ...(args.status != null ? { status: args.status } : {}),
+        }),
+      ),
+    consents: (c: CustomerRepresentation, args: ListArgs<'consents'>, ctx: Context, info: GraphQLResolveInfo) =>
+      allowedRecords(c, ctx, info, 'CONSENTS', (records) =>
+        mergeConsents([records.consents], args.inForce != null ? { inForce: args.inForce } : {}),
+      ),
+  };
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     RecordList: RecordListScalar,
@@ -114,48 +214,32 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
       __resolveReference: (rep) => rep,
       async appointments(c, args, ctx, info) {
         if (args.first != null && args.first < 0) throw badInput(`expected first as 0 or more, received ${args.first}`);
-        const allowed = await allowedRecords(c, ctx, info, 'APPOINTMENTS', (records) =>
-          mergeAppointments([records.appointments], {
-            ...(args.from != null ? { from: args.from } : {}),
-            ...(args.to != null ? { to: args.to } : {}),
-            ...(args.upcoming ? { notBefore: clock.now().getTime() } : {}),
-            ...(args.status != null ? { status: args.status } : {}),
-            ...(args.careArea != null ? { careArea: args.careArea } : {}),
-            ...(args.order != null ? { order: args.order } : {}),
-          }),
-        );
+        const allowed = await lists.appointments(c, args, ctx, info);
         return args.first != null ? allowed.slice(0, args.first) : allowed;
       },
-      customerships: async (c, args, ctx, info) =>
-        allowedRecords(c, ctx, info, 'CUSTOMERSHIPS', (records) =>
-          mergeCustomerships([records.customerships], {
-            ...(args.serviceTask != null ? { serviceTask: args.serviceTask } : {}),
-            ...(args.open != null ? { open: args.open } : {}),
-          }),
-        ),
-      decisions: async (c, _a, ctx, info) => allowedRecords(c, ctx, info, 'DECISIONS', (records) => mergeDecisions([records.decisions])),
-      plans: async (c, args, ctx, info) =>
-        allowedRecords(c, ctx, info, 'PLANS', (records) =>
-          mergePlans([records.plans], args.careArea != null ? { careArea: args.careArea } : {}),
-        ),
-      fees: async (c, args, ctx, info) =>
-        allowedRecords(c, ctx, info, 'FEES', (records) =>
-          mergeFees([records.fees], {
-            ...(args.year != null ? { year: args.year } : {}),
-            ...(args.status != null ? { status: args.status } : {}),
-          }),
-        ),
-      consents: async (c, args, ctx, info) =>
-        allowedRecords(c, ctx, info, 'CONSENTS', (records) =>
-          mergeConsents([records.consents], args.inForce != null ? { inForce: args.inForce } : {}),
-        ),
+      customerships: async (c, args, ctx, info) => lists.customerships(c, args, ctx, info),
+      decisions: async (c, _a, ctx, info) => lists.decisions(c, ctx, info),
+      plans: async (c, args, ctx, info) => lists.plans(c, args, ctx, info),
+      fees: async (c, args, ctx, info) => lists.fees(c, args, ctx, info),
+      consents: async (c, args, ctx, info) => lists.consents(c, args, ctx, info),
+      // The same lists paged (Relay connections); instants compare by the moment, not the text.
+      appointmentsConnection: async (c, args, ctx, info) =>
+        recordPage('Appointment', await lists.appointments(c, args, ctx, info), (a) => parseInstant(a.start), args, args.order === 'DESC'),
+      customershipsConnection: async (c, args, ctx, info) =>
+        recordPage('Customership', await lists.customerships(c, args, ctx, info), (x) => x.startDate, args),
+      decisionsConnection: async (c, args, ctx, info) =>
+        recordPage('Decision', await lists.decisions(c, ctx, info), (d) => d.decisionDate, args),
+      plansConnection: async (c, args, ctx, info) => recordPage('Plan', await lists.plans(c, args, ctx, info), (p) => p.startDate, args),
+      feesConnection: async (c, args, ctx, info) => recordPage('Fee', await lists.fees(c, args, ctx, info), (f) => f.date, args),
+      consentsConnection: async (c, args, ctx, info) =>
+        recordPage('Consent', await lists.consents(c, args, ctx, info), (x) => x.givenOn, args),
       // Which sources hold (or failed to give) the person's records tells where they are a client: the record index.
       async missingSources(c, _args, ctx) {
         const person = await ctx.loaders.person(c, KINDS_OF.RECORD_INDEX);
         await ctx.loaders.requireGroup(person, 'RECORD_INDEX');
         return mergeMissing([person.records.missingSources]);
       },
-      async feeCeiling(c, args, ctx, info) {
+      async feeCeiling(c, args, ctx, info): Promise<FeeCeilingObject> {
         const path = responsePathAsArray(info.path);
         const person = await ctx.loaders.person(c, LISTS_FIELD_KINDS.feeCeiling);
         // The whole ceiling needs the FEES group; then only the fees this reader may see are counted.
@@ -188,8 +272,12 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
           ...dependants.filter(({ d }) => counted.has(d.hetu)).map((x) => x.missing),
         ]);
         return {
-          ...result,
+          year: result.year,
+          ceilingCents: result.ceilingCents,
+          accruedCents: result.accruedCents,
+          reached: result.reached,
           reachedOn: result.reachedOn ?? null,
+          feesAfterCeiling: result.feesAfterCeiling,
           countedFees: result.countedFees.map((f) => ({ fee: f.fee, customer: { hetu: f.hetu }, runningTotalCents: f.runningTotalCents })),
           includesDependants: result.includesDependants.map((hetu) => ({ hetu })),
           minorFeesCountTowards: result.minorFeesCountTowards ? { hetu: result.minorFeesCountTowards } : null,
@@ -197,6 +285,9 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
           complete: missingSources.length === 0,
         };
       },
+    },
+    FeeCeilingStatus: {
+      countedFeesConnection: (status, args) => countedFeesPage(status.countedFees, args),
     },
   };
   const schema = buildTypedSubgraphSchema(parse(listsSubgraphSdl()), resolvers);

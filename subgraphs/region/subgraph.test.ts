@@ -7,6 +7,7 @@ import { FakeVtj, gatewayHeaders, gql as gqlAs, TEST_INTERNAL_KEY, vtjPerson } f
 import type { GraphQLResponse } from '../testSupport/fakes.ts';
 import { SCHEMA_MUNICIPALITIES } from '../../schema/municipalities.ts';
 import { openDatabase } from '../database/database.ts';
+import { opaqueId } from '../server/ids.ts';
 import { AuditStore, EmergencyAccessStore } from '../audit/index.ts';
 import type { Identity } from '../../contract/identity.ts';
 import { ManualClock } from '../database/testSupport.ts';
@@ -166,6 +167,17 @@ describe('region subgraph', () => {
     ]);
     // The parent and the child were read from VTJ in two rounds (parent, then the dependant), each batched.
     expect(vtj.calls).toEqual([[PARENT], [CHILD]]);
+  });
+
+  it('gives a customer a stable opaque id for client caches: a hash of the identity code, not the code', async () => {
+    const r = await gql(app, `query ($h: ID!) { customer(hetu: $h) { id hetu dependants { customer { id hetu } } } }`, { h: PARENT });
+    expect(r.errors).toBeUndefined();
+    const c = r.data!.customer as { id: string; dependants: { customer: { id: string } }[] };
+    expect(c.id).toBe(opaqueId(`Customer:${PARENT}`));
+    expect(c.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(c.dependants[0]!.customer.id).toBe(opaqueId(`Customer:${CHILD}`));
+    const again = await gql(app, `query ($h: ID!) { customer(hetu: $h) { id } }`, { h: PARENT });
+    expect((again.data!.customer as { id: string }).id).toBe(c.id);
   });
 
   it('refers a person of a shared instance with unknown municipality to every municipality it serves', async () => {
@@ -599,6 +611,19 @@ describe('region subgraph', () => {
       expect(sizes).toEqual([2, 2, 2, 2, 2, 2, 1]);
       // Same instant: the later write (higher id) first.
       expect(names).toEqual(Array.from({ length: 13 }, (_, i) => `Reader ${String(12 - i).padStart(2, '0')}`));
+    });
+
+    it('gives every entry a stable opaque id, the same in every page and request', async () => {
+      const ids = async (first: number) =>
+        (
+          (await gql(app, `query ($first: Int) { myDataReads(first: $first) { edges { node { id } } } }`, { first }, me)).data!
+            .myDataReads as { edges: { node: { id: string } }[] }
+        ).edges.map((e) => e.node.id);
+      const all = await ids(13);
+      expect(new Set(all).size).toBe(13);
+      for (const id of all) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(await ids(5)).toEqual(all.slice(0, 5));
+      expect(await ids(13)).toEqual(all);
     });
 
     it('serves the exact wire payload of a page: opaque cursors holding the sort key only', async () => {

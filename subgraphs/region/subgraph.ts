@@ -33,6 +33,7 @@ import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
 import { municipalityObject } from '../server/valueResolvers.ts';
+import { dataReadId, opaqueId } from '../server/ids.ts';
 import { recordsReferences } from './sources.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
 import type { CustomerResolvers, QueryMyDataReadsArgs, Resolvers } from '../generated/regionResolvers.ts';
@@ -277,9 +278,10 @@ function references(c: CustomerObject, ctx: Context): Promise<RecordsReference[]
   });
 }
 
-/** A stored audit event as the schema's DataRead. */
-function dataRead(e: AuditEvent) {
+/** A stored audit event as the schema's DataRead, with its id (dataReadId of its position). */
+function dataRead(e: AuditEvent, id: string) {
   return {
+    id,
     at: formatAuditInstant(e.at.getTime()),
     action: e.action,
     readerRole: e.actorRole,
@@ -302,7 +304,7 @@ type RecordsFieldResolver = NonNullable<CustomerResolvers<Context>[Extract<keyof
 
 /** A page of the read log with the opaque cursor of each entry. */
 interface ReadsPage {
-  readonly entries: readonly { readonly event: AuditEvent; readonly cursor: string }[];
+  readonly entries: readonly { readonly event: AuditEvent; readonly cursor: string; readonly id: string }[];
   readonly hasNextPage: boolean;
 }
 
@@ -346,7 +348,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     return {
       first,
       hasNextPage: page.hasNextPage,
-      entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(own, e.position) })),
+      entries: page.entries.map((e) => ({ event: e.event, cursor: cursors.encode(own, e.position), id: dataReadId(e.position) })),
     };
   };
   // One reference per municipality holding the person's records; null elsewhere, so the gateway calls only the holders.
@@ -400,7 +402,7 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       myDataReads: async (_r, args, ctx) => {
         const page = await ownReads(args, ctx);
         return {
-          edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event) })),
+          edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event, e.id) })),
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
         };
       },
@@ -447,6 +449,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
         requirePersonalAccess(ctx.identity);
         return { hetu: ref.hetu };
       },
+      // For client caches: the key stays hetu; the id is a hash of it, the same in every answer.
+      id: (c) => opaqueId(`Customer:${c.hetu}`),
       birthDate: async (c, _a, ctx) => {
         await vtjGroup(c, ctx, 'BASIC');
         const check = checkHetu(c.hetu);

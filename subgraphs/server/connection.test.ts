@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, paginate } from './connection.ts';
-import { opaqueId, recordId } from './ids.ts';
+import { decodeCursor, encodeCursor, paginate, sortByKey } from './connection.ts';
+import { dataReadId, opaqueId, recordId } from './ids.ts';
 
 interface Item {
   readonly date: string;
@@ -59,6 +59,23 @@ describe('paginate', () => {
   });
 });
 
+describe('sortByKey', () => {
+  it('orders by the key component by component (numbers before strings), ascending or descending, the order paginate pages in', () => {
+    const keyed = [{ k: ['2026-01-02', 'b'] }, { k: [5, 'z'] }, { k: ['2026-01-01', 'c'] }, { k: ['2026-01-02', 'a'] }];
+    expect(sortByKey(keyed, (x) => x.k).map((x) => x.k)).toEqual([
+      [5, 'z'],
+      ['2026-01-01', 'c'],
+      ['2026-01-02', 'a'],
+      ['2026-01-02', 'b'],
+    ]);
+    expect(sortByKey(keyed, (x) => x.k, true).map((x) => x.k.join())).toEqual(['2026-01-02,b', '2026-01-02,a', '2026-01-01,c', '5,z']);
+    const sorted = sortByKey(keyed, (x) => x.k, true);
+    const first = paginate(sorted, (x) => x.k, { first: 2 }, { descending: true });
+    const rest = paginate(sorted, (x) => x.k, { after: first.pageInfo.endCursor }, { descending: true });
+    expect([...first.edges, ...rest.edges].map((e) => e.node)).toEqual(sorted);
+  });
+});
+
 describe('ids', () => {
   it('are stable, opaque and differ by type', () => {
     const source = { instance: 'effica-porvoo', localId: '1000' };
@@ -66,5 +83,6 @@ describe('ids', () => {
     expect(recordId('Plan', source)).not.toBe(recordId('Customership', source));
     expect(recordId('Plan', source)).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(opaqueId('Customer:010101-900R')).not.toContain('010101');
+    expect(dataReadId({ atMicros: 1_700_000_000_000_000n, id: 42n })).toBe(opaqueId('DataRead:1700000000000000:42'));
   });
 });

@@ -100,3 +100,17 @@ export function paginate<T>(
     totalCount: items.length,
   };
 }
+
+/**
+ * `items` in the order of their sort keys (ascending, or descending from the
+ * largest), each key computed once: the order `paginate` pages in. A list
+ * sorted otherwise (e.g. ties broken by instance and local id) must be put in
+ * this order first, or a cursor would skip or repeat items.
+ */
+export function sortByKey<T>(items: readonly T[], keyOf: (item: T) => SortKey, descending = false): T[] {
+  const sign = descending ? -1 : 1;
+  return items
+    .map((item) => ({ item, key: keyOf(item) }))
+    .sort((a, b) => sign * compareKeys(a.key, b.key))
+    .map((k) => k.item);
+}

@@ -17,3 +17,8 @@ export function recordId(type: string, source: { readonly instance: string; read
 export function opaqueId(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest().subarray(0, ID_BYTES).toString('base64url');
 }
+
+/** The id of an entry of the read log (DataRead), from its row's position in the log: time in microseconds and row id. */
+export function dataReadId(position: { readonly atMicros: bigint; readonly id: bigint }): string {
+  return opaqueId(`DataRead:${position.atMicros}:${position.id}`);
+}

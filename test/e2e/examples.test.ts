@@ -52,6 +52,8 @@ afterAll(async () => {
 
 type Sourced = { source: { instance: string; product?: string; municipality: { nameFi: string } } };
 const customer = (name: string): Record<string, unknown> => answers.get(name)!.data!.customer as Record<string, unknown>;
+/** The items of a connection's page (the examples ask the lists as connections). */
+const nodes = (connection: unknown): Sourced[] => (connection as { edges: { node: Sourced }[] }).edges.map((e) => e.node);
 
 describe('GraphiQL examples on the bundled region', () => {
   it('name only the demo persons, the example citizen and her son among them', () => {
@@ -83,9 +85,9 @@ describe('GraphiQL examples on the bundled region', () => {
   });
 
   it("the citizen's lists come from two municipalities and at least three products", () => {
-    const appointments = customer('NextAppointments').appointments as Sourced[];
-    const fees = customer('FeesAndCeiling').fees as Sourced[];
-    const customerships = customer('ClientOverview').customerships as Sourced[];
+    const appointments = nodes(customer('NextAppointments').appointmentsConnection);
+    const fees = nodes(customer('FeesAndCeiling').feesConnection);
+    const customerships = nodes(customer('ClientOverview').customershipsConnection);
     for (const [list, items] of [
       ['appointments', appointments],
       ['fees', fees],
