@@ -28,6 +28,7 @@ import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import { valueResolvers } from '../server/valueResolvers.ts';
 import { termResolvers } from './labels.ts';
+import { combineResolvers } from '../server/combineResolvers.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
 import type {
   CustomerAppointmentsArgs,
@@ -202,9 +203,8 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     RecordList: RecordListScalar,
-    ...valueResolvers,
-    // The sources write service names, titles and fee descriptions in Finnish only; the region's term list has the Swedish.
-    ...termResolvers,
+    // Ids from provenance; and the sources write service names, titles and fee descriptions in Finnish only: the region's term list has the Swedish.
+    ...combineResolvers(valueResolvers, termResolvers),
     // The sources name a unit in one language; the organisation register names it in both.
     Unit: {
       nameFi: (u) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
