@@ -188,6 +188,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
       statistics: work.statistics,
       units: loadUnitRegister(options.fixturesDir),
+      unitIndex: work.unitIndex,
       ...(telemetry ? { telemetry } : {}),
     }),
     (s) => s.close(),

@@ -32,6 +32,7 @@ import type { Resolvers } from '../generated/listsResolvers.ts';
 import { feeCeiling, FEE_CEILINGS, UnknownCeilingYearError } from './ceiling.ts';
 import { mergeAppointments, mergeConsents, mergeCustomerships, mergeDecisions, mergeFees, mergeMissing, mergePlans } from './merge.ts';
 import type { CustomerRepresentation, GatheredRecords } from './representation.ts';
+import { recordId } from '../server/ids.ts';
 
 /** The record kinds each group's field requires: the table the SDL's @requires is written from. */
 const KINDS_OF: Readonly<Record<RecordGroup | 'RECORD_INDEX', readonly RecordListField[]>> = {
@@ -193,6 +194,24 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
           missingSources,
           complete: missingSources.length === 0,
         };
+      },
+    },
+    UnitAppointment: {
+      __resolveReference: (rep) => rep,
+      /**
+       * The appointment the unit index located (me.unitAppointments), picked
+       * from the customer's records by its id and decided alone through the
+       * policy and the audit log, as Customer.appointments decides each; null
+       * when the source no longer has it, or when denied (with the FORBIDDEN error).
+       */
+      async appointment(ua, _args, ctx, info) {
+        if (!ua.customer) return null;
+        const person = await ctx.loaders.person(ua.customer, KINDS_OF.APPOINTMENTS);
+        const found = person.records.appointments.find((a) => recordId('UnitAppointment', a.source) === ua.id);
+        if (!found) return null;
+        const { allowed, errors } = await ctx.loaders.filter(person, 'APPOINTMENTS', [found], responsePathAsArray(info.path));
+        ctx.accessErrors.push(...errors);
+        return allowed[0] ?? null;
       },
     },
   };
