@@ -144,6 +144,6 @@ type UnitAppointment @key(fields: "id") {
   ${JSON.stringify(UNIT_APPOINTMENT_CUSTOMER)}
   customer: Customer! @external
   "The appointment as its source has it now, through the access policy and audited as the customer's appointments are; null when the source no longer has it (the index had not caught up) or the policy denies it (then a FORBIDDEN error says why)."
-  appointment: Appointment @requires(fields: ${JSON.stringify(`customer { ${requirement} }`)})
+  appointment: Appointment @requires(fields: ${JSON.stringify(`customer { hetu ${requirement} }`)})
 }`;
 }

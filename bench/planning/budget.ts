@@ -28,6 +28,14 @@ export const FETCH_BOUNDS: Readonly<Record<string, FetchBound>> = {
     why: "1 region + 7 muni + 2 lists, then the fee ceiling's requirements: 7 muni + 1 lists",
   },
   'readme/curl-2': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
+  'readme/MyOverview': {
+    fetches: 25,
+    why: "1 region + 7 muni + 1 lists for each of the citizen's appointments, the fee ceiling and the dependants' appointments",
+  },
+  'readme/MyDay': {
+    fetches: 17,
+    why: "1 region (me, the unit index, the customers' region fields) + 7 muni + 1 lists for the appointments and for the clients' customerships",
+  },
   'gateway-examples/NextAppointments': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'gateway-examples/FeesAndCeiling': {
     fetches: 19,

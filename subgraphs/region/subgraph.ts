@@ -419,7 +419,8 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       municipalities: () => MUNICIPALITIES.map((m) => municipalityObject(m.code)),
       sourceStatus: async () => locator.status(),
       myDataReads: async (_r, args, ctx) => readsConnection(await ownReads(args, ctx)),
-      myDataReadsFhir: async (_r, args, ctx) => JSON.stringify(readsFhir(await ownReads(args, ctx), 'myDataReadsFhir', args.includeOwn === true)),
+      myDataReadsFhir: async (_r, args, ctx) =>
+        JSON.stringify(readsFhir(await ownReads(args, ctx), 'myDataReadsFhir', args.includeOwn === true)),
       me: (_r, _a, ctx) => viewerOf(ctx.identity),
     },
     Mutation: {

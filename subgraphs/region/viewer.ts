@@ -67,9 +67,13 @@ export function unitView(oid: string, register: UnitRegister): UnitView {
 }
 
 /** A professional's identity, or FORBIDDEN with the policy's reason. */
-function professional(identity: Identity): { id: Extract<Identity, { kind: 'professional' }>; decision: AccessDecision & { allowed: true } } {
+function professional(identity: Identity): {
+  id: Extract<Identity, { kind: 'professional' }>;
+  decision: AccessDecision & { allowed: true };
+} {
   const decision = decideUnitViews(identity);
-  if (!decision.allowed || identity.kind !== 'professional') throw forbiddenError(decision.allowed ? 'ROLE_NOT_PERMITTED' : decision.reason);
+  if (!decision.allowed || identity.kind !== 'professional')
+    throw forbiddenError(decision.allowed ? 'ROLE_NOT_PERMITTED' : decision.reason);
   return { id: identity, decision };
 }
 
@@ -110,15 +114,13 @@ export async function unitAppointmentsPage(
   if (rows.length > MAX_WINDOW_APPOINTMENTS)
     throw badInput(`expected a window with at most ${MAX_WINDOW_APPOINTMENTS} appointments, received a wider one: narrow from and to`);
   const items = rows
-    .map(
-      (r): UnitAppointmentObject => ({
-        id: recordId('UnitAppointment', r),
-        startMs: r.startMs,
-        start: formatInstant(r.startMs),
-        unit: unitView(byKey.get(r.unitKey) ?? r.unitKey, services.units),
-        hetu: r.hetu,
-      }),
-    )
+    .map((r): UnitAppointmentObject => ({
+      id: recordId('UnitAppointment', r),
+      startMs: r.startMs,
+      start: formatInstant(r.startMs),
+      unit: unitView(byKey.get(r.unitKey) ?? r.unitKey, services.units),
+      hetu: r.hetu,
+    }))
     .sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const page = paginate(items, (a) => [a.startMs, a.id], args);
   await auditListed(
@@ -151,7 +153,8 @@ export async function clientsPage(
     let after = '';
     for (;;) {
       const batch = await services.unitIndex.customershipCandidates(query, after, CANDIDATE_BATCH);
-      for (const row of batch) if (customershipGivesRelation(id, units, row, today)) clients.set(row.hetu, opaqueId(`Customer:${row.hetu}`));
+      for (const row of batch)
+        if (customershipGivesRelation(id, units, row, today)) clients.set(row.hetu, opaqueId(`Customer:${row.hetu}`));
       if (batch.length < CANDIDATE_BATCH) break;
       // Why not simply the last row: a person's rows may straddle two batches; restart after the last whole person.
       const last = batch[batch.length - 1]!.hetu;

@@ -266,7 +266,11 @@ export class StatisticsService {
       this.contributions.set(hetu, instance, null);
       this.touched?.add(`${instance}|${hetu}`);
     }
-    if (c.removed.length > 0) await this.records(instance, [...c.removed].map((hetu) => ({ hetu, records: null })));
+    if (c.removed.length > 0)
+      await this.records(
+        instance,
+        [...c.removed].map((hetu) => ({ hetu, records: null })),
+      );
     const asOf = this.asOf.get(instance);
     const pending = this.pending.get(instance) ?? new Set<string>();
     const toRead = new Set(pending);
