@@ -86,6 +86,9 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       StatisticsSourceCurrency: '../region/statistics/service.ts#SourceCurrency',
       Customer: '../region/parents.ts#CustomerObject',
       Relative: '../region/parents.ts#RelativeObject',
+      // me: the caller's identity; a unit appointment: the unit index's row and the professional's unit it matched.
+      Viewer: '../region/parents.ts#ViewerObject',
+      UnitAppointment: '../region/parents.ts#UnitAppointmentObject',
       // Customer.{name}Records: the reference the gateway passes on to the municipality's subgraph.
       ...Object.fromEntries(SCHEMA_MUNICIPALITIES.map((m) => [m.typeName, '../region/sources.ts#RecordsReference'])),
     },
@@ -100,6 +103,8 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       // The computed ceiling: countedFeesConnection pages its countedFees.
       FeeCeilingStatus: '../lists/parents.ts#FeeCeilingObject',
       CeilingFee: '../lists/parents.ts#CeilingFeeObject',
+      // The representation the gateway sends for UnitAppointment.appointment: its id and the customer's records.
+      UnitAppointment: '../lists/representation.ts#UnitAppointmentRepresentation',
       // The canonical items (domain/model.ts) as merged from the municipalities' RecordList JSON: a provenance's
       // municipality is its code, resolved to a Municipality by valueResolvers.Provenance.
       ...Object.fromEntries(
@@ -151,7 +156,7 @@ function pluginConfig(mappers: Readonly<Record<string, string>>): Record<string,
     useTypeImports: true,
     // Every scalar of the SDL, as it is on the wire; strictScalars fails the generation on a new one not listed here.
     // RecordList: canonical items (domain/model.ts) of one kind as JSON, typed where it is produced and read.
-    scalars: { Date: 'string', DateTime: 'string', ID: 'string', _FieldSet: 'string', RecordList: 'readonly unknown[]' },
+    scalars: { Date: 'string', DateTime: 'string', ID: 'string', _FieldSet: 'string', RecordList: 'readonly unknown[]', JSON: 'unknown' },
     strictScalars: true,
     // String unions, as domain/ types its codes (a TypeScript enum would not accept the domain's strings).
     enumsAsTypes: true,

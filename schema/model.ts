@@ -122,6 +122,7 @@ export const SCALARS = [
     name: 'DateTime',
     description: 'An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment).',
   },
+  { name: 'JSON', description: 'Any JSON value (object, array, string, number, boolean or null), serialised as itself.' },
 ] as const;
 
 /** The description of every record type's `id` (subgraphs/server/ids.ts recordId). */

@@ -14,6 +14,7 @@
  */
 import { statisticsEnumsSdl, statisticsQueryField, statisticsTypesSdl } from './statistics.ts';
 import { codeListsQueryField, codeListsTypesSdl } from './codeLists.ts';
+import { viewerListsSdl, viewerSdl } from './viewer.ts';
 import { SCHEMA_MUNICIPALITIES } from './municipalities.ts';
 import type { SchemaMunicipality } from './municipalities.ts';
 import { ENUMS, RECORD_LISTS, SCALARS, VALUE_TYPES, baseType } from './model.ts';
@@ -48,7 +49,7 @@ function closure(roots: readonly string[]): string[] {
 }
 
 /** Value types that more than one subgraph defines (composition wants them @shareable). */
-const SHAREABLE_TYPES: readonly string[] = ['Municipality', 'MissingSource', 'VtjFacts'];
+const SHAREABLE_TYPES: readonly string[] = ['Municipality', 'MissingSource', 'VtjFacts', 'Unit'];
 /** Value types only the planner reads (the policy's VTJ facts for the lists subgraph); never served to clients. */
 const INTERNAL_TYPES: readonly string[] = ['VtjFacts'];
 
@@ -180,7 +181,7 @@ type ${m.typeName} @key(fields: "id", resolvable: false) @inaccessible {
   ).join('\n');
   return `${link(['@key', '@shareable', '@inaccessible'])}
 
-${sharedTypes(['Municipality', 'MissingSource', 'CustomerAddress', 'VtjFacts'], { scalars: true, enums: false })}
+${sharedTypes(['Municipality', 'MissingSource', 'CustomerAddress', 'VtjFacts', 'Unit'], { scalars: true, enums: false })}
 
 type Query {
   "A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY. A professional's lookup is written to the audit log (LOOKUP, FOUND or NOT_FOUND) before the answer leaves; if it cannot be, FORBIDDEN AUDIT_UNAVAILABLE."
@@ -191,9 +192,10 @@ ${codeListsQueryField}
   "The person index's state and lag behind each source."
   sourceStatus: [SourceIndexStatus!]!
   "Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT."
-  myDataReads(first: Int = 20, after: String, includeOwn: Boolean = false): DataReadConnection!
+  myDataReads(first: Int = 20, after: String, includeOwn: Boolean = false): DataReadConnection! @deprecated(reason: "Use me.dataReads.")
   "Citizens: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON text; its link with relation next carries the cursor of the following page."
-  myDataReadsFhir(first: Int = 20, after: String, includeOwn: Boolean = false): String!${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
+  myDataReadsFhir(first: Int = 20, after: String, includeOwn: Boolean = false): String! @deprecated(reason: "Use me.dataReadsFhir (typed JSON).")
+${viewerSdl.queryFields}${statistics.queryFields ? `\n${statistics.queryFields}` : ''}
 }
 
 type Mutation {
@@ -317,7 +319,9 @@ type SourceIndexStatus {
 }
 
 ${codeListsTypesSdl}
-${statistics.types ? `\n${statistics.types}\n` : ''}`;
+${statistics.types ? `\n${statistics.types}\n` : ''}
+${viewerSdl.types}
+`;
 }
 
 /**
@@ -413,6 +417,8 @@ type CeilingFee {
 ${CONNECTION_TYPES_SDL}
 
 ${externalTypes}
+
+${viewerListsSdl(recordsRequirement(LISTS_FIELD_KINDS.appointments))}
 `;
 }
 

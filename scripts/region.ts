@@ -56,6 +56,8 @@ export interface RunningRegion {
   readonly gatewayUrl: string;
   /** Whether the person index has listed every source once. */
   readonly indexReady: () => boolean;
+  /** Resolves when the statistics' first walk has ended (and with it the unit index's first fill). */
+  readonly statisticsDone: Promise<unknown>;
   readonly exampleHetu: string;
   /** The running emulators by instance (tests inject faults and count requests through them). */
   readonly emulators: RegionEmulators;
@@ -188,6 +190,7 @@ export async function startRegionServices(options: RegionServicesOptions): Promi
       ...(options.auditSink ? { auditSink: options.auditSink } : {}),
       statistics: work.statistics,
       units: loadUnitRegister(options.fixturesDir),
+      unitIndex: work.unitIndex,
       ...(telemetry ? { telemetry } : {}),
     }),
     (s) => s.close(),
@@ -203,7 +206,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...options,
     ...(options.gateway.internalKey ? { internalKey: options.gateway.internalKey } : {}),
   });
-  const { work, subgraphs, emulators, database: db, internalKey } = services;
+  const { work, subgraphs, emulators, database: db, internalKey, statisticsDone } = services;
 
   const exampleHetu = EXAMPLE_HETU;
   const internalGateway = { ...options.gateway, internalKey };
@@ -214,5 +217,5 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     // scripts/start.ts records it (tests starting the region write no record).
     recordIssuer: false,
   });
-  return { gatewayUrl, indexReady: () => work.ready(), exampleHetu, emulators, subgraphs, database: db };
+  return { gatewayUrl, indexReady: () => work.ready(), statisticsDone, exampleHetu, emulators, subgraphs, database: db };
 }

@@ -4,6 +4,7 @@
  */
 import type { UnitRegister } from './lists/unitRegister.ts';
 import type { StatisticsSource } from './region/statistics/index.ts';
+import type { UnitIndexReader } from './region/unitIndex/store.ts';
 import type { FastifyInstance } from 'fastify';
 import type { PersonSlot, ReadOptions, SourceAdapter, VtjAdapter, VtjSlot } from '../domain/sourceAdapter.ts';
 import { OperationReadCache } from './server/readCache.ts';
@@ -46,8 +47,10 @@ export interface StartSubgraphsOptions {
   readonly auditSink?: AuditSink;
   /** The analysts' statistics (region subgraph); default none computed yet. */
   readonly statistics?: StatisticsSource;
-  /** The organisation register's unit names (lists subgraph); default none. */
+  /** The organisation register's unit names (lists subgraph; the region's `me.units`); default none. */
   readonly units?: UnitRegister;
+  /** The unit index (region subgraph: `me.unitAppointments`, `me.clients`); default none (those lists empty). */
+  readonly unitIndex?: UnitIndexReader;
   /**
    * Keep each person's reads for one gateway operation (shared/readCache.ts),
    * so a plan that fetches the same person's records twice reads the sources
@@ -128,6 +131,8 @@ export interface SubgraphAppOptions {
   readonly auditSink?: AuditSink;
   readonly statistics?: StatisticsSource;
   readonly units?: UnitRegister;
+  /** The unit index (region). */
+  readonly unitIndex?: UnitIndexReader;
   /** Server spans, `/metrics`, cache and audit counters; absent: none. */
   readonly telemetry?: Telemetry;
 }
@@ -169,6 +174,8 @@ function buildSubgraphApp(name: string, options: SubgraphAppOptions): FastifyIns
         ...clock,
         ...(options.statistics ? { statistics: options.statistics } : {}),
         ...(caches.vtjReadCache ? { vtjReadCache: caches.vtjReadCache } : {}),
+        ...(options.units ? { units: options.units } : {}),
+        ...(options.unitIndex ? { unitIndex: options.unitIndex } : {}),
       });
     return createListsSubgraph({
       logger,
@@ -218,6 +225,7 @@ export function createSubgraphApps(
     auditSink,
     ...(options.statistics ? { statistics: options.statistics } : {}),
     ...(options.units ? { units: options.units } : {}),
+    ...(options.unitIndex ? { unitIndex: options.unitIndex } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
   return new Map(SUBGRAPH_NAMES.map((name) => [name, createSubgraphApp(name, shared)]));

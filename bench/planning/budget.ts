@@ -30,6 +30,14 @@ export const FETCH_BOUNDS: Readonly<Record<string, FetchBound>> = {
   'readme/curl-2': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'readme/CodeLists': { fetches: 1, why: '1 region (public code lists)' },
   'readme/Fees': { fetches: 9, why: '1 region + 7 muni + 1 lists (a page of fees, issue 15)' },
+  'readme/MyOverview': {
+    fetches: 25,
+    why: "1 region + 7 muni + 1 lists for each of the citizen's appointments, the fee ceiling and the dependants' appointments",
+  },
+  'readme/MyDay': {
+    fetches: 17,
+    why: "1 region (me, the unit index, the customers' region fields) + 7 muni + 1 lists for the appointments and for the clients' customerships",
+  },
   'gateway-examples/NextAppointments': { fetches: 9, why: '1 region + 7 muni + 1 lists' },
   'gateway-examples/FeesAndCeiling': {
     fetches: 19,

@@ -89,6 +89,8 @@ export interface RegionServiceConfig extends BaseServiceConfig {
   readonly emergencyAccess: EmergencyAccessConfig;
   /** VTJ and every record instance. */
   readonly sources: Readonly<Partial<Record<InstanceId, SourceSettings>>>;
+  /** The organisation register's extract (me.units' names; absent file: no register names). */
+  readonly unitsFile: string;
 }
 
 export interface ListsServiceConfig extends BaseServiceConfig {
@@ -421,9 +423,9 @@ function assemble(role: ServiceRole, name: string | undefined, values: Values, c
           INSTANCES.map((i) => i.id),
           'for the region service, which lists every source in the person index',
         ),
+        unitsFile: unitsFile(values),
       };
     case 'lists': {
-      const units = values.get('UNIT_REGISTER_FILE');
       return {
         role,
         ...base,
@@ -431,7 +433,7 @@ function assemble(role: ServiceRole, name: string | undefined, values: Values, c
         internalKey: requiredKey(values),
         database: parseDatabaseConfig(values.env),
         emergencyAccess: parseEmergencyAccessConfig(values.env),
-        unitsFile: units ? resolve(values.cwd, units) : resolve(DEFAULT_FIXTURES_DIR, 'organisations', 'units.tsv'),
+        unitsFile: unitsFile(values),
       };
     }
     case 'municipality': {
@@ -478,6 +480,12 @@ function host(values: Values): string {
   if (/\s/.test(h))
     throw new ServiceConfigError(`expected ${values.describe('SERVICE_HOST')} as a host name or address, received ${JSON.stringify(h)}`);
   return h;
+}
+
+/** The organisation register's extract: UNIT_REGISTER_FILE, else the bundled fixtures' one. */
+function unitsFile(values: Values): string {
+  const units = values.get('UNIT_REGISTER_FILE');
+  return units ? resolve(values.cwd, units) : resolve(DEFAULT_FIXTURES_DIR, 'organisations', 'units.tsv');
 }
 
 function server(values: Values): ServerSettings {

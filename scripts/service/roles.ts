@@ -170,6 +170,9 @@ export async function startRegionService(
     locator: work.locator,
     stores: await openStores(database, config),
     statistics: work.statistics,
+    unitIndex: work.unitIndex,
+    // The professional's own units (me.units) by the register's names; a missing extract: none known.
+    units: existsSync(config.unitsFile) ? parseUnitRegister(readFileSync(config.unitsFile, 'utf8')) : new Map(),
     ...(telemetry ? { telemetry } : {}),
   });
   watchRegionWork(telemetry, work);

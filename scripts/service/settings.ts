@@ -252,7 +252,7 @@ const ROWS: readonly Row[] = [
     'UNIT_REGISTER_FILE',
     'string',
     'fixtures/organisations/units.tsv',
-    ['lists'],
+    ['lists', 'region'],
     "the organisation register's extract (unit names in Finnish and Swedish)",
   ],
 

@@ -77,7 +77,9 @@
  *   record index and the fee ceiling the lists subgraph serves;
  * - `decideOwnReadLog`: `myDataReads`, `myDataReadsFhir`;
  * - `decideEmergencyStart`: `startEmergencyAccess`, and whose grants count;
- * - `aggregateAccess`: `statistics`.
+ * - `aggregateAccess`: `statistics`;
+ * - `decideUnitViews`, with `customershipGivesRelation` and the unit keys:
+ *   `me.unitAppointments`, `me.clients` (the unit index).
  */
 import type {
   Appointment,
@@ -89,6 +91,7 @@ import type {
   Fee,
   IsoDate,
   Plan,
+  ServiceTask,
   VtjPerson,
 } from '../../domain/model.ts';
 import { ageOn, checkHetu } from '../../domain/hetu.ts';
@@ -636,31 +639,109 @@ function restrictedTask(ctx: AccessContext, group: RecordGroup, record: GroupRec
 }
 
 function careRelation(id: Extract<Identity, { kind: 'professional' }>, records: SubjectRecords, today: IsoDate): Set<CareArea> {
-  const units = new Set(id.units.map(norm));
+  const units = professionalUnitKeys(id);
   const areas = new Set<CareArea>();
-  const from = addMonths(today, -12);
-  const to = addDays(today, 90);
   for (const a of records.appointments) {
     if (a.status === 'CANCELLED' || !id.careAreas.includes(a.careArea)) continue;
-    const unit = a.unit.oid ?? a.unit.name;
-    if (!units.has(norm(unit))) continue;
+    if (!units.has(appointmentUnitKey(a))) continue;
     const t = parseInstant(a.start);
     if (Number.isNaN(t)) continue;
-    const d = helsinkiDate(t);
-    if (d >= from && d <= to) areas.add(a.careArea);
+    if (inAppointmentRelationWindow(t, today)) areas.add(a.careArea);
   }
-  if (id.careAreas.includes('SOCIAL')) {
-    for (const c of records.customerships) {
-      const inUnit = c.unit !== undefined && units.has(norm(c.unit));
-      // Why the second way: identities carry unit OIDs only, while customerships name their unit by name.
-      const inOwnTeam = c.source.municipality === id.municipality && id.serviceTasks.includes(c.serviceTask);
-      if (!inUnit && !inOwnTeam) continue;
-      if (c.endDate !== undefined && c.endDate < today) continue;
-      if (isRestrictedCustomership(c) && !(id.profession === 'SOCIAL_WORKER' && id.serviceTasks.includes(c.serviceTask))) continue;
-      areas.add('SOCIAL');
-    }
-  }
+  for (const c of records.customerships) if (customershipGivesRelation(id, units, customershipLocator(c), today)) areas.add('SOCIAL');
   return areas;
+}
+
+/**
+ * The professional's unit keys as the care relation matches them: their
+ * unit OIDs, normalised as every unit name or OID is compared (`unitKey`).
+ */
+export function professionalUnitKeys(id: Extract<Identity, { kind: 'professional' }>): ReadonlySet<string> {
+  return new Set(id.units.map(unitKey));
+}
+
+/** A unit OID or name as the care relation compares it: trimmed, whitespace collapsed, case-insensitive. */
+export function unitKey(unit: string): string {
+  return norm(unit);
+}
+
+/** The key an appointment's unit matches a professional's units by: its OID, else its name (`unitKey`). */
+export function appointmentUnitKey(a: Pick<Appointment, 'unit'>): string {
+  return unitKey(a.unit.oid ?? a.unit.name);
+}
+
+/** True when an appointment starting at `startMs` is within the care relation's window: 12 calendar months before today to 90 days after (Helsinki dates). */
+function inAppointmentRelationWindow(startMs: number, today: IsoDate): boolean {
+  const d = helsinkiDate(startMs);
+  return d >= addMonths(today, -12) && d <= addDays(today, 90);
+}
+
+/**
+ * What the care relation reads of a customership (and all an index of open
+ * customerships needs to keep to decide it the same way): its unit's key
+ * (`unitKey` of the name; null without one), municipality, service task,
+ * end date and whether it is restricted (extra-sensitive or child welfare).
+ */
+export interface CustomershipLocator {
+  readonly unitKey: string | null;
+  readonly municipality: string;
+  readonly serviceTask: ServiceTask;
+  readonly endDate: IsoDate | null;
+  readonly restricted: boolean;
+}
+
+/** A customership as the care relation reads it. */
+export function customershipLocator(c: Customership): CustomershipLocator {
+  return {
+    unitKey: c.unit !== undefined ? unitKey(c.unit) : null,
+    municipality: c.source.municipality,
+    serviceTask: c.serviceTask,
+    endDate: c.endDate ?? null,
+    restricted: isRestrictedCustomership(c),
+  };
+}
+
+/**
+ * Whether one customership gives this professional a (SOCIAL) care relation
+ * on `today`: they claim SOCIAL; it is open (no end date, or one not before
+ * today); its unit name is one of their units (`units`: professionalUnitKeys)
+ * or, since identities carry unit OIDs only and customerships name their
+ * unit by name, its municipality is theirs and its service task one of
+ * theirs (their own team's client); and a restricted one only to a social
+ * worker of its task. The care relation and the unit index's client list
+ * (subgraphs/region/unitIndex) both decide with this.
+ */
+export function customershipGivesRelation(
+  id: Extract<Identity, { kind: 'professional' }>,
+  units: ReadonlySet<string>,
+  c: CustomershipLocator,
+  today: IsoDate,
+): boolean {
+  if (!id.careAreas.includes('SOCIAL')) return false;
+  const inUnit = c.unitKey !== null && units.has(c.unitKey);
+  // Why the second way: identities carry unit OIDs only, while customerships name their unit by name.
+  const inOwnTeam = c.municipality === id.municipality && id.serviceTasks.includes(c.serviceTask);
+  if (!inUnit && !inOwnTeam) return false;
+  if (c.endDate !== null && c.endDate < today) return false;
+  return !c.restricted || (id.profession === 'SOCIAL_WORKER' && id.serviceTasks.includes(c.serviceTask));
+}
+
+/**
+ * Who may use the views of a professional's units (`me.unitAppointments`,
+ * `me.clients`, from the unit index): professionals only, on the basis of
+ * their care relations (CARE_RELATION: the appointments of their units, the
+ * clients `customershipGivesRelation` names; each person listed is audited
+ * as a RECORD_INDEX read with it). No identity: NOT_AUTHENTICATED; citizens
+ * and analysts: ROLE_NOT_PERMITTED.
+ */
+export function decideUnitViews(identity: Identity | null): AccessDecision {
+  if (!identity) return deny('NOT_AUTHENTICATED');
+  return identity.kind === 'professional' ? allow('CARE_RELATION') : deny('ROLE_NOT_PERMITTED');
+}
+
+/** The Helsinki date (`YYYY-MM-DD`) of an instant: the policy's "today" of `now`. */
+export function policyToday(now: Date): IsoDate {
+  return helsinkiDate(now.getTime());
 }
 
 /**

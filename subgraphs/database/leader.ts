@@ -44,6 +44,19 @@ export function parseLeaderConfig(env: Readonly<Record<string, string | undefine
  */
 export const LEADER_LOCK_CLASS = 730_102;
 
+/**
+ * A SQL condition that holds while the server session whose process id is
+ * bound at `pid` (e.g. `$3`) holds the leader lock, or when that parameter is
+ * NULL (PGlite: one process, always the leader); bind LEADER_LOCK_CLASS at
+ * `lockClass`. A leader's writes carry it, so one that lost the lock without
+ * knowing yet cannot overwrite its successor's (the statistics, the unit index).
+ */
+export function leaderFence(pid: string, lockClass: string): string {
+  return `(${pid}::int IS NULL OR EXISTS (
+          SELECT 1 FROM pg_locks
+           WHERE locktype = 'advisory' AND classid = ${lockClass}::int::oid AND objsubid = 2 AND pid = ${pid}::int AND granted))`;
+}
+
 export interface LeaderElectionOptions {
   readonly database: Database;
   readonly retryMs: number;

@@ -3,10 +3,11 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { StatisticsObject } from '../region/statistics/parents.ts';
 import type { ClientCell, CustomershipCell, AppointmentCell, MultiAreaCell } from '../region/statistics/publish.ts';
 import type { SourceCurrency } from '../region/statistics/service.ts';
-import type { CustomerObject, RelativeObject } from '../region/parents.ts';
+import type { CustomerObject, RelativeObject, ViewerObject, UnitAppointmentObject } from '../region/parents.ts';
 import type { RecordsReference } from '../region/sources.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -20,6 +21,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment). */
   DateTime: { input: string; output: string; }
+  /** Any JSON value (object, array, string, number, boolean or null), serialised as itself. */
+  JSON: { input: unknown; output: unknown; }
 };
 
 export type Municipality = {
@@ -56,6 +59,18 @@ export type VtjFacts = {
   readonly turvakielto: Scalars['Boolean']['output'];
 };
 
+export type Unit = {
+  readonly __typename?: 'Unit';
+  /** Organisation/unit OID, when the source gives one. */
+  readonly oid?: Maybe<Scalars['String']['output']>;
+  /** The name as the source writes it (one language). */
+  readonly name: Scalars['String']['output'];
+  /** The unit's Finnish name in the organisation register, when the register knows the OID. */
+  readonly nameFi?: Maybe<Scalars['String']['output']>;
+  /** The unit's Swedish name in the organisation register, when the register knows the OID. */
+  readonly nameSv?: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   readonly __typename?: 'Query';
   /** A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY. A professional's lookup is written to the audit log (LOOKUP, FOUND or NOT_FOUND) before the answer leaves; if it cannot be, FORBIDDEN AUDIT_UNAVAILABLE. */
@@ -66,10 +81,18 @@ export type Query = {
   readonly codeLists: ReadonlyArray<CodeList>;
   /** The person index's state and lag behind each source. */
   readonly sourceStatus: ReadonlyArray<SourceIndexStatus>;
-  /** Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT. */
+  /**
+   * Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT.
+   * @deprecated Use me.dataReads.
+   */
   readonly myDataReads: DataReadConnection;
-  /** Citizens: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON text; its link with relation next carries the cursor of the following page. */
+  /**
+   * Citizens: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON text; its link with relation next carries the cursor of the following page.
+   * @deprecated Use me.dataReadsFhir (typed JSON).
+   */
   readonly myDataReadsFhir: Scalars['String']['output'];
+  /** The signed-in caller: who they are to the region and the entry points of their role (a citizen: their own data through customer; a professional: their units' appointments and their clients). Without a valid sign-in: an UNAUTHENTICATED error. */
+  readonly me: Viewer;
   /** Aggregate counts for analysts (only analysts may ask). Filters pick cells of each list that has the dimension; months are YYYY-MM, inclusive. */
   readonly statistics: RegionStatistics;
 };
@@ -420,6 +443,123 @@ export type MultiAreaClientCount = {
   readonly suppressed: Scalars['Boolean']['output'];
 };
 
+/** The role the signed-in caller has in the region. */
+export type ViewerRole =
+  /** A resident signed in as themself: their own data and their minor dependants'. */
+  | 'CITIZEN'
+  /** A health or social care professional: their units' appointments and their clients' data where the access policy gives a care relation. */
+  | 'PROFESSIONAL'
+  /** An analyst: aggregate statistics only. */
+  | 'ANALYST';
+
+/** The signed-in caller and their entry points. Fields of another role are null or empty (customer, name, units) or a FORBIDDEN error with reason ROLE_NOT_PERMITTED (unitAppointments, clients, dataReads). */
+export type Viewer = {
+  readonly __typename?: 'Viewer';
+  /** Stable opaque id of the signed-in subject (a hash: no identity code or name). */
+  readonly id: Scalars['ID']['output'];
+  /** Citizen, professional or analyst. */
+  readonly role: ViewerRole;
+  /** Citizens: themself as a customer (then dependants, feeCeiling, appointments…); null for other roles. */
+  readonly customer?: Maybe<Customer>;
+  /** Professionals: their name as the sign-in gives it; null for other roles. */
+  readonly name?: Maybe<Scalars['String']['output']>;
+  /** Professionals: the units they work in (OID, with the organisation register's Finnish and Swedish names where it knows the unit); empty for other roles. */
+  readonly units: ReadonlyArray<Unit>;
+  /** Professionals only: appointments in their units starting in [from, to), by start time then id, from the unit index (who has an appointment where and when, kept current from the sources). Each appointment itself is read from its source through the access policy and audited. A window longer than 31 days, or to not after from: BAD_USER_INPUT. Other roles: FORBIDDEN ROLE_NOT_PERMITTED. */
+  readonly unitAppointments: UnitAppointmentConnection;
+  /** Professionals only: distinct persons with an open customership in their units or of their own team (their municipality and one of their service tasks) that gives them a care relation under the access policy, in a stable order (not alphabetical). Each person listed is audited as a read of the record index. Other roles: FORBIDDEN ROLE_NOT_PERMITTED. */
+  readonly clients: ClientConnection;
+  /** Citizens only: who has read or looked up my data, newest first (as Query.myDataReads). Other roles: FORBIDDEN ROLE_NOT_PERMITTED. */
+  readonly dataReads: DataReadConnection;
+  /** Citizens only: the same page as a FHIR R4 Bundle (type searchset) of AuditEvent resources, as JSON; its link with relation next carries the cursor of the following page. */
+  readonly dataReadsFhir: Scalars['JSON']['output'];
+};
+
+
+/** The signed-in caller and their entry points. Fields of another role are null or empty (customer, name, units) or a FORBIDDEN error with reason ROLE_NOT_PERMITTED (unitAppointments, clients, dataReads). */
+export type ViewerUnitAppointmentsArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The signed-in caller and their entry points. Fields of another role are null or empty (customer, name, units) or a FORBIDDEN error with reason ROLE_NOT_PERMITTED (unitAppointments, clients, dataReads). */
+export type ViewerClientsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The signed-in caller and their entry points. Fields of another role are null or empty (customer, name, units) or a FORBIDDEN error with reason ROLE_NOT_PERMITTED (unitAppointments, clients, dataReads). */
+export type ViewerDataReadsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  includeOwn?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** The signed-in caller and their entry points. Fields of another role are null or empty (customer, name, units) or a FORBIDDEN error with reason ROLE_NOT_PERMITTED (unitAppointments, clients, dataReads). */
+export type ViewerDataReadsFhirArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  includeOwn?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** One page of a professional's unit appointments. */
+export type UnitAppointmentConnection = {
+  readonly __typename?: 'UnitAppointmentConnection';
+  /** The appointments of this page. */
+  readonly edges: ReadonlyArray<UnitAppointmentEdge>;
+  /** Where the page ends and whether another follows. */
+  readonly pageInfo: PageInfo;
+  /** Appointments in the window in every page together. */
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+/** One unit appointment with its opaque cursor. */
+export type UnitAppointmentEdge = {
+  readonly __typename?: 'UnitAppointmentEdge';
+  /** Pass as after to continue after this appointment. */
+  readonly cursor: Scalars['String']['output'];
+  /** The appointment. */
+  readonly node: UnitAppointment;
+};
+
+/** An appointment in one of the professional's units, as the unit index locates it: when, where and whose. The appointment's own data (status, professional, contact mode…) is read from its source through appointment. */
+export type UnitAppointment = {
+  readonly __typename?: 'UnitAppointment';
+  /** Stable opaque id (from the appointment's instance and local id), for client caches. */
+  readonly id: Scalars['ID']['output'];
+  /** Start time, as the source had it when last indexed. */
+  readonly start: Scalars['DateTime']['output'];
+  /** The professional's unit the appointment is in. */
+  readonly unit: Unit;
+  /** The client: every field through the access policy as any customer's (the appointment's other data through appointment). */
+  readonly customer: Customer;
+};
+
+/** One page of a professional's clients. */
+export type ClientConnection = {
+  readonly __typename?: 'ClientConnection';
+  /** The clients of this page. */
+  readonly edges: ReadonlyArray<ClientEdge>;
+  /** Where the page ends and whether another follows. */
+  readonly pageInfo: PageInfo;
+  /** Clients in every page together. */
+  readonly totalCount: Scalars['Int']['output'];
+};
+
+/** One client with their opaque cursor (no identity code in it). */
+export type ClientEdge = {
+  readonly __typename?: 'ClientEdge';
+  /** Pass as after to continue after this client. */
+  readonly cursor: Scalars['String']['output'];
+  /** The client: every field through the access policy. */
+  readonly node: Customer;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -501,6 +641,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Customer: Customer;
+  UnitAppointment: UnitAppointment;
 };
 
 /** Mapping of federation reference types */
@@ -508,6 +649,9 @@ export type FederationReferenceTypes = {
   Customer:
     ( { __typename: 'Customer' }
     & GraphQLRecursivePick<FederationTypes['Customer'], {"hetu":true}> );
+  UnitAppointment:
+    ( { __typename: 'UnitAppointment' }
+    & GraphQLRecursivePick<FederationTypes['UnitAppointment'], {"id":true}> );
 };
 
 
@@ -516,12 +660,14 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Municipality: ResolverTypeWrapper<Municipality>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   MissingSource: ResolverTypeWrapper<MissingSource>;
   CustomerAddress: ResolverTypeWrapper<CustomerAddress>;
   VtjFacts: ResolverTypeWrapper<VtjFacts>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Unit: ResolverTypeWrapper<Unit>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -551,6 +697,13 @@ export type ResolversTypes = {
   CustomershipCount: ResolverTypeWrapper<CustomershipCell>;
   AppointmentCount: ResolverTypeWrapper<AppointmentCell>;
   MultiAreaClientCount: ResolverTypeWrapper<MultiAreaCell>;
+  ViewerRole: ViewerRole;
+  Viewer: ResolverTypeWrapper<ViewerObject>;
+  UnitAppointmentConnection: ResolverTypeWrapper<Omit<UnitAppointmentConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['UnitAppointmentEdge']> }>;
+  UnitAppointmentEdge: ResolverTypeWrapper<Omit<UnitAppointmentEdge, 'node'> & { node: ResolversTypes['UnitAppointment'] }>;
+  UnitAppointment: ResolverTypeWrapper<UnitAppointmentObject>;
+  ClientConnection: ResolverTypeWrapper<Omit<ClientConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['ClientEdge']> }>;
+  ClientEdge: ResolverTypeWrapper<Omit<ClientEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
@@ -558,12 +711,14 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  JSON: Scalars['JSON']['output'];
   Municipality: Municipality;
   String: Scalars['String']['output'];
   MissingSource: MissingSource;
   CustomerAddress: CustomerAddress;
   VtjFacts: VtjFacts;
   ID: Scalars['ID']['output'];
+  Unit: Unit;
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -591,6 +746,12 @@ export type ResolversParentTypes = {
   CustomershipCount: CustomershipCell;
   AppointmentCount: AppointmentCell;
   MultiAreaClientCount: MultiAreaCell;
+  Viewer: ViewerObject;
+  UnitAppointmentConnection: Omit<UnitAppointmentConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['UnitAppointmentEdge']> };
+  UnitAppointmentEdge: Omit<UnitAppointmentEdge, 'node'> & { node: ResolversParentTypes['UnitAppointment'] };
+  UnitAppointment: UnitAppointmentObject;
+  ClientConnection: Omit<ClientConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['ClientEdge']> };
+  ClientEdge: Omit<ClientEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   Boolean: Scalars['Boolean']['output'];
 };
 
@@ -608,6 +769,10 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
 }
 
 export type MunicipalityResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
@@ -634,6 +799,13 @@ export type VtjFactsResolvers<ContextType = unknown, ParentType extends Resolver
   turvakielto?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type UnitResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Unit'] = ResolversParentTypes['Unit']> = {
+  oid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nameFi?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nameSv?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'hetu'>>;
   municipalities?: Resolver<ReadonlyArray<ResolversTypes['Municipality']>, ParentType, ContextType>;
@@ -641,6 +813,7 @@ export type QueryResolvers<ContextType = unknown, ParentType extends ResolversPa
   sourceStatus?: Resolver<ReadonlyArray<ResolversTypes['SourceIndexStatus']>, ParentType, ContextType>;
   myDataReads?: Resolver<ResolversTypes['DataReadConnection'], ParentType, ContextType, RequireFields<QueryMyDataReadsArgs, 'first' | 'includeOwn'>>;
   myDataReadsFhir?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<QueryMyDataReadsFhirArgs, 'first' | 'includeOwn'>>;
+  me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   statistics?: Resolver<ResolversTypes['RegionStatistics'], ParentType, ContextType, Partial<QueryStatisticsArgs>>;
 };
 
@@ -826,13 +999,57 @@ export type MultiAreaClientCountResolvers<ContextType = unknown, ParentType exte
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ViewerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ViewerRole'], ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  units?: Resolver<ReadonlyArray<ResolversTypes['Unit']>, ParentType, ContextType>;
+  unitAppointments?: Resolver<ResolversTypes['UnitAppointmentConnection'], ParentType, ContextType, RequireFields<ViewerUnitAppointmentsArgs, 'from' | 'to' | 'first'>>;
+  clients?: Resolver<ResolversTypes['ClientConnection'], ParentType, ContextType, RequireFields<ViewerClientsArgs, 'first'>>;
+  dataReads?: Resolver<ResolversTypes['DataReadConnection'], ParentType, ContextType, RequireFields<ViewerDataReadsArgs, 'first' | 'includeOwn'>>;
+  dataReadsFhir?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<ViewerDataReadsFhirArgs, 'first' | 'includeOwn'>>;
+};
+
+export type UnitAppointmentConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['UnitAppointmentConnection'] = ResolversParentTypes['UnitAppointmentConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['UnitAppointmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UnitAppointmentEdgeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['UnitAppointmentEdge'] = ResolversParentTypes['UnitAppointmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['UnitAppointment'], ParentType, ContextType>;
+};
+
+export type UnitAppointmentResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['UnitAppointment'] = ResolversParentTypes['UnitAppointment'], FederationReferenceType extends FederationReferenceTypes['UnitAppointment'] = FederationReferenceTypes['UnitAppointment']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['UnitAppointment']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  customer?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
+export type ClientConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['ClientConnection'] = ResolversParentTypes['ClientConnection']> = {
+  edges?: Resolver<ReadonlyArray<ResolversTypes['ClientEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ClientEdgeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['ClientEdge'] = ResolversParentTypes['ClientEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = unknown> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  JSON?: GraphQLScalarType;
   Municipality?: MunicipalityResolvers<ContextType>;
   MissingSource?: MissingSourceResolvers<ContextType>;
   CustomerAddress?: CustomerAddressResolvers<ContextType>;
   VtjFacts?: VtjFactsResolvers<ContextType>;
+  Unit?: UnitResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   EmergencyAccess?: EmergencyAccessResolvers<ContextType>;
@@ -859,6 +1076,12 @@ export type Resolvers<ContextType = unknown> = {
   CustomershipCount?: CustomershipCountResolvers<ContextType>;
   AppointmentCount?: AppointmentCountResolvers<ContextType>;
   MultiAreaClientCount?: MultiAreaClientCountResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+  UnitAppointmentConnection?: UnitAppointmentConnectionResolvers<ContextType>;
+  UnitAppointmentEdge?: UnitAppointmentEdgeResolvers<ContextType>;
+  UnitAppointment?: UnitAppointmentResolvers<ContextType>;
+  ClientConnection?: ClientConnectionResolvers<ContextType>;
+  ClientEdge?: ClientEdgeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = unknown> = {

@@ -70,3 +70,9 @@ export function gatherRecords(customer: CustomerRepresentation, kinds: readonly 
   }
   return out;
 }
+
+/** A UnitAppointment as the lists subgraph receives it (`UnitAppointment.appointment`'s @requires): its id and the customer's records. */
+export interface UnitAppointmentRepresentation {
+  readonly id: string;
+  readonly customer?: CustomerRepresentation | null;
+}

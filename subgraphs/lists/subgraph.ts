@@ -289,6 +289,24 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
     FeeCeilingStatus: {
       countedFeesConnection: (status, args) => countedFeesPage(status.countedFees, args),
     },
+    UnitAppointment: {
+      __resolveReference: (rep) => rep,
+      /**
+       * The appointment the unit index located (me.unitAppointments), picked
+       * from the customer's records by its id and decided alone through the
+       * policy and the audit log, as Customer.appointments decides each; null
+       * when the source no longer has it, or when denied (with the FORBIDDEN error).
+       */
+      async appointment(ua, _args, ctx, info) {
+        if (!ua.customer) return null;
+        const person = await ctx.loaders.person(ua.customer, KINDS_OF.APPOINTMENTS);
+        const found = person.records.appointments.find((a) => recordId('UnitAppointment', a.source) === ua.id);
+        if (!found) return null;
+        const { allowed, errors } = await ctx.loaders.filter(person, 'APPOINTMENTS', [found], responsePathAsArray(info.path));
+        ctx.accessErrors.push(...errors);
+        return allowed[0] ?? null;
+      },
+    },
   };
   const schema = buildTypedSubgraphSchema(parse(listsSubgraphSdl()), resolvers);
   return createSubgraphServer({

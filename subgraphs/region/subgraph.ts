@@ -64,6 +64,10 @@ import { ReadLogCursors } from '../audit/cursor.ts';
 import type { AuditSink, AuditStore, ReadLogPosition } from '../audit/store.ts';
 import type { EmergencyAccessStore } from '../audit/emergency.ts';
 import type { Identity } from '../../contract/identity.ts';
+import type { UnitRegister } from '../lists/unitRegister.ts';
+import type { UnitIndexReader } from './unitIndex/store.ts';
+import { clientsPage, unitAppointmentsPage, unitView, viewerId, viewerOf, viewerRole } from './viewer.ts';
+import type { ViewerServices } from './viewer.ts';
 
 export interface RegionSubgraphOptions {
   readonly vtj: VtjAdapter;
@@ -83,6 +87,10 @@ export interface RegionSubgraphOptions {
   readonly statistics?: StatisticsSource;
   /** VTJ reads of one gateway operation (subgraphs/server/readCache.ts); absent: each request reads anew. */
   readonly vtjReadCache?: OperationReadCache<VtjSlot>;
+  /** The unit index (`me.unitAppointments`, `me.clients`); absent: those lists are empty. */
+  readonly unitIndex?: UnitIndexReader;
+  /** The organisation register's unit names (`me.units`); absent: none known. */
+  readonly units?: UnitRegister;
 }
 
 /** The region's code lists (domain/codeLabels.ts) as `Query.codeLists` serves them. */
@@ -312,9 +320,9 @@ function badUserInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** The `next` link of a FHIR page: the GraphQL arguments that fetch it, as a relative URI. */
-function fhirPageLink(first: number, cursor: string, includeOwn: boolean): string {
-  return `myDataReadsFhir?first=${first}&after=${cursor}${includeOwn ? '&includeOwn=true' : ''}`;
+/** The `next` link of a FHIR page: the GraphQL field and arguments that fetch it, as a relative URI. */
+function fhirPageLink(field: string, first: number, cursor: string, includeOwn: boolean): string {
+  return `${field}?first=${first}&after=${cursor}${includeOwn ? '&includeOwn=true' : ''}`;
 }
 
 /** Creates the region subgraph's Fastify app; not yet listening. */
@@ -359,6 +367,28 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
     ]),
   );
   const stats = statisticsResolvers(options.statistics ?? { current: () => null }, clock);
+  const viewer: ViewerServices = { units: options.units ?? new Map(), ...(options.unitIndex ? { unitIndex: options.unitIndex } : {}) };
+  /** A page of the read log as the schema's DataReadConnection. */
+  const readsConnection = (page: ReadsPage) => ({
+    edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event, e.id) })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
+  });
+  /** A page of the read log as a FHIR R4 Bundle; its next link names `field`. */
+  const readsFhir = (page: ReadsPage & { first: number }, field: string, includeOwn: boolean) => {
+    const last = page.entries.at(-1);
+    // Why searchset: a page of a query of the log, with a next link (FHIR's paging); `total` is left out (it would need a count).
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      timestamp: formatAuditInstant(clock.now().getTime()),
+      ...(page.hasNextPage && last ? { link: [{ relation: 'next', url: fhirPageLink(field, page.first, last.cursor, includeOwn) }] } : {}),
+      entry: page.entries.map((e) => ({
+        fullUrl: `urn:region-graph:audit-event:${e.event.id}`,
+        resource: toFhirAuditEvent(e.event),
+        search: { mode: 'match' },
+      })),
+    };
+  };
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     ...stats,
@@ -399,31 +429,10 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       // Public, like the municipalities: labels are no one's personal data.
       codeLists: () => CODE_LIST_ENTRIES,
       sourceStatus: async () => locator.status(),
-      myDataReads: async (_r, args, ctx) => {
-        const page = await ownReads(args, ctx);
-        return {
-          edges: page.entries.map((e) => ({ cursor: e.cursor, node: dataRead(e.event, e.id) })),
-          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.entries.at(-1)?.cursor ?? null },
-        };
-      },
-      myDataReadsFhir: async (_r, args, ctx) => {
-        const page = await ownReads(args, ctx);
-        const last = page.entries.at(-1);
-        // Why searchset: a page of a query of the log, with a next link (FHIR's paging); `total` is left out (it would need a count).
-        return JSON.stringify({
-          resourceType: 'Bundle',
-          type: 'searchset',
-          timestamp: formatAuditInstant(clock.now().getTime()),
-          ...(page.hasNextPage && last
-            ? { link: [{ relation: 'next', url: fhirPageLink(page.first, last.cursor, args.includeOwn === true) }] }
-            : {}),
-          entry: page.entries.map((e) => ({
-            fullUrl: `urn:region-graph:audit-event:${e.event.id}`,
-            resource: toFhirAuditEvent(e.event),
-            search: { mode: 'match' },
-          })),
-        });
-      },
+      myDataReads: async (_r, args, ctx) => readsConnection(await ownReads(args, ctx)),
+      myDataReadsFhir: async (_r, args, ctx) =>
+        JSON.stringify(readsFhir(await ownReads(args, ctx), 'myDataReadsFhir', args.includeOwn === true)),
+      me: (_r, _a, ctx) => viewerOf(ctx.identity),
     },
     Mutation: {
       async startEmergencyAccess(_r, args, ctx) {
@@ -484,6 +493,26 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
       recordHolders: async (c, _a, ctx): Promise<string[]> =>
         (await references(c, ctx)).map((r) => schemaMunicipality(r.municipality).subgraph),
       ...recordsFields,
+    },
+    Viewer: {
+      id: (v) => viewerId(v.identity),
+      role: (v) => viewerRole(v.identity),
+      customer: (v): CustomerObject | null => (v.identity.kind === 'citizen' ? { hetu: v.identity.hetu } : null),
+      name: (v) => (v.identity.kind === 'professional' ? v.identity.name : null),
+      units: (v) => (v.identity.kind === 'professional' ? v.identity.units.map((oid) => unitView(oid, viewer.units)) : []),
+      unitAppointments: (v, args, ctx) => unitAppointmentsPage(viewer, v.identity, ctx.loaders.trail, args),
+      clients: (v, args, ctx) => clientsPage(viewer, v.identity, ctx.loaders.trail, ctx.loaders.now, args),
+      dataReads: async (_v, args, ctx) => readsConnection(await ownReads(args, ctx)),
+      dataReadsFhir: async (_v, args, ctx) => readsFhir(await ownReads(args, ctx), 'me.dataReadsFhir', args.includeOwn === true),
+    },
+    UnitAppointment: {
+      __resolveReference: () => {
+        // Never planned: the region answers a unit appointment's own fields where it lists them (me.unitAppointments).
+        throw new GraphQLError('expected a unit appointment from me.unitAppointments, received a reference', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      },
+      customer: (a): CustomerObject => ({ hetu: a.hetu }),
     },
     Relative: {
       surname: async (r, _a, ctx) => (await vtjPerson(r, ctx))?.surname ?? null,

@@ -14,6 +14,11 @@
  * with their age. When the lock is lost (connection broken, stop()), the
  * term's work stops at once and its contributions are dropped.
  *
+ * The leader also keeps the unit index (unitIndex/) from the very records
+ * the statistics read, each person's rows replaced per instance as they are
+ * read and fenced by the lock as the statistics are; every replica answers
+ * a professional's unit appointments and clients from it.
+ *
  * A follower tries the lock every `retryMs` and on the same tick reloads
  * what is published (only when its version changed) and the index's source
  * states (readiness is the database's, not this process's memory).
@@ -38,6 +43,11 @@ import type { ServedStatistics } from './statistics/publish.ts';
 import type { StatisticsSource } from './statistics/resolvers.ts';
 import { StatisticsService } from './statistics/service.ts';
 import { PublishedStatisticsStore } from './statistics/store.ts';
+import type { PersonRecords } from './statistics/service.ts';
+import { policyToday } from '../access/policy.ts';
+import { unitIndexRows } from './unitIndex/rows.ts';
+import { UnitIndexStore } from './unitIndex/store.ts';
+import type { UnitIndexReader } from './unitIndex/store.ts';
 
 export interface RegionWorkOptions {
   readonly database: Database;
@@ -82,6 +92,8 @@ export interface RegionWork {
   readonly locator: PersonLocator;
   /** The statistics as last published (the leader's own, or what it stored). */
   readonly statistics: StatisticsSource;
+  /** Where persons have appointments and open customerships, by unit (the leader keeps it; every replica reads it). */
+  readonly unitIndex: UnitIndexReader;
   isLeader(): boolean;
   /** Every source's index built at least once (per the database on a follower). */
   ready(): boolean;
@@ -117,7 +129,8 @@ interface Term {
  */
 export async function startRegionWork(options: RegionWorkOptions): Promise<RegionWork> {
   const published = await PublishedStatisticsStore.open(options.database);
-  const work = new Work(options, published);
+  const unitIndex = await UnitIndexStore.open(options.database);
+  const work = new Work(options, published, unitIndex);
   await work.start();
   return work;
 }
@@ -136,6 +149,7 @@ class Work implements RegionWork {
   constructor(
     private readonly opts: RegionWorkOptions,
     private readonly published: PublishedStatisticsStore,
+    readonly unitIndex: UnitIndexStore,
   ) {
     this.adapters = Array.isArray(opts.adapters)
       ? (opts.adapters as readonly SourceAdapter[])
@@ -285,6 +299,8 @@ class Work implements RegionWork {
             lastSuccessfulPoll: s.lastSuccess === null ? null : new Date(s.lastSuccess).toISOString(),
           })),
         onPublish: (snapshot) => this.publish(term, served(snapshot)),
+        onRecords: (instance, persons) => this.indexUnits(term, instance, persons),
+        onWalked: async () => void (await this.fenced(term, (pid) => this.unitIndex.prune(pid))),
         ...opts.statistics,
       });
       const index = new PersonIndex({
@@ -328,6 +344,27 @@ class Work implements RegionWork {
       term.index = null;
       term.statistics = null;
     })();
+  }
+
+  /** Replaces these persons' unit index rows at `instance` from the records just read (fenced like `publish`). */
+  private async indexUnits(term: Term, instance: InstanceId, persons: readonly PersonRecords[]): Promise<void> {
+    const today = policyToday(this.opts.clock.now());
+    const rows = persons.map((p) => ({ hetu: p.hetu, rows: unitIndexRows(instance, p.hetu, p.records, today) }));
+    await this.fenced(term, (pid) => this.unitIndex.replace(instance, rows, pid));
+  }
+
+  /**
+   * Runs a leader's write with the lock's session pid (PostgreSQL) so the
+   * database refuses it once the lock is lost; not at all once the term has
+   * ended. Resolves false when it was not written.
+   */
+  private async fenced(term: Term, write: (leaderPid: number | null) => Promise<boolean>): Promise<boolean> {
+    const state = this.election.state();
+    if (term.stopped || !state.leader) return false;
+    // The pid is null only where there is no other session to fence off (PGlite: always the leader).
+    const written = await write(state.sessionPid);
+    if (!written) this.opts.logger.warn({}, 'unit index not written: this process no longer holds the leader lock');
+    return written;
   }
 
   /** Stores the term's figures for every replica (fenced by the lock's session) and serves them here. */

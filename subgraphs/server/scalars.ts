@@ -36,8 +36,18 @@ function scalar(name: string, expected: string, valid: (s: string) => boolean): 
 export const DateScalar = scalar('Date', 'YYYY-MM-DD', isValidIsoDate);
 export const DateTimeScalar = scalar('DateTime', 'an ISO 8601 date and time with offset', (s) => !Number.isNaN(parseInstant(s)));
 
+/** `JSON`: any JSON value, serialised as itself (output only here: FHIR bundles). */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral() {
+    throw new GraphQLError('expected JSON as a variable, received a literal', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});
+
 /** Resolvers for the scalars, to merge into a subgraph's resolver map. */
-export const scalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar };
+export const scalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar, JSON: JSONScalar };
 
 /**
  * `RecordList`: one kind of canonical records as a JSON array, from a

@@ -107,6 +107,22 @@ export interface StatisticsServiceOptions {
   readonly indexStatus?: () => Promise<readonly IndexSourceState[]> | readonly IndexSourceState[];
   /** Called with every snapshot published (e.g. to store it for the other replicas); a rejection is logged. */
   readonly onPublish?: (snapshot: StatisticsSnapshot) => Promise<void>;
+  /**
+   * Called with the records just read of each batch of persons at one
+   * instance (null: the person has none there now, e.g. removed from its
+   * listing), so another index can be kept from the same reads (the unit
+   * index) without reading the sources again; awaited, a rejection is
+   * logged. Holds identity codes and records: never log them.
+   */
+  readonly onRecords?: (instance: InstanceId, persons: readonly PersonRecords[]) => Promise<void>;
+  /** Called after every full walk that completed (e.g. to drop what persons no longer indexed left); a rejection is logged. */
+  readonly onWalked?: () => Promise<void>;
+}
+
+/** One person's records just read at one instance (null: none there now). */
+export interface PersonRecords {
+  readonly hetu: string;
+  readonly records: SourceRecords | null;
 }
 
 /**
@@ -250,6 +266,11 @@ export class StatisticsService {
       this.contributions.set(hetu, instance, null);
       this.touched?.add(`${instance}|${hetu}`);
     }
+    if (c.removed.length > 0)
+      await this.records(
+        instance,
+        [...c.removed].map((hetu) => ({ hetu, records: null })),
+      );
     const asOf = this.asOf.get(instance);
     const pending = this.pending.get(instance) ?? new Set<string>();
     const toRead = new Set(pending);
@@ -274,10 +295,12 @@ export class StatisticsService {
     await this.pool(batches.length, async (b) => {
       const batch = batches[b]!;
       const slots = down === null ? await this.read(adapter, batch) : null;
+      const read: PersonRecords[] = [];
       batch.forEach((hetu, k) => {
         const slot = slots === null ? null : 'failed' in slots ? slots : slots[k]!;
         if (slot !== null && !(slot instanceof AdapterError) && !('failed' in slot)) {
           this.contributions.set(hetu, instance, slot);
+          read.push({ hetu, records: slot });
           return;
         }
         failed.add(hetu);
@@ -285,6 +308,7 @@ export class StatisticsService {
         code ??= why;
         if (SOURCE_DOWN.has(why)) down = why;
       });
+      await this.records(instance, read);
     });
     if (failed.size > 0) this.pending.set(instance, failed);
     else this.pending.delete(instance);
@@ -380,15 +404,21 @@ export class StatisticsService {
       for await (const page of persons(pageSize, signal)) {
         if (signal.aborted) break;
         const reads = await this.readPage(page, unavailable, signal);
+        const read = new Map<InstanceId, PersonRecords[]>();
         page.forEach((p, i) => {
           const got = reads[i]!;
           for (const inst of p.instances) {
             if (touched.has(`${inst}|${p.hetu}`)) continue;
             const r = got.get(inst);
-            if (r !== undefined) this.contributions.set(p.hetu, inst, r);
-            else if (this.adapters.has(inst)) this.pendingOf(inst).add(p.hetu);
+            if (r !== undefined) {
+              this.contributions.set(p.hetu, inst, r);
+              let list = read.get(inst);
+              if (!list) read.set(inst, (list = []));
+              list.push({ hetu: p.hetu, records: r });
+            } else if (this.adapters.has(inst)) this.pendingOf(inst).add(p.hetu);
           }
         });
+        for (const [inst, persons] of read) await this.records(inst, persons);
         walked += page.length;
       }
       if (signal.aborted) return this.snapshot;
@@ -416,6 +446,11 @@ export class StatisticsService {
     }
     const snapshot = await this.publish();
     this.lastFailure = null;
+    if (this.opts.onWalked) {
+      await this.opts.onWalked().catch((err: unknown) => {
+        logger.error({ code: codeOf(err), errorName: err instanceof Error ? err.name : typeof err }, 'walk follow-up failed');
+      });
+    }
     logger.info(
       {
         persons: walked,
@@ -427,6 +462,17 @@ export class StatisticsService {
       'statistics refreshed',
     );
     return snapshot;
+  }
+
+  /** Hands one batch of records read to `onRecords` (a rejection is logged by code: the records stay unlogged). */
+  private async records(instance: InstanceId, persons: readonly PersonRecords[]): Promise<void> {
+    if (!this.opts.onRecords || persons.length === 0) return;
+    await this.opts.onRecords(instance, persons).catch((err: unknown) => {
+      this.opts.logger.error(
+        { instance, code: codeOf(err), errorName: err instanceof Error ? err.name : typeof err },
+        'records not passed on (the unit index lags until the next read of these persons)',
+      );
+    });
   }
 
   private pendingOf(inst: InstanceId): Set<string> {

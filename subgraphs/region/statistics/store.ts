@@ -8,7 +8,7 @@
 import type { Database } from '../../database/database.ts';
 import { migrate } from '../../database/migrations.ts';
 import type { Migration } from '../../database/migrations.ts';
-import { LEADER_LOCK_CLASS } from '../../database/leader.ts';
+import { LEADER_LOCK_CLASS, leaderFence } from '../../database/leader.ts';
 import type { ServedStatistics } from './publish.ts';
 
 export const STATISTICS_MIGRATIONS: readonly Migration[] = [
@@ -44,9 +44,7 @@ export class PublishedStatisticsStore {
     const rows = await this.db.query<{ version: string | number }>(
       `INSERT INTO region_statistics AS r (id, version, published_at, body)
        SELECT 1, 1, $1::timestamptz, $2::jsonb
-        WHERE $3::int IS NULL OR EXISTS (
-          SELECT 1 FROM pg_locks
-           WHERE locktype = 'advisory' AND classid = $4::int::oid AND objsubid = 2 AND pid = $3::int AND granted)
+        WHERE ${leaderFence('$3', '$4')}
        ON CONFLICT (id) DO UPDATE SET version = r.version + 1, published_at = EXCLUDED.published_at, body = EXCLUDED.body
        RETURNING version`,
       [at.toISOString(), JSON.stringify(statistics), leaderPid, LEADER_LOCK_CLASS],
