@@ -6,6 +6,7 @@
  * decided by the policy engine and audited before it leaves (access.ts). It
  * calls no source itself.
  */
+import { unitByName } from './unitRegister.ts';
 import type { UnitRegister } from './unitRegister.ts';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
@@ -106,6 +107,14 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
     Unit: {
       nameFi: (u) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
       nameSv: (u) => (u.oid ? (units.get(u.oid)?.nameSv ?? null) : null),
+    },
+    // The social care systems name a customership's unit by its (Finnish) name only: the register gives its OID.
+    Customership: {
+      unit: (c) => {
+        if (c.unit === undefined) return null;
+        const registered = unitByName(units, c.unit);
+        return registered ? { oid: registered.oid, name: c.unit } : { name: c.unit };
+      },
     },
     Customer: {
       __resolveReference: (rep) => rep,

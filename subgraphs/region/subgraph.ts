@@ -31,7 +31,8 @@ import { scalarResolvers } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
-import { municipalityObject } from '../server/valueResolvers.ts';
+import { missingSourceResolvers, municipalityObject } from '../server/valueResolvers.ts';
+import { READER_ROLES, sourceIndexState } from './enums.ts';
 import { recordsReferences } from './sources.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
 import type { CustomerResolvers, QueryMyDataReadsArgs, Resolvers } from '../generated/regionResolvers.ts';
@@ -275,7 +276,7 @@ function dataRead(e: AuditEvent) {
   return {
     at: formatAuditInstant(e.at.getTime()),
     action: e.action,
-    readerRole: e.actorRole,
+    readerRole: READER_ROLES[e.actorRole],
     readerName: e.actorName ?? null,
     dataGroups: e.dataGroups,
     outcome: e.outcome,
@@ -353,6 +354,10 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     ...stats,
+    ...missingSourceResolvers,
+    SourceIndexStatus: {
+      state: (s) => sourceIndexState(s.state),
+    },
     Query: {
       ...stats.Query,
       async customer(_root, args, ctx): Promise<CustomerObject | null> {
