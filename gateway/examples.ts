@@ -149,7 +149,7 @@ query ChildOfGuardian($hetu: ID!) {
           id
           serviceTask
           service
-          unit
+          unit { name nameSv }
           startDate
           endDate
           source { instance municipality { nameFi } }
@@ -187,7 +187,7 @@ query ClientOverview($hetu: ID!) {
         node {
           serviceTask
           service
-          unit
+          unit { name oid }
           responsibleWorker
           startDate
           extraSensitive
@@ -223,7 +223,7 @@ query ClientOverview($hetu: ID!) {
 # task, appointments by month. currentAsOf: every change the sources made
 # before it is counted (lagSeconds: how long ago). Every count below 5 is
 # withheld (count null, suppressed true).
-query RegionStatistics($municipality: String, $fromMonth: String, $toMonth: String) {
+query RegionStatistics($municipality: MunicipalityCode, $fromMonth: YearMonth, $toMonth: YearMonth) {
   statistics(municipality: $municipality, fromMonth: $fromMonth, toMonth: $toMonth) {
     complete
     currentAsOf

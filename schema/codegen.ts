@@ -71,6 +71,13 @@ function domainModel(name: string): string {
   return `../../domain/model.ts#${name} as Domain${name}`;
 }
 
+/**
+ * A missing source as the subgraphs collect it (its code a string: an adapter
+ * error code or the region's own); `missingSourceResolvers` map the code to
+ * the MissingSourceCode enum where it leaves a subgraph.
+ */
+const MISSING_SOURCE = '../server/context.ts#MissingSource as MissingSourceObject';
+
 /** The three generated files; add a subgraph's parent types to its `mappers`. */
 export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
   {
@@ -84,6 +91,10 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       AppointmentCount: '../region/statistics/publish.ts#AppointmentCell',
       MultiAreaClientCount: '../region/statistics/publish.ts#MultiAreaCell',
       StatisticsSourceCurrency: '../region/statistics/service.ts#SourceCurrency',
+      // Codes and states as the services keep them (strings); the resolvers map them to the enums.
+      StatisticsUnavailableSource: '../region/statistics/service.ts#UnavailableSource',
+      SourceIndexStatus: '../region/personLocator.ts#SourceIndexStatus as SourceIndexStatusObject',
+      MissingSource: MISSING_SOURCE,
       Customer: '../region/parents.ts#CustomerObject',
       Relative: '../region/parents.ts#RelativeObject',
       // me: the caller's identity; a unit appointment: the unit index's row and the professional's unit it matched.
@@ -110,6 +121,7 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
       ...Object.fromEntries(
         ['Appointment', 'Customership', 'Decision', 'Plan', 'Fee', 'Consent', 'Unit', 'Provenance'].map((t) => [t, domainModel(t)]),
       ),
+      MissingSource: MISSING_SOURCE,
     },
   },
   {
@@ -119,6 +131,7 @@ export const SUBGRAPH_CODEGEN: readonly SubgraphCodegen[] = [
     mappers: {
       // The resolved reference: its id and the (shared) promise of its records.
       [SCHEMA_MUNICIPALITIES[0]!.typeName]: '../municipality/parents.ts#RecordsObject',
+      MissingSource: MISSING_SOURCE,
     },
   },
 ];
@@ -156,7 +169,17 @@ function pluginConfig(mappers: Readonly<Record<string, string>>): Record<string,
     useTypeImports: true,
     // Every scalar of the SDL, as it is on the wire; strictScalars fails the generation on a new one not listed here.
     // RecordList: canonical items (domain/model.ts) of one kind as JSON, typed where it is produced and read.
-    scalars: { Date: 'string', DateTime: 'string', ID: 'string', _FieldSet: 'string', RecordList: 'readonly unknown[]', JSON: 'unknown' },
+    // JSON: any JSON value; YearMonth and MunicipalityCode: validated strings (subgraphs/server/scalars.ts).
+    scalars: {
+      Date: 'string',
+      DateTime: 'string',
+      ID: 'string',
+      _FieldSet: 'string',
+      RecordList: 'readonly unknown[]',
+      JSON: 'unknown',
+      YearMonth: 'string',
+      MunicipalityCode: 'string',
+    },
     strictScalars: true,
     // String unions, as domain/ types its codes (a TypeScript enum would not accept the domain's strings).
     enumsAsTypes: true,

@@ -34,7 +34,8 @@ export const CLIENT_OVERVIEW: ExampleOperation = {
     guardians { hetu surname firstNames }
     dependants { hetu surname firstNames }
     customerships {
-      serviceTask service unit startDate endDate extraSensitive
+      serviceTask service startDate endDate extraSensitive
+      unit { name nameFi nameSv }
       source { instance municipality { nameFi nameSv } localId }
     }
     decisions {

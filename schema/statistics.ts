@@ -4,16 +4,37 @@
  * `Municipality` type, and the `CareArea` and `ServiceTask` enums
  * (`statisticsEnumsSdl`, identical to the municipality subgraphs' ones).
  */
-import { ENUMS } from './model.ts';
+import { ENUMS, enumSdl } from './model.ts';
 
 /** `CareArea` and `ServiceTask` exactly as schema/sdl.ts writes them in the other subgraphs (composition wants them identical). */
 export const statisticsEnumsSdl = ENUMS.filter((e) => e.name === 'CareArea' || e.name === 'ServiceTask')
-  .map((e) => `${JSON.stringify(e.description)}\nenum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`)
+  .map(enumSdl)
   .join('\n\n');
 
 /** The field on Query (for a builder that writes Query in one piece). */
-export const statisticsQueryField = `  "Aggregate counts for analysts (only analysts may ask). Filters pick cells of each list that has the dimension; months are YYYY-MM, inclusive."
-  statistics(municipality: String, careArea: CareArea, serviceTask: ServiceTask, fromMonth: String, toMonth: String): RegionStatistics!`;
+export const statisticsQueryField = `  "Aggregate counts for analysts (only analysts may ask: others get FORBIDDEN). Filters pick cells of each list that has the dimension; a list without it is not filtered by it. STATISTICS_NOT_READY until the first count completes."
+  statistics(
+    "Only this municipality's cells."
+    municipality: MunicipalityCode
+    "Only this care area's cells (clients, appointments)."
+    careArea: CareArea
+    "Only this service task's cells (customerships)."
+    serviceTask: ServiceTask
+    "Only months from this one (inclusive; appointments by Helsinki month)."
+    fromMonth: YearMonth
+    "Only months up to this one (inclusive); not before fromMonth, else BAD_USER_INPUT."
+    toMonth: YearMonth
+  ): RegionStatistics!`;
+
+/** Every count cell's municipality field. */
+const MUNICIPALITY_FIELD = `"The municipality the records belong to."
+  municipality: Municipality!`;
+
+/** Every count cell's count and suppression flag. */
+const COUNT_FIELDS = `"The count; null when suppressed."
+  count: Int
+  "True when the count is withheld: below 5 (it could point at persons), or one that would reveal a withheld count (secondary suppression)."
+  suppressed: Boolean!`;
 
 /** The statistics types. */
 export const statisticsTypesSdl = `"Aggregate counts kept current from the sources' change listings (no copies of records kept). Every count below 5 is withheld: count null, suppressed true."
@@ -44,6 +65,7 @@ type RegionStatistics {
 
 "How current one source's part of the statistics is."
 type StatisticsSourceCurrency {
+  "The source system instance, e.g. effica-porvoo."
   instance: String!
   "Every change this source made before this instant is counted; null: not counted yet."
   currentAsOf: DateTime
@@ -53,46 +75,44 @@ type StatisticsSourceCurrency {
 
 "A source the statistics lack, and why."
 type StatisticsUnavailableSource {
+  "The source system instance, e.g. effica-porvoo."
   instance: String!
-  "An adapter error code such as SOURCE_UNAVAILABLE, or NOT_CONFIGURED, NOT_INDEXED."
-  code: String!
+  "Why: it could not be read (SOURCE_UNAVAILABLE, …), is not configured (NOT_CONFIGURED) or not yet listed by the person index (NOT_INDEXED)."
+  code: MissingSourceCode!
 }
 
+"Distinct clients of one care area in one municipality."
 type ClientCount {
-  municipality: Municipality!
+  ${MUNICIPALITY_FIELD}
+  "The care area."
   careArea: CareArea!
-  "Null when suppressed."
-  count: Int
-  suppressed: Boolean!
+  ${COUNT_FIELDS}
 }
 
+"Customerships of one service task (or all together) in one municipality."
 type CustomershipCount {
-  municipality: Municipality!
+  ${MUNICIPALITY_FIELD}
   "Null: every service task together."
   serviceTask: ServiceTask
-  "Null when suppressed."
-  count: Int
-  suppressed: Boolean!
+  ${COUNT_FIELDS}
 }
 
+"Appointments of one care area (or both together) in one municipality and month."
 type AppointmentCount {
-  municipality: Municipality!
+  ${MUNICIPALITY_FIELD}
   "PRIMARY_HEALTH or ORAL_HEALTH; null: both together."
   careArea: CareArea
-  "YYYY-MM (Helsinki time)."
-  month: String!
-  "Null when suppressed."
-  count: Int
-  suppressed: Boolean!
+  "The month of the appointments' start, Helsinki time."
+  month: YearMonth!
+  ${COUNT_FIELDS}
 }
 
+"Clients with services in several care areas in one municipality."
 type MultiAreaClientCount {
-  municipality: Municipality!
+  ${MUNICIPALITY_FIELD}
   "In how many care areas the clients have services: 2 or 3."
   careAreas: Int!
-  "Null when suppressed."
-  count: Int
-  suppressed: Boolean!
+  ${COUNT_FIELDS}
 }`;
 
 /** Types plus `extend type Query { statistics }`: append to the region SDL (with statisticsEnumsSdl if it has no enums). */

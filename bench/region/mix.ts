@@ -117,7 +117,7 @@ function parameterised(name: string, variables: { hetu: true; year?: true }): st
 }
 
 /** The analysts' query of the mix. */
-export const ANALYST_QUERY = `query AnalystAggregate($municipality: String, $careArea: CareArea, $fromMonth: String, $toMonth: String) {
+export const ANALYST_QUERY = `query AnalystAggregate($municipality: MunicipalityCode, $careArea: CareArea, $fromMonth: YearMonth, $toMonth: YearMonth) {
   statistics(municipality: $municipality, careArea: $careArea, fromMonth: $fromMonth, toMonth: $toMonth) {
     complete
     computedAt

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CustomerRepresentation, UnitAppointmentRepresentation } from '../lists/representation.ts';
 import type { FeeCeilingObject, CeilingFeeObject } from '../lists/parents.ts';
 import type { Appointment as DomainAppointment, Customership as DomainCustomership, Decision as DomainDecision, Plan as DomainPlan, Fee as DomainFee, Consent as DomainConsent, Unit as DomainUnit, Provenance as DomainProvenance } from '../../domain/model.ts';
+import type { MissingSource as MissingSourceObject } from '../server/context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -21,129 +22,212 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment). */
   DateTime: { input: string; output: string; }
+  /** A calendar month, `YYYY-MM` (e.g. `2025-03`); any other form as an argument is a BAD_USER_INPUT error. */
+  YearMonth: { input: string; output: string; }
+  /** A Statistics Finland municipality code of one of the region's seven municipalities: `018` Askola, `407` Lapinjärvi, `434` Loviisa, `504` Myrskylä, `616` Pukkila, `638` Porvoo, `753` Sipoo; any other value as an argument is a BAD_USER_INPUT error. */
+  MunicipalityCode: { input: string; output: string; }
   /** Any JSON value (object, array, string, number, boolean or null), serialised as itself. */
   JSON: { input: unknown; output: unknown; }
 };
 
 /** Care area (region.md): health (PTH), oral health (STH), social care (SOS). */
 export type CareArea =
+  /** Primary health care (PTH): health centre appointments, home nursing, physiotherapy and the like. */
   | 'PRIMARY_HEALTH'
+  /** Oral health care (STH): dental clinics, dentists and dental hygienists. */
   | 'ORAL_HEALTH'
+  /** Social care (SOS): social services and social work, a register of its own by law. */
   | 'SOCIAL';
 
 /** Social care service task. */
 export type ServiceTask =
+  /** Services for older people (home care, housing services). */
   | 'OLDER_PEOPLE'
+  /** Disability services. */
   | 'DISABILITY'
+  /** Services for families with children (family centre, home help). */
   | 'FAMILIES'
+  /** Child welfare: extra-sensitive, only to social care professionals of this task. */
   | 'CHILD_WELFARE'
+  /** Social work for working-age adults. */
   | 'ADULT_SOCIAL_WORK'
+  /** Substance abuse services. */
   | 'SUBSTANCE_ABUSE'
+  /** Family law services (custody, maintenance and paternity matters). */
   | 'FAMILY_LAW';
 
 /** Status of an appointment. */
 export type AppointmentStatus =
+  /** Booked and not yet taken place. */
   | 'BOOKED'
+  /** Took place. */
   | 'COMPLETED'
+  /** Cancelled by the client or the unit. */
   | 'CANCELLED'
+  /** The client did not come and did not cancel. */
   | 'NO_SHOW';
 
 /** How an appointment takes place. */
 export type ContactMode =
+  /** At the unit's premises. */
   | 'ON_SITE'
+  /** By telephone. */
   | 'PHONE'
+  /** By video call. */
   | 'VIDEO'
+  /** At the client's home. */
   | 'HOME_VISIT';
 
 /** Kind of professional an appointment is with. */
 export type ProfessionalKind =
+  /** Physician (lääkäri). */
   | 'PHYSICIAN'
+  /** Nurse (sairaanhoitaja). */
   | 'NURSE'
+  /** Public health nurse (terveydenhoitaja). */
   | 'PUBLIC_HEALTH_NURSE'
+  /** Physiotherapist (fysioterapeutti). */
   | 'PHYSIOTHERAPIST'
+  /** Psychologist (psykologi). */
   | 'PSYCHOLOGIST'
+  /** Dentist (hammaslääkäri). */
   | 'DENTIST'
+  /** Dental hygienist (suuhygienisti). */
   | 'DENTAL_HYGIENIST'
+  /** Social worker (sosiaalityöntekijä). */
   | 'SOCIAL_WORKER';
 
 /** Status of a client fee. */
 export type FeeStatus =
+  /** Invoiced and not yet paid. */
   | 'OPEN'
+  /** Paid. */
   | 'PAID'
+  /** Cancelled or credited: not owed and not counted towards the fee ceiling. */
   | 'VOIDED';
 
 /** The register a record belongs to: health care (PTH, STH) or social care. */
 export type Register =
+  /** The health care register: primary health (PTH) and oral health (STH) care. */
   | 'HEALTH'
+  /** The social care register. */
   | 'SOCIAL';
 
 /** Consent or prohibition recorded in the social care systems. */
 export type ConsentType =
+  /** Consent to disclose the client's social care data to the region's health care professionals. */
   | 'LUOVUTUS_TERVEYDENHUOLTOON'
+  /** Consent to disclose the client's health care data to the region's social care professionals. */
   | 'LUOVUTUS_SOSIAALIHUOLTOON'
+  /** The client forbids disclosure through the national archive (Kanta). */
   | 'KIELTO_KANTA'
+  /** A minor forbids disclosure of their data to their guardians. */
   | 'KIELTO_HUOLTAJALLE';
 
 /** Kind of care or client plan. */
 export type PlanType =
+  /** Health and care plan (terveys- ja hoitosuunnitelma), health care. */
   | 'HEALTH_AND_CARE_PLAN'
+  /** Rehabilitation plan (kuntoutussuunnitelma), health care. */
   | 'REHABILITATION_PLAN'
+  /** Client plan (asiakassuunnitelma), social care. */
   | 'CLIENT_PLAN'
+  /** Service plan (palvelusuunnitelma), social care. */
   | 'SERVICE_PLAN';
 
 /** Outcome of a social care decision. */
 export type DecisionOutcome =
+  /** The service was granted. */
   | 'GRANTED'
+  /** The service was refused. */
   | 'REFUSED';
 
 /** What a client fee is charged for, from its description in the region's term list (domain/terms.ts). */
 export type FeeKind =
+  /** A visit to outpatient primary care (avosairaanhoidon käyntimaksu). */
   | 'OUTPATIENT_VISIT'
+  /** A visit to oral health care. */
   | 'ORAL_HEALTH_VISIT'
+  /** Serial treatment, e.g. physiotherapy (sarjahoito). */
   | 'SERIAL_TREATMENT'
+  /** An appointment left unused without cancelling it. */
   | 'MISSED_APPOINTMENT'
+  /** Home care (kotihoito), charged monthly. */
   | 'HOME_CARE'
+  /** Social rehabilitation. */
   | 'SOCIAL_REHABILITATION'
+  /** The client's share of transport service (kuljetuspalvelu). */
   | 'TRANSPORT_SERVICE';
 
+/** Why a source could not be read for an answer. */
+export type MissingSourceCode =
+  /** The source refused the connection, did not answer in time, or said it is overloaded or in maintenance. */
+  | 'SOURCE_UNAVAILABLE'
+  /** The source answered with an internal error of its own. */
+  | 'SOURCE_ERROR'
+  /** The source answered, but its response could not be read. */
+  | 'MALFORMED_RESPONSE'
+  /** The source refused the identity code. */
+  | 'INVALID_IDENTITY_CODE'
+  /** The region has no connection configured to this source. */
+  | 'NOT_CONFIGURED'
+  /** The municipality's subgraph holding the person's records did not answer. */
+  | 'SUBGRAPH_UNAVAILABLE'
+  /** Statistics: the person index has not yet listed the source in full. */
+  | 'NOT_INDEXED';
+
+/** A health or oral health care appointment (past or booked) from one source. */
 export type Appointment = {
   readonly __typename?: 'Appointment';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
+  /** PRIMARY_HEALTH or ORAL_HEALTH. */
   readonly careArea: CareArea;
   /** Absent when the source's type maps to no professional kind. */
   readonly professionalKind?: Maybe<ProfessionalKind>;
+  /** How it takes place; null when the source does not say. */
   readonly contactMode?: Maybe<ContactMode>;
+  /** When it starts. */
   readonly start: Scalars['DateTime']['output'];
+  /** Length in minutes. */
   readonly durationMinutes: Scalars['Int']['output'];
+  /** Where: the unit giving the care. */
   readonly unit: Unit;
+  /** Who with; null when the source names no one. */
   readonly professional?: Maybe<Professional>;
+  /** Booked, completed, cancelled or not attended. */
   readonly status: AppointmentStatus;
   /** Free text (reason or additional information) as the source has it. */
   readonly note?: Maybe<Scalars['String']['output']>;
+  /** Where the record came from. */
   readonly source: Provenance;
 };
 
+/** A care or service unit: the name as the source writes it, and its Finnish and Swedish names from the organisation register where the register knows the unit. */
 export type Unit = {
   readonly __typename?: 'Unit';
-  /** Organisation/unit OID, when the source gives one. */
+  /** Organisation/unit OID: the source's, or for a customership's unit the register's, found by the Finnish name; null when neither has one. */
   readonly oid?: Maybe<Scalars['String']['output']>;
   /** The name as the source writes it (one language). */
   readonly name: Scalars['String']['output'];
-  /** The unit's Finnish name in the organisation register, when the register knows the OID. */
+  /** The unit's Finnish name in the organisation register; null when the register does not know the unit. */
   readonly nameFi?: Maybe<Scalars['String']['output']>;
-  /** The unit's Swedish name in the organisation register, when the register knows the OID. */
+  /** The unit's Swedish name in the organisation register; null when the register does not know the unit. */
   readonly nameSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** The professional an appointment is with, as the source names them. */
 export type Professional = {
   readonly __typename?: 'Professional';
+  /** The professional's name as the source writes it. */
   readonly name: Scalars['String']['output'];
+  /** Their title as the source writes it (Finnish); null when the source gives none. */
   readonly title?: Maybe<Scalars['String']['output']>;
   /** The title in Swedish from the region's term list; null when the list does not have the title. */
   readonly titleSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** Where a record came from: the source system instance, its product, the municipality and the source's own id. */
 export type Provenance = {
   readonly __typename?: 'Provenance';
   /** The source system instance, e.g. `pegasos-loviisa`. */
@@ -156,83 +240,114 @@ export type Provenance = {
   readonly localId: Scalars['String']['output'];
 };
 
+/** One of the municipalities of the region, with its Finnish and Swedish names. */
 export type Municipality = {
   readonly __typename?: 'Municipality';
   /** Statistics Finland municipality code (urn:oid:1.2.246.537.6.21), e.g. `407`. */
   readonly code: Scalars['String']['output'];
+  /** The Finnish name, e.g. `Loviisa`. */
   readonly nameFi: Scalars['String']['output'];
+  /** The Swedish name, e.g. `Lovisa`. */
   readonly nameSv: Scalars['String']['output'];
 };
 
+/** A social care customership (asiakkuus): the person is a client of a service task, from one source. */
 export type Customership = {
   readonly __typename?: 'Customership';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
+  /** Always SOCIAL. */
   readonly careArea: CareArea;
+  /** The service task the person is a client of. */
   readonly serviceTask: ServiceTask;
   /** The service's name as the source writes it. */
   readonly service?: Maybe<Scalars['String']['output']>;
-  readonly unit?: Maybe<Scalars['String']['output']>;
+  /** The unit: its name as the source writes it, with the organisation register's OID and Finnish and Swedish names found by that name; null when the source names none. */
+  readonly unit?: Maybe<Unit>;
+  /** The responsible worker's name as the source writes it. */
   readonly responsibleWorker?: Maybe<Scalars['String']['output']>;
+  /** When the customership began. */
   readonly startDate: Scalars['Date']['output'];
   /** Absent while open. */
   readonly endDate?: Maybe<Scalars['Date']['output']>;
   /** Child welfare and other extra-sensitive customerships. */
   readonly extraSensitive: Scalars['Boolean']['output'];
+  /** Where the record came from. */
   readonly source: Provenance;
   /** The service's name in Swedish from the region's term list; null when the list does not have the name. */
   readonly serviceSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** A social care decision on a service, from one source. */
 export type Decision = {
   readonly __typename?: 'Decision';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
   /** The customership's local id in the same instance. */
   readonly customershipId: Scalars['String']['output'];
+  /** The service decided on, as the source writes it. */
   readonly service: Scalars['String']['output'];
+  /** When the decision was made. */
   readonly decisionDate: Scalars['Date']['output'];
+  /** First day the decision is in force. */
   readonly validFrom: Scalars['Date']['output'];
+  /** Last day the decision is in force; null: until further notice. */
   readonly validTo?: Maybe<Scalars['Date']['output']>;
+  /** Granted or refused. */
   readonly outcome: DecisionOutcome;
+  /** Where the record came from. */
   readonly source: Provenance;
   /** The service's name in Swedish from the region's term list; null when the list does not have the name. */
   readonly serviceSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** A care, rehabilitation, client or service plan, from one source. */
 export type Plan = {
   readonly __typename?: 'Plan';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
+  /** The care area the plan belongs to. */
   readonly careArea: CareArea;
+  /** The kind of plan. */
   readonly type: PlanType;
+  /** Its title as the source writes it; null when none. */
   readonly title?: Maybe<Scalars['String']['output']>;
   /** Health plans: start date; social care plans: date drawn up. */
   readonly startDate: Scalars['Date']['output'];
+  /** When the plan ends; null: open-ended. */
   readonly endDate?: Maybe<Scalars['Date']['output']>;
   /** Social care plans: date of the next review. */
   readonly reviewDate?: Maybe<Scalars['Date']['output']>;
+  /** The responsible professional's name as the source writes it. */
   readonly responsible?: Maybe<Scalars['String']['output']>;
   /** Social care plans: the customership's local id. */
   readonly customershipId?: Maybe<Scalars['String']['output']>;
+  /** Where the record came from. */
   readonly source: Provenance;
   /** The title in Swedish from the region's term list; null when there is no title or the list does not have it. */
   readonly titleSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** A client fee (asiakasmaksu) from one source; money in integer euro cents. */
 export type Fee = {
   readonly __typename?: 'Fee';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
   /** Absent when the source does not say. */
   readonly careArea?: Maybe<CareArea>;
+  /** The register the fee belongs to: health or social care. */
   readonly register: Register;
+  /** The date of the service or invoice the fee is for. */
   readonly date: Scalars['Date']['output'];
+  /** What the fee is for, as the source writes it (Finnish). */
   readonly description: Scalars['String']['output'];
+  /** The amount in euro cents (1250 = 12,50 €). */
   readonly amountCents: Scalars['Int']['output'];
   /** Counts towards the client fee ceiling. */
   readonly accruesToCeiling: Scalars['Boolean']['output'];
+  /** Open, paid or voided. */
   readonly status: FeeStatus;
+  /** Where the record came from. */
   readonly source: Provenance;
   /** What the fee is charged for, from its description in the region's term list; null when the list does not have the description. */
   readonly kind?: Maybe<FeeKind>;
@@ -240,24 +355,28 @@ export type Fee = {
   readonly descriptionSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** A consent or prohibition the person has given, as recorded in a social care system. */
 export type Consent = {
   readonly __typename?: 'Consent';
   /** Stable opaque id for client caches: the same record has the same id in every answer (from its type, instance and local id; no personal data). */
   readonly id: Scalars['ID']['output'];
+  /** Which consent or prohibition. */
   readonly type: ConsentType;
+  /** When it was given. */
   readonly givenOn: Scalars['Date']['output'];
   /** Absent while in force. */
   readonly withdrawnOn?: Maybe<Scalars['Date']['output']>;
+  /** Where the record came from. */
   readonly source: Provenance;
 };
 
 /** A source (an instance, VTJ, the person index or a subgraph) that could not be read for an answer. */
 export type MissingSource = {
   readonly __typename?: 'MissingSource';
-  /** The instance that could not be read. */
+  /** What could not be read: a source instance (e.g. `effica-porvoo`), `vtj`, `person-index` or `subgraph:{name}`. */
   readonly instance: Scalars['String']['output'];
-  /** Why: an adapter error code such as `SOURCE_UNAVAILABLE`, `SOURCE_ERROR` or `MALFORMED_RESPONSE`. */
-  readonly code: Scalars['String']['output'];
+  /** Why it could not be read. */
+  readonly code: MissingSourceCode;
 };
 
 /** What the access policy needs of VTJ's data of a person (internal: for the lists subgraph's decisions). */
@@ -265,12 +384,15 @@ export type VtjFacts = {
   readonly __typename?: 'VtjFacts';
   /** Guardians' identity codes, in VTJ order. */
   readonly guardians: ReadonlyArray<Scalars['ID']['output']>;
+  /** Non-disclosure for personal safety (turvakielto). */
   readonly turvakielto: Scalars['Boolean']['output'];
 };
 
 /** Sort order of a list. */
 export type SortOrder =
+  /** Ascending: earliest first. */
   | 'ASC'
+  /** Descending: latest first. */
   | 'DESC';
 
 export type Customer = {
@@ -288,12 +410,12 @@ export type Customer = {
   readonly myrskylaRecords?: Maybe<MyrskylaRecords>;
   readonly pukkilaRecords?: Maybe<PukkilaRecords>;
   /**
-   * Appointments in every instance of the region, by start time (ascending unless order: DESC). from: inclusive, to: exclusive; upcoming: starting now or later.
+   * Appointments in every instance of the region, by start time (ascending unless order: DESC); those the policy withholds are left out.
    * @deprecated Use appointmentsConnection: paged, with cursors.
    */
   readonly appointments: ReadonlyArray<Appointment>;
   /**
-   * Social care customerships, by start date. open: only those without an end date (true) or only ended ones (false).
+   * Social care customerships, by start date.
    * @deprecated Use customershipsConnection: paged, with cursors.
    */
   readonly customerships: ReadonlyArray<Customership>;
@@ -308,12 +430,12 @@ export type Customer = {
    */
   readonly plans: ReadonlyArray<Plan>;
   /**
-   * Client fees, by date; year: only that calendar year.
+   * Client fees, by date.
    * @deprecated Use feesConnection: paged, with cursors.
    */
   readonly fees: ReadonlyArray<Fee>;
   /**
-   * Consents and prohibitions, by the date given. inForce: only those not withdrawn (true) or only withdrawn ones (false).
+   * Consents and prohibitions, by the date given.
    * @deprecated Use consentsConnection: paged, with cursors.
    */
   readonly consents: ReadonlyArray<Consent>;
@@ -329,9 +451,9 @@ export type Customer = {
   readonly feesConnection: FeeConnection;
   /** Consents and prohibitions, paged: ordered by the date given, ties by id. Records the access policy withholds are left out, each reason reported once as a FORBIDDEN error at this field. */
   readonly consentsConnection: ConsentConnection;
-  /** The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of. */
+  /** The region-wide client fee ceiling status of a calendar year (region.md), including fees of minors this customer is the first guardian of. Null (with a FORBIDDEN error) when the policy withholds the fees as a whole. */
   readonly feeCeiling?: Maybe<FeeCeilingStatus>;
-  /** Sources (instances, VTJ, the person index, subgraphs) that could not be read for this answer: where the person may have records not shown. */
+  /** Sources (instances, VTJ, the person index, subgraphs) that could not be read for this answer: where the person may have records not shown. Nullable unlike the lists: it tells where the person has records (the record index), which the policy may withhold as a whole (then null with a FORBIDDEN error); an empty list means every source was read. */
   readonly missingSources?: Maybe<ReadonlyArray<MissingSource>>;
 };
 
@@ -421,15 +543,18 @@ export type CustomerFeeCeilingArgs = {
   year: Scalars['Int']['input'];
 };
 
-/** Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region. */
+/** Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region. Money in integer euro cents. */
 export type FeeCeilingStatus = {
   readonly __typename?: 'FeeCeilingStatus';
+  /** The calendar year. */
   readonly year: Scalars['Int']['output'];
+  /** The ceiling of that year (762 € in 2024 and 2025, 815 € in 2026), in cents. */
   readonly ceilingCents: Scalars['Int']['output'];
   /** Sum of the accruing, non-voided fees counted towards this ceiling. */
   readonly accruedCents: Scalars['Int']['output'];
+  /** True once accruedCents has reached ceilingCents. */
   readonly reached: Scalars['Boolean']['output'];
-  /** Date of the fee with which the running sum (fees in date order) first reached the ceiling. */
+  /** Date of the fee with which the running sum (fees in date order) first reached the ceiling; null while not reached. */
   readonly reachedOn?: Maybe<Scalars['Date']['output']>;
   /** Accruing fees dated after the day the ceiling was reached: the client should not have had to pay them. */
   readonly feesAfterCeiling: ReadonlyArray<Fee>;
@@ -442,16 +567,16 @@ export type FeeCeilingStatus = {
   readonly countedFeesConnection: CeilingFeeConnection;
   /** Minors whose fees this ceiling includes (this customer is the first guardian VTJ lists for them). */
   readonly includesDependants: ReadonlyArray<Customer>;
-  /** When this customer is a minor: the guardian whose ceiling counts the fees dated while a minor. */
+  /** When this customer is a minor: the guardian whose ceiling counts the fees dated while a minor; null otherwise. */
   readonly minorFeesCountTowards?: Maybe<Customer>;
-  /** Sources that could not be read: the sums may be too low while any is missing. */
+  /** Sources that could not be read: the sums may be too low while any is missing. Non-null: it is part of the status, which the policy gives or withholds as a whole (Customer.feeCeiling). */
   readonly missingSources: ReadonlyArray<MissingSource>;
   /** True when every source of this customer (and of the dependants counted) was read. */
   readonly complete: Scalars['Boolean']['output'];
 };
 
 
-/** Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region. */
+/** Client fee ceiling (asiakasmaksukatto) of one person and year, summed across every source of the region. Money in integer euro cents. */
 export type FeeCeilingStatusCountedFeesConnectionArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -460,9 +585,11 @@ export type FeeCeilingStatusCountedFeesConnectionArgs = {
 /** A fee counted towards a fee ceiling. */
 export type CeilingFee = {
   readonly __typename?: 'CeilingFee';
+  /** The fee. */
   readonly fee: Fee;
   /** Whose fee it is: the customer or one of the dependants. */
   readonly customer: Customer;
+  /** The sum of the fees counted up to and including this one, in cents. */
   readonly runningTotalCents: Scalars['Int']['output'];
 };
 
@@ -1290,6 +1417,8 @@ export type ResolversTypes = {
   RecordList: ResolverTypeWrapper<Scalars['RecordList']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  YearMonth: ResolverTypeWrapper<Scalars['YearMonth']['output']>;
+  MunicipalityCode: ResolverTypeWrapper<Scalars['MunicipalityCode']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   CareArea: CareArea;
   ServiceTask: ServiceTask;
@@ -1302,6 +1431,7 @@ export type ResolversTypes = {
   PlanType: PlanType;
   DecisionOutcome: DecisionOutcome;
   FeeKind: FeeKind;
+  MissingSourceCode: MissingSourceCode;
   Appointment: ResolverTypeWrapper<DomainAppointment>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1315,7 +1445,7 @@ export type ResolversTypes = {
   Plan: ResolverTypeWrapper<DomainPlan>;
   Fee: ResolverTypeWrapper<DomainFee>;
   Consent: ResolverTypeWrapper<DomainConsent>;
-  MissingSource: ResolverTypeWrapper<MissingSource>;
+  MissingSource: ResolverTypeWrapper<MissingSourceObject>;
   VtjFacts: ResolverTypeWrapper<VtjFacts>;
   SortOrder: SortOrder;
   Customer: ResolverTypeWrapper<CustomerRepresentation>;
@@ -1336,13 +1466,13 @@ export type ResolversTypes = {
   ConsentEdge: ResolverTypeWrapper<Omit<ConsentEdge, 'node'> & { node: ResolversTypes['Consent'] }>;
   CeilingFeeConnection: ResolverTypeWrapper<Omit<CeilingFeeConnection, 'edges'> & { edges: ReadonlyArray<ResolversTypes['CeilingFeeEdge']> }>;
   CeilingFeeEdge: ResolverTypeWrapper<Omit<CeilingFeeEdge, 'node'> & { node: ResolversTypes['CeilingFee'] }>;
-  PorvooRecords: ResolverTypeWrapper<PorvooRecords>;
-  SipooRecords: ResolverTypeWrapper<SipooRecords>;
-  LoviisaRecords: ResolverTypeWrapper<LoviisaRecords>;
-  AskolaRecords: ResolverTypeWrapper<AskolaRecords>;
-  LapinjarviRecords: ResolverTypeWrapper<LapinjarviRecords>;
-  MyrskylaRecords: ResolverTypeWrapper<MyrskylaRecords>;
-  PukkilaRecords: ResolverTypeWrapper<PukkilaRecords>;
+  PorvooRecords: ResolverTypeWrapper<Omit<PorvooRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  SipooRecords: ResolverTypeWrapper<Omit<SipooRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  LoviisaRecords: ResolverTypeWrapper<Omit<LoviisaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  AskolaRecords: ResolverTypeWrapper<Omit<AskolaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  LapinjarviRecords: ResolverTypeWrapper<Omit<LapinjarviRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  MyrskylaRecords: ResolverTypeWrapper<Omit<MyrskylaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
+  PukkilaRecords: ResolverTypeWrapper<Omit<PukkilaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversTypes['MissingSource']> }>;
   UnitAppointment: ResolverTypeWrapper<UnitAppointmentRepresentation>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -1352,6 +1482,8 @@ export type ResolversParentTypes = {
   RecordList: Scalars['RecordList']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  YearMonth: Scalars['YearMonth']['output'];
+  MunicipalityCode: Scalars['MunicipalityCode']['output'];
   JSON: Scalars['JSON']['output'];
   Appointment: DomainAppointment;
   ID: Scalars['ID']['output'];
@@ -1366,7 +1498,7 @@ export type ResolversParentTypes = {
   Plan: DomainPlan;
   Fee: DomainFee;
   Consent: DomainConsent;
-  MissingSource: MissingSource;
+  MissingSource: MissingSourceObject;
   VtjFacts: VtjFacts;
   Customer: CustomerRepresentation;
   FeeCeilingStatus: FeeCeilingObject;
@@ -1386,13 +1518,13 @@ export type ResolversParentTypes = {
   ConsentEdge: Omit<ConsentEdge, 'node'> & { node: ResolversParentTypes['Consent'] };
   CeilingFeeConnection: Omit<CeilingFeeConnection, 'edges'> & { edges: ReadonlyArray<ResolversParentTypes['CeilingFeeEdge']> };
   CeilingFeeEdge: Omit<CeilingFeeEdge, 'node'> & { node: ResolversParentTypes['CeilingFee'] };
-  PorvooRecords: PorvooRecords;
-  SipooRecords: SipooRecords;
-  LoviisaRecords: LoviisaRecords;
-  AskolaRecords: AskolaRecords;
-  LapinjarviRecords: LapinjarviRecords;
-  MyrskylaRecords: MyrskylaRecords;
-  PukkilaRecords: PukkilaRecords;
+  PorvooRecords: Omit<PorvooRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  SipooRecords: Omit<SipooRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  LoviisaRecords: Omit<LoviisaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  AskolaRecords: Omit<AskolaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  LapinjarviRecords: Omit<LapinjarviRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  MyrskylaRecords: Omit<MyrskylaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
+  PukkilaRecords: Omit<PukkilaRecords, 'missingSources'> & { missingSources: ReadonlyArray<ResolversParentTypes['MissingSource']> };
   UnitAppointment: UnitAppointmentRepresentation;
   Boolean: Scalars['Boolean']['output'];
 };
@@ -1415,6 +1547,14 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface YearMonthScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['YearMonth'], any> {
+  name: 'YearMonth';
+}
+
+export interface MunicipalityCodeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['MunicipalityCode'], any> {
+  name: 'MunicipalityCode';
 }
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -1466,7 +1606,7 @@ export type CustomershipResolvers<ContextType = unknown, ParentType extends Reso
   careArea?: Resolver<ResolversTypes['CareArea'], ParentType, ContextType>;
   serviceTask?: Resolver<ResolversTypes['ServiceTask'], ParentType, ContextType>;
   service?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['Unit']>, ParentType, ContextType>;
   responsibleWorker?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   endDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1525,7 +1665,7 @@ export type ConsentResolvers<ContextType = unknown, ParentType extends Resolvers
 
 export type MissingSourceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['MissingSource'] = ResolversParentTypes['MissingSource']> = {
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['MissingSourceCode'], ParentType, ContextType>;
 };
 
 export type VtjFactsResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['VtjFacts'] = ResolversParentTypes['VtjFacts']> = {
@@ -1693,6 +1833,8 @@ export type Resolvers<ContextType = unknown> = {
   RecordList?: GraphQLScalarType;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  YearMonth?: GraphQLScalarType;
+  MunicipalityCode?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Appointment?: AppointmentResolvers<ContextType>;
   Unit?: UnitResolvers<ContextType>;

@@ -2,7 +2,9 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { StatisticsObject } from '../region/statistics/parents.ts';
 import type { ClientCell, CustomershipCell, AppointmentCell, MultiAreaCell } from '../region/statistics/publish.ts';
-import type { SourceCurrency } from '../region/statistics/service.ts';
+import type { SourceCurrency, UnavailableSource } from '../region/statistics/service.ts';
+import type { SourceIndexStatus as SourceIndexStatusObject } from '../region/personLocator.ts';
+import type { MissingSource as MissingSourceObject } from '../server/context.ts';
 import type { CustomerObject, RelativeObject, ViewerObject, UnitAppointmentObject } from '../region/parents.ts';
 import type { RecordsReference } from '../region/sources.ts';
 export type Maybe<T> = T | null;
@@ -21,33 +23,63 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An ISO 8601 instant with offset, e.g. `2025-03-30T04:30:00+03:00` (Europe/Helsinki offset of that moment). */
   DateTime: { input: string; output: string; }
+  /** A calendar month, `YYYY-MM` (e.g. `2025-03`); any other form as an argument is a BAD_USER_INPUT error. */
+  YearMonth: { input: string; output: string; }
+  /** A Statistics Finland municipality code of one of the region's seven municipalities: `018` Askola, `407` Lapinjärvi, `434` Loviisa, `504` Myrskylä, `616` Pukkila, `638` Porvoo, `753` Sipoo; any other value as an argument is a BAD_USER_INPUT error. */
+  MunicipalityCode: { input: string; output: string; }
   /** Any JSON value (object, array, string, number, boolean or null), serialised as itself. */
   JSON: { input: unknown; output: unknown; }
 };
 
+/** Why a source could not be read for an answer. */
+export type MissingSourceCode =
+  /** The source refused the connection, did not answer in time, or said it is overloaded or in maintenance. */
+  | 'SOURCE_UNAVAILABLE'
+  /** The source answered with an internal error of its own. */
+  | 'SOURCE_ERROR'
+  /** The source answered, but its response could not be read. */
+  | 'MALFORMED_RESPONSE'
+  /** The source refused the identity code. */
+  | 'INVALID_IDENTITY_CODE'
+  /** The region has no connection configured to this source. */
+  | 'NOT_CONFIGURED'
+  /** The municipality's subgraph holding the person's records did not answer. */
+  | 'SUBGRAPH_UNAVAILABLE'
+  /** Statistics: the person index has not yet listed the source in full. */
+  | 'NOT_INDEXED';
+
+/** One of the municipalities of the region, with its Finnish and Swedish names. */
 export type Municipality = {
   readonly __typename?: 'Municipality';
   /** Statistics Finland municipality code (urn:oid:1.2.246.537.6.21), e.g. `407`. */
   readonly code: Scalars['String']['output'];
+  /** The Finnish name, e.g. `Loviisa`. */
   readonly nameFi: Scalars['String']['output'];
+  /** The Swedish name, e.g. `Lovisa`. */
   readonly nameSv: Scalars['String']['output'];
 };
 
 /** A source (an instance, VTJ, the person index or a subgraph) that could not be read for an answer. */
 export type MissingSource = {
   readonly __typename?: 'MissingSource';
-  /** The instance that could not be read. */
+  /** What could not be read: a source instance (e.g. `effica-porvoo`), `vtj`, `person-index` or `subgraph:{name}`. */
   readonly instance: Scalars['String']['output'];
-  /** Why: an adapter error code such as `SOURCE_UNAVAILABLE`, `SOURCE_ERROR` or `MALFORMED_RESPONSE`. */
-  readonly code: Scalars['String']['output'];
+  /** Why it could not be read. */
+  readonly code: MissingSourceCode;
 };
 
+/** A person's permanent address in VTJ, in Finnish and, where VTJ has them, Swedish. */
 export type CustomerAddress = {
   readonly __typename?: 'CustomerAddress';
+  /** Street address in Finnish. */
   readonly streetFi: Scalars['String']['output'];
+  /** Street address in Swedish; null when VTJ has none. */
   readonly streetSv?: Maybe<Scalars['String']['output']>;
+  /** Postal code, five digits. */
   readonly postalCode: Scalars['String']['output'];
+  /** Post office in Finnish. */
   readonly cityFi: Scalars['String']['output'];
+  /** Post office in Swedish; null when VTJ has none. */
   readonly citySv?: Maybe<Scalars['String']['output']>;
 };
 
@@ -56,21 +88,128 @@ export type VtjFacts = {
   readonly __typename?: 'VtjFacts';
   /** Guardians' identity codes, in VTJ order. */
   readonly guardians: ReadonlyArray<Scalars['ID']['output']>;
+  /** Non-disclosure for personal safety (turvakielto). */
   readonly turvakielto: Scalars['Boolean']['output'];
 };
 
+/** A care or service unit: the name as the source writes it, and its Finnish and Swedish names from the organisation register where the register knows the unit. */
 export type Unit = {
   readonly __typename?: 'Unit';
-  /** Organisation/unit OID, when the source gives one. */
+  /** Organisation/unit OID: the source's, or for a customership's unit the register's, found by the Finnish name; null when neither has one. */
   readonly oid?: Maybe<Scalars['String']['output']>;
   /** The name as the source writes it (one language). */
   readonly name: Scalars['String']['output'];
-  /** The unit's Finnish name in the organisation register, when the register knows the OID. */
+  /** The unit's Finnish name in the organisation register; null when the register does not know the unit. */
   readonly nameFi?: Maybe<Scalars['String']['output']>;
-  /** The unit's Swedish name in the organisation register, when the register knows the OID. */
+  /** The unit's Swedish name in the organisation register; null when the register does not know the unit. */
   readonly nameSv?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a reader did with a person's data (an entry of the read log). */
+export type DataReadAction =
+  /** Read some of the person's data. */
+  | 'READ'
+  /** A professional looked the person up by identity code (whether they exist, nothing more). */
+  | 'LOOKUP'
+  /** A professional started emergency access (break the glass) to the person's data. */
+  | 'EMERGENCY_ACCESS';
+
+/** The role the reader signed in with. */
+export type ReaderRole =
+  /** A citizen: the person themself or a guardian. */
+  | 'CITIZEN'
+  /** A health or social care professional. */
+  | 'PROFESSIONAL'
+  /** An analyst (aggregate statistics only). */
+  | 'ANALYST'
+  /** No valid sign-in (the attempt was denied and logged). */
+  | 'ANONYMOUS';
+
+/** Whether the access policy let the read through. */
+export type AccessOutcome =
+  /** The data was given (see basis). */
+  | 'ALLOWED'
+  /** The data was withheld (see reason). */
+  | 'DENIED';
+
+/** Why the access policy allowed a read. */
+export type AccessBasis =
+  /** The person's own data. */
+  | 'SELF'
+  /** A guardian (VTJ) reading a minor dependant's data. */
+  | 'GUARDIAN'
+  /** A professional with a care relation: a recent or coming appointment or an open customership in their unit. */
+  | 'CARE_RELATION'
+  /** The person's consent to disclose data between health and social care (LUOVUTUS_*) in force. */
+  | 'CONSENT'
+  /** Emergency access (break the glass) with a stated reason, time-limited. */
+  | 'EMERGENCY'
+  /** A professional's lookup by identity code or reading basic data: no care relation needed. */
+  | 'PROFESSIONAL_ROLE'
+  /** Name and identity code read as a guardian or dependant of a person the reader may read. */
+  | 'FAMILY_RELATION';
+
+/** Why the access policy withheld data (the same reasons as FORBIDDEN errors carry in extensions.reason). */
+export type DenialReason =
+  /** No valid sign-in. */
+  | 'NOT_AUTHENTICATED'
+  /** A citizen asked for someone else's data (not themself, not a minor they are a guardian of). */
+  | 'NOT_OWN_DATA'
+  /** The minor has forbidden disclosure to guardians (KIELTO_HUOLTAJALLE). */
+  | 'GUARDIAN_PROHIBITED'
+  /** The professional has no care relation with the person in that care area. */
+  | 'NO_CARE_RELATION'
+  /** Data across health and social care without the consent to disclose it in force. */
+  | 'NO_CONSENT'
+  /** Child welfare records: only to social care professionals of that task, never to guardians. */
+  | 'CHILD_WELFARE_RESTRICTED'
+  /** Contact details protected by a non-disclosure for personal safety (turvakielto). */
+  | 'TURVAKIELTO'
+  /** Analysts read aggregate statistics only, never a person's data. */
+  | 'AGGREGATES_ONLY'
+  /** The emergency access grant had expired. */
+  | 'EMERGENCY_EXPIRED'
+  /** The role may not use this function at all (e.g. statistics for a citizen). */
+  | 'ROLE_NOT_PERMITTED';
+
+/** What an allowed lookup by identity code answered. */
+export type LookupResult =
+  /** The person exists (also when a source that might know them could not be read). */
+  | 'FOUND'
+  /** Neither VTJ nor any source knows the identity code. */
+  | 'NOT_FOUND';
+
+/** A group of a person's data the access policy decides on, and the read log names. */
+export type DataGroup =
+  /** Name, birth date, language, death date, guardians and dependants, the turvakielto flag (VTJ). */
+  | 'BASIC'
+  /** Address and municipality of residence: what turvakielto protects. */
+  | 'CONTACT'
+  /** Where the person has records (which sources could not be read for them). */
+  | 'RECORD_INDEX'
+  /** Health and oral health appointments. */
+  | 'APPOINTMENTS'
+  /** Social care customerships. */
+  | 'CUSTOMERSHIPS'
+  /** Social care decisions. */
+  | 'DECISIONS'
+  /** Care, rehabilitation, client and service plans. */
+  | 'PLANS'
+  /** Client fees and the fee ceiling. */
+  | 'FEES'
+  /** Consents and prohibitions. */
+  | 'CONSENTS';
+
+/** The person index's state of one source. */
+export type SourceIndexState =
+  /** The first full listing of the source is under way. */
+  | 'BUILDING'
+  /** Listed, and its last poll for changes succeeded. */
+  | 'READY'
+  /** The last listing or poll failed (see lastErrorCode); answers use what the index last had. */
+  | 'FAILING';
+
+/** The region graph's entry points. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type Query = {
   readonly __typename?: 'Query';
   /** A customer by identity code. Null when neither VTJ nor any source knows the person; a malformed code is a BAD_USER_INPUT error. Requires a sign-in: a citizen may ask for themself or a minor they are a VTJ guardian of (else FORBIDDEN NOT_OWN_DATA); analysts get FORBIDDEN AGGREGATES_ONLY. A professional's lookup is written to the audit log (LOOKUP, FOUND or NOT_FOUND) before the answer leaves; if it cannot be, FORBIDDEN AUDIT_UNAVAILABLE. */
@@ -82,7 +221,7 @@ export type Query = {
   /** The person index's state and lag behind each source. */
   readonly sourceStatus: ReadonlyArray<SourceIndexStatus>;
   /**
-   * Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. first: 1 to 100; after: the endCursor of the previous page; includeOwn: also my own reads. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT.
+   * Citizens: who has read or looked up my data, when, which data groups, on what basis and with what outcome (Client Data Act 703/2023, §11), newest first. Out-of-range first or a cursor not from a previous page: BAD_USER_INPUT.
    * @deprecated Use me.dataReads.
    */
   readonly myDataReads: DataReadConnection;
@@ -93,16 +232,18 @@ export type Query = {
   readonly myDataReadsFhir: Scalars['String']['output'];
   /** The signed-in caller: who they are to the region and the entry points of their role (a citizen: their own data through customer; a professional: their units' appointments and their clients). Without a valid sign-in: an UNAUTHENTICATED error. */
   readonly me: Viewer;
-  /** Aggregate counts for analysts (only analysts may ask). Filters pick cells of each list that has the dimension; months are YYYY-MM, inclusive. */
+  /** Aggregate counts for analysts (only analysts may ask: others get FORBIDDEN). Filters pick cells of each list that has the dimension; a list without it is not filtered by it. STATISTICS_NOT_READY until the first count completes. */
   readonly statistics: RegionStatistics;
 };
 
 
+/** The region graph's entry points. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type QueryCustomerArgs = {
   hetu: Scalars['ID']['input'];
 };
 
 
+/** The region graph's entry points. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type QueryMyDataReadsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -110,6 +251,7 @@ export type QueryMyDataReadsArgs = {
 };
 
 
+/** The region graph's entry points. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type QueryMyDataReadsFhirArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -117,14 +259,16 @@ export type QueryMyDataReadsFhirArgs = {
 };
 
 
+/** The region graph's entry points. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type QueryStatisticsArgs = {
-  municipality?: InputMaybe<Scalars['String']['input']>;
+  municipality?: InputMaybe<Scalars['MunicipalityCode']['input']>;
   careArea?: InputMaybe<CareArea>;
   serviceTask?: InputMaybe<ServiceTask>;
-  fromMonth?: InputMaybe<Scalars['String']['input']>;
-  toMonth?: InputMaybe<Scalars['String']['input']>;
+  fromMonth?: InputMaybe<Scalars['YearMonth']['input']>;
+  toMonth?: InputMaybe<Scalars['YearMonth']['input']>;
 };
 
+/** Operations that change the region's state. */
 export type Mutation = {
   readonly __typename?: 'Mutation';
   /** Emergency access (break the glass): professionals only, with a stated reason (at least 10 characters); lasts 4 hours by default; flagged in the audit log. Child welfare records and turvakielto-protected contact details stay closed. */
@@ -132,6 +276,7 @@ export type Mutation = {
 };
 
 
+/** Operations that change the region's state. */
 export type MutationStartEmergencyAccessArgs = {
   hetu: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
@@ -140,9 +285,13 @@ export type MutationStartEmergencyAccessArgs = {
 /** A time-limited emergency access grant to one person's data. */
 export type EmergencyAccess = {
   readonly __typename?: 'EmergencyAccess';
+  /** The grant's id. */
   readonly id: Scalars['ID']['output'];
+  /** Whose data the grant opens. */
   readonly hetu: Scalars['ID']['output'];
+  /** The reason stated when starting it. */
   readonly reason: Scalars['String']['output'];
+  /** When the grant started. */
   readonly startedAt: Scalars['DateTime']['output'];
   /** Exclusive: the grant is no longer in force at this instant. */
   readonly expiresAt: Scalars['DateTime']['output'];
@@ -160,14 +309,18 @@ export type PageInfo = {
 /** One page of the citizen's read log, newest first. */
 export type DataReadConnection = {
   readonly __typename?: 'DataReadConnection';
+  /** The entries of this page, newest first. */
   readonly edges: ReadonlyArray<DataReadEdge>;
+  /** Whether more entries follow, and the cursor to ask for them. */
   readonly pageInfo: PageInfo;
 };
 
 /** One entry of the read log with its opaque cursor (a position in the log, no personal data). */
 export type DataReadEdge = {
   readonly __typename?: 'DataReadEdge';
+  /** Opaque cursor of this entry; pass it as after to continue after it. */
   readonly cursor: Scalars['String']['output'];
+  /** The entry. */
   readonly node: DataRead;
 };
 
@@ -178,27 +331,29 @@ export type DataRead = {
   readonly id: Scalars['ID']['output'];
   /** When, to the millisecond. */
   readonly at: Scalars['DateTime']['output'];
-  /** READ; LOOKUP when a professional looked the person up by identity code; EMERGENCY_ACCESS when a professional started emergency access. */
-  readonly action: Scalars['String']['output'];
-  /** citizen, professional, analyst or anonymous. */
-  readonly readerRole: Scalars['String']['output'];
-  /** A professional's name. */
+  /** What the reader did: READ, LOOKUP (a professional looked the person up by identity code) or EMERGENCY_ACCESS (a professional started emergency access). */
+  readonly action: DataReadAction;
+  /** The role the reader signed in with. */
+  readonly readerRole: ReaderRole;
+  /** A professional's name; null for other roles. */
   readonly readerName?: Maybe<Scalars['String']['output']>;
-  /** Data groups: BASIC, CONTACT, RECORD_INDEX, APPOINTMENTS, CUSTOMERSHIPS, DECISIONS, PLANS, FEES, CONSENTS. */
-  readonly dataGroups: ReadonlyArray<Scalars['String']['output']>;
-  /** ALLOWED or DENIED. */
-  readonly outcome: Scalars['String']['output'];
-  /** When allowed: SELF, GUARDIAN, CARE_RELATION, CONSENT, EMERGENCY, PROFESSIONAL_ROLE (a professional's lookup or reading basic data), or FAMILY_RELATION (name and code read as a relative of a person the reader may read). */
-  readonly basis?: Maybe<Scalars['String']['output']>;
-  /** When denied: the reason class. */
-  readonly reason?: Maybe<Scalars['String']['output']>;
+  /** The data groups read, in a fixed order; empty for a LOOKUP. */
+  readonly dataGroups: ReadonlyArray<DataGroup>;
+  /** Whether the data was given. */
+  readonly outcome: AccessOutcome;
+  /** Why it was allowed; null when denied. */
+  readonly basis?: Maybe<AccessBasis>;
+  /** Why it was denied; null when allowed. */
+  readonly reason?: Maybe<DenialReason>;
+  /** True when read under emergency access. */
   readonly emergency: Scalars['Boolean']['output'];
+  /** The reason the professional stated for emergency access; null unless emergency. */
   readonly emergencyReason?: Maybe<Scalars['String']['output']>;
-  /** For an allowed LOOKUP: FOUND (answered with the person; also when a source that might know them could not be read) or NOT_FOUND. */
-  readonly lookupResult?: Maybe<Scalars['String']['output']>;
+  /** For an allowed LOOKUP: FOUND or NOT_FOUND; null otherwise. */
+  readonly lookupResult?: Maybe<LookupResult>;
 };
 
-/** A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves. */
+/** A client or patient of the region, identified by the personal identity code. Basic data and relatives come from VTJ, the population register (the master), without reading any record; the record lists merge every instance holding the person's records. Every field is decided by the access policy and audited before it leaves. Nullability: a field the access policy may withhold as a whole (basic and contact data, the record index, the fee ceiling) is nullable and comes as null with a FORBIDDEN error naming the reason; a list the region always computes is non-null (empty when there is nothing, records the policy withholds left out). */
 export type Customer = {
   readonly __typename?: 'Customer';
   /** Stable opaque id for client caches: the same person has the same id in every answer (a hash of the identity code; the key stays hetu). */
@@ -254,8 +409,11 @@ export type Customer = {
 /** A guardian or dependant as VTJ lists them with a person: identity code and name, shown to whoever may read that person's basic data. Anything more is the relative's own data, through customer. */
 export type Relative = {
   readonly __typename?: 'Relative';
+  /** The relative's personal identity code. */
   readonly hetu: Scalars['ID']['output'];
+  /** Surname (VTJ); null when VTJ could not be read for the relative. */
   readonly surname?: Maybe<Scalars['String']['output']>;
+  /** First names (VTJ); null when VTJ could not be read for the relative. */
   readonly firstNames?: Maybe<Scalars['String']['output']>;
   /** The relative as a customer: every field decided as that person's own data. */
   readonly customer: Customer;
@@ -306,16 +464,21 @@ export type PukkilaRecords = {
 /** The person index's state of one source instance. No personal data. */
 export type SourceIndexStatus = {
   readonly __typename?: 'SourceIndexStatus';
+  /** The source system instance, e.g. effica-porvoo. */
   readonly instance: Scalars['String']['output'];
-  /** building, ready or failing. */
-  readonly state: Scalars['String']['output'];
+  /** Building, ready or failing. */
+  readonly state: SourceIndexState;
   /** True once a full listing of the source has completed. */
   readonly built: Scalars['Boolean']['output'];
+  /** How many persons the index knows in this source. */
   readonly persons: Scalars['Int']['output'];
+  /** When the last successful poll started (the index is at least this fresh); null before the first. */
   readonly lastSuccessfulPoll?: Maybe<Scalars['DateTime']['output']>;
+  /** The latest change instant the source has listed; null before any. */
   readonly lastChangeSeen?: Maybe<Scalars['DateTime']['output']>;
   /** Seconds since the last successful poll; null before the first. */
   readonly lagSeconds?: Maybe<Scalars['Int']['output']>;
+  /** The code of the last failure (an adapter error code such as SOURCE_UNAVAILABLE, or DATABASE_ERROR_ and the SQL state); null when there has been none. */
   readonly lastErrorCode?: Maybe<Scalars['String']['output']>;
 };
 
@@ -343,18 +506,28 @@ export type CodeLabel = {
 
 /** Care area (region.md): health (PTH), oral health (STH), social care (SOS). */
 export type CareArea =
+  /** Primary health care (PTH): health centre appointments, home nursing, physiotherapy and the like. */
   | 'PRIMARY_HEALTH'
+  /** Oral health care (STH): dental clinics, dentists and dental hygienists. */
   | 'ORAL_HEALTH'
+  /** Social care (SOS): social services and social work, a register of its own by law. */
   | 'SOCIAL';
 
 /** Social care service task. */
 export type ServiceTask =
+  /** Services for older people (home care, housing services). */
   | 'OLDER_PEOPLE'
+  /** Disability services. */
   | 'DISABILITY'
+  /** Services for families with children (family centre, home help). */
   | 'FAMILIES'
+  /** Child welfare: extra-sensitive, only to social care professionals of this task. */
   | 'CHILD_WELFARE'
+  /** Social work for working-age adults. */
   | 'ADULT_SOCIAL_WORK'
+  /** Substance abuse services. */
   | 'SUBSTANCE_ABUSE'
+  /** Family law services (custody, maintenance and paternity matters). */
   | 'FAMILY_LAW';
 
 /** Aggregate counts kept current from the sources' change listings (no copies of records kept). Every count below 5 is withheld: count null, suppressed true. */
@@ -387,6 +560,7 @@ export type RegionStatistics = {
 /** How current one source's part of the statistics is. */
 export type StatisticsSourceCurrency = {
   readonly __typename?: 'StatisticsSourceCurrency';
+  /** The source system instance, e.g. effica-porvoo. */
   readonly instance: Scalars['String']['output'];
   /** Every change this source made before this instant is counted; null: not counted yet. */
   readonly currentAsOf?: Maybe<Scalars['DateTime']['output']>;
@@ -397,49 +571,63 @@ export type StatisticsSourceCurrency = {
 /** A source the statistics lack, and why. */
 export type StatisticsUnavailableSource = {
   readonly __typename?: 'StatisticsUnavailableSource';
+  /** The source system instance, e.g. effica-porvoo. */
   readonly instance: Scalars['String']['output'];
-  /** An adapter error code such as SOURCE_UNAVAILABLE, or NOT_CONFIGURED, NOT_INDEXED. */
-  readonly code: Scalars['String']['output'];
+  /** Why: it could not be read (SOURCE_UNAVAILABLE, …), is not configured (NOT_CONFIGURED) or not yet listed by the person index (NOT_INDEXED). */
+  readonly code: MissingSourceCode;
 };
 
+/** Distinct clients of one care area in one municipality. */
 export type ClientCount = {
   readonly __typename?: 'ClientCount';
+  /** The municipality the records belong to. */
   readonly municipality: Municipality;
+  /** The care area. */
   readonly careArea: CareArea;
-  /** Null when suppressed. */
+  /** The count; null when suppressed. */
   readonly count?: Maybe<Scalars['Int']['output']>;
+  /** True when the count is withheld: below 5 (it could point at persons), or one that would reveal a withheld count (secondary suppression). */
   readonly suppressed: Scalars['Boolean']['output'];
 };
 
+/** Customerships of one service task (or all together) in one municipality. */
 export type CustomershipCount = {
   readonly __typename?: 'CustomershipCount';
+  /** The municipality the records belong to. */
   readonly municipality: Municipality;
   /** Null: every service task together. */
   readonly serviceTask?: Maybe<ServiceTask>;
-  /** Null when suppressed. */
+  /** The count; null when suppressed. */
   readonly count?: Maybe<Scalars['Int']['output']>;
+  /** True when the count is withheld: below 5 (it could point at persons), or one that would reveal a withheld count (secondary suppression). */
   readonly suppressed: Scalars['Boolean']['output'];
 };
 
+/** Appointments of one care area (or both together) in one municipality and month. */
 export type AppointmentCount = {
   readonly __typename?: 'AppointmentCount';
+  /** The municipality the records belong to. */
   readonly municipality: Municipality;
   /** PRIMARY_HEALTH or ORAL_HEALTH; null: both together. */
   readonly careArea?: Maybe<CareArea>;
-  /** YYYY-MM (Helsinki time). */
-  readonly month: Scalars['String']['output'];
-  /** Null when suppressed. */
+  /** The month of the appointments' start, Helsinki time. */
+  readonly month: Scalars['YearMonth']['output'];
+  /** The count; null when suppressed. */
   readonly count?: Maybe<Scalars['Int']['output']>;
+  /** True when the count is withheld: below 5 (it could point at persons), or one that would reveal a withheld count (secondary suppression). */
   readonly suppressed: Scalars['Boolean']['output'];
 };
 
+/** Clients with services in several care areas in one municipality. */
 export type MultiAreaClientCount = {
   readonly __typename?: 'MultiAreaClientCount';
+  /** The municipality the records belong to. */
   readonly municipality: Municipality;
   /** In how many care areas the clients have services: 2 or 3. */
   readonly careAreas: Scalars['Int']['output'];
-  /** Null when suppressed. */
+  /** The count; null when suppressed. */
   readonly count?: Maybe<Scalars['Int']['output']>;
+  /** True when the count is withheld: below 5 (it could point at persons), or one that would reveal a withheld count (secondary suppression). */
   readonly suppressed: Scalars['Boolean']['output'];
 };
 
@@ -660,14 +848,25 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  YearMonth: ResolverTypeWrapper<Scalars['YearMonth']['output']>;
+  MunicipalityCode: ResolverTypeWrapper<Scalars['MunicipalityCode']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MissingSourceCode: MissingSourceCode;
   Municipality: ResolverTypeWrapper<Municipality>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  MissingSource: ResolverTypeWrapper<MissingSource>;
+  MissingSource: ResolverTypeWrapper<MissingSourceObject>;
   CustomerAddress: ResolverTypeWrapper<CustomerAddress>;
   VtjFacts: ResolverTypeWrapper<VtjFacts>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Unit: ResolverTypeWrapper<Unit>;
+  DataReadAction: DataReadAction;
+  ReaderRole: ReaderRole;
+  AccessOutcome: AccessOutcome;
+  AccessBasis: AccessBasis;
+  DenialReason: DenialReason;
+  LookupResult: LookupResult;
+  DataGroup: DataGroup;
+  SourceIndexState: SourceIndexState;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -685,14 +884,14 @@ export type ResolversTypes = {
   LapinjarviRecords: ResolverTypeWrapper<RecordsReference>;
   MyrskylaRecords: ResolverTypeWrapper<RecordsReference>;
   PukkilaRecords: ResolverTypeWrapper<RecordsReference>;
-  SourceIndexStatus: ResolverTypeWrapper<SourceIndexStatus>;
+  SourceIndexStatus: ResolverTypeWrapper<SourceIndexStatusObject>;
   CodeList: ResolverTypeWrapper<CodeList>;
   CodeLabel: ResolverTypeWrapper<CodeLabel>;
   CareArea: CareArea;
   ServiceTask: ServiceTask;
   RegionStatistics: ResolverTypeWrapper<StatisticsObject>;
   StatisticsSourceCurrency: ResolverTypeWrapper<SourceCurrency>;
-  StatisticsUnavailableSource: ResolverTypeWrapper<StatisticsUnavailableSource>;
+  StatisticsUnavailableSource: ResolverTypeWrapper<UnavailableSource>;
   ClientCount: ResolverTypeWrapper<ClientCell>;
   CustomershipCount: ResolverTypeWrapper<CustomershipCell>;
   AppointmentCount: ResolverTypeWrapper<AppointmentCell>;
@@ -711,10 +910,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  YearMonth: Scalars['YearMonth']['output'];
+  MunicipalityCode: Scalars['MunicipalityCode']['output'];
   JSON: Scalars['JSON']['output'];
   Municipality: Municipality;
   String: Scalars['String']['output'];
-  MissingSource: MissingSource;
+  MissingSource: MissingSourceObject;
   CustomerAddress: CustomerAddress;
   VtjFacts: VtjFacts;
   ID: Scalars['ID']['output'];
@@ -736,12 +937,12 @@ export type ResolversParentTypes = {
   LapinjarviRecords: RecordsReference;
   MyrskylaRecords: RecordsReference;
   PukkilaRecords: RecordsReference;
-  SourceIndexStatus: SourceIndexStatus;
+  SourceIndexStatus: SourceIndexStatusObject;
   CodeList: CodeList;
   CodeLabel: CodeLabel;
   RegionStatistics: StatisticsObject;
   StatisticsSourceCurrency: SourceCurrency;
-  StatisticsUnavailableSource: StatisticsUnavailableSource;
+  StatisticsUnavailableSource: UnavailableSource;
   ClientCount: ClientCell;
   CustomershipCount: CustomershipCell;
   AppointmentCount: AppointmentCell;
@@ -771,6 +972,14 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export interface YearMonthScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['YearMonth'], any> {
+  name: 'YearMonth';
+}
+
+export interface MunicipalityCodeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['MunicipalityCode'], any> {
+  name: 'MunicipalityCode';
+}
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -783,7 +992,7 @@ export type MunicipalityResolvers<ContextType = unknown, ParentType extends Reso
 
 export type MissingSourceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['MissingSource'] = ResolversParentTypes['MissingSource']> = {
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['MissingSourceCode'], ParentType, ContextType>;
 };
 
 export type CustomerAddressResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerAddress'] = ResolversParentTypes['CustomerAddress']> = {
@@ -847,16 +1056,16 @@ export type DataReadEdgeResolvers<ContextType = unknown, ParentType extends Reso
 export type DataReadResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['DataRead'] = ResolversParentTypes['DataRead']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  readerRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['DataReadAction'], ParentType, ContextType>;
+  readerRole?: Resolver<ResolversTypes['ReaderRole'], ParentType, ContextType>;
   readerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  dataGroups?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
-  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  basis?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataGroups?: Resolver<ReadonlyArray<ResolversTypes['DataGroup']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AccessOutcome'], ParentType, ContextType>;
+  basis?: Resolver<Maybe<ResolversTypes['AccessBasis']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['DenialReason']>, ParentType, ContextType>;
   emergency?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   emergencyReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lookupResult?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lookupResult?: Resolver<Maybe<ResolversTypes['LookupResult']>, ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = {
@@ -924,7 +1133,7 @@ export type PukkilaRecordsResolvers<ContextType = unknown, ParentType extends Re
 
 export type SourceIndexStatusResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['SourceIndexStatus'] = ResolversParentTypes['SourceIndexStatus']> = {
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SourceIndexState'], ParentType, ContextType>;
   built?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   persons?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lastSuccessfulPoll?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -967,7 +1176,7 @@ export type StatisticsSourceCurrencyResolvers<ContextType = unknown, ParentType 
 
 export type StatisticsUnavailableSourceResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['StatisticsUnavailableSource'] = ResolversParentTypes['StatisticsUnavailableSource']> = {
   instance?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['MissingSourceCode'], ParentType, ContextType>;
 };
 
 export type ClientCountResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['ClientCount'] = ResolversParentTypes['ClientCount']> = {
@@ -987,7 +1196,7 @@ export type CustomershipCountResolvers<ContextType = unknown, ParentType extends
 export type AppointmentCountResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['AppointmentCount'] = ResolversParentTypes['AppointmentCount']> = {
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
   careArea?: Resolver<Maybe<ResolversTypes['CareArea']>, ParentType, ContextType>;
-  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['YearMonth'], ParentType, ContextType>;
   count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -1044,6 +1253,8 @@ export type ClientEdgeResolvers<ContextType = unknown, ParentType extends Resolv
 export type Resolvers<ContextType = unknown> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  YearMonth?: GraphQLScalarType;
+  MunicipalityCode?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Municipality?: MunicipalityResolvers<ContextType>;
   MissingSource?: MissingSourceResolvers<ContextType>;

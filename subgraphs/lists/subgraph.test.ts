@@ -7,6 +7,7 @@ import { customerRepresentation, dependantRepresentation } from '../testSupport/
 import type { AuditEventInput } from '../audit/events.ts';
 import type { Identity } from '../../contract/identity.ts';
 import { createListsSubgraph } from './subgraph.ts';
+import { parseUnitRegister } from './unitRegister.ts';
 
 const PERSON = makeHetu('1980-04-04', 921);
 const CHILD = makeHetu('2016-01-20', 922, 'A');
@@ -279,5 +280,66 @@ describe('lists subgraph', () => {
         _entities: [{ fees: [{ date: '2025-03-01', amountCents: 70_000, source: { localId: 'F1' } }], missingSources: [] }],
       });
     });
+  });
+});
+
+describe('Customership.unit', () => {
+  const units = parseUnitRegister(
+    'OID\tNAME_FI\tNAME_SV\tMUNICIPALITY\n1.2.246.10.1061512.10.6387\tPorvoo sosiaalipalvelut\tBorgå socialservice\t638\n',
+  );
+  const withRegister = createListsSubgraph({
+    logger: silentLogger,
+    clock,
+    internalKey: TEST_INTERNAL_KEY,
+    audit: { record: async () => undefined },
+    units,
+  });
+  afterAll(async () => withRegister.close());
+
+  it('is a Unit: the source’s name, with the register’s OID and Finnish and Swedish names found by that name', async () => {
+    const rep = customerRepresentation(PERSON, {
+      holders: {
+        '638': {
+          customerships: [
+            customership(prov('effica-porvoo', '638', 'C1'), '2024-01-01', { unit: ' porvoo  SOSIAALIPALVELUT' }),
+            customership(prov('effica-porvoo', '638', 'C2'), '2024-02-01', { unit: 'Tuntematon yksikkö' }),
+            customership(prov('effica-porvoo', '638', 'C3'), '2024-03-01'),
+          ],
+        },
+      },
+    });
+    const r = await gql(
+      withRegister,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { customerships { unit { oid name nameFi nameSv } } } } }`,
+      { r: [rep] },
+      SELF,
+    );
+    expect(r.errors).toBeUndefined();
+    expect((r.data!._entities as { customerships: unknown[] }[])[0]!.customerships).toEqual([
+      {
+        unit: {
+          oid: '1.2.246.10.1061512.10.6387',
+          name: ' porvoo  SOSIAALIPALVELUT',
+          nameFi: 'Porvoo sosiaalipalvelut',
+          nameSv: 'Borgå socialservice',
+        },
+      },
+      { unit: { oid: null, name: 'Tuntematon yksikkö', nameFi: null, nameSv: null } },
+      { unit: null },
+    ]);
+  });
+
+  it('gives a missing source code no enum value has as SOURCE_ERROR, never a serialisation error', async () => {
+    const rep = customerRepresentation(PERSON, {
+      holders: { '638': { missingSources: [{ instance: 'lifecare-porvoo', code: 'SOMETHING_NEW' }] } },
+    });
+    const r = await gql(
+      withRegister,
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { missingSources { instance code } } } }`,
+      { r: [rep] },
+      SELF,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!._entities).toEqual([{ missingSources: [{ instance: 'lifecare-porvoo', code: 'SOURCE_ERROR' }] }]);
   });
 });

@@ -6,6 +6,7 @@
  * decided by the policy engine and audited before it leaves (access.ts). It
  * calls no source itself.
  */
+import { unitByName } from './unitRegister.ts';
 import type { UnitRegister } from './unitRegister.ts';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, parse, responsePathAsArray } from 'graphql';
@@ -200,16 +201,27 @@ export function createListsSubgraph(options: ListsSubgraphOptions): FastifyInsta
         mergeConsents([records.consents], args.inForce != null ? { inForce: args.inForce } : {}),
       ),
   };
-  const resolvers: Resolvers<Context> = {
-    ...scalarResolvers,
-    RecordList: RecordListScalar,
-    // Ids from provenance; and the sources write service names, titles and fee descriptions in Finnish only: the region's term list has the Swedish.
-    ...combineResolvers(valueResolvers, termResolvers),
+  const registerResolvers: Pick<Resolvers<Context>, 'Unit' | 'Customership'> = {
     // The sources name a unit in one language; the organisation register names it in both.
     Unit: {
       nameFi: (u) => (u.oid ? (units.get(u.oid)?.nameFi ?? null) : null),
       nameSv: (u) => (u.oid ? (units.get(u.oid)?.nameSv ?? null) : null),
     },
+    // The social care systems name a customership's unit by its (Finnish) name only: the register gives its OID.
+    Customership: {
+      unit: (c) => {
+        if (c.unit === undefined) return null;
+        const registered = unitByName(units, c.unit);
+        return registered ? { oid: registered.oid, name: c.unit } : { name: c.unit };
+      },
+    },
+  };
+  const resolvers: Resolvers<Context> = {
+    ...scalarResolvers,
+    RecordList: RecordListScalar,
+    // Ids from provenance, the Swedish of the names the sources write in Finnish only (the region's term list),
+    // and units from the organisation register: several maps resolve fields of one type, so they are combined.
+    ...combineResolvers(combineResolvers(valueResolvers, termResolvers), registerResolvers),
     Customer: {
       __resolveReference: (rep) => rep,
       async appointments(c, args, ctx, info) {

@@ -19,6 +19,7 @@ import { decodeRecordsRef } from './recordsRef.ts';
 import { forbiddenError } from '../access/errors.ts';
 import { decidePersonalRead } from '../access/policy.ts';
 import { RecordListScalar } from '../server/scalars.ts';
+import { missingSourceResolvers } from '../server/valueResolvers.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
 import type { TypedResolverMap } from '../server/subgraphSchema.ts';
 import type { PorvooRecordsResolvers, Resolvers } from '../generated/municipalityResolvers.ts';
@@ -60,7 +61,7 @@ type RecordsResolvers = PorvooRecordsResolvers<Context>;
  * type under this municipality's name (`m.typeName`, e.g. `SipooRecords`).
  */
 function municipalityResolvers(typeName: string, records: RecordsResolvers): TypedResolverMap {
-  const common: Omit<Resolvers<Context>, 'PorvooRecords'> = { RecordList: RecordListScalar };
+  const common: Omit<Resolvers<Context>, 'PorvooRecords'> = { RecordList: RecordListScalar, ...missingSourceResolvers };
   return { ...common, [typeName]: records };
 }
 

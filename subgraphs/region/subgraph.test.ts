@@ -284,7 +284,8 @@ describe('region subgraph', () => {
     const r = await gql(app, `{ municipalities { code nameFi nameSv } sourceStatus { instance state lagSeconds } }`);
     expect((r.data!.municipalities as Obj[]).length).toBe(7);
     expect(r.data!.municipalities).toContainEqual({ code: '504', nameFi: 'Myrskylä', nameSv: 'Mörskom' });
-    expect(r.data!.sourceStatus).toEqual([{ instance: 'lifecare-porvoo', state: 'ready', lagSeconds: 4 }]);
+    // The index keeps its states lower-case; the API gives the SourceIndexState enum.
+    expect(r.data!.sourceStatus).toEqual([{ instance: 'lifecare-porvoo', state: 'READY', lagSeconds: 4 }]);
   });
 
   it('refuses anonymous callers and analysts before VTJ or the index is asked', async () => {
@@ -422,7 +423,7 @@ describe('region subgraph', () => {
       // Newest first: the refused attempt by a citizen is in the log too.
       {
         action: 'EMERGENCY_ACCESS',
-        readerRole: 'citizen',
+        readerRole: 'CITIZEN',
         readerName: null,
         outcome: 'DENIED',
         basis: null,
@@ -431,7 +432,7 @@ describe('region subgraph', () => {
       },
       {
         action: 'EMERGENCY_ACCESS',
-        readerRole: 'professional',
+        readerRole: 'PROFESSIONAL',
         readerName: 'Testi Ammattilainen',
         outcome: 'ALLOWED',
         basis: 'EMERGENCY',

@@ -32,7 +32,8 @@ import { scalarResolvers } from '../server/scalars.ts';
 import type { InternalKey } from '../../contract/internalToken.ts';
 import { createSubgraphServer } from '../server/server.ts';
 import type { SubgraphContext } from '../server/server.ts';
-import { municipalityObject } from '../server/valueResolvers.ts';
+import { missingSourceResolvers, municipalityObject } from '../server/valueResolvers.ts';
+import { READER_ROLES, sourceIndexState } from './enums.ts';
 import { dataReadId, opaqueId } from '../server/ids.ts';
 import { recordsReferences } from './sources.ts';
 import { buildTypedSubgraphSchema } from '../server/subgraphSchema.ts';
@@ -292,7 +293,7 @@ function dataRead(e: AuditEvent, id: string) {
     id,
     at: formatAuditInstant(e.at.getTime()),
     action: e.action,
-    readerRole: e.actorRole,
+    readerRole: READER_ROLES[e.actorRole],
     readerName: e.actorName ?? null,
     dataGroups: e.dataGroups,
     outcome: e.outcome,
@@ -392,6 +393,10 @@ export function createRegionSubgraph(options: RegionSubgraphOptions): FastifyIns
   const resolvers: Resolvers<Context> = {
     ...scalarResolvers,
     ...stats,
+    ...missingSourceResolvers,
+    SourceIndexStatus: {
+      state: (s) => sourceIndexState(s.state),
+    },
     Query: {
       ...stats.Query,
       async customer(_root, args, ctx): Promise<CustomerObject | null> {

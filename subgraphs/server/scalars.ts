@@ -1,9 +1,13 @@
 /**
  * The custom scalars of the region schema (schema/model.ts): `Date`
- * (`YYYY-MM-DD`) and `DateTime` (ISO 8601 instant with offset), both
- * strings on the wire, validated when they come in as arguments.
+ * (`YYYY-MM-DD`), `DateTime` (ISO 8601 instant with offset), `YearMonth`
+ * (`YYYY-MM`) and `MunicipalityCode` (one of the region's municipality
+ * codes), all strings on the wire, validated when they come in as
+ * arguments (BAD_USER_INPUT, a message that never echoes the value); and
+ * `JSON`, any JSON value as itself.
  */
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
+import { MUNICIPALITIES } from '../../domain/region.ts';
 import { isValidIsoDate, parseInstant } from '../../domain/time.ts';
 
 function scalar(name: string, expected: string, valid: (s: string) => boolean): GraphQLScalarType {
@@ -36,18 +40,32 @@ function scalar(name: string, expected: string, valid: (s: string) => boolean): 
 export const DateScalar = scalar('Date', 'YYYY-MM-DD', isValidIsoDate);
 export const DateTimeScalar = scalar('DateTime', 'an ISO 8601 date and time with offset', (s) => !Number.isNaN(parseInstant(s)));
 
-/** `JSON`: any JSON value, serialised as itself (output only here: FHIR bundles). */
-export const JSONScalar = new GraphQLScalarType({
+const YEAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const YearMonthScalar = scalar('YearMonth', 'YYYY-MM', (s) => YEAR_MONTH.test(s));
+
+const REGION_CODES: readonly string[] = MUNICIPALITIES.map((m) => m.code).sort();
+export const MunicipalityCodeScalar = scalar(
+  'MunicipalityCode',
+  `one of the region's municipality codes (${REGION_CODES.join(', ')})`,
+  (s) => REGION_CODES.includes(s),
+);
+
+/** `JSON`: any JSON value, serialised as itself; as an argument, any literal or variable value. */
+export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',
   serialize: (value) => value,
   parseValue: (value) => value,
-  parseLiteral() {
-    throw new GraphQLError('expected JSON as a variable, received a literal', { extensions: { code: 'BAD_USER_INPUT' } });
-  },
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });
 
 /** Resolvers for the scalars, to merge into a subgraph's resolver map. */
-export const scalarResolvers = { Date: DateScalar, DateTime: DateTimeScalar, JSON: JSONScalar };
+export const scalarResolvers = {
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  YearMonth: YearMonthScalar,
+  MunicipalityCode: MunicipalityCodeScalar,
+  JSON: JsonScalar,
+};
 
 /**
  * `RecordList`: one kind of canonical records as a JSON array, from a

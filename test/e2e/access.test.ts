@@ -186,6 +186,18 @@ describe('citizens', () => {
     }
   });
 
+  it("a customership's unit is a Unit: the source's name, with the register's OID and Swedish name found by that name", async () => {
+    const { c, denials } = await ask('citizen', S.citizen, 'customerships { unit { oid name nameFi nameSv } }');
+    expect(denials).toEqual([]);
+    const units = (c!.customerships as { unit: { oid: string; name: string; nameFi: string; nameSv: string } }[]).map((x) => x.unit);
+    expect(units.length).toBeGreaterThan(0);
+    for (const unit of units) {
+      expect(unit.oid).toMatch(/^1\.2\.246\.10\.\d+\.10\.\d+$/);
+      expect(unit.nameFi).toBe(unit.name);
+      expect(unit.nameSv).toMatch(/^(Lovisa|Sibbo|Borgå|Lappträsk|Mörskom|Pukkila|Askola) (socialservice|hemvård|familjecentrum)$/);
+    }
+  });
+
   it('a citizen asking for another adult gets FORBIDDEN NOT_OWN_DATA and nothing else', async () => {
     const { c, denials } = await ask('citizen', S.guardian);
     expect(c).toBeNull();
@@ -405,6 +417,52 @@ describe('the audit log', () => {
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry.length).toBe(reads.length);
     expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent')).toBe(true);
+  });
+
+  it('gives the read log in enums: action, reader role (upper-case), outcome, basis, data groups', async () => {
+    await ask('nurse', S.turvakielto, 'surname');
+    type Reads = { myDataReads: { edges: { node: Record<string, unknown> }[] } };
+    const r = await gqlAs<Reads>(
+      region,
+      '{ myDataReads(first: 50) { edges { node { action readerRole outcome basis reason dataGroups lookupResult } } } }',
+      {},
+      await token('turvakielto'),
+    );
+    expect(r.errors).toBeUndefined();
+    const nodes = r.data!.myDataReads.edges.map((e) => e.node);
+    // The nurse's lookup by code and their read of the name (basic data: the professional role suffices).
+    expect(nodes).toContainEqual({
+      action: 'READ',
+      readerRole: 'PROFESSIONAL',
+      outcome: 'ALLOWED',
+      basis: 'PROFESSIONAL_ROLE',
+      reason: null,
+      dataGroups: ['BASIC'],
+      lookupResult: null,
+    });
+    expect(nodes).toContainEqual({
+      action: 'LOOKUP',
+      readerRole: 'PROFESSIONAL',
+      outcome: 'ALLOWED',
+      basis: 'PROFESSIONAL_ROLE',
+      reason: null,
+      dataGroups: [],
+      lookupResult: 'FOUND',
+    });
+  });
+
+  it('refuses a statistics filter outside the region (MunicipalityCode, YearMonth) with BAD_USER_INPUT, and gives index states in upper case', async () => {
+    for (const [args, expected] of [
+      ['municipality: "091"', 'expected MunicipalityCode as one of the region'],
+      ['fromMonth: "2025-13"', 'expected YearMonth as YYYY-MM'],
+    ] as const) {
+      const r = await gqlAs(region, `{ statistics(${args}) { complete } }`, {}, await token('analyst'));
+      expect(r.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+      expect(r.errors?.[0]?.message, args).toContain(expected);
+    }
+    const status = await gqlAs<{ sourceStatus: { state: string }[] }>(region, '{ sourceStatus { state } }', {});
+    expect(status.data!.sourceStatus.length).toBeGreaterThan(0);
+    for (const s of status.data!.sourceStatus) expect(['BUILDING', 'READY', 'FAILING']).toContain(s.state);
   });
 
   it('writes a professional’s lookup by code with what it answered, for a known and an unknown code alike', async () => {

@@ -1,8 +1,9 @@
 import { composeServices } from '@apollo/composition';
-import { execute, parse } from 'graphql';
+import { execute, graphql, parse, validate } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { subgraphSdls } from '../../../schema/sdl.ts';
+import { MISSING_SOURCE_CODE, enumSdl } from '../../../schema/model.ts';
 import type { Identity } from '../../../contract/identity.ts';
 import { scalarResolvers } from '../../server/scalars.ts';
 import { buildTypedSubgraphSchema } from '../../server/subgraphSchema.ts';
@@ -14,9 +15,12 @@ import type { ServedStatistics } from './publish.ts';
 import { recordsOf } from './testSupport.ts';
 import { syntheticHetu } from '../personIndex/testSupport.ts';
 
-/** A tiny subgraph: what the region SDL provides (DateTime, Municipality, a Query) plus the statistics. */
+/** A tiny subgraph: what the region SDL provides (scalars, MissingSourceCode, Municipality, a Query) plus the statistics. */
 const TINY = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@shareable"])
 scalar DateTime
+scalar YearMonth
+scalar MunicipalityCode
+${enumSdl(MISSING_SOURCE_CODE)}
 type Municipality @shareable { code: String! nameFi: String! nameSv: String! }
 type Query { ping: String }
 ${statisticsEnumsSdl}
@@ -61,8 +65,13 @@ function schemaWith(current: ServedStatistics | null) {
   return buildTypedSubgraphSchema(parse(TINY), { ...scalarResolvers, ...r });
 }
 
+/** Validates (as a server does: a scalar refuses a malformed literal there) and executes. */
 async function run(identity: Identity | null, query: string, current: ServedStatistics | null = snapshot()): Promise<ExecutionResult> {
-  return execute({ schema: schemaWith(current), document: parse(query), contextValue: { identity } });
+  const schema = schemaWith(current);
+  const document = parse(query);
+  const invalid = validate(schema, document);
+  if (invalid.length > 0) return { errors: invalid };
+  return execute({ schema, document, contextValue: { identity } });
 }
 
 const ANALYST: Identity = { kind: 'analyst', sub: 'analyst-1' };
@@ -171,6 +180,23 @@ describe('statisticsResolvers in a subgraph schema', () => {
       const res = await run(ANALYST, `{ statistics(${args}) { complete } }`);
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
+    // One sentence, what was expected and that something else came, never the value itself.
+    expect((await run(ANALYST, '{ statistics(municipality: "091") { complete } }')).errors?.[0]?.message).toBe(
+      "expected MunicipalityCode as one of the region's municipality codes (018, 407, 434, 504, 616, 638, 753), received a value of another form",
+    );
+    expect((await run(ANALYST, '{ statistics(fromMonth: "2025-13") { complete } }')).errors?.[0]?.message).toBe(
+      'expected YearMonth as YYYY-MM, received a value of another form',
+    );
+    // As variables too (the scalar's parseValue).
+    const schema = schemaWith(snapshot());
+    const viaVariable = await graphql({
+      schema,
+      source: 'query Q($m: YearMonth) { statistics(toMonth: $m) { complete } }',
+      variableValues: { m: '2025/04' },
+      contextValue: { identity: ANALYST },
+    });
+    expect(viaVariable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(viaVariable.errors?.[0]?.message).toContain('expected YearMonth as YYYY-MM, received a value of another form');
     const res = await run(ANALYST, '{ statistics { complete } }', null);
     expect(res.errors?.[0]?.extensions?.code).toBe('STATISTICS_NOT_READY');
   });

@@ -6,14 +6,13 @@
  * service is not touched for them.
  */
 import { GraphQLError } from 'graphql';
-import { municipality as municipalityOf } from '../../../domain/region.ts';
 import type { MunicipalityCode } from '../../../domain/region.ts';
 import { forbiddenError } from '../../access/errors.ts';
 import { aggregateAccess } from '../../access/policy.ts';
 import type { PublishedCount } from '../../access/aggregates.ts';
 import type { Identity } from '../../../contract/identity.ts';
 import type { RequestContext } from '../../server/context.ts';
-import { municipalityObject } from '../../server/valueResolvers.ts';
+import { missingSourceCode, municipalityObject } from '../../server/valueResolvers.ts';
 import type { QueryStatisticsArgs, Resolvers } from '../../generated/regionResolvers.ts';
 import type { StatisticsObject } from './parents.ts';
 import { systemClock } from '../../../domain/time.ts';
@@ -39,14 +38,13 @@ export type StatisticsResolvers = Required<
     | 'Query'
     | 'RegionStatistics'
     | 'StatisticsSourceCurrency'
+    | 'StatisticsUnavailableSource'
     | 'ClientCount'
     | 'CustomershipCount'
     | 'AppointmentCount'
     | 'MultiAreaClientCount'
   >
 >;
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -58,21 +56,15 @@ export function requireAnalyst(identity: Identity | null | undefined): void {
   if (!decision.allowed) throw forbiddenError(decision.reason);
 }
 
+/** The filter of the arguments; their form (MunicipalityCode, YearMonth) the scalars have checked already. */
 function filterOf(args: QueryStatisticsArgs): StatisticsFilter {
   const f: { -readonly [K in keyof StatisticsFilter]: StatisticsFilter[K] } = {};
-  if (args.municipality != null) {
-    if (!municipalityOf(args.municipality))
-      throw badInput("expected municipality as the code of one of the region's municipalities, received another value");
-    f.municipality = args.municipality as MunicipalityCode;
-  }
+  // The MunicipalityCode scalar lets only the region's codes through.
+  if (args.municipality != null) f.municipality = args.municipality as MunicipalityCode;
   if (args.careArea != null) f.careArea = args.careArea;
   if (args.serviceTask != null) f.serviceTask = args.serviceTask;
-  for (const k of ['fromMonth', 'toMonth'] as const) {
-    const v = args[k];
-    if (v == null) continue;
-    if (!MONTH.test(v)) throw badInput(`expected ${k} as YYYY-MM, received a value of another form`);
-    f[k] = v;
-  }
+  if (args.fromMonth != null) f.fromMonth = args.fromMonth;
+  if (args.toMonth != null) f.toMonth = args.toMonth;
   if (f.fromMonth && f.toMonth && f.fromMonth > f.toMonth) throw badInput('expected fromMonth no later than toMonth, received a later one');
   return f;
 }
@@ -121,6 +113,9 @@ export function statisticsResolvers(service: StatisticsSource, clock: Clock = sy
     },
     StatisticsSourceCurrency: {
       lagSeconds: (s) => lag(s.currentAsOf),
+    },
+    StatisticsUnavailableSource: {
+      code: (s) => missingSourceCode(s.code),
     },
     ClientCount: cell,
     CustomershipCount: cell,
