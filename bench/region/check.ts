@@ -13,6 +13,8 @@ interface Answer {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 const nonEmpty = (v: unknown): boolean => Array.isArray(v) && v.length > 0;
+/** A customer's list `k` as the query asked it: the (deprecated) list field or its connection's edges (the GraphiQL examples ask connections). */
+const hasItems = (c: Obj, k: string): boolean => nonEmpty(c[k]) || nonEmpty(obj(c[`${k}Connection`])?.edges);
 
 /**
  * Why one answer of a kind is not a full one (null: it is). Never quotes
@@ -37,14 +39,14 @@ export function answerProblem(kind: MixKind, status: number, body: unknown): str
   if (!c) return 'expected a customer, received null';
   switch (kind) {
     case 'citizenAppointments':
-      return nonEmpty(c.appointments) ? null : 'expected upcoming appointments, received none';
+      return hasItems(c, 'appointments') ? null : 'expected upcoming appointments, received none';
     case 'clientOverview':
       if (typeof c.surname !== 'string') return 'expected the client’s name, received none';
-      return ['appointments', 'customerships', 'decisions', 'plans', 'consents'].some((k) => nonEmpty(c[k]))
+      return ['appointments', 'customerships', 'decisions', 'plans', 'consents'].some((k) => hasItems(c, k))
         ? null
         : 'expected some records, received empty lists';
     case 'feeCeiling':
-      return nonEmpty(c.fees) && obj(c.feeCeiling) ? null : 'expected fees and a fee ceiling, received none';
+      return hasItems(c, 'fees') && obj(c.feeCeiling) ? null : 'expected fees and a fee ceiling, received none';
   }
 }
 
