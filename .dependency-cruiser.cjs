@@ -106,8 +106,8 @@ module.exports = {
       'portal-layer',
       'portal/',
       ['domain/', 'gateway/'],
-      'portal/ (the sample citizen portal: its static page, its trusted documents and their manifest, a fake region for its ' +
-        'tests and screenshots) may import gateway/ (whose plugin serves it) and domain/ — not subgraphs/, adapters/, scripts/, test/. ' +
+      'portal/ (the sample citizen portal: its static page, its trusted documents and their manifest, its browser test) ' +
+        'may import gateway/ (whose plugin serves it) and domain/ — not subgraphs/, adapters/, scripts/, test/. ' +
         'The gateway serves portal/public/ by path and imports nothing of portal/.',
     ),
     // scripts/, bench/, test/ are composition roots and end-to-end tests: no layer rule.

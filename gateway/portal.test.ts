@@ -47,7 +47,7 @@ describe('registerPortal', () => {
 
   it('serves nothing but the page’s own files', async () => {
     portalApp();
-    for (const path of ['/portal/fake.ts', '/portal/..%2Fpackage.json', '/portal/%2e%2e%2fpackage.json', '/portal/operations']) {
+    for (const path of ['/portal/testSupport.ts', '/portal/..%2Fpackage.json', '/portal/%2e%2e%2fpackage.json', '/portal/operations']) {
       expect([path, (await app.inject(path)).statusCode]).toEqual([path, 404]);
     }
   });

@@ -605,7 +605,7 @@ function renderReads() {
         r.readerName ? [r.readerName, h('span', { class: 'sub' }, label('ReaderRole', r.readerRole))] : label('ReaderRole', r.readerRole),
       ),
       h('td', {}, label('DataReadAction', r.action)),
-      h('td', {}, (r.dataGroups ?? []).map((g) => label('DataGroup', g)).join(', ')),
+      h('td', {}, (r.dataGroups ?? []).map((g) => label('DataGroup', g)).join(', ') || '–'),
       h('td', {}, h('span', { class: r.outcome === 'DENIED' ? 'outcome denied' : 'outcome' }, label('AccessOutcome', r.outcome))),
       h('td', {}, r.basis ? label('AccessBasis', r.basis) : r.reason ? label('DenialReason', r.reason) : '–'),
     ),
