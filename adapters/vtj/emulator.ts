@@ -89,7 +89,7 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
         req.socket.destroy();
         return;
     }
-    const answer = body === undefined ? clientFault('Pyyntö on liian suuri') : answerQuery(body, echoedHeader(headers));
+    const answer = body === undefined ? clientFault('Pyyntö on liian suuri') : answerQuery(body, echoedHeader(headers, body));
     if (fault.mode === 'malformed') {
       return send(res, 200, XML_TYPE, answer.body.slice(0, Math.floor(answer.body.length / 2)));
     }
@@ -122,11 +122,28 @@ export async function startVtjEmulator(options: VtjEmulatorOptions): Promise<Run
 /**
  * The request's X-Road fields copied into the answer's Header, as PR-MESS
  * asks of a service (never the WS-Security token); '' without X-Road.
+ * The answer's Header is `soap:Header` whatever prefix the request's
+ * envelope had (`soapenv:`, `SOAP-ENV:`), and carries the namespace
+ * declarations in scope at the request's Header (the Envelope's, then its
+ * own), so the prefixes the copied fields use stay declared in the answer.
  */
-function echoedHeader(headers: SoapHeaderReading | undefined): string {
-  // Copied only in the answer envelope's own prefix (a Header in another prefix would be undeclared there).
-  if (!headers?.xroad || headers.raw === undefined || !headers.raw.startsWith('<soap:Header')) return '';
-  return headers.raw.replace(/<(\w+:)?Security\b[\s\S]*?<\/\1?Security>/, '');
+function echoedHeader(headers: SoapHeaderReading | undefined, body: string): string {
+  if (!headers?.xroad || headers.raw === undefined) return '';
+  const open = /^<(?:([\w.-]+):)?Header\b([^>]*)>/.exec(headers.raw);
+  const prefix = open?.[1];
+  if (!open || prefix === undefined || open[2]!.endsWith('/')) return '';
+  const close = `</${prefix}:Header>`;
+  if (!headers.raw.endsWith(close)) return '';
+  const inner = headers.raw.slice(open[0].length, -close.length).replace(/<(\w+:)?Security\b[\s\S]*?<\/\1?Security>/, '');
+  const declarations = new Map<string, string>();
+  const envelopeAttributes = /<(?:[\w.-]+:)?Envelope\b([^>]*)>/.exec(body)?.[1] ?? '';
+  for (const attributes of [envelopeAttributes, open[2]!]) {
+    for (const m of attributes.matchAll(/\bxmlns(?::([\w.-]+))?\s*=\s*("[^"]*"|'[^']*')/g)) declarations.set(m[1] ?? '', m[2]!);
+  }
+  // `soap` is the answer's own envelope prefix, declared on its Envelope.
+  declarations.delete('soap');
+  const declared = [...declarations].map(([p, uri]) => ` xmlns${p === '' ? '' : `:${p}`}=${uri}`).join('');
+  return `<soap:Header${declared}>${inner}</soap:Header>`;
 }
 
 /** WS-Security's fault for a token that does not authenticate (WSS 1.0, section 12). */

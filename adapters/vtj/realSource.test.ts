@@ -138,6 +138,44 @@ describe('VTJ through X-Road', () => {
     await connect({ xroad: { ...TEST_XROAD, service: { ...TEST_XROAD.service, serviceVersion: 'v2' } } });
     expect(((await adapter!.readPersons([KNOWN]))[0] as AdapterError).message).toMatch(/Server\.ServerProxy\.UnknownService$/);
   });
+
+  // Found by the soap oracle (soap.oracle.test.ts): the emulator echoed the fields only to a request written with the `soap:`
+  // prefix, so `soap`'s client with `soapenv:` got an answer without them; and a `soap:` request declaring the X-Road
+  // namespaces on its Envelope got them echoed with their prefixes undeclared.
+  it.each([
+    ['soapenv:, the X-Road namespaces declared on the Envelope', 'soapenv', true],
+    ['SOAP-ENV:, the X-Road namespaces declared on the Header', 'SOAP-ENV', false],
+    ['soap:, as our adapter writes it', 'soap', false],
+    ['soap:, the X-Road namespaces declared on the Envelope', 'soap', true],
+  ])('echoes the X-Road fields in the answer’s soap:Header, every prefix declared: %s', async (_, prefix, onEnvelope) => {
+    emulator = await startVtjEmulator({ fixturesDir: FIXTURES_DIR, requireXRoad: TEST_XROAD });
+    const ns = ' xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers"';
+    const ids = (o: object): string =>
+      Object.entries(o)
+        .map(([k, v]) => `<id:${k}>${String(v)}</id:${k}>`)
+        .join('');
+    const body =
+      `<${prefix}:Envelope xmlns:${prefix}="http://schemas.xmlsoap.org/soap/envelope/"${onEnvelope ? ns : ''}>` +
+      `<${prefix}:Header${onEnvelope ? '' : ns}>` +
+      `<xrd:client id:objectType="SUBSYSTEM">${ids(TEST_XROAD.client)}</xrd:client>` +
+      `<xrd:service id:objectType="SERVICE">${ids(TEST_XROAD.service)}</xrd:service>` +
+      `<xrd:id>m-1</xrd:id><xrd:userId>tester</xrd:userId><xrd:protocolVersion>4.0</xrd:protocolVersion></${prefix}:Header>` +
+      `<${prefix}:Body><TeeHenkilonTunnusKysely xmlns="urn:vtj:henkilotietokysely:1"><Henkilotunnus>${KNOWN}</Henkilotunnus>` +
+      `<Tuotekoodi>PERUSSANOMA1</Tuotekoodi></TeeHenkilonTunnusKysely></${prefix}:Body></${prefix}:Envelope>`;
+    const res = await fetch(`${emulator.address}/vtj/HenkilotietoPalvelu`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body,
+    });
+    const answer = await res.text();
+    expect(res.status).toBe(200);
+    const header = /<soap:Header\b([^>]*)>([\s\S]*)<\/soap:Header>/.exec(answer);
+    expect(header?.[2]).toContain('<xrd:id>m-1</xrd:id>');
+    // Every prefix the echoed fields use is declared in the answer (on its Envelope or Header).
+    const declared = new Set([...(answer.split('<soap:Body')[0] ?? '').matchAll(/xmlns:([\w.-]+)=/g)].map((m) => m[1]));
+    const used = new Set([...header![2]!.matchAll(/<\/?([\w.-]+):|\s([\w.-]+):[\w.-]+=/g)].map((m) => m[1] ?? m[2]));
+    for (const p of used) expect(declared, `prefix ${p}`).toContain(p);
+  });
 });
 
 describe('VTJ with a WS-Security UsernameToken', () => {
