@@ -495,3 +495,44 @@ function checkWritten(tree: Tree, query: QueryName, person: IntendedRecords, par
     expect(all('FT1', 7, 2)).toEqual(person.fees.map((f) => t(f.description)).sort());
   }
 }
+
+describe('HL7 escapes as a sender might write them, against node-hl7-client', () => {
+  /**
+   * Raw text Pegasos (not our writer) could send: escapes, hex bytes, unknown
+   * sequences, stray escape characters. pegasos.md names the five a reader
+   * must decode ("Text fields use HL7 escape sequences, which a reader must
+   * decode: \F\ \S\ \T\ \R\ \E\"); ours also decodes \Xhh\ and keeps every
+   * other sequence as text. node-hl7-client drops the formatting sequences
+   * \H\ \N\ and \C…\ \M…\ \Z…\ (character-set and local escapes), which the
+   * spec does not name: those are left out here, as the spec leaves them.
+   */
+  it(`decodes every escape the spec names, hex bytes and unknown sequences alike (${CASES} seeded cases)`, () => {
+    const parts = [
+      '\\F\\',
+      '\\S\\',
+      '\\T\\',
+      '\\R\\',
+      '\\E\\',
+      '\\.br\\',
+      '\\.sp2\\',
+      '\\X0D0A\\',
+      '\\XE4\\',
+      '\\X41\\',
+      '\\',
+      'a',
+      'ä',
+      ' ',
+      'Ö',
+    ];
+    for (let i = 0; i < CASES; i++) {
+      const r = caseRandom(SEED, i);
+      const atom = Array.from({ length: r.int(0, 8) }, () => r.pick(parts)).join('');
+      const text = `MSH|^~\\&|PEGASOS\rNTE|1||${atom}|x\r`;
+      const theirs = new OracleMessage({ text }).get('NTE.3.1').toString();
+      const parsed = parseHl7(text);
+      if (!parsed.ok) throw new Error(`${describeCase(SEED, i)}: our parser refused ${JSON.stringify(text)}`);
+      const ours = parsed.message.segment('NTE')!.get(3);
+      if (ours !== theirs) expect(ours, `${describeCase(SEED, i)}: ${JSON.stringify(atom)}`).toBe(theirs);
+    }
+  });
+});
