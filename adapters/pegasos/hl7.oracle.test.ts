@@ -41,7 +41,7 @@ import { MllpDecoder } from './mllp.ts';
 import { PegasosStore, reply } from './store.ts';
 
 const SEED = oracleSeed();
-const CASES = oracleCases(2500);
+const CASES = oracleCases(2000);
 const inst = instanceOf('pegasos-loviisa');
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
