@@ -185,7 +185,7 @@ describe('internal tokens against jose (seeded)', () => {
       });
       const parts = token.split('.') as [string, string, string];
       const part = int(random, 0, 2);
-      const text = parts[part];
+      const text = parts[part]!;
       const at = int(random, 0, text.length - 1);
       const edit = random();
       let changed: string;
