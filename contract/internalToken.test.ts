@@ -64,6 +64,23 @@ describe('internal tokens', () => {
     expect(await verifyInternalToken(key, audiences, 'porvoo', now)).toEqual({ identity: NURSE, requestId: 'req-1' });
   });
 
+  it('are refused when the header or the claims are not UTF-8, even signed with the key (issue 16: jose refuses them too)', async () => {
+    const now = new Date('2026-11-23T10:00:00Z');
+    const iat = now.getTime() / 1000;
+    const b64 = (bytes: Buffer): string => bytes.toString('base64url');
+    const resign = (h: string, b: string): string => `${h}.${b}.${key.mac(`${h}.${b}`).toString('base64url')}`;
+    const header = b64(Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })));
+    const claims = JSON.stringify({ rid: 'r', idn: null, iss: 'region-gateway', aud: 'porvoo', iat, exp: iat + 60, note: 'MARK' });
+    const [before, after] = claims.split('MARK') as [string, string];
+    // A lone 0xC3 (the first byte of ä without its second): Buffer's decoding read it as U+FFFD and accepted the token.
+    const body = b64(Buffer.concat([Buffer.from(before), Buffer.from([0xc3]), Buffer.from(after)]));
+    await expect(verifyInternalToken(key, resign(header, body), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
+    const badHeader = b64(Buffer.concat([Buffer.from('{"alg":"HS256","kid":"'), Buffer.from([0xff]), Buffer.from('"}')]));
+    const goodBody = b64(Buffer.from(claims.replace('MARK', 'ä')));
+    await expect(verifyInternalToken(key, resign(badHeader, goodBody), 'porvoo', now)).rejects.toMatchObject({ reason: 'MALFORMED' });
+    expect(await verifyInternalToken(key, resign(header, goodBody), 'porvoo', now)).toEqual({ identity: null, requestId: 'r' });
+  });
+
   it('keys come from base64url of at least 32 bytes, and are never serialised', () => {
     const secret = key.exportSecret();
     expect(InternalKey.fromSecret(secret).exportSecret()).toBe(secret);

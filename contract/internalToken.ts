@@ -208,10 +208,18 @@ function checkedPayload(key: InternalKey, token: string): Record<string, unknown
   return payload;
 }
 
-/** A base64url JSON object, or null when it is not one. */
+/** Decodes UTF-8 and throws on bytes that are none (Buffer's toString would put U+FFFD in their place). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A base64url JSON object, or null when it is not one. JSON text must be
+ * UTF-8 (RFC 7515 §5.2 step 3, RFC 7519 §7.2 step 10), so a part with bytes that are no
+ * UTF-8 is malformed, as jose reads it (issue 16's oracle), not read with
+ * U+FFFD in their place.
+ */
 function decodeJson(part: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(STRICT_UTF8.decode(Buffer.from(part, 'base64url')));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

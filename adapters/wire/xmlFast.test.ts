@@ -90,6 +90,15 @@ describe('parseXmlFast', () => {
     expect(parseXmlFast(xml)).toEqual(parseXml(xml));
   });
 
+  it('returns a root named in alwaysArray as an array, as parseXml does (issue 16: the saxes oracle found it)', () => {
+    for (const xml of ['<Kaynti><Id>1</Id></Kaynti>', '<Kaynti koodi="1"/>', '<Kaynti/>']) {
+      const arrays = new Set(['Kaynti']);
+      const slow = parseXml(xml, arrays);
+      expect(slow.ok && Array.isArray(slow.doc['Kaynti']), xml).toBe(true);
+      expect(quick(xml, arrays), xml).toEqual(slow.ok ? slow.doc : undefined);
+    }
+  });
+
   it("refuses hostile input with the safe parser's reasons", () => {
     const r = parseXmlFast(`<!DOCTYPE l [<!ENTITY a "ha">]>${ENV('&a;')}`);
     expect(r).toEqual({ ok: false, reason: 'expected XML without a DOCTYPE, received a DOCTYPE or entity declaration' });

@@ -127,7 +127,7 @@ export function quick(text: string, alwaysArray: ReadonlySet<string>): XmlNode |
       const parent = stack[stack.length - 1];
       if (parent === undefined) {
         if (root !== undefined) return undefined;
-        root = { [top.name]: value };
+        root = { [top.name]: alwaysArray.has(top.name) ? [value] : value };
       } else {
         if (parent.text !== undefined) return undefined;
         parent.node ??= {};
@@ -169,7 +169,7 @@ export function quick(text: string, alwaysArray: ReadonlySet<string>): XmlNode |
       const value: XmlValue = node ?? '';
       if (parent === undefined) {
         if (root !== undefined) return undefined;
-        root = { [name]: value };
+        root = { [name]: alwaysArray.has(name) ? [value] : value };
       } else {
         parent.node ??= {};
         add(parent.node, name, value, alwaysArray);

@@ -40,28 +40,33 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** An integer in [min, max] (both inclusive) drawn from a bare generator (for tests that pass the generator around). */
+export function int(next: () => number, min: number, max: number): number {
+  if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
+    throw new RangeError(`int: expected integers min <= max, received ${min}, ${max}`);
+  return min + Math.floor(next() * (max - min + 1));
+}
+
+/** One element of a non-empty list drawn from a bare generator. */
+export function pick<T>(next: () => number, items: readonly T[]): T {
+  if (items.length === 0) throw new RangeError('pick: expected a non-empty list');
+  return items[int(next, 0, items.length - 1)]!;
+}
+
 /** A Random over mulberry32 from `seed`. */
 export function random(seed: number): Random {
   const next = mulberry32(seed);
-  const int = (min: number, max: number): number => {
-    if (!Number.isInteger(min) || !Number.isInteger(max) || max < min)
-      throw new RangeError(`int: expected integers min <= max, received ${min}, ${max}`);
-    return min + Math.floor(next() * (max - min + 1));
-  };
   return {
     next,
-    int,
-    pick<T>(items: readonly T[]): T {
-      if (items.length === 0) throw new RangeError('pick: expected a non-empty list');
-      return items[int(0, items.length - 1)]!;
-    },
+    int: (min: number, max: number) => int(next, min, max),
+    pick: <T>(items: readonly T[]): T => pick(next, items),
     chance: (p: number) => next() < p,
     sample<T>(items: readonly T[], count: number): T[] {
       const copy = [...items];
       const n = Math.min(count, copy.length);
       // A partial Fisher–Yates shuffle: the first n places.
       for (let i = 0; i < n; i++) {
-        const j = int(i, copy.length - 1);
+        const j = int(next, i, copy.length - 1);
         [copy[i], copy[j]] = [copy[j]!, copy[i]!];
       }
       return copy.slice(0, n);
@@ -69,7 +74,7 @@ export function random(seed: number): Random {
     string(alphabet: string, length: number): string {
       const chars = [...alphabet];
       let out = '';
-      for (let i = 0; i < length; i++) out += chars[int(0, chars.length - 1)];
+      for (let i = 0; i < length; i++) out += chars[int(next, 0, chars.length - 1)];
       return out;
     },
   };
@@ -114,4 +119,14 @@ export function caseRandom(seed: number, index: number): Random {
 /** Names a case in a failure message, with the command that replays the run. */
 export function describeCase(seed: number, index: number, what?: string): string {
   return `oracle case ${index} of seed ${seed}${what ? ` (${what})` : ''}; replay: ORACLE_SEED=${seed} npx vitest run <this file>`;
+}
+
+/** The bare generator of case `index` of a run with `seed` (caseRandom without the helpers). */
+export function caseRng(seed: number, index: number): () => number {
+  return mulberry32(caseSeed(seed, index));
+}
+
+/** The words a failure starts with: which case, and how to replay it (describeCase). */
+export function replay(seed: number, index: number): string {
+  return describeCase(seed, index);
 }
