@@ -37,16 +37,10 @@ function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-/** `me` without a valid sign-in: UNAUTHENTICATED (the reason as the policy names it). */
-export function unauthenticatedError(): GraphQLError {
-  return new GraphQLError('Personal data requires a valid sign-in.', {
-    extensions: { code: 'UNAUTHENTICATED', reason: 'NOT_AUTHENTICATED' },
-  });
-}
-
 /** The viewer of a signed-in caller; UNAUTHENTICATED without one. */
 export function viewerOf(identity: Identity | null): ViewerObject {
-  if (!identity) throw unauthenticatedError();
+  // The access errors' one rule: no sign-in is UNAUTHENTICATED (reason NOT_AUTHENTICATED), with the policy's message.
+  if (!identity) throw forbiddenError('NOT_AUTHENTICATED');
   return { identity };
 }
 
