@@ -280,7 +280,7 @@ describe('internal tokens against jose (seeded)', () => {
           case 'idn':
             claims.idn = pick(random, [
               undefined,
-              { kind: 'citizen', sub: 'c', hetu: '010101-0101' },
+              { kind: 'citizen', sub: 'c', hetu: '010101-900X' },
               'nurse',
               { kind: 'analyst', sub: 'a' },
             ]);

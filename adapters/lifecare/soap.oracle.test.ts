@@ -48,6 +48,7 @@ import {
   OTHER_FORM,
   soapClient,
   soapFault,
+  textOf,
   type SoapOracleServer,
 } from '../../test/oracle/soap.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
@@ -493,12 +494,7 @@ const PIECES = [
   '\u00a0x',
 ];
 
-function generatedText(rng: Random): string {
-  let out = '';
-  const n = rng.int(1, 8);
-  for (let i = 0; i < n; i++) out += rng.pick(PIECES);
-  return /^\s|\s$/.test(out) ? `x${out}x` : out;
-}
+const generatedText = (rng: Random): string => textOf(rng, PIECES);
 
 /** The records with generated texts in every free-text field the version maps as written (V2015's `Nimi` is split and re-cased: left alone). */
 function withGeneratedTexts(rng: Random, version: LifecareVersion, t: SourceRecords): SourceRecords {

@@ -25,7 +25,16 @@ import type * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError, makeHetu, type PersonDirectory, type VtjAdapter, type VtjPerson } from '../../domain/index.ts';
 import { caseRandom, describeCase, oracleCases, oracleSeed, random, type Random } from '../../test/oracle/random.ts';
-import { listenSoap, LOOPBACK_ONLY, normalise, OTHER_FORM, soapClient, soapFault, type SoapOracleServer } from '../../test/oracle/soap.ts';
+import {
+  listenSoap,
+  LOOPBACK_ONLY,
+  normalise,
+  OTHER_FORM,
+  soapClient,
+  soapFault,
+  textOf,
+  type SoapOracleServer,
+} from '../../test/oracle/soap.ts';
 import type { RunningEmulator } from '../emulator/faults.ts';
 import { TEST_XROAD } from '../wire/testSupport.ts';
 import { createVtjAdapter } from './adapter.ts';
@@ -231,12 +240,7 @@ const PIECES = [
   '\u00a0x',
 ];
 
-function generatedText(rng: Random): string {
-  let out = '';
-  const n = rng.int(1, 8);
-  for (let i = 0; i < n; i++) out += rng.pick(PIECES);
-  return /^\s|\s$/.test(out) ? `x${out}x` : out;
-}
+const generatedText = (rng: Random): string => textOf(rng, PIECES);
 
 function withGeneratedTexts(rng: Random, p: VtjPerson): VtjPerson {
   const g = (): string => generatedText(rng);

@@ -9,6 +9,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
+import type { Random } from './random.ts';
 
 /** A `soap` server on a loopback port. */
 export interface SoapOracleServer {
@@ -85,4 +86,15 @@ export function normalise(value: unknown): unknown {
 export function list(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A generated text of 1 to 8 `pieces`, never starting or ending with white
+ * space (the services' texts are trimmed; the specs have no padded values).
+ */
+export function textOf(rng: Random, pieces: readonly string[]): string {
+  let out = '';
+  const n = rng.int(1, 8);
+  for (let i = 0; i < n; i++) out += rng.pick(pieces);
+  return /^\s|\s$/.test(out) ? `x${out}x` : out;
 }
