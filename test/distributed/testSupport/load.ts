@@ -63,7 +63,7 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
         });
         const text = await res.text();
         if (res.status !== 200) failure = `status ${res.status}`;
-        else if (options.normalise(text) !== options.expected) failure = 'incomplete';
+        else if (options.normalise(text) !== options.expected) failure = incomplete(text);
       } catch (err) {
         failure = errorCode(err);
       }
@@ -79,6 +79,21 @@ export async function runLoad(options: LoadOptions): Promise<Sample[]> {
     await dispatcher.close();
   }
   return samples.sort((a, b) => a.start - b.start);
+}
+
+/** `incomplete`, with the error codes and services the answer names (never its data), so a failure says what went missing. */
+function incomplete(text: string): string {
+  let errors: unknown;
+  try {
+    errors = (JSON.parse(text) as { errors?: unknown }).errors;
+  } catch {
+    return 'incomplete (not JSON)';
+  }
+  if (!Array.isArray(errors) || errors.length === 0) return 'incomplete (no error: other data)';
+  const codes = errors.map((e: { extensions?: { code?: unknown; serviceName?: unknown; instance?: unknown } }) =>
+    [e.extensions?.code, e.extensions?.serviceName, e.extensions?.instance].filter((x) => typeof x === 'string').join('/'),
+  );
+  return `incomplete (${[...new Set(codes)].sort().join(', ')})`;
 }
 
 function errorCode(err: unknown): string {
