@@ -4,7 +4,7 @@ import type { Fetcher, FetcherResponse } from './fetcher.ts';
 import { createUndiciFetcher } from './fetcher.ts';
 import Fastify from 'fastify';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTelemetry } from '../telemetry/index.ts';
@@ -169,6 +169,40 @@ describe('SubgraphDataSource', () => {
         extensions: { code: SUBGRAPH_UNAVAILABLE, serviceName: 'porvoo' },
       });
       expect(received).toBe(1);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('sends that read again on a connection of its own, not on another pooled one (which a draining replica may have closed too)', async () => {
+    // Each request's connection, in order of arrival; the first two are answered a moment late, so the pool holds two.
+    const sockets: Socket[] = [];
+    const server = createServer((req, res) => {
+      sockets.push(req.socket);
+      if (sockets.length === 3) {
+        req.socket.destroy();
+        return;
+      }
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"a":1}}'), sockets.length <= 2 ? 100 : 0);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const client = createUndiciFetcher({ timeoutMs: 2_000 });
+    const call = () =>
+      new SubgraphDataSource('region', url, client.fetcher).process({
+        kind: 'incoming operation',
+        request: { query: '{ municipalities { code } }' },
+        context: { requestId: 'r-1' },
+        incomingRequestContext: {},
+      } as never);
+    try {
+      await Promise.all([call(), call()]);
+      expect(new Set(sockets).size).toBe(2);
+      expect(await call()).toEqual({ data: { a: 1 } });
+      expect(sockets).toHaveLength(4);
+      // The resend came on a connection no earlier request used, not on one the pool still held.
+      expect(sockets.slice(0, 3)).not.toContain(sockets[3]);
     } finally {
       await client.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -17,7 +17,7 @@ import type { Identity } from '../contract/identity.ts';
 import { INTERNAL_TOKEN_HEADER } from '../contract/internalToken.ts';
 import { GraphQLError } from './graphql.ts';
 import { ConnectionLostError } from './fetcher.ts';
-import type { Fetcher } from './fetcher.ts';
+import type { Fetcher, FetcherRequestInit, FreshConnection } from './fetcher.ts';
 import type { Telemetry } from '../telemetry/index.ts';
 
 /** What the gateway knows of one request; passed to every subgraph call. */
@@ -114,10 +114,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       } catch (err) {
         // Why once, and never for a mutation: a pooled connection closed under the request (a replica draining or
         // killed) most likely carried nothing; a read sent again on a fresh connection reaches a live replica, at
-        // worst reading (and auditing) twice, but a mutation might be carried out twice.
+        // worst reading (and auditing) twice, but a mutation might be carried out twice. The resend takes a connection of its
+        // own: other pooled connections to the same replica may be closed too, not yet seen so.
         if (!(err instanceof ConnectionLostError) || isMutation(request.query)) throw err;
         span?.setAttribute('regiongraph.subgraph.retried', true);
-        response = await this.fetcher(this.url, { method: 'POST', headers, body });
+        const again: FetcherRequestInit & FreshConnection = { method: 'POST', headers, body, freshConnection: true };
+        response = await this.fetcher(this.url, again);
       }
       status = response.status;
       text = await response.text();

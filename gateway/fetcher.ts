@@ -14,7 +14,7 @@
  * gateway's data sources and readiness probes call.
  */
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, Headers } from 'undici';
+import { Agent, Client, Headers } from 'undici';
 import type { Dispatcher } from 'undici';
 
 // The gateway's Fetcher types, taken from its public API rather than from its
@@ -23,6 +23,15 @@ import type { Dispatcher } from 'undici';
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 export type FetcherRequestInit = NonNullable<Parameters<Fetcher>[1]>;
 export type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+/**
+ * A request option of this fetcher beyond Apollo's: send on a connection of
+ * its own, opened for this request and closed after it, not on a pooled one.
+ * Other fetchers ignore it.
+ */
+export interface FreshConnection {
+  readonly freshConnection?: boolean;
+}
 
 export interface UndiciFetcherOptions {
   /** Whole answer (headers and body) deadline per request, in ms. */
@@ -79,18 +88,18 @@ const CONNECTION_ENDED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /** Creates the keep-alive fetcher; close it when the gateway stops so no socket keeps the process alive. */
 export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetcher {
-  const agent = new Agent({
+  const connectionOptions = {
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 120_000,
-    connections: options.connectionsPerOrigin ?? 128,
     pipelining: 1,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connect: { timeout: options.connectTimeoutMs ?? Math.min(options.timeoutMs, 2_000) },
-  });
+  };
+  const agent = new Agent({ ...connectionOptions, connections: options.connectionsPerOrigin ?? 128 });
   const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
   const targets = new TargetCache();
-  const fetcher: Fetcher = (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> =>
+  const fetcher = (url: string, init?: FetcherRequestInit & FreshConnection): Promise<FetcherResponse> =>
     new Promise<FetcherResponse>((resolve, reject) => {
       const target = targets.get(url);
       const handler = new CollectingHandler(url, maxBytes, resolve, reject);
@@ -111,8 +120,18 @@ export function createUndiciFetcher(options: UndiciFetcherOptions): UndiciFetche
         ...(init?.headers ? { headers: init.headers } : {}),
         body: init?.body ?? null,
       };
+      // Why a connection of its own when asked: after a replica closed the pooled connection a request went out on,
+      // other pooled connections to it are likely closed too but not yet seen so; a resend must not take one of them.
+      const dispatcher = init?.freshConnection ? new Client(target.origin, connectionOptions) : agent;
+      if (dispatcher !== agent) {
+        const before = handler.cleanup;
+        handler.cleanup = () => {
+          before?.();
+          void dispatcher.close().catch(() => undefined);
+        };
+      }
       try {
-        agent.dispatch(dispatchOptions, handler);
+        dispatcher.dispatch(dispatchOptions, handler);
       } catch (err) {
         handler.onResponseError(undefined, err as Error);
       }
